@@ -1,0 +1,77 @@
+// swift-tools-version:6.1
+// cachescope — "htop for caches": a terminal dashboard for Redis, memcached and in-process caches,
+// the Flask-Caching-like `Caching` library, and cached routes for Hummingbird 2.
+// The target graph follows ../shared/design.md: an arrow only ever points down the list below.
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "cachescope",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cachescope", targets: ["cachescope"]),
+        .library(name: "Caching", targets: ["Caching"]),
+        .library(name: "CachingHummingbird", targets: ["CachingHummingbird"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // The Flask-Caching-like library: backends, the `Cache` facade, memoize, counters.
+        .target(
+            name: "Caching",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
+        .target(
+            name: "CachingHummingbird",
+            dependencies: [
+                "Caching",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line entry point.
+        .executableTarget(
+            name: "cachescope",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CachingTests",
+            dependencies: ["Caching"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CachingHummingbirdTests",
+            dependencies: [
+                "Caching",
+                "CachingHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CachescopeCLITests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

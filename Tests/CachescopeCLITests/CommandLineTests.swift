@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+/// Runs the real `cachescope` binary the way a newcomer does.
+@Suite struct CommandLineTests {
+    /// `cachescope` in the build directory that holds this test binary (or `$CACHESCOPE_BINARY`).
+    static var binary: URL? {
+        if let override = ProcessInfo.processInfo.environment["CACHESCOPE_BINARY"] { return URL(fileURLWithPath: override) }
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let directories = [testBinary.deletingLastPathComponent(), Bundle.main.bundleURL.deletingLastPathComponent()]
+        for candidate in directories {
+            let url = candidate.appendingPathComponent("cachescope")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let binary = try #require(Self.binary, "the cachescope binary was not built next to the tests; run `swift build` first")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func versionPrintsTheVersion() throws {
+        let result = try run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
+    }
+
+    @Test func helpDescribesTheProduct() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("htop for caches"))
+        #expect(result.output.contains("USAGE: cachescope"))
+        #expect(result.output.contains("--version"))
+    }
+
+    @Test func runningWithoutArgumentsPrintsHelp() throws {
+        let result = try run([])
+        #expect(result.status == 0)
+        #expect(result.output.contains("USAGE: cachescope"))
+    }
+
+    @Test func anUnknownOptionIsAUsageError() throws {
+        let result = try run(["--no-such-flag"])
+        #expect(result.status == 64)
+        #expect(result.output.contains("Unknown option '--no-such-flag'"))
+    }
+}
