@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// The time source a cache uses for expiry. Inject a ``ManualCacheClock`` in tests instead of sleeping.
+public protocol CacheClock: Sendable {
+    /// The current time in seconds. Only differences between readings matter.
+    func now() -> Double
+}
+
+/// The real, monotonic clock (`CLOCK_MONOTONIC`): immune to wall-clock jumps.
+public struct SystemCacheClock: CacheClock {
+    public init() {}
+
+    public func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
+
+/// A clock that moves only when told to; for tests of expiry without sleeps.
+///
+/// ```swift
+/// let clock = ManualCacheClock()
+/// let cache = Cache(backend: SimpleCache(clock: clock), configuration: .init(clock: clock))
+/// try await cache.set("k", 1, timeout: 10)
+/// clock.advance(by: 11)   // "k" has now expired
+/// ```
+public final class ManualCacheClock: CacheClock {
+    private let current: Mutex<Double>
+
+    /// Starts the clock at `start` seconds.
+    public init(start: Double = 1_000_000) { current = Mutex(start) }
+
+    public func now() -> Double { current.withLock { $0 } }
+
+    /// Moves the clock forward by `seconds`.
+    public func advance(by seconds: Double) { current.withLock { $0 += seconds } }
+}
