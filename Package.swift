@@ -9,6 +9,13 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// In `Caching`, async functions run on their caller's executor unless marked `@concurrent`, so a cache
+/// call from the main actor (or any actor) costs no executor hop. Not for targets that implement
+/// Hummingbird's protocols, whose requirements are `@concurrent`.
+let callerIsolatedSettings = swiftSettings + [
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
 let package = Package(
     name: "cachescope",
     platforms: [.macOS(.v15)],
@@ -31,10 +38,11 @@ let package = Package(
             name: "Caching",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: callerIsolatedSettings
         ),
         // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
         .target(
@@ -54,9 +62,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fakes and fixtures shared by the test targets (not shipped).
+        .target(
+            name: "CachingTestSupport",
+            dependencies: ["Caching", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/CachingTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CachingTests",
-            dependencies: ["Caching"],
+            dependencies: ["Caching", "CachingTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -64,6 +79,7 @@ let package = Package(
             dependencies: [
                 "Caching",
                 "CachingHummingbird",
+                "CachingTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

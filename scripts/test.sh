@@ -37,6 +37,7 @@ fi
 # --- 2. servers on spare loopback ports --------------------------------------------------------
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/cachescope-test.XXXXXX")
 started_pids=()
+child=""
 
 cleanup() {
     local status=$?
@@ -50,9 +51,26 @@ cleanup() {
     rm -rf "$workdir"
     exit "$status"
 }
+# stop_child — on Ctrl-C/SIGTERM stop the running build or test (and what it started) right away.
+stop_child() {
+    if [ -n "$child" ]; then
+        pkill -TERM -P "$child" 2>/dev/null || true
+        kill -TERM "$child" 2>/dev/null || true
+    fi
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'stop_child; exit 130' INT
+trap 'stop_child; exit 143' TERM
+
+# run COMMAND… — runs it in the background and waits, so a signal is handled at once, not after it ends.
+run() {
+    "$@" &
+    child=$!
+    local status=0
+    wait "$child" || status=$?
+    child=""
+    return "$status"
+}
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -81,61 +99,51 @@ wait_for() {
     return 1
 }
 
-# start_redis / start_memcached — start one server on a spare port (retrying if the port was taken
-# meanwhile), record its PID for cleanup, and print the port.
-start_redis() {
-    local port
+# start_server NAME REQUEST REPLY COMMAND… — starts a server on a spare port (retrying if the port was
+# taken meanwhile), records its PID for cleanup and prints the port. In COMMAND, @PORT@ stands for the
+# port and the server must write its PID to $workdir/NAME.pid.
+start_server() {
+    local name=$1 request=$2 reply=$3 port pidfile
+    shift 3
+    pidfile="$workdir/$name.pid"
     for _ in 1 2 3 4 5; do
         port=$(spare_port) || return 1
-        redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-            --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" >/dev/null 2>&1 || continue
-        for _ in $(seq 50); do [ -s "$workdir/redis.pid" ] && break; sleep 0.1; done
-        [ -s "$workdir/redis.pid" ] || continue
-        started_pids+=("$(cat "$workdir/redis.pid")")
-        if wait_for "$port" 'PING\r\n' '+PONG'; then echo "$port"; return 0; fi
-        kill "$(cat "$workdir/redis.pid")" 2>/dev/null || true
-        rm -f "$workdir/redis.pid"
-    done
-    return 1
-}
-
-start_memcached() {
-    local port user_flag=()
-    [ "$(id -u)" -eq 0 ] && user_flag=(-u root)
-    for _ in 1 2 3 4 5; do
-        port=$(spare_port) || return 1
-        memcached -l 127.0.0.1 -p "$port" -U 0 -m 64 -d -P "$workdir/memcached.pid" "${user_flag[@]}" >/dev/null 2>&1 || continue
-        for _ in $(seq 50); do [ -s "$workdir/memcached.pid" ] && break; sleep 0.1; done
-        [ -s "$workdir/memcached.pid" ] || continue
-        started_pids+=("$(cat "$workdir/memcached.pid")")
-        if wait_for "$port" 'version\r\n' 'VERSION'; then echo "$port"; return 0; fi
-        kill "$(cat "$workdir/memcached.pid")" 2>/dev/null || true
-        rm -f "$workdir/memcached.pid"
+        rm -f "$pidfile"
+        "${@//@PORT@/$port}" >>"$workdir/$name.log" 2>&1 || continue
+        for _ in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
+        [ -s "$pidfile" ] || continue
+        started_pids+=("$(cat "$pidfile")")
+        if wait_for "$port" "$request" "$reply"; then echo "$port"; return 0; fi
+        kill "$(cat "$pidfile")" 2>/dev/null || true
     done
     return 1
 }
 
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED
+# start_server runs in this shell (output to a file, not a $(…) subshell) so started_pids is kept.
 if command -v redis-server >/dev/null 2>&1; then
-    # Run in this shell (not a subshell) so started_pids is kept for cleanup.
-    start_redis >"$workdir/redis.port" || { say "redis-server did not start; see $workdir/redis.log"; cat "$workdir/redis.log" >&2 || true; exit 1; }
+    start_server redis 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+        --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" >"$workdir/redis.port" \
+        || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
     say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $CACHESCOPE_TEST_REDIS"
 fi
 if command -v memcached >/dev/null 2>&1; then
-    start_memcached >"$workdir/memcached.port" || { say "memcached did not start"; exit 1; }
+    memcached_user=()
+    [ "$(id -u)" -eq 0 ] && memcached_user=(-u root)
+    start_server memcached 'version\r\n' 'VERSION' memcached -l 127.0.0.1 -p @PORT@ -U 0 -m 64 -d \
+        -P "$workdir/memcached.pid" "${memcached_user[@]}" >"$workdir/memcached.port" \
+        || { say "memcached did not start:"; cat "$workdir/memcached.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_MEMCACHED="127.0.0.1:$(cat "$workdir/memcached.port")"
     say "memcached $(memcached -V | awk '{print $2}') on $CACHESCOPE_TEST_MEMCACHED"
 fi
 
 # --- 3. the tests --------------------------------------------------------------------------------
 say "swift build (the binary the command-line tests run)"
-swift build
+run swift build
 say "swift test $*"
-set +e
-swift test "$@" 2>&1 | tee "$workdir/test.log"
-status=${PIPESTATUS[0]}
-set -e
+status=0
+run bash -c 'swift test "$@" 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$workdir/test.log" "$@" || status=$?
 if [ "$status" -eq 0 ] && ! grep -Eq 'Test run with [1-9][0-9]* tests?.* passed|Executed [1-9][0-9]* tests?, with 0 failures' "$workdir/test.log"; then
     say "swift test exited 0 but no test ran"
     status=1

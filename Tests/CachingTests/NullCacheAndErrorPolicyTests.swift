@@ -1,6 +1,7 @@
 import Testing
 
 @testable import Caching
+import CachingTestSupport
 
 /// Checklist 10 (NullCache and its warning) and 27 (backend failures are logged and treated as misses, or
 /// thrown when configured).

@@ -45,26 +45,8 @@ public protocol CacheBackend: Sendable {
 }
 
 extension CacheBackend {
+    /// Backends accept any non-empty key unless they say otherwise.
     public var keyLimits: CacheKeyLimits { .unrestricted }
-
-    public func getMany(_ keys: [String]) async throws -> [CacheValue?] {
-        var values: [CacheValue?] = []
-        values.reserveCapacity(keys.count)
-        for key in keys { values.append(try await get(key)) }
-        return values
-    }
-
-    public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) async throws -> [String] {
-        for entry in entries { try await set(entry.key, entry.value, timeout: timeout) }
-        return entries.map(\.key)
-    }
-
-    public func deleteMany(_ keys: [String]) async throws -> [String] {
-        for key in keys { _ = try await delete(key) }
-        return keys
-    }
-
-    public func has(_ key: String) async throws -> Bool { try await get(key) != nil }
 }
 
 /// Which keys a backend can store. memcached's text protocol allows at most 250 bytes and no spaces or

@@ -9,6 +9,12 @@ public struct NullCache: CacheBackend {
     public init() {}
 
     public func get(_ key: String) async throws -> CacheValue? { nil }
+    public func getMany(_ keys: [String]) async throws -> [CacheValue?] { Array(repeating: nil, count: keys.count) }
+    public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) async throws -> [String] {
+        _ = try timeout.validated()
+        return entries.map(\.key)
+    }
+    public func deleteMany(_ keys: [String]) async throws -> [String] { keys }
     public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws { _ = try timeout.validated() }
     public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws -> Bool {
         _ = try timeout.validated()

@@ -8,7 +8,9 @@ import Synchronization
 ///   `threshold` entries, expired entries go first, then the earliest-expiring ones, so the cache holds at
 ///   most `threshold + 1` entries. Entries that never expire are evicted last (cachelib evicts them first,
 ///   a quirk we do not copy), oldest write first.
-/// - Speed: one uncontended lock per call, no actor hop, O(log n) writes even when full.
+/// - Speed: one uncontended lock per call, no actor hop, O(log n) writes even when full. The methods are
+///   synchronous (they satisfy ``CacheBackend``'s async requirements), so code that holds a `SimpleCache`
+///   can call them without `await`, like cachelib's.
 /// - Counters: hits, misses, sets, deletes, evictions and expirations, read through ``statistics()``.
 ///
 /// Values are stored as encoded ``CacheValue``s, so a read returns a copy, as cachelib's pickling does.
@@ -33,43 +35,43 @@ public final class SimpleCache: CacheBackend {
     /// The configured threshold.
     public var threshold: Int { store.withLock { $0.threshold } }
 
-    public func get(_ key: String) async throws -> CacheValue? {
+    public func get(_ key: String) -> CacheValue? {
         let now = clock.now()
         return store.withLock { $0.get(key, now: now) }
     }
 
-    public func getMany(_ keys: [String]) async throws -> [CacheValue?] {
+    public func getMany(_ keys: [String]) -> [CacheValue?] {
         let now = clock.now()
         return store.withLock { store in keys.map { store.get($0, now: now) } }
     }
 
-    public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws {
+    public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws {
         let now = clock.now()
-        let expiresAt = try timeout.validated().expiry(from: now)
-        store.withLock { $0.set(key, value, expiresAt: expiresAt, now: now) }
+        let lifetime = try timeout.validated().lifetime
+        store.withLock { $0.set(key, value, lifetime: lifetime, now: now) }
     }
 
-    public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) async throws -> [String] {
+    public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) throws -> [String] {
         let now = clock.now()
-        let expiresAt = try timeout.validated().expiry(from: now)
+        let lifetime = try timeout.validated().lifetime
         store.withLock { store in
-            for entry in entries { store.set(entry.key, entry.value, expiresAt: expiresAt, now: now) }
+            for entry in entries { store.set(entry.key, entry.value, lifetime: lifetime, now: now) }
         }
         return entries.map(\.key)
     }
 
-    public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws -> Bool {
+    public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws -> Bool {
         let now = clock.now()
-        let expiresAt = try timeout.validated().expiry(from: now)
-        return store.withLock { $0.add(key, value, expiresAt: expiresAt, now: now) }
+        let lifetime = try timeout.validated().lifetime
+        return store.withLock { $0.add(key, value, lifetime: lifetime, now: now) }
     }
 
-    public func delete(_ key: String) async throws -> Bool {
+    public func delete(_ key: String) -> Bool {
         let now = clock.now()
         return store.withLock { $0.delete(key, now: now) }
     }
 
-    public func deleteMany(_ keys: [String]) async throws -> [String] {
+    public func deleteMany(_ keys: [String]) -> [String] {
         let now = clock.now()
         store.withLock { store in
             for key in keys { _ = store.delete(key, now: now) }
@@ -77,33 +79,33 @@ public final class SimpleCache: CacheBackend {
         return keys
     }
 
-    public func has(_ key: String) async throws -> Bool {
+    public func has(_ key: String) -> Bool {
         let now = clock.now()
         return store.withLock { $0.has(key, now: now) }
     }
 
-    public func touch(_ key: String, timeout: CacheTimeout) async throws -> Bool {
+    public func touch(_ key: String, timeout: CacheTimeout) throws -> Bool {
         let now = clock.now()
-        let expiresAt = try timeout.validated().expiry(from: now)
-        return store.withLock { $0.touch(key, expiresAt: expiresAt, now: now) }
+        let lifetime = try timeout.validated().lifetime
+        return store.withLock { $0.touch(key, lifetime: lifetime, now: now) }
     }
 
-    public func clear(prefix: String) async throws -> Int {
+    public func clear(prefix: String) -> Int {
         store.withLock { $0.clear(prefix: prefix) }
     }
 
-    public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) async throws -> Int64 {
+    public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) throws -> Int64 {
         let now = clock.now()
-        let expiresAt = try timeout.validated().expiry(from: now)
-        return try store.withLock { try $0.increment(key, by: delta, expiresAtIfCreated: expiresAt, now: now) }
+        let lifetime = try timeout.validated().lifetime
+        return try store.withLock { try $0.increment(key, by: delta, lifetimeIfCreated: lifetime, now: now) }
     }
 
-    public func statistics() async throws -> CacheBackendStatistics {
+    public func statistics() -> CacheBackendStatistics {
         let now = clock.now()
         return store.withLock { $0.statistics(now: now) }
     }
 
-    public func listKeys(prefix: String, limit: Int) async throws -> CacheKeyListing {
+    public func listKeys(prefix: String, limit: Int) -> CacheKeyListing {
         let now = clock.now()
         return store.withLock { $0.listKeys(prefix: prefix, limit: limit, now: now) }
     }

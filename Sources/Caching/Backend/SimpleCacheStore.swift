@@ -1,42 +1,29 @@
-import HeapModule
-
-/// The data of a ``SimpleCache``: a dictionary of entries plus a min-heap of expiry marks.
+/// The data of a ``SimpleCache``: a dictionary of entries plus an ``ExpiryIndex`` of expiry marks.
 ///
-/// Not thread-safe by itself; ``SimpleCache`` keeps it behind a lock. Every operation is O(1) or
-/// O(log n) amortised — including `set` on a full cache, which cachelib makes O(n).
+/// Not thread-safe by itself; ``SimpleCache`` keeps it behind a lock. Every operation is amortised O(1)
+/// for the usual handful of distinct timeouts (O(log n) beyond that) — including `set` on a full cache,
+/// which cachelib makes O(n).
 ///
-/// The heap holds one mark per write, ordered by (expiry, write sequence); entries that never expire sort
+/// The index holds one mark per write, ordered by (expiry, write sequence); entries that never expire sort
 /// last. A mark is current while its sequence equals its entry's; overwritten or deleted entries leave
-/// stale marks that are skipped when popped and swept by ``compactIfNeeded()``. Because every live entry
-/// has exactly one current mark, popping marks that lie in the past removes exactly the expired entries,
-/// and popping further removes the earliest-expiring live entries: Flask-Caching's pruning order
+/// stale marks that are skipped when removed and swept by ``compactIfNeeded()``. Because every live entry
+/// has exactly one current mark, removing marks that lie in the past removes exactly the expired entries,
+/// and removing further takes the earliest-expiring live entries: Flask-Caching's pruning order
 /// ("expired first, then the earliest-expiring").
 struct SimpleCacheStore {
     struct Entry {
         var value: CacheValue
         var expiresAt: Double
+        /// Seconds the entry was written to live (`.infinity` = never): its lane in the index.
+        var lifetime: Double
         var sequence: UInt64
-    }
-
-    struct ExpiryMark: Comparable {
-        var expiresAt: Double
-        var sequence: UInt64
-        var key: String
-
-        static func < (lhs: Self, rhs: Self) -> Bool {
-            (lhs.expiresAt, lhs.sequence) < (rhs.expiresAt, rhs.sequence)
-        }
-
-        static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.expiresAt == rhs.expiresAt && lhs.sequence == rhs.sequence
-        }
     }
 
     /// The cache prunes when a write finds more than this many entries, as cachelib does; so it holds at
     /// most `threshold + 1` entries.
     let threshold: Int
     private(set) var entries: [String: Entry] = [:]
-    private var marks = Heap<ExpiryMark>()
+    private var marks = ExpiryIndex()
     private var nextSequence: UInt64 = 0
     private(set) var counters = CacheBackendStatistics()
 
@@ -67,17 +54,16 @@ struct SimpleCacheStore {
 
     // MARK: writes
 
-    mutating func set(_ key: String, _ value: CacheValue, expiresAt: Double, now: Double) {
+    mutating func set(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) {
         dropExpired(now: now)
-        if entries[key] == nil { prune() }
-        insert(key, value, expiresAt: expiresAt)
+        insert(key, value, lifetime: lifetime, now: now)
         counters.sets &+= 1
     }
 
-    mutating func add(_ key: String, _ value: CacheValue, expiresAt: Double, now: Double) -> Bool {
+    mutating func add(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) -> Bool {
         dropExpired(now: now)
         if has(key, now: now) { return false }
-        set(key, value, expiresAt: expiresAt, now: now)
+        set(key, value, lifetime: lifetime, now: now)
         return true
     }
 
@@ -89,20 +75,21 @@ struct SimpleCacheStore {
         return live
     }
 
-    mutating func touch(_ key: String, expiresAt: Double, now: Double) -> Bool {
+    mutating func touch(_ key: String, lifetime: Double, now: Double) -> Bool {
         guard var entry = entries[key], entry.expiresAt > now else { return false }
-        entry.expiresAt = expiresAt
+        entry.expiresAt = now + lifetime
+        entry.lifetime = lifetime
         entry.sequence = takeSequence()
         entries[key] = entry
-        marks.insert(ExpiryMark(expiresAt: expiresAt, sequence: entry.sequence, key: key))
+        marks.insert(ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), lifetime: lifetime)
         compactIfNeeded()
         return true
     }
 
-    mutating func increment(_ key: String, by delta: Int64, expiresAtIfCreated: Double, now: Double) throws -> Int64 {
+    mutating func increment(_ key: String, by delta: Int64, lifetimeIfCreated: Double, now: Double) throws -> Int64 {
         dropExpired(now: now)
         guard var entry = entries[key], entry.expiresAt > now else {
-            set(key, CacheValue(format: .integer, bytes: Array(String(delta).utf8)), expiresAt: expiresAtIfCreated, now: now)
+            set(key, CacheValue(format: .integer, bytes: Array(String(delta).utf8)), lifetime: lifetimeIfCreated, now: now)
             return delta
         }
         guard let current = entry.value.integerValue else {
@@ -124,7 +111,7 @@ struct SimpleCacheStore {
             let removed = entries.count
             counters.deletes &+= UInt64(removed)
             entries.removeAll()
-            marks = Heap()
+            marks.removeAll()
             counters.bytes = 0
             return removed
         }
@@ -163,48 +150,60 @@ struct SimpleCacheStore {
         return nextSequence
     }
 
-    private mutating func insert(_ key: String, _ value: CacheValue, expiresAt: Double) {
+    /// Stores an entry with one hash lookup; a new key that takes the cache past `threshold + 1` entries
+    /// evicts first. The new entry's mark is pushed after pruning, so it is never its own victim.
+    private mutating func insert(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) {
         let sequence = takeSequence()
-        if let old = entries.updateValue(Entry(value: value, expiresAt: expiresAt, sequence: sequence), forKey: key) {
+        let expiresAt = now + lifetime
+        if let old = entries.updateValue(Entry(value: value, expiresAt: expiresAt, lifetime: lifetime, sequence: sequence), forKey: key) {
             counters.bytes -= old.value.bytes.count
         } else {
             counters.bytes += key.utf8.count
+            if entries.count > threshold + 1 { prune() }
         }
         counters.bytes += value.bytes.count
-        marks.insert(ExpiryMark(expiresAt: expiresAt, sequence: sequence, key: key))
+        marks.insert(ExpiryIndex.Mark(expiresAt: expiresAt, sequence: sequence, key: key), lifetime: lifetime)
         compactIfNeeded()
     }
 
     private mutating func remove(_ key: String, _ entry: Entry, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
         entries[key] = nil
+        account(removalOf: key, entry, counting: counter)
+    }
+
+    private mutating func account(removalOf key: String, _ entry: Entry, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
         counters.bytes -= key.utf8.count + entry.value.bytes.count
         counters[keyPath: counter] &+= 1
     }
 
-    /// Pops marks from the past: removes every expired entry, O(log n) each.
+    /// Removes the entry a mark points at, if the mark is still current: one hash lookup.
+    private mutating func removeEntry(of mark: ExpiryIndex.Mark, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
+        guard let index = entries.index(forKey: mark.key), entries.values[index].sequence == mark.sequence else { return }
+        let (key, entry) = entries.remove(at: index)
+        account(removalOf: key, entry, counting: counter)
+    }
+
+    /// Takes marks from the past: removes every expired entry.
     private mutating func dropExpired(now: Double) {
-        while let first = marks.min, first.expiresAt <= now {
-            let mark = marks.removeMin()
-            if let entry = entries[mark.key], entry.sequence == mark.sequence {
-                remove(mark.key, entry, counting: \.expirations)
-            }
+        while let first = marks.earliest, first.expiresAt <= now, let mark = marks.removeEarliest() {
+            removeEntry(of: mark, counting: \.expirations)
         }
     }
 
-    /// Makes room for one more entry the way cachelib does: when more than `threshold` entries are held,
-    /// remove the earliest-expiring ones (expired entries are already gone) until `threshold` remain.
+    /// Evicts the earliest-expiring entries (expired ones are already gone) until `threshold + 1` remain:
+    /// cachelib prunes to `threshold` before inserting, which leaves the same `threshold + 1`.
     private mutating func prune() {
-        while entries.count > threshold, let mark = marks.popMin() {
-            if let entry = entries[mark.key], entry.sequence == mark.sequence {
-                remove(mark.key, entry, counting: \.evictions)
-            }
+        while entries.count > threshold + 1, let mark = marks.removeEarliest() {
+            removeEntry(of: mark, counting: \.evictions)
         }
     }
 
-    /// Rebuilds the heap from current marks once stale marks outnumber live ones, keeping memory O(n)
-    /// and the amortised cost per write O(log n).
+    /// Rebuilds the index from the live entries once stale marks outnumber them fourfold, keeping memory O(n)
+    /// and the amortised cost per write O(log n) with a small constant (no key is hashed).
     private mutating func compactIfNeeded() {
-        guard marks.count > 2 * entries.count + 64 else { return }
-        marks = Heap(entries.map { ExpiryMark(expiresAt: $0.value.expiresAt, sequence: $0.value.sequence, key: $0.key) })
+        guard marks.count > 4 * entries.count + 4096 else { return }
+        marks.rebuild(from: entries.map { key, entry in
+            (ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), entry.lifetime)
+        })
     }
 }

@@ -27,7 +27,7 @@ extension Cache {
         hashMethod: CacheKeyHash? = nil,
         codeVersion: String? = nil,
         ignoring: Set<Int> = [],
-        _ function: @escaping @Sendable (repeat each Argument) async throws -> Result
+        _ function: @escaping @Sendable @concurrent (repeat each Argument) async throws -> Result
     ) -> Memoized<repeat each Argument, Result> {
         let options = MemoizeEngine.Options(cacheNone: cacheNone, hashMethod: hashMethod, codeVersion: codeVersion)
         return Memoized(
@@ -50,7 +50,7 @@ extension Cache {
         cacheNone: Bool = false,
         hashMethod: CacheKeyHash? = nil,
         codeVersion: String? = nil,
-        _ function: @escaping @Sendable (Instance, repeat each Argument) async throws -> Result
+        _ function: @escaping @Sendable @concurrent (Instance, repeat each Argument) async throws -> Result
     ) -> MemoizedMethod<Instance, repeat each Argument, Result> {
         let options = MemoizeEngine.Options(cacheNone: cacheNone, hashMethod: hashMethod, codeVersion: codeVersion)
         return MemoizedMethod(

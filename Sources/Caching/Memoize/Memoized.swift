@@ -15,7 +15,7 @@
 /// same call. Results must be `Codable`.
 public struct Memoized<each Argument: Encodable & Sendable, Result: Codable & Sendable>: Sendable {
     let engine: MemoizeEngine
-    let function: @Sendable (repeat each Argument) async throws -> Result
+    let function: @Sendable @concurrent (repeat each Argument) async throws -> Result
     let unless: (@Sendable (repeat each Argument) -> Bool)?
     let forcedUpdate: (@Sendable (repeat each Argument) -> Bool)?
     let isStale: (@Sendable (Result, repeat each Argument) -> Bool)?

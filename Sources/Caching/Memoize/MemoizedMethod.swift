@@ -23,7 +23,7 @@ public protocol CacheIdentifiable: Sendable {
 /// the type.
 public struct MemoizedMethod<Instance: CacheIdentifiable, each Argument: Encodable & Sendable, Result: Codable & Sendable>: Sendable {
     let engine: MemoizeEngine
-    let function: @Sendable (Instance, repeat each Argument) async throws -> Result
+    let function: @Sendable @concurrent (Instance, repeat each Argument) async throws -> Result
     let ignoreInstance: Bool
     let unless: (@Sendable (Instance, repeat each Argument) -> Bool)?
     let forcedUpdate: (@Sendable (Instance, repeat each Argument) -> Bool)?

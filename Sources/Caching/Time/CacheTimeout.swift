@@ -43,6 +43,9 @@ public struct CacheTimeout: Sendable, Hashable, ExpressibleByIntegerLiteral, Exp
         return self
     }
 
+    /// Seconds an entry lives, or `.infinity` when it never expires.
+    var lifetime: Double { isNever ? .infinity : seconds }
+
     /// The instant an entry written at `now` expires, or `.infinity` when it never does.
     func expiry(from now: Double) -> Double { isNever ? .infinity : now + seconds }
 }

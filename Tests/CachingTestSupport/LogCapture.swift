@@ -2,12 +2,14 @@ import Logging
 import Synchronization
 
 /// A swift-log handler that keeps messages in memory so tests can assert on warnings.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let lines = Mutex<[(Logger.Level, String)]>([])
 
-    var messages: [(level: Logger.Level, text: String)] { lines.withLock { $0.map { (level: $0.0, text: $0.1) } } }
+    public init() {}
 
-    var logger: Logger {
+    public var messages: [(level: Logger.Level, text: String)] { lines.withLock { $0.map { (level: $0.0, text: $0.1) } } }
+
+    public var logger: Logger {
         Logger(label: "test") { _ in Handler(capture: self) }
     }
 
