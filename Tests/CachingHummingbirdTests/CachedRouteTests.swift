@@ -107,6 +107,17 @@ import Testing
         })
     }
 
+    @Test func theQueryHashFollowsTheCacheOrTheRouteHashMethod() {
+        let sha256 = Middleware(cache: Cache(backend: SimpleCache()), queryString: true)
+        let md5Cache = Middleware(cache: Cache(backend: SimpleCache(), configuration: .init(hashMethod: .md5)), queryString: true)
+        let md5Route = Middleware(cache: Cache(backend: SimpleCache()), queryString: true, hashMethod: .md5)
+        let path = "/search"
+        #expect(sha256.cacheKey(path: path, query: "q=swift").count == "view//search".count + 64)
+        #expect(md5Cache.cacheKey(path: path, query: "q=swift").count == "view//search".count + 32)
+        #expect(md5Route.cacheKey(path: path, query: "q=swift") == md5Cache.cacheKey(path: path, query: "q=swift"))
+        #expect(sha256.cacheKey(path: path, query: "q=swift") != sha256.cacheKey(path: path, query: "q=rust"))
+    }
+
     @Test func deleteCachedRemovesExactlyOneQueryVariant() async throws {
         let cache = Cache(backend: SimpleCache())
         let calls = CallCounter()
