@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cachescope", targets: ["cachescope"]),
+        .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Caching", targets: ["Caching"]),
         .library(name: "CachingHummingbird", targets: ["CachingHummingbird"]),
     ],
@@ -30,13 +31,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
+        // The Redis protocol: RESP2/RESP3 codec, pipelined connection, URL parsing, typed commands.
+        .target(
+            name: "RESP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Flask-Caching-like library: backends, the `Cache` facade, memoize, counters.
         .target(
             name: "Caching",
             dependencies: [
+                "RESP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
@@ -64,14 +76,30 @@ let package = Package(
         ),
         // Fakes and fixtures shared by the test targets (not shipped).
         .target(
-            name: "CachingTestSupport",
-            dependencies: ["Caching", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/CachingTestSupport",
+            name: "TestSupport",
+            dependencies: [
+                "Caching",
+                "RESP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RESPTests",
+            dependencies: [
+                "RESP",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CachingTests",
-            dependencies: ["Caching", "CachingTestSupport"],
+            dependencies: ["Caching", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -79,7 +107,7 @@ let package = Package(
             dependencies: [
                 "Caching",
                 "CachingHummingbird",
-                "CachingTestSupport",
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

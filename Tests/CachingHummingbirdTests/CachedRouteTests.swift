@@ -1,6 +1,6 @@
 import Caching
 import CachingHummingbird
-import CachingTestSupport
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

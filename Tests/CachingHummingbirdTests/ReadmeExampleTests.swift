@@ -1,6 +1,6 @@
 import Caching
 import CachingHummingbird
-import CachingTestSupport
+import TestSupport
 import Hummingbird
 import HummingbirdTesting
 import Testing

@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 
 @testable import Caching
-import CachingTestSupport
+import TestSupport
 
 /// memoize, following Flask-Caching 2.5 (checklist items 25 and 28–38).
 ///

@@ -1,7 +1,7 @@
 import Testing
 
 @testable import Caching
-import CachingTestSupport
+import TestSupport
 
 /// The memoize version key never expires before the newest entry written under it (checklist 36,
 /// Flask-Caching bug #531), and expires once its entries have.

@@ -1,7 +1,7 @@
 import Testing
 
 @testable import Caching
-import CachingTestSupport
+import TestSupport
 
 /// Checklist 10 (NullCache and its warning) and 27 (backend failures are logged and treated as misses, or
 /// thrown when configured).

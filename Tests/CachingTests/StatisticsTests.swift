@@ -2,7 +2,7 @@ import Synchronization
 import Testing
 
 @testable import Caching
-import CachingTestSupport
+import TestSupport
 
 /// Hit/miss counting per cache and per group, and hit/miss events (checklist item 40).
 @Suite struct StatisticsTests {

@@ -1,0 +1,84 @@
+import NIOCore
+
+extension ByteBuffer {
+    /// Writes a command — an array of bulk strings, the only form clients send.
+    public mutating func writeRESPCommand(_ arguments: [[UInt8]]) {
+        writeStaticString("*")
+        writeDecimal(arguments.count)
+        for argument in arguments {
+            writeStaticString("$")
+            writeDecimal(argument.count)
+            writeBytes(argument)
+            writeStaticString("\r\n")
+        }
+    }
+
+    /// Writes any value in its RESP3 form (RESP2 forms for the RESP2 types); used by tests and fakes.
+    public mutating func writeRESPValue(_ value: RESPValue) {
+        switch value {
+        case .simpleString(let bytes):
+            writeStaticString("+")
+            writeBytes(bytes)
+            writeStaticString("\r\n")
+        case .error(let message):
+            writeStaticString("-")
+            writeString(message)
+            writeStaticString("\r\n")
+        case .integer(let number):
+            writeStaticString(":")
+            writeString(String(number))
+            writeStaticString("\r\n")
+        case .bulkString(let bytes):
+            writeStaticString("$")
+            writeDecimal(bytes.count)
+            writeBytes(bytes)
+            writeStaticString("\r\n")
+        case .array(let elements):
+            writeAggregate("*", elements)
+        case .null:
+            writeStaticString("_\r\n")
+        case .boolean(let flag):
+            writeString(flag ? "#t\r\n" : "#f\r\n")
+        case .double(let number):
+            writeStaticString(",")
+            writeString(number.isNaN ? "nan" : number == .infinity ? "inf" : number == -.infinity ? "-inf" : "\(number)")
+            writeStaticString("\r\n")
+        case .bigNumber(let digits):
+            writeStaticString("(")
+            writeString(digits)
+            writeStaticString("\r\n")
+        case .verbatimString(let format, let text):
+            writeStaticString("=")
+            writeDecimal(text.count + 4)
+            writeString(format)
+            writeStaticString(":")
+            writeBytes(text)
+            writeStaticString("\r\n")
+        case .map(let pairs):
+            writeStaticString("%")
+            writeString(String(pairs.count))
+            writeStaticString("\r\n")
+            for pair in pairs {
+                writeRESPValue(pair.key)
+                writeRESPValue(pair.value)
+            }
+        case .set(let elements):
+            writeAggregate("~", elements)
+        case .push(let elements):
+            writeAggregate(">", elements)
+        }
+    }
+
+    private mutating func writeAggregate(_ marker: StaticString, _ elements: [RESPValue]) {
+        writeStaticString(marker)
+        writeString(String(elements.count))
+        writeStaticString("\r\n")
+        for element in elements { writeRESPValue(element) }
+    }
+
+    /// `<n>\r\n`.
+    private mutating func writeDecimal(_ value: Int) {
+        writeString(String(value))
+        writeStaticString("\r\n")
+    }
+}

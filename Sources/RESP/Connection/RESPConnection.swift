@@ -1,0 +1,172 @@
+import NIOCore
+import NIOPosix
+
+/// One open connection to a Redis server, with pipelining: any number of commands in flight, replies
+/// matched in order, each batch encoded into one buffer and flushed once.
+///
+/// Safe to share between tasks: each ``send(_:)`` is one ordered batch. Once a connection fails (timeout,
+/// closed, protocol violation) every later call fails at once; open a new one (``RedisClient`` does).
+public final class RESPConnection: Sendable {
+    /// Timeouts, protocol and limits of a connection.
+    public struct Configuration: Sendable {
+        /// How long to wait for the TCP connection (and the login commands).
+        public var connectTimeout: Duration
+        /// How long a batch may wait for its replies before the connection is declared dead.
+        public var commandTimeout: Duration
+        /// 2 (default) or 3: with 3 the login is `HELLO 3` and RESP3 types arrive.
+        public var protocolVersion: Int
+        /// Sent as `CLIENT SETNAME`, so operators see who is connected; `nil` sends nothing.
+        public var clientName: String?
+        /// Limits on what the server may send.
+        public var limits: RESPParser.Limits
+
+        public init(
+            connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(5), protocolVersion: Int = 2,
+            clientName: String? = "cachescope", limits: RESPParser.Limits = .init()
+        ) {
+            self.connectTimeout = connectTimeout
+            self.commandTimeout = commandTimeout
+            self.protocolVersion = protocolVersion
+            self.clientName = clientName
+            self.limits = limits
+        }
+    }
+
+    private let channel: any Channel
+    /// The server's address, for messages.
+    public let peer: String
+
+    private init(channel: any Channel, peer: String) {
+        self.channel = channel
+        self.peer = peer
+    }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Connects, logs in (`HELLO`/`AUTH`, `SELECT`, `CLIENT SETNAME`) and checks that the peer speaks RESP.
+    /// - Throws: ``RedisError``: `.connectionFailed`, `.timeout`, `.authenticationFailed`, `.serverError`
+    ///   (for example a database index out of range), `.protocolViolation` (not a Redis server).
+    public static func connect(
+        to url: RedisURL, configuration: Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RESPConnection {
+        let peer = url.hostAndPort
+        let commandTimeout = TimeAmount(configuration.commandTimeout)
+        let limits = configuration.limits
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder(limits: limits)))
+                    try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer))
+                }
+            }
+        let channel: any Channel
+        do {
+            switch url.address {
+            case .tcp(let host, let port):
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            case .unix(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            }
+        } catch {
+            throw Self.describeConnectFailure(error, peer: peer, timeout: configuration.connectTimeout)
+        }
+        let connection = RESPConnection(channel: channel, peer: peer)
+        do {
+            try await connection.logIn(url, configuration: configuration)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Sends commands as one pipelined batch and returns their replies in order. Error replies are
+    /// returned as ``RESPValue/error(_:)`` values, not thrown.
+    /// - Throws: ``RedisError`` when the connection fails, times out or receives bytes that are not RESP.
+    public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
+        var payload = channel.allocator.buffer(capacity: commands.count * 32)
+        for command in commands { payload.writeRESPCommand(command.arguments) }
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        let peer = self.peer
+        // A write that never reaches the handler (the channel already closed) must still fail the batch.
+        written.futureResult.whenFailure { error in
+            promise.fail(error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) closed"))
+        }
+        channel.writeAndFlush(RESPRequest(payload: payload, commandCount: commands.count, promise: promise), promise: written)
+        return try await promise.futureResult.get()
+    }
+
+    /// Closes the connection; waiting commands fail with `.connectionClosed`.
+    public func close() async {
+        try? await channel.close().get()
+    }
+
+    // MARK: login
+
+    private func logIn(_ url: RedisURL, configuration: Configuration) async throws {
+        var commands: [RESPCommand] = []
+        var authPosition: Int?
+        if configuration.protocolVersion == 3 {
+            var arguments: [any RESPArgument] = ["3"]
+            if let password = url.password { arguments += ["AUTH", url.username ?? "default", password] }
+            authPosition = commands.count
+            commands.append(RESPCommand("HELLO", arguments))
+        } else if let password = url.password {
+            authPosition = commands.count
+            commands.append(RESPCommand("AUTH", url.username.map { [$0, password] } ?? [password]))
+        }
+        let selectPosition = url.database != 0 ? commands.count : nil
+        if url.database != 0 { commands.append(RESPCommand("SELECT", [url.database])) }
+        commands.append(RESPCommand("PING"))
+        let namePosition = configuration.clientName != nil ? commands.count : nil
+        if let name = configuration.clientName { commands.append(RESPCommand("CLIENT", ["SETNAME", name])) }
+
+        let replies: [RESPValue]
+        do {
+            replies = try await send(commands)
+        } catch let error as RedisError where error.code == .timeout {
+            throw RedisError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
+        }
+        for (position, reply) in replies.enumerated() {
+            guard let message = reply.errorMessage, position != namePosition else { continue }
+            if position == authPosition || Self.isAuthError(message) {
+                throw RedisError(.authenticationFailed, "authentication to \(peer) failed: \(message)")
+            }
+            if position == selectPosition {
+                throw RedisError(.serverError, "cannot select database \(url.database) on \(peer): \(message)")
+            }
+            throw RedisError(.serverError, "\(peer) refused the connection: \(message)")
+        }
+    }
+
+    private static func isAuthError(_ message: String) -> Bool {
+        message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") || message.hasPrefix("NOPERM")
+    }
+
+    private static func describeConnectFailure(_ error: any Error, peer: String, timeout: Duration) -> RedisError {
+        if let error = error as? RedisError { return error }
+        if error is ChannelError, case .connectTimeout = error as? ChannelError {
+            return RedisError(.timeout, "cannot connect to \(peer): no answer within \(timeout)")
+        }
+        let text = "\(error)"
+        if text.contains("refused") || text.contains("ECONNREFUSED") {
+            return RedisError(.connectionFailed, "cannot connect to \(peer): connection refused")
+        }
+        if let ioError = error as? IOError {
+            return RedisError(.connectionFailed, "cannot connect to \(peer): \(ioError.description)")
+        }
+        return RedisError(.connectionFailed, "cannot connect to \(peer): \(text)")
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The servers `scripts/test.sh` starts for integration tests, read from the environment.
+///
+/// `CACHESCOPE_TEST_REDIS` and `CACHESCOPE_TEST_MEMCACHED` hold `host:port`. When they are unset (a plain
+/// `swift test`), tests that need a server are skipped with ``skipMessage``.
+public enum TestServers {
+    public static let skipMessage = "no test server: run scripts/test.sh, which starts redis-server and memcached on spare ports"
+
+    public static var redis: (host: String, port: Int)? { address("CACHESCOPE_TEST_REDIS") }
+    public static var memcached: (host: String, port: Int)? { address("CACHESCOPE_TEST_MEMCACHED") }
+
+    /// `redis://host:port/<db>` of the test Redis, if there is one.
+    public static func redisURL(database: Int = 0) -> String? {
+        redis.map { "redis://\($0.host):\($0.port)/\(database)" }
+    }
+
+    private static func address(_ variable: String) -> (host: String, port: Int)? {
+        guard let value = ProcessInfo.processInfo.environment[variable], let colon = value.lastIndex(of: ":"),
+            let port = Int(value[value.index(after: colon)...])
+        else { return nil }
+        return (String(value[..<colon]), port)
+    }
+
+    /// Sends `request` over a plain TCP connection and returns what arrives within a second.
+    public static func exchange(host: String, port: Int, _ request: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let received = recv(fd, &buffer, buffer.count, 0)
+        return received > 0 ? String(decoding: buffer[..<received], as: UTF8.self) : ""
+    }
+
+    /// A TCP port nothing listens on right now.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+}
+
+/// A listening socket that accepts connections (the kernel does) and never answers: a hung server.
+public final class SilentServer: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: actual.sin_port))
+    }
+
+    deinit { close(fd) }
+}
