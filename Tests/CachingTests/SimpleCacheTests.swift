@@ -158,7 +158,7 @@ import Testing
         clock.advance(by: 10)
         let listing = cache.listKeys(prefix: "user:", limit: 1)
         #expect(listing.totalMatching == 2, "the expired user:3 is not listed")
-        #expect(listing.isTruncated)
+        #expect(listing.hasMore)
         #expect(listing.keys == [CacheKeyInfo(key: "user:1", remainingSeconds: nil, size: 5, format: .text)])
         let all = cache.listKeys(prefix: "", limit: 10)
         #expect(all.keys.map(\.key) == ["other", "user:1", "user:2"])

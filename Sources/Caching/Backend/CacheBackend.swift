@@ -40,7 +40,8 @@ public protocol CacheBackend: Sendable {
 
     /// Counters and sizes for monitoring.
     func statistics() async throws -> CacheBackendStatistics
-    /// Live keys starting with `prefix`, sorted by key, at most `limit` of them, with remaining TTL and size.
+    /// Live keys starting with `prefix`, at most `limit` of them, sorted by key, with remaining TTL and size.
+    /// Server backends return the first `limit` keys their scan finds, not the `limit` smallest.
     func listKeys(prefix: String, limit: Int) async throws -> CacheKeyListing
 }
 
@@ -127,13 +128,13 @@ public struct CacheKeyInfo: Sendable, Hashable {
     public var key: String
     /// Seconds left to live when the listing was made, or `nil` when the key never expires.
     public var remainingSeconds: Double?
-    /// Bytes of the stored value.
-    public var size: Int
-    /// How the value was encoded.
-    public var format: CacheValue.Format
+    /// Bytes of the stored value (Redis: `MEMORY USAGE`, which includes overhead), when known.
+    public var size: Int?
+    /// How the value was encoded, when known without reading it.
+    public var format: CacheValue.Format?
 
     /// Creates a key description.
-    public init(key: String, remainingSeconds: Double?, size: Int, format: CacheValue.Format) {
+    public init(key: String, remainingSeconds: Double?, size: Int?, format: CacheValue.Format?) {
         self.key = key
         self.remainingSeconds = remainingSeconds
         self.size = size
@@ -141,19 +142,19 @@ public struct CacheKeyInfo: Sendable, Hashable {
     }
 }
 
-/// A page of keys: at most the requested number, plus how many matched in all.
+/// A page of keys: at most the requested number, and whether there were more.
 public struct CacheKeyListing: Sendable, Hashable {
     /// The keys, sorted by key.
     public var keys: [CacheKeyInfo]
-    /// How many live keys matched the prefix, including those beyond the limit.
-    public var totalMatching: Int
-
+    /// How many live keys matched in all, when the backend knows without a full scan (in-process caches).
+    public var totalMatching: Int?
     /// Whether more keys matched than were returned.
-    public var isTruncated: Bool { totalMatching > keys.count }
+    public var hasMore: Bool
 
     /// Creates a listing.
-    public init(keys: [CacheKeyInfo], totalMatching: Int) {
+    public init(keys: [CacheKeyInfo], totalMatching: Int?, hasMore: Bool) {
         self.keys = keys
         self.totalMatching = totalMatching
+        self.hasMore = hasMore
     }
 }

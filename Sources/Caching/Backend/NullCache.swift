@@ -26,5 +26,5 @@ public struct NullCache: CacheBackend {
     public func clear(prefix: String) async throws -> Int { 0 }
     public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) async throws -> Int64 { delta }
     public func statistics() async throws -> CacheBackendStatistics { CacheBackendStatistics() }
-    public func listKeys(prefix: String, limit: Int) async throws -> CacheKeyListing { CacheKeyListing(keys: [], totalMatching: 0) }
+    public func listKeys(prefix: String, limit: Int) async throws -> CacheKeyListing { CacheKeyListing(keys: [], totalMatching: 0, hasMore: false) }
 }

@@ -140,7 +140,7 @@ struct SimpleCacheStore {
         }
         let total = matching.count
         matching.sort { $0.key < $1.key }
-        return CacheKeyListing(keys: Array(matching.prefix(max(0, limit))), totalMatching: total)
+        return CacheKeyListing(keys: Array(matching.prefix(max(0, limit))), totalMatching: total, hasMore: total > max(0, limit))
     }
 
     // MARK: internals

@@ -1,0 +1,71 @@
+/// The reply of `INFO` (<https://redis.io/docs/latest/commands/info/>): `# Section` headers and
+/// `field:value` lines, parsed into fields, with typed accessors for what a monitor needs.
+///
+/// Unknown fields are kept and ignored; keyspace lines (`db0:keys=1,expires=0,avg_ttl=0,…`) are parsed as
+/// `k=v` lists, skipping unknown keys, as the Redis docs ask.
+public struct RedisInfo: Sendable, Hashable {
+    /// Every `field:value` pair, by field name (section headers dropped).
+    public var fields: [String: String]
+    /// Per-database key counts from the `# Keyspace` section, by database index.
+    public var keyspace: [Int: Database]
+
+    /// One `dbN:` line.
+    public struct Database: Sendable, Hashable {
+        public var keys: Int
+        public var expires: Int
+        public var averageTTLMilliseconds: Int
+    }
+
+    /// Parses the text of an `INFO` reply.
+    public init(parsing text: String) {
+        var fields: [String: String] = [:]
+        var keyspace: [Int: Database] = [:]
+        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
+            guard !line.isEmpty, !line.hasPrefix("#"), let colon = line.firstIndex(of: ":") else { continue }
+            let name = String(line[..<colon])
+            let value = String(line[line.index(after: colon)...])
+            fields[name] = value
+            if name.hasPrefix("db"), let index = Int(name.dropFirst(2)) {
+                var entries: [Substring: Int] = [:]
+                for pair in value.split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    if parts.count == 2, let number = Int(parts[1]) { entries[parts[0]] = number }
+                }
+                keyspace[index] = Database(keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0)
+            }
+        }
+        self.fields = fields
+        self.keyspace = keyspace
+    }
+
+    /// A field as an integer (`nil` when absent or not a number).
+    public func integer(_ field: String) -> Int64? { fields[field].flatMap { Int64($0) } }
+    /// A field as a floating-point number.
+    public func double(_ field: String) -> Double? { fields[field].flatMap { Double($0) } }
+
+    public var keyspaceHits: UInt64? { integer("keyspace_hits").map { UInt64(clamping: $0) } }
+    public var keyspaceMisses: UInt64? { integer("keyspace_misses").map { UInt64(clamping: $0) } }
+    public var instantaneousOpsPerSecond: Double? { double("instantaneous_ops_per_sec") }
+    public var totalCommandsProcessed: UInt64? { integer("total_commands_processed").map { UInt64(clamping: $0) } }
+    public var usedMemory: Int64? { integer("used_memory") }
+    /// `maxmemory`; `nil` when 0 (no limit).
+    public var maxMemory: Int64? { integer("maxmemory").flatMap { $0 > 0 ? $0 : nil } }
+    public var maxMemoryPolicy: String? { fields["maxmemory_policy"] }
+    public var evictedKeys: UInt64? { integer("evicted_keys").map { UInt64(clamping: $0) } }
+    public var expiredKeys: UInt64? { integer("expired_keys").map { UInt64(clamping: $0) } }
+    public var connectedClients: Int64? { integer("connected_clients") }
+    public var uptimeSeconds: Int64? { integer("uptime_in_seconds") }
+    public var version: String? { fields["redis_version"] }
+    /// `standalone`, `sentinel` or `cluster`.
+    public var mode: String? { fields["redis_mode"] }
+}
+
+extension RedisCommandExecutor {
+    /// `INFO` with the given sections (several in one call on Redis 7+), parsed.
+    public func info(_ sections: [String] = []) async throws -> RedisInfo {
+        let reply = try await send(RESPCommand("INFO", sections))
+        guard let text = reply.string else { throw RedisError(.protocolViolation, "protocol violation: INFO did not return text") }
+        return RedisInfo(parsing: text)
+    }
+}
