@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cachescope", targets: ["cachescope"]),
+        .executable(name: "cachescope-bench", targets: ["CachescopeBench"]),
         .library(name: "RESP", targets: ["RESP"]),
         .library(name: "Caching", targets: ["Caching"]),
         .library(name: "CachingHummingbird", targets: ["CachingHummingbird"]),
@@ -56,6 +57,12 @@ let package = Package(
             ],
             swiftSettings: callerIsolatedSettings
         ),
+        // What the dashboard watches, without drawing: sources, key browsing, invalidation.
+        .target(
+            name: "CacheMonitor",
+            dependencies: ["Caching", "RESP"],
+            swiftSettings: swiftSettings
+        ),
         // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
         .target(
             name: "CachingHummingbird",
@@ -70,8 +77,21 @@ let package = Package(
         .executableTarget(
             name: "cachescope",
             dependencies: [
+                "CacheMonitor",
+                "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Measurements run by scripts/bench-*.sh (built in release there).
+        .executableTarget(
+            name: "CachescopeBench",
+            dependencies: [
+                "CacheMonitor",
+                "RESP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/CachescopeBench",
             swiftSettings: swiftSettings
         ),
         // Fakes and fixtures shared by the test targets (not shipped).
@@ -103,6 +123,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CacheMonitorTests",
+            dependencies: ["CacheMonitor", "RESP", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CachingHummingbirdTests",
             dependencies: [
                 "Caching",
@@ -115,6 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CachescopeCLITests",
+            dependencies: ["RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,9 +1,10 @@
 import ArgumentParser
+import Foundation
 
 /// The `cachescope` command: "htop for caches".
 ///
-/// Subcommands (the dashboard, `snapshot`, `keys`, `invalidate`, `demo`, `keymap`) arrive with later
-/// issues; until then running it without arguments prints this help.
+/// The dashboard arrives with a later issue; until then running it without a subcommand prints this help.
+/// Usage errors exit with 2 (not ArgumentParser's 64), as documented in ``ExitStatus``.
 @main
 struct CachescopeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +14,40 @@ struct CachescopeCommand: AsyncParsableCommand {
             cachescope shows hit/miss rates, ops/s, memory, evictions and keys with live TTLs for several \
             cache backends at once, and lets you delete a key or invalidate a prefix. It ships the Caching \
             library (Flask-Caching for Swift) and an embedded demo web app.
+
+            Backends are named by type when unique (redis), else type and position (redis1, redis2), in the \
+            order: config file, --redis flags, --memcached flags. Keys are written with printable UTF-8 as \
+            itself, \\\\ for a backslash and \\xNN for any other byte.
+
+            \(ExitStatus.documentation)
             """,
-        version: CachescopeVersion.current
+        version: CachescopeVersion.current,
+        subcommands: [KeysCommand.self, InvalidateCommand.self]
     )
+
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         print(Self.helpMessage())
+    }
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            Terminal.printError("cachescope: \(failure.message)")
+            Foundation.exit(failure.status.rawValue)
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.printError(fullMessage(for: error))
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -15,15 +15,20 @@ import Testing
         return nil
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs the binary; `input` is fed to standard input (closed right away when `nil`).
+    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
         let binary = try #require(Self.binary, "the cachescope binary was not built next to the tests; run `swift build` first")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         let pipe = Pipe()
+        let stdin = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -35,10 +40,17 @@ import Testing
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
     }
 
-    @Test func helpDescribesTheProduct() throws {
+    @Test func helpDescribesTheProductAndTheExitCodes() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
         #expect(result.output.contains("htop for caches"))
+        #expect(result.output.contains("3 refused because of --read-only"))
+        for command in ["keys", "invalidate"] {
+            let help = try run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.output.contains("Exit codes: 0 done; 1 a backend failed"))
+            #expect(help.output.contains("--redis <url>"))
+        }
         #expect(result.output.contains("USAGE: cachescope"))
         #expect(result.output.contains("--version"))
     }
@@ -51,7 +63,7 @@ import Testing
 
     @Test func anUnknownOptionIsAUsageError() throws {
         let result = try run(["--no-such-flag"])
-        #expect(result.status == 64)
+        #expect(result.status == 2)
         #expect(result.output.contains("Unknown option '--no-such-flag'"))
     }
 }

@@ -3,6 +3,7 @@
 /// as extensions of this protocol.
 public protocol RedisCommandExecutor: Sendable {
     /// Runs commands as one pipeline and returns the replies in order; error replies are values.
+    @discardableResult
     func send(_ commands: [RESPCommand]) async throws -> [RESPValue]
 }
 

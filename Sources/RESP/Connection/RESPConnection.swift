@@ -19,16 +19,20 @@ public final class RESPConnection: Sendable {
         public var clientName: String?
         /// Limits on what the server may send.
         public var limits: RESPParser.Limits
+        /// Send `CLIENT NO-TOUCH on` (Redis 7.2+; ignored by older servers): this connection's reads then
+        /// leave the keys' LRU/LFU information alone — for monitors, which should not look like traffic.
+        public var noTouch: Bool
 
         public init(
             connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(5), protocolVersion: Int = 2,
-            clientName: String? = "cachescope", limits: RESPParser.Limits = .init()
+            clientName: String? = "cachescope", limits: RESPParser.Limits = .init(), noTouch: Bool = false
         ) {
             self.connectTimeout = connectTimeout
             self.commandTimeout = commandTimeout
             self.protocolVersion = protocolVersion
             self.clientName = clientName
             self.limits = limits
+            self.noTouch = noTouch
         }
     }
 
@@ -87,6 +91,7 @@ public final class RESPConnection: Sendable {
     /// Sends commands as one pipelined batch and returns their replies in order. Error replies are
     /// returned as ``RESPValue/error(_:)`` values, not thrown.
     /// - Throws: ``RedisError`` when the connection fails, times out or receives bytes that are not RESP.
+    @discardableResult
     public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
         var payload = channel.allocator.buffer(capacity: commands.count * 32)
         for command in commands { payload.writeRESPCommand(command.arguments) }
@@ -123,8 +128,10 @@ public final class RESPConnection: Sendable {
         let selectPosition = url.database != 0 ? commands.count : nil
         if url.database != 0 { commands.append(RESPCommand("SELECT", [url.database])) }
         commands.append(RESPCommand("PING"))
-        let namePosition = configuration.clientName != nil ? commands.count : nil
+        // Optional extras: their errors (an old server, a renamed CLIENT command) are ignored.
+        let optionalFrom = commands.count
         if let name = configuration.clientName { commands.append(RESPCommand("CLIENT", ["SETNAME", name])) }
+        if configuration.noTouch { commands.append(RESPCommand("CLIENT", ["NO-TOUCH", "ON"])) }
 
         let replies: [RESPValue]
         do {
@@ -133,7 +140,7 @@ public final class RESPConnection: Sendable {
             throw RedisError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
         }
         for (position, reply) in replies.enumerated() {
-            guard let message = reply.errorMessage, position != namePosition else { continue }
+            guard let message = reply.errorMessage, position < optionalFrom else { continue }
             if position == authPosition || Self.isAuthError(message) {
                 throw RedisError(.authenticationFailed, "authentication to \(peer) failed: \(message)")
             }

@@ -40,6 +40,7 @@ public final class RedisClient: RedisCommandExecutor {
     /// `host:port` of the server.
     public var peer: String { url.hostAndPort }
 
+    @discardableResult
     public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
         let connection = try await connection()
         do {

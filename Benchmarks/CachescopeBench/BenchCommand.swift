@@ -1,0 +1,95 @@
+import ArgumentParser
+import CacheMonitor
+import Foundation
+import RESP
+
+/// Measurements for `scripts/bench-redis.sh`: each subcommand does one job against a running server and
+/// prints one JSON line, so the script can alternate it with the peer tools and take medians.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cachescope-bench",
+        abstract: "Benchmarks of cachescope's Redis client (run by scripts/bench-redis.sh).",
+        subcommands: [Pipeline.self, Populate.self, Invalidate.self]
+    )
+}
+
+extension BenchCommand {
+    /// Pipelined GET or SET through one connection, `depth` commands per round trip — what
+    /// `redis-benchmark -c 1 -P <depth>` does (same key and 3-byte value as its defaults).
+    struct Pipeline: AsyncParsableCommand {
+        @Option var url: String
+        @Option var command: String = "SET"
+        @Option var requests: Int = 1_000_000
+        @Option var depth: Int = 16
+
+        func run() async throws {
+            let client = RedisClient(url: try RedisURL(parsing: url))
+            try await client.connect()
+            let name = command.uppercased()
+            let batch = (0..<depth).map { _ in
+                name == "GET" ? RESPCommand("GET", key: Array("key:__rand_int__".utf8)) : RESPCommand("SET", key: Array("key:__rand_int__".utf8), ["xxx"])
+            }
+            let clock = ContinuousClock()
+            let started = clock.now
+            var done = 0
+            while done < requests {
+                _ = try await client.send(batch)
+                done += depth
+            }
+            let seconds = Self.seconds(clock.now - started)
+            print("{\"command\":\"\(name)\",\"requests\":\(done),\"seconds\":\(seconds),\"opsPerSecond\":\(Double(done) / seconds)}")
+            await client.close()
+        }
+
+        static func seconds(_ duration: Duration) -> Double {
+            let (whole, atto) = duration.components
+            return Double(whole) + Double(atto) / 1e18
+        }
+    }
+
+    /// Fills the server: `total` keys, of which `prefixed` start with `prefix` (pipelined MSETs).
+    struct Populate: AsyncParsableCommand {
+        @Option var url: String
+        @Option var total: Int = 1_000_000
+        @Option var prefixed: Int = 200_000
+        @Option var prefix: String = "p:"
+
+        func run() async throws {
+            let client = RedisClient(url: try RedisURL(parsing: url))
+            var commands: [RESPCommand] = []
+            for start in stride(from: 0, to: total, by: 500) {
+                var arguments: [any RESPArgument] = []
+                for index in start..<min(start + 500, total) {
+                    // Spread the prefixed keys through the keyspace: every 5th key of 1M for 200k.
+                    let isPrefixed = prefixed > 0 && index % max(1, total / prefixed) == 0 && index / max(1, total / prefixed) < prefixed
+                    arguments += [(isPrefixed ? prefix : "other:") + "\(index)", "v"]
+                }
+                commands.append(RESPCommand("MSET", arguments))
+                if commands.count == 20 {
+                    try await client.send(commands)
+                    commands.removeAll()
+                }
+            }
+            if !commands.isEmpty { try await client.send(commands) }
+            await client.close()
+        }
+    }
+
+    /// Deletes every key starting with `prefix` the way `cachescope invalidate --prefix --yes` does.
+    struct Invalidate: AsyncParsableCommand {
+        @Option var url: String
+        @Option var prefix: String = "p:"
+        @Option var count: Int = 2000
+
+        func run() async throws {
+            let source = RedisSource(name: "redis", url: try RedisURL(parsing: url))
+            let clock = ContinuousClock()
+            let started = clock.now
+            let totals = try await source.invalidate(prefix: Array(prefix.utf8), count: count)
+            let seconds = Pipeline.seconds(clock.now - started)
+            print("{\"matched\":\(totals.matched),\"deleted\":\(totals.deleted),\"seconds\":\(seconds)}")
+            await source.close()
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import RESP
+import Synchronization
+
+/// Everything the monitor does with one Redis server: sample its stats, browse keys, preview values,
+/// delete keys and invalidate prefixes.
+///
+/// Stats sampling uses only `INFO` and `PING`, which do not move `keyspace_hits`/`misses`. Browsing
+/// (`TYPE`, `PTTL`, previews, `EXISTS`) does, so every such lookup is counted in ``ownReads`` and
+/// subtracted where the dashboard shows the application's hit ratio. On Redis 7.2+ the browsing
+/// connection also sends `CLIENT NO-TOUCH on`, so browsing never changes LRU/LFU order.
+///
+/// Prefix invalidation runs on a connection of its own, so a long deletion never delays a stats sample.
+public final class RedisSource: Sendable {
+    /// The name shown and used on the command line (`redis`, `redis2`, a config name).
+    public let name: String
+    /// The server (its password is never shown).
+    public let url: RedisURL
+    /// Lookups the monitor made itself.
+    public let ownReads = OwnReads()
+    let client: RedisClient
+    private let capabilities = Mutex(Capabilities())
+
+    /// What the server turned out to support, learned on first use.
+    private struct Capabilities {
+        var memoryUsage: Bool?
+        var memoryUsageCounts: Bool?
+    }
+
+    /// Creates a source; nothing connects until the first call.
+    public init(name: String, url: RedisURL, configuration: RESPConnection.Configuration = .init()) {
+        var configuration = configuration
+        configuration.noTouch = true
+        self.name = name
+        self.url = url
+        self.client = RedisClient(url: url, configuration: configuration)
+    }
+
+    /// `host:port` (or the socket path).
+    public var address: String { url.hostAndPort }
+
+    /// Connects and logs in now (otherwise the first call does).
+    public func connect() async throws {
+        try await client.connect()
+    }
+
+    /// Samples `INFO` and the `PING` round trip.
+    public func stats() async throws -> RedisStats {
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await client.send(RESPCommand("PING"))
+        let latency = clock.now - started
+        let info = try await client.info(["server", "clients", "memory", "stats", "keyspace"])
+        return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+    }
+
+    /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
+    public func scanPage(cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
+        try await client.scan(cursor: cursor, match: pattern, count: count)
+    }
+
+    /// Type, TTL and size of `keys`, in one pipeline (`TYPE`, `PTTL`, `MEMORY USAGE` per key). Keys that
+    /// vanished meanwhile are left out.
+    public func details(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
+        guard !keys.isEmpty else { return [] }
+        let known = capabilities.withLock { $0 }
+        let withSize = known.memoryUsage != false
+        var commands: [RESPCommand] = []
+        commands.reserveCapacity(keys.count * 3)
+        for key in keys {
+            commands.append(RESPCommand("TYPE", key: key))
+            commands.append(RESPCommand("PTTL", key: key))
+            if withSize { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
+        }
+        let replies = try await client.send(commands)
+        let stride = withSize ? 3 : 2
+        var memoryUsageCounts = known.memoryUsageCounts ?? false
+        if withSize, known.memoryUsage == nil {
+            let available = replies[2].errorMessage == nil
+            if available, let sample = keys.first { memoryUsageCounts = try await memoryUsageCountsAsRead(sample) }
+            capabilities.withLock { $0 = Capabilities(memoryUsage: available, memoryUsageCounts: memoryUsageCounts) }
+        }
+        let lookupsPerKey = 2 + (withSize && memoryUsageCounts ? 1 : 0)
+        var found: [RedisKeyDetails] = []
+        var hits = 0
+        var misses = 0
+        for (index, key) in keys.enumerated() {
+            let base = index * stride
+            if let message = replies[base].errorMessage ?? replies[base + 1].errorMessage { throw RedisError.reply(message) }
+            let type = replies[base].string ?? "none"
+            guard type != "none", let ttl = replies[base + 1].integer, ttl != -2 else {
+                misses += lookupsPerKey
+                continue
+            }
+            hits += lookupsPerKey
+            let size = withSize ? replies[base + 2].integer.map { Int($0) } : nil
+            found.append(RedisKeyDetails(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, size: size))
+        }
+        ownReads.record(hits: hits, misses: misses)
+        return found
+    }
+
+    /// The first bytes or items of a value: `GETRANGE 0 <maxBytes-1>` for strings, the first `maxItems`
+    /// of lists, sets, sorted sets and hashes — never the whole of a large value.
+    public func preview(of key: [UInt8], type: String, maxBytes: Int = 512, maxItems: Int = 10) async throws -> RedisValuePreview {
+        let commands: [RESPCommand]
+        switch type {
+        case "string": commands = [RESPCommand("GETRANGE", key: key, [0, maxBytes - 1]), RESPCommand("STRLEN", key: key)]
+        case "list": commands = [RESPCommand("LRANGE", key: key, [0, maxItems - 1]), RESPCommand("LLEN", key: key)]
+        case "set": commands = [RESPCommand("SSCAN", key: key, [0, "COUNT", maxItems]), RESPCommand("SCARD", key: key)]
+        case "zset": commands = [RESPCommand("ZRANGE", key: key, [0, maxItems - 1, "WITHSCORES"]), RESPCommand("ZCARD", key: key)]
+        case "hash": commands = [RESPCommand("HSCAN", key: key, [0, "COUNT", maxItems]), RESPCommand("HLEN", key: key)]
+        default: return .unsupported(type: type)
+        }
+        let replies = try await client.send(commands)
+        if let message = replies.lazy.compactMap(\.errorMessage).first {
+            if message.hasPrefix("WRONGTYPE") { return .missing }
+            throw RedisError.reply(message)
+        }
+        let total = Int(replies[1].integer ?? 0)
+        let exists = total > 0 || type == "string"
+        ownReads.record(hits: exists ? 2 : 0, misses: exists ? 0 : 2)
+        guard exists else { return .missing }
+        switch type {
+        case "string":
+            return .string(prefix: replies[0].bytes ?? [], length: total)
+        case "list", "zset":
+            return .items(Array((replies[0].array ?? []).compactMap(\.bytes).prefix(type == "zset" ? maxItems * 2 : maxItems)), total: total)
+        case "set":
+            let members = (replies[0].array?.last?.array ?? []).compactMap(\.bytes)
+            return .items(Array(members.prefix(maxItems)), total: total)
+        default:
+            let flat = (replies[0].array?.last?.array ?? []).compactMap(\.bytes)
+            let pairs = stride(from: 0, to: flat.count - 1, by: 2).map { (field: flat[$0], value: flat[$0 + 1]) }
+            return .fields(Array(pairs.prefix(maxItems)), total: total)
+        }
+    }
+
+    /// Deletes exactly these keys (`UNLINK`, `DEL` on servers older than 4.0).
+    /// - Returns: how many of them existed and how many were removed.
+    public func delete(_ keys: [[UInt8]]) async throws -> (matched: Int, deleted: Int) {
+        guard !keys.isEmpty else { return (0, 0) }
+        let replies = try await client.send([RESPCommand("EXISTS", keys: keys), RESPCommand("UNLINK", keys: keys)])
+        if let message = replies[0].errorMessage { throw RedisError.reply(message) }
+        let matched = Int(replies[0].integer ?? 0)
+        ownReads.record(hits: matched, misses: keys.count - matched)
+        if let message = replies[1].errorMessage {
+            guard message.hasPrefix("ERR unknown command") else { throw RedisError.reply(message) }
+            return (matched, Int(try await client.send(RESPCommand("DEL", keys: keys)).integer ?? 0))
+        }
+        return (matched, Int(replies[1].integer ?? 0))
+    }
+
+    /// How many of `keys` exist (`EXISTS`), for a dry run.
+    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        let existing = Int(try await client.send(RESPCommand("EXISTS", keys: keys)).integer ?? 0)
+        ownReads.record(hits: existing, misses: keys.count - existing)
+        return existing
+    }
+
+    /// Deletes every key starting with `prefix` — or with `dryRun` only counts them — on a connection of
+    /// its own. `progress` sees the totals after every round trip and returns `false` to cancel.
+    public func invalidate(
+        prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
+        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+    ) async throws -> PrefixDeletionProgress {
+        let worker = RedisClient(url: url, configuration: client.configuration)
+        defer { Task { await worker.close() } }
+        return try await worker.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        await client.close()
+    }
+
+    /// Whether `MEMORY USAGE` moves keyspace hits on this server (not on 7.0; perhaps on later versions).
+    /// Measured once: `INFO`, `MEMORY USAGE`, `INFO` pipelined, twice; another client's read between them
+    /// could only make one run look counted, so both must agree.
+    private func memoryUsageCountsAsRead(_ key: [UInt8]) async throws -> Bool {
+        var counted = true
+        for _ in 0..<2 {
+            let replies = try await client.send([
+                RESPCommand("INFO", ["stats"]), RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2]), RESPCommand("INFO", ["stats"]),
+            ])
+            let before = RedisInfo(parsing: replies[0].string ?? "")
+            let after = RedisInfo(parsing: replies[2].string ?? "")
+            let delta = (after.keyspaceHits ?? 0) + (after.keyspaceMisses ?? 0) - (before.keyspaceHits ?? 0) - (before.keyspaceMisses ?? 0)
+            if delta == 0 { counted = false }
+        }
+        if counted { ownReads.record(hits: 2, misses: 0) }
+        return counted
+    }
+}

@@ -1,0 +1,124 @@
+# Shared by scripts/test.sh and scripts/bench-*.sh: start servers on spare loopback ports, remember their
+# PIDs, and stop them — and any running child — on exit, Ctrl-C and SIGTERM. Source it, then call
+# servers_init. Never touches 6379/11211: a developer's own servers are left alone.
+
+say() { printf '%s: %s\n' "${script_name:-$(basename "$0")}" "$*" >&2; }
+
+servers_init() {
+    workdir=$(mktemp -d "${TMPDIR:-/tmp}/cachescope.XXXXXX")
+    started_pids=()
+    child=""
+    trap servers_cleanup EXIT
+    trap 'stop_child; exit 130' INT
+    trap 'stop_child; exit 143' TERM
+}
+
+servers_cleanup() {
+    local status=$?
+    for pid in "${started_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${started_pids[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    rm -rf "$workdir"
+    exit "$status"
+}
+
+# stop_child — on Ctrl-C/SIGTERM stop the running build or test (and what it started) right away.
+stop_child() {
+    if [ -n "$child" ]; then
+        pkill -TERM -P "$child" 2>/dev/null || true
+        kill -TERM "$child" 2>/dev/null || true
+    fi
+}
+
+# run COMMAND… — runs it in the background and waits, so a signal is handled at once, not after it ends.
+run() {
+    "$@" &
+    child=$!
+    local status=0
+    wait "$child" || status=$?
+    child=""
+    return "$status"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+spare_port() {
+    local port
+    for _ in $(seq 100); do
+        port=$(( 20000 + RANDOM % 30000 ))
+        port_in_use "$port" || { echo "$port"; return 0; }
+    done
+    return 1
+}
+
+# wait_for PORT REQUEST EXPECTED — until the server on PORT answers REQUEST with EXPECTED (5 s).
+wait_for() {
+    local reply
+    for _ in $(seq 50); do
+        if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
+            printf '%b' "$2" >&3
+            reply=""
+            IFS= read -r -t 1 reply <&3 || true
+            exec 3>&- 3<&-
+            case "$reply" in "$3"*) return 0 ;; esac
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_server NAME REQUEST REPLY COMMAND… — starts a server on a spare port (retrying if the port was
+# taken meanwhile), records its PID for cleanup and prints the port. In COMMAND, @PORT@ stands for the
+# port and the server must write its PID to $workdir/NAME.pid. Call it with its output sent to a file,
+# not in $(…), so that the PID list survives.
+start_server() {
+    local name=$1 request=$2 reply=$3 port pidfile
+    shift 3
+    pidfile="$workdir/$name.pid"
+    for _ in 1 2 3 4 5; do
+        port=$(spare_port) || return 1
+        rm -f "$pidfile"
+        "${@//@PORT@/$port}" >>"$workdir/$name.log" 2>&1 || continue
+        for _ in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
+        [ -s "$pidfile" ] || continue
+        started_pids+=("$(cat "$pidfile")")
+        if wait_for "$port" "$request" "$reply"; then echo "$port"; return 0; fi
+        kill "$(cat "$pidfile")" 2>/dev/null || true
+    done
+    return 1
+}
+
+# start_redis [EXTRA ARGS…] — prints the port of a new redis-server.
+start_redis() {
+    start_server redis 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+        --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" "$@"
+}
+
+# start_memcached [EXTRA ARGS…] — prints the port of a new memcached.
+start_memcached() {
+    local user=()
+    [ "$(id -u)" -eq 0 ] && user=(-u root)
+    start_server memcached 'version\r\n' 'VERSION' memcached -l 127.0.0.1 -p @PORT@ -U 0 -d \
+        -P "$workdir/memcached.pid" "${user[@]}" "$@"
+}
+
+# apt_install PACKAGE… — installs missing Debian packages when root (or with passwordless sudo);
+# otherwise says what to install and returns 1.
+apt_install() {
+    [ $# -gt 0 ] || return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing $*"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && command -v apt-get >/dev/null 2>&1; then
+        say "installing $* (sudo)"
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        say "cannot install $* (not root). Install them with:"
+        say "    sudo apt-get install -y $*"
+        return 1
+    fi
+}
