@@ -9,9 +9,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// In `Caching`, async functions run on their caller's executor unless marked `@concurrent`, so a cache
-/// call from the main actor (or any actor) costs no executor hop. Not for targets that implement
-/// Hummingbird's protocols, whose requirements are `@concurrent`.
+/// In `RESP` and `Caching`, async functions run on their caller's executor unless marked `@concurrent`, so
+/// a call from the main actor (or any actor) costs no executor hop. Not for targets that implement
+/// Hummingbird's protocols, whose requirements are `@concurrent`. Switching it on or off changes calling
+/// conventions: clean the build of dependent targets afterwards (an incremental build can mix the two).
 let callerIsolatedSettings = swiftSettings + [
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
@@ -43,7 +44,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: callerIsolatedSettings
         ),
         // The Flask-Caching-like library: backends, the `Cache` facade, memoize, counters.
         .target(

@@ -25,17 +25,15 @@ extension BenchCommand {
 
         func run() async throws {
             let client = RedisClient(url: try RedisURL(parsing: url))
-            try await client.connect()
+            let connection = try await client.connect()
             let name = command.uppercased()
             let batch = (0..<depth).map { _ in
                 name == "GET" ? RESPCommand("GET", key: Array("key:__rand_int__".utf8)) : RESPCommand("SET", key: Array("key:__rand_int__".utf8), ["xxx"])
             }
             let clock = ContinuousClock()
             let started = clock.now
-            var done = 0
-            while done < requests {
-                _ = try await client.send(batch)
-                done += depth
+            let done = try await withTaskExecutorPreference(connection.taskExecutor) {
+                try await BenchCommand.drive(connection, batch: batch, requests: requests)
             }
             let seconds = Self.seconds(clock.now - started)
             print("{\"command\":\"\(name)\",\"requests\":\(done),\"seconds\":\(seconds),\"opsPerSecond\":\(Double(done) / seconds)}")
@@ -46,6 +44,16 @@ extension BenchCommand {
             let (whole, atto) = duration.components
             return Double(whole) + Double(atto) / 1e18
         }
+    }
+
+    /// Sends `batch` until `requests` commands went out; run it on the connection's loop.
+    static func drive(_ connection: RESPConnection, batch: [RESPCommand], requests: Int) async throws -> Int {
+        var done = 0
+        while done < requests {
+            _ = try await connection.send(batch)
+            done += batch.count
+        }
+        return done
     }
 
     /// Fills the server: `total` keys, of which `prefixed` start with `prefix` (pipelined MSETs).

@@ -161,7 +161,7 @@ import TestSupport
         #expect(stats.info.instantaneousOpsPerSecond != nil)
         #expect(stats.info.totalCommandsProcessed ?? 0 > 0)
         #expect(stats.info.evictedKeys != nil && stats.info.expiredKeys != nil)
-        #expect(stats.latency > .zero && stats.latency < .seconds(1))
+        #expect(stats.latency > .zero && stats.latency < .seconds(5))
         await source.close()
     }
 

@@ -76,9 +76,20 @@ extension ByteBuffer {
         for element in elements { writeRESPValue(element) }
     }
 
-    /// `<n>\r\n`.
+    /// `<n>\r\n` for a length (≥ 0), without allocating a String.
     private mutating func writeDecimal(_ value: Int) {
-        writeString(String(value))
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var remaining = UInt(max(0, value))
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { storage in
+            repeat {
+                storage[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            } while remaining > 0
+            writeBytes(UnsafeRawBufferPointer(rebasing: storage[(20 - count)...]))
+        }
         writeStaticString("\r\n")
     }
 }

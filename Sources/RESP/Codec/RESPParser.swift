@@ -104,16 +104,22 @@ public struct RESPParser: Sendable {
 
     /// The bytes of a line up to CRLF, or `nil` when the CRLF has not arrived yet.
     private func readLine(_ buffer: inout ByteBuffer) throws -> [UInt8]? {
-        let view = buffer.readableBytesView
-        guard let cr = view.firstIndex(of: UInt8(ascii: "\r")) else {
-            if view.count > limits.maxLineLength { throw violation("a line longer than \(limits.maxLineLength) bytes without CRLF") }
+        let maxLength = limits.maxLineLength
+        // Scan the raw bytes for CR: the hot path of every reply, so no generic collection algorithms.
+        let scan: (length: Int, complete: Bool)? = buffer.withUnsafeReadableBytes { bytes in
+            guard let cr = bytes.firstIndex(of: UInt8(ascii: "\r")) else { return nil }
+            return (cr, bytes.count > cr + 1)
+        }
+        guard let scan else {
+            if buffer.readableBytes > maxLength { throw violation("a line longer than \(maxLength) bytes without CRLF") }
             return nil
         }
-        let length = cr - view.startIndex
-        if length > limits.maxLineLength { throw violation("a line longer than \(limits.maxLineLength) bytes") }
-        guard view.count > length + 1 else { return nil }
-        guard view[cr + 1] == UInt8(ascii: "\n") else { throw violation("CR not followed by LF") }
-        let line = buffer.readBytes(length: length)
+        if scan.length > maxLength { throw violation("a line longer than \(maxLength) bytes") }
+        guard scan.complete else { return nil }
+        guard buffer.getInteger(at: buffer.readerIndex + scan.length + 1, as: UInt8.self) == UInt8(ascii: "\n") else {
+            throw violation("CR not followed by LF")
+        }
+        let line = buffer.readBytes(length: scan.length)
         buffer.moveReaderIndex(forwardBy: 2)
         return line
     }

@@ -45,6 +45,10 @@ public final class RESPConnection: Sendable {
         self.peer = peer
     }
 
+    /// The event loop this connection's I/O runs on. Work isolated to it (an actor whose executor is this
+    /// loop) sends and receives without any thread hop — the fastest way to drive a pipeline.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
     /// Whether the connection is still open.
     public var isActive: Bool { channel.isActive }
 
@@ -63,8 +67,7 @@ public final class RESPConnection: Sendable {
             .channelOption(.socketOption(.so_keepalive), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder(limits: limits)))
-                    try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer))
+                    try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
                 }
             }
         let channel: any Channel
@@ -92,7 +95,7 @@ public final class RESPConnection: Sendable {
     /// returned as ``RESPValue/error(_:)`` values, not thrown.
     /// - Throws: ``RedisError`` when the connection fails, times out or receives bytes that are not RESP.
     @discardableResult
-    public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
+    public func send(_ commands: [RESPCommand], isolation: isolated (any Actor)? = #isolation) async throws -> [RESPValue] {
         var payload = channel.allocator.buffer(capacity: commands.count * 32)
         for command in commands { payload.writeRESPCommand(command.arguments) }
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
@@ -103,7 +106,11 @@ public final class RESPConnection: Sendable {
             promise.fail(error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) closed"))
         }
         channel.writeAndFlush(RESPRequest(payload: payload, commandCount: commands.count, promise: promise), promise: written)
-        return try await promise.futureResult.get()
+        // Not `futureResult.get()`: registering the callback here costs no hop when the caller already runs
+        // on the event loop (see ``eventLoop``).
+        return try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
+            promise.futureResult.whenComplete { continuation.resume(with: $0) }
+        }
     }
 
     /// Closes the connection; waiting commands fail with `.connectionClosed`.

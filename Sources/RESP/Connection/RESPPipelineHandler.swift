@@ -7,15 +7,16 @@ struct RESPRequest: Sendable {
     var promise: EventLoopPromise<[RESPValue]>
 }
 
-/// Matches replies to pipelined commands, first in, first out.
+/// Frames replies and matches them to pipelined commands, first in, first out.
 ///
-/// Each write is a whole batch (one buffer, one flush); its promise completes when as many replies have
+/// It parses the byte stream itself with ``RESPParser`` (what ``RESPDecoder`` does in a separate
+/// `ByteToMessageHandler`), which saves boxing every reply in `NIOAny` on the hot path. Each write is a whole batch (one buffer, one flush); its promise completes when as many replies have
 /// arrived as it had commands. RESP3 push messages are out-of-band and skipped. One timer guards the
 /// oldest batch: if its replies are not all in by its deadline the connection is failed and closed —
 /// after a missing reply, later replies can no longer be matched safely. Any error, or the connection
 /// closing, fails every waiting batch.
 final class RESPPipelineHandler: ChannelDuplexHandler {
-    typealias InboundIn = RESPValue
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = RESPRequest
     typealias OutboundOut = ByteBuffer
 
@@ -32,10 +33,14 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     private var failure: RedisError?
     private let commandTimeout: TimeAmount
     private let peer: String
+    private let parser: RESPParser
+    /// Received bytes not parsed yet (the start of an incomplete reply).
+    private var received: ByteBuffer?
 
-    init(commandTimeout: TimeAmount, peer: String) {
+    init(commandTimeout: TimeAmount, peer: String, limits: RESPParser.Limits) {
         self.commandTimeout = commandTimeout
         self.peer = peer
+        self.parser = RESPParser(limits: limits)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -56,7 +61,36 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let value = unwrapInboundIn(data)
+        var incoming = unwrapInboundIn(data)
+        if var existing = received {
+            received = nil  // keep the storage uniquely referenced, so appending does not copy it
+            existing.writeBuffer(&incoming)
+            received = existing
+        } else {
+            received = incoming
+        }
+        do {
+            while var buffer = received, let value = try parser.parse(&buffer) {
+                received = buffer
+                deliver(value, context: context)
+                if failure != nil { return }
+            }
+        } catch let error as RedisError {
+            let detail = error.message.hasPrefix("protocol violation: ") ? String(error.message.dropFirst(20)) : error.message
+            fail(context: context, RedisError(.protocolViolation, "protocol violation from \(peer): \(detail)"))
+            return
+        } catch {
+            fail(context: context, RedisError(.protocolViolation, "protocol violation from \(peer): \(error)"))
+            return
+        }
+        if received?.readableBytes == 0 {
+            received = nil
+        } else if let readerIndex = received?.readerIndex, readerIndex > 1 << 16 {
+            received?.discardReadBytes()
+        }
+    }
+
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
         if case .push = value { return }
         guard !pending.isEmpty else {
             fail(context: context, RedisError(.protocolViolation, "protocol violation: \(peer) sent a reply nobody asked for"))
@@ -87,6 +121,7 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
         guard failure == nil else { return }
         failure = error
         failAll(error)
+        received = nil
         context.close(promise: nil)
     }
 

@@ -51,9 +51,11 @@ public final class RedisClient: RedisCommandExecutor {
         }
     }
 
-    /// Opens the connection now (it otherwise opens on first use). - Throws: ``RedisError``.
-    public func connect() async throws {
-        _ = try await connection()
+    /// Opens the connection now (it otherwise opens on first use) and returns it.
+    /// - Throws: ``RedisError``.
+    @discardableResult
+    public func connect() async throws -> RESPConnection {
+        try await connection()
     }
 
     /// Closes the connection; later calls fail with `.connectionClosed`.
