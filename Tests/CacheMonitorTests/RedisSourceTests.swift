@@ -102,7 +102,7 @@ import TestSupport
         let details = try await source.details(of: [string, list, prefix + Array("gone".utf8), hash])
         #expect(details.map(\.key) == [string, list, hash])
         #expect(details.map(\.type) == ["string", "list", "hash"])
-        #expect((59_000...60_000).contains(details[0].ttlMilliseconds ?? 0))
+        #expect((50_000...60_000).contains(details[0].ttlMilliseconds ?? 0))
         #expect(details[1].ttlMilliseconds == nil)
         #expect(details.allSatisfy { ($0.size ?? 0) > 0 })
         _ = try await source.delete([string, list, hash])

@@ -2,14 +2,15 @@
 /// and the monitor's invalidation, so both are fast and both are safe.
 extension RedisCommandExecutor {
     /// Deletes every key that starts with `prefix` (never any other: each key is re-checked), or with
-    /// `dryRun` only counts them. Each round trip carries the `UNLINK` of the previous page and the next
-    /// `SCAN`, so scanning and deleting overlap; no per-key round trips.
+    /// `dryRun` only counts them. No per-key round trips, and the work overlaps: as soon as a `SCAN` page
+    /// arrives the next `SCAN` is sent, then this page's keys are checked and `UNLINK`ed while the server
+    /// is already scanning on — so the server and the client work at the same time.
     ///
     /// - Parameters:
     ///   - prefix: the literal key prefix (bytes); glob characters in it are escaped.
     ///   - count: the `SCAN COUNT` hint.
     ///   - dryRun: count matches without deleting.
-    ///   - progress: called after every round trip with the totals so far; return `false` to stop (cancel).
+    ///   - progress: called after every page with the totals so far; return `false` to stop (cancel).
     /// - Returns: the final totals (`finished` is false when cancelled).
     @discardableResult
     public func deleteKeys(
@@ -18,35 +19,32 @@ extension RedisCommandExecutor {
     ) async throws -> PrefixDeletionProgress {
         let pattern = RedisGlob.matchingPrefix(prefix)
         var totals = PrefixDeletionProgress()
-        var cursor: UInt64 = 0
         var seen = KeyDigestSet()
-        var doomed: [[UInt8]] = []
-        var unlinkAvailable = true
-        repeat {
-            var commands: [RESPCommand] = []
-            if !doomed.isEmpty { commands.append(RESPCommand(unlinkAvailable ? "UNLINK" : "DEL", keys: doomed)) }
-            commands.append(Self.scanCommand(cursor: cursor, match: pattern, count: count))
-            var replies = try await send(commands)
-            if !doomed.isEmpty {
-                if let message = replies[0].errorMessage {
-                    guard unlinkAvailable, message.hasPrefix("ERR unknown command") else { throw RedisError.reply(message) }
-                    unlinkAvailable = false
-                    totals.deleted += Int(try await send(RESPCommand("DEL", keys: doomed)).integer ?? 0)
-                } else {
-                    totals.deleted += Int(replies[0].integer ?? 0)
-                }
-                replies.removeFirst()
-            }
-            let page = try Self.parseScan(replies[0])
-            cursor = page.cursor
+        var nextScan: Task<RESPValue, any Error>? = Task { try await self.send(Self.scanCommand(cursor: 0, match: pattern, count: count)) }
+        var pendingUnlink: Task<Int, any Error>?
+        defer { nextScan?.cancel() }
+        while let scan = nextScan {
+            let page = try Self.parseScan(try await scan.value)
+            nextScan = page.cursor == 0 ? nil : Task { try await self.send(Self.scanCommand(cursor: page.cursor, match: pattern, count: count)) }
             totals.scanned += page.keys.count
-            doomed = page.keys.filter { $0.hasBytePrefix(prefix) && seen.insert($0) }
-            totals.matched += doomed.count
-            if dryRun { doomed = [] }
-            if cursor == 0 && doomed.isEmpty { totals.finished = true }
-            guard progress(totals) else { return totals }
-        } while cursor != 0 || !doomed.isEmpty
+            let matches = page.keys.filter { $0.hasBytePrefix(prefix) && seen.insert($0) }
+            totals.matched += matches.count
+            if !dryRun && !matches.isEmpty {
+                if let previous = pendingUnlink { totals.deleted += try await previous.value }
+                pendingUnlink = Task { try await self.unlink(matches) }
+            }
+            guard progress(totals) else {
+                // Stop scanning, but count the UNLINK already on its way: those keys are gone.
+                if let last = pendingUnlink { totals.deleted += try await last.value }
+                return totals
+            }
+        }
+        if let last = pendingUnlink {
+            pendingUnlink = nil
+            totals.deleted += try await last.value
+        }
         totals.finished = true
+        _ = progress(totals)
         return totals
     }
 }
