@@ -5,6 +5,8 @@
 #   2. deleting the 200,000 keys under "p:" out of 1,000,000:
 #      cachescope (SCAN + pipelined UNLINK)  vs  redis-py scan_iter(count=1000) + UNLINK per 1,000
 #      vs  redis-cli --scan --pattern 'p:*' | xargs -n 1000 redis-cli unlink
+#   3. `cachescope keys` on 1,000,000 keys: time to the first 100 (--limit 100), and the peak memory of
+#      listing all of them as JSON (it streams, so memory should stay flat).
 # Each comparison alternates the tools, REPS times (default 5), and reports medians and the spread.
 # Prints a Markdown table and writes bench-results.json. Installs what it needs (apt: redis-server,
 # redis-tools; PyPI: redis). Usage: scripts/bench-redis.sh   (REPS=3 scripts/bench-redis.sh for a quick run)
@@ -18,13 +20,16 @@ PIPELINE_REQUESTS=${PIPELINE_REQUESTS:-1000000}
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
+[ -x /usr/bin/time ] || missing+=(time)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 python3 -c 'import redis' 2>/dev/null || { say "installing redis-py"; python3 -m pip install -q redis; }
 
 servers_init
 say "building cachescope-bench (release)"
 run swift build -c release --product cachescope-bench
+run swift build -c release --product cachescope
 bench=$(swift build -c release --show-bin-path)/cachescope-bench
+cachescope=$(swift build -c release --show-bin-path)/cachescope
 
 start_redis >"$workdir/redis.port"
 port=$(cat "$workdir/redis.port")
@@ -97,6 +102,18 @@ for rep in $(seq "$REPS"); do
     record "invalidate-200k-of-1M" "redis-cli | xargs" "$theirs"
 done
 
+# --- 3. keys on a big keyspace -------------------------------------------------------------------
+populate
+for rep in $(seq "$REPS"); do
+    seconds=$(seconds_of "$cachescope" keys --redis "$url" --limit 100 --json)
+    record "keys-first-100-of-1M" "cachescope" "$seconds"
+done
+/usr/bin/time -v "$cachescope" keys --redis "$url" --limit 1000000 --json >"$workdir/keys.json" 2>"$workdir/time.txt"
+listed=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
+[ "$listed" -eq 1000000 ] || { say "keys listed $listed keys, not 1000000"; exit 1; }
+peak_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$workdir/time.txt")
+record "keys-all-1M-peak-memory" "cachescope" "$(python3 -c "print($peak_kb/1024)")"
+
 # --- report -------------------------------------------------------------------------------------
 python3 - "$results" <<'PY'
 import json, statistics, sys, platform, os
@@ -109,7 +126,7 @@ print("| case | tool | median | min | max | runs |")
 print("|---|---|---|---|---|---|")
 for case, tools in cases.items():
     summary[case] = {}
-    unit = "ops/s" if case.startswith("pipeline") else "s"
+    unit = "ops/s" if case.startswith("pipeline") else ("MB" if case.endswith("memory") else "s")
     for tool, values in tools.items():
         med = statistics.median(values)
         summary[case][tool] = {"median": med, "min": min(values), "max": max(values), "runs": values, "unit": unit}

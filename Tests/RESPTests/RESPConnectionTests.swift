@@ -127,6 +127,18 @@ import TestSupport
         await redis.close()
     }
 
+    @Test func unixSocketsWork() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-\(UUID().uuidString.prefix(8)).sock").path
+        guard let server = try RedisServerProcess(arguments: ["--unixsocket", path, "--unixsocketperm", "700"]) else { return }
+        let redis = RedisClient(url: try RedisURL(parsing: "unix://\(path)?db=3"), configuration: Self.fast)
+        #expect(try await redis.send("PING") == .simpleString(Array("PONG".utf8)))
+        try await redis.send("SET", "k", "v")
+        let tcp = RedisClient(url: try RedisURL(parsing: server.url(database: 3)))
+        #expect(try await tcp.send("GET", "k") == .bulkString(Array("v".utf8)), "the socket URL selected database 3")
+        await redis.close()
+        await tcp.close()
+    }
+
     @Test func nothingListeningIsConnectionRefused() async throws {
         let redis = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:\(TestServers.freePort())"), configuration: Self.fast)
         await #expect {

@@ -47,7 +47,8 @@ public struct RESPParser: Sendable {
         guard let type = buffer.readInteger(as: UInt8.self) else { return nil }
         switch type {
         case UInt8(ascii: "+"):
-            return try readLine(&buffer).map { .simpleString($0) }
+            guard let line = try readLine(&buffer) else { return nil }
+            return .simpleString(line == Self.ok ? Self.ok : line)
         case UInt8(ascii: "-"):
             return try readLine(&buffer).map { .error(String(decoding: $0, as: UTF8.self)) }
         case UInt8(ascii: ":"):
@@ -192,6 +193,9 @@ public struct RESPParser: Sendable {
     private func violation(_ detail: String) -> RedisError {
         RedisError(.protocolViolation, "protocol violation: \(detail)")
     }
+
+    /// The most common reply, shared instead of allocated per reply.
+    private static let ok: [UInt8] = Array("OK".utf8)
 
     static func describe(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? "'\(Character(UnicodeScalar(byte)))'" : "0x" + String(byte, radix: 16, uppercase: true)

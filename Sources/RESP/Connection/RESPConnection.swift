@@ -99,13 +99,21 @@ public final class RESPConnection: Sendable {
         var payload = channel.allocator.buffer(capacity: commands.count * 32)
         for command in commands { payload.writeRESPCommand(command.arguments) }
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        let peer = self.peer
-        // A write that never reaches the handler (the channel already closed) must still fail the batch.
-        written.futureResult.whenFailure { error in
-            promise.fail(error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) closed"))
+        let request = RESPRequest(payload: payload, commandCount: commands.count, promise: promise)
+        if channel.eventLoop.inEventLoop {
+            // On the loop nothing can close the channel between this check and the write, and an open
+            // channel's pipeline always hands the write to our handler.
+            guard channel.isActive else { throw RedisError(.connectionClosed, "connection to \(peer) closed") }
+            channel.writeAndFlush(request, promise: nil)
+        } else {
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            let peer = self.peer
+            // A write that never reaches the handler (the channel closed meanwhile) must still fail the batch.
+            written.futureResult.whenFailure { error in
+                promise.fail(error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) closed"))
+            }
+            channel.writeAndFlush(request, promise: written)
         }
-        channel.writeAndFlush(RESPRequest(payload: payload, commandCount: commands.count, promise: promise), promise: written)
         // Not `futureResult.get()`: registering the callback here costs no hop when the caller already runs
         // on the event loop (see ``eventLoop``).
         return try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
