@@ -22,6 +22,9 @@ servers_cleanup() {
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
     done
+    # Servers a test started itself (Tests/TestSupport/RedisServerProcess) outlive a test process that
+    # crashed; their data directories carry this name.
+    [ -n "${reap_pattern:-}" ] && pkill -KILL -f -- "$reap_pattern" 2>/dev/null
     rm -rf "$workdir"
     exit "$status"
 }
