@@ -24,7 +24,7 @@ servers_cleanup() {
     done
     # Servers a test started itself (Tests/TestSupport/RedisServerProcess) outlive a test process that
     # crashed; their data directories carry this name.
-    [ -n "${reap_pattern:-}" ] && pkill -KILL -f -- "$reap_pattern" 2>/dev/null
+    if [ -n "${reap_pattern:-}" ]; then pkill -KILL -f -- "$reap_pattern" 2>/dev/null || true; fi
     rm -rf "$workdir"
     exit "$status"
 }

@@ -63,7 +63,8 @@ struct SimpleCacheStore {
     mutating func add(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) -> Bool {
         dropExpired(now: now)
         if has(key, now: now) { return false }
-        set(key, value, lifetime: lifetime, now: now)
+        insert(key, value, lifetime: lifetime, now: now)
+        counters.sets &+= 1
         return true
     }
 
