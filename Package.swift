@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "cachescope", targets: ["cachescope"]),
         .executable(name: "cachescope-bench", targets: ["CachescopeBench"]),
         .library(name: "RESP", targets: ["RESP"]),
+        .library(name: "Memcache", targets: ["Memcache"]),
         .library(name: "Caching", targets: ["Caching"]),
         .library(name: "CachingHummingbird", targets: ["CachingHummingbird"]),
     ],
@@ -37,10 +38,28 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
+        // What the Redis and memcached clients share: a connection that opens on first use and reopens after failures.
+        .target(
+            name: "ConnectionSupport",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: callerIsolatedSettings
+        ),
         // The Redis protocol: RESP2/RESP3 codec, pipelined connection, URL parsing, typed commands.
         .target(
             name: "RESP",
             dependencies: [
+                "ConnectionSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: callerIsolatedSettings
+        ),
+        // The memcached text protocol: pipelined client, ketama pool, streamed lru_crawler metadump.
+        .target(
+            name: "Memcache",
+            dependencies: [
+                "ConnectionSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -50,6 +69,7 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
+                "Memcache",
                 "RESP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),

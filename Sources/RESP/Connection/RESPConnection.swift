@@ -1,3 +1,4 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
 
@@ -183,12 +184,5 @@ public final class RESPConnection: Sendable {
             return RedisError(.connectionFailed, "cannot connect to \(peer): \(ioError.description)")
         }
         return RedisError(.connectionFailed, "cannot connect to \(peer): \(text)")
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import NIOCore
 
 /// A batch of encoded commands on its way to the server, with the promise its replies complete.
@@ -139,18 +140,10 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
             timer = nil
             guard let oldest = pending.first else { return }
             if oldest.deadline <= .now() {
-                let seconds = Double(commandTimeout.nanoseconds) / 1e9
-                fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(seconds.formattedSeconds)"))
+                fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(commandTimeout.secondsText)"))
             } else {
                 armTimer(context: context)
             }
         }
-    }
-}
-
-extension Double {
-    /// `5s`, `0.25s`.
-    var formattedSeconds: String {
-        self == rounded() ? "\(Int64(self))s" : "\((self * 1000).rounded() / 1000)s"
     }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import Synchronization
+import ConnectionSupport
 
 /// A Redis client for one server: a single multiplexed, pipelined connection that is opened on first
 /// use and reopened after it fails.
@@ -18,15 +18,7 @@ public final class RedisClient: RedisCommandExecutor {
     public let url: RedisURL
     /// Timeouts, protocol version, limits.
     public let configuration: RESPConnection.Configuration
-    private let group: any EventLoopGroup
-    private let state = Mutex<State>(.idle)
-
-    private enum State {
-        case idle
-        case connecting(Task<RESPConnection, any Error>)
-        case connected(RESPConnection)
-        case closed
-    }
+    private let connection: LazyConnection<RESPConnection>
 
     public init(
         url: RedisURL, configuration: RESPConnection.Configuration = .init(),
@@ -34,7 +26,13 @@ public final class RedisClient: RedisCommandExecutor {
     ) {
         self.url = url
         self.configuration = configuration
-        self.group = group
+        let peer = url.hostAndPort
+        connection = LazyConnection(
+            open: { try await RESPConnection.connect(to: url, configuration: configuration, group: group) },
+            isAlive: { $0.isActive },
+            shutDown: { await $0.close() },
+            closedError: { RedisError(.connectionClosed, "the client for \(peer) was closed") }
+        )
     }
 
     /// `host:port` of the server.
@@ -42,11 +40,11 @@ public final class RedisClient: RedisCommandExecutor {
 
     @discardableResult
     public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
-        let connection = try await connection()
+        let connection = try await connection.get()
         do {
             return try await connection.send(commands)
         } catch let error as RedisError where error.breaksConnection {
-            forget(connection)
+            self.connection.forget(connection)
             throw error
         }
     }
@@ -55,68 +53,11 @@ public final class RedisClient: RedisCommandExecutor {
     /// - Throws: ``RedisError``.
     @discardableResult
     public func connect() async throws -> RESPConnection {
-        try await connection()
+        try await connection.get()
     }
 
     /// Closes the connection; later calls fail with `.connectionClosed`.
     public func close() async {
-        let previous = state.withLock { state -> State in
-            defer { state = .closed }
-            return state
-        }
-        switch previous {
-        case .connected(let connection): await connection.close()
-        case .connecting(let task): task.cancel()
-        case .idle, .closed: break
-        }
-    }
-
-    private enum Next {
-        case use(RESPConnection)
-        case wait(Task<RESPConnection, any Error>)
-        case closed
-    }
-
-    private func connection() async throws -> RESPConnection {
-        let next = state.withLock { state -> Next in
-            switch state {
-            case .connected(let connection) where connection.isActive:
-                return .use(connection)
-            case .connecting(let task):
-                return .wait(task)
-            case .closed:
-                return .closed
-            case .idle, .connected:
-                let (url, configuration, group) = (self.url, self.configuration, self.group)
-                let task = Task { try await RESPConnection.connect(to: url, configuration: configuration, group: group) }
-                state = .connecting(task)
-                return .wait(task)
-            }
-        }
-        switch next {
-        case .use(let connection):
-            return connection
-        case .closed:
-            throw RedisError(.connectionClosed, "the client for \(peer) was closed")
-        case .wait(let task):
-            do {
-                let connection = try await task.value
-                state.withLock { state in
-                    if case .connecting = state { state = .connected(connection) }
-                }
-                return connection
-            } catch {
-                state.withLock { state in
-                    if case .connecting = state { state = .idle }
-                }
-                throw error
-            }
-        }
-    }
-
-    private func forget(_ failed: RESPConnection) {
-        state.withLock { state in
-            if case .connected(let current) = state, current === failed { state = .idle }
-        }
+        await connection.close()
     }
 }

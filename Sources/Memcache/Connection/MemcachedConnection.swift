@@ -1,0 +1,147 @@
+import ConnectionSupport
+import NIOCore
+import NIOPosix
+
+/// One open connection to a memcached server, with pipelining: any number of commands in flight, replies
+/// matched in order, each batch encoded into one buffer and flushed once.
+///
+/// Safe to share between tasks: each ``send(_:isolation:)`` is one ordered batch. Once a connection fails
+/// (timeout, closed, protocol violation) every later call fails at once; open a new one
+/// (``MemcachedClient`` does).
+public final class MemcachedConnection: Sendable {
+    /// Timeouts and limits of a connection.
+    public struct Configuration: Sendable {
+        /// How long to wait for the TCP connection and the `version` handshake.
+        public var connectTimeout: Duration
+        /// How long a batch may wait for its replies before the connection is declared dead.
+        public var commandTimeout: Duration
+        /// Limits on what the server may send.
+        public var limits: MemcachedReplyParser.Limits
+
+        public init(connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(5), limits: MemcachedReplyParser.Limits = .init()) {
+            self.connectTimeout = connectTimeout
+            self.commandTimeout = commandTimeout
+            self.limits = limits
+        }
+    }
+
+    private let channel: any Channel
+    /// The server's address, for messages.
+    public let peer: String
+    /// What the server answered to `version` when the connection opened.
+    public let serverVersion: String
+
+    private let commandTimeout: TimeAmount
+
+    private init(channel: any Channel, peer: String, serverVersion: String, commandTimeout: Duration) {
+        self.commandTimeout = TimeAmount(commandTimeout)
+        self.channel = channel
+        self.peer = peer
+        self.serverVersion = serverVersion
+    }
+
+    /// The event loop this connection's I/O runs on.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Connects and checks with `version` that the peer is a memcached server.
+    /// - Throws: ``MemcachedError``: `.connectionFailed`, `.timeout`, `.protocolViolation` (not memcached).
+    public static func connect(
+        to address: MemcachedAddress, configuration: Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> MemcachedConnection {
+        let peer = address.description
+        let limits = configuration.limits
+        let channel = try await openChannel(to: address, connectTimeout: configuration.connectTimeout, group: group) { channel in
+            try channel.pipeline.syncOperations.addHandler(MemcachedPipelineHandler(peer: peer, limits: limits))
+            return channel
+        }
+        let handshake = MemcachedConnection(channel: channel, peer: peer, serverVersion: "", commandTimeout: configuration.connectTimeout)
+        do {
+            let reply = try await handshake.send([.version]).first
+            guard case .version(let version)? = reply else {
+                throw MemcachedError(.protocolViolation, "\(peer) did not answer 'version' like a memcached server")
+            }
+            return MemcachedConnection(channel: channel, peer: peer, serverVersion: version, commandTimeout: configuration.commandTimeout)
+        } catch let error as MemcachedError {
+            try? await channel.close().get()
+            if error.code == .timeout {
+                throw MemcachedError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a memcached server?")
+            }
+            throw error
+        } catch {
+            try? await channel.close().get()
+            throw MemcachedError(.connectionClosed, "connection to \(peer) failed: \(error)")
+        }
+    }
+
+    /// Opens a TCP or Unix-socket channel, translating NIO's failures into one-line errors; `initialize`
+    /// sets up its pipeline (on the channel's loop) and returns what the caller works with.
+    static func openChannel<Output: Sendable>(
+        to address: MemcachedAddress, connectTimeout: Duration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        initialize: @escaping @Sendable (any Channel) throws -> Output
+    ) async throws -> Output {
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<Output> = { channel in
+            channel.eventLoop.makeCompletedFuture { try initialize(channel) }
+        }
+        do {
+            switch address.endpoint {
+            case .tcp(let host, let port): return try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
+            case .unix(let path): return try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
+            }
+        } catch {
+            throw describeConnectFailure(error, peer: address.description, timeout: connectTimeout)
+        }
+    }
+
+    /// Sends commands as one pipelined batch and returns their replies in order. Error replies are
+    /// returned as ``MemcachedReply/error(_:)`` values, not thrown.
+    /// - Throws: ``MemcachedError`` when the connection fails, times out or receives bytes that are not the
+    ///   memcached protocol.
+    @discardableResult
+    public func send(_ commands: [MemcachedCommand], isolation: isolated (any Actor)? = #isolation) async throws -> [MemcachedReply] {
+        var payload = channel.allocator.buffer(capacity: commands.reduce(0) { $0 + $1.line.count + ($1.data?.count ?? 0) + 4 })
+        for command in commands { payload.writeMemcachedCommand(command) }
+        let promise = channel.eventLoop.makePromise(of: [MemcachedReply].self)
+        let request = MemcachedRequest(payload: payload, shapes: commands.map(\.shape), timeout: commandTimeout, promise: promise)
+        let peer = self.peer
+        if channel.eventLoop.inEventLoop {
+            guard channel.isActive else { throw MemcachedError(.connectionClosed, "connection to \(peer) closed") }
+            channel.writeAndFlush(request, promise: nil)
+        } else {
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { error in
+                promise.fail(error as? MemcachedError ?? MemcachedError(.connectionClosed, "connection to \(peer) closed"))
+            }
+            channel.writeAndFlush(request, promise: written)
+        }
+        return try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
+            promise.futureResult.whenComplete { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Closes the connection; waiting commands fail with `.connectionClosed`.
+    public func close() async {
+        try? await channel.close().get()
+    }
+
+    static func describeConnectFailure(_ error: any Error, peer: String, timeout: Duration) -> MemcachedError {
+        if let error = error as? MemcachedError { return error }
+        if case .connectTimeout? = error as? ChannelError {
+            return MemcachedError(.timeout, "cannot connect to \(peer): no answer within \(timeout)")
+        }
+        let text = "\(error)"
+        if text.contains("refused") || text.contains("ECONNREFUSED") {
+            return MemcachedError(.connectionFailed, "cannot connect to \(peer): connection refused")
+        }
+        if let ioError = error as? IOError { return MemcachedError(.connectionFailed, "cannot connect to \(peer): \(ioError.description)") }
+        return MemcachedError(.connectionFailed, "cannot connect to \(peer): \(text)")
+    }
+}

@@ -1,0 +1,107 @@
+/// Where a memcached server listens: `host:port` (port 11211 when left out), `[v6]:port`, or a Unix
+/// socket path.
+public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The two ways to reach a server.
+    public enum Endpoint: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        case unix(path: String)
+    }
+
+    /// memcached's standard port.
+    public static let defaultPort = 11211
+
+    /// How to reach the server.
+    public let endpoint: Endpoint
+
+    /// An address from its parts.
+    public init(host: String, port: Int = MemcachedAddress.defaultPort) {
+        endpoint = .tcp(host: host, port: port)
+    }
+
+    /// A Unix socket.
+    public init(unixSocket path: String) {
+        endpoint = .unix(path: path)
+    }
+
+    /// Parses `host[:port]`, `[v6addr][:port]`, `memcached://host[:port]` or an absolute socket path.
+    /// - Throws: ``MemcachedError`` `.invalidAddress` naming the problem.
+    public init(parsing text: String) throws {
+        var rest = Substring(text.trimmingWhitespace())
+        for scheme in ["memcached://", "memcache://"] where rest.lowercased().hasPrefix(scheme) {
+            rest = rest.dropFirst(scheme.count)
+        }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard !rest.isEmpty else { throw MemcachedError(.invalidAddress, "empty memcached address") }
+        if rest.hasPrefix("/") {
+            endpoint = .unix(path: String(rest))
+            return
+        }
+        let host: Substring
+        var portText: Substring?
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else {
+                throw MemcachedError(.invalidAddress, "memcached address '\(text)': missing ']' after the IPv6 address")
+            }
+            host = rest[rest.index(after: rest.startIndex)..<close]
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw MemcachedError(.invalidAddress, "memcached address '\(text)': expected ':port' after ']'") }
+                portText = after.dropFirst()
+            }
+        } else if rest.filter({ $0 == ":" }).count > 1 {
+            throw MemcachedError(.invalidAddress, "memcached address '\(text)': write IPv6 addresses in brackets, e.g. [::1]:11211")
+        } else if let colon = rest.lastIndex(of: ":") {
+            host = rest[..<colon]
+            portText = rest[rest.index(after: colon)...]
+        } else {
+            host = rest
+        }
+        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" || $0 == "@" }) else {
+            throw MemcachedError(.invalidAddress, "memcached address '\(text)': missing or invalid host")
+        }
+        var port = Self.defaultPort
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else {
+                throw MemcachedError(.invalidAddress, "memcached address '\(text)': port must be a number from 1 to 65535")
+            }
+            port = number
+        }
+        endpoint = .tcp(host: String(host), port: port)
+    }
+
+    /// Parses a pool: addresses separated by commas (`host:port,host:port`).
+    /// - Throws: ``MemcachedError`` `.invalidAddress` for an empty list, an empty entry, a bad address or a
+    ///   server listed twice.
+    public static func parseList(_ text: String) throws -> [MemcachedAddress] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        var addresses: [MemcachedAddress] = []
+        for part in parts {
+            guard !part.trimmingWhitespace().isEmpty else {
+                throw MemcachedError(.invalidAddress, "memcached server list '\(text)' has an empty entry")
+            }
+            let address = try MemcachedAddress(parsing: String(part))
+            guard !addresses.contains(address) else {
+                throw MemcachedError(.invalidAddress, "memcached server list '\(text)' names \(address) twice")
+            }
+            addresses.append(address)
+        }
+        return addresses
+    }
+
+    /// `host:port` (`[v6]:port`) or the socket path — also the name the consistent-hash ring uses.
+    public var description: String {
+        switch endpoint {
+        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): path
+        }
+    }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> SubSequence {
+        var text = self[...]
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return text
+    }
+}

@@ -1,0 +1,124 @@
+/// One item as `lru_crawler metadump` describes it:
+/// `key=<%-encoded> exp=<unix time|-1> la=<unix time> cas=<n> fetch=<yes|no> cls=<n> size=<n> [flags=<n>]`.
+public struct MetadumpEntry: Sendable, Hashable {
+    /// The key, %-decoded to its real bytes.
+    public var key: [UInt8]
+    /// When the item expires (absolute unix seconds on the server's clock), or `nil` for never (`exp=-1`).
+    public var expiresAt: Int64?
+    /// When the item was last accessed (absolute unix seconds).
+    public var lastAccess: Int64?
+    /// The CAS unique.
+    public var casUnique: UInt64
+    /// Whether the item was ever read since it was stored.
+    public var fetched: Bool?
+    /// The slab class (1.5.4+).
+    public var slabClass: Int?
+    /// The item's total size in bytes, header included (1.5.4+).
+    public var size: Int?
+    /// The client flags (1.6.24+).
+    public var flags: UInt32?
+
+    public init(
+        key: [UInt8], expiresAt: Int64?, lastAccess: Int64? = nil, casUnique: UInt64 = 0, fetched: Bool? = nil,
+        slabClass: Int? = nil, size: Int? = nil, flags: UInt32? = nil
+    ) {
+        self.key = key
+        self.expiresAt = expiresAt
+        self.lastAccess = lastAccess
+        self.casUnique = casUnique
+        self.fetched = fetched
+        self.slabClass = slabClass
+        self.size = size
+        self.flags = flags
+    }
+
+    /// Parses one line (without its line ending); `nil` when it is not a well-formed entry. Unknown fields
+    /// (later server versions add some) are ignored.
+    public init?(line: some Collection<UInt8>) {
+        var key: [UInt8]?
+        var expiresAt: Int64?
+        var sawExpiry = false
+        var entry = MetadumpEntry(key: [], expiresAt: nil)
+        for field in line.split(separator: 0x20) {
+            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+            let name = field[..<equals]
+            let value = field[field.index(after: equals)...]
+            switch name.count {
+            case 3 where name.elementsEqual("key".utf8):
+                key = PercentEncoding.decode(value)
+            case 3 where name.elementsEqual("exp".utf8):
+                guard let number = Int64(decimalSigned: value) else { return nil }
+                sawExpiry = true
+                expiresAt = number < 0 ? nil : number
+            case 2 where name.elementsEqual("la".utf8):
+                entry.lastAccess = Int64(decimalSigned: value)
+            case 3 where name.elementsEqual("cas".utf8):
+                guard let number = UInt64(decimal: value) else { return nil }
+                entry.casUnique = number
+            case 5 where name.elementsEqual("fetch".utf8):
+                entry.fetched = value.elementsEqual("yes".utf8)
+            case 3 where name.elementsEqual("cls".utf8):
+                entry.slabClass = UInt64(decimal: value).flatMap { Int(exactly: $0) }
+            case 4 where name.elementsEqual("size".utf8):
+                entry.size = UInt64(decimal: value).flatMap { Int(exactly: $0) }
+            case 5 where name.elementsEqual("flags".utf8):
+                entry.flags = UInt64(decimal: value).flatMap { UInt32(exactly: $0) }
+            default:
+                continue
+            }
+        }
+        guard let key, !key.isEmpty, sawExpiry else { return nil }
+        entry.key = key
+        entry.expiresAt = expiresAt
+        self = entry
+    }
+
+    /// Seconds left to live at the server time `now` (`stats` `time`), `nil` for never; never negative.
+    public func remainingSeconds(serverTime now: Int64) -> Int64? {
+        expiresAt.map { max(0, $0 - now) }
+    }
+}
+
+/// The %-encoding memcached uses for keys in metadump and `watch` output.
+public enum PercentEncoding {
+    /// Decodes `%XX` sequences; a `%` not followed by two hex digits stays as it is.
+    public static func decode(_ text: some Collection<UInt8>) -> [UInt8] {
+        let bytes = Array(text)
+        guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x37
+        case 0x61...0x66: byte - 0x57
+        default: nil
+        }
+    }
+}
+
+extension Int64 {
+    /// Parses optionally signed decimal ASCII digits.
+    init?(decimalSigned bytes: some Collection<UInt8>) {
+        if bytes.first == UInt8(ascii: "-") {
+            guard let magnitude = UInt64(decimal: bytes.dropFirst()), magnitude <= UInt64(Int64.max) else { return nil }
+            self = -Int64(magnitude)
+        } else {
+            guard let value = UInt64(decimal: bytes), value <= UInt64(Int64.max) else { return nil }
+            self = Int64(value)
+        }
+    }
+}
