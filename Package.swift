@@ -69,6 +69,7 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
+                "ConnectionSupport",
                 "Memcache",
                 "RESP",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -81,7 +82,7 @@ let package = Package(
         // What the dashboard watches, without drawing: sources, key browsing, invalidation.
         .target(
             name: "CacheMonitor",
-            dependencies: ["Caching", "RESP"],
+            dependencies: ["Caching", "ConnectionSupport", "Memcache", "RESP"],
             swiftSettings: swiftSettings
         ),
         // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
@@ -99,6 +100,8 @@ let package = Package(
             name: "cachescope",
             dependencies: [
                 "CacheMonitor",
+                "ConnectionSupport",
+                "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -109,6 +112,7 @@ let package = Package(
             name: "CachescopeBench",
             dependencies: [
                 "CacheMonitor",
+                "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -131,6 +135,7 @@ let package = Package(
         .testTarget(
             name: "RESPTests",
             dependencies: [
+                "ConnectionSupport",
                 "RESP",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -139,13 +144,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MemcacheTests",
+            dependencies: [
+                "Memcache",
+                "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CachingTests",
-            dependencies: ["Caching", "TestSupport"],
+            dependencies: ["Caching", "Memcache", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CacheMonitorTests",
-            dependencies: ["CacheMonitor", "RESP", "TestSupport"],
+            dependencies: ["CacheMonitor", "ConnectionSupport", "Memcache", "RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

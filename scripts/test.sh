@@ -23,7 +23,7 @@ fi
 
 # --- 2. servers on spare loopback ports --------------------------------------------------------
 servers_init
-reap_pattern='cachescope-redis-[0-9]+-'
+reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED
 if command -v redis-server >/dev/null 2>&1; then
     start_redis >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import Testing
 
 @testable import RESP

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import RESP
 import Synchronization
 

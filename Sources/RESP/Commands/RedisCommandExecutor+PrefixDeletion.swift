@@ -1,3 +1,5 @@
+import ConnectionSupport
+
 /// Prefix deletion — `SCAN MATCH <escaped prefix>*` and pipelined `UNLINK` — shared by `RedisCache.clear()`
 /// and the monitor's invalidation, so both are fast and both are safe.
 extension RedisCommandExecutor {
@@ -47,20 +49,6 @@ extension RedisCommandExecutor {
         _ = progress(totals)
         return totals
     }
-}
-
-/// Counts of a prefix deletion (or of a dry run, which only scans).
-public struct PrefixDeletionProgress: Sendable, Hashable {
-    /// Keys `SCAN` returned (before de-duplication and the prefix check).
-    public var scanned: Int = 0
-    /// Distinct keys that start with the prefix.
-    public var matched: Int = 0
-    /// Keys the server reported removed.
-    public var deleted: Int = 0
-    /// Whether the scan reached its end.
-    public var finished = false
-
-    public init() {}
 }
 
 /// A set of keys remembered by a 128-bit digest, so de-duplicating a scan of millions of keys costs

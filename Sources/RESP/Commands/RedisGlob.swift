@@ -15,10 +15,3 @@ public enum RedisGlob {
 
     private static let special: Set<UInt8> = [UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "\\")]
 }
-
-extension Array where Element == UInt8 {
-    /// Whether these bytes start with `prefix`.
-    public func hasBytePrefix(_ prefix: [UInt8]) -> Bool {
-        count >= prefix.count && self[0..<prefix.count].elementsEqual(prefix)
-    }
-}

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import ArgumentParser
 import CacheMonitor
 import Foundation

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import RESP
 
 /// A cache in Redis: Flask-Caching's `RedisCache`, over our own pipelined RESP client.

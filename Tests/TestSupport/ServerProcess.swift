@@ -1,0 +1,103 @@
+import Foundation
+
+/// A server binary a test starts (and can kill, freeze and restart) on a free loopback port, for tests that
+/// need a server of their own: a password, a flag, a server to kill. Its command line carries
+/// `cachescope-<name>-<port>-…`, so `scripts/test.sh` can reap servers a crashed test run left behind.
+public class ServerProcess: @unchecked Sendable {
+    public let port: Int
+    let directory: URL
+    private let binary: String
+    private let arguments: [String]
+    private let probe: String
+    private var process: Process?
+
+    /// - Parameters:
+    ///   - candidates: where the binary may be installed; `nil` is returned when none is.
+    ///   - arguments: builds the command line from the port and a scratch directory.
+    ///   - probe: what to send to see that the server answers.
+    init?(name: String, candidates: [String], probe: String, arguments: (Int, URL) -> [String]) throws {
+        guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        self.binary = binary
+        self.probe = probe
+        port = TestServers.freePort()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-\(name)-\(port)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.arguments = arguments(port, directory)
+        try start()
+    }
+
+    /// Starts the server (again) and waits until it answers.
+    public func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<100 {
+            if let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, probe), !reply.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Freezes the server (SIGSTOP): connections stay open, nothing is answered.
+    public func pause() {
+        if let process, process.isRunning { Foundation.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    /// Thaws a paused server (SIGCONT).
+    public func resume() {
+        if let process, process.isRunning { Foundation.kill(process.processIdentifier, SIGCONT) }
+    }
+
+    deinit {
+        resume()
+        kill()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A redis-server of the test's own. `nil` when `redis-server` is not installed.
+public final class RedisServerProcess: ServerProcess, @unchecked Sendable {
+    /// Starts `redis-server` with extra `arguments` (e.g. `["--requirepass", "secret"]`).
+    public init?(arguments extra: [String] = []) throws {
+        try super.init(
+            name: "redis", candidates: ["/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server"],
+            probe: "PING\r\n"
+        ) { port, directory in
+            ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path] + extra
+        }
+    }
+
+    /// `redis://[:password@]127.0.0.1:port/db`.
+    public func url(password: String? = nil, database: Int = 0) -> String {
+        "redis://\(password.map { ":\($0)@" } ?? "")127.0.0.1:\(port)/\(database)"
+    }
+}
+
+/// A memcached of the test's own (for `flush_all`, `-X`, a server to kill, a second pool member). `nil` when
+/// `memcached` is not installed.
+public final class MemcachedServerProcess: ServerProcess, @unchecked Sendable {
+    /// Starts `memcached` with extra `arguments` (e.g. `["-X"]`).
+    public init?(arguments extra: [String] = []) throws {
+        let root = getuid() == 0 ? ["-u", "root"] : []
+        try super.init(
+            name: "memcached", candidates: ["/usr/bin/memcached", "/usr/local/bin/memcached", "/opt/homebrew/bin/memcached"],
+            probe: "version\r\n"
+        ) { port, directory in
+            ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-P", directory.appendingPathComponent("memcached.pid").path] + root + extra
+        }
+    }
+
+    /// `127.0.0.1:port`.
+    public var address: String { "127.0.0.1:\(port)" }
+}
