@@ -175,7 +175,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CachescopeCLITests",
-            dependencies: ["RESP", "TestSupport"],
+            dependencies: ["Memcache", "RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

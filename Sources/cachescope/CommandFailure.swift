@@ -1,3 +1,6 @@
+import Memcache
+import RESP
+
 /// How `cachescope` exits — the documented contract for scripts.
 enum ExitStatus: Int32 {
     /// Done.
@@ -24,5 +27,27 @@ struct CommandFailure: Error {
     init(_ status: ExitStatus, _ message: String) {
         self.status = status
         self.message = message
+    }
+}
+
+extension CommandFailure {
+    /// The one-line failure for an error a backend raised, naming the backend; `nil` for other errors.
+    /// A key the backend cannot carry (memcached: spaces, over 250 bytes) is a usage error.
+    static func backend(_ error: any Error, name: String, address: String) -> CommandFailure? {
+        let place = "\(name) (\(address))"
+        if let error = error as? RedisError { return CommandFailure(.backendFailed, "\(place): \(error.message)") }
+        if let error = error as? MemcachedError {
+            return CommandFailure(error.code == .invalidKey ? .usage : .backendFailed, "\(place): \(error.message)")
+        }
+        return nil
+    }
+
+    /// Runs `body`, turning backend errors into one-line failures for `source`.
+    static func reporting<T>(_ name: String, _ address: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw backend(error, name: name, address: address) ?? error
+        }
     }
 }

@@ -27,3 +27,52 @@ import Testing
         #expect { try BackendCatalog(redisURLs: ["redis://:hunter2@h:x"]) } throws: { "\($0)".contains("***") && !"\($0)".contains("hunter2") }
     }
 }
+
+/// Memcached backends in the catalog: a pool is one backend, after the Redis ones.
+@Suite struct MemcachedCatalogTests {
+    @Test func memcachedBackendsFollowRedisAndAPoolIsOneBackend() throws {
+        let catalog = try BackendCatalog(redisURLs: ["redis://r:1"], memcachedServers: ["m1:11211,m2:11212", "m3"])
+        #expect(catalog.backends.map(\.name) == ["redis", "memcached1", "memcached2"])
+        #expect(catalog.backends[1].address == "m1:11211,m2:11212")
+        #expect(catalog.backends[1].memcachedServers?.count == 2)
+        #expect(catalog.backends[2].address == "m3:11211")
+        #expect(try catalog.select("m2:11212").name == "memcached1", "a pool member's address picks the pool")
+        #expect(try catalog.select("m1:11211,m2:11212").name == "memcached1")
+        #expect(try catalog.select("3").name == "memcached2")
+    }
+
+    @Test func badMemcachedAddressesAreOneLineErrors() {
+        for bad in ["", "h:0", "a,,b", "a b", "h:1,h:1"] {
+            #expect("\(bad)") {
+                _ = try BackendCatalog(redisURLs: [], memcachedServers: [bad])
+            } throws: { error in
+                "\(error)".hasPrefix("--memcached: ") && !"\(error)".contains("\n")
+            }
+        }
+    }
+}
+
+/// Client-side glob matching, the same syntax as Redis `SCAN MATCH`.
+@Suite struct KeyGlobTests {
+    func matches(_ pattern: String, _ key: String) -> Bool {
+        KeyGlob(Array(pattern.utf8)).matches(Array(key.utf8))
+    }
+
+    @Test func redisGlobSyntax() {
+        #expect(matches("*", ""))
+        #expect(matches("*", "anything"))
+        #expect(matches("user:*", "user:42"))
+        #expect(!matches("user:*", "users:42"))
+        #expect(matches("*:42", "user:42"))
+        #expect(matches("u?er:*", "user:1"))
+        #expect(!matches("u?er", "uer"))
+        #expect(matches("h[ae]llo", "hallo") && matches("h[ae]llo", "hello") && !matches("h[ae]llo", "hillo"))
+        #expect(matches("h[^e]llo", "hallo") && !matches("h[^e]llo", "hello"))
+        #expect(matches("v[0-9]", "v7") && !matches("v[0-9]", "vx"))
+        #expect(matches("a\\*b", "a*b") && !matches("a\\*b", "axb"))
+        #expect(matches("[\\]]", "]"))
+        #expect(matches("*a*b*c*", "xxaxxbxxcxx") && !matches("*a*b*c*", "xxaxxcxxbxx"))
+        #expect(matches("a*", "a") && matches("a**", "a") && !matches("a?", "a"))
+        #expect(matches("caf*", "café"))
+    }
+}

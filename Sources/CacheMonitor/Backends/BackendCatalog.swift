@@ -1,3 +1,4 @@
+import Memcache
 import RESP
 
 /// One backend the user asked to watch.
@@ -14,9 +15,18 @@ public struct BackendDescriptor: Sendable, Hashable {
     public var kind: Kind
     /// The connection details of a Redis backend.
     public var redisURL: RedisURL?
+    /// The servers of a memcached backend (one, or a pool).
+    public var memcachedServers: [MemcachedAddress]?
 
-    /// `host:port` (or a socket path), never with a password.
-    public var address: String { redisURL?.hostAndPort ?? "" }
+    /// `host:port` (a socket path; a pool's `host:port,host:port`), never with a password.
+    public var address: String {
+        redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
+    }
+
+    /// The addresses a command line may use to pick this backend: the whole address and, for a pool, each server.
+    var selectableAddresses: [String] {
+        [address] + (memcachedServers.map { $0.count > 1 ? $0.map(\.description) : [] } ?? [])
+    }
 }
 
 /// The backends of one run, in display order — config file order, then `--redis` flags, then
@@ -26,18 +36,26 @@ public struct BackendCatalog: Sendable {
     /// Every backend, in display order.
     public let backends: [BackendDescriptor]
 
-    /// Builds the catalog from `--redis` URLs.
-    /// - Throws: ``BackendCatalogError`` for a URL that cannot be used (one line, password masked).
-    public init(redisURLs: [String]) throws {
-        var redis: [BackendDescriptor] = []
+    /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
+    /// a pool being one backend).
+    /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked).
+    public init(redisURLs: [String], memcachedServers: [String] = []) throws {
+        var backends: [BackendDescriptor] = []
         for text in redisURLs {
             do {
-                redis.append(BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: text)))
+                backends.append(BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: text)))
             } catch let error as RedisError {
                 throw BackendCatalogError(message: "--redis: \(error.message)")
             }
         }
-        backends = Self.named(redis)
+        for text in memcachedServers {
+            do {
+                backends.append(BackendDescriptor(name: "memcached", kind: .memcached, memcachedServers: try MemcachedAddress.parseList(text)))
+            } catch let error as MemcachedError {
+                throw BackendCatalogError(message: "--memcached: \(error.message)")
+            }
+        }
+        self.backends = Self.named(backends)
     }
 
     private static func named(_ backends: [BackendDescriptor]) -> [BackendDescriptor] {
@@ -57,7 +75,7 @@ public struct BackendCatalog: Sendable {
     /// - Throws: ``BackendCatalogError`` naming what exists.
     public func select(_ name: String?) throws -> BackendDescriptor {
         guard !backends.isEmpty else {
-            throw BackendCatalogError(message: "no backend given: add --redis URL (for example --redis redis://127.0.0.1:6379)")
+            throw BackendCatalogError(message: "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379)")
         }
         guard let name else {
             guard backends.count == 1, let only = backends.first else {
@@ -67,7 +85,7 @@ public struct BackendCatalog: Sendable {
         }
         if let match = backends.first(where: { $0.name.lowercased() == name.lowercased() }) { return match }
         if let number = Int(name), (1...backends.count).contains(number) { return backends[number - 1] }
-        let byAddress = backends.filter { $0.address == name }
+        let byAddress = backends.filter { $0.selectableAddresses.contains(name) }
         if byAddress.count == 1, let match = byAddress.first { return match }
         if byAddress.count > 1 { throw BackendCatalogError(message: "'\(name)' matches \(byAddress.count) backends: use a name (\(listing))") }
         throw BackendCatalogError(message: "no backend '\(name)': the backends are \(listing)")

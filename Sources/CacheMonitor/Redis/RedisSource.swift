@@ -193,3 +193,18 @@ public final class RedisSource: Sendable {
         return counted
     }
 }
+
+extension RedisSource: KeyDeletionSource {
+    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+        let (matched, deleted) = try await delete(keys)
+        var totals = PrefixDeletionProgress()
+        totals.matched = matched
+        totals.deleted = deleted
+        totals.finished = true
+        return DeletionOutcome(totals: totals)
+    }
+
+    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
+        DeletionOutcome(totals: try await invalidate(prefix: prefix, dryRun: dryRun, progress: progress))
+    }
+}

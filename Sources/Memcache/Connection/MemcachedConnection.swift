@@ -62,15 +62,20 @@ public final class MemcachedConnection: Sendable {
         do {
             let reply = try await handshake.send([.version]).first
             guard case .version(let version)? = reply else {
-                throw MemcachedError(.protocolViolation, "\(peer) did not answer 'version' like a memcached server")
+                throw MemcachedError(.protocolViolation, "\(peer) does not speak the memcached protocol (its answer to 'version': \(reply.map { "\($0)" } ?? "none"))")
             }
             return MemcachedConnection(channel: channel, peer: peer, serverVersion: version, commandTimeout: configuration.commandTimeout)
         } catch let error as MemcachedError {
             try? await channel.close().get()
-            if error.code == .timeout {
+            switch error.code {
+            case .timeout:
                 throw MemcachedError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a memcached server?")
+            case .protocolViolation, .unknownCommand, .clientError:
+                let detail = error.message.components(separatedBy: ": ").dropFirst().joined(separator: ": ")
+                throw MemcachedError(.protocolViolation, "\(peer) does not speak the memcached protocol (its answer to 'version': \(detail.isEmpty ? error.message : detail))")
+            default:
+                throw error
             }
-            throw error
         } catch {
             try? await channel.close().get()
             throw MemcachedError(.connectionClosed, "connection to \(peer) failed: \(error)")

@@ -60,7 +60,7 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         guard !pending.isEmpty || received != nil else {
-            fail(context: context, MemcachedReplyParser.violation("\(peer) sent \(MemcachedReplyParser.quote(incoming.readableBytesView)) that nobody asked for"))
+            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(incoming.readableBytesView)) arrived without a request"))
             return
         }
         if var existing = received {
@@ -80,14 +80,15 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
                 deliver(reply)
             }
         } catch let error as MemcachedError {
-            fail(context: context, MemcachedError(.protocolViolation, "\(peer): \(error.message)"))
+            let detail = error.message.hasPrefix("protocol violation: ") ? String(error.message.dropFirst(20)) : error.message
+            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(detail)"))
             return
         } catch {
-            fail(context: context, MemcachedError(.protocolViolation, "\(peer): protocol violation: \(error)"))
+            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(error)"))
             return
         }
         if let leftover = received, leftover.readableBytes > 0, pending.isEmpty {
-            fail(context: context, MemcachedReplyParser.violation("\(peer) sent \(MemcachedReplyParser.quote(leftover.readableBytesView)) that nobody asked for"))
+            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(leftover.readableBytesView)) arrived without a request"))
             return
         }
         if received?.readableBytes == 0 {

@@ -138,7 +138,7 @@ public struct MemcachedReplyParser: Sendable {
     }
 
     static func unexpected(_ line: ArraySlice<UInt8>) -> MemcachedError {
-        violation("unexpected reply \(quote(line)) (is this a memcached server?)")
+        violation("unexpected reply \(quote(line))")
     }
 
     /// The first 60 bytes of a line, printable, quoted.

@@ -2,25 +2,30 @@ import ConnectionSupport
 import ArgumentParser
 import CacheMonitor
 import Foundation
+import Memcache
 import RESP
 
 /// `cachescope invalidate`: delete given keys, or every key under a prefix, after showing what will go.
 struct InvalidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invalidate",
-        abstract: "Delete keys, or every key starting with a prefix (SCAN + pipelined UNLINK).",
+        abstract: "Delete keys, or every key starting with a prefix (Redis: SCAN + UNLINK; memcached: metadump + delete).",
         discussion: """
             Without --yes, cachescope first counts what matches (with progress on a terminal), shows the count \
             and asks; with --yes it deletes in a single pass. --dry-run only counts. Every key found by the scan \
             is re-checked to start with the prefix, so glob characters in a prefix are harmless. With --json the \
-            result is {"matched","deleted","elapsedMs"}. --read-only refuses (exit 3) before touching anything; \
-            a --dry-run is still allowed.
+            result is {"matched","deleted","elapsedMs"}, plus "servers":[{"address","matched","deleted"}] for a \
+            memcached backend. --read-only refuses (exit 3) before touching anything; a --dry-run is still allowed.
+
+            memcached: keys are listed with `lru_crawler metadump`, which needs memcached 1.4.31 or later and a \
+            server not started with -X; otherwise cachescope says so and deletes nothing. Given keys (--key) \
+            are deleted on every server of a pool.
 
             \(ExitStatus.documentation)
             """
     )
 
-    @Argument(help: "The backend: its name (redis, redis2), host:port, or number; optional when only one is given.")
+    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
     var backend: String?
 
     @Option(name: .customLong("key"), parsing: .upToNextOption, help: ArgumentHelp("Keys to delete (key escape form).", valueName: "key"))
@@ -46,18 +51,34 @@ struct InvalidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = try connection.redisSource(backend)
+        let backendSource = try connection.source(backend)
+        let source = backendSource.deletion
         if connection.readOnly && !dryRun {
             throw CommandFailure(.readOnly, "refused: --read-only is set; nothing was touched")
         }
-        do {
-            let result = try await (prefix != nil ? invalidatePrefix(source) : deleteKeys(source))
-            await source.close()
-            if let result { report(result, source: source) }
-        } catch let error as RedisError {
-            await source.close()
-            throw CommandFailure(.backendFailed, "\(source.name) (\(source.address)): \(error.message)")
+        let parsedPrefix = try prefix.map(Self.parse)
+        let parsedKeys = try keys.map(Self.parse)
+        if parsedKeys.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
+        if case .memcached = backendSource {
+            for key in parsedKeys {
+                do { try MemcachedKey.validate(key) } catch let error as MemcachedError {
+                    throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(error.message)")
+                }
+            }
         }
+        let result: Outcome?
+        do {
+            result = try await CommandFailure.reporting(source.name, source.address) {
+                try await source.connect()
+                if let parsedPrefix { return try await invalidatePrefix(parsedPrefix, on: source) }
+                return try await deleteKeys(parsedKeys, on: source)
+            }
+        } catch {
+            await source.close()
+            throw error
+        }
+        await source.close()
+        if let result { report(result, source: source) }
     }
 
     struct Outcome {
@@ -65,16 +86,19 @@ struct InvalidateCommand: AsyncParsableCommand {
         var deleted: Int
         var elapsed: Duration
         var what: String
+        var servers: [DeletionOutcome.Server] = []
     }
 
-    private func deleteKeys(_ source: RedisSource) async throws -> Outcome? {
-        let parsed: [[UInt8]]
+    /// A key or prefix in the escape form, as bytes; a malformed escape is a usage error.
+    private static func parse(_ text: String) throws -> [UInt8] {
         do {
-            parsed = try keys.map(KeyEscaping.parse)
+            return try KeyEscaping.parse(text)
         } catch let error as KeyEscapingError {
             throw CommandFailure(.usage, error.description)
         }
-        if parsed.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
+    }
+
+    private func deleteKeys(_ parsed: [[UInt8]], on source: any KeyDeletionSource) async throws -> Outcome? {
         let what = parsed.count == 1 ? "key \(KeyEscaping.escape(parsed[0]))" : "\(parsed.count) keys"
         if dryRun {
             let clock = ContinuousClock()
@@ -90,24 +114,18 @@ struct InvalidateCommand: AsyncParsableCommand {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let (matched, deleted) = try await source.delete(parsed)
-        return Outcome(matched: matched, deleted: deleted, elapsed: clock.now - started, what: what)
+        let outcome = try await source.deleteKeys(parsed)
+        return Outcome(matched: outcome.totals.matched, deleted: outcome.totals.deleted, elapsed: clock.now - started, what: what, servers: outcome.servers)
     }
 
-    private func invalidatePrefix(_ source: RedisSource) async throws -> Outcome? {
-        let bytes: [UInt8]
-        do {
-            bytes = try KeyEscaping.parse(prefix ?? "")
-        } catch let error as KeyEscapingError {
-            throw CommandFailure(.usage, error.description)
-        }
+    private func invalidatePrefix(_ bytes: [UInt8], on source: any KeyDeletionSource) async throws -> Outcome? {
         let what = "keys starting with \(KeyEscaping.escape(bytes))"
         let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)
         if !yes && !dryRun {
-            let counted = try await source.invalidate(prefix: bytes, dryRun: true) { totals in
+            let counted = try await source.deleteKeys(withPrefix: bytes, dryRun: true) { totals in
                 progress.update("counting \(what): scanned \(totals.scanned), matched \(totals.matched)")
                 return true
-            }
+            }.totals
             progress.finish()
             guard counted.matched > 0 else {
                 return Outcome(matched: 0, deleted: 0, elapsed: .zero, what: what)
@@ -117,12 +135,14 @@ struct InvalidateCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let verb = dryRun ? "counting" : "deleting"
-        let totals = try await source.invalidate(prefix: bytes, dryRun: dryRun) { totals in
+        let outcome = try await source.deleteKeys(withPrefix: bytes, dryRun: dryRun) { totals in
             progress.update("\(verb) \(what): scanned \(totals.scanned), matched \(totals.matched), deleted \(totals.deleted)")
             return true
         }
         progress.finish()
-        return Outcome(matched: totals.matched, deleted: totals.deleted, elapsed: clock.now - started, what: what)
+        return Outcome(
+            matched: outcome.totals.matched, deleted: outcome.totals.deleted, elapsed: clock.now - started, what: what, servers: outcome.servers
+        )
     }
 
     /// Asks; `false` when the answer is no. No answer at all (standard input closed) is a usage error.
@@ -134,9 +154,13 @@ struct InvalidateCommand: AsyncParsableCommand {
         return answer
     }
 
-    private func report(_ outcome: Outcome, source: RedisSource) {
+    private func report(_ outcome: Outcome, source: any KeyDeletionSource) {
         if json {
-            print("{\"matched\":\(outcome.matched),\"deleted\":\(outcome.deleted),\"elapsedMs\":\(HumanUnits.milliseconds(outcome.elapsed))}")
+            let servers = outcome.servers.map { server in
+                "{\"address\":\(JSONText.quoted(server.address)),\"matched\":\(server.totals.matched),\"deleted\":\(server.totals.deleted)}"
+            }
+            let serversField = servers.isEmpty ? "" : ",\"servers\":[\(servers.joined(separator: ","))]"
+            print("{\"matched\":\(outcome.matched),\"deleted\":\(outcome.deleted),\"elapsedMs\":\(HumanUnits.milliseconds(outcome.elapsed))\(serversField)}")
             return
         }
         let place = "on \(source.name) (\(source.address))"

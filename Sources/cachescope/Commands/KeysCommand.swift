@@ -2,29 +2,35 @@ import ConnectionSupport
 import ArgumentParser
 import CacheMonitor
 import Foundation
+import Memcache
 import RESP
 
 /// `cachescope keys`: list keys with type, TTL and size, streaming as the scan goes.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "List keys with their type, TTL and size (SCAN, never KEYS).",
+        abstract: "List keys with their type, TTL and size (Redis: SCAN, never KEYS; memcached: lru_crawler metadump).",
         discussion: """
             Keys are printed as they are found, so memory stays flat however many are listed. With --json \
             the output is {"keys":[{"key","type","ttlMs","size"}],"more":bool}: ttlMs is -1 for keys that \
             never expire, size is null when the server cannot tell, more says whether keys beyond --limit exist.
 
+            memcached: keys come from `lru_crawler metadump` (memcached 1.4.31 or later; a server started with -X \
+            refuses it and cachescope says so). Their type is "item", their TTL is read against the server's own \
+            clock, and with --json each key names its "server" and "servers":[{"address","listed","items"}] \
+            gives each server's share.
+
             \(ExitStatus.documentation)
             """
     )
 
-    @Argument(help: "The backend: its name (redis, redis2), host:port, or number; optional when only one is given.")
+    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
     var backend: String?
 
     @Option(help: ArgumentHelp("Only keys starting with this prefix (key escape form).", valueName: "prefix"))
     var prefix: String?
 
-    @Option(help: ArgumentHelp("Only keys matching this Redis glob pattern (key escape form).", valueName: "glob"))
+    @Option(help: ArgumentHelp("Only keys matching this glob pattern, Redis syntax: * ? [a-z] \\x (key escape form).", valueName: "glob"))
     var match: String?
 
     @Option(help: "List at most this many keys.")
@@ -41,23 +47,30 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = try connection.redisSource(backend)
         let filter = try KeyFilter(prefix: prefix, match: match)
-        do {
-            try await source.connect()
-        } catch let error as RedisError {
-            throw CommandFailure(.backendFailed, "\(source.name) (\(source.address)): \(error.message)")
+        switch try connection.source(backend) {
+        case .redis(let source): try await list(source, filter: filter)
+        case .memcached(let source): try await list(source, filter: filter)
         }
+    }
+
+    private func list(_ source: RedisSource, filter: KeyFilter) async throws {
         var output = KeysOutput(json: json)
         do {
-            let more = try await stream(source, filter: filter) { output.emit($0) }
-            output.finish(more: more)
-            await source.close()
-        } catch let error as RedisError {
+            try await CommandFailure.reporting(source.name, source.address) {
+                try await source.connect()
+                output.start()
+                let more = try await stream(source, filter: filter) { details in
+                    output.emit(key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size)
+                }
+                output.finish(more: more)
+            }
+        } catch {
             output.abandon()
             await source.close()
-            throw CommandFailure(.backendFailed, "\(source.name) (\(source.address)): \(error.message)")
+            throw error
         }
+        await source.close()
     }
 
     /// Scans, details each page, hands every key to `emit`; returns whether keys beyond the limit exist.
@@ -80,12 +93,39 @@ struct KeysCommand: AsyncParsableCommand {
         } while cursor != 0
         return false
     }
+
+    private func list(_ source: MemcachedSource, filter: KeyFilter) async throws {
+        var output = KeysOutput(json: json)
+        do {
+            try await CommandFailure.reporting(source.name, source.address) {
+                try await source.connect()
+                let stats = await source.stats()
+                if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
+                    throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
+                }
+                output.start()
+                var listed: [String: Int] = [:]
+                let more = try await source.listKeys(limit: limit, accept: filter.accepts) { entry in
+                    listed[entry.server, default: 0] += 1
+                    output.emit(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server)
+                }
+                output.finish(more: more, servers: stats.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) })
+            }
+        } catch {
+            output.abandon()
+            await source.close()
+            throw error
+        }
+        await source.close()
+    }
 }
 
-/// `--prefix` (literal, re-checked on every key) or `--match` (a glob the server applies).
+/// `--prefix` (literal, re-checked on every key) or `--match` (a glob Redis applies on the server and
+/// we apply to every key, which is how memcached keys are filtered).
 struct KeyFilter {
     var pattern: [UInt8]?
     var prefix: [UInt8]?
+    var glob: KeyGlob?
 
     init(prefix: String?, match: String?) throws {
         do {
@@ -94,7 +134,9 @@ struct KeyFilter {
                 self.prefix = bytes
                 pattern = RedisGlob.matchingPrefix(bytes)
             } else if let match {
-                pattern = try KeyEscaping.parse(match)
+                let bytes = try KeyEscaping.parse(match)
+                pattern = bytes
+                glob = KeyGlob(bytes)
             }
         } catch let error as KeyEscapingError {
             throw CommandFailure(.usage, error.description)
@@ -102,7 +144,8 @@ struct KeyFilter {
     }
 
     func accepts(_ key: [UInt8]) -> Bool {
-        prefix.map { key.hasBytePrefix($0) } ?? true
+        if let prefix, !key.hasBytePrefix(prefix) { return false }
+        return glob?.matches(key) ?? true
     }
 }
 
@@ -111,8 +154,16 @@ struct KeysOutput {
     let json: Bool
     private var count = 0
 
+    private var started = false
+
     init(json: Bool) {
         self.json = json
+    }
+
+    /// Writes the opening (the table header, or the start of the JSON object) once the backend answered.
+    mutating func start() {
+        guard !started else { return }
+        started = true
         if json {
             Self.write("{\"keys\":[")
         } else {
@@ -120,29 +171,36 @@ struct KeysOutput {
         }
     }
 
-    mutating func emit(_ details: RedisKeyDetails) {
-        let key = KeyEscaping.escape(details.key)
+    /// One key: `ttlMilliseconds` nil for no expiry, `size` nil when unknown, `server` for memcached.
+    mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil) {
+        let key = KeyEscaping.escape(bytes)
         if json {
-            let size = details.size.map(String.init) ?? "null"
-            let fields = "{\"key\":\(JSONText.quoted(key)),\"type\":\(JSONText.quoted(details.type)),\"ttlMs\":\(details.ttlMilliseconds ?? -1),\"size\":\(size)}"
+            let sizeText = size.map(String.init) ?? "null"
+            let serverField = server.map { ",\"server\":\(JSONText.quoted($0))" } ?? ""
+            let fields = "{\"key\":\(JSONText.quoted(key)),\"type\":\(JSONText.quoted(type)),\"ttlMs\":\(ttlMilliseconds ?? -1),\"size\":\(sizeText)\(serverField)}"
             Self.write((count == 0 ? "" : ",") + fields)
         } else {
-            let ttl = HumanUnits.ttl(milliseconds: details.ttlMilliseconds).rightPadded(to: 10)
-            Self.write(details.type.rightPadded(to: 8) + ttl + HumanUnits.size(details.size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
+            let ttl = HumanUnits.ttl(milliseconds: ttlMilliseconds).rightPadded(to: 10)
+            Self.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
         }
         count += 1
     }
 
-    func finish(more: Bool) {
+    /// Ends the listing; `servers` (address, keys listed, items held) for a memcached backend.
+    func finish(more: Bool, servers: [(address: String, listed: Int, items: UInt64?)] = []) {
         if json {
-            Self.write("],\"more\":\(more)}\n")
+            let details = servers.map { server in
+                "{\"address\":\(JSONText.quoted(server.address)),\"listed\":\(server.listed),\"items\":\(server.items.map(String.init) ?? "null")}"
+            }
+            let serversField = details.isEmpty ? "" : ",\"servers\":[\(details.joined(separator: ","))]"
+            Self.write("],\"more\":\(more)\(serversField)}\n")
         } else if more {
             Terminal.printError("(\(count) keys shown; more exist — raise --limit to see them)")
         }
     }
 
     func abandon() {
-        if json { Self.write("\n") }
+        if json && started { Self.write("\n") }
     }
 
     private static func write(_ text: String) {

@@ -9,13 +9,19 @@ struct ConnectionOptions: ParsableArguments {
     )
     var redis: [String] = []
 
+    @Option(
+        name: .customLong("memcached"),
+        help: ArgumentHelp("A memcached server or pool, host:port[,host:port…] (repeatable; a pool is one backend).", valueName: "servers")
+    )
+    var memcached: [String] = []
+
     @Flag(name: .customLong("read-only"), help: "Refuse everything that deletes or changes data (exit 3).")
     var readOnly = false
 
     /// The backends given, named and ordered.
     func catalog() throws -> BackendCatalog {
         do {
-            return try BackendCatalog(redisURLs: redis)
+            return try BackendCatalog(redisURLs: redis, memcachedServers: memcached)
         } catch let error as BackendCatalogError {
             throw CommandFailure(.usage, error.message)
         }
@@ -30,10 +36,25 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
-    /// The monitoring source for a Redis backend.
-    func redisSource(_ name: String?) throws -> RedisSource {
+    /// The monitoring source of the backend a command names.
+    func source(_ name: String?) throws -> BackendSource {
         let descriptor = try backend(name)
-        guard let url = descriptor.redisURL else { throw CommandFailure(.usage, "\(descriptor.name) is not a Redis backend") }
-        return RedisSource(name: descriptor.name, url: url)
+        if let url = descriptor.redisURL { return .redis(RedisSource(name: descriptor.name, url: url)) }
+        if let servers = descriptor.memcachedServers { return .memcached(MemcachedSource(name: descriptor.name, addresses: servers)) }
+        throw CommandFailure(.usage, "\(descriptor.name) cannot be reached from the command line")
+    }
+}
+
+/// A backend's source, by kind.
+enum BackendSource {
+    case redis(RedisSource)
+    case memcached(MemcachedSource)
+
+    /// What deletion needs, whatever the kind.
+    var deletion: any KeyDeletionSource {
+        switch self {
+        case .redis(let source): source
+        case .memcached(let source): source
+        }
     }
 }

@@ -148,6 +148,8 @@ public final class MemcachedCache: CacheBackend {
                 switch reply {
                 case .number(let value):
                     guard let result = Int64(exactly: value) else {
+                        // Put the old value back before refusing (memcached's counters are unsigned 64-bit).
+                        _ = try? await client.send([try .decrement(wire, by: UInt64(delta))])
                         throw CacheError(.notAnInteger, "cannot increment \(KeyText.quoted(key)) by \(delta): the result is out of range")
                     }
                     return result

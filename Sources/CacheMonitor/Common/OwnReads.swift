@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Counts the key lookups the monitor itself makes on a Redis server (`TYPE`, `PTTL`, previews…), each of
-/// which moves the server's `keyspace_hits`/`keyspace_misses`, so the dashboard can show the hit ratio
-/// without them ("ownReads").
+/// Counts the key lookups the monitor itself makes — on Redis `TYPE`, `PTTL`, previews (which move
+/// `keyspace_hits`/`keyspace_misses`), on memcached the `get` behind a preview (which moves `get_hits`/
+/// `get_misses`) — so the dashboard can show the hit ratio without them ("ownReads").
 public final class OwnReads: Sendable {
     private let hitCount = Atomic<UInt64>(0)
     private let missCount = Atomic<UInt64>(0)

@@ -1,0 +1,193 @@
+import ConnectionSupport
+import Foundation
+import Memcache
+
+/// Everything the monitor does with one memcached backend — a server or a pool, talking to every server
+/// individually: sample stats, list keys (`lru_crawler metadump`, memcached ≥ 1.4.31), preview values,
+/// delete keys and invalidate prefixes.
+///
+/// Stats sampling uses only `stats`, which moves no counter the dashboard shows. Previews read values
+/// with `get`, which moves `get_hits`/`get_misses`, so they are counted in ``ownReads``. Listing keys runs
+/// a crawl on a connection of its own per server; only one crawl runs per server at a time, so a listing
+/// waits (briefly) while another client crawls.
+///
+/// Deleting given keys sends `delete` to every server of a pool — the monitor does not know the
+/// application's hash function, and a key that is not on a server is simply not found there.
+public final class MemcachedSource: KeyDeletionSource {
+    /// The name shown and used on the command line (`memcached`, `memcached2`, a config name).
+    public let name: String
+    /// The servers, in the order given.
+    public let addresses: [MemcachedAddress]
+    /// Lookups the monitor made itself.
+    public let ownReads = OwnReads()
+    let clients: [MemcachedClient]
+
+    /// Creates a source; nothing connects until the first call.
+    public init(name: String, addresses: [MemcachedAddress], configuration: MemcachedConnection.Configuration = .init()) {
+        precondition(!addresses.isEmpty, "a memcached source needs at least one server")
+        self.name = name
+        self.addresses = addresses
+        clients = addresses.map { MemcachedClient(address: $0, configuration: configuration) }
+    }
+
+    /// `host:port`, or `host:port,host:port` for a pool.
+    public var address: String { addresses.map(\.description).joined(separator: ",") }
+
+    /// Connects to every server (checking each is memcached); throws the first failure, naming the server.
+    public func connect() async throws {
+        for client in clients { try await client.connect() }
+    }
+
+    /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
+    /// or hides the others.
+    public func stats() async -> MemcachedStats {
+        let samples = await withTaskGroup(of: (Int, MemcachedServerSample).self) { group in
+            for (index, client) in clients.enumerated() {
+                group.addTask {
+                    let clock = ContinuousClock()
+                    let started = clock.now
+                    do {
+                        let lines = try await client.stats()
+                        let values = Dictionary(lines.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+                        return (index, MemcachedServerSample(address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
+                    } catch {
+                        let message = (error as? MemcachedError)?.message ?? "\(error)"
+                        return (index, MemcachedServerSample(address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
+                    }
+                }
+            }
+            var samples: [(Int, MemcachedServerSample)] = []
+            for await sample in group { samples.append(sample) }
+            return samples.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+    }
+
+    /// Lists keys server by server, handing each one `accept`s to `emit` as the crawl delivers them (memory
+    /// stays flat however many there are). Stops after `limit` keys.
+    /// - Returns: whether more matching keys exist beyond the limit.
+    /// - Throws: ``Memcache/MemcachedError`` — `.metadumpUnavailable` names why a server cannot list keys.
+    public func listKeys(
+        limit: Int, accept: ([UInt8]) -> Bool = { _ in true }, emit: (MemcachedKeyEntry) async throws -> Void
+    ) async throws -> Bool {
+        var emitted = 0
+        var more = false
+        for client in clients where !more {
+            let server = client.address.description
+            let stats = try await client.stats()
+            let serverTime = stats.first { $0.name == "time" }.flatMap { Int64($0.value) } ?? Int64(Date().timeIntervalSince1970)
+            _ = try await MetadumpReader.dump(from: client.address, scope: Self.scope(forVersion: stats), connectTimeout: client.configuration.connectTimeout) { entries in
+                for entry in entries where accept(entry.key) {
+                    guard emitted < limit else {
+                        more = true
+                        return false
+                    }
+                    try await emit(MemcachedKeyEntry(entry: entry, server: server, serverTime: serverTime))
+                    emitted += 1
+                }
+                return true
+            }
+        }
+        return more
+    }
+
+    /// The first `maxBytes` bytes of a value, from the server that lists it; `nil` when it is gone.
+    /// memcached cannot read part of a value, so the whole value crosses the wire (at most the server's
+    /// item size limit, 1 MiB by default) and is cut here.
+    public func preview(of key: [UInt8], on server: String, maxBytes: Int = 512) async throws -> MemcachedValuePreview? {
+        let client = clients.first { $0.address.description == server } ?? clients[0]
+        guard let item = try await client.get([key]).first else {
+            ownReads.record(hits: 0, misses: 1)
+            return nil
+        }
+        ownReads.record(hits: 1, misses: 0)
+        return MemcachedValuePreview(prefix: Array(item.value.prefix(maxBytes)), length: item.value.count, flags: item.flags)
+    }
+
+    /// How many of `keys` exist on any server (one pipelined `get` per server; counted as own reads).
+    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+        guard !keys.isEmpty else { return 0 }
+        var found = Set<[UInt8]>()
+        for client in clients {
+            let replies = try await client.send(try keys.map { try MemcachedCommand.get([$0]) })
+            for reply in replies {
+                if let error = reply.error { throw error }
+                for item in reply.items { found.insert(item.key) }
+            }
+        }
+        let lookups = keys.count * clients.count
+        ownReads.record(hits: found.count, misses: lookups - found.count)
+        return found.count
+    }
+
+    /// Deletes exactly `keys` on every server (pipelined `delete`s).
+    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+        guard !keys.isEmpty else { return DeletionOutcome(totals: PrefixDeletionProgress()) }
+        let commands = try keys.map(MemcachedCommand.delete)
+        var total = PrefixDeletionProgress()
+        var servers: [DeletionOutcome.Server] = []
+        for client in clients {
+            var totals = PrefixDeletionProgress()
+            for reply in try await client.send(commands) {
+                if reply == .deleted { totals.deleted += 1 } else if let error = reply.error { throw error }
+            }
+            totals.matched = totals.deleted
+            totals.finished = true
+            total.matched += totals.matched
+            total.deleted += totals.deleted
+            servers.append(DeletionOutcome.Server(address: client.address.description, totals: totals))
+        }
+        total.finished = true
+        return DeletionOutcome(totals: total, servers: servers)
+    }
+
+    /// Deletes every key starting with `prefix` on every server — metadump, filter, pipelined `delete` —
+    /// or with `dryRun` only counts them. `progress` sees the running totals over all servers.
+    public func deleteKeys(
+        withPrefix prefix: [UInt8], dryRun: Bool = false, progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+    ) async throws -> DeletionOutcome {
+        var done = PrefixDeletionProgress()
+        var servers: [DeletionOutcome.Server] = []
+        var cancelled = false
+        for client in clients where !cancelled {
+            let scope = Self.scope(forVersion: try await client.stats())
+            let totals = try await client.deleteKeys(withPrefix: prefix, dryRun: dryRun, scope: scope) { current in
+                guard progress(done.adding(current, finished: false)) else {
+                    cancelled = true
+                    return false
+                }
+                return true
+            }
+            servers.append(DeletionOutcome.Server(address: client.address.description, totals: totals))
+            done = done.adding(totals, finished: false)
+        }
+        done.finished = !cancelled && servers.allSatisfy(\.totals.finished)
+        if done.finished { _ = progress(done) }
+        return DeletionOutcome(totals: done, servers: servers)
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        for client in clients { await client.close() }
+    }
+
+    /// `hash` where the server has it (1.6.9+: walks the hash table, so items moving between LRUs during
+    /// the walk are not missed), else `all`.
+    static func scope(forVersion stats: [MemcachedStat]) -> MetadumpScope {
+        guard let version = stats.first(where: { $0.name == "version" })?.value else { return .all }
+        let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
+        let (major, minor, patch) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0)
+        return (major, minor, patch) >= (1, 6, 9) ? .hash : .all
+    }
+}
+
+extension PrefixDeletionProgress {
+    func adding(_ other: PrefixDeletionProgress, finished: Bool) -> PrefixDeletionProgress {
+        var sum = self
+        sum.scanned += other.scanned
+        sum.matched += other.matched
+        sum.deleted += other.deleted
+        sum.finished = finished
+        return sum
+    }
+}
