@@ -20,46 +20,35 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
     typealias OutboundIn = MemcachedRequest
     typealias OutboundOut = ByteBuffer
 
-    private struct PendingBatch {
-        let shapes: [MemcachedCommand.ReplyShape]
-        let promise: EventLoopPromise<[MemcachedReply]>
-        let deadline: NIODeadline
-        let timeout: TimeAmount
-    }
-
-    private var pending = CircularBuffer<PendingBatch>()
-    private var headReplies: [MemcachedReply] = []
-    private var timer: Scheduled<Void>?
-    private var failure: MemcachedError?
+    private let queue: PipelineQueue<MemcachedReply, [MemcachedCommand.ReplyShape]>
     private let peer: String
     private var parser: MemcachedReplyParser
+    /// Received bytes not parsed yet (the start of an incomplete reply).
     private var received: ByteBuffer?
+    private var failed = false
 
     init(peer: String, limits: MemcachedReplyParser.Limits) {
         self.peer = peer
         self.parser = MemcachedReplyParser(limits: limits)
+        queue = PipelineQueue()
+        queue.onTimeout = { [unowned self] context, timeout in
+            fail(context: context, MemcachedError(.timeout, "\(peer) did not answer within \(timeout.secondsText)"))
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        if let failure {
-            request.promise.fail(failure)
-            promise?.fail(failure)
+        let expected = request.shapes.count
+        guard queue.enqueue(expected: expected, detail: request.shapes, promise: request.promise, timeout: request.timeout, context: context) else {
+            if let failure = queue.failure { promise?.fail(failure) } else { promise?.succeed(()) }
             return
         }
-        if request.shapes.isEmpty {
-            request.promise.succeed([])
-            promise?.succeed(())
-            return
-        }
-        pending.append(PendingBatch(shapes: request.shapes, promise: request.promise, deadline: .now() + request.timeout, timeout: request.timeout))
-        armTimer(context: context)
         context.writeAndFlush(wrapOutboundOut(request.payload), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        guard !pending.isEmpty || received != nil else {
+        guard !queue.isEmpty || received != nil else {
             fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(incoming.readableBytesView)) arrived without a request"))
             return
         }
@@ -71,13 +60,13 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
             received = incoming
         }
         do {
-            while var buffer = received, let head = pending.first {
-                guard let reply = try parser.parse(&buffer, shape: head.shapes[headReplies.count]) else {
+            while var buffer = received, let head = queue.head {
+                guard let reply = try parser.parse(&buffer, shape: head.detail[queue.headReplyCount]) else {
                     received = buffer
                     break
                 }
                 received = buffer
-                deliver(reply)
+                _ = queue.deliver(reply)
             }
         } catch let error as MemcachedError {
             let detail = error.message.hasPrefix("protocol violation: ") ? String(error.message.dropFirst(20)) : error.message
@@ -87,7 +76,7 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
             fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(error)"))
             return
         }
-        if let leftover = received, leftover.readableBytes > 0, pending.isEmpty {
+        if let leftover = received, leftover.readableBytes > 0, queue.isEmpty {
             fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(leftover.readableBytesView)) arrived without a request"))
             return
         }
@@ -98,49 +87,20 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
         }
     }
 
-    private func deliver(_ reply: MemcachedReply) {
-        headReplies.append(reply)
-        guard let head = pending.first, headReplies.count == head.shapes.count else { return }
-        pending.removeFirst()
-        let replies = headReplies
-        headReplies = []
-        head.promise.succeed(replies)
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(context: context, error as? MemcachedError ?? MemcachedError(.connectionClosed, "connection to \(peer) failed: \(error)"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(failure ?? MemcachedError(.connectionClosed, "connection to \(peer) closed"))
+        queue.failAll(MemcachedError(.connectionClosed, "connection to \(peer) closed"))
         context.fireChannelInactive()
     }
 
     private func fail(context: ChannelHandlerContext, _ error: MemcachedError) {
-        guard failure == nil else { return }
-        failAll(error)
+        guard !failed else { return }
+        failed = true
+        queue.failAll(error)
         received = nil
         context.close(promise: nil)
-    }
-
-    private func failAll(_ error: MemcachedError) {
-        if failure == nil { failure = error }
-        timer?.cancel()
-        timer = nil
-        headReplies = []
-        while let batch = pending.popFirst() { batch.promise.fail(error) }
-    }
-
-    private func armTimer(context: ChannelHandlerContext) {
-        guard timer == nil, let oldest = pending.first else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: oldest.deadline) { [self] in
-            timer = nil
-            guard let oldest = pending.first else { return }
-            if oldest.deadline <= .now() {
-                fail(context: context, MemcachedError(.timeout, "\(peer) did not answer within \(oldest.timeout.secondsText)"))
-            } else {
-                armTimer(context: context)
-            }
-        }
     }
 }

@@ -21,43 +21,30 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     typealias OutboundIn = RESPRequest
     typealias OutboundOut = ByteBuffer
 
-    private struct PendingBatch {
-        let expected: Int
-        let promise: EventLoopPromise<[RESPValue]>
-        let deadline: NIODeadline
-    }
-
-    private var pending = CircularBuffer<PendingBatch>()
-    /// Replies received so far for the oldest batch (kept outside the queue so appends never copy).
-    private var headReplies: [RESPValue] = []
-    private var timer: Scheduled<Void>?
-    private var failure: RedisError?
+    private let queue: PipelineQueue<RESPValue, Void>
     private let commandTimeout: TimeAmount
     private let peer: String
     private let parser: RESPParser
     /// Received bytes not parsed yet (the start of an incomplete reply).
     private var received: ByteBuffer?
+    private var failed = false
 
     init(commandTimeout: TimeAmount, peer: String, limits: RESPParser.Limits) {
         self.commandTimeout = commandTimeout
         self.peer = peer
         self.parser = RESPParser(limits: limits)
+        queue = PipelineQueue()
+        queue.onTimeout = { [unowned self] context, timeout in
+            fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(timeout.secondsText)"))
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        if let failure {
-            request.promise.fail(failure)
-            promise?.fail(failure)
+        guard queue.enqueue(expected: request.commandCount, detail: (), promise: request.promise, timeout: commandTimeout, context: context) else {
+            if let failure = queue.failure { promise?.fail(failure) } else { promise?.succeed(()) }
             return
         }
-        if request.commandCount == 0 {
-            request.promise.succeed([])
-            promise?.succeed(())
-            return
-        }
-        pending.append(PendingBatch(expected: request.commandCount, promise: request.promise, deadline: .now() + commandTimeout))
-        armTimer(context: context)
         context.writeAndFlush(wrapOutboundOut(request.payload), promise: promise)
     }
 
@@ -74,7 +61,7 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
             while var buffer = received, let value = try parser.parse(&buffer) {
                 received = buffer
                 deliver(value, context: context)
-                if failure != nil { return }
+                if failed { return }
             }
         } catch let error as RedisError {
             let detail = error.message.hasPrefix("protocol violation: ") ? String(error.message.dropFirst(20)) : error.message
@@ -93,17 +80,9 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
 
     private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
         if case .push = value { return }
-        guard !pending.isEmpty else {
+        guard queue.deliver(value) else {
             fail(context: context, RedisError(.protocolViolation, "protocol violation: \(peer) sent a reply nobody asked for"))
             return
-        }
-        headReplies.append(value)
-        if headReplies.count == pending[pending.startIndex].expected {
-            let done = pending.removeFirst()
-            let replies = headReplies
-            headReplies = []
-            if let next = pending.first { headReplies.reserveCapacity(min(next.expected, 1 << 16)) }
-            done.promise.succeed(replies)
         }
     }
 
@@ -112,38 +91,15 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failAll(failure ?? RedisError(.connectionClosed, "connection to \(peer) closed"))
+        queue.failAll(RedisError(.connectionClosed, "connection to \(peer) closed"))
         context.fireChannelInactive()
     }
 
-    // MARK: failures and the timer
-
     private func fail(context: ChannelHandlerContext, _ error: RedisError) {
-        guard failure == nil else { return }
-        failure = error
-        failAll(error)
+        guard !failed else { return }
+        failed = true
+        queue.failAll(error)
         received = nil
         context.close(promise: nil)
-    }
-
-    private func failAll(_ error: RedisError) {
-        if failure == nil { failure = error }
-        timer?.cancel()
-        timer = nil
-        headReplies = []
-        while let batch = pending.popFirst() { batch.promise.fail(error) }
-    }
-
-    private func armTimer(context: ChannelHandlerContext) {
-        guard timer == nil, let oldest = pending.first else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: oldest.deadline) { [self] in
-            timer = nil
-            guard let oldest = pending.first else { return }
-            if oldest.deadline <= .now() {
-                fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(commandTimeout.secondsText)"))
-            } else {
-                armTimer(context: context)
-            }
-        }
     }
 }
