@@ -112,6 +112,7 @@ let package = Package(
             name: "CachescopeBench",
             dependencies: [
                 "CacheMonitor",
+                "ConnectionSupport",
                 "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 script_name=bench-redis.sh
 source scripts/lib/servers.sh
+source scripts/lib/bench.sh
 REPS=${REPS:-5}
 PIPELINE_REQUESTS=${PIPELINE_REQUESTS:-1000000}
 
@@ -38,7 +39,6 @@ say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on
 results="$workdir/results.jsonl"
 : >"$results"
 
-record() { printf '{"case":"%s","tool":"%s","value":%s}\n' "$1" "$2" "$3" >>"$results"; }
 
 # --- 1. pipelined throughput ------------------------------------------------------------------
 for command in SET GET; do
@@ -46,11 +46,11 @@ for command in SET GET; do
         say "$command pipeline, repetition $rep/$REPS"
         ours=$("$bench" pipeline --url "$url" --command "$command" --requests "$PIPELINE_REQUESTS" --depth 16 \
             | python3 -c 'import json,sys; print(json.load(sys.stdin)["opsPerSecond"])')
-        record "pipeline-$command" "cachescope" "$ours"
+        record "pipeline-$command" "cachescope" "$ours" ops/s
         lower=$(echo "$command" | tr 'A-Z' 'a-z')
         theirs=$(redis-benchmark -p "$port" -c 1 -P 16 -n "$PIPELINE_REQUESTS" -t "$lower" --csv \
             | python3 -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(float(rows[-1][1]))')
-        record "pipeline-$command" "redis-benchmark" "$theirs"
+        record "pipeline-$command" "redis-benchmark" "$theirs" ops/s
     done
 done
 
@@ -69,7 +69,6 @@ check_left() {
     [ "$size" -eq 800000 ] || { say "$1 left $size keys, not 800000"; exit 1; }
 }
 
-seconds_of() { python3 -c 'import sys,time; t=time.perf_counter(); import subprocess; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); print(time.perf_counter()-t)' "$@"; }
 
 cat >"$workdir/redis_py.py" <<'PY'
 import sys, redis
@@ -108,49 +107,14 @@ for rep in $(seq "$REPS"); do
     seconds=$(seconds_of "$cachescope" keys --redis "$url" --limit 100 --json)
     record "keys-first-100-of-1M" "cachescope" "$seconds"
 done
-/usr/bin/time -v "$cachescope" keys --redis "$url" --limit 1000000 --json >"$workdir/keys.json" 2>"$workdir/time.txt"
+peak=$(peak_mb_of "$workdir/keys.json" "$cachescope" keys --redis "$url" --limit 1000000 --json)
 listed=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
 [ "$listed" -eq 1000000 ] || { say "keys listed $listed keys, not 1000000"; exit 1; }
-peak_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$workdir/time.txt")
-record "keys-all-1M-peak-memory" "cachescope" "$(python3 -c "print($peak_kb/1024)")"
+record "keys-all-1M-peak-memory" "cachescope" "$peak" MB
 
 # --- report -------------------------------------------------------------------------------------
-python3 - "$results" <<'PY'
-import json, statistics, sys, platform, os
-rows = [json.loads(line) for line in open(sys.argv[1])]
-cases = {}
-for row in rows:
-    cases.setdefault(row["case"], {}).setdefault(row["tool"], []).append(row["value"])
-summary = {}
-print("| case | tool | median | min | max | runs |")
-print("|---|---|---|---|---|---|")
-for case, tools in cases.items():
-    summary[case] = {}
-    unit = "ops/s" if case.startswith("pipeline") else ("MB" if case.endswith("memory") else "s")
-    for tool, values in tools.items():
-        med = statistics.median(values)
-        summary[case][tool] = {"median": med, "min": min(values), "max": max(values), "runs": values, "unit": unit}
-        fmt = (lambda v: f"{v:,.0f}") if unit == "ops/s" else (lambda v: f"{v:.2f}")
-        print(f"| {case} | {tool} | {fmt(med)} {unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
-ratios = {}
-for command in ("SET", "GET"):
-    c = summary.get(f"pipeline-{command}")
-    if c:
-        ratios[f"pipeline-{command}: cachescope / redis-benchmark"] = c["cachescope"]["median"] / c["redis-benchmark"]["median"]
-inv = summary.get("invalidate-200k-of-1M")
-if inv:
-    best_peer = min(v["median"] for k, v in inv.items() if k != "cachescope")
-    ratios["invalidate: best peer time / cachescope time"] = best_peer / inv["cachescope"]["median"]
-print()
-for name, value in ratios.items():
-    print(f"- {name}: {value:.2f}")
-existing = {}
-if os.path.exists("bench-results.json"):
-    try:
-        existing = json.load(open("bench-results.json"))
-    except Exception:
-        existing = {}
-existing["redis"] = {"summary": summary, "ratios": ratios, "machine": {"cpus": os.cpu_count(), "platform": platform.platform()}}
-json.dump(existing, open("bench-results.json", "w"), indent=2)
-PY
+python3 scripts/lib/bench_report.py "$results" redis \
+    --ratio "pipeline-SET: cachescope / redis-benchmark" pipeline-SET cachescope redis-benchmark \
+    --ratio "pipeline-GET: cachescope / redis-benchmark" pipeline-GET cachescope redis-benchmark \
+    --ratio "invalidate: best peer time / cachescope time" invalidate-200k-of-1M best-peer cachescope
 say "wrote bench-results.json"

@@ -3,14 +3,14 @@ import CacheMonitor
 import Foundation
 import RESP
 
-/// Measurements for `scripts/bench-redis.sh`: each subcommand does one job against a running server and
+/// Measurements for `scripts/bench-redis.sh` and `scripts/bench-memcached.sh`: each subcommand does one job against a running server and
 /// prints one JSON line, so the script can alternate it with the peer tools and take medians.
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cachescope-bench",
-        abstract: "Benchmarks of cachescope's Redis client (run by scripts/bench-redis.sh).",
-        subcommands: [Pipeline.self, Populate.self, Invalidate.self]
+        abstract: "Benchmarks of cachescope's Redis and memcached clients (run by scripts/bench-*.sh).",
+        subcommands: [Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self]
     )
 }
 

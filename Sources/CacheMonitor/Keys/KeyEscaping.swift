@@ -8,6 +8,8 @@
 public enum KeyEscaping {
     /// The text form of `key`.
     public static func escape(_ key: [UInt8]) -> String {
+        // Most keys are printable ASCII without a backslash: they stand as they are.
+        if key.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) { return String(decoding: key, as: UTF8.self) }
         var out = ""
         out.reserveCapacity(key.count)
         var index = 0

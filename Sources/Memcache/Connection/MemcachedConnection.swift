@@ -150,3 +150,9 @@ public final class MemcachedConnection: Sendable {
         return MemcachedError(.connectionFailed, "cannot connect to \(peer): \(text)")
     }
 }
+
+extension MemcachedConnection {
+    /// A task executor on this connection's event loop: work that drives the connection hard runs there
+    /// and sends and receives without thread hops (see `EventLoopTaskExecutor`).
+    public var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(eventLoop) }
+}

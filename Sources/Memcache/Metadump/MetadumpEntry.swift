@@ -35,33 +35,47 @@ public struct MetadumpEntry: Sendable, Hashable {
     /// Parses one line (without its line ending); `nil` when it is not a well-formed entry. Unknown fields
     /// (later server versions add some) are ignored.
     public init?(line: some Collection<UInt8>) {
+        let bytes = Array(line)
+        guard let entry = bytes.withUnsafeBytes({ MetadumpEntry(parsing: $0) }) else { return nil }
+        self = entry
+    }
+
+    /// Parses one line in place: fields are found by scanning for spaces, with no copies but the key.
+    init?(parsing line: UnsafeRawBufferPointer) {
         var key: [UInt8]?
-        var expiresAt: Int64?
         var sawExpiry = false
         var entry = MetadumpEntry(key: [], expiresAt: nil)
-        for field in line.split(separator: 0x20) {
-            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else { return nil }
-            let name = field[..<equals]
-            let value = field[field.index(after: equals)...]
-            switch name.count {
-            case 3 where name.elementsEqual("key".utf8):
+        var start = 0
+        let end = line.count
+        while start < end {
+            var stop = start
+            while stop < end, line[stop] != 0x20 { stop += 1 }
+            defer { start = stop + 1 }
+            if stop == start { continue }
+            var equals = start
+            while equals < stop, line[equals] != UInt8(ascii: "=") { equals += 1 }
+            guard equals < stop else { return nil }
+            let name = UnsafeRawBufferPointer(rebasing: line[start..<equals])
+            let value = UnsafeRawBufferPointer(rebasing: line[(equals + 1)..<stop])
+            switch (name.count, name.first) {
+            case (3, UInt8(ascii: "k")) where name.elementsEqual("key".utf8):
                 key = PercentEncoding.decode(value)
-            case 3 where name.elementsEqual("exp".utf8):
+            case (3, UInt8(ascii: "e")) where name.elementsEqual("exp".utf8):
                 guard let number = Int64(decimalSigned: value) else { return nil }
                 sawExpiry = true
-                expiresAt = number < 0 ? nil : number
-            case 2 where name.elementsEqual("la".utf8):
+                entry.expiresAt = number < 0 ? nil : number
+            case (2, UInt8(ascii: "l")) where name.elementsEqual("la".utf8):
                 entry.lastAccess = Int64(decimalSigned: value)
-            case 3 where name.elementsEqual("cas".utf8):
+            case (3, UInt8(ascii: "c")) where name.elementsEqual("cas".utf8):
                 guard let number = UInt64(decimal: value) else { return nil }
                 entry.casUnique = number
-            case 5 where name.elementsEqual("fetch".utf8):
+            case (5, UInt8(ascii: "f")) where name.elementsEqual("fetch".utf8):
                 entry.fetched = value.elementsEqual("yes".utf8)
-            case 3 where name.elementsEqual("cls".utf8):
+            case (3, UInt8(ascii: "c")) where name.elementsEqual("cls".utf8):
                 entry.slabClass = UInt64(decimal: value).flatMap { Int(exactly: $0) }
-            case 4 where name.elementsEqual("size".utf8):
+            case (4, UInt8(ascii: "s")) where name.elementsEqual("size".utf8):
                 entry.size = UInt64(decimal: value).flatMap { Int(exactly: $0) }
-            case 5 where name.elementsEqual("flags".utf8):
+            case (5, UInt8(ascii: "f")) where name.elementsEqual("flags".utf8):
                 entry.flags = UInt64(decimal: value).flatMap { UInt32(exactly: $0) }
             default:
                 continue
@@ -69,7 +83,6 @@ public struct MetadumpEntry: Sendable, Hashable {
         }
         guard let key, !key.isEmpty, sawExpiry else { return nil }
         entry.key = key
-        entry.expiresAt = expiresAt
         self = entry
     }
 
@@ -85,6 +98,10 @@ public enum PercentEncoding {
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8] {
         let bytes = Array(text)
         guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
+        return decodeEscapes(bytes)
+    }
+
+    private static func decodeEscapes(_ bytes: [UInt8]) -> [UInt8] {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(bytes.count)
         var index = 0

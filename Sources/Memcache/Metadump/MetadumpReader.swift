@@ -125,35 +125,45 @@ struct MetadumpWalk {
 
     /// Consumes every complete line of `buffer`.
     mutating func consume(_ buffer: inout ByteBuffer) throws -> Outcome {
-        while let newline = buffer.readableBytesView.firstIndex(of: 0x0A) {
-            let length = newline - buffer.readerIndex
-            guard var line = buffer.readBytes(length: length + 1)?.dropLast()[...] else { break }
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.starts(with: "key=".utf8) {
-                accept(line)
-                continue
+        var outcome = Outcome.more
+        let consumed = try buffer.withUnsafeReadableBytes { bytes -> Int in
+            var start = 0
+            while outcome == .more, start < bytes.count {
+                var newline = start
+                while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
+                guard newline < bytes.count else { break }
+                var end = newline
+                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+                outcome = try handle(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                start = newline + 1
             }
-            if line.elementsEqual("END".utf8) {
-                summary.completed = true
-                return .finished
-            }
-            if line.starts(with: "NOTSTARTED".utf8) {
-                summary.completed = true
-                return .finished
-            }
-            if line.starts(with: "BUSY".utf8) { return .busy }
-            if let error = Self.failure(line, peer: peer) { throw error }
-            summary.malformedLines += 1
+            return start
         }
+        buffer.moveReaderIndex(forwardBy: consumed)
         if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > 1 << 16 { buffer.discardReadBytes() }
-        if buffer.readableBytes > 64 * 1024 {
+        if outcome == .more, buffer.readableBytes > 64 * 1024 {
             throw MemcachedError(.protocolViolation, "protocol violation: \(peer) sent a metadump line longer than 64 KiB")
         }
+        return outcome
+    }
+
+    private mutating func handle(_ line: UnsafeRawBufferPointer) throws -> Outcome {
+        if line.starts(with: "key=".utf8) {
+            accept(line)
+            return .more
+        }
+        if line.elementsEqual("END".utf8) || line.starts(with: "NOTSTARTED".utf8) {
+            summary.completed = true
+            return .finished
+        }
+        if line.starts(with: "BUSY".utf8) { return .busy }
+        if let error = Self.failure(ArraySlice(line), peer: peer) { throw error }
+        summary.malformedLines += 1
         return .more
     }
 
-    private mutating func accept(_ line: ArraySlice<UInt8>) {
-        guard let entry = MetadumpEntry(line: line) else {
+    private mutating func accept(_ line: UnsafeRawBufferPointer) {
+        guard let entry = MetadumpEntry(parsing: line) else {
             summary.malformedLines += 1
             return
         }

@@ -33,65 +33,84 @@ public struct MemcachedReplyParser: Sendable {
     /// does not hold all of it yet.
     /// - Throws: ``MemcachedError`` `.protocolViolation`.
     public mutating func parse(_ buffer: inout ByteBuffer, shape: MemcachedCommand.ReplyShape) throws -> MemcachedReply? {
+        let limits = self.limits
         while true {
-            let start = buffer.readerIndex
-            guard let line = try Self.readLine(&buffer, limit: limits.maxLineBytes) else { return nil }
-            if let error = Self.errorReply(line) {
+            let step = try buffer.withUnsafeReadableBytes { try Self.step($0, shape: shape, limits: limits) }
+            switch step {
+            case .incomplete:
+                return nil
+            case .item(let item, let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                items.append(item)
+            case .stat(let stat, let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                stats.append(stat)
+            case .end(let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                defer {
+                    items = []
+                    stats = []
+                }
+                return shape == .stats ? .stats(stats) : .values(items)
+            case .reply(let reply, let consumed):
+                buffer.moveReaderIndex(forwardBy: consumed)
                 items = []
                 stats = []
-                return .error(error)
+                return reply
             }
-            switch shape {
-            case .line:
-                return try Self.lineReply(line)
-            case .values:
-                if line.elementsEqual("END".utf8) {
-                    defer { items = [] }
-                    return .values(items)
-                }
-                let header = try valueHeader(line)
-                guard buffer.readableBytes >= header.length + 2 else {
-                    buffer.moveReaderIndex(to: start)
-                    return nil
-                }
-                let value = buffer.readBytes(length: header.length) ?? []
-                guard let terminator = buffer.readBytes(length: 2), terminator == [0x0D, 0x0A] else {
-                    throw Self.violation("a value block is not followed by \\r\\n")
-                }
-                items.append(MemcachedItem(key: header.key, flags: header.flags, value: value, casUnique: header.cas))
-            case .stats:
-                if line.elementsEqual("END".utf8) {
-                    defer { stats = [] }
-                    return .stats(stats)
-                }
-                guard line.starts(with: "STAT ".utf8) else { throw Self.unexpected(line) }
-                let body = line.dropFirst(5)
-                let space = body.firstIndex(of: 0x20) ?? body.endIndex
-                let name = String(decoding: body[..<space], as: UTF8.self)
-                let value = space < body.endIndex ? String(decoding: body[body.index(after: space)...], as: UTF8.self) : ""
-                stats.append(MemcachedStat(name: name, value: value))
+        }
+    }
+
+    /// What the bytes at the start of a buffer hold.
+    private enum Step {
+        case incomplete
+        case item(MemcachedItem, consumed: Int)
+        case stat(MemcachedStat, consumed: Int)
+        case end(consumed: Int)
+        case reply(MemcachedReply, consumed: Int)
+    }
+
+    /// Reads one line (and a value block after a `VALUE` line) in place, copying only the key and value.
+    private static func step(_ bytes: UnsafeRawBufferPointer, shape: MemcachedCommand.ReplyShape, limits: Limits) throws -> Step {
+        var newline = 0
+        while newline < bytes.count, bytes[newline] != 0x0A { newline += 1 }
+        guard newline < bytes.count else {
+            if bytes.count > limits.maxLineBytes { throw violation("a reply line is longer than \(limits.maxLineBytes) bytes") }
+            return .incomplete
+        }
+        if newline > limits.maxLineBytes { throw violation("a reply line is longer than \(limits.maxLineBytes) bytes") }
+        let lineEnd = newline > 0 && bytes[newline - 1] == 0x0D ? newline - 1 : newline
+        let line = bytes[0..<lineEnd]
+        let consumed = newline + 1
+        if let error = errorReply(line) { return .reply(.error(error), consumed: consumed) }
+        switch shape {
+        case .line:
+            return .reply(try lineReply(line), consumed: consumed)
+        case .values:
+            if line.elementsEqual("END".utf8) { return .end(consumed: consumed) }
+            let header = try valueHeader(line, limits: limits)
+            guard bytes.count >= consumed + header.length + 2 else { return .incomplete }
+            guard bytes[consumed + header.length] == 0x0D, bytes[consumed + header.length + 1] == 0x0A else {
+                throw violation("a value block is not followed by \\r\\n")
             }
+            let value = [UInt8](bytes[consumed..<(consumed + header.length)])
+            let item = MemcachedItem(key: [UInt8](line[header.key]), flags: header.flags, value: value, casUnique: header.cas)
+            return .item(item, consumed: consumed + header.length + 2)
+        case .stats:
+            if line.elementsEqual("END".utf8) { return .end(consumed: consumed) }
+            guard line.starts(with: "STAT ".utf8) else { throw unexpected(line) }
+            let body = line.dropFirst(5)
+            let space = body.firstIndex(of: 0x20) ?? body.endIndex
+            let name = String(decoding: body[..<space], as: UTF8.self)
+            let value = space < body.endIndex ? String(decoding: body[body.index(after: space)...], as: UTF8.self) : ""
+            return .stat(MemcachedStat(name: name, value: value), consumed: consumed)
         }
     }
 
     // MARK: lines
 
-    /// The next line without its `\r\n` (or `\n`), or `nil` when it is not complete yet.
-    static func readLine(_ buffer: inout ByteBuffer, limit: Int) throws -> ArraySlice<UInt8>? {
-        let view = buffer.readableBytesView
-        guard let newline = view.firstIndex(of: 0x0A) else {
-            if view.count > limit { throw violation("a reply line is longer than \(limit) bytes") }
-            return nil
-        }
-        let length = newline - view.startIndex
-        if length > limit { throw violation("a reply line is longer than \(limit) bytes") }
-        guard var bytes = buffer.readBytes(length: length + 1)?[...] else { return nil }
-        bytes = bytes.dropLast()
-        if bytes.last == 0x0D { bytes = bytes.dropLast() }
-        return bytes
-    }
-
-    static func errorReply(_ line: ArraySlice<UInt8>) -> MemcachedError? {
+    static func errorReply<Line: Collection<UInt8>>(_ line: Line) -> MemcachedError? {
+        guard let first = line.first, first == UInt8(ascii: "E") || first == UInt8(ascii: "C") || first == UInt8(ascii: "S") else { return nil }
         if line.elementsEqual("ERROR".utf8) { return MemcachedError(.unknownCommand, "ERROR: the server does not know this command") }
         for (prefix, code) in [("CLIENT_ERROR", MemcachedError.Code.clientError), ("SERVER_ERROR", .serverError), ("ERROR", .unknownCommand)]
         where line.starts(with: (prefix + " ").utf8) {
@@ -105,30 +124,41 @@ public struct MemcachedReplyParser: Sendable {
         ("DELETED", .deleted), ("TOUCHED", .touched), ("OK", .ok),
     ]
 
-    static func lineReply(_ line: ArraySlice<UInt8>) throws -> MemcachedReply {
+    static func lineReply<Line: BidirectionalCollection<UInt8>>(_ line: Line) throws -> MemcachedReply {
         for (word, reply) in statusWords where line.elementsEqual(word.utf8) { return reply }
         if line.starts(with: "VERSION ".utf8) { return .version(String(decoding: line.dropFirst(8), as: UTF8.self)) }
-        var digits = line
+        var digits = line[...]
         while digits.last == 0x20 { digits = digits.dropLast() }
         if !digits.isEmpty, digits.count <= 20, let number = UInt64(decimal: digits) { return .number(number) }
         throw unexpected(line)
     }
 
-    private func valueHeader(_ line: ArraySlice<UInt8>) throws -> (key: [UInt8], flags: UInt32, length: Int, cas: UInt64?) {
-        let fields = line.split(separator: 0x20)
-        guard fields.count == 4 || fields.count == 5, fields[0].elementsEqual("VALUE".utf8) else { throw Self.unexpected(line) }
-        guard let flags = UInt64(decimal: fields[2]).flatMap(UInt32.init(exactly:)),
-            let length = UInt64(decimal: fields[3]).flatMap(Int.init(exactly:))
-        else { throw Self.violation("malformed VALUE header \(Self.quote(line))") }
+    /// `VALUE <key> <flags> <bytes> [<cas>]`: where the key is in the line, and the numbers.
+    private static func valueHeader(
+        _ line: Slice<UnsafeRawBufferPointer>, limits: Limits
+    ) throws -> (key: Range<Int>, flags: UInt32, length: Int, cas: UInt64?) {
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(5)
+        var index = line.startIndex
+        while index < line.endIndex, fields.count <= 5 {
+            while index < line.endIndex, line[index] == 0x20 { index += 1 }
+            let start = index
+            while index < line.endIndex, line[index] != 0x20 { index += 1 }
+            if index > start { fields.append(start..<index) }
+        }
+        guard fields.count == 4 || fields.count == 5, line[fields[0]].elementsEqual("VALUE".utf8) else { throw unexpected(line) }
+        guard let flags = UInt64(decimal: line[fields[2]]).flatMap(UInt32.init(exactly:)),
+            let length = UInt64(decimal: line[fields[3]]).flatMap(Int.init(exactly:))
+        else { throw violation("malformed VALUE header \(quote(line))") }
         guard length <= limits.maxValueBytes else {
-            throw Self.violation("a value of \(length) bytes exceeds the limit of \(limits.maxValueBytes)")
+            throw violation("a value of \(length) bytes exceeds the limit of \(limits.maxValueBytes)")
         }
         var cas: UInt64?
         if fields.count == 5 {
-            guard let parsed = UInt64(decimal: fields[4]) else { throw Self.violation("malformed CAS in \(Self.quote(line))") }
+            guard let parsed = UInt64(decimal: line[fields[4]]) else { throw violation("malformed CAS in \(quote(line))") }
             cas = parsed
         }
-        return (Array(fields[1]), flags, length, cas)
+        return (fields[1], flags, length, cas)
     }
 
     // MARK: errors
@@ -137,7 +167,7 @@ public struct MemcachedReplyParser: Sendable {
         MemcachedError(.protocolViolation, "protocol violation: \(detail)")
     }
 
-    static func unexpected(_ line: ArraySlice<UInt8>) -> MemcachedError {
+    static func unexpected(_ line: some Collection<UInt8>) -> MemcachedError {
         violation("unexpected reply \(quote(line))")
     }
 

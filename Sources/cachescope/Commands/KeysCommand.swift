@@ -155,6 +155,7 @@ struct KeysOutput {
     private var count = 0
 
     private var started = false
+    private var out = BufferedOutput()
 
     init(json: Bool) {
         self.json = json
@@ -165,46 +166,56 @@ struct KeysOutput {
         guard !started else { return }
         started = true
         if json {
-            Self.write("{\"keys\":[")
+            out.write("{\"keys\":[")
         } else {
-            Self.write("TYPE    " + "TTL".rightPadded(to: 10) + "SIZE".leftPaddedSpaces(to: 8) + "  KEY\n")
+            out.write("TYPE    " + "TTL".rightPadded(to: 10) + "SIZE".leftPaddedSpaces(to: 8) + "  KEY\n")
         }
+        out.flush()
     }
 
     /// One key: `ttlMilliseconds` nil for no expiry, `size` nil when unknown, `server` for memcached.
     mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil) {
         let key = KeyEscaping.escape(bytes)
         if json {
-            let sizeText = size.map(String.init) ?? "null"
-            let serverField = server.map { ",\"server\":\(JSONText.quoted($0))" } ?? ""
-            let fields = "{\"key\":\(JSONText.quoted(key)),\"type\":\(JSONText.quoted(type)),\"ttlMs\":\(ttlMilliseconds ?? -1),\"size\":\(sizeText)\(serverField)}"
-            Self.write((count == 0 ? "" : ",") + fields)
+            // Piece by piece: no intermediate strings on a path that runs a million times.
+            out.write(count == 0 ? "{\"key\":" : ",{\"key\":")
+            out.write(JSONText.quoted(key))
+            out.write(",\"type\":")
+            out.write(JSONText.quoted(type))
+            out.write(",\"ttlMs\":")
+            out.write(String(ttlMilliseconds ?? -1))
+            out.write(",\"size\":")
+            out.write(size.map(String.init) ?? "null")
+            if let server {
+                out.write(",\"server\":")
+                out.write(JSONText.quoted(server))
+            }
+            out.write("}")
         } else {
             let ttl = HumanUnits.ttl(milliseconds: ttlMilliseconds).rightPadded(to: 10)
-            Self.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
+            out.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
         }
         count += 1
     }
 
     /// Ends the listing; `servers` (address, keys listed, items held) for a memcached backend.
-    func finish(more: Bool, servers: [(address: String, listed: Int, items: UInt64?)] = []) {
+    mutating func finish(more: Bool, servers: [(address: String, listed: Int, items: UInt64?)] = []) {
         if json {
             let details = servers.map { server in
                 "{\"address\":\(JSONText.quoted(server.address)),\"listed\":\(server.listed),\"items\":\(server.items.map(String.init) ?? "null")}"
             }
             let serversField = details.isEmpty ? "" : ",\"servers\":[\(details.joined(separator: ","))]"
-            Self.write("],\"more\":\(more)\(serversField)}\n")
-        } else if more {
+            out.write("],\"more\":\(more)\(serversField)}\n")
+        }
+        out.flush()
+        if !json && more {
             Terminal.printError("(\(count) keys shown; more exist — raise --limit to see them)")
         }
     }
 
-    func abandon() {
-        if json && started { Self.write("\n") }
-    }
-
-    private static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    mutating func abandon() {
+        if json && started { out.write("\n") }
+        out.flush()
     }
 }
 

@@ -24,8 +24,3 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         eventLoop.execute { job.runSynchronously(on: executor) }
     }
 }
-
-extension RESPConnection {
-    /// A task executor on this connection's event loop; see ``EventLoopTaskExecutor``.
-    public var taskExecutor: EventLoopTaskExecutor { EventLoopTaskExecutor(eventLoop) }
-}
