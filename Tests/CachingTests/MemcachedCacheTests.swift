@@ -5,24 +5,26 @@ import TestSupport
 
 @testable import Caching
 
-/// `MemcachedCache` against the real memcached started by `scripts/test.sh` (each test under its own random
-/// key prefix), and against servers of its own where it flushes or needs a pool.
+/// `MemcachedCache` against a memcached this suite starts for itself (each test under its own random key
+/// prefix) — not the shared one, because `clear()` walks every item of a server and a big shared server
+/// would make that slow — and against servers of their own where tests flush or need a pool.
 @Suite struct MemcachedCacheTests {
-    static let enabled = TestServers.memcached != nil
+    /// The suite's server (started on first use), `nil` when memcached is not installed.
+    static let server: MemcachedServerProcess? = try? MemcachedServerProcess()
+    static let enabled = server != nil
 
     func makeCache(longKeys: MemcachedLongKeyPolicy = .reject) throws -> (cache: Cache, backend: MemcachedCache, prefix: String) {
-        let server = try #require(TestServers.memcached)
-        let backend = try MemcachedCache(servers: "\(server.host):\(server.port)", longKeys: longKeys)
+        let server = try #require(Self.server)
+        let backend = try MemcachedCache(servers: server.address, longKeys: longKeys)
         let prefix = "cachescope-test:\(UUID().uuidString.prefix(8)):"
         return (Cache(backend: backend, configuration: .init(keyPrefix: prefix, backendErrors: .throw)), backend, prefix)
     }
 
     func rawClient() throws -> MemcachedClient {
-        let server = try #require(TestServers.memcached)
-        return MemcachedClient(address: MemcachedAddress(host: server.host, port: server.port))
+        MemcachedClient(address: try MemcachedAddress(parsing: try #require(Self.server).address))
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func getSetAddDeleteHasAndTouch() async throws {
         let (cache, backend, prefix) = try makeCache()
         #expect(try await cache.get("k", as: String.self) == nil)
@@ -41,7 +43,7 @@ import TestSupport
         #expect(try await cache.has("new") == false)
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func valuesOfEveryKindRoundTripWithFlagsOtherClientsUnderstand() async throws {
         let (cache, _, prefix) = try makeCache()
         struct User: Codable, Equatable { var name: String; var age: Int }
@@ -63,7 +65,7 @@ import TestSupport
         await raw.close()
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func timeoutsIncludingMoreThanThirtyDays() async throws {
         let (cache, _, prefix) = try makeCache()
         try await cache.set("month", 1, timeout: CacheTimeout(seconds: 45 * 86_400))
@@ -79,7 +81,7 @@ import TestSupport
         try await cache.clear()
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func manyKeyOperations() async throws {
         let (cache, _, _) = try makeCache()
         #expect(try await cache.setMany([("a", 1), ("b", 2), ("c", 3)], timeout: 30) == ["a", "b", "c"])
@@ -89,7 +91,7 @@ import TestSupport
         try await cache.clear()
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func countersAreAtomicAndGoNegativeLikeFlaskCaching() async throws {
         let (cache, _, _) = try makeCache()
         #expect(try await cache.inc("hits") == 1)
@@ -109,7 +111,7 @@ import TestSupport
         try await cache.clear()
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func invalidKeysAreRefusedOrHashedWhenAskedTo() async throws {
         let (strict, _, _) = try makeCache()
         await #expect { try await strict.set("has space", 1) } throws: { ($0 as? CacheError)?.code == .invalidKey }
@@ -132,7 +134,7 @@ import TestSupport
         #expect(try await backend.listKeys(prefix: prefix, limit: 10).keys.isEmpty)
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func clearWithAPrefixRemovesOnlyThatPrefix() async throws {
         let (cache, backend, prefix) = try makeCache()
         let neighbour = Cache(backend: backend, keyPrefix: prefix.dropLast() + "-other:")
@@ -185,7 +187,7 @@ import TestSupport
         #expect(logs.messages.contains { $0.text.contains("connection refused") })
     }
 
-    @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
+    @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func memoizeWorksOnMemcached() async throws {
         let (cache, _, _) = try makeCache()
         let calls = CallCounter()

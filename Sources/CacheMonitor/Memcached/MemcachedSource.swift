@@ -76,7 +76,10 @@ public final class MemcachedSource: KeyDeletionSource {
             let server = client.address.description
             let stats = try await client.stats()
             let serverTime = stats.first { $0.name == "time" }.flatMap { Int64($0.value) } ?? Int64(Date().timeIntervalSince1970)
-            _ = try await MetadumpReader.dump(from: client.address, scope: Self.scope(forVersion: stats), connectTimeout: client.configuration.connectTimeout) { entries in
+            let items = stats.first { $0.name == "curr_items" }.flatMap { Int($0.value) } ?? 0
+            _ = try await MetadumpReader.dump(
+                from: client.address, scope: Self.scope(forVersion: stats), connectTimeout: client.configuration.connectTimeout, expectedItems: items
+            ) { entries in
                 for entry in entries where accept(entry.key) {
                     guard emitted < limit else {
                         more = true

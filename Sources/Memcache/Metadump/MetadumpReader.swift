@@ -47,10 +47,12 @@ public struct MetadumpSummary: Sendable, Hashable {
 public enum MetadumpReader {
     /// Walks `scope` on the server at `address`, handing entries to `body` a read at a time; `body` returns
     /// `false` to stop.
-    /// - Parameter idleTimeout: how long the server may stay silent before the walk fails with `.timeout`.
+    /// - Parameters:
+    ///   - idleTimeout: how long the server may stay silent before the walk fails with `.timeout`.
+    ///   - expectedItems: the server's `curr_items`, when known, to size the de-duplication set once.
     public static func dump(
         from address: MemcachedAddress, scope: MetadumpScope = .all, connectTimeout: Duration = .seconds(5),
-        idleTimeout: Duration = .seconds(10), busyWait: Duration = .seconds(10), deduplicate: Bool = true,
+        idleTimeout: Duration = .seconds(10), busyWait: Duration = .seconds(30), deduplicate: Bool = true, expectedItems: Int = 0,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         body: ([MetadumpEntry]) async throws -> Bool
     ) async throws -> MetadumpSummary {
@@ -61,7 +63,7 @@ public enum MetadumpReader {
             try channel.pipeline.syncOperations.addHandler(ReadTimeoutHandler(peer: peer, timeout: readTimeout))
             return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
         }
-        var walk = MetadumpWalk(peer: peer, deduplicate: deduplicate)
+        var walk = MetadumpWalk(peer: peer, deduplicate: deduplicate, expectedItems: expectedItems)
         let command = ByteBuffer(string: "lru_crawler metadump \(scope.argument)\r\n")
         let clock = ContinuousClock()
         let busyDeadline = clock.now + busyWait
@@ -113,14 +115,29 @@ struct MetadumpWalk {
     var batch: [MetadumpEntry] = []
     private var seen: Set<Identity> = []
 
+    /// An item by its 64-bit key hash and CAS unique. CAS uniques differ between items, so two items could
+    /// only be confused on a server running without CAS (`-C`, every CAS 0) when their keys' 64-bit
+    /// hashes collide (about 1 in 10⁷ for a million keys).
     private struct Identity: Hashable {
-        var keyHash: Int
+        var keyHash: UInt64
         var cas: UInt64
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(keyHash &+ cas &* 0x9E37_79B9_7F4A_7C15)
+        }
     }
 
-    init(peer: String, deduplicate: Bool) {
+    /// 64-bit FNV-1a: cheap for short keys, and the set hashes it again with its per-process seed.
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
+    init(peer: String, deduplicate: Bool, expectedItems: Int = 0) {
         self.peer = peer
         self.deduplicate = deduplicate
+        if deduplicate { seen.reserveCapacity(min(expectedItems, 50_000_000)) }
     }
 
     /// Consumes every complete line of `buffer`.
@@ -148,7 +165,7 @@ struct MetadumpWalk {
     }
 
     private mutating func handle(_ line: UnsafeRawBufferPointer) throws -> Outcome {
-        if line.starts(with: "key=".utf8) {
+        if line.count > 4, line[0] == UInt8(ascii: "k"), line[1] == UInt8(ascii: "e"), line[2] == UInt8(ascii: "y"), line[3] == UInt8(ascii: "=") {
             accept(line)
             return .more
         }
@@ -168,9 +185,7 @@ struct MetadumpWalk {
             return
         }
         if deduplicate {
-            var hasher = Hasher()
-            hasher.combine(entry.key)
-            guard seen.insert(Identity(keyHash: hasher.finalize(), cas: entry.casUnique)).inserted else {
+            guard seen.insert(Identity(keyHash: Self.fnv1a(entry.key), cas: entry.casUnique)).inserted else {
                 summary.duplicates += 1
                 return
             }

@@ -55,22 +55,30 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     private func list(_ source: RedisSource, filter: KeyFilter) async throws {
+        try await listing(source.name, source.address, close: source.close) { output in
+            try await source.connect()
+            output.start()
+            let more = try await stream(source, filter: filter) { details in
+                output.emit(key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size)
+            }
+            output.finish(more: more)
+        }
+    }
+
+    /// Runs `body` with the output; on a failure ends the output cleanly, closes the source and reports the
+    /// failure as one line naming the backend.
+    private func listing(
+        _ name: String, _ address: String, close: () async -> Void, body: (inout KeysOutput) async throws -> Void
+    ) async throws {
         var output = KeysOutput(json: json)
         do {
-            try await CommandFailure.reporting(source.name, source.address) {
-                try await source.connect()
-                output.start()
-                let more = try await stream(source, filter: filter) { details in
-                    output.emit(key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size)
-                }
-                output.finish(more: more)
-            }
+            try await CommandFailure.reporting(name, address) { try await body(&output) }
         } catch {
             output.abandon()
-            await source.close()
+            await close()
             throw error
         }
-        await source.close()
+        await close()
     }
 
     /// Scans, details each page, hands every key to `emit`; returns whether keys beyond the limit exist.
@@ -95,28 +103,20 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     private func list(_ source: MemcachedSource, filter: KeyFilter) async throws {
-        var output = KeysOutput(json: json)
-        do {
-            try await CommandFailure.reporting(source.name, source.address) {
-                try await source.connect()
-                let stats = await source.stats()
-                if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
-                    throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
-                }
-                output.start()
-                var listed: [String: Int] = [:]
-                let more = try await source.listKeys(limit: limit, accept: filter.accepts) { entry in
-                    listed[entry.server, default: 0] += 1
-                    output.emit(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server)
-                }
-                output.finish(more: more, servers: stats.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) })
+        try await listing(source.name, source.address, close: source.close) { output in
+            try await source.connect()
+            let stats = await source.stats()
+            if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
+                throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
             }
-        } catch {
-            output.abandon()
-            await source.close()
-            throw error
+            output.start()
+            var listed: [String: Int] = [:]
+            let more = try await source.listKeys(limit: limit, accept: filter.accepts) { entry in
+                listed[entry.server, default: 0] += 1
+                output.emit(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server)
+            }
+            output.finish(more: more, servers: stats.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) })
         }
-        await source.close()
     }
 }
 
@@ -156,6 +156,7 @@ struct KeysOutput {
 
     private var started = false
     private var out = BufferedOutput()
+    private var quoted: [String: String] = [:]
 
     init(json: Bool) {
         self.json = json
@@ -175,27 +176,36 @@ struct KeysOutput {
 
     /// One key: `ttlMilliseconds` nil for no expiry, `size` nil when unknown, `server` for memcached.
     mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil) {
-        let key = KeyEscaping.escape(bytes)
         if json {
-            // Piece by piece: no intermediate strings on a path that runs a million times.
+            // Piece by piece: no intermediate strings on a path that runs a million times. A plain key (the
+            // usual case) is its own escape form and its own JSON text.
             out.write(count == 0 ? "{\"key\":" : ",{\"key\":")
-            out.write(JSONText.quoted(key))
+            if !out.writePlainJSONString(bytes) { out.write(JSONText.quoted(KeyEscaping.escape(bytes))) }
             out.write(",\"type\":")
-            out.write(JSONText.quoted(type))
+            out.write(quotedOnce(type))
             out.write(",\"ttlMs\":")
             out.write(String(ttlMilliseconds ?? -1))
             out.write(",\"size\":")
             out.write(size.map(String.init) ?? "null")
             if let server {
                 out.write(",\"server\":")
-                out.write(JSONText.quoted(server))
+                out.write(quotedOnce(server))
             }
             out.write("}")
         } else {
+            let key = KeyEscaping.escape(bytes)
             let ttl = HumanUnits.ttl(milliseconds: ttlMilliseconds).rightPadded(to: 10)
             out.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
         }
         count += 1
+    }
+
+    /// `JSONText.quoted`, remembered: a listing repeats the same few types and servers on every line.
+    private mutating func quotedOnce(_ text: String) -> String {
+        if let known = quoted[text] { return known }
+        let made = JSONText.quoted(text)
+        if quoted.count < 64 { quoted[text] = made }
+        return made
     }
 
     /// Ends the listing; `servers` (address, keys listed, items held) for a memcached backend.

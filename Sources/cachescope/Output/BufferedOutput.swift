@@ -24,6 +24,16 @@ struct BufferedOutput {
         }
     }
 
+    /// Appends `text` as a JSON string when it needs no escaping (printable ASCII without `"` or `\`) and
+    /// returns `true`; returns `false`, writing nothing, otherwise.
+    mutating func writePlainJSONString(_ bytes: [UInt8]) -> Bool {
+        guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
+        pending.append(UInt8(ascii: "\""))
+        pending.append(contentsOf: bytes)
+        pending.append(UInt8(ascii: "\""))
+        return true
+    }
+
     /// Sends everything written so far.
     mutating func flush() {
         lastFlush = ContinuousClock.now
