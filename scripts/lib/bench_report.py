@@ -32,7 +32,8 @@ for case, tools in cases.items():
     for tool, values in tools.items():
         med = statistics.median(values)
         summary[case][tool] = {"median": med, "min": min(values), "max": max(values), "runs": values, "unit": unit}
-        print(f"| {case} | {tool} | {fmt(med)} {unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
+        shown = tool.replace("|", "\\|")
+        print(f"| {case} | {shown} | {fmt(med)} {unit} | {fmt(min(values))} | {fmt(max(values))} | {len(values)} |")
 
 
 def median_of(case, tool):

@@ -98,7 +98,9 @@ public final class MemcachedSource: KeyDeletionSource {
     /// memcached cannot read part of a value, so the whole value crosses the wire (at most the server's
     /// item size limit, 1 MiB by default) and is cut here.
     public func preview(of key: [UInt8], on server: String, maxBytes: Int = 512) async throws -> MemcachedValuePreview? {
-        let client = clients.first { $0.address.description == server } ?? clients[0]
+        guard let client = clients.first(where: { $0.address.description == server }) else {
+            throw MemcachedError(.invalidAddress, "\(server) is not a server of \(name) (\(address))")
+        }
         guard let item = try await client.get([key]).first else {
             ownReads.record(hits: 0, misses: 1)
             return nil
