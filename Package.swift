@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Tests only: a clock the tests advance by hand (the poller's time is injected).
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
         // What the Redis and memcached clients share: a connection that opens on first use and reopens after failures.
@@ -82,7 +84,13 @@ let package = Package(
         // What the dashboard watches, without drawing: sources, key browsing, invalidation.
         .target(
             name: "CacheMonitor",
-            dependencies: ["Caching", "ConnectionSupport", "Memcache", "RESP"],
+            dependencies: [
+                "Caching",
+                "ConnectionSupport",
+                "Memcache",
+                "RESP",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
@@ -160,7 +168,15 @@ let package = Package(
         ),
         .testTarget(
             name: "CacheMonitorTests",
-            dependencies: ["CacheMonitor", "ConnectionSupport", "Memcache", "RESP", "TestSupport"],
+            dependencies: [
+                "CacheMonitor",
+                "Caching",
+                "ConnectionSupport",
+                "Memcache",
+                "RESP",
+                "TestSupport",
+                .product(name: "Clocks", package: "swift-clocks"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,7 +22,7 @@ struct CachescopeCommand: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: CachescopeVersion.current,
-        subcommands: [KeysCommand.self, InvalidateCommand.self]
+        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

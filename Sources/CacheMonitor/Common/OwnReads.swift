@@ -2,10 +2,13 @@ import Synchronization
 
 /// Counts the key lookups the monitor itself makes — on Redis `TYPE`, `PTTL`, previews (which move
 /// `keyspace_hits`/`keyspace_misses`), on memcached the `get` behind a preview (which moves `get_hits`/
-/// `get_misses`) — so the dashboard can show the hit ratio without them ("ownReads").
+/// `get_misses`) — so the dashboard can show the hit ratio without them ("ownReads"). It also counts every
+/// command the monitor sends where the server counts commands (Redis `total_commands_processed`), so ops/s
+/// shows the application's traffic, not the monitor's.
 public final class OwnReads: Sendable {
     private let hitCount = Atomic<UInt64>(0)
     private let missCount = Atomic<UInt64>(0)
+    private let commandCount = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -13,6 +16,13 @@ public final class OwnReads: Sendable {
     public var hits: UInt64 { hitCount.load(ordering: .relaxed) }
     /// Lookups that did not.
     public var misses: UInt64 { missCount.load(ordering: .relaxed) }
+
+    /// Commands the monitor sent.
+    public var commands: UInt64 { commandCount.load(ordering: .relaxed) }
+
+    func recordCommands(_ count: Int) {
+        if count > 0 { commandCount.wrappingAdd(UInt64(count), ordering: .relaxed) }
+    }
 
     func record(hits: Int, misses: Int) {
         if hits > 0 { hitCount.wrappingAdd(UInt64(hits), ordering: .relaxed) }

@@ -51,7 +51,8 @@ public final class RedisSource: Sendable {
         try await client.send(RESPCommand("PING"))
         let latency = clock.now - started
         let info = try await client.info(["server", "clients", "memory", "stats", "keyspace"])
-        return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+        ownReads.recordCommands(2)
+        return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses, ownCommands: ownReads.commands)
     }
 
     /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
@@ -73,6 +74,7 @@ public final class RedisSource: Sendable {
             if withSize { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
         }
         let replies = try await client.send(commands)
+        ownReads.recordCommands(commands.count)
         let stride = withSize ? 3 : 2
         var memoryUsageCounts = known.memoryUsageCounts ?? false
         if withSize, known.memoryUsage == nil {
@@ -113,6 +115,7 @@ public final class RedisSource: Sendable {
         default: return .unsupported(type: type)
         }
         let replies = try await client.send(commands)
+        ownReads.recordCommands(commands.count)
         if let message = replies.lazy.compactMap(\.errorMessage).first {
             if message.hasPrefix("WRONGTYPE") { return .missing }
             throw RedisError.reply(message)
@@ -141,6 +144,7 @@ public final class RedisSource: Sendable {
     public func delete(_ keys: [[UInt8]]) async throws -> (matched: Int, deleted: Int) {
         guard !keys.isEmpty else { return (0, 0) }
         let replies = try await client.send([RESPCommand("EXISTS", keys: keys), RESPCommand("UNLINK", keys: keys)])
+        ownReads.recordCommands(2)
         if let message = replies[0].errorMessage { throw RedisError.reply(message) }
         let matched = Int(replies[0].integer ?? 0)
         ownReads.record(hits: matched, misses: keys.count - matched)
@@ -155,6 +159,7 @@ public final class RedisSource: Sendable {
     public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
         let existing = Int(try await client.send(RESPCommand("EXISTS", keys: keys)).integer ?? 0)
+        ownReads.recordCommands(1)
         ownReads.record(hits: existing, misses: keys.count - existing)
         return existing
     }
@@ -184,6 +189,7 @@ public final class RedisSource: Sendable {
             let replies = try await client.send([
                 RESPCommand("INFO", ["stats"]), RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2]), RESPCommand("INFO", ["stats"]),
             ])
+            ownReads.recordCommands(3)
             let before = RedisInfo(parsing: replies[0].string ?? "")
             let after = RedisInfo(parsing: replies[2].string ?? "")
             let delta = (after.keyspaceHits ?? 0) + (after.keyspaceMisses ?? 0) - (before.keyspaceHits ?? 0) - (before.keyspaceMisses ?? 0)

@@ -9,6 +9,8 @@ public struct RedisStats: Sendable, Hashable {
     /// The monitor's own lookups counted up to this sample (subtract them from the server's hits/misses).
     public var ownReadHits: UInt64
     public var ownReadMisses: UInt64
+    /// Commands the monitor sent up to this sample (subtract them from `total_commands_processed`).
+    public var ownCommands: UInt64 = 0
 
     public var keyspaceHits: UInt64 { info.keyspaceHits ?? 0 }
     public var keyspaceMisses: UInt64 { info.keyspaceMisses ?? 0 }

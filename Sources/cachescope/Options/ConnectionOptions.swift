@@ -45,6 +45,17 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+extension ConnectionOptions {
+    /// A monitoring source for every backend given, in display order.
+    func allSources() throws -> [any CacheSource] {
+        try catalog().backends.map { descriptor -> any CacheSource in
+            if let url = descriptor.redisURL { return RedisSource(name: descriptor.name, url: url) }
+            if let servers = descriptor.memcachedServers { return MemcachedSource(name: descriptor.name, addresses: servers) }
+            throw CommandFailure(.usage, "\(descriptor.name) cannot be reached from the command line")
+        }
+    }
+}
+
 /// A backend's source, by kind.
 enum BackendSource {
     case redis(RedisSource)

@@ -1,0 +1,45 @@
+/// One backend as the monitor last saw it: immutable, what the dashboard and `snapshot` show.
+public struct BackendSnapshot: Sendable, Hashable {
+    /// The name shown and used on the command line.
+    public var name: String
+    /// `redis`, `memcached`, `in-process`.
+    public var type: String
+    /// Where it is, never with a password.
+    public var address: String
+    public var status: BackendStatus
+    /// Why it is not up (one line).
+    public var error: String?
+    /// The last successful sample (kept while the backend is down, so its last figures stay visible).
+    public var sample: SourceSample?
+    /// Between the last two successful samples; `nil` until there are two.
+    public var rates: BackendRates?
+    /// Interval hit ratio, ops/s and memory bytes, one value per sample, oldest first.
+    public var hitRatioHistory: History
+    public var operationsHistory: History
+    public var memoryHistory: History
+    /// When the last sample finished (seconds since the poller started).
+    public var sampledAt: Double?
+    /// Seconds until the next attempt when the backend is down (the retry countdown), else `nil`.
+    public var retryIn: Double?
+
+    /// hits / (hits + misses) over the backend's whole counters (the monitor's own reads left out); `nil`
+    /// for a backend that has served no read.
+    public var lifetimeHitRatio: Double? {
+        sample.flatMap { BackendRates.ratio($0.applicationHits, $0.applicationMisses) }
+    }
+}
+
+/// Every backend at one moment, in display order.
+public struct Snapshot: Sendable, Hashable {
+    public var backends: [BackendSnapshot]
+    /// Seconds since the poller started.
+    public var takenAt: Double
+
+    public init(backends: [BackendSnapshot], takenAt: Double) {
+        self.backends = backends
+        self.takenAt = takenAt
+    }
+
+    /// How many backends are up.
+    public var upCount: Int { backends.filter { $0.status == .up }.count }
+}

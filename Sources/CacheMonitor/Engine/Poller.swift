@@ -1,0 +1,198 @@
+/// Watches every source at once and publishes immutable ``Snapshot``s.
+///
+/// Each source is sampled by a task of its own, every `interval`, with its own `timeout`: a slow or dead
+/// backend never delays another's sample. A backend that fails is `down` (or `auth_failed`) as soon as its
+/// sample fails or times out, is retried with a backoff that doubles up to `maxBackoff`, and is `up` again
+/// by itself when a sample succeeds. Rates come from the last two successful samples; counter resets
+/// never make them negative (``BackendRates``). Time comes from the injected clock, so tests drive it.
+public actor Poller<C: Clock> where C.Duration == Duration {
+    /// How often and how patiently to sample.
+    public struct Configuration: Sendable {
+        /// Time between two samples of a backend (and between two snapshots).
+        public var interval: Duration
+        /// How long one sample may take before the backend counts as down.
+        public var timeout: Duration
+        /// The longest wait between retries of a down backend.
+        public var maxBackoff: Duration
+        /// How many values each history keeps.
+        public var historyLength: Int
+
+        public init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300) {
+            self.interval = interval
+            self.timeout = timeout
+            self.maxBackoff = maxBackoff
+            self.historyLength = historyLength
+        }
+    }
+
+    private struct SourceState {
+        var snapshot: BackendSnapshot
+        var previous: (sample: SourceSample, at: C.Instant)?
+        var failures = 0
+        var nextAttempt: C.Instant?
+    }
+
+    public let configuration: Configuration
+    private let sources: [any CacheSource]
+    private let clock: C
+    private let started: C.Instant
+    private var states: [SourceState]
+    private var tasks: [Task<Void, Never>] = []
+    private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
+    private var nextSubscriber = 0
+
+    public init(sources: [any CacheSource], configuration: Configuration = .init(), clock: C) {
+        self.sources = sources
+        self.configuration = configuration
+        self.clock = clock
+        started = clock.now
+        states = sources.map { source in
+            let length = configuration.historyLength
+            return SourceState(snapshot: BackendSnapshot(
+                name: source.name, type: source.type, address: source.address, status: .connecting, error: nil, sample: nil,
+                rates: nil, hitRatioHistory: History(capacity: length), operationsHistory: History(capacity: length),
+                memoryHistory: History(capacity: length), sampledAt: nil, retryIn: nil
+            ))
+        }
+    }
+
+    /// Every backend as last seen.
+    public var current: Snapshot {
+        let now = clock.now
+        return Snapshot(
+            backends: states.map { state in
+                var snapshot = state.snapshot
+                if snapshot.status != .up, let next = state.nextAttempt { snapshot.retryIn = max(0, now.duration(to: next).inSeconds) }
+                return snapshot
+            },
+            takenAt: started.duration(to: now).inSeconds
+        )
+    }
+
+    /// Starts sampling (once) and returns a stream with the current snapshot, then one per interval, until
+    /// ``stop()`` or the consumer stops listening.
+    public func snapshots() -> AsyncStream<Snapshot> {
+        start()
+        let (stream, continuation) = AsyncStream.makeStream(of: Snapshot.self, bufferingPolicy: .bufferingNewest(1))
+        let id = nextSubscriber
+        nextSubscriber += 1
+        subscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        continuation.yield(current)
+        return stream
+    }
+
+    /// Starts a sampling task per source and the publishing task; does nothing when already running.
+    public func start() {
+        guard tasks.isEmpty else { return }
+        for index in sources.indices {
+            tasks.append(Task { await self.watch(index) })
+        }
+        tasks.append(Task { await self.publish() })
+    }
+
+    /// Stops sampling and ends every stream.
+    public func stop() {
+        for task in tasks { task.cancel() }
+        tasks = []
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    /// Samples every source once, now and concurrently (each with the timeout), and returns the snapshot —
+    /// for one-shot reports. Two calls an interval apart give rates.
+    public func sampleAll() async -> Snapshot {
+        await withTaskGroup(of: Void.self) { group in
+            for index in sources.indices {
+                group.addTask { await self.sampleOnce(index) }
+            }
+        }
+        return current
+    }
+
+    // MARK: sampling
+
+    private func watch(_ index: Int) async {
+        while !Task.isCancelled {
+            let next = await sampleOnce(index)
+            do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+        }
+    }
+
+    /// Samples one source and records the outcome; returns when to sample it next.
+    @discardableResult
+    private func sampleOnce(_ index: Int) async -> C.Instant {
+        let source = sources[index]
+        let began = clock.now
+        let result: Result<SourceSample, any Error>
+        do {
+            result = .success(try await withDeadline(configuration.timeout, clock: clock) { try await source.sample() })
+        } catch {
+            result = .failure(error)
+        }
+        return record(index, result, began: began)
+    }
+
+    private func record(_ index: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) -> C.Instant {
+        let now = clock.now
+        var state = states[index]
+        state.snapshot.sampledAt = started.duration(to: now).inSeconds
+        switch result {
+        case .success(let sample):
+            let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
+            state.snapshot.status = .up
+            state.snapshot.error = nil
+            state.snapshot.sample = sample
+            state.snapshot.rates = rates
+            state.snapshot.retryIn = nil
+            state.snapshot.hitRatioHistory.append(rates?.hitRatio)
+            state.snapshot.operationsHistory.append(rates?.operationsPerSecond)
+            state.snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
+            state.previous = (sample, now)
+            state.failures = 0
+            state.nextAttempt = began.advanced(by: configuration.interval)
+        case .failure(let error):
+            state.failures += 1
+            state.snapshot.status = sources[index].isAuthenticationFailure(error) ? .authFailed : .down
+            state.snapshot.error = Self.oneLine(error)
+            state.snapshot.rates = nil
+            state.snapshot.hitRatioHistory.append(nil)
+            state.snapshot.operationsHistory.append(nil)
+            state.snapshot.memoryHistory.append(nil)
+            state.nextAttempt = now.advanced(by: backoff(afterFailures: state.failures))
+        }
+        states[index] = state
+        return state.nextAttempt ?? now.advanced(by: configuration.interval)
+    }
+
+    /// The interval, doubled per consecutive failure, at most `maxBackoff`.
+    nonisolated func backoff(afterFailures failures: Int) -> Duration {
+        var wait = configuration.interval
+        for _ in 1..<max(1, failures) where wait < configuration.maxBackoff { wait *= 2 }
+        return min(wait, configuration.maxBackoff)
+    }
+
+    private func publish() async {
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: configuration.interval) } catch { return }
+            let snapshot = current
+            for continuation in subscribers.values { continuation.yield(snapshot) }
+        }
+    }
+
+    private func unsubscribe(_ id: Int) {
+        subscribers[id] = nil
+    }
+
+    static func oneLine(_ error: any Error) -> String {
+        let text = "\(error)"
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}
+
+extension Poller where C == ContinuousClock {
+    /// A poller on the real clock.
+    public init(sources: [any CacheSource], configuration: Configuration = .init()) {
+        self.init(sources: sources, configuration: configuration, clock: ContinuousClock())
+    }
+}

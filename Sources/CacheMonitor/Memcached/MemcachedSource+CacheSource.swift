@@ -1,0 +1,52 @@
+import Memcache
+
+extension MemcachedSource: CacheSource {
+    public var type: String { "memcached" }
+
+    /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
+    /// - Throws: ``Memcache/MemcachedError`` when no server answered.
+    public func sample() async throws -> SourceSample {
+        let stats = await stats()
+        guard !stats.up.isEmpty else {
+            let reasons = stats.servers.compactMap { server -> String? in
+                guard case .failure(let error) = server.result else { return nil }
+                return stats.servers.count > 1 ? "\(server.address): \(error.message)" : error.message
+            }
+            throw MemcachedError(.connectionFailed, reasons.joined(separator: "; "))
+        }
+        var sample = SourceSample(totalHits: stats.getHits, totalMisses: stats.getMisses)
+        sample.ownReadHits = stats.ownReadHits
+        sample.ownReadMisses = stats.ownReadMisses
+        let counted = ["cmd_get", "cmd_set", "cmd_touch", "delete_hits", "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses"]
+        let operations = stats.up.reduce(UInt64(0)) { total, server in total &+ counted.reduce(0) { $0 &+ (server.number($1) ?? 0) } }
+        let ownGets = stats.ownReadHits &+ stats.ownReadMisses
+        sample.operations = operations >= ownGets ? operations - ownGets : 0
+        sample.evictions = stats.evictions
+        sample.expired = stats.reclaimed
+        sample.keys = Int(clamping: stats.currItems)
+        sample.memoryBytes = stats.bytes
+        sample.maxMemoryBytes = stats.limitMaxbytes > 0 ? stats.limitMaxbytes : nil
+        sample.uptimeSeconds = stats.uptime
+        sample.latency = stats.latency
+        sample.version = stats.versions.joined(separator: ", ")
+        sample.clients = Int(clamping: stats.currConnections)
+        if stats.servers.count > 1 {
+            sample.servers = stats.servers.map { server in
+                guard let reading = server.stats else {
+                    guard case .failure(let error) = server.result else { return ServerReading(address: server.address, up: false) }
+                    return ServerReading(address: server.address, up: false, error: error.message)
+                }
+                var entry = ServerReading(address: server.address, up: true)
+                entry.hits = reading.getHits
+                entry.misses = reading.getMisses
+                entry.keys = Int(clamping: reading.currItems)
+                entry.memoryBytes = reading.bytes
+                entry.maxMemoryBytes = reading.limitMaxbytes
+                entry.evictions = reading.evictions
+                entry.version = reading.version
+                return entry
+            }
+        }
+        return sample
+    }
+}

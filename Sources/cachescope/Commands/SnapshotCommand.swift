@@ -1,0 +1,71 @@
+import ArgumentParser
+import CacheMonitor
+import Foundation
+
+/// `cachescope snapshot`: two samples of every backend, an interval apart, printed once.
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Sample every backend twice, an interval apart, and print status, hit ratio, rates, keys and memory.",
+        discussion: """
+            hits, misses and the hit ratio are those of the interval (the live figures); totalHits, totalMisses \
+            and lifetimeHitRatio come from the backends' own counters. The monitor's own lookups are left out and \
+            reported as ownReads. A ratio with no traffic is null ("—"), never 0%. A backend that is down is \
+            reported with its status (up, down, auth_failed, connecting) and error; it does not make the command \
+            fail. With --json: {"backends":[{"name","type","address","status","error","hits","misses","hitRatio",\
+            "lifetimeHitRatio","opsPerSec","totalHits","totalMisses","keys","memoryBytes","evictions","latencyMs",\
+            "ownReads",…}]}.
+
+            Exit codes: 0 a report was printed (whatever the backends' state); 2 usage or configuration error.
+            """
+    )
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Time between the two samples: 1s, 500ms, 2.5s.", valueName: "duration"))
+    var interval: String = "1s"
+
+    @Option(help: ArgumentHelp("How long one sample may take before a backend counts as down.", valueName: "duration"))
+    var timeout: String = "2s"
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        for (name, text) in [("--interval", interval), ("--timeout", timeout)] {
+            guard let duration = DurationText.parse(text), duration > .zero, duration <= .seconds(600) else {
+                throw ValidationError("\(name) '\(text)': give a duration such as 1s, 500ms or 2.5s (at most 10 minutes)")
+            }
+        }
+    }
+
+    func run() async throws {
+        let sources = try connection.allSources()
+        guard !sources.isEmpty else {
+            throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
+        }
+        let interval = DurationText.parse(interval) ?? .seconds(1)
+        let poller = Poller(sources: sources, configuration: .init(interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2)))
+        _ = await poller.sampleAll()
+        try? await Task.sleep(for: interval)
+        let snapshot = await poller.sampleAll()
+        for source in sources { await source.close() }
+        if json {
+            print(JSONValue.object([("backends", .array(snapshot.backends.map(SnapshotReport.json)))]).text)
+        } else {
+            print(SnapshotReport.table(snapshot), terminator: "")
+        }
+    }
+}
+
+/// `1s`, `500ms`, `2.5s`, `1m`, or a bare number of seconds.
+enum DurationText {
+    static func parse(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("", 1.0)] where trimmed.hasSuffix(suffix) {
+            guard let value = Double(trimmed.dropLast(suffix.count)), value.isFinite, value >= 0 else { continue }
+            return .milliseconds(Int64((value * scale * 1000).rounded()))
+        }
+        return nil
+    }
+}

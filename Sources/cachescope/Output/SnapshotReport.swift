@@ -1,0 +1,105 @@
+import CacheMonitor
+
+/// How `cachescope snapshot` prints a ``Snapshot``: one JSON object per backend, or a table.
+enum SnapshotReport {
+    static func json(_ backend: BackendSnapshot) -> JSONValue {
+        let sample = backend.sample
+        let rates = backend.rates
+        let live = backend.status == .up
+        var fields: [(String, JSONValue)] = [
+            ("name", .string(backend.name)),
+            ("type", .string(backend.type)),
+            ("address", .string(backend.address)),
+            ("status", .string(backend.status.rawValue)),
+            ("error", .optional(backend.error)),
+            ("hits", .optional(live ? rates?.hits : nil)),
+            ("misses", .optional(live ? rates?.misses : nil)),
+            ("hitRatio", .optional(live ? rates?.hitRatio : nil)),
+            ("lifetimeHitRatio", .optional(live ? backend.lifetimeHitRatio : nil)),
+            ("opsPerSec", .optional(live ? rates?.operationsPerSecond : nil)),
+            ("hitsPerSec", .optional(live ? rates?.hitsPerSecond : nil)),
+            ("missesPerSec", .optional(live ? rates?.missesPerSecond : nil)),
+            ("totalHits", .optional(live ? sample?.totalHits : nil)),
+            ("totalMisses", .optional(live ? sample?.totalMisses : nil)),
+            ("keys", .optional(live ? sample?.keys : nil)),
+            ("memoryBytes", .optional(live ? sample?.memoryBytes : nil)),
+            ("maxMemoryBytes", .optional(live ? sample?.maxMemoryBytes : nil)),
+            ("evictions", .optional(live ? rates?.evictions : nil)),
+            ("evictionsPerSec", .optional(live ? rates?.evictionsPerSecond : nil)),
+            ("expiredPerSec", .optional(live ? rates?.expiredPerSecond : nil)),
+            ("latencyMs", .optional(live ? sample?.latency.map(milliseconds) : nil)),
+            ("ownReads", live ? .object([("hits", .optional(sample?.ownReadHits)), ("misses", .optional(sample?.ownReadMisses))]) : .null),
+            ("countersReset", .bool(rates?.countersReset ?? false)),
+            ("uptimeSeconds", .optional(live ? sample?.uptimeSeconds : nil)),
+            ("version", .optional(live ? sample?.version : nil)),
+            ("clients", .optional(live ? sample?.clients : nil)),
+        ]
+        if let servers = sample?.servers, !servers.isEmpty, live {
+            fields.append(("servers", .array(servers.map { server in
+                .object([
+                    ("address", .string(server.address)), ("status", .string(server.up ? "up" : "down")), ("error", .optional(server.error)),
+                    ("totalHits", .optional(server.up ? server.hits : nil)), ("totalMisses", .optional(server.up ? server.misses : nil)),
+                    ("keys", .optional(server.up ? server.keys : nil)), ("memoryBytes", .optional(server.up ? server.memoryBytes : nil)),
+                    ("version", .optional(server.version)),
+                ])
+            })))
+        }
+        return .object(fields)
+    }
+
+    static func table(_ snapshot: Snapshot) -> String {
+        let header = ["BACKEND", "TYPE", "ADDRESS", "STATUS", "HIT%", "LIFE%", "OPS/S", "HITS/S", "MISS/S", "KEYS", "MEMORY", "EVICT/S", "LATENCY"]
+        var rows = [header]
+        var problems: [String] = []
+        for backend in snapshot.backends {
+            let live = backend.status == .up
+            let rates = live ? backend.rates : nil
+            let sample = live ? backend.sample : nil
+            rows.append([
+                backend.name, backend.type, backend.address, backend.status.rawValue,
+                percent(rates?.hitRatio), percent(live ? backend.lifetimeHitRatio : nil),
+                number(rates?.operationsPerSecond), number(rates?.hitsPerSecond), number(rates?.missesPerSecond),
+                sample.map { String($0.keys) } ?? "—", memory(sample), number(rates?.evictionsPerSecond),
+                sample?.latency.map { String(format: "%.1fms", milliseconds($0)) } ?? "—",
+            ])
+            if let error = backend.error { problems.append("\(backend.name): \(error)") }
+            for server in backend.sample?.servers ?? [] where !server.up {
+                problems.append("\(backend.name) \(server.address): \(server.error ?? "down")")
+            }
+        }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var text = ""
+        for row in rows {
+            text += zip(row, widths).map { $0.0.rightPadded(to: $0.1) }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
+        }
+        for problem in problems { text += problem + "\n" }
+        return text
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    private static func percent(_ ratio: Double?) -> String {
+        ratio.map { String(format: "%.1f%%", $0 * 100) } ?? "—"
+    }
+
+    private static func number(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+    }
+
+    private static func memory(_ sample: SourceSample?) -> String {
+        guard let bytes = sample?.memoryBytes else { return "—" }
+        let used = HumanUnits.size(Int(clamping: bytes))
+        return sample?.maxMemoryBytes.map { "\(used)/\(HumanUnits.size(Int(clamping: $0)))" } ?? used
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+
+@testable import CacheMonitor
+
+/// Rates between two samples: per second, interval hit ratio, own reads left out, resets never negative.
+@Suite struct BackendRatesTests {
+    func sample(hits: UInt64, misses: UInt64, own: (UInt64, UInt64) = (0, 0), operations: UInt64? = 100, evictions: UInt64 = 0, uptime: UInt64? = 100) -> SourceSample {
+        var sample = SourceSample(totalHits: hits, totalMisses: misses)
+        sample.ownReadHits = own.0
+        sample.ownReadMisses = own.1
+        sample.operations = operations
+        sample.evictions = evictions
+        sample.uptimeSeconds = uptime
+        return sample
+    }
+
+    @Test func ratesAndTheIntervalHitRatio() {
+        let rates = BackendRates(from: sample(hits: 100, misses: 100, operations: 1000, evictions: 1), to: sample(hits: 190, misses: 130, operations: 1600, evictions: 5, uptime: 102), seconds: 2)
+        #expect(rates.hits == 90 && rates.misses == 30)
+        #expect(rates.hitsPerSecond == 45 && rates.missesPerSecond == 15)
+        #expect(rates.hitRatio == 0.75)
+        #expect(rates.operationsPerSecond == 300)
+        #expect(rates.evictionsPerSecond == 2)
+        #expect(!rates.countersReset)
+    }
+
+    @Test func noTrafficIsNoDataNotZeroPercent() {
+        let rates = BackendRates(from: sample(hits: 5, misses: 5), to: sample(hits: 5, misses: 5), seconds: 1)
+        #expect(rates.hitRatio == nil)
+        #expect(BackendRates.ratio(0, 0) == nil)
+        #expect(BackendRates.ratio(0, 3) == 0)
+    }
+
+    @Test func theMonitorsOwnReadsAreLeftOut() {
+        let rates = BackendRates(from: sample(hits: 100, misses: 10, own: (20, 5)), to: sample(hits: 150, misses: 20, own: (60, 10)), seconds: 1)
+        #expect(rates.hits == 10 && rates.misses == 5)
+        var lifetime = sample(hits: 150, misses: 20, own: (60, 10))
+        #expect(lifetime.applicationHits == 90 && lifetime.applicationMisses == 10)
+        lifetime.ownReadHits = 500
+        #expect(lifetime.applicationHits == 0, "never negative")
+    }
+
+    @Test func aRestartCountsFromZeroInsteadOfGoingNegative() {
+        let rates = BackendRates(from: sample(hits: 1_000_000, misses: 500, operations: 9_999_999, uptime: 86_400), to: sample(hits: 40, misses: 10, operations: 70, uptime: 3), seconds: 1)
+        #expect(rates.countersReset)
+        #expect(rates.hits == 40 && rates.misses == 10 && rates.operations == 70)
+        #expect(rates.hitRatio == 0.8)
+    }
+
+    @Test func aStatsResetWithoutRestartIsCaughtToo() {
+        // CONFIG RESETSTAT: uptime keeps growing, counters drop.
+        let rates = BackendRates(from: sample(hits: 5000, misses: 5000, operations: 20_000, uptime: 100), to: sample(hits: 3, misses: 1, operations: 9, uptime: 101), seconds: 1)
+        #expect(rates.countersReset)
+        #expect(rates.hits == 3 && rates.misses == 1 && rates.operations == 9)
+    }
+
+    @Test func historiesKeepTheNewestValues() {
+        var history = History(capacity: 3)
+        for value in [1.0, nil, 3.0, 4.0] { history.append(value) }
+        #expect(Array(history.values) == [nil, 3.0, 4.0])
+        #expect(history.last == .some(4.0))
+    }
+}

@@ -1,0 +1,202 @@
+import Clocks
+import ConnectionSupport
+import Synchronization
+import Testing
+
+@testable import CacheMonitor
+
+/// A source whose answers the test scripts: counters that grow by a step per sample, failures, hangs.
+final class ScriptedSource: CacheSource {
+    enum Behaviour: Sendable {
+        case answer
+        case fail(String)
+        case refuseCredentials
+        case hang
+    }
+
+    struct Refused: Error, CustomStringConvertible { var description: String { "WRONGPASS invalid password" } }
+    struct Failed: Error, CustomStringConvertible { let text: String; var description: String { text } }
+
+    let name: String
+    private let state = Mutex<(behaviour: Behaviour, samples: Int, attempts: Int, hung: [CheckedContinuation<Void, Never>])>((.answer, 0, 0, []))
+    let hitsPerSample: UInt64
+    let missesPerSample: UInt64
+
+    init(name: String, behaviour: Behaviour = .answer, hitsPerSample: UInt64 = 10, missesPerSample: UInt64 = 5) {
+        self.name = name
+        self.hitsPerSample = hitsPerSample
+        self.missesPerSample = missesPerSample
+        state.withLock { $0.behaviour = behaviour }
+    }
+
+    var type: String { "fake" }
+    var address: String { "fake:\(name)" }
+    var attempts: Int { state.withLock { $0.attempts } }
+
+    func set(_ behaviour: Behaviour) { state.withLock { $0.behaviour = behaviour } }
+
+    /// Lets every hung sample return (as a failure), so no task is left waiting.
+    func releaseHung() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state.hung = [] }
+            return state.hung
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    func sample() async throws -> SourceSample {
+        let (behaviour, count) = state.withLock { state -> (Behaviour, Int) in
+            state.attempts += 1
+            if case .answer = state.behaviour { state.samples += 1 }
+            return (state.behaviour, state.samples)
+        }
+        switch behaviour {
+        case .answer:
+            var sample = SourceSample(totalHits: UInt64(count) * hitsPerSample, totalMisses: UInt64(count) * missesPerSample)
+            sample.operations = UInt64(count) * 100
+            sample.memoryBytes = 1000 * UInt64(count)
+            sample.keys = count
+            return sample
+        case .fail(let text):
+            throw Failed(text: text)
+        case .refuseCredentials:
+            throw Refused()
+        case .hang:
+            // Ignores cancellation, as a client waiting on a socket does.
+            await withCheckedContinuation { continuation in state.withLock { $0.hung.append(continuation) } }
+            throw Failed(text: "released")
+        }
+    }
+
+    func isAuthenticationFailure(_ error: any Error) -> Bool { error is Refused }
+
+    func connect() async throws {}
+    func close() async {}
+    func countExisting(_ keys: [[UInt8]]) async throws -> Int { 0 }
+    func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: PrefixDeletionProgress()) }
+    func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
+        DeletionOutcome(totals: PrefixDeletionProgress())
+    }
+}
+
+/// The poller with scripted sources on a test clock.
+@Suite struct PollerTests {
+    /// Waits (in real time, at most 5 s) until `condition` holds for the poller's current snapshot.
+    func eventually(_ poller: Poller<TestClock<Duration>>, _ what: Comment, _ condition: (Snapshot) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async {
+        for _ in 0..<5000 {
+            if condition(await poller.current) { return }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        Issue.record("never happened: \(what)", sourceLocation: sourceLocation)
+    }
+
+    @Test func ratesAndHistoryComeFromConsecutiveSamples() async {
+        let clock = TestClock()
+        let source = ScriptedSource(name: "a")
+        let poller = Poller(sources: [source], configuration: .init(interval: .seconds(1)), clock: clock)
+        await poller.start()
+        await eventually(poller, "first sample") { $0.backends[0].status == .up }
+        #expect(await poller.current.backends[0].rates == nil, "one sample gives no rates")
+        await clock.advance(by: .seconds(1))
+        await eventually(poller, "second sample") { $0.backends[0].rates != nil }
+        let backend = await poller.current.backends[0]
+        #expect(backend.rates?.hitsPerSecond == 10)
+        #expect(backend.rates?.missesPerSecond == 5)
+        #expect(backend.rates?.operationsPerSecond == 100)
+        #expect(backend.rates?.hitRatio == 10.0 / 15.0)
+        #expect(backend.lifetimeHitRatio == 20.0 / 30.0)
+        #expect(Array(backend.hitRatioHistory.values) == [nil, 10.0 / 15.0])
+        #expect(Array(backend.memoryHistory.values) == [1000, 2000])
+        await poller.stop()
+    }
+
+    @Test func aHangingSourceIsDownAfterTheTimeoutAndNeverDelaysTheOthers() async {
+        let clock = TestClock()
+        let hanging = ScriptedSource(name: "hanging", behaviour: .hang)
+        let healthy = ScriptedSource(name: "healthy")
+        let poller = Poller(sources: [hanging, healthy], configuration: .init(interval: .seconds(1), timeout: .seconds(2)), clock: clock)
+        await poller.start()
+        await eventually(poller, "healthy up") { $0.backends[1].status == .up }
+        #expect(await poller.current.backends[0].status == .connecting)
+        await clock.advance(by: .seconds(1))
+        await eventually(poller, "healthy sampled again while the other hangs") { $0.backends[1].rates != nil }
+        #expect(await poller.current.backends[0].status == .connecting)
+        await clock.advance(by: .seconds(1))
+        await eventually(poller, "hanging is down at the timeout") { $0.backends[0].status == .down }
+        let down = await poller.current.backends[0]
+        #expect(down.error == "no answer within 2s")
+        #expect(await poller.current.backends[1].status == .up)
+        await poller.stop()
+        hanging.releaseHung()
+    }
+
+    @Test func aDownBackendIsRetriedWithCappedBackoffAndComesBackByItself() async {
+        let clock = TestClock()
+        let source = ScriptedSource(name: "flaky", behaviour: .fail("cannot connect to fake: connection refused"))
+        let poller = Poller(sources: [source], configuration: .init(interval: .seconds(1), timeout: .seconds(2), maxBackoff: .seconds(5)), clock: clock)
+        await poller.start()
+        await eventually(poller, "down") { $0.backends[0].status == .down }
+        #expect(await poller.current.backends[0].error == "cannot connect to fake: connection refused")
+        #expect(await poller.current.backends[0].retryIn == 1)
+        // Attempts at t = 0, 1, 3, 7, 12, 17: waits 1, 2, 4, 5, 5 s.
+        var expectedAttempts = 1
+        for wait in [1, 2, 4, 5, 5] {
+            await clock.advance(by: .seconds(wait) - .milliseconds(1))
+            try? await Task.sleep(for: .milliseconds(20))
+            #expect(source.attempts == expectedAttempts, "no retry before \(wait)s")
+            await clock.advance(by: .milliseconds(1))
+            expectedAttempts += 1
+            let expected = expectedAttempts
+            await eventually(poller, "attempt \(expected)") { _ in source.attempts == expected }
+        }
+        source.set(.answer)
+        await clock.advance(by: .seconds(5))
+        await eventually(poller, "up again") { $0.backends[0].status == .up }
+        #expect(await poller.current.backends[0].error == nil)
+        await poller.stop()
+    }
+
+    @Test func refusedCredentialsAreAuthFailed() async {
+        let clock = TestClock()
+        let poller = Poller(sources: [ScriptedSource(name: "locked", behaviour: .refuseCredentials)], clock: clock)
+        await poller.start()
+        await eventually(poller, "auth_failed") { $0.backends[0].status == .authFailed }
+        #expect(BackendStatus.authFailed.rawValue == "auth_failed")
+        #expect(await poller.current.backends[0].error == "WRONGPASS invalid password")
+        await poller.stop()
+    }
+
+    @Test func backoffDoublesUpToTheCap() {
+        let poller = Poller(sources: [], configuration: .init(interval: .seconds(1), maxBackoff: .seconds(5)), clock: TestClock())
+        #expect(poller.backoff(afterFailures: 1) == .seconds(1))
+        #expect(poller.backoff(afterFailures: 2) == .seconds(2))
+        #expect(poller.backoff(afterFailures: 3) == .seconds(4))
+        #expect(poller.backoff(afterFailures: 4) == .seconds(5))
+        #expect(poller.backoff(afterFailures: 40) == .seconds(5))
+    }
+
+    @Test func snapshotsArePublishedEveryInterval() async {
+        let clock = TestClock()
+        let poller = Poller(sources: [ScriptedSource(name: "a"), ScriptedSource(name: "b")], configuration: .init(interval: .seconds(1)), clock: clock)
+        var iterator = await poller.snapshots().makeAsyncIterator()
+        let first = await iterator.next()
+        #expect(first?.backends.map(\.name) == ["a", "b"])
+        await eventually(poller, "both up") { $0.upCount == 2 }
+        await clock.advance(by: .seconds(1))
+        let next = await iterator.next()
+        #expect(next != nil)
+        await poller.stop()
+        #expect(await iterator.next() == nil, "stop ends the stream")
+    }
+
+    @Test func sampleAllSamplesEverySourceOnce() async {
+        let a = ScriptedSource(name: "a")
+        let down = ScriptedSource(name: "down", behaviour: .fail("refused"))
+        let poller = Poller(sources: [a, down], configuration: .init(interval: .milliseconds(10)))
+        let first = await poller.sampleAll()
+        #expect(first.backends.map(\.status) == [.up, .down])
+        let second = await poller.sampleAll()
+        #expect(second.backends[0].rates?.hits == 10)
+        #expect(a.attempts == 2 && down.attempts == 2)
+    }
+}
