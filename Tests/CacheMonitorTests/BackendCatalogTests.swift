@@ -1,4 +1,6 @@
 import CacheMonitor
+import Memcache
+import RESP
 import Testing
 
 /// Backend naming, order and selection by name, address or number.
@@ -74,5 +76,23 @@ import Testing
         #expect(matches("*a*b*c*", "xxaxxbxxcxx") && !matches("*a*b*c*", "xxaxxcxxbxx"))
         #expect(matches("a*", "a") && matches("a**", "a") && !matches("a?", "a"))
         #expect(matches("caf*", "café"))
+    }
+}
+
+/// Backends from a configuration file keep their names and come first.
+@Suite struct ConfiguredCatalogTests {
+    @Test func configuredNamesStayAndFlagsAreNamedAfterThem() throws {
+        let configured = [
+            BackendDescriptor(name: "sessions", kind: .redis, redisURL: try RedisURL(parsing: "redis://s:1")),
+            BackendDescriptor(name: nil, kind: .memcached, memcachedServers: [MemcachedAddress(host: "m")]),
+        ]
+        let catalog = try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"], memcachedServers: ["n:3"])
+        #expect(catalog.backends.map(\.name) == ["sessions", "memcached1", "redis", "memcached2"])
+        #expect(try catalog.select("1").name == "sessions")
+    }
+
+    @Test func aNameUsedTwiceIsRefused() throws {
+        let configured = [BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: "redis://s:1"))]
+        #expect { try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"]) } throws: { "\($0)".contains("two backends are named 'redis'") }
     }
 }

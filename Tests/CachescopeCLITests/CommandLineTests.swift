@@ -15,12 +15,18 @@ import Testing
         return nil
     }
 
-    /// Runs the binary; `input` is fed to standard input (closed right away when `nil`).
-    func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+    /// Runs the binary; `input` is fed to standard input (closed right away when `nil`); `environment` adds
+    /// to (or, with a `nil` value, removes from) the test's environment.
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
         let binary = try #require(Self.binary, "the cachescope binary was not built next to the tests; run `swift build` first")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         let pipe = Pipe()
         let stdin = Pipe()
         process.standardOutput = pipe

@@ -17,6 +17,23 @@ public struct BackendDescriptor: Sendable, Hashable {
     public var redisURL: RedisURL?
     /// The servers of a memcached backend (one, or a pool).
     public var memcachedServers: [MemcachedAddress]?
+    /// The application's key prefix on this backend (config `key_prefix`), when known.
+    public var keyPrefix: String?
+    /// The type as configured (`redis-cluster`, `RedisCache`…), when it differs from the kind.
+    public var configuredType: String?
+    /// Whether the name was given (config `name`) rather than derived from the type.
+    var isNamed = false
+
+    /// A backend from its parts (a configuration file's table).
+    public init(name: String?, kind: Kind, redisURL: RedisURL? = nil, memcachedServers: [MemcachedAddress]? = nil, keyPrefix: String? = nil, configuredType: String? = nil) {
+        self.name = name ?? kind.rawValue
+        self.kind = kind
+        self.redisURL = redisURL
+        self.memcachedServers = memcachedServers
+        self.keyPrefix = keyPrefix
+        self.configuredType = configuredType
+        isNamed = name != nil
+    }
 
     /// `host:port` (a socket path; a pool's `host:port,host:port`), never with a password.
     public var address: String {
@@ -39,30 +56,37 @@ public struct BackendCatalog: Sendable {
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
     /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked).
-    public init(redisURLs: [String], memcachedServers: [String] = []) throws {
-        var backends: [BackendDescriptor] = []
+    public init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = []) throws {
+        var backends = configured
         for text in redisURLs {
             do {
-                backends.append(BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: text)))
+                backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: try RedisURL(parsing: text)))
             } catch let error as RedisError {
                 throw BackendCatalogError(message: "--redis: \(error.message)")
             }
         }
         for text in memcachedServers {
             do {
-                backends.append(BackendDescriptor(name: "memcached", kind: .memcached, memcachedServers: try MemcachedAddress.parseList(text)))
+                backends.append(BackendDescriptor(name: nil, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(text)))
             } catch let error as MemcachedError {
                 throw BackendCatalogError(message: "--memcached: \(error.message)")
             }
         }
         self.backends = Self.named(backends)
+        var names = Set<String>()
+        for backend in self.backends where !names.insert(backend.name.lowercased()).inserted {
+            throw BackendCatalogError(message: "two backends are named '\(backend.name)': give each a name of its own")
+        }
     }
 
+    /// Names the unnamed backends by type (`redis`), or type and position among the unnamed ones of that
+    /// type (`redis1`, `redis2`) when there are several.
     private static func named(_ backends: [BackendDescriptor]) -> [BackendDescriptor] {
         var counts: [BackendDescriptor.Kind: Int] = [:]
-        for backend in backends { counts[backend.kind, default: 0] += 1 }
+        for backend in backends where !backend.isNamed { counts[backend.kind, default: 0] += 1 }
         var seen: [BackendDescriptor.Kind: Int] = [:]
         return backends.map { backend in
+            guard !backend.isNamed else { return backend }
             var named = backend
             seen[backend.kind, default: 0] += 1
             named.name = (counts[backend.kind] ?? 0) > 1 ? "\(backend.kind.rawValue)\(seen[backend.kind] ?? 1)" : backend.kind.rawValue
@@ -75,7 +99,7 @@ public struct BackendCatalog: Sendable {
     /// - Throws: ``BackendCatalogError`` naming what exists.
     public func select(_ name: String?) throws -> BackendDescriptor {
         guard !backends.isEmpty else {
-            throw BackendCatalogError(message: "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379)")
+            throw BackendCatalogError(message: "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a [[backend]] table to the configuration file")
         }
         guard let name else {
             guard backends.count == 1, let only = backends.first else {

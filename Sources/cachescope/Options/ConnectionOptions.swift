@@ -18,10 +18,21 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("read-only"), help: "Refuse everything that deletes or changes data (exit 3).")
     var readOnly = false
 
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp("A TOML file with [[backend]] tables (default: $XDG_CONFIG_HOME/cachescope/config.toml when it exists).", valueName: "file")
+    )
+    var config: String?
+
+    /// The configuration file in use, if any.
+    func configFile() throws -> ConfigFile? {
+        try ConfigFile.locate(explicit: config).map { try ConfigFile(path: $0) }
+    }
+
     /// The backends given, named and ordered.
     func catalog() throws -> BackendCatalog {
         do {
-            return try BackendCatalog(redisURLs: redis, memcachedServers: memcached)
+            return try BackendCatalog(configured: try configFile()?.backends ?? [], redisURLs: redis, memcachedServers: memcached)
         } catch let error as BackendCatalogError {
             throw CommandFailure(.usage, error.message)
         }

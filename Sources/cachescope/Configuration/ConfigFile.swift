@@ -1,0 +1,207 @@
+import CacheMonitor
+import Foundation
+import Memcache
+import RESP
+import TOMLKit
+
+/// The configuration file: TOML with `[[backend]]` tables and a few settings.
+///
+/// ```toml
+/// refresh = "1s"
+///
+/// [[backend]]
+/// name = "sessions"
+/// type = "redis"                       # redis, redis-cluster, memcached; RedisCache, MemcachedCache too
+/// url = "redis://10.0.0.5:6379/0"
+/// password_env = "SESSIONS_REDIS_PASSWORD"
+/// key_prefix = "flask_cache_"
+///
+/// [[backend]]
+/// name = "pages"
+/// type = "memcached"
+/// servers = ["10.0.0.6:11211", "10.0.0.7:11211"]
+/// ```
+///
+/// Every mistake is one line naming the file, the line and the field, and what was expected.
+struct ConfigFile {
+    /// The backends, in file order.
+    var backends: [BackendDescriptor] = []
+    /// The refresh interval (`refresh`), when set.
+    var refresh: Duration?
+    /// Where it was read from.
+    var path: String
+
+    static let backendFields = ["name", "type", "url", "servers", "key_prefix", "password_env"]
+    static let topLevelFields = ["refresh", "backend"]
+
+    /// The file `--config` names, else `$XDG_CONFIG_HOME/cachescope/config.toml` (or
+    /// `~/.config/cachescope/config.toml`) when it exists, else none.
+    static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let explicit { return explicit }
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HOME"].map { $0 + "/.config" }
+        guard let base else { return nil }
+        let path = base + "/cachescope/config.toml"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// Reads and checks the file.
+    /// - Throws: ``CommandFailure`` (usage) with one line: `FILE:LINE: what is wrong; what was expected`.
+    init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure(.usage, "\(path): cannot read the configuration file (does it exist, and may we read it?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CommandFailure(.usage, "\(path): the configuration file is not UTF-8 text")
+        }
+        try self.init(text: text, path: path, environment: environment)
+    }
+
+    init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.path = path
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw CommandFailure(.usage, "\(path):\(error.source.begin.line): \(error.description)")
+        }
+        let lines = ConfigLines(text: text)
+        for key in table.keys where !Self.topLevelFields.contains(key) {
+            throw failure(lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh or [[backend]] tables")
+        }
+        if let value = table["refresh"] {
+            guard let text = value.string, let duration = DurationText.parse(text), duration > .zero else {
+                throw failure(lines.line(ofField: "refresh", inBackend: nil), "refresh must be a duration such as \"1s\" or \"500ms\"")
+            }
+            refresh = duration
+        }
+        guard let list = table["backend"] else { return }
+        guard let array = list.array else {
+            throw failure(lines.line(ofField: "backend", inBackend: nil), "backend must be tables written [[backend]]")
+        }
+        for index in 0..<array.count {
+            guard let entry = array[index].table else {
+                throw failure(lines.backendLine(index), "backend must be tables written [[backend]]")
+            }
+            let parsed = try backend(entry, index: index, lines: lines, environment: environment)
+            if entry["name"] != nil, backends.contains(where: { $0.name.lowercased() == parsed.name.lowercased() }) {
+                throw failure(lines.line(ofField: "name", inBackend: index), "two backends are named '\(parsed.name)'; give each a name of its own")
+            }
+            backends.append(parsed)
+        }
+    }
+
+    private func backend(_ entry: TOMLTable, index: Int, lines: ConfigLines, environment: [String: String]) throws -> BackendDescriptor {
+        func line(_ field: String) -> Int { lines.line(ofField: field, inBackend: index) ?? lines.backendLine(index) ?? 0 }
+        func string(_ field: String) throws -> String? {
+            guard let value = entry[field] else { return nil }
+            guard let text = value.string else { throw failure(line(field), "\(field) must be a string (in quotes)") }
+            return text
+        }
+        for key in entry.keys where !Self.backendFields.contains(key) {
+            throw failure(line(key), "unknown field '\(key)' in [[backend]]; expected \(Self.backendFields.joined(separator: ", "))")
+        }
+        let name = try string("name")
+        if let name, name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+            throw failure(line("name"), "name '\(name)' may use only letters, digits, '-', '_' and '.'")
+        }
+        guard let typeText = try string("type") else {
+            throw failure(lines.backendLine(index) ?? 0, "[[backend]] needs a type: redis, redis-cluster or memcached")
+        }
+        let kind: BackendDescriptor.Kind
+        switch typeText.lowercased() {
+        case "redis", "rediscache", "redis-cluster", "redisclustercache", "redis_cluster": kind = .redis
+        case "memcached", "memcachedcache": kind = .memcached
+        default:
+            throw failure(line("type"), "unknown type '\(typeText)'; expected redis, redis-cluster or memcached (RedisCache and MemcachedCache work too)")
+        }
+        let keyPrefix = try string("key_prefix")
+        let passwordVariable = try string("password_env")
+        var password: String?
+        if let passwordVariable {
+            guard let value = environment[passwordVariable] else {
+                throw failure(line("password_env"), "the environment variable \(passwordVariable) (password_env) is not set")
+            }
+            password = value
+        }
+        let configuredType = typeText == kind.rawValue ? nil : typeText
+        switch kind {
+        case .redis:
+            guard entry["servers"] == nil else { throw failure(line("servers"), "servers is for memcached; a Redis backend takes url") }
+            guard let urlText = try string("url") else { throw failure(lines.backendLine(index) ?? 0, "a Redis backend needs url = \"redis://host:port/db\"") }
+            var url: RedisURL
+            do {
+                url = try RedisURL(parsing: urlText)
+            } catch let error as RedisError {
+                throw failure(line("url"), "url: \(error.message)")
+            }
+            if let password { url.password = password }
+            return BackendDescriptor(name: name, kind: .redis, redisURL: url, keyPrefix: keyPrefix, configuredType: configuredType)
+        case .memcached:
+            if password != nil { throw failure(line("password_env"), "memcached's text protocol has no password; remove password_env") }
+            let serversText: String
+            if let value = entry["servers"] {
+                if let text = value.string {
+                    serversText = text
+                } else if let array = value.array, array.count > 0, let parts = Optional((0..<array.count).compactMap { array[$0].string }), parts.count == array.count {
+                    serversText = parts.joined(separator: ",")
+                } else {
+                    throw failure(line("servers"), "servers must be \"host:port\" or a list such as [\"host:11211\", \"host2:11211\"]")
+                }
+            } else if let url = try string("url") {
+                serversText = url
+            } else {
+                throw failure(lines.backendLine(index) ?? 0, "a memcached backend needs servers = [\"host:11211\"]")
+            }
+            do {
+                return BackendDescriptor(
+                    name: name, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(serversText), keyPrefix: keyPrefix,
+                    configuredType: configuredType
+                )
+            } catch let error as MemcachedError {
+                throw failure(line(entry["servers"] != nil ? "servers" : "url"), error.message)
+            }
+        }
+    }
+
+    private func failure(_ line: Int?, _ message: String) -> CommandFailure {
+        CommandFailure(.usage, "\(path)\(line.map { ":\($0)" } ?? ""): \(message)")
+    }
+}
+
+/// Finds where things are in the file's text, since the TOML parser keeps no positions for values.
+struct ConfigLines {
+    private let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The 1-based line of the `index`th `[[backend]]` header.
+    func backendLine(_ index: Int) -> Int? {
+        var seen = -1
+        for (number, line) in lines.enumerated() where line.trimmingCharacters(in: .whitespaces).hasPrefix("[[backend]]") {
+            seen += 1
+            if seen == index { return number + 1 }
+        }
+        return nil
+    }
+
+    /// The 1-based line where `field` is set: inside the `index`th `[[backend]]` table, or at the top level.
+    func line(ofField field: String, inBackend index: Int?) -> Int? {
+        var start = 0
+        var end = lines.count
+        if let index {
+            guard let header = backendLine(index) else { return nil }
+            start = header
+            end = backendLine(index + 1).map { $0 - 1 } ?? lines.count
+        }
+        for number in start..<end {
+            let line = lines[number].trimmingCharacters(in: .whitespaces)
+            if index == nil, line.hasPrefix("[") { break }
+            let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if name == field || (index == nil && field == "backend" && line.hasPrefix("backend")) { return number + 1 }
+        }
+        return nil
+    }
+}
