@@ -19,7 +19,7 @@ import TestSupport
 
     private func listAll(_ source: MemcachedSource, accept: ([UInt8]) -> Bool = { _ in true }) async throws -> [MemcachedKeyEntry] {
         var entries: [MemcachedKeyEntry] = []
-        _ = try await source.listKeys(limit: .max, accept: accept) { entries.append($0) }
+        _ = try await source.listKeys(limit: .max, accept: accept) { entries.append(contentsOf: $0); return true }
         return entries
     }
 
@@ -67,7 +67,7 @@ import TestSupport
 
         #expect(try await listAll(source) { $0.hasBytePrefix(Array("memo:".utf8)) }.count == 4000)
         var limited = 0
-        let more = try await source.listKeys(limit: 100) { _ in limited += 1 }
+        let more = try await source.listKeys(limit: 100) { limited += $0.count; return true }
         #expect(limited == 100 && more)
         await source.close()
     }

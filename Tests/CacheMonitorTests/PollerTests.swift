@@ -73,6 +73,7 @@ final class ScriptedSource: CacheSource {
     func connect() async throws {}
     func close() async {}
     func countExisting(_ keys: [[UInt8]]) async throws -> Int { 0 }
+    func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool { false }
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: PrefixDeletionProgress()) }
     func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
         DeletionOutcome(totals: PrefixDeletionProgress())

@@ -10,6 +10,11 @@ public protocol CacheSource: KeyDeletionSource {
     func sample() async throws -> SourceSample
     /// Whether `error` (thrown by this source) means the credentials were refused.
     func isAuthenticationFailure(_ error: any Error) -> Bool
+    /// Lists the keys `filter` accepts, handing them to `body` a batch at a time as they are found (memory
+    /// stays flat however many there are), at most `limit` in all; `body` returns `false` to stop early.
+    /// Lookups this causes on the server are counted as own reads.
+    /// - Returns: whether more matching keys exist beyond `limit`.
+    func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool
 }
 
 extension CacheSource {

@@ -33,6 +33,27 @@ public final class InProcessSource: CacheSource {
         return sample
     }
 
+    /// The cache's own listing (sorted by key), filtered here for globs.
+    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+        let prefix = String(decoding: filter.literalPrefix, as: UTF8.self)
+        let listing = try await backend.listKeys(prefix: prefix, limit: filter.glob == nil ? limit : Int.max)
+        let now = MonotonicSeconds.now
+        var batch: [BrowsedKey] = []
+        var more = filter.glob == nil && listing.hasMore
+        for info in listing.keys {
+            let key = Array(info.key.utf8)
+            guard filter.accepts(key) else { continue }
+            guard batch.count < limit else {
+                more = true
+                break
+            }
+            let ttl = info.remainingSeconds.map { Int64(($0 * 1000).rounded(.up)) }
+            batch.append(BrowsedKey(key: key, type: info.format.map { "\($0)" } ?? "value", ttlMilliseconds: ttl, size: info.size, readAt: now))
+        }
+        if !batch.isEmpty { _ = try await body(batch) }
+        return more
+    }
+
     public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         var existing = 0
         for key in keys where try await backend.has(String(decoding: key, as: UTF8.self)) { existing += 1 }

@@ -3,6 +3,16 @@ import Memcache
 extension MemcachedSource: CacheSource {
     public var type: String { "memcached" }
 
+    /// `lru_crawler metadump` on every server; TTLs against each server's own clock.
+    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+        try await listKeys(limit: limit, accept: filter.accepts) { entries in
+            let now = MonotonicSeconds.now
+            return try await body(entries.map { entry in
+                BrowsedKey(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server, readAt: now)
+            })
+        }
+    }
+
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.
     public func sample() async throws -> SourceSample {

@@ -63,16 +63,18 @@ public final class MemcachedSource: KeyDeletionSource {
         return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
     }
 
-    /// Lists keys server by server, handing each one `accept`s to `emit` as the crawl delivers them (memory
-    /// stays flat however many there are). Stops after `limit` keys.
+    /// Lists keys server by server, handing those `accept`s to `emit` a batch at a time as the crawl
+    /// delivers them (memory stays flat however many there are). Stops after `limit` keys, or when `emit`
+    /// returns `false`.
     /// - Returns: whether more matching keys exist beyond the limit.
     /// - Throws: ``Memcache/MemcachedError`` — `.metadumpUnavailable` names why a server cannot list keys.
     public func listKeys(
-        limit: Int, accept: ([UInt8]) -> Bool = { _ in true }, emit: (MemcachedKeyEntry) async throws -> Void
+        limit: Int, accept: ([UInt8]) -> Bool = { _ in true }, emit: ([MemcachedKeyEntry]) async throws -> Bool
     ) async throws -> Bool {
         var emitted = 0
         var more = false
-        for client in clients where !more {
+        var stopped = false
+        for client in clients where !more && !stopped {
             let server = client.address.description
             let stats = try await client.stats()
             let serverTime = stats.first { $0.name == "time" }.flatMap { Int64($0.value) } ?? Int64(Date().timeIntervalSince1970)
@@ -80,15 +82,17 @@ public final class MemcachedSource: KeyDeletionSource {
             _ = try await MetadumpReader.dump(
                 from: client.address, scope: Self.scope(forVersion: stats), connectTimeout: client.configuration.connectTimeout, expectedItems: items
             ) { entries in
+                var batch: [MemcachedKeyEntry] = []
                 for entry in entries where accept(entry.key) {
                     guard emitted < limit else {
                         more = true
-                        return false
+                        break
                     }
-                    try await emit(MemcachedKeyEntry(entry: entry, server: server, serverTime: serverTime))
+                    batch.append(MemcachedKeyEntry(entry: entry, server: server, serverTime: serverTime))
                     emitted += 1
                 }
-                return true
+                if !batch.isEmpty, try await !emit(batch) { stopped = true }
+                return !more && !stopped
             }
         }
         return more

@@ -47,105 +47,50 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let filter = try KeyFilter(prefix: prefix, match: match)
-        switch try connection.source(backend) {
-        case .redis(let source): try await list(source, filter: filter)
-        case .memcached(let source): try await list(source, filter: filter)
-        }
-    }
-
-    private func list(_ source: RedisSource, filter: KeyFilter) async throws {
-        try await listing(source.name, source.address, close: source.close) { output in
-            try await source.connect()
-            output.start()
-            let more = try await stream(source, filter: filter) { details in
-                output.emit(key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size)
-            }
-            output.finish(more: more)
-        }
-    }
-
-    /// Runs `body` with the output; on a failure ends the output cleanly, closes the source and reports the
-    /// failure as one line naming the backend.
-    private func listing(
-        _ name: String, _ address: String, close: () async -> Void, body: (inout KeysOutput) async throws -> Void
-    ) async throws {
+        let filter = try Self.match(prefix: prefix, glob: match)
+        let chosen = try connection.source(backend)
+        let source = chosen.deletion
         var output = KeysOutput(json: json)
         do {
-            try await CommandFailure.reporting(name, address) { try await body(&output) }
+            try await CommandFailure.reporting(source.name, source.address) {
+                try await source.connect()
+                var memcachedStats: MemcachedStats?
+                if case .memcached(let memcached) = chosen {
+                    let stats = await memcached.stats()
+                    if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
+                        throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
+                    }
+                    memcachedStats = stats
+                }
+                output.start()
+                var listed: [String: Int] = [:]
+                let more = try await chosen.browsing.browseKeys(matching: filter, limit: limit) { batch in
+                    for key in batch {
+                        if let server = key.server { listed[server, default: 0] += 1 }
+                        output.emit(key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, size: key.size, server: key.server)
+                    }
+                    return true
+                }
+                let servers = memcachedStats?.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) } ?? []
+                output.finish(more: more, servers: servers)
+            }
         } catch {
             output.abandon()
-            await close()
+            await source.close()
             throw error
         }
-        await close()
+        await source.close()
     }
 
-    /// Scans, details each page, hands every key to `emit`; returns whether keys beyond the limit exist.
-    private func stream(_ source: RedisSource, filter: KeyFilter, emit: (RedisKeyDetails) -> Void) async throws -> Bool {
-        var seen = KeyDigestSet()
-        var cursor: UInt64 = 0
-        var emitted = 0
-        repeat {
-            let page = try await source.scanPage(cursor: cursor, match: filter.pattern)
-            cursor = page.cursor
-            let fresh = page.keys.filter { filter.accepts($0) && seen.insert($0) }
-            guard !fresh.isEmpty else { continue }
-            if emitted == limit { return true }
-            let wanted = Array(fresh.prefix(limit - emitted))
-            for details in try await source.details(of: wanted) {
-                emit(details)
-                emitted += 1
-            }
-            if fresh.count > wanted.count { return true }
-        } while cursor != 0
-        return false
-    }
-
-    private func list(_ source: MemcachedSource, filter: KeyFilter) async throws {
-        try await listing(source.name, source.address, close: source.close) { output in
-            try await source.connect()
-            let stats = await source.stats()
-            if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
-                throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
-            }
-            output.start()
-            var listed: [String: Int] = [:]
-            let more = try await source.listKeys(limit: limit, accept: filter.accepts) { entry in
-                listed[entry.server, default: 0] += 1
-                output.emit(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server)
-            }
-            output.finish(more: more, servers: stats.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) })
-        }
-    }
-}
-
-/// `--prefix` (literal, re-checked on every key) or `--match` (a glob Redis applies on the server and
-/// we apply to every key, which is how memcached keys are filtered).
-struct KeyFilter {
-    var pattern: [UInt8]?
-    var prefix: [UInt8]?
-    var glob: KeyGlob?
-
-    init(prefix: String?, match: String?) throws {
+    /// `--prefix` (literal) or `--match` (a glob) in the key escape form.
+    static func match(prefix: String?, glob: String?) throws -> KeyMatch {
         do {
-            if let prefix {
-                let bytes = try KeyEscaping.parse(prefix)
-                self.prefix = bytes
-                pattern = RedisGlob.matchingPrefix(bytes)
-            } else if let match {
-                let bytes = try KeyEscaping.parse(match)
-                pattern = bytes
-                glob = KeyGlob(bytes)
-            }
+            if let prefix { return .prefix(try KeyEscaping.parse(prefix)) }
+            if let glob { return .glob(try KeyEscaping.parse(glob)) }
+            return .all
         } catch let error as KeyEscapingError {
             throw CommandFailure(.usage, error.description)
         }
-    }
-
-    func accepts(_ key: [UInt8]) -> Bool {
-        if let prefix, !key.hasBytePrefix(prefix) { return false }
-        return glob?.matches(key) ?? true
     }
 }
 

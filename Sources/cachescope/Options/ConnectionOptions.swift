@@ -73,7 +73,10 @@ enum BackendSource {
     case memcached(MemcachedSource)
 
     /// What deletion needs, whatever the kind.
-    var deletion: any KeyDeletionSource {
+    var deletion: any KeyDeletionSource { browsing }
+
+    /// The source as the monitor engine sees it.
+    var browsing: any CacheSource {
         switch self {
         case .redis(let source): source
         case .memcached(let source): source

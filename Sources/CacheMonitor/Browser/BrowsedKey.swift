@@ -1,0 +1,40 @@
+/// One key as the key browser lists it, with what was known when it was read.
+public struct BrowsedKey: Sendable, Hashable {
+    /// The key's bytes, exactly as stored.
+    public var key: [UInt8]
+    /// Redis's type (`string`, `hash`…), `item` for memcached, the value format for in-process caches.
+    public var type: String
+    /// Milliseconds left to live when read, `nil` when it never expires.
+    public var ttlMilliseconds: Int64?
+    /// Bytes, when known (Redis `MEMORY USAGE`, memcached item size, in-process value size).
+    public var size: Int?
+    /// The server holding it, for a pool.
+    public var server: String?
+    /// When it was read, in seconds of the monotonic clock (``MonotonicSeconds``), for live TTL countdowns.
+    public var readAt: Double
+
+    public init(key: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil, readAt: Double = MonotonicSeconds.now) {
+        self.key = key
+        self.type = type
+        self.ttlMilliseconds = ttlMilliseconds
+        self.size = size
+        self.server = server
+        self.readAt = readAt
+    }
+
+    /// Milliseconds left at monotonic time `now` (never below 0), or `nil` for no expiry.
+    public func remainingMilliseconds(at now: Double) -> Int64? {
+        ttlMilliseconds.map { max(0, $0 - Int64(((now - readAt) * 1000).rounded())) }
+    }
+}
+
+/// Seconds on a monotonic clock, as a plain number that is easy to store and compare.
+public enum MonotonicSeconds {
+    private static let origin = ContinuousClock.now
+
+    /// Seconds since this process first asked.
+    public static var now: Double {
+        let elapsed = origin.duration(to: .now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
