@@ -1,0 +1,71 @@
+/// Keys grouped by their prefixes: `user:1:name` sits under `user:` → `user:1:` when `:` is a delimiter.
+/// Every node counts the keys below it, so the browser can show "user: (1,204)" and invalidate a node by
+/// its prefix.
+public struct KeyTree: Sendable, Hashable {
+    /// One group (or one key, for a leaf).
+    public struct Node: Sendable, Hashable {
+        /// This node's part of the key (`user:`), ending at a delimiter unless it is a whole key.
+        public var segment: [UInt8]
+        /// Everything from the start of the key to the end of this segment — the prefix to invalidate.
+        public var prefix: [UInt8]
+        /// Keys at or below this node.
+        public var count: Int
+        /// Whether a key ends exactly here.
+        public var isKey: Bool
+        /// Sub-groups and keys, sorted by segment.
+        public var children: [Node]
+    }
+
+    /// The delimiters groups end at (`:`, `/`, `_` by default).
+    public let delimiters: Set<UInt8>
+    /// The top-level groups and keys, sorted by segment.
+    public let roots: [Node]
+    /// All keys in the tree.
+    public let count: Int
+
+    public static let defaultDelimiters: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "_")]
+
+    /// Builds the tree of `keys`.
+    public init(keys: [[UInt8]], delimiters: Set<UInt8> = KeyTree.defaultDelimiters) {
+        self.delimiters = delimiters
+        let root = Builder()
+        for key in keys {
+            var node = root
+            node.count += 1
+            var start = 0
+            for (index, byte) in key.enumerated() where delimiters.contains(byte) {
+                node = node.child(Array(key[start...index]))
+                node.count += 1
+                start = index + 1
+            }
+            if start < key.count {
+                node = node.child(Array(key[start...]))
+                node.count += 1
+            }
+            node.isKey = true
+        }
+        roots = root.sortedChildren(prefix: [])
+        count = keys.count
+    }
+
+    /// A mutable trie node while building.
+    private final class Builder {
+        var count = 0
+        var isKey = false
+        var children: [[UInt8]: Builder] = [:]
+
+        func child(_ segment: [UInt8]) -> Builder {
+            if let existing = children[segment] { return existing }
+            let made = Builder()
+            children[segment] = made
+            return made
+        }
+
+        func sortedChildren(prefix: [UInt8]) -> [Node] {
+            children.map { segment, builder in
+                let full = prefix + segment
+                return Node(segment: segment, prefix: full, count: builder.count, isKey: builder.isKey, children: builder.sortedChildren(prefix: full))
+            }.sorted { $0.segment.lexicographicallyPrecedes($1.segment) }
+        }
+    }
+}
