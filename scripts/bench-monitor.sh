@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Monitor-engine benchmarks on servers this script starts:
+#   1. the key browser on a 1,000,000-key Redis: time to the first page and to a full 10,000-key window,
+#      and the peak memory (bounded by the window, not the keyspace);
+#   2. the poller watching 3 backends (Redis, memcached, a 2-server memcached pool) at 1 s for 60 s: CPU
+#      used (target: an htop-class monitor, ≤ 1% of a core) and peak memory.
+# Prints a Markdown table and writes bench-results.json ("monitor"). Installs what it needs (apt:
+# redis-server, memcached). Usage: scripts/bench-monitor.sh   (REPS=3 POLL_SECONDS=20 … for a quick run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script_name=bench-monitor.sh
+source scripts/lib/servers.sh
+source scripts/lib/bench.sh
+REPS=${REPS:-5}
+POLL_SECONDS=${POLL_SECONDS:-60}
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v memcached >/dev/null 2>&1 || missing+=(memcached)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+servers_init
+say "building cachescope-bench (release)"
+run swift build -c release --product cachescope-bench
+bench=$(swift build -c release --show-bin-path)/cachescope-bench
+results="$workdir/results.jsonl"
+: >"$results"
+
+start_redis >"$workdir/redis.port"
+url="redis://127.0.0.1:$(cat "$workdir/redis.port")"
+start_memcached -m 64 >"$workdir/m1.port"
+start_memcached -m 64 >"$workdir/m2.port"
+start_memcached -m 64 >"$workdir/m3.port"
+m1="127.0.0.1:$(cat "$workdir/m1.port")"
+pool="127.0.0.1:$(cat "$workdir/m2.port"),127.0.0.1:$(cat "$workdir/m3.port")"
+
+say "filling $url with 1,000,000 keys"
+"$bench" populate --url "$url" --total 1000000 --prefixed 0
+
+field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+for rep in $(seq "$REPS"); do
+    say "key browser, repetition $rep/$REPS"
+    out=$("$bench" browse-first-page --url "$url")
+    record browser-first-page-of-1M cachescope "$(echo "$out" | field firstPageSeconds)"
+    record browser-10k-window-of-1M cachescope "$(echo "$out" | field windowSeconds)"
+    record browser-peak-memory cachescope "$(echo "$out" | field peakMB)" MB
+done
+
+say "poller on 3 backends for ${POLL_SECONDS}s"
+out=$("$bench" poller-cost --redis "$url" --memcached "$m1" --memcached "$pool" --seconds "$POLL_SECONDS")
+record poller-3-backends-cpu cachescope "$(echo "$out" | field cpuPercent)" "% of a core"
+record poller-3-backends-peak-memory cachescope "$(echo "$out" | field peakMB)" MB
+
+python3 scripts/lib/bench_report.py "$results" monitor
+say "wrote bench-results.json"
