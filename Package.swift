@@ -44,7 +44,10 @@ let package = Package(
         // What the Redis and memcached clients share: a connection that opens on first use and reopens after failures.
         .target(
             name: "ConnectionSupport",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: callerIsolatedSettings
         ),
         // The Redis protocol: RESP2/RESP3 codec, pipelined connection, URL parsing, typed commands.

@@ -82,27 +82,22 @@ public final class MemcachedConnection: Sendable {
         }
     }
 
-    /// Opens a TCP or Unix-socket channel, translating NIO's failures into one-line errors; `initialize`
-    /// sets up its pipeline (on the channel's loop) and returns what the caller works with.
+    /// Opens a TCP or Unix-socket channel to `address`; `initialize` sets up its pipeline.
+    /// - Throws: ``MemcachedError`` `.connectionFailed` or `.timeout`.
     static func openChannel<Output: Sendable>(
         to address: MemcachedAddress, connectTimeout: Duration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         initialize: @escaping @Sendable (any Channel) throws -> Output
     ) async throws -> Output {
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(TimeAmount(connectTimeout))
-            .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-        let initializer: @Sendable (any Channel) -> EventLoopFuture<Output> = { channel in
-            channel.eventLoop.makeCompletedFuture { try initialize(channel) }
+        let endpoint: ServerEndpoint
+        switch address.endpoint {
+        case .tcp(let host, let port): endpoint = .tcp(host: host, port: port)
+        case .unix(let path): endpoint = .unix(path: path)
         }
         do {
-            switch address.endpoint {
-            case .tcp(let host, let port): return try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
-            case .unix(let path): return try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
-            }
-        } catch {
-            throw describeConnectFailure(error, peer: address.description, timeout: connectTimeout)
+            return try await ChannelConnector.connect(to: endpoint, peer: address.description, timeout: connectTimeout, group: group, initialize: initialize)
+        } catch let failure as ConnectFailure {
+            throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
         }
     }
 
@@ -135,19 +130,6 @@ public final class MemcachedConnection: Sendable {
     /// Closes the connection; waiting commands fail with `.connectionClosed`.
     public func close() async {
         try? await channel.close().get()
-    }
-
-    static func describeConnectFailure(_ error: any Error, peer: String, timeout: Duration) -> MemcachedError {
-        if let error = error as? MemcachedError { return error }
-        if case .connectTimeout? = error as? ChannelError {
-            return MemcachedError(.timeout, "cannot connect to \(peer): no answer within \(timeout)")
-        }
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("ECONNREFUSED") {
-            return MemcachedError(.connectionFailed, "cannot connect to \(peer): connection refused")
-        }
-        if let ioError = error as? IOError { return MemcachedError(.connectionFailed, "cannot connect to \(peer): \(ioError.description)") }
-        return MemcachedError(.connectionFailed, "cannot connect to \(peer): \(text)")
     }
 }
 

@@ -63,24 +63,19 @@ public final class RESPConnection: Sendable {
         let peer = url.hostAndPort
         let commandTimeout = TimeAmount(configuration.commandTimeout)
         let limits = configuration.limits
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(TimeAmount(configuration.connectTimeout))
-            .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
-                }
-            }
+        let endpoint: ServerEndpoint
+        switch url.address {
+        case .tcp(let host, let port): endpoint = .tcp(host: host, port: port)
+        case .unix(let path): endpoint = .unix(path: path)
+        }
         let channel: any Channel
         do {
-            switch url.address {
-            case .tcp(let host, let port):
-                channel = try await bootstrap.connect(host: host, port: port).get()
-            case .unix(let path):
-                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group) { channel in
+                try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
+                return channel
             }
-        } catch {
-            throw Self.describeConnectFailure(error, peer: peer, timeout: configuration.connectTimeout)
+        } catch let failure as ConnectFailure {
+            throw RedisError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
         }
         let connection = RESPConnection(channel: channel, peer: peer)
         do {
@@ -169,20 +164,5 @@ public final class RESPConnection: Sendable {
 
     private static func isAuthError(_ message: String) -> Bool {
         message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") || message.hasPrefix("NOPERM")
-    }
-
-    private static func describeConnectFailure(_ error: any Error, peer: String, timeout: Duration) -> RedisError {
-        if let error = error as? RedisError { return error }
-        if error is ChannelError, case .connectTimeout = error as? ChannelError {
-            return RedisError(.timeout, "cannot connect to \(peer): no answer within \(timeout)")
-        }
-        let text = "\(error)"
-        if text.contains("refused") || text.contains("ECONNREFUSED") {
-            return RedisError(.connectionFailed, "cannot connect to \(peer): connection refused")
-        }
-        if let ioError = error as? IOError {
-            return RedisError(.connectionFailed, "cannot connect to \(peer): \(ioError.description)")
-        }
-        return RedisError(.connectionFailed, "cannot connect to \(peer): \(text)")
     }
 }
