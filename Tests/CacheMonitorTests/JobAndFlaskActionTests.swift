@@ -107,3 +107,75 @@ import TestSupport
         await source.close()
     }
 }
+
+/// `delete_memoized(f)` with a sweep of the orphaned results.
+@Suite struct MemoizedInvalidationTests {
+    func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func ourMemoizedFunctionIsInvalidatedAndItsResultsSwept() async throws {
+        let backend = SimpleCache(threshold: 10_000)
+        let cache = Cache(backend: backend, keyPrefix: "app:")
+        let square = cache.memoize("app.square", timeout: 600) { (n: Int) in n * n }
+        let cube = cache.memoize("app.cube", timeout: 600) { (n: Int) in n * n * n }
+        for n in 0..<20 { _ = try await square(n); _ = try await cube(n) }
+        let before = backend.statistics().keys
+        let source = InProcessSource(name: "demo", backend: backend)
+        let result = try await FlaskCachingActions.invalidateMemoized(function: "memoize/app.square", prefix: bytes("app:"), sweep: true, on: source)
+        #expect(result.versionDeleted && result.version != nil)
+        #expect(result.swept == 20)
+        #expect(backend.statistics().keys == before - 21, "20 results and the version key")
+        let calls = CallCounter()
+        let again = cache.memoize("app.cube", timeout: 600) { (n: Int) in calls.tick(); return n * n * n }
+        #expect(try await again(3) == 27 && calls.value == 0, "the other function's results are still there")
+    }
+
+    @Test(.enabled(if: TestServers.redis != nil, Comment(rawValue: TestServers.skipMessage)))
+    func aFlaskCachingMemoizedFunctionOnRedis() async throws {
+        let prefix = "flask-sweep-\(UUID().uuidString.prefix(6)):"
+        let admin = RedisClient(url: try RedisURL(parsing: try #require(TestServers.redisURL())))
+        // Flask-Caching 2.5 with cachelib's RedisCache: "!" + pickle(protocol 4/5) of the 6-character version.
+        let pickled: (String) -> [UInt8] = { version in
+            [UInt8(ascii: "!"), 0x80, 0x05, 0x95, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x06] + Array(version.utf8) + [0x94, UInt8(ascii: ".")]
+        }
+        var commands = [
+            RESPCommand("SET", [Array("\(prefix)app.views.expensive_memver".utf8), pickled("AbC1xY")]),
+            RESPCommand("SET", [Array("\(prefix)app.views.other_memver".utf8), pickled("zzQ9zz")]),
+        ]
+        for n in 0..<10 {
+            let digest = String(format: "%016d", n)
+            commands.append(RESPCommand("SET", ["\(prefix)\(digest)AbC1xY", "!\u{80}result"]))
+            commands.append(RESPCommand("SET", ["\(prefix)\(digest)zzQ9zz", "!\u{80}result"]))
+        }
+        commands.append(RESPCommand("SET", ["\(prefix)view//AbC1xY", "page"]))
+        try await admin.send(commands)
+        let source = RedisSource(name: "redis", url: try RedisURL(parsing: try #require(TestServers.redisURL())))
+        let result = try await FlaskCachingActions.invalidateMemoized(function: "app.views.expensive", prefix: bytes(prefix), sweep: true, on: source)
+        #expect(result.versionDeleted && result.version == "AbC1xY" && result.swept == 10)
+        var left = 0
+        _ = try await source.browseKeys(matching: .prefix(bytes(prefix)), limit: 1000) { left += $0.count; return true }
+        #expect(left == 12, "the other function's version key and 10 results, and the view key")
+        try await admin.deleteKeys(withPrefix: bytes(prefix))
+        await admin.close()
+        await source.close()
+    }
+
+    @Test func versionTokensAreReadFromTextAndPickles() {
+        #expect(FlaskCachingActions.versionToken(bytes("Qw3kP0")) == "Qw3kP0")
+        #expect(FlaskCachingActions.versionToken([UInt8(ascii: "!"), 0x80, 0x02, UInt8(ascii: "X"), 6, 0, 0, 0] + bytes("AbC1xY") + [UInt8(ascii: ".")]) == "AbC1xY")
+        #expect(FlaskCachingActions.versionToken([UInt8(ascii: "!"), 0x80, 0x05]) == nil)
+    }
+
+    @Test func detailsShowKindEncodingAndAPreview() async throws {
+        let backend = SimpleCache(threshold: 100)
+        let cache = Cache(backend: backend)
+        try await cache.set("flask_cache_view//api/users", "[{\"id\":1}]")
+        let source = InProcessSource(name: "demo", backend: backend)
+        let details = try #require(try await source.details(of: BrowsedKey(key: bytes("flask_cache_view//api/users"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512, kindPrefix: nil))
+        #expect(details.kind == .view)
+        #expect(details.value.label == "json")
+        #expect((details.key.ttlMilliseconds ?? 0) > 290_000)
+        #expect(try await source.details(of: BrowsedKey(key: bytes("gone"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512, kindPrefix: nil) == nil)
+        let sample = try await source.sample()
+        #expect(sample.ownReadHits == 1 && sample.ownReadMisses == 1 && sample.applicationHits == 0, "the monitor's reads are its own")
+    }
+}

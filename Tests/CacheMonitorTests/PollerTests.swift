@@ -1,3 +1,5 @@
+import RESP
+import TestSupport
 import Clocks
 import ConnectionSupport
 import Synchronization
@@ -74,6 +76,7 @@ final class ScriptedSource: CacheSource {
     func close() async {}
     func countExisting(_ keys: [[UInt8]]) async throws -> Int { 0 }
     func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool { false }
+    func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? { nil }
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: PrefixDeletionProgress()) }
     func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
         DeletionOutcome(totals: PrefixDeletionProgress())
@@ -199,5 +202,25 @@ final class ScriptedSource: CacheSource {
         let second = await poller.sampleAll()
         #expect(second.backends[0].rates?.hits == 10)
         #expect(a.attempts == 2 && down.attempts == 2)
+    }
+}
+
+/// The poller against a real Redis whose statistics are reset under it.
+@Suite struct PollerResetTests {
+    @Test func configResetstatNeverGivesNegativeRates() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let url = try RedisURL(parsing: server.url())
+        let admin = RedisClient(url: url)
+        try await admin.send(RESPCommand("SET", ["k", "v"]))
+        try await admin.send((0..<500).map { _ in RESPCommand("GET", ["k"]) })
+        let poller = Poller(sources: [RedisSource(name: "redis", url: url)], configuration: .init(interval: .milliseconds(100)))
+        _ = await poller.sampleAll()
+        try await admin.send([RESPCommand("CONFIG", ["RESETSTAT"]), RESPCommand("GET", ["k"]), RESPCommand("GET", ["missing"])])
+        let after = await poller.sampleAll()
+        let rates = try #require(after.backends[0].rates)
+        #expect(rates.countersReset)
+        #expect(rates.hits == 1 && rates.misses == 1)
+        #expect((rates.operationsPerSecond ?? -1) >= 0)
+        await admin.close()
     }
 }

@@ -86,5 +86,6 @@ import TestSupport
         #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "soon"]).status == 2)
         #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "0"]).status == 2)
         #expect(try cli.run(["snapshot", "--memcached", "a b"]).status == 2)
+        #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--refresh", "1ms"]).status == 2)
     }
 }

@@ -1,4 +1,5 @@
 import ConnectionSupport
+import Foundation
 
 /// The two invalidations a Flask-Caching user actually wants, on any source.
 public enum FlaskCachingActions {
@@ -24,6 +25,87 @@ public enum FlaskCachingActions {
         let rest = key[base.count...]
         guard !rest.isEmpty else { return true }
         return (rest.count == 32 || rest.count == 64) && rest.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// What invalidating a memoized function did.
+    public struct MemoizedInvalidation: Sendable, Hashable {
+        /// Whether the version key existed and was deleted.
+        public var versionDeleted: Bool
+        /// The version token the function's entries carried, when it could be read.
+        public var version: String?
+        /// Orphaned entries found and deleted by the sweep (0 without a sweep).
+        public var swept: Int
+    }
+
+    /// Invalidates every memoized result of `function`, exactly as Flask-Caching's `delete_memoized(f)` does:
+    /// deletes its version key, which makes every stored result unreachable. With `sweep`, the results
+    /// themselves are then found (their key carries the old version after its 16-character digest) and
+    /// deleted too, so they stop taking memory before they expire.
+    /// - Parameters:
+    ///   - function: Flask-Caching's `module.qualname` (`app.views.expensive`), or for our `Caching` library
+    ///     `memoize/<name>`.
+    ///   - prefix: the application's key prefix.
+    public static func invalidateMemoized(
+        function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
+    ) async throws -> MemoizedInvalidation {
+        let key = versionKey(function: function, prefix: prefix)
+        var version: String?
+        if sweep, let value = try await source.firstBytes(of: BrowsedKey(key: key, type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 256) {
+            version = versionToken(value.bytes)
+        }
+        let deleted = try await source.deleteKeys([key]).totals.deleted > 0
+        var swept = 0
+        if sweep, let version {
+            // Flask-Caching: <prefix><16-char digest><version>[…]; ours: <prefix>memoize/<name>/<16-char digest><version>[…].
+            let namespace = function.hasPrefix("memoize/") ? prefix + Array("\(function)/".utf8) : prefix
+            let token = Array(version.utf8)
+            var orphans: [[UInt8]] = []
+            _ = try await source.browseKeys(matching: .prefix(namespace), limit: .max) { batch in
+                for entry in batch where isEntry(entry.key, namespace: namespace, version: token) { orphans.append(entry.key) }
+                return true
+            }
+            for start in stride(from: 0, to: orphans.count, by: 1000) {
+                swept += try await source.deleteKeys(Array(orphans[start..<min(start + 1000, orphans.count)])).totals.deleted
+            }
+        }
+        return MemoizedInvalidation(versionDeleted: deleted, version: version, swept: swept)
+    }
+
+    /// Whether `key` is a memoized entry in `namespace` stored under `version`: 16 digest characters, then
+    /// the version, then at most an instance version.
+    static func isEntry(_ key: [UInt8], namespace: [UInt8], version: [UInt8]) -> Bool {
+        guard key.hasBytePrefix(namespace) else { return false }
+        let rest = key[namespace.count...]
+        guard rest.count == 16 + version.count || rest.count == 16 + 2 * version.count else { return false }
+        let start = rest.startIndex + 16
+        return rest[start..<(start + version.count)].elementsEqual(version) && !rest.contains(UInt8(ascii: "/"))
+    }
+
+    /// The version string stored in a version key: text as it is (our `Caching`), or the short string inside
+    /// Flask-Caching's pickle (`!` + pickle: SHORT_BINUNICODE, BINUNICODE or SHORT_BINSTRING).
+    static func versionToken(_ bytes: [UInt8]) -> String? {
+        if bytes.first == UInt8(ascii: "!") || bytes.first == 0x80 {
+            var index = 0
+            while index < bytes.count {
+                let opcode = bytes[index]
+                if opcode == 0x8C || opcode == UInt8(ascii: "U"), index + 1 < bytes.count {
+                    let length = Int(bytes[index + 1])
+                    if (4...16).contains(length), index + 2 + length <= bytes.count {
+                        return String(decoding: bytes[(index + 2)..<(index + 2 + length)], as: UTF8.self)
+                    }
+                }
+                if opcode == UInt8(ascii: "X"), index + 5 < bytes.count {
+                    let length = Int(bytes[index + 1]) | Int(bytes[index + 2]) << 8 | Int(bytes[index + 3]) << 16 | Int(bytes[index + 4]) << 24
+                    if (4...16).contains(length), index + 5 + length <= bytes.count {
+                        return String(decoding: bytes[(index + 5)..<(index + 5 + length)], as: UTF8.self)
+                    }
+                }
+                index += 1
+            }
+            return nil
+        }
+        guard let text = String(validating: bytes, as: UTF8.self)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text.hasPrefix("\"") && text.hasSuffix("\"") && text.count > 2 ? String(text.dropFirst().dropLast()) : text
     }
 
     /// The version key of a memoized function: `<prefix><function>_memver` (Flask-Caching's function name is

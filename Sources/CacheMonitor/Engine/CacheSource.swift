@@ -15,6 +15,10 @@ public protocol CacheSource: KeyDeletionSource {
     /// Lookups this causes on the server are counted as own reads.
     /// - Returns: whether more matching keys exist beyond `limit`.
     func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool
+    /// Type, TTL, size, encoding and a bounded preview of one key (its first `maxBytes` bytes or first items),
+    /// read now; `nil` when the key is gone. Counted as own reads. `kindPrefix` is the application's key
+    /// prefix, for labelling.
+    func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails?
 }
 
 extension CacheSource {

@@ -7,6 +7,8 @@ public final class InProcessSource: CacheSource {
     public let name: String
     /// The cache watched.
     public let backend: any CacheBackend
+    /// Reads the monitor made itself (details), which the cache counts as hits or misses.
+    public let ownReads = OwnReads()
 
     public init(name: String, backend: any CacheBackend) {
         self.name = name
@@ -24,7 +26,11 @@ public final class InProcessSource: CacheSource {
         let started = clock.now
         let statistics = try await backend.statistics()
         var sample = SourceSample(totalHits: statistics.hits, totalMisses: statistics.misses)
-        sample.operations = statistics.hits &+ statistics.misses &+ statistics.sets &+ statistics.deletes
+        sample.ownReadHits = ownReads.hits
+        sample.ownReadMisses = ownReads.misses
+        let operations = statistics.hits &+ statistics.misses &+ statistics.sets &+ statistics.deletes
+        let own = ownReads.hits &+ ownReads.misses
+        sample.operations = operations >= own ? operations - own : 0
         sample.evictions = statistics.evictions
         sample.expired = statistics.expirations
         sample.keys = statistics.keys
@@ -52,6 +58,19 @@ public final class InProcessSource: CacheSource {
         }
         if !batch.isEmpty { _ = try await body(batch) }
         return more
+    }
+
+    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+        let text = String(decoding: key.key, as: UTF8.self)
+        guard let value = try await backend.get(text) else {
+            ownReads.record(hits: 0, misses: 1)
+            return nil
+        }
+        ownReads.record(hits: 1, misses: 0)
+        let listing = try await backend.listKeys(prefix: text, limit: 1).keys.first { $0.key == text }
+        let ttl = listing?.remainingSeconds.map { Int64(($0 * 1000).rounded(.up)) }
+        let listed = BrowsedKey(key: key.key, type: "\(value.format)", ttlMilliseconds: ttl, size: value.bytes.count)
+        return KeyDetails(key: listed, encoding: "\(value.format)", valueBytes: Array(value.bytes.prefix(maxBytes)), length: value.bytes.count, kindPrefix: kindPrefix)
     }
 
     public func countExisting(_ keys: [[UInt8]]) async throws -> Int {

@@ -13,6 +13,18 @@ extension MemcachedSource: CacheSource {
         }
     }
 
+    /// A `get` on the server that listed the key (every server when it is not known), cut to `maxBytes`.
+    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+        let servers = key.server.map { [$0] } ?? addresses.map(\.description)
+        for server in servers {
+            guard let preview = try await preview(of: key.key, on: server, maxBytes: maxBytes) else { continue }
+            var listed = key
+            listed.server = server
+            return KeyDetails(key: listed, encoding: "flags \(preview.flags)", valueBytes: preview.prefix, length: preview.length, flags: preview.flags, kindPrefix: kindPrefix)
+        }
+        return nil
+    }
+
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.
     public func sample() async throws -> SourceSample {

@@ -23,8 +23,8 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Time between the two samples: 1s, 500ms, 2.5s.", valueName: "duration"))
-    var interval: String = "1s"
+    @Option(help: ArgumentHelp("Time between the two samples: 1s, 500ms, 2.5s (default: the refresh interval, 1s).", valueName: "duration"))
+    var interval: String?
 
     @Option(help: ArgumentHelp("How long one sample may take before a backend counts as down.", valueName: "duration"))
     var timeout: String = "2s"
@@ -32,7 +32,8 @@ struct SnapshotCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        for (name, text) in [("--interval", interval), ("--timeout", timeout)] {
+        for (name, text) in [("--interval", interval), ("--timeout", Optional(timeout))] {
+            guard let text else { continue }
             guard let duration = DurationText.parse(text), duration > .zero, duration <= .seconds(600) else {
                 throw ValidationError("\(name) '\(text)': give a duration such as 1s, 500ms or 2.5s (at most 10 minutes)")
             }
@@ -44,7 +45,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         guard !sources.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
         }
-        let interval = DurationText.parse(interval) ?? .seconds(1)
+        let interval = try interval.flatMap(DurationText.parse) ?? connection.refreshInterval()
         let poller = Poller(sources: sources, configuration: .init(interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2)))
         _ = await poller.sampleAll()
         try? await Task.sleep(for: interval)

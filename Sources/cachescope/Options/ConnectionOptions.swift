@@ -24,6 +24,23 @@ struct ConnectionOptions: ParsableArguments {
     )
     var config: String?
 
+    @Option(
+        name: .customLong("refresh"),
+        help: ArgumentHelp("How often backends are sampled: 1s, 500ms, 2.5s (default: refresh in the configuration file, else 1s).", valueName: "duration")
+    )
+    var refresh: String?
+
+    /// The sampling interval: `--refresh`, else the configuration file's `refresh`, else 1 s.
+    func refreshInterval() throws -> Duration {
+        if let refresh {
+            guard let duration = DurationText.parse(refresh), duration >= .milliseconds(100), duration <= .seconds(600) else {
+                throw CommandFailure(.usage, "--refresh '\(refresh)': give a duration from 100ms to 10 minutes, such as 1s or 500ms")
+            }
+            return duration
+        }
+        return try configFile()?.refresh ?? .seconds(1)
+    }
+
     /// The configuration file in use, if any.
     func configFile() throws -> ConfigFile? {
         try ConfigFile.locate(explicit: config).map { try ConfigFile(path: $0) }
