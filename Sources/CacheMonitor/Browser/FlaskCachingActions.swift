@@ -48,27 +48,33 @@ public enum FlaskCachingActions {
     public static func invalidateMemoized(
         function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
     ) async throws -> MemoizedInvalidation {
-        let key = versionKey(function: function, prefix: prefix)
-        var version: String?
-        if sweep, let value = try await source.firstBytes(of: BrowsedKey(key: key, type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 256) {
-            version = versionToken(value.bytes)
-        }
-        let deleted = try await source.deleteKeys([key]).totals.deleted > 0
+        let found = try await memoizedKeys(function: function, prefix: prefix, sweep: sweep, on: source)
+        let deleted = try await source.deleteKeys([found.versionKey]).totals.deleted > 0
         var swept = 0
-        if sweep, let version {
-            // Flask-Caching: <prefix><16-char digest><version>[…]; ours: <prefix>memoize/<name>/<16-char digest><version>[…].
-            let namespace = function.hasPrefix("memoize/") ? prefix + Array("\(function)/".utf8) : prefix
-            let token = Array(version.utf8)
-            var orphans: [[UInt8]] = []
-            _ = try await source.browseKeys(matching: .prefix(namespace), limit: .max) { batch in
-                for entry in batch where isEntry(entry.key, namespace: namespace, version: token) { orphans.append(entry.key) }
-                return true
-            }
-            for start in stride(from: 0, to: orphans.count, by: 1000) {
-                swept += try await source.deleteKeys(Array(orphans[start..<min(start + 1000, orphans.count)])).totals.deleted
-            }
+        for start in stride(from: 0, to: found.results.count, by: 1000) {
+            swept += try await source.deleteKeys(Array(found.results[start..<min(start + 1000, found.results.count)])).totals.deleted
         }
-        return MemoizedInvalidation(versionDeleted: deleted, version: version, swept: swept)
+        return MemoizedInvalidation(versionDeleted: deleted, version: found.version, swept: swept)
+    }
+
+    /// The keys `invalidateMemoized` would delete, without deleting anything: the version key and, with
+    /// `sweep`, the results stored under its current version.
+    public static func memoizedKeys(
+        function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
+    ) async throws -> (versionKey: [UInt8], version: String?, results: [[UInt8]]) {
+        let key = versionKey(function: function, prefix: prefix)
+        guard sweep, let value = try await source.firstBytes(of: BrowsedKey(key: key, type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 256),
+            let version = versionToken(value.bytes)
+        else { return (key, nil, []) }
+        // Flask-Caching: <prefix><16-char digest><version>[…]; ours: <prefix>memoize/<name>/<16-char digest><version>[…].
+        let namespace = function.hasPrefix("memoize/") ? prefix + Array("\(function)/".utf8) : prefix
+        let token = Array(version.utf8)
+        var results: [[UInt8]] = []
+        _ = try await source.browseKeys(matching: .prefix(namespace), limit: .max) { batch in
+            for entry in batch where isEntry(entry.key, namespace: namespace, version: token) { results.append(entry.key) }
+            return true
+        }
+        return (key, version, results)
     }
 
     /// Whether `key` is a memoized entry in `namespace` stored under `version`: 16 digest characters, then
@@ -78,7 +84,7 @@ public enum FlaskCachingActions {
         let rest = key[namespace.count...]
         guard rest.count == 16 + version.count || rest.count == 16 + 2 * version.count else { return false }
         let start = rest.startIndex + 16
-        return rest[start..<(start + version.count)].elementsEqual(version) && !rest.contains(UInt8(ascii: "/"))
+        return rest[start..<(start + version.count)].elementsEqual(version)
     }
 
     /// The version string stored in a version key: text as it is (our `Caching`), or the short string inside

@@ -21,6 +21,13 @@ struct InvalidateCommand: AsyncParsableCommand {
             server not started with -X; otherwise cachescope says so and deletes nothing. Given keys (--key) \
             are deleted on every server of a pool.
 
+            Flask-Caching: --route PATH deletes the cached view of that path and its query-string variants \
+            (never longer paths); --memoized NAME deletes the version key of a memoized function \
+            (module.qualname, e.g. app.views.expensive; for the Swift Caching library memoize/<name>), which \
+            is what delete_memoized does, and with --sweep also the results stored under that version. \
+            Keys are looked for under --key-prefix (default: the backend's key_prefix from the configuration \
+            file, else flask_cache_).
+
             \(ExitStatus.documentation)
             """
     )
@@ -34,6 +41,18 @@ struct InvalidateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Delete every key starting with this prefix (key escape form).", valueName: "prefix"))
     var prefix: String?
 
+    @Option(help: ArgumentHelp("Delete a Flask-Caching cached view and its query-string variants (a URL path).", valueName: "path"))
+    var route: String?
+
+    @Option(help: ArgumentHelp("Invalidate a memoized function: delete its version key (module.qualname).", valueName: "function"))
+    var memoized: String?
+
+    @Flag(help: "With --memoized, also delete the function's stored results.")
+    var sweep = false
+
+    @Option(name: .customLong("key-prefix"), help: ArgumentHelp("The application's key prefix for --route and --memoized.", valueName: "prefix"))
+    var keyPrefix: String?
+
     @Flag(name: .customLong("dry-run"), help: "Only count what would be deleted.")
     var dryRun = false
 
@@ -46,7 +65,10 @@ struct InvalidateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
-        guard keys.isEmpty != (prefix == nil) else { throw ValidationError("give either --key K… or --prefix P") }
+        let targets = [!keys.isEmpty, prefix != nil, route != nil, memoized != nil].filter { $0 }.count
+        guard targets == 1 else { throw ValidationError("give one of --key K…, --prefix P, --route PATH or --memoized FUNCTION") }
+        if sweep && memoized == nil { throw ValidationError("--sweep goes with --memoized") }
+        if memoized == "" { throw ValidationError("--memoized needs a function name") }
         if prefix == "" { throw ValidationError("--prefix must not be empty (it would match every key)") }
     }
 
@@ -71,6 +93,7 @@ struct InvalidateCommand: AsyncParsableCommand {
             result = try await CommandFailure.reporting(source.name, source.address) {
                 try await source.connect()
                 if let parsedPrefix { return try await invalidatePrefix(parsedPrefix, on: source) }
+                if route != nil || memoized != nil { return try await invalidateFlaskCaching(on: backendSource.browsing) }
                 return try await deleteKeys(parsedKeys, on: source)
             }
         } catch {
@@ -98,8 +121,23 @@ struct InvalidateCommand: AsyncParsableCommand {
         }
     }
 
-    private func deleteKeys(_ parsed: [[UInt8]], on source: any KeyDeletionSource) async throws -> Outcome? {
-        let what = parsed.count == 1 ? "key \(KeyEscaping.escape(parsed[0]))" : "\(parsed.count) keys"
+    /// `--route` / `--memoized`: find the keys, then delete them like `--key`.
+    private func invalidateFlaskCaching(on source: any CacheSource) async throws -> Outcome? {
+        let appPrefix = try keyPrefix.map(Self.parse) ?? (try connection.backend(backend).keyPrefix).map { Array($0.utf8) } ?? KeyKind.flaskPrefix
+        if let route {
+            let found = try await FlaskCachingActions.routeKeys(path: route, prefix: appPrefix, on: source)
+            let what = "cached keys of route \(route)"
+            guard !found.isEmpty else { return Outcome(matched: 0, deleted: 0, elapsed: .zero, what: what) }
+            return try await deleteKeys(found, on: source, what: found.count == 1 ? "cached key of route \(route)" : "\(found.count) \(what)")
+        }
+        let function = memoized ?? ""
+        let found = try await FlaskCachingActions.memoizedKeys(function: function, prefix: appPrefix, sweep: sweep, on: source)
+        let what = sweep ? "version key and \(found.results.count) stored results of \(function)" : "version key of \(function)"
+        return try await deleteKeys([found.versionKey] + found.results, on: source, what: what)
+    }
+
+    private func deleteKeys(_ parsed: [[UInt8]], on source: any KeyDeletionSource, what given: String? = nil) async throws -> Outcome? {
+        let what = given ?? (parsed.count == 1 ? "key \(KeyEscaping.escape(parsed[0]))" : "\(parsed.count) keys")
         if dryRun {
             let clock = ContinuousClock()
             let started = clock.now
