@@ -107,6 +107,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The dashboard without a terminal: canvas, widgets, layout, state (never links ncurses or Hummingbird).
+        .target(
+            name: "Dashboard",
+            dependencies: ["CacheMonitor"],
+            swiftSettings: swiftSettings
+        ),
         // The command-line entry point.
         .executableTarget(
             name: "cachescope",
@@ -193,6 +199,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
