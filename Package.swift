@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "CacheMonitor",
                 "ConnectionSupport",
+                "Dashboard",
                 "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,7 +22,7 @@ struct CachescopeCommand: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: CachescopeVersion.current,
-        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self]
+        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, KeymapCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions

@@ -1,0 +1,16 @@
+/// Everything a key can ask the dashboard to do.
+public enum DashboardAction: String, Sendable, Hashable, CaseIterable {
+    case help, quit
+    case nextBackend, previousBackend, selectBackend
+    case moveUp, moveDown, pageUp, pageDown, home, end
+    case open, back, expand
+    case filter, toggleView, sort, freeze, refresh, nextTheme
+    case deleteKey, invalidatePrefix, setTTL, clearDemoCache
+    case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
+    case confirm, cancel
+}
+
+/// Where the keyboard focus is; a binding applies in some of them.
+public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+    case overview, keyBrowser, details, dialog, input
+}

@@ -1,0 +1,103 @@
+/// One entry of the key table: which keys, what they do, where, and how they are shown.
+public struct KeyBinding: Sendable, Hashable {
+    /// The keys as people write them (`q`, `F10`, `Shift-Tab`, `1–9`).
+    public var keys: [String]
+    public var action: DashboardAction
+    /// What it does, for the help overlay and the README.
+    public var description: String
+    /// The short word shown in the footer, when it is shown there.
+    public var footerLabel: String?
+    /// The help overlay's group.
+    public var section: String
+    public var contexts: Set<KeyContext>
+    /// Deletes or changes data: absent with `--read-only`.
+    public var isDangerous: Bool
+
+    public init(
+        _ keys: [String], _ action: DashboardAction, _ description: String, footer: String? = nil, section: String,
+        in contexts: Set<KeyContext>, dangerous: Bool = false
+    ) {
+        self.keys = keys
+        self.action = action
+        self.description = description
+        footerLabel = footer
+        self.section = section
+        self.contexts = contexts
+        isDangerous = dangerous
+    }
+}
+
+/// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
+/// README's key list all come from it, so they cannot drift apart.
+public enum KeyMap {
+    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details]
+    static let lists: Set<KeyContext> = [.overview, .keyBrowser]
+
+    public static let all: [KeyBinding] = [
+        KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
+        KeyBinding(["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: browsing),
+        KeyBinding(["f"], .freeze, "freeze or unfreeze the display (sampling goes on)", footer: "freeze", section: "General", in: browsing),
+        KeyBinding(["r"], .refresh, "refresh now", section: "General", in: browsing),
+        KeyBinding(["t"], .nextTheme, "next theme", section: "General", in: browsing),
+        KeyBinding(["Tab"], .nextBackend, "next backend", section: "Backends", in: browsing),
+        KeyBinding(["Shift-Tab"], .previousBackend, "previous backend", section: "Backends", in: browsing),
+        KeyBinding(["1–9"], .selectBackend, "backend by number", section: "Backends", in: browsing),
+        KeyBinding(["e"], .expand, "expand a pool or cluster row into its servers", section: "Backends", in: [.overview]),
+        KeyBinding(["↑", "k"], .moveUp, "move up", section: "Moving", in: lists),
+        KeyBinding(["↓", "j"], .moveDown, "move down", section: "Moving", in: lists),
+        KeyBinding(["PgUp"], .pageUp, "page up", section: "Moving", in: lists),
+        KeyBinding(["PgDn"], .pageDown, "page down", section: "Moving", in: lists),
+        KeyBinding(["Home"], .home, "first row", section: "Moving", in: lists),
+        KeyBinding(["End"], .end, "last row", section: "Moving", in: lists),
+        KeyBinding(["Enter"], .open, "open the backend's keys, or a key's details", footer: "open", section: "Moving", in: lists),
+        KeyBinding(["Esc"], .back, "back", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
+        KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
+        KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
+        KeyBinding(["s"], .sort, "sort by key, TTL or size", footer: "sort", section: "Keys", in: [.keyBrowser]),
+        KeyBinding(["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
+        KeyBinding(["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes", in: [.keyBrowser], dangerous: true),
+        KeyBinding(["T"], .setTTL, "set or remove the selected key's TTL", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
+        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", section: "Changes", in: [.overview], dangerous: true),
+        KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["+"], .fasterTraffic, "more demo traffic", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["-"], .slowerTraffic, "less demo traffic", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", section: "Demo traffic", in: [.overview], dangerous: true),
+        KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
+        KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
+        KeyBinding(["Enter"], .confirm, "apply what was typed", footer: "apply", section: "Input lines", in: [.input]),
+        KeyBinding(["Esc"], .cancel, "leave the input line", footer: "cancel", section: "Input lines", in: [.input]),
+    ]
+
+    /// The bindings in force: without the dangerous ones in `--read-only`.
+    public static func bindings(readOnly: Bool) -> [KeyBinding] {
+        readOnly ? all.filter { !$0.isDangerous } : all
+    }
+
+    /// The action `key` triggers in `context`, if any.
+    public static func action(for key: String, in context: KeyContext, readOnly: Bool) -> DashboardAction? {
+        bindings(readOnly: readOnly).first { $0.contexts.contains(context) && $0.keys.contains(key) }?.action
+    }
+
+    /// The footer hints for `context`: `key label` pairs, in table order.
+    public static func footer(for context: KeyContext, readOnly: Bool) -> [(key: String, label: String)] {
+        bindings(readOnly: readOnly).compactMap { binding in
+            guard binding.contexts.contains(context), let label = binding.footerLabel, let key = binding.keys.first else { return nil }
+            return (key, label)
+        }
+    }
+
+    /// The key list as Markdown, grouped by section — `cachescope keymap --markdown` and the README.
+    public static func markdown(readOnly: Bool = false) -> String {
+        var sections: [String] = []
+        var lines: [String: [String]] = [:]
+        for binding in bindings(readOnly: readOnly) {
+            if lines[binding.section] == nil { sections.append(binding.section) }
+            let keys = binding.keys.map { "`\($0)`" }.joined(separator: " / ")
+            let note = binding.isDangerous ? " (not in `--read-only`)" : ""
+            lines[binding.section, default: []].append("| \(keys) | \(binding.description)\(note) |")
+        }
+        return sections.map { section in
+            "**\(section)**\n\n| keys | what it does |\n|---|---|\n" + (lines[section] ?? []).joined(separator: "\n")
+        }.joined(separator: "\n\n") + "\n"
+    }
+}

@@ -1,0 +1,36 @@
+import Testing
+
+@testable import Dashboard
+
+/// The one key table.
+@Suite struct KeyMapTests {
+    @Test func noKeyIsBoundTwiceInOneContext() {
+        for context in KeyContext.allCases {
+            var seen: [String: DashboardAction] = [:]
+            for binding in KeyMap.all where binding.contexts.contains(context) {
+                for key in binding.keys {
+                    if let other = seen[key], other != binding.action {
+                        Issue.record("\(key) is bound to \(other) and \(binding.action) in \(context)")
+                    }
+                    seen[key] = binding.action
+                }
+            }
+        }
+    }
+
+    @Test func everyActionIsReachable() {
+        let bound = Set(KeyMap.all.map(\.action))
+        for action in DashboardAction.allCases { #expect(bound.contains(action), "\(action) has no key") }
+    }
+
+    @Test func readOnlyDropsTheKeysThatChangeData() {
+        #expect(KeyMap.action(for: "d", in: .keyBrowser, readOnly: false) == .deleteKey)
+        #expect(KeyMap.action(for: "d", in: .keyBrowser, readOnly: true) == nil)
+        #expect(KeyMap.footer(for: .keyBrowser, readOnly: false).contains { $0.label == "delete" })
+        #expect(!KeyMap.footer(for: .keyBrowser, readOnly: true).contains { $0.label == "delete" })
+        #expect(!KeyMap.markdown(readOnly: true).contains("delete the selected key"))
+        #expect(KeyMap.action(for: "q", in: .input, readOnly: false) == nil, "q types a q in an input")
+        #expect(KeyMap.action(for: "n", in: .input, readOnly: false) == nil, "n types an n in an input")
+        #expect(KeyMap.action(for: "Esc", in: .input, readOnly: false) == .cancel)
+    }
+}
