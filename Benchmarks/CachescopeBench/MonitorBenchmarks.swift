@@ -40,10 +40,7 @@ extension BenchCommand {
 
         func run() async throws {
             let catalog = try BackendCatalog(redisURLs: redis, memcachedServers: memcached)
-            let sources: [any CacheSource] = catalog.backends.map { descriptor in
-                if let url = descriptor.redisURL { return RedisSource(name: descriptor.name, url: url) }
-                return MemcachedSource(name: descriptor.name, addresses: descriptor.memcachedServers ?? [])
-            }
+            let sources = try catalog.backends.map { try $0.makeSource() }
             let poller = Poller(sources: sources)
             let cpuBefore = ResourceUse.cpuSeconds
             var snapshots = 0

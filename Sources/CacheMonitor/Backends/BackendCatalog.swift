@@ -123,3 +123,18 @@ public struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
+
+extension BackendDescriptor {
+    /// The monitoring source for this backend (nothing connects yet).
+    /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
+    public func makeSource() throws -> any CacheSource {
+        switch kind {
+        case .redis:
+            guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
+            return RedisSource(name: name, url: redisURL)
+        case .memcached:
+            guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
+            return MemcachedSource(name: name, addresses: memcachedServers)
+        }
+    }
+}

@@ -73,15 +73,14 @@ struct InvalidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backendSource = try connection.source(backend)
-        let source = backendSource.deletion
+        let source = try connection.source(backend)
         if connection.readOnly && !dryRun {
             throw CommandFailure(.readOnly, "refused: --read-only is set; nothing was touched")
         }
         let parsedPrefix = try prefix.map(Self.parse)
         let parsedKeys = try keys.map(Self.parse)
         if parsedKeys.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
-        if case .memcached = backendSource {
+        if source is MemcachedSource {
             for key in parsedKeys {
                 do { try MemcachedKey.validate(key) } catch let error as MemcachedError {
                     throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(error.message)")
@@ -93,7 +92,7 @@ struct InvalidateCommand: AsyncParsableCommand {
             result = try await CommandFailure.reporting(source.name, source.address) {
                 try await source.connect()
                 if let parsedPrefix { return try await invalidatePrefix(parsedPrefix, on: source) }
-                if route != nil || memoized != nil { return try await invalidateFlaskCaching(on: backendSource.browsing) }
+                if route != nil || memoized != nil { return try await invalidateFlaskCaching(on: source) }
                 return try await deleteKeys(parsedKeys, on: source)
             }
         } catch {

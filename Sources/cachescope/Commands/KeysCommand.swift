@@ -48,14 +48,13 @@ struct KeysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try Self.match(prefix: prefix, glob: match)
-        let chosen = try connection.source(backend)
-        let source = chosen.deletion
+        let source = try connection.source(backend)
         var output = KeysOutput(json: json)
         do {
             try await CommandFailure.reporting(source.name, source.address) {
                 try await source.connect()
                 var memcachedStats: MemcachedStats?
-                if case .memcached(let memcached) = chosen {
+                if let memcached = source as? MemcachedSource {
                     let stats = await memcached.stats()
                     if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
                         throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
@@ -64,7 +63,7 @@ struct KeysCommand: AsyncParsableCommand {
                 }
                 output.start()
                 var listed: [String: Int] = [:]
-                let more = try await chosen.browsing.browseKeys(matching: filter, limit: limit) { batch in
+                let more = try await source.browseKeys(matching: filter, limit: limit) { batch in
                     for key in batch {
                         if let server = key.server { listed[server, default: 0] += 1 }
                         output.emit(key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, size: key.size, server: key.server)

@@ -65,38 +65,20 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The monitoring source of the backend a command names.
-    func source(_ name: String?) throws -> BackendSource {
-        let descriptor = try backend(name)
-        if let url = descriptor.redisURL { return .redis(RedisSource(name: descriptor.name, url: url)) }
-        if let servers = descriptor.memcachedServers { return .memcached(MemcachedSource(name: descriptor.name, addresses: servers)) }
-        throw CommandFailure(.usage, "\(descriptor.name) cannot be reached from the command line")
+    func source(_ name: String?) throws -> any CacheSource {
+        try Self.usage { try backend(name).makeSource() }
     }
-}
 
-extension ConnectionOptions {
     /// A monitoring source for every backend given, in display order.
     func allSources() throws -> [any CacheSource] {
-        try catalog().backends.map { descriptor -> any CacheSource in
-            if let url = descriptor.redisURL { return RedisSource(name: descriptor.name, url: url) }
-            if let servers = descriptor.memcachedServers { return MemcachedSource(name: descriptor.name, addresses: servers) }
-            throw CommandFailure(.usage, "\(descriptor.name) cannot be reached from the command line")
-        }
+        try catalog().backends.map { descriptor in try Self.usage { try descriptor.makeSource() } }
     }
-}
 
-/// A backend's source, by kind.
-enum BackendSource {
-    case redis(RedisSource)
-    case memcached(MemcachedSource)
-
-    /// What deletion needs, whatever the kind.
-    var deletion: any KeyDeletionSource { browsing }
-
-    /// The source as the monitor engine sees it.
-    var browsing: any CacheSource {
-        switch self {
-        case .redis(let source): source
-        case .memcached(let source): source
+    private static func usage<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as BackendCatalogError {
+            throw CommandFailure(.usage, error.message)
         }
     }
 }
