@@ -47,8 +47,30 @@ public enum TestServers {
         return received > 0 ? String(decoding: buffer[..<received], as: UTF8.self) : ""
     }
 
-    /// A TCP port nothing listens on right now.
+    /// A TCP port nothing listens on right now: a random one below Linux's ephemeral range (32768+), so a
+    /// port a test just freed (a killed server) is not handed straight to another test, as the kernel's
+    /// own choice of port 0 can be when many tests start servers at once.
     public static func freePort() -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_000)
+            if bindable(port) { return port }
+        }
+        return kernelChosenPort()
+    }
+
+    private static func bindable(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func kernelChosenPort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
