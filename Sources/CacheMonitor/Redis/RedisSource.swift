@@ -44,8 +44,10 @@ public final class RedisSource: Sendable {
         try await client.connect()
     }
 
-    /// Samples `INFO` and the `PING` round trip.
+    /// Samples `INFO` and the `PING` round trip (measured on an open connection, so a reconnect is not
+    /// counted as latency).
     public func stats() async throws -> RedisStats {
+        try await client.connect()
         let clock = ContinuousClock()
         let started = clock.now
         try await client.send(RESPCommand("PING"))
