@@ -144,14 +144,17 @@ final class ScriptedSource: CacheSource {
         #expect(await poller.current.backends[0].retryIn == 1)
         // Attempts at t = 0, 1, 3, 7, 12, 17: waits 1, 2, 4, 5, 5 s.
         var expectedAttempts = 1
+        var now = 0
         for wait in [1, 2, 4, 5, 5] {
             await clock.advance(by: .seconds(wait) - .milliseconds(1))
             try? await Task.sleep(for: .milliseconds(20))
             #expect(source.attempts == expectedAttempts, "no retry before \(wait)s")
             await clock.advance(by: .milliseconds(1))
             expectedAttempts += 1
-            let expected = expectedAttempts
-            await eventually(poller, "attempt \(expected)") { _ in source.attempts == expected }
+            now += wait
+            let (expected, at) = (expectedAttempts, Double(now))
+            // Wait until the attempt is recorded (not only started), so the next wait counts from it.
+            await eventually(poller, "attempt \(expected)") { source.attempts == expected && $0.backends[0].sampledAt == at }
         }
         source.set(.answer)
         await clock.advance(by: .seconds(5))

@@ -4,10 +4,10 @@ import Foundation
 /// need a server of their own: a password, a flag, a server to kill. Its command line carries
 /// `cachescope-<name>-<port>-…`, so `scripts/test.sh` can reap servers a crashed test run left behind.
 public class ServerProcess: @unchecked Sendable {
-    public let port: Int
+    public private(set) var port: Int
     let directory: URL
     private let binary: String
-    private let arguments: [String]
+    private var arguments: [String]
     private let probe: String
     private var process: Process?
 
@@ -23,7 +23,14 @@ public class ServerProcess: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-\(name)-\(port)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.arguments = arguments(port, directory)
-        try start()
+        // Another test may take the same free port between our check and the server's bind: then our server
+        // exits and the probe reaches theirs. Start again on another port until the one answering is ours.
+        for _ in 0..<5 {
+            try start()
+            if process?.isRunning == true { return }
+            port = TestServers.freePort()
+            self.arguments = arguments(port, directory)
+        }
     }
 
     /// Starts the server (again) and waits until it answers.
@@ -36,7 +43,12 @@ public class ServerProcess: @unchecked Sendable {
         try process.run()
         self.process = process
         for _ in 0..<100 {
-            if let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, probe), !reply.isEmpty { return }
+            guard process.isRunning else { return }
+            if let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, probe), !reply.isEmpty {
+                // A moment more: a server that lost the port to another one exits right after its failed bind.
+                Thread.sleep(forTimeInterval: 0.05)
+                return
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }
