@@ -110,7 +110,15 @@ let package = Package(
         // The dashboard without a terminal: canvas, widgets, layout, state (never links ncurses or Hummingbird).
         .target(
             name: "Dashboard",
-            dependencies: ["CacheMonitor"],
+            dependencies: ["CacheMonitor", "ConnectionSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // ncursesw for Swift: the module map and a few inline shims for what Swift cannot import.
+        .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // The only code that calls ncurses: the dashboard on a real terminal.
+        .target(
+            name: "TerminalNCurses",
+            dependencies: ["CNCurses", "Dashboard"],
             swiftSettings: swiftSettings
         ),
         // The command-line entry point.
@@ -122,6 +130,7 @@ let package = Package(
                 "Dashboard",
                 "Memcache",
                 "RESP",
+                "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],

@@ -3,8 +3,7 @@ import Foundation
 
 /// The `cachescope` command: "htop for caches".
 ///
-/// The dashboard arrives with a later issue; until then running it without a subcommand prints this help.
-/// Usage errors exit with 2 (not ArgumentParser's 64), as documented in ``ExitStatus``.
+/// Without a subcommand it opens the dashboard on the configured backends. Usage errors exit with 2 (not ArgumentParser's 64), as documented in ``ExitStatus``.
 @main
 struct CachescopeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,13 +21,18 @@ struct CachescopeCommand: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: CachescopeVersion.current,
-        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, KeymapCommand.self]
+        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, KeymapCommand.self, ThemesCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
 
+    @Option(
+        help: ArgumentHelp("The dashboard's colours: default, light, high-contrast, monochrome, or any themes/NAME.toml (t cycles).", valueName: "name")
+    )
+    var theme: String?
+
     func run() async throws {
-        print(Self.helpMessage())
+        try await DashboardRunner.run(connection: connection, themeName: theme)
     }
 
     static func main() async {

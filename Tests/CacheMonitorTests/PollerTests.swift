@@ -77,6 +77,7 @@ final class ScriptedSource: CacheSource {
     func countExisting(_ keys: [[UInt8]]) async throws -> Int { 0 }
     func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool { false }
     func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? { nil }
+    func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool { false }
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: PrefixDeletionProgress()) }
     func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
         DeletionOutcome(totals: PrefixDeletionProgress())

@@ -22,6 +22,26 @@ public struct BackendSnapshot: Sendable, Hashable {
     /// Seconds until the next attempt when the backend is down (the retry countdown), else `nil`.
     public var retryIn: Double?
 
+    /// A backend seen as `status`, with empty histories of `historyLength` values (what the poller starts
+    /// from, and what tests build fixtures from).
+    public init(
+        name: String, type: String, address: String, status: BackendStatus = .connecting, error: String? = nil,
+        sample: SourceSample? = nil, rates: BackendRates? = nil, historyLength: Int = 300, sampledAt: Double? = nil, retryIn: Double? = nil
+    ) {
+        self.name = name
+        self.type = type
+        self.address = address
+        self.status = status
+        self.error = error
+        self.sample = sample
+        self.rates = rates
+        hitRatioHistory = History(capacity: historyLength)
+        operationsHistory = History(capacity: historyLength)
+        memoryHistory = History(capacity: historyLength)
+        self.sampledAt = sampledAt
+        self.retryIn = retryIn
+    }
+
     /// hits / (hits + misses) over the backend's whole counters (the monitor's own reads left out); `nil`
     /// for a backend that has served no read.
     public var lifetimeHitRatio: Double? {

@@ -19,6 +19,10 @@ public protocol CacheSource: KeyDeletionSource {
     /// read now; `nil` when the key is gone. Counted as own reads. `kindPrefix` is the application's key
     /// prefix, for labelling.
     func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails?
+    /// Sets `key` to expire in `milliseconds` (whole seconds where the backend counts in seconds), or with
+    /// `nil` removes its expiry so it never expires.
+    /// - Returns: whether the key existed.
+    func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool
 }
 
 extension CacheSource {

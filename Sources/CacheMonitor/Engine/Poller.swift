@@ -47,11 +47,8 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         self.clock = clock
         started = clock.now
         states = sources.map { source in
-            let length = configuration.historyLength
-            return SourceState(snapshot: BackendSnapshot(
-                name: source.name, type: source.type, address: source.address, status: .connecting, error: nil, sample: nil,
-                rates: nil, hitRatioHistory: History(capacity: length), operationsHistory: History(capacity: length),
-                memoryHistory: History(capacity: length), sampledAt: nil, retryIn: nil
+            SourceState(snapshot: BackendSnapshot(
+                name: source.name, type: source.type, address: source.address, historyLength: configuration.historyLength
             ))
         }
     }

@@ -104,3 +104,11 @@ public final class InProcessSource: CacheSource {
         return DeletionOutcome(totals: totals)
     }
 }
+
+extension InProcessSource {
+    /// The cache's own `touch` (a timeout of 0 = never expires).
+    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+        let timeout = milliseconds.map { CacheTimeout(seconds: max(0.001, Double($0) / 1000)) } ?? .never
+        return try await backend.touch(String(decoding: key, as: UTF8.self), timeout: timeout)
+    }
+}

@@ -25,6 +25,8 @@ public struct DeletionJobResult: Sendable, Hashable {
 /// `--read-only` refused a destructive job; nothing was touched.
 public struct ReadOnlyRefusal: Error, Sendable, CustomStringConvertible {
     public var description: String { "refused: read-only mode is on; nothing was touched" }
+
+    public init() {}
 }
 
 /// Deleting keys or invalidating a prefix as a cancellable job with progress events — what the dashboard

@@ -200,3 +200,17 @@ extension PrefixDeletionProgress {
         return sum
     }
 }
+
+extension MemcachedSource {
+    /// `touch key exptime` on every server of the pool (which server holds a key depends on the client's
+    /// hashing, unknown here); `nil` sends 0, which memcached reads as "never expires". memcached counts in
+    /// whole seconds: the time is rounded up.
+    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+        let seconds = milliseconds.map { max(1, ($0 + 999) / 1000) } ?? 0
+        var found = false
+        for client in clients {
+            if try await client.touch(key, exptime: seconds) { found = true }
+        }
+        return found
+    }
+}

@@ -216,3 +216,15 @@ extension RedisSource: KeyDeletionSource {
         DeletionOutcome(totals: try await invalidate(prefix: prefix, dryRun: dryRun, progress: progress))
     }
 }
+
+extension RedisSource {
+    /// `PEXPIRE key ms`, or `PERSIST key` to remove the expiry (`PERSIST` answers 0 for a key that exists
+    /// without a TTL, so existence is checked with `EXISTS` in the same round trip).
+    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+        let change = milliseconds.map { RESPCommand("PEXPIRE", key: key, [Int(max(1, $0))]) } ?? RESPCommand("PERSIST", key: key)
+        let replies = try await client.send([RESPCommand("EXISTS", keys: [key]), change])
+        ownReads.recordCommands(2)
+        for reply in replies { if let message = reply.errorMessage { throw RedisError.reply(message) } }
+        return (replies[0].integer ?? 0) > 0
+    }
+}

@@ -32,10 +32,11 @@ public struct KeyBinding: Sendable, Hashable {
 public enum KeyMap {
     static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details]
     static let lists: Set<KeyContext> = [.overview, .keyBrowser]
+    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .dialog, .job]
 
     public static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
-        KeyBinding(["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: browsing),
+        KeyBinding(["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: anywhereButInputs),
         KeyBinding(["f"], .freeze, "freeze or unfreeze the display (sampling goes on)", footer: "freeze", section: "General", in: browsing),
         KeyBinding(["r"], .refresh, "refresh now", section: "General", in: browsing),
         KeyBinding(["t"], .nextTheme, "next theme", section: "General", in: browsing),
@@ -50,7 +51,7 @@ public enum KeyMap {
         KeyBinding(["Home"], .home, "first row", section: "Moving", in: lists),
         KeyBinding(["End"], .end, "last row", section: "Moving", in: lists),
         KeyBinding(["Enter"], .open, "open the backend's keys, or a key's details", footer: "open", section: "Moving", in: lists),
-        KeyBinding(["Esc"], .back, "back", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
+        KeyBinding(["Esc", "←"], .back, "back (up one tree level, then to the overview)", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["s"], .sort, "sort by key, TTL or size", footer: "sort", section: "Keys", in: [.keyBrowser]),
@@ -64,6 +65,8 @@ public enum KeyMap {
         KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", section: "Demo traffic", in: [.overview], dangerous: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
+        KeyBinding(["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
+        KeyBinding(["Esc"], .cancelJob, "stop the running deletion (what is deleted stays deleted)", footer: "stop", section: "Dialogs", in: [.job]),
         KeyBinding(["Enter"], .confirm, "apply what was typed", footer: "apply", section: "Input lines", in: [.input]),
         KeyBinding(["Esc"], .cancel, "leave the input line", footer: "cancel", section: "Input lines", in: [.input]),
     ]

@@ -100,3 +100,15 @@ public enum Table {
         }
     }
 }
+
+extension Table {
+    /// The x of each column's first cell (`nil` for hidden columns), for widgets drawn over a table's cells.
+    public static func origins(_ widths: [Int?], x: Int) -> [Int?] {
+        var column = x
+        return widths.map { width in
+            guard let width else { return nil }
+            defer { column += width + 1 }
+            return column
+        }
+    }
+}

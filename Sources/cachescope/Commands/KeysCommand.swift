@@ -1,6 +1,7 @@
-import ConnectionSupport
 import ArgumentParser
 import CacheMonitor
+import ConnectionSupport
+import Dashboard
 import Foundation
 import Memcache
 import RESP

@@ -1,4 +1,5 @@
 import CacheMonitor
+import Dashboard
 
 /// How `cachescope snapshot` prints a ``Snapshot``: one JSON object per backend, or a table.
 enum SnapshotReport {

@@ -1,7 +1,7 @@
 /// Short human renderings of durations and sizes for text output.
-enum HumanUnits {
+public enum HumanUnits {
     /// `-` for no expiry, else `850ms`, `42s`, `4m59s`, `3h12m`, `2d4h`.
-    static func ttl(milliseconds: Int64?) -> String {
+    public static func ttl(milliseconds: Int64?) -> String {
         guard let milliseconds else { return "-" }
         if milliseconds < 1000 { return "\(milliseconds)ms" }
         let seconds = milliseconds / 1000
@@ -12,7 +12,7 @@ enum HumanUnits {
     }
 
     /// `?` when unknown, else `56B`, `1.2K`, `3.4M`, `1.0G` (powers of 1024).
-    static func size(_ bytes: Int?) -> String {
+    public static func size(_ bytes: Int?) -> String {
         guard let bytes else { return "?" }
         if bytes < 1024 { return "\(bytes)B" }
         var value = Double(bytes)
@@ -24,14 +24,14 @@ enum HumanUnits {
     }
 
     /// `0.84 s`.
-    static func seconds(_ duration: Duration) -> String {
+    public static func seconds(_ duration: Duration) -> String {
         let (whole, atto) = duration.components
         let value = Double(whole) + Double(atto) / 1e18
         return "\((value * 100).rounded() / 100) s"
     }
 
     /// Whole milliseconds of a duration.
-    static func milliseconds(_ duration: Duration) -> Int64 {
+    public static func milliseconds(_ duration: Duration) -> Int64 {
         let (whole, atto) = duration.components
         return whole * 1000 + atto / 1_000_000_000_000_000
     }

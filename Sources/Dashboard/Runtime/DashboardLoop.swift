@@ -1,0 +1,99 @@
+import CacheMonitor
+
+/// The dashboard's main loop: read a key (or wait a little), apply what arrived to the state through the
+/// reducer, run the effects, and redraw when something changed or a second passed (TTLs count down, the
+/// clock moves). Idle, it wakes ten times a second and draws once a second.
+@MainActor
+public final class DashboardLoop {
+    private let terminal: any TerminalBackend
+    private let poller: Poller<ContinuousClock>
+    private let inbox: EventInbox
+    private let runner: EffectRunner
+    private let themes: (String) -> (theme: Theme, problem: String?)
+    private let wallClock: () -> String
+    public private(set) var state: AppState
+    private var theme: Theme
+
+    /// - Parameters:
+    ///   - themes: loads a theme by name (falling back to the default and saying why).
+    ///   - wallClock: the clock text for the header (`HH:MM:SS`).
+    public init(
+        terminal: any TerminalBackend, sources: [any CacheSource], poller: Poller<ContinuousClock>, state: AppState,
+        demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String
+    ) {
+        self.terminal = terminal
+        self.poller = poller
+        inbox = EventInbox()
+        runner = EffectRunner(sources: sources, poller: poller, inbox: inbox, readOnly: state.readOnly, demo: demo)
+        self.themes = themes
+        self.wallClock = wallClock
+        self.state = state
+        let loaded = themes(state.themeName)
+        theme = loaded.theme
+        if let problem = loaded.problem { inbox.post(.notice(problem, role: .warning)) }
+    }
+
+    /// Runs until the operator quits.
+    public func run() async {
+        let size = terminal.size
+        state.width = size.width
+        state.height = size.height
+        state.asciiOnly = !terminal.supportsUnicode
+        let stream = await poller.snapshots()
+        let inbox = inbox
+        let listener = Task.detached {
+            for await snapshot in stream { inbox.post(.snapshot(snapshot)) }
+        }
+        defer {
+            listener.cancel()
+            runner.cancelAll()
+        }
+        var lastSecond = -1.0
+        var dirty = true
+        while !state.isQuitting {
+            let now = MonotonicSeconds.now
+            if now.rounded(.down) != lastSecond {
+                lastSecond = now.rounded(.down)
+                apply(.tick(now: now, clock: wallClock()))
+                dirty = true
+            }
+            for event in inbox.drain() {
+                apply(event)
+                dirty = true
+            }
+            if state.isQuitting { break }
+            if dirty {
+                terminal.present(DashboardView.render(state), theme: theme)
+                dirty = false
+            }
+            if let input = terminal.read(timeoutMilliseconds: 100) {
+                switch input {
+                case .key(let key): apply(.key(key))
+                case .resize(let width, let height): apply(.resize(width: width, height: height))
+                }
+                dirty = true
+            }
+            await Task.yield()
+        }
+        await poller.stop()
+    }
+
+    private func apply(_ event: DashboardEvent) {
+        if case .key = event {
+            // A key also moves time on, so a TTL shown after it is current.
+            state.now = MonotonicSeconds.now
+        }
+        for effect in Reducer.reduce(&state, event) {
+            switch effect {
+            case .applyTheme(let name):
+                let loaded = themes(name)
+                theme = loaded.theme
+                if let problem = loaded.problem { state.message = StatusMessage(problem, role: .warning, at: state.now) }
+            case .quit:
+                break
+            default:
+                runner.run(effect)
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import CacheMonitor
+
+/// Under the overview (full layout): the selected backend in more detail — hit ratio, ops/s and memory
+/// over time, and what the server says about itself.
+enum BackendPanel {
+    static func draw(_ backend: BackendSnapshot, state: AppState, into canvas: inout Canvas, rect: Rect) {
+        let title = "\(backend.name) · \(backend.type) · \(backend.address)"
+        Box.draw(rect, title: title, into: &canvas, role: .border, ascii: state.asciiOnly)
+        let x = rect.x + 2
+        let width = rect.width - 4
+        var y = rect.y + 1
+        let labelWidth = 11
+        let graphWidth = max(0, min(width - labelWidth - 22, 120))
+        func line(_ label: String, _ values: [Double?], minimum: Double?, maximum: Double?, _ value: String, role: StyleRole) {
+            guard y < rect.y + rect.height - 1 else { return }
+            canvas.write(label, x: x, y: y, role: .dim, maxWidth: labelWidth)
+            Sparkline.draw(values, into: &canvas, x: x + labelWidth, y: y, width: graphWidth, role: role, minimum: minimum, maximum: maximum, ascii: state.asciiOnly)
+            canvas.write(value, x: x + labelWidth + graphWidth + 1, y: y, role: .text, maxWidth: width - labelWidth - graphWidth - 1)
+            y += 1
+        }
+        let rates = backend.rates
+        line("hit ratio", Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
+             "now \(DisplayFormat.ratio(rates?.hitRatio)) · life \(DisplayFormat.ratio(backend.lifetimeHitRatio))", role: state.thresholds.role(forHitRatio: rates?.hitRatio))
+        line("ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(DisplayFormat.rate(rates?.operationsPerSecond))/s", role: .accent)
+        let memory = backend.sample.map { sample in
+            sample.memoryBytes.map { OverviewRow.memoryText($0, sample.maxMemoryBytes ?? 0) } ?? "—"
+        } ?? "—"
+        line("memory", Array(backend.memoryHistory.values), minimum: 0, maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory, role: .accent)
+        guard y < rect.y + rect.height - 1 else { return }
+        var facts: [String] = []
+        if backend.status != .up {
+            facts.append("\(backend.status.rawValue): \(backend.error ?? "no answer")")
+            if let retry = backend.retryIn { facts.append("retry in \(Int(retry.rounded(.up)))s") }
+        }
+        if let sample = backend.sample {
+            if let version = sample.version { facts.append("version \(version)") }
+            if let uptime = sample.uptimeSeconds { facts.append("up \(DisplayFormat.uptime(uptime))") }
+            if let clients = sample.clients { facts.append("\(clients) clients") }
+            facts.append("expired \(DisplayFormat.rate(rates?.expiredPerSecond))/s")
+            if sample.servers.count > 1 { facts.append("\(sample.servers.filter(\.up).count)/\(sample.servers.count) servers up (e expands)") }
+        }
+        canvas.write(facts.joined(separator: " · "), x: x, y: y, role: backend.status == .up ? .dim : .error, maxWidth: width)
+    }
+}

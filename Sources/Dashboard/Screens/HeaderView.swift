@@ -1,0 +1,29 @@
+/// The top line: product, backends up of total, refresh interval, clock, and the READ-ONLY / FROZEN badges.
+enum HeaderView {
+    static func draw(_ state: AppState, into canvas: inout Canvas) {
+        canvas.fill(Rect(x: 0, y: 0, width: canvas.width, height: 1), role: .header)
+        var x = 1
+        x += canvas.write("cachescope", x: x, y: 0, role: .header, attributes: .bold) + 2
+        let total = state.snapshot.backends.count
+        let up = state.snapshot.upCount
+        let upRole: StyleRole = total == 0 ? .header : (up == total ? .good : (up == 0 ? .error : .warning))
+        x += canvas.write("\(up)/\(total) up", x: x, y: 0, role: upRole, attributes: .bold) + 2
+        x += canvas.write("every \(interval(state.refreshSeconds))", x: x, y: 0, role: .header) + 2
+        var badges: [(String, StyleRole)] = []
+        if state.frozen { badges.append((" FROZEN ", .warning)) }
+        if state.readOnly { badges.append((" READ-ONLY ", .accent)) }
+        var right = canvas.width - 1 - CharacterWidth.of(state.clockText)
+        if right > x {
+            canvas.write(state.clockText, x: right, y: 0, role: .header)
+        }
+        for (badge, role) in badges.reversed() {
+            right -= badge.count + 1
+            guard right > x else { break }
+            canvas.write(badge, x: right, y: 0, role: role, attributes: [.bold, .reverse])
+        }
+    }
+
+    static func interval(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(DisplayFormat.oneDecimal(seconds))s"
+    }
+}

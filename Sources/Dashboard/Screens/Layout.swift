@@ -1,0 +1,27 @@
+/// Where things go for a terminal size: the full layout from 80×24, a compact one below, and a "too
+/// small" message under 40×10.
+public enum Layout {
+    public static let minimumWidth = 40
+    public static let minimumHeight = 10
+
+    /// Whether the terminal is too small to draw anything useful.
+    public static func isTooSmall(width: Int, height: Int) -> Bool {
+        width < minimumWidth || height < minimumHeight
+    }
+
+    /// Whether there is room for the full layout (details panel under the overview, every column).
+    public static func isFull(width: Int, height: Int) -> Bool {
+        width >= 80 && height >= 24
+    }
+
+    /// Rows of keys the browser shows: all but the header, the title, the table's header, the status line
+    /// and the footer.
+    public static func keyRows(height: Int) -> Int {
+        max(1, height - 5)
+    }
+
+    /// The rows between the header and the status line.
+    static func body(width: Int, height: Int) -> Rect {
+        Rect(x: 0, y: 1, width: width, height: max(0, height - 3))
+    }
+}

@@ -1,0 +1,100 @@
+import CacheMonitor
+
+/// One backend's row on the overview: its figures as table cells (the view model of a row), then the
+/// sparkline, the memory gauge and — for a backend that is not up — the reason, drawn over its cells.
+enum OverviewRow {
+    typealias Column = OverviewScreen.Column
+
+    static func cells(_ backend: BackendSnapshot, number: Int, state: AppState) -> [TableCell] {
+        var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
+        func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
+        set(.number, number <= 9 ? String(number) : "", .dim)
+        set(.name, backend.name, .accent)
+        set(.type, backend.type, .dim)
+        set(.address, backend.address)
+        set(.status, statusText(backend.status, ascii: state.asciiOnly), statusRole(backend.status))
+        guard backend.status == .up else { return cells }
+        let rates = backend.rates
+        let ratio = rates?.hitRatio
+        set(.hitRatio, DisplayFormat.ratio(ratio), state.thresholds.role(forHitRatio: ratio))
+        set(.lifetime, DisplayFormat.ratio(backend.lifetimeHitRatio), .dim)
+        set(.hits, DisplayFormat.rate(rates?.hitsPerSecond), .hit)
+        set(.misses, DisplayFormat.rate(rates?.missesPerSecond), .miss)
+        set(.ops, DisplayFormat.rate(rates?.operationsPerSecond))
+        set(.keys, backend.sample.map { DisplayFormat.count($0.keys) } ?? "—")
+        let evictions = rates?.evictionsPerSecond
+        set(.evictions, DisplayFormat.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
+        set(.latency, DisplayFormat.latency(backend.sample?.latency), .dim)
+        return cells
+    }
+
+    static func serverCells(_ server: ServerReading, ascii: Bool) -> [TableCell] {
+        var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
+        cells[Column.name.rawValue] = TableCell(ascii ? "  `-" : "  └", role: .dim)
+        cells[Column.type.rawValue] = TableCell("server", role: .dim)
+        cells[Column.address.rawValue] = TableCell(server.address)
+        cells[Column.status.rawValue] = server.up ? TableCell(statusText(.up, ascii: ascii), role: .good) : TableCell(statusText(.down, ascii: ascii), role: .error)
+        if server.up {
+            cells[Column.lifetime.rawValue] = TableCell(DisplayFormat.ratio(BackendRates.ratio(server.hits, server.misses)), role: .dim)
+            cells[Column.keys.rawValue] = TableCell(DisplayFormat.count(server.keys))
+            cells[Column.memory.rawValue] = TableCell(memoryText(server.memoryBytes, server.maxMemoryBytes), role: .dim)
+        } else {
+            cells[Column.hitRatio.rawValue] = TableCell(server.error ?? "down", role: .error)
+        }
+        return cells
+    }
+
+    static func drawGraphics(
+        _ backend: BackendSnapshot, state: AppState, widths: [Int?], origins: [Int?], y: Int, selected: Bool, into canvas: inout Canvas
+    ) {
+        if backend.status != .up {
+            guard let start = origins[Column.hitRatio.rawValue] ?? origins[Column.ops.rawValue] else { return }
+            var reason = backend.status == .connecting ? "connecting…" : (backend.error ?? "no answer")
+            if let retry = backend.retryIn, backend.status != .connecting { reason += " · retry in \(Int(retry.rounded(.up)))s" }
+            let role: StyleRole = selected ? .selection : (backend.status == .connecting ? .dim : .error)
+            canvas.fill(Rect(x: start, y: y, width: canvas.width - start, height: 1), role: selected ? .selection : .text)
+            canvas.write(reason, x: start, y: y, role: role, maxWidth: canvas.width - start - 1)
+            return
+        }
+        if let x = origins[Column.trend.rawValue], let width = widths[Column.trend.rawValue] {
+            Sparkline.draw(Array(backend.hitRatioHistory.values), into: &canvas, x: x, y: y, width: width, role: selected ? .selection : .accent, minimum: 0, maximum: 1, ascii: state.asciiOnly)
+        }
+        if let x = origins[Column.memory.rawValue], let width = widths[Column.memory.rawValue] {
+            let sample = backend.sample
+            if let used = sample?.memoryBytes, let max = sample?.maxMemoryBytes, max > 0 {
+                Gauge.draw(Double(used) / Double(max), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning, critical: state.thresholds.memoryCritical, ascii: state.asciiOnly)
+            } else {
+                canvas.write(sample?.memoryBytes.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", x: x, y: y, role: selected ? .selection : .dim, maxWidth: width)
+            }
+        }
+    }
+
+    static func statusText(_ status: BackendStatus, ascii: Bool) -> String {
+        let mark: String = switch status {
+        case .up: ascii ? "+" : "●"
+        case .down: ascii ? "x" : "✖"
+        case .authFailed: ascii ? "!" : "✖"
+        case .connecting: ascii ? "~" : "○"
+        }
+        let word = switch status {
+        case .up: "up"
+        case .down: "down"
+        case .authFailed: "auth"
+        case .connecting: "wait"
+        }
+        return "\(mark) \(word)"
+    }
+
+    static func statusRole(_ status: BackendStatus) -> StyleRole {
+        switch status {
+        case .up: .good
+        case .down, .authFailed: .error
+        case .connecting: .dim
+        }
+    }
+
+    static func memoryText(_ used: UInt64, _ max: UInt64) -> String {
+        let usedText = HumanUnits.size(Int(clamping: used))
+        return max > 0 ? "\(usedText)/\(HumanUnits.size(Int(clamping: max)))" : usedText
+    }
+}

@@ -1,0 +1,70 @@
+import CacheMonitor
+
+/// One row per backend (numbered for 1–9), its servers under it when expanded, and in the full layout a
+/// panel about the selected backend.
+enum OverviewScreen {
+    enum Column: Int, CaseIterable {
+        case number, name, type, address, status, hitRatio, lifetime, trend, hits, misses, ops, keys, memory, evictions, latency
+    }
+
+    static func columns(width: Int, addressWidth: Int, nameWidth: Int) -> [TableColumn] {
+        // At 100 columns and more the address column is as wide as the longest host:port (up to 40), so the
+        // port is never cut; narrower, the host gives way from the left.
+        let address = width >= 100 ? min(40, max(12, addressWidth)) : 12
+        return [
+            TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
+            TableColumn("name", minWidth: min(14, max(6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
+            TableColumn("type", minWidth: 9, maxWidth: 10, priority: 20),
+            TableColumn("address", minWidth: address, maxWidth: max(address, 40), weight: 1, priority: 85),
+            TableColumn("status", minWidth: 6, maxWidth: 11, priority: 97),
+            TableColumn("hit%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 95),
+            TableColumn("life%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 45),
+            TableColumn("hit% trend", minWidth: 10, maxWidth: 60, weight: 3, priority: 40),
+            TableColumn("hits/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 50),
+            TableColumn("miss/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 49),
+            TableColumn("ops/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 70),
+            TableColumn("keys", minWidth: 6, maxWidth: 9, alignment: .right, priority: 60),
+            TableColumn("memory", minWidth: 10, maxWidth: 16, weight: 1, priority: 55),
+            TableColumn("evict/s", minWidth: 7, maxWidth: 7, alignment: .right, priority: 35),
+            TableColumn("latency", minWidth: 7, maxWidth: 7, alignment: .right, priority: 30),
+        ]
+    }
+
+    static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
+        let backends = state.snapshot.backends
+        guard !backends.isEmpty else {
+            let text = state.emptyMessage ?? "No backends to watch. Give --redis URL or --memcached HOST:PORT, or a config file."
+            canvas.write(text, x: rect.x + 2, y: rect.y + 1, role: .dim, maxWidth: rect.width - 4)
+            return
+        }
+        let full = Layout.isFull(width: state.width, height: state.height)
+        let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
+        let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
+        let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth)
+        let widths = Table.layout(columns, width: rect.width - 1)
+        var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, index: Int)] = []
+        for (index, backend) in backends.enumerated() {
+            rows.append((OverviewRow.cells(backend, number: index + 1, state: state), backend, nil, index))
+            if state.expandedBackends.contains(index), let servers = backend.sample?.servers, servers.count > 1 || backend.type != "redis" {
+                for server in servers { rows.append((OverviewRow.serverCells(server, ascii: state.asciiOnly), nil, server, index)) }
+            }
+        }
+        // The panel sits right under the table when there is room for it.
+        let panelHeight = full ? min(7, max(0, rect.height - rows.count - 2)) : 0
+        let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rows.count + 2) : rect.height
+        let selectedRow = rows.firstIndex { $0.index == state.selectedBackend && $0.server == nil }
+        let visible = max(1, tableHeight - 1)
+        let first = selectedRow.map { max(0, $0 - visible + 1) } ?? 0
+        let shown = Array(rows[first..<min(rows.count, first + visible)])
+        let tableRect = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 1, height: tableHeight)
+        Table.draw(columns, rows: shown.map(\.cells), selected: selectedRow.map { $0 - first }, into: &canvas, rect: tableRect)
+        let origins = Table.origins(widths, x: tableRect.x)
+        for (offset, row) in shown.enumerated() {
+            guard let backend = row.backend else { continue }
+            OverviewRow.drawGraphics(backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.index == state.selectedBackend, into: &canvas)
+        }
+        if panelHeight > 4, let selected = state.selectedSnapshot {
+            BackendPanel.draw(selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
+        }
+    }
+}

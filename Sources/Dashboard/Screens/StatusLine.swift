@@ -1,0 +1,40 @@
+/// The line above the footer: the input being typed, a running job's progress, or the last message.
+enum StatusLine {
+    static func draw(_ state: AppState, into canvas: inout Canvas, y: Int) {
+        let width = canvas.width
+        if let input = state.input {
+            var x = 1
+            x += canvas.write("\(input.prompt): ", x: x, y: y, role: .accent, attributes: .bold, maxWidth: width / 2)
+            let room = max(1, width - x - 22)
+            // Keep the end of a long text (where the cursor is) in view.
+            var text = input.text
+            while CharacterWidth.of(text) > room - 1, !text.isEmpty { text.removeFirst() }
+            x += canvas.write(text, x: x, y: y, role: .text)
+            canvas.write(" ", x: x, y: y, role: .selection, attributes: .reverse)
+            if input.purpose == .filter, let browser = state.keyBrowser, browser.window != nil {
+                canvas.write("  \(DisplayFormat.count(browser.rows.count)) match", x: x + 1, y: y, role: .dim)
+            }
+            return
+        }
+        if let job = state.job {
+            let done = job.progress.deleted
+            var label = "\(verb(job.change)) on \(job.backendName): \(DisplayFormat.count(done)) deleted"
+            if job.progress.scanned > 0 { label += " · \(DisplayFormat.count(job.progress.scanned)) scanned" }
+            label += " · \(DisplayFormat.elapsed(job.elapsed)) · Esc stops"
+            ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2, ascii: state.asciiOnly)
+            return
+        }
+        if let message = state.message {
+            canvas.write(message.text, x: 1, y: y, role: message.role, maxWidth: width - 2)
+        }
+    }
+
+    private static func verb(_ change: PendingChange) -> String {
+        switch change {
+        case .deleteKey: "deleting"
+        case .invalidatePrefix, .invalidateRoute, .invalidateMemoized: "invalidating"
+        case .setTTL: "setting TTL"
+        case .clearDemoCache: "clearing the demo cache"
+        }
+    }
+}

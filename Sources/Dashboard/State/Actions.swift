@@ -1,0 +1,219 @@
+import CacheMonitor
+
+/// What each key-table action does to the state.
+enum Actions {
+    static func perform(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
+        switch action {
+        case .help:
+            state.showHelp.toggle()
+        case .quit:
+            return Reducer.quit(&state)
+        case .freeze:
+            state.frozen.toggle()
+            if !state.frozen { state.snapshot = state.latestSnapshot }
+            note(state.frozen ? "display frozen (sampling goes on); f to resume" : "display live again", &state)
+        case .refresh:
+            return refresh(&state)
+        case .nextTheme:
+            state.themeIndex = (state.themeIndex + 1) % state.themeNames.count
+            note("theme: \(state.themeName)", &state)
+            return [.applyTheme(state.themeName)]
+        case .nextBackend, .previousBackend, .selectBackend:
+            return selectBackend(action, key: key, &state)
+        case .moveUp, .moveDown, .pageUp, .pageDown, .home, .end:
+            move(action, &state)
+        case .open:
+            return open(&state)
+        case .back:
+            back(&state)
+        case .expand:
+            if state.expandedBackends.contains(state.selectedBackend) {
+                state.expandedBackends.remove(state.selectedBackend)
+            } else {
+                state.expandedBackends.insert(state.selectedBackend)
+            }
+        case .filter:
+            state.input = InputLine(purpose: .filter, text: state.keyBrowser?.filterText ?? "")
+        case .toggleView:
+            guard var browser = state.keyBrowser else { break }
+            browser.viewMode = browser.viewMode == .list ? .tree : .list
+            browser.treePath = []
+            browser.selection = 0
+            browser.scroll = 0
+            browser.rebuild(at: state.now)
+            state.keyBrowser = browser
+        case .sort:
+            guard var browser = state.keyBrowser else { break }
+            browser.sort = browser.sort.next
+            browser.rebuild(at: state.now)
+            state.keyBrowser = browser
+            note("sorted by \(browser.sort.rawValue)", &state)
+        case .deleteKey, .invalidatePrefix, .setTTL, .clearDemoCache, .typePrefix:
+            return ChangeRequests.request(action, &state)
+        case .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser:
+            guard state.hasDemo else {
+                note("no demo traffic here (the demo runs when no backend is configured, or with --demo)", &state)
+                break
+            }
+            let command: TrafficCommand = switch action {
+            case .pauseTraffic: .pauseOrResume
+            case .fasterTraffic: .faster
+            case .slowerTraffic: .slower
+            default: .updateRandomUser
+            }
+            return [.traffic(command)]
+        case .confirm:
+            return confirm(&state)
+        case .cancel:
+            if state.input != nil {
+                InputEditing.cancel(&state)
+            } else if state.dialog != nil {
+                state.dialog = nil
+                note("cancelled; nothing was touched", &state)
+            }
+        case .cancelJob:
+            guard state.job != nil else { break }
+            note("stopping… (what is deleted stays deleted)", &state)
+            return [.cancelJob]
+        }
+        return []
+    }
+
+    static func note(_ text: String, role: StyleRole = .text, _ state: inout AppState) {
+        state.message = StatusMessage(text, role: role, at: state.now)
+    }
+
+    private static func refresh(_ state: inout AppState) -> [DashboardEffect] {
+        var effects: [DashboardEffect] = [.refreshNow]
+        switch state.screen {
+        case .overview:
+            break
+        case .keys:
+            if var browser = state.keyBrowser {
+                browser.window = nil
+                browser.loadError = nil
+                state.keyBrowser = browser
+                effects.append(.loadKeys(backend: browser.backend, filter: browser.filter))
+            }
+        case .details:
+            if let key = state.detailsKey, let backend = state.keyBrowser?.backend {
+                effects.append(.loadDetails(backend: backend, key: key))
+            }
+        }
+        note("refreshing", &state)
+        return effects
+    }
+
+    private static func selectBackend(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
+        let count = state.snapshot.backends.count
+        guard count > 0 else { return [] }
+        switch action {
+        case .nextBackend: state.selectedBackend = (state.selectedBackend + 1) % count
+        case .previousBackend: state.selectedBackend = (state.selectedBackend + count - 1) % count
+        default:
+            guard case .character(let character) = key, let digit = character.wholeNumberValue, digit <= count else {
+                note("there is no backend \(key.name)", role: .warning, &state)
+                return []
+            }
+            state.selectedBackend = digit - 1
+        }
+        guard state.screen != .overview else { return [] }
+        return openKeys(of: state.selectedBackend, &state)
+    }
+
+    private static func move(_ action: DashboardAction, _ state: inout AppState) {
+        if state.screen == .overview {
+            let count = state.snapshot.backends.count
+            guard count > 0 else { return }
+            state.selectedBackend = step(state.selectedBackend, action, count: count, page: max(1, state.height - 6))
+            return
+        }
+        guard var browser = state.keyBrowser else { return }
+        let rows = Layout.keyRows(height: state.height)
+        browser.selection = step(browser.selection, action, count: browser.rowCount, page: max(1, rows - 1))
+        browser.clampSelection(visibleRows: rows)
+        state.keyBrowser = browser
+    }
+
+    private static func step(_ index: Int, _ action: DashboardAction, count: Int, page: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let target = switch action {
+        case .moveUp: index - 1
+        case .moveDown: index + 1
+        case .pageUp: index - page
+        case .pageDown: index + page
+        case .home: 0
+        default: count - 1
+        }
+        return max(0, min(count - 1, target))
+    }
+
+    private static func open(_ state: inout AppState) -> [DashboardEffect] {
+        switch state.screen {
+        case .overview:
+            guard state.snapshot.backends.indices.contains(state.selectedBackend) else { return [] }
+            return openKeys(of: state.selectedBackend, &state)
+        case .keys:
+            guard var browser = state.keyBrowser else { return [] }
+            if let group = browser.selectedGroup {
+                browser.treePath.append(group.prefix)
+                browser.selection = 0
+                browser.scroll = 0
+                state.keyBrowser = browser
+                return []
+            }
+            guard let key = browser.selectedKey else { return [] }
+            state.screen = .details
+            state.detailsKey = key
+            state.details = nil
+            state.detailsError = nil
+            return [.loadDetails(backend: browser.backend, key: key)]
+        case .details:
+            return []
+        }
+    }
+
+    static func openKeys(of backend: Int, _ state: inout AppState) -> [DashboardEffect] {
+        var browser = KeyBrowserState(backend: backend)
+        if let previous = state.keyBrowser {
+            browser.viewMode = previous.viewMode
+            browser.sort = previous.sort
+        }
+        state.keyBrowser = browser
+        state.screen = .keys
+        state.details = nil
+        state.detailsKey = nil
+        return [.loadKeys(backend: backend, filter: browser.filter)]
+    }
+
+    private static func back(_ state: inout AppState) {
+        switch state.screen {
+        case .details:
+            state.screen = .keys
+            state.details = nil
+            state.detailsKey = nil
+        case .keys:
+            if var browser = state.keyBrowser, !browser.treePath.isEmpty {
+                let left = browser.treePath.removeLast()
+                browser.selection = browser.treeLevel.firstIndex { $0.prefix == left } ?? 0
+                browser.clampSelection(visibleRows: Layout.keyRows(height: state.height))
+                state.keyBrowser = browser
+            } else {
+                state.screen = .overview
+            }
+        case .overview:
+            break
+        }
+    }
+
+    private static func confirm(_ state: inout AppState) -> [DashboardEffect] {
+        if state.input != nil { return InputEditing.apply(&state) }
+        guard let dialog = state.dialog else { return [] }
+        state.dialog = nil
+        var expected: Int?
+        if case .counted(let count, _) = dialog.matchCount { expected = count }
+        if case .deleteKey = dialog.change { expected = 1 }
+        state.job = JobState(change: dialog.change, backendName: dialog.backendName, expected: expected)
+        return [.run(dialog.change, expected: expected)]
+    }
+}

@@ -1,0 +1,126 @@
+import CacheMonitor
+
+/// What the operator chose and what the dashboard holds for one moment: the screen, the selection, the
+/// key browser, the open dialog or input line, freeze, theme — plus the latest data it was given. The
+/// reducer changes it; the screens only read it.
+public struct AppState: Sendable {
+    /// The main screens.
+    public enum Screen: Sendable, Hashable {
+        case overview, keys, details
+    }
+
+    /// Options fixed at start.
+    public var readOnly: Bool
+    /// The refresh interval, for the header.
+    public var refreshSeconds: Double
+    /// The theme names `t` cycles through, and the one in use.
+    public var themeNames: [String]
+    public var themeIndex = 0
+    /// Shown on the overview when there are no backends (until the demo runs).
+    public var emptyMessage: String?
+    /// Draw with ASCII only (the terminal's locale is not UTF-8).
+    public var asciiOnly = false
+    /// Whether the embedded demo's traffic keys apply.
+    public var hasDemo = false
+    /// Warning and critical levels for colouring.
+    public var thresholds: Thresholds
+
+    /// The snapshot on screen, and the newest one (they differ while frozen).
+    public var snapshot: Snapshot
+    public var latestSnapshot: Snapshot
+    public var frozen = false
+
+    public var screen: Screen = .overview
+    /// The selected backend's index.
+    public var selectedBackend = 0
+    /// Pools and clusters whose servers are listed under their row.
+    public var expandedBackends: Set<Int> = []
+    public var keyBrowser: KeyBrowserState?
+    /// The key whose details are open, and what was read about it.
+    public var details: KeyDetails?
+    public var detailsError: String?
+    public var detailsKey: BrowsedKey?
+
+    public var dialog: Dialog?
+    public var input: InputLine?
+    public var job: JobState?
+    public var showHelp = false
+    public var message: StatusMessage?
+
+    /// The terminal's size.
+    public var width: Int
+    public var height: Int
+    /// Monotonic seconds (TTL countdowns) and the wall clock (`HH:MM:SS`), set by ticks.
+    public var now: Double
+    public var clockText: String
+    public var isQuitting = false
+
+    public init(
+        readOnly: Bool = false, refreshSeconds: Double = 1, themeNames: [String] = ["default"], thresholds: Thresholds = Thresholds(),
+        snapshot: Snapshot = Snapshot(backends: [], takenAt: 0), width: Int = 80, height: Int = 24, now: Double = 0, clockText: String = ""
+    ) {
+        self.readOnly = readOnly
+        self.refreshSeconds = refreshSeconds
+        self.themeNames = themeNames.isEmpty ? ["default"] : themeNames
+        self.thresholds = thresholds
+        self.snapshot = snapshot
+        latestSnapshot = snapshot
+        self.width = width
+        self.height = height
+        self.now = now
+        self.clockText = clockText
+    }
+
+    /// The theme in use.
+    public var themeName: String { themeNames[themeIndex % themeNames.count] }
+
+    /// Where the keyboard focus is.
+    public var context: KeyContext {
+        if input != nil { return .input }
+        if dialog != nil { return .dialog }
+        if job != nil { return .job }
+        switch screen {
+        case .overview: return .overview
+        case .keys: return .keyBrowser
+        case .details: return .details
+        }
+    }
+
+    /// The selected backend as last seen, if there is one.
+    public var selectedSnapshot: BackendSnapshot? {
+        snapshot.backends.indices.contains(selectedBackend) ? snapshot.backends[selectedBackend] : nil
+    }
+
+    /// A backend's name, or `#N` when the snapshot does not have it.
+    func backendName(_ index: Int) -> String {
+        latestSnapshot.backends.indices.contains(index) ? latestSnapshot.backends[index].name : "#\(index + 1)"
+    }
+}
+
+/// When a figure turns yellow (warning) or red (critical).
+public struct Thresholds: Sendable, Hashable {
+    /// Hit ratios below these are warned about.
+    public var hitRatioWarning: Double
+    public var hitRatioCritical: Double
+    /// Memory used / max above these.
+    public var memoryWarning: Double
+    public var memoryCritical: Double
+    /// TTLs below this many seconds are highlighted.
+    public var ttlWarningSeconds: Double
+
+    public init(hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95, ttlWarningSeconds: Double = 10) {
+        self.hitRatioWarning = hitRatioWarning
+        self.hitRatioCritical = hitRatioCritical
+        self.memoryWarning = memoryWarning
+        self.memoryCritical = memoryCritical
+        self.ttlWarningSeconds = ttlWarningSeconds
+    }
+
+    /// The role for a hit ratio.
+    public func role(forHitRatio ratio: Double?) -> StyleRole {
+        guard let ratio else { return .dim }
+        if ratio < hitRatioCritical { return .error }
+        if ratio < hitRatioWarning { return .warning }
+        return .good
+    }
+}

@@ -1,0 +1,25 @@
+/// A confirmation dialog: what will change, on which backend, and (for prefixes and routes) how many keys
+/// match, counted live before the operator answers.
+public struct Dialog: Sendable, Hashable {
+    /// The count of matching keys while it is being made.
+    public enum MatchCount: Sendable, Hashable {
+        case notNeeded
+        case counting(soFar: Int)
+        case counted(Int, more: Bool)
+        case failed(String)
+    }
+
+    public var change: PendingChange
+    /// The backend's name, as the overview shows it.
+    public var backendName: String
+    public var matchCount: MatchCount
+    /// Whether `p` (type another prefix instead) is offered.
+    public var offersTypedPrefix: Bool
+
+    public init(change: PendingChange, backendName: String, offersTypedPrefix: Bool = false) {
+        self.change = change
+        self.backendName = backendName
+        matchCount = change.needsCount ? .counting(soFar: 0) : .notNeeded
+        self.offersTypedPrefix = offersTypedPrefix
+    }
+}

@@ -1,0 +1,32 @@
+/// A line the operator types into (a filter, a prefix, a TTL), with the cursor at the end.
+public struct InputLine: Sendable, Hashable {
+    /// What the typed text is for.
+    public enum Purpose: Sendable, Hashable {
+        /// Filter the key browser (prefix, or glob when it has `*`, `?` or `[`).
+        case filter
+        /// A prefix to invalidate on the backend.
+        case prefix(backend: Int)
+        /// Seconds until the key expires (empty or `0` = never).
+        case ttl(backend: Int, key: [UInt8])
+    }
+
+    public var purpose: Purpose
+    public var text: String
+    /// The text before editing, restored on Esc.
+    public var original: String
+
+    public init(purpose: Purpose, text: String = "") {
+        self.purpose = purpose
+        self.text = text
+        original = text
+    }
+
+    /// The prompt shown before the text.
+    public var prompt: String {
+        switch purpose {
+        case .filter: "filter (prefix or glob, \\xNN for bytes)"
+        case .prefix: "invalidate prefix"
+        case .ttl: "TTL in seconds (empty = never expires)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import CacheMonitor
+
+/// The dashboard's logic as one pure function: an event changes the state and names the work to do
+/// (effects), which the loop runs and answers with more events. No I/O, no clock, no terminal — so every
+/// key sequence can be tested.
+public enum Reducer {
+    /// Applies `event` to `state`.
+    /// - Returns: the work to run, in order.
+    public static func reduce(_ state: inout AppState, _ event: DashboardEvent) -> [DashboardEffect] {
+        switch event {
+        case .key(let key):
+            return handle(key, &state)
+        case .tick(let now, let clock):
+            state.now = now
+            state.clockText = clock
+            if let message = state.message, now - message.shownAt > 10 { state.message = nil }
+            return []
+        case .resize(let width, let height):
+            state.width = max(0, width)
+            state.height = max(0, height)
+            state.keyBrowser?.clampSelection(visibleRows: Layout.keyRows(height: state.height))
+            return []
+        case .snapshot(let snapshot):
+            state.latestSnapshot = snapshot
+            if !state.frozen { state.snapshot = snapshot }
+            state.selectedBackend = max(0, min(state.selectedBackend, snapshot.backends.count - 1))
+            return []
+        case .notice(let text, let role):
+            state.message = StatusMessage(text, role: role, at: state.now)
+            return []
+        default:
+            return DataEvents.apply(event, &state)
+        }
+    }
+
+    private static func handle(_ key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
+        if key == .interrupt { return quit(&state) }
+        if state.showHelp {
+            let action = lookUp(key, in: state.context, state)
+            if action == .quit { return quit(&state) }
+            state.showHelp = false
+            return []
+        }
+        if state.input != nil, lookUp(key, in: .input, state) == nil {
+            InputEditing.edit(key, &state)
+            return []
+        }
+        guard let action = lookUp(key, in: state.context, state) else {
+            explainMissing(key, &state)
+            return []
+        }
+        return Actions.perform(action, key: key, &state)
+    }
+
+    static func lookUp(_ key: KeyPress, in context: KeyContext, _ state: AppState) -> DashboardAction? {
+        for name in key.tableNames {
+            if let action = KeyMap.action(for: name, in: context, readOnly: state.readOnly) { return action }
+        }
+        return nil
+    }
+
+    /// A key that does nothing here: in `--read-only`, say why a dangerous one is off.
+    private static func explainMissing(_ key: KeyPress, _ state: inout AppState) {
+        guard state.readOnly else { return }
+        for name in key.tableNames {
+            if let binding = KeyMap.all.first(where: { $0.isDangerous && $0.contexts.contains(state.context) && $0.keys.contains(name) }) {
+                state.message = StatusMessage("read-only mode: '\(name)' (\(binding.description)) is switched off", role: .warning, at: state.now)
+                return
+            }
+        }
+    }
+
+    static func quit(_ state: inout AppState) -> [DashboardEffect] {
+        state.isQuitting = true
+        return [.quit]
+    }
+}

@@ -1,0 +1,175 @@
+@preconcurrency import CNCurses
+import Dashboard
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGTERM, SIGHUP and SIGINT; the next read turns it into a quit, so the terminal is restored on
+/// the normal way out.
+private let terminationRequested = Atomic<Bool>(false)
+
+/// The dashboard on a real terminal through ncursesw: wide characters, colours (256, else 8, else none —
+/// and none with `NO_COLOR`), a short Esc delay, resizes, and the terminal restored on every way out
+/// (`restore()` is idempotent; the command calls it on quit, on errors and after signals). Main actor only:
+/// ncurses is not thread-safe.
+@MainActor
+public final class NCursesTerminal: TerminalBackend {
+    /// How colours are shown.
+    public enum ColorMode: String, Sendable {
+        case full256, basic8, monochrome
+    }
+
+    public let colorMode: ColorMode
+    public let supportsUnicode: Bool
+    private var pairs: [PairKey: Int16] = [:]
+    private var previous: Canvas?
+    private var previousTheme: Theme?
+    private var active = true
+    private var buffer: [wchar_t] = Array(repeating: 0, count: 8)
+
+    private struct PairKey: Hashable {
+        var foreground: Int16
+        var background: Int16
+    }
+
+    /// Takes over the terminal (alternate screen, no echo, raw keys).
+    /// - Parameter environment: for `NO_COLOR`.
+    public init(environment: [String: String]) {
+        setlocale(LC_ALL, "")
+        supportsUnicode = cn_locale_is_utf8() != 0
+        set_escdelay(25)
+        initscr()
+        raw()
+        noecho()
+        nonl()
+        keypad(cn_stdscr(), true)
+        curs_set(0)
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        if !noColor, has_colors() {
+            start_color()
+            use_default_colors()
+            colorMode = cn_colors() >= 256 ? .full256 : .basic8
+        } else {
+            colorMode = .monochrome
+        }
+        for signal in [SIGTERM, SIGHUP, SIGINT] {
+            _ = Glibc.signal(signal) { _ in terminationRequested.store(true, ordering: .relaxed) }
+        }
+    }
+
+    public var size: (width: Int, height: Int) {
+        (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
+    }
+
+    /// Gives the terminal back: leaves the alternate screen, shows the cursor, restores the modes.
+    public func restore() {
+        guard active else { return }
+        active = false
+        curs_set(1)
+        endwin()
+    }
+
+    public func present(_ canvas: Canvas, theme: Theme) {
+        guard active else { return }
+        let same = previous.map { $0.width == canvas.width && $0.height == canvas.height } ?? false && previousTheme == theme
+        for y in 0..<canvas.height {
+            for x in 0..<canvas.width {
+                let cell = canvas[x, y]
+                if cell.isContinuation { continue }
+                if same, let previous, previous[x, y] == cell { continue }
+                draw(cell, x: x, y: y, theme: theme)
+            }
+        }
+        previous = canvas
+        previousTheme = theme
+        wrefresh(cn_stdscr())
+    }
+
+    public func read(timeoutMilliseconds: Int) -> TerminalInput? {
+        if terminationRequested.load(ordering: .relaxed) { return .key(.interrupt) }
+        wtimeout(cn_stdscr(), Int32(timeoutMilliseconds))
+        var character: wint_t = 0
+        let result = wget_wch(cn_stdscr(), &character)
+        if terminationRequested.load(ordering: .relaxed) { return .key(.interrupt) }
+        if result == ERR { return nil }
+        if result == cn_key_code_yes() { return special(Int32(character)) }
+        return typed(UInt32(character))
+    }
+
+    private func special(_ code: Int32) -> TerminalInput? {
+        switch code {
+        case KEY_RESIZE:
+            previous = nil
+            let size = size
+            return .resize(width: size.width, height: size.height)
+        case KEY_UP: return .key(.up)
+        case KEY_DOWN: return .key(.down)
+        case KEY_LEFT: return .key(.left)
+        case KEY_RIGHT: return .key(.right)
+        case KEY_PPAGE: return .key(.pageUp)
+        case KEY_NPAGE: return .key(.pageDown)
+        case KEY_HOME: return .key(.home)
+        case KEY_END: return .key(.end)
+        case KEY_ENTER: return .key(.enter)
+        case KEY_BACKSPACE: return .key(.backspace)
+        case KEY_DC: return .key(.delete)
+        case KEY_BTAB: return .key(.backTab)
+        case (KEY_F0 + 1)...(KEY_F0 + 12): return .key(.function(Int(code - KEY_F0)))
+        default: return nil
+        }
+    }
+
+    private func typed(_ value: UInt32) -> TerminalInput? {
+        switch value {
+        case 3: return .key(.interrupt)
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        default:
+            guard value >= 32, let scalar = Unicode.Scalar(value) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+
+    private func draw(_ cell: Cell, x: Int, y: Int, theme: Theme) {
+        let style = theme.style(for: cell.role)
+        var attributes = cell.attributes.union(style.attributes)
+        var pair: Int16 = 0
+        switch colorMode {
+        case .monochrome:
+            attributes.formUnion(Theme.monochromeAttributes(for: cell.role))
+        case .full256:
+            pair = pairNumber(style.foreground.index256, style.background.index256)
+        case .basic8:
+            pair = pairNumber(style.foreground.index8, style.background.index8)
+        }
+        var curses = cn_attr_normal()
+        if attributes.contains(.bold) { curses |= cn_attr_bold() }
+        if attributes.contains(.underline) { curses |= cn_attr_underline() }
+        if attributes.contains(.reverse) { curses |= cn_attr_reverse() }
+        var count = 0
+        for scalar in String(cell.character).unicodeScalars where count < buffer.count - 1 {
+            buffer[count] = wchar_t(bitPattern: scalar.value)
+            count += 1
+        }
+        buffer[count] = 0
+        buffer.withUnsafeBufferPointer { text in
+            _ = cn_put_cell(Int32(y), Int32(x), text.baseAddress, curses, pair)
+        }
+    }
+
+    /// The colour pair for a foreground and background (`nil` = the terminal's default), made on first use.
+    private func pairNumber(_ foreground: Int?, _ background: Int?) -> Int16 {
+        let key = PairKey(foreground: Int16(foreground ?? -1), background: Int16(background ?? -1))
+        if key.foreground == -1, key.background == -1 { return 0 }
+        if let pair = pairs[key] { return pair }
+        let number = Int16(pairs.count + 1)
+        guard Int(number) < cn_color_pairs() else { return 0 }
+        init_pair(number, key.foreground, key.background)
+        pairs[key] = number
+        return number
+    }
+}

@@ -1,0 +1,49 @@
+import CacheMonitor
+import Dashboard
+import Foundation
+import TerminalNCurses
+
+/// Opens the dashboard on the configured backends: the terminal taken over, the poller started, the loop
+/// run until the operator quits — and the terminal given back on every way out.
+enum DashboardRunner {
+    @MainActor
+    static func run(connection: ConnectionOptions, themeName: String?) async throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw CommandFailure(.usage, "the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
+            throw CommandFailure(.usage, "TERM is not set to a terminal type the dashboard can draw on (such as xterm-256color)")
+        }
+        let sources = try connection.allSources()
+        let interval = try connection.refreshInterval()
+        let catalog = ThemeCatalog(environment: environment)
+        var names = catalog.names
+        let chosen = themeName ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
+        if !names.contains(chosen) { names.append(chosen) }
+        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.seconds, themeNames: names)
+        state.themeIndex = names.firstIndex(of: chosen) ?? 0
+        if sources.isEmpty {
+            state.emptyMessage = "No backend configured. The embedded demo is not built yet: give --redis redis://127.0.0.1:6379, --memcached 127.0.0.1:11211 or a config file (see README). q quits."
+        }
+        let poller = Poller(sources: sources, configuration: .init(interval: interval))
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        let terminal = NCursesTerminal(environment: environment)
+        defer { terminal.restore() }
+        let loop = DashboardLoop(
+            terminal: terminal, sources: sources, poller: poller, state: state,
+            themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) }
+        )
+        await loop.run()
+        terminal.restore()
+        for source in sources { await source.close() }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
