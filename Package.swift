@@ -213,7 +213,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard"],
+            dependencies: ["CacheMonitor", "ConnectionSupport", "Dashboard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

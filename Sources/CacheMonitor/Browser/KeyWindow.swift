@@ -52,6 +52,15 @@ public struct KeyWindow: Sendable {
         self.keys = keys
     }
 
+    /// A complete window holding `keys` (what a finished load gives) — for fixtures and in-process lists.
+    public static func complete(_ keys: [BrowsedKey], filter: KeyMatch = .all, more: Bool = false) -> KeyWindow {
+        var window = KeyWindow(filter: filter, capacity: max(1, keys.count))
+        window.keys = keys
+        window.more = more
+        window.complete = true
+        return window
+    }
+
     /// Removes keys that were deleted (after a delete job), so the window matches the backend again.
     public mutating func remove(_ deleted: Set<[UInt8]>) {
         keys.removeAll { deleted.contains($0.key) }

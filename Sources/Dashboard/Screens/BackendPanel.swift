@@ -10,7 +10,7 @@ enum BackendPanel {
         let width = rect.width - 4
         var y = rect.y + 1
         let labelWidth = 11
-        let graphWidth = max(0, min(width - labelWidth - 22, 120))
+        let graphWidth = max(0, min(width - labelWidth - 30, 120))
         func line(_ label: String, _ values: [Double?], minimum: Double?, maximum: Double?, _ value: String, role: StyleRole) {
             guard y < rect.y + rect.height - 1 else { return }
             canvas.write(label, x: x, y: y, role: .dim, maxWidth: labelWidth)

@@ -50,7 +50,8 @@ enum OverviewRow {
         if backend.status != .up {
             guard let start = origins[Column.hitRatio.rawValue] ?? origins[Column.ops.rawValue] else { return }
             var reason = backend.status == .connecting ? "connecting…" : (backend.error ?? "no answer")
-            if let retry = backend.retryIn, backend.status != .connecting { reason += " · retry in \(Int(retry.rounded(.up)))s" }
+            // The countdown first, so a long reason never hides it.
+            if let retry = backend.retryIn, backend.status != .connecting { reason = "retry in \(Int(retry.rounded(.up)))s · " + reason }
             let role: StyleRole = selected ? .selection : (backend.status == .connecting ? .dim : .error)
             canvas.fill(Rect(x: start, y: y, width: canvas.width - start, height: 1), role: selected ? .selection : .text)
             canvas.write(reason, x: start, y: y, role: role, maxWidth: canvas.width - start - 1)

@@ -8,23 +8,23 @@ enum OverviewScreen {
     }
 
     static func columns(width: Int, addressWidth: Int, nameWidth: Int) -> [TableColumn] {
-        // At 100 columns and more the address column is as wide as the longest host:port (up to 40), so the
-        // port is never cut; narrower, the host gives way from the left.
-        let address = width >= 100 ? min(40, max(12, addressWidth)) : 12
+        // Addresses are fitted to their column by AddressText: the host gives way from the left, the port
+        // stays. From 100 columns the column is wider, up to the longest address (at most 40).
+        let address = width >= 100 ? min(22, max(12, addressWidth)) : 12
         return [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
             TableColumn("name", minWidth: min(14, max(6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
             TableColumn("type", minWidth: 9, maxWidth: 10, priority: 20),
-            TableColumn("address", minWidth: address, maxWidth: max(address, 40), weight: 1, priority: 85),
+            TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: 6, maxWidth: 11, priority: 97),
             TableColumn("hit%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 95),
             TableColumn("life%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 45),
-            TableColumn("hit% trend", minWidth: 10, maxWidth: 60, weight: 3, priority: 40),
+            TableColumn("trend", minWidth: 8, maxWidth: 60, weight: 3, priority: 40),
             TableColumn("hits/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 50),
             TableColumn("miss/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 49),
             TableColumn("ops/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 70),
             TableColumn("keys", minWidth: 6, maxWidth: 9, alignment: .right, priority: 60),
-            TableColumn("memory", minWidth: 10, maxWidth: 16, weight: 1, priority: 55),
+            TableColumn("memory", minWidth: 9, maxWidth: 16, weight: 1, priority: 55),
             TableColumn("evict/s", minWidth: 7, maxWidth: 7, alignment: .right, priority: 35),
             TableColumn("latency", minWidth: 7, maxWidth: 7, alignment: .right, priority: 30),
         ]
@@ -44,9 +44,15 @@ enum OverviewScreen {
         let widths = Table.layout(columns, width: rect.width - 1)
         var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, index: Int)] = []
         for (index, backend) in backends.enumerated() {
-            rows.append((OverviewRow.cells(backend, number: index + 1, state: state), backend, nil, index))
+            var cells = OverviewRow.cells(backend, number: index + 1, state: state)
+            fitAddress(&cells, widths)
+            rows.append((cells, backend, nil, index))
             if state.expandedBackends.contains(index), let servers = backend.sample?.servers, servers.count > 1 || backend.type != "redis" {
-                for server in servers { rows.append((OverviewRow.serverCells(server, ascii: state.asciiOnly), nil, server, index)) }
+                for server in servers {
+                    var cells = OverviewRow.serverCells(server, ascii: state.asciiOnly)
+                    fitAddress(&cells, widths)
+                    rows.append((cells, nil, server, index))
+                }
             }
         }
         // The panel sits right under the table when there is room for it.
@@ -66,5 +72,11 @@ enum OverviewScreen {
         if panelHeight > 4, let selected = state.selectedSnapshot {
             BackendPanel.draw(selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
         }
+    }
+
+    /// The address cell, fitted so the port survives.
+    private static func fitAddress(_ cells: inout [TableCell], _ widths: [Int?]) {
+        guard let width = widths[Column.address.rawValue] else { return }
+        cells[Column.address.rawValue].text = AddressText.fit(cells[Column.address.rawValue].text, width: width)
     }
 }

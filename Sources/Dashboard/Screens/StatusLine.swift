@@ -18,9 +18,8 @@ enum StatusLine {
         }
         if let job = state.job {
             let done = job.progress.deleted
-            var label = "\(verb(job.change)) on \(job.backendName): \(DisplayFormat.count(done)) deleted"
+            var label = "\(DisplayFormat.count(done)) deleted · \(DisplayFormat.elapsed(job.elapsed)) · Esc stops · \(verb(job.change)) on \(job.backendName)"
             if job.progress.scanned > 0 { label += " · \(DisplayFormat.count(job.progress.scanned)) scanned" }
-            label += " · \(DisplayFormat.elapsed(job.elapsed)) · Esc stops"
             ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2, ascii: state.asciiOnly)
             return
         }

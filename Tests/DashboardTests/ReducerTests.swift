@@ -1,0 +1,236 @@
+import CacheMonitor
+import Testing
+
+@testable import Dashboard
+
+/// Key sequences through the pure reducer: the state they leave and the effects they ask for.
+@Suite struct ReducerTests {
+    private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test func enterOnABackendOpensItsKeys() {
+        var state = Fixtures.state()
+        Fixtures.press([.down], &state)
+        let effects = Fixtures.press([.enter], &state)
+        #expect(effects == [.loadKeys(backend: 1, filter: .all)])
+        #expect(state.screen == .keys)
+        #expect(state.context == .keyBrowser)
+    }
+
+    @Test func digitsSelectBackendsAndSayWhenThereIsNone() {
+        var state = Fixtures.state()
+        Fixtures.press([.character("3")], &state)
+        #expect(state.selectedBackend == 2)
+        Fixtures.press([.character("9")], &state)
+        #expect(state.selectedBackend == 2)
+        #expect(state.message?.text == "there is no backend 9")
+        Fixtures.press([.tab], &state)
+        #expect(state.selectedBackend == 0, "Tab wraps around")
+    }
+
+    @Test func typingAFilterNarrowsLiveThenEnterAsksTheBackend() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("/")], &state)
+        #expect(state.context == .input)
+        Fixtures.type("user:1", &state)
+        #expect(state.keyBrowser?.rows.count == 2, "narrowed to what is loaded while typing")
+        #expect(DashboardView.render(state).text().contains("2 match"))
+        let effects = Fixtures.press([.enter], &state)
+        #expect(effects == [.loadKeys(backend: 0, filter: .prefix(bytes("user:1")))])
+        #expect(state.input == nil)
+        #expect(state.keyBrowser?.filterText == "user:1")
+    }
+
+    @Test func aFilterWithWildcardsIsAGlob() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("/")], &state)
+        Fixtures.type("user:*:name", &state)
+        #expect(state.keyBrowser?.rows.map { String(decoding: $0.key, as: UTF8.self) } == ["user:1:name", "user:2:name"])
+        #expect(Fixtures.press([.enter], &state) == [.loadKeys(backend: 0, filter: .glob(bytes("user:*:name")))])
+    }
+
+    @Test func aBadEscapeKeepsTheInputOpenWithAReason() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("/")], &state)
+        Fixtures.type("a\\q", &state)
+        #expect(Fixtures.press([.enter], &state).isEmpty)
+        #expect(state.input != nil)
+        #expect(state.message?.role == .error)
+        #expect(state.message?.text.contains("unknown escape") == true)
+    }
+
+    @Test func qTypesItselfInAnInputAndEscLeavesTheInputFirst() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("/")], &state)
+        #expect(Fixtures.press([.character("q")], &state).isEmpty)
+        #expect(state.input?.text == "q")
+        #expect(!state.isQuitting)
+        Fixtures.press([.escape], &state)
+        #expect(state.input == nil)
+        #expect(state.keyBrowser?.rows.count == Fixtures.keys.count, "leaving the input drops the narrowing")
+        #expect(Fixtures.press([.character("q")], &state) == [.quit])
+        #expect(state.isQuitting)
+    }
+
+    @Test func ctrlCQuitsFromAnywhere() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("/")], &state)
+        #expect(Fixtures.press([.interrupt], &state) == [.quit])
+    }
+
+    @Test func deleteOpensADialogAndYesRunsIt() {
+        var state = Fixtures.browsing()
+        let key = state.keyBrowser?.selectedKey?.key ?? []
+        #expect(Fixtures.press([.character("d")], &state).isEmpty, "nothing runs before the answer")
+        #expect(state.dialog?.change == .deleteKey(backend: 0, key: key))
+        #expect(DashboardView.render(state).text().contains("Delete key 'bin\\x01ary\\xFF'"))
+        let effects = Fixtures.press([.character("y")], &state)
+        #expect(effects == [.run(.deleteKey(backend: 0, key: key), expected: 1)])
+        #expect(state.dialog == nil)
+        #expect(state.context == .job)
+        let after = Reducer.reduce(&state, .jobFinished(message: "deleted key", deletedKeys: [key], failed: false))
+        #expect(after == [.loadKeys(backend: 0, filter: .all)])
+        #expect(state.job == nil)
+        #expect(state.keyBrowser?.rows.contains { $0.key == key } == false)
+        #expect(state.message?.text == "deleted key")
+    }
+
+    @Test func noAndEscCancelADialogAndTouchNothing() {
+        for answer in [KeyPress.character("n"), .escape] {
+            var state = Fixtures.browsing()
+            Fixtures.press([.character("d")], &state)
+            #expect(Fixtures.press([answer], &state).isEmpty)
+            #expect(state.dialog == nil)
+            #expect(state.message?.text == "cancelled; nothing was touched")
+        }
+    }
+
+    @Test func readOnlyRefusesWithAReasonAndOpensNoDialog() {
+        var state = Fixtures.browsing(readOnly: true)
+        for key in ["d", "D", "T"] {
+            #expect(Fixtures.press([.character(Character(key))], &state).isEmpty)
+            #expect(state.dialog == nil)
+            #expect(state.input == nil)
+            #expect(state.message?.text.hasPrefix("read-only mode: '\(key)'") == true)
+        }
+        Fixtures.press([.delete], &state)
+        #expect(state.message?.text.hasPrefix("read-only mode: 'Del'") == true)
+    }
+
+    @Test func invalidatingATreeNodeCountsFirst() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("v"), .end], &state)
+        #expect(state.keyBrowser?.selectedGroup?.prefix == bytes("user:"))
+        let effects = Fixtures.press([.character("D")], &state)
+        let change = PendingChange.invalidatePrefix(backend: 0, prefix: bytes("user:"))
+        #expect(effects == [.count(change)])
+        #expect(state.dialog?.matchCount == .counting(soFar: 0))
+        _ = Reducer.reduce(&state, .matchCount(change: change, count: .counted(3, more: false)))
+        #expect(Fixtures.press([.enter], &state) == [.run(change, expected: 3)])
+    }
+
+    @Test func treeLevelsAreEnteredAndLeft() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("v"), .end, .enter], &state)
+        #expect(state.keyBrowser?.treePath == [bytes("user:")])
+        #expect(state.keyBrowser?.treeLevel.map(\.prefix) == [bytes("user:1:"), bytes("user:2:")])
+        Fixtures.press([.escape], &state)
+        #expect(state.keyBrowser?.treePath == [])
+        #expect(state.keyBrowser?.selectedGroup?.prefix == bytes("user:"), "the selection comes back to the node left")
+        Fixtures.press([.escape], &state)
+        #expect(state.screen == .overview)
+    }
+
+    @Test func invalidateOnAFlaskRouteKeyOffersTheRouteThenATypedPrefix() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.down, .down], &state)
+        #expect(state.keyBrowser?.selectedKey?.key == bytes("flask_cache_view//api/users"))
+        let route = PendingChange.invalidateRoute(backend: 0, path: "/api/users", keyPrefix: bytes("flask_cache_"))
+        #expect(Fixtures.press([.character("D")], &state) == [.count(route)])
+        Fixtures.press([.character("p")], &state)
+        #expect(state.dialog == nil)
+        #expect(state.input?.text == "flask_cache_view//api/users")
+        #expect(state.input?.purpose == .prefix(backend: 0))
+    }
+
+    @Test func invalidateOnAVersionKeyIsDeleteMemoized() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.down], &state)
+        Fixtures.press([.character("D")], &state)
+        #expect(state.dialog?.change == .invalidateMemoized(backend: 0, function: "app.expensive", keyPrefix: bytes("flask_cache_")))
+    }
+
+    @Test func invalidateOnAPlainKeyAsksForAPrefixAndRefusesAnEmptyOne() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.end], &state)
+        Fixtures.press([.character("D")], &state)
+        #expect(state.input?.text == "user:2:")
+        Fixtures.press(Array(repeating: .backspace, count: 7), &state)
+        #expect(Fixtures.press([.enter], &state).isEmpty)
+        #expect(state.input != nil)
+        #expect(state.message?.text.contains("empty one would match every key") == true)
+        Fixtures.type("user:", &state)
+        #expect(Fixtures.press([.enter], &state) == [.count(.invalidatePrefix(backend: 0, prefix: bytes("user:")))])
+    }
+
+    @Test func settingATTLGoesThroughADialog() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.end], &state)
+        Fixtures.press([.character("T")], &state)
+        #expect(state.input?.purpose == .ttl(backend: 0, key: bytes("user:2:name")))
+        #expect(state.input?.text == "", "a key without TTL starts empty")
+        Fixtures.type("90", &state)
+        Fixtures.press([.enter], &state)
+        #expect(state.dialog?.change == .setTTL(backend: 0, key: bytes("user:2:name"), seconds: 90))
+        Fixtures.press([.escape], &state)
+        Fixtures.press([.character("T")], &state)
+        Fixtures.type("abc", &state)
+        Fixtures.press([.enter], &state)
+        #expect(state.message?.role == .error)
+        #expect(state.dialog == nil)
+    }
+
+    @Test func freezeKeepsTheDisplayedSnapshotWhileSamplingGoesOn() {
+        var state = Fixtures.state()
+        Fixtures.press([.character("f")], &state)
+        #expect(DashboardView.render(state).text().contains("FROZEN"))
+        var newer = Fixtures.snapshot
+        newer.backends.removeLast()
+        _ = Reducer.reduce(&state, .snapshot(newer))
+        #expect(state.snapshot.backends.count == 3)
+        #expect(state.latestSnapshot.backends.count == 2)
+        Fixtures.press([.character("f")], &state)
+        #expect(state.snapshot.backends.count == 2)
+    }
+
+    @Test func helpOpensAndAnyKeyClosesItButQQuits() {
+        var state = Fixtures.state()
+        Fixtures.press([.function(1)], &state)
+        #expect(state.showHelp)
+        Fixtures.press([.character("x")], &state)
+        #expect(!state.showHelp)
+        Fixtures.press([.character("?")], &state)
+        #expect(Fixtures.press([.character("q")], &state) == [.quit])
+    }
+
+    @Test func themesCycle() {
+        var state = Fixtures.state()
+        #expect(Fixtures.press([.character("t")], &state) == [.applyTheme("light")])
+        #expect(Fixtures.press([.character("t")], &state) == [.applyTheme("default")])
+    }
+
+    @Test func resultsForAScreenLeftBehindAreDropped() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.escape, .down, .enter], &state)
+        _ = Reducer.reduce(&state, .keysLoaded(backend: 0, filter: .all, window: KeyWindow.complete(Fixtures.keys)))
+        #expect(state.keyBrowser?.backend == 1)
+        #expect(state.keyBrowser?.window == nil, "keys of backend 0 do not land in backend 1's browser")
+    }
+
+    @Test func demoKeysExplainThereIsNoDemoWithoutOne() {
+        var state = Fixtures.state()
+        #expect(Fixtures.press([.character("p")], &state).isEmpty)
+        #expect(state.message?.text.contains("no demo traffic") == true)
+        state.hasDemo = true
+        #expect(Fixtures.press([.character("+")], &state) == [.traffic(.faster)])
+    }
+}

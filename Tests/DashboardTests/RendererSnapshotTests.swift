@@ -1,0 +1,127 @@
+import CacheMonitor
+import ConnectionSupport
+import Testing
+
+@testable import Dashboard
+
+/// Whole frames rendered from fixed states and compared with golden text files (`Snapshots/`).
+@Suite struct RendererSnapshotTests {
+    @Test func overviewAt120x40() {
+        let canvas = DashboardView.render(Fixtures.state())
+        assertSnapshot(canvas, named: "overview-120x40", roles: true)
+        let text = canvas.text()
+        #expect(text.contains("retry in 4s · cannot connect to 127.0.0.1:6390"), "a down backend shows why and when it is retried")
+        #expect(text.contains("97.5%"), "the interval hit ratio has one decimal")
+        #expect(text.contains("2/3 up"))
+        #expect(text.contains(":6379"), "the port of a long address is kept")
+    }
+
+    @Test func overviewAt80x24() {
+        let canvas = DashboardView.render(Fixtures.state(width: 80, height: 24))
+        assertSnapshot(canvas, named: "overview-80x24")
+        for line in canvas.text().split(separator: "\n") where line.contains("sessions") && line.contains(":") {
+            #expect(line.contains(":6379"), "the port survives truncation: \(line)")
+        }
+    }
+
+    @Test func compactLayoutBelow80x24() {
+        let canvas = DashboardView.render(Fixtures.state(width: 60, height: 16))
+        assertSnapshot(canvas, named: "overview-60x16")
+        #expect(canvas.text().contains("sessions"))
+        #expect(!canvas.text().contains("╭"), "no details panel in the compact layout")
+    }
+
+    @Test func tinyTerminalSaysSo() {
+        let canvas = DashboardView.render(Fixtures.state(width: 30, height: 8))
+        assertSnapshot(canvas, named: "tiny-30x8")
+        #expect(canvas.text().contains("terminal too small"))
+        #expect(canvas.text().contains("30×8, need 40×10"))
+    }
+
+    @Test func keyBrowserListsKeysWithLiveTTLs() {
+        var state = Fixtures.browsing()
+        _ = Reducer.reduce(&state, .tick(now: Fixtures.now + 2, clock: "12:34:58"))
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "keys-120x40", roles: true)
+        let text = canvas.text()
+        #expect(text.contains("4m57s"), "299 s read 2 s ago shows 4m57s")
+        #expect(text.contains("∞"), "no TTL shows ∞")
+        #expect(text.contains("2d0h"), "2 days 1 hour read 2 s ago")
+        #expect(text.contains("bin\\x01ary\\xFF"), "bytes that are not printable are escaped")
+        // 7.4 s read 2 s ago: under 10 s, highlighted.
+        let row = text.split(separator: "\n").firstIndex { $0.contains("user:1:email") } ?? 0
+        let roles = canvas.roles().split(separator: "\n")[row]
+        #expect(roles.contains("w"), "a TTL under 10 s is highlighted")
+    }
+
+    @Test func wideCharactersTakeTwoCells() {
+        let canvas = DashboardView.render(Fixtures.browsing())
+        let y = canvas.text().split(separator: "\n").firstIndex { $0.contains("session:日本語") } ?? 0
+        let x = (0..<canvas.width).first { canvas[$0, y].character == "日" } ?? 0
+        #expect(canvas[x + 1, y].isContinuation)
+        #expect(canvas[x + 2, y].character == "本")
+    }
+
+    @Test func treeViewCountsKeysPerPrefix() {
+        var state = Fixtures.browsing()
+        Fixtures.press([.character("v")], &state)
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "tree-120x40")
+        #expect(canvas.text().contains("▸ user:"))
+    }
+
+    @Test func detailsShowAPreview() {
+        var state = Fixtures.browsing()
+        let key = Fixtures.keys[0]
+        Fixtures.press([.enter], &state)
+        state.detailsKey = key
+        let value = Array("{\"name\": \"Ada\", \"age\": 36}".utf8)
+        _ = Reducer.reduce(&state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "details-120x40")
+        #expect(canvas.text().contains("embstr"))
+        #expect(canvas.text().contains("value · json · 26 bytes"))
+        #expect(canvas.text().contains("\"name\" : \"Ada\""), "JSON is pretty-printed")
+    }
+
+    @Test func prefixDialogNamesBackendAndCount() {
+        var state = Fixtures.browsing(width: 80, height: 24)
+        Fixtures.press([.character("v"), .down, .down, .down], &state)
+        let effects = Fixtures.press([.character("D")], &state)
+        #expect(effects == [.count(.invalidatePrefix(backend: 0, prefix: Array("user:".utf8)))])
+        _ = Reducer.reduce(&state, .matchCount(change: .invalidatePrefix(backend: 0, prefix: Array("user:".utf8)), count: .counted(3, more: false)))
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "dialog-80x24")
+        #expect(canvas.text().contains("Delete every key under 'user:'"))
+        #expect(canvas.text().contains("on sessions (cache-primary.eu-west-1.internal.example.com:6379)"))
+        #expect(canvas.text().contains("3 matching keys will be deleted"))
+    }
+
+    @Test func helpListsTheKeysWithoutDangerousOnesInReadOnly() {
+        var state = Fixtures.state(width: 120, height: 40, readOnly: true)
+        Fixtures.press([.character("?")], &state)
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "help-read-only-120x40")
+        #expect(canvas.text().contains("freeze"))
+        #expect(!canvas.text().contains("delete the selected key"))
+        #expect(canvas.text().contains("READ-ONLY"))
+    }
+
+    @Test func progressBarWhileAJobRuns() {
+        var state = Fixtures.browsing(width: 80, height: 24)
+        state.job = JobState(change: .invalidatePrefix(backend: 0, prefix: Array("user:".utf8)), backendName: "sessions", expected: 200_000)
+        _ = Reducer.reduce(&state, .jobProgress(progress(deleted: 120_000, scanned: 500_000), elapsed: .milliseconds(1_250)))
+        let canvas = DashboardView.render(state)
+        let status = canvas.text().split(separator: "\n", omittingEmptySubsequences: false)[22]
+        #expect(status.contains("60%"))
+        #expect(status.contains("120,000 deleted"))
+        #expect(status.contains("1.2s") || status.contains("1.3s"))
+    }
+}
+
+private func progress(deleted: Int, scanned: Int) -> PrefixDeletionProgress {
+    var progress = PrefixDeletionProgress()
+    progress.deleted = deleted
+    progress.scanned = scanned
+    return progress
+}
