@@ -17,11 +17,12 @@ enum DashboardRunner {
         }
         let sources = try connection.allSources()
         let interval = try connection.refreshInterval()
+        let config = try connection.configFile()
         let catalog = ThemeCatalog(environment: environment)
         var names = catalog.names
-        let chosen = themeName ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
+        let chosen = themeName ?? config?.theme ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
         if !names.contains(chosen) { names.append(chosen) }
-        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.seconds, themeNames: names)
+        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.seconds, themeNames: names, thresholds: config?.thresholds ?? Thresholds())
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         if sources.isEmpty {
             state.emptyMessage = "No backend configured. The embedded demo is not built yet: give --redis redis://127.0.0.1:6379, --memcached 127.0.0.1:11211 or a config file (see README). q quits."

@@ -1,4 +1,5 @@
 import CacheMonitor
+import Dashboard
 import Foundation
 import Memcache
 import RESP
@@ -8,6 +9,15 @@ import TOMLKit
 ///
 /// ```toml
 /// refresh = "1s"
+///
+/// theme = "default"                    # the dashboard's theme (--theme wins)
+///
+/// [thresholds]                         # when the dashboard colours figures yellow or red
+/// hit_ratio_warning = 0.8              # interval hit ratio below this
+/// hit_ratio_critical = 0.5
+/// memory_warning = 0.8                 # memory used / max above this
+/// memory_critical = 0.95
+/// ttl_warning = "10s"                  # TTLs below this are highlighted
 ///
 /// [[backend]]
 /// name = "sessions"
@@ -28,11 +38,16 @@ struct ConfigFile {
     var backends: [BackendDescriptor] = []
     /// The refresh interval (`refresh`), when set.
     var refresh: Duration?
+    /// The dashboard's theme (`theme`), when set.
+    var theme: String?
+    /// The dashboard's colour thresholds (`[thresholds]`), defaults where unset.
+    var thresholds = Thresholds()
     /// Where it was read from.
     var path: String
 
     static let backendFields = ["name", "type", "url", "servers", "key_prefix", "password_env"]
-    static let topLevelFields = ["refresh", "backend"]
+    static let topLevelFields = ["refresh", "theme", "thresholds", "backend"]
+    static let thresholdFields = ["hit_ratio_warning", "hit_ratio_critical", "memory_warning", "memory_critical", "ttl_warning"]
 
     /// The file `--config` names, else `$XDG_CONFIG_HOME/cachescope/config.toml` (or
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
@@ -67,13 +82,22 @@ struct ConfigFile {
         }
         let lines = ConfigLines(text: text)
         for key in table.keys where !Self.topLevelFields.contains(key) {
-            throw failure(lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh or [[backend]] tables")
+            throw failure(lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh, theme, [thresholds] or [[backend]] tables")
         }
         if let value = table["refresh"] {
             guard let text = value.string, let duration = DurationText.parse(text), duration > .zero else {
                 throw failure(lines.line(ofField: "refresh", inBackend: nil), "refresh must be a duration such as \"1s\" or \"500ms\"")
             }
             refresh = duration
+        }
+        if let value = table["theme"] {
+            guard let name = value.string, !name.isEmpty else {
+                throw failure(lines.line(ofField: "theme", inBackend: nil), "theme must be a theme's name in quotes, such as \"light\"")
+            }
+            theme = name
+        }
+        if let value = table["thresholds"] {
+            try readThresholds(value, lines: lines)
         }
         guard let list = table["backend"] else { return }
         guard let array = list.array else {
@@ -164,6 +188,39 @@ struct ConfigFile {
         }
     }
 
+    private mutating func readThresholds(_ value: any TOMLValueConvertible, lines: ConfigLines) throws {
+        guard let entry = value.table else {
+            throw failure(lines.line(ofField: "thresholds", inBackend: nil), "thresholds must be a table written [thresholds]")
+        }
+        func line(_ field: String) -> Int? { lines.line(ofField: field, inTable: "thresholds") }
+        for key in entry.keys where !Self.thresholdFields.contains(key) {
+            throw failure(line(key), "unknown field '\(key)' in [thresholds]; expected \(Self.thresholdFields.joined(separator: ", "))")
+        }
+        func fraction(_ field: String) throws -> Double? {
+            guard let value = entry[field] else { return nil }
+            guard let number = value.double ?? value.int.map(Double.init), (0...1).contains(number) else {
+                throw failure(line(field), "\(field) must be a fraction from 0 to 1, such as 0.8")
+            }
+            return number
+        }
+        thresholds.hitRatioWarning = try fraction("hit_ratio_warning") ?? thresholds.hitRatioWarning
+        thresholds.hitRatioCritical = try fraction("hit_ratio_critical") ?? thresholds.hitRatioCritical
+        thresholds.memoryWarning = try fraction("memory_warning") ?? thresholds.memoryWarning
+        thresholds.memoryCritical = try fraction("memory_critical") ?? thresholds.memoryCritical
+        if thresholds.hitRatioCritical > thresholds.hitRatioWarning {
+            throw failure(line("hit_ratio_critical"), "hit_ratio_critical must not be above hit_ratio_warning")
+        }
+        if thresholds.memoryCritical < thresholds.memoryWarning {
+            throw failure(line("memory_critical"), "memory_critical must not be below memory_warning")
+        }
+        if let value = entry["ttl_warning"] {
+            guard let text = value.string, let duration = DurationText.parse(text) else {
+                throw failure(line("ttl_warning"), "ttl_warning must be a duration such as \"10s\"")
+            }
+            thresholds.ttlWarningSeconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+
     private func failure(_ line: Int?, _ message: String) -> CommandFailure {
         CommandFailure(.usage, "\(path)\(line.map { ":\($0)" } ?? ""): \(message)")
     }
@@ -185,6 +242,17 @@ struct ConfigLines {
             if seen == index { return number + 1 }
         }
         return nil
+    }
+
+    /// The 1-based line where `field` is set inside the `[name]` table.
+    func line(ofField field: String, inTable name: String) -> Int? {
+        guard let header = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "[\(name)]" }) else { return nil }
+        for number in (header + 1)..<lines.count {
+            let line = lines[number].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") { break }
+            if line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) == field { return number + 1 }
+        }
+        return header + 1
     }
 
     /// The 1-based line where `field` is set: inside the `index`th `[[backend]]` table, or at the top level.

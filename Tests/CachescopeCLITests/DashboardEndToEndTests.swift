@@ -1,0 +1,171 @@
+import Foundation
+import RESP
+import Testing
+import TestSupport
+
+/// The real binary in a real terminal (tmux), driven by keys as a person would: the overview, the key
+/// browser, deleting a key and invalidating a prefix through their dialogs, resizing, and quitting — with
+/// the terminal given back each time.
+@Suite(.serialized) struct DashboardEndToEndTests {
+    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let enabled = tmux != nil && CommandLineTests.binary != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server")
+    static let skip = "needs tmux, redis-server and the built cachescope binary (scripts/test.sh installs them)"
+
+    @Test(.enabled(if: enabled, Comment(rawValue: skip)))
+    func deleteAKeyAndInvalidateAPrefixThroughTheDialogs() async throws {
+        let server = try #require(try RedisServerProcess())
+        defer { server.kill() }
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        defer { Task { await redis.close() } }
+        var commands = (1...50).map { RESPCommand("SET", key: Array("e2e:gone:\($0)".utf8), ["v", "EX", "600"]) }
+        commands.append(RESPCommand("SET", key: Array("e2e:keep:1".utf8), ["v"]))
+        commands.append(RESPCommand("SET", key: Array("solo:delete-me".utf8), ["v", "EX", "600"]))
+        _ = try await redis.send(commands)
+
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
+        defer { session.close() }
+        try session.waitFor("1/1 up")
+        #expect(try session.screen().contains("127.0.0.1:\(server.port)"), "the overview lists the backend with its port")
+
+        session.send(["Enter"])
+        try session.waitFor("52 keys")
+        session.send(["/"])
+        session.type("solo:")
+        session.send(["Enter"])
+        try session.waitFor("filter solo:")
+        try session.waitFor("1 keys")
+        session.send(["d"])
+        try session.waitFor("Delete key 'solo:delete-me'")
+        #expect(try session.screen().contains("on redis (127.0.0.1:\(server.port))"), "the dialog names the backend")
+        session.send(["y"])
+        try session.waitFor("deleted key 'solo:delete-me'")
+        #expect(try await redis.send(RESPCommand("EXISTS", keys: [Array("solo:delete-me".utf8)])).integer == 0)
+
+        session.send(["/"])
+        session.send(Array(repeating: "BSpace", count: 10))
+        session.send(["Enter"])
+        try session.waitFor("51 keys")
+        session.send(["D"])
+        try session.waitFor("invalidate prefix:")
+        session.send(Array(repeating: "BSpace", count: 40))
+        session.type("e2e:gone:")
+        session.send(["Enter"])
+        try session.waitFor("50 matching keys will be deleted")
+        session.send(["Enter"])
+        try session.waitFor("deleted 50 keys under 'e2e:gone:'")
+        #expect(try await redis.send(RESPCommand("DBSIZE")).integer == 1, "only the key outside the prefix is left")
+
+        session.resize(width: 60, height: 16)
+        try session.waitFor("e2e:keep:1")
+        session.resize(width: 30, height: 8)
+        try session.waitFor("terminal too small")
+        session.resize(width: 120, height: 40)
+        try session.waitFor("1 keys")
+
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+        #expect(try !session.screen().contains("1/1 up"), "the alternate screen is gone after quitting")
+    }
+
+    @Test(.enabled(if: enabled, Comment(rawValue: skip)))
+    func sigtermAndCtrlCGiveTheTerminalBack() throws {
+        let server = try #require(try RedisServerProcess())
+        defer { server.kill() }
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-e2e-\(UUID().uuidString).pid")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        let binary = CommandLineTests.binary?.path ?? ""
+        let session = try TmuxSession(command: "sh -c 'echo $$ > \(pidFile.path); exec \(binary) --redis \(server.url()) --read-only'")
+        defer { session.close() }
+        try session.waitFor("READ-ONLY")
+        let pid = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGTERM)
+        try session.waitFor("EXIT=0")
+        #expect(try !session.screen().contains("READ-ONLY"))
+
+        let second = try TmuxSession(command: "\(binary) --redis \(server.url())")
+        defer { second.close() }
+        try second.waitFor("1/1 up")
+        second.send(["C-c"])
+        try second.waitFor("EXIT=0")
+    }
+
+    @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
+    func aDeadBackendStaysVisibleWithItsReason() throws {
+        let port = TestServers.freePort()
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis redis://127.0.0.1:\(port)")
+        defer { session.close() }
+        try session.waitFor("retry in")
+        let screen = try session.screen()
+        #expect(screen.contains("0/1 up"))
+        #expect(screen.contains("connection refused"))
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+    }
+}
+
+/// A detached tmux session running a command in a 120×40 terminal; after the command ends, the pane shows
+/// `EXIT=<status>`.
+final class TmuxSession {
+    let name = "cachescope-e2e-\(UUID().uuidString.prefix(8))"
+    let tmux: String
+
+    init(command: String, width: Int = 120, height: Int = 40) throws {
+        tmux = DashboardEndToEndTests.tmux ?? "tmux"
+        let script = "env TERM=xterm-256color LANG=C.UTF-8 \(command); echo EXIT=$?; sleep 120"
+        // The tmux server this starts outlives the call and would hold a pipe open: no output is read here.
+        try run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", script], capture: false)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], capture: Bool = true) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tmux)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = capture ? pipe : FileHandle.nullDevice
+        process.standardError = capture ? pipe : FileHandle.nullDevice
+        try process.run()
+        let data = capture ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func screen() throws -> String {
+        try run(["capture-pane", "-p", "-t", name])
+    }
+
+    func send(_ keys: [String]) {
+        _ = try? run(["send-keys", "-t", name] + keys)
+    }
+
+    /// Types `text` literally.
+    func type(_ text: String) {
+        _ = try? run(["send-keys", "-t", name, "-l", text])
+    }
+
+    func resize(width: Int, height: Int) {
+        _ = try? run(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits until the screen shows `text` (at most `seconds`), else fails with what it shows.
+    func waitFor(_ text: String, seconds: Double = 15) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TmuxTimeout(text: text, screen: last)
+    }
+
+    func close() {
+        _ = try? run(["kill-session", "-t", name])
+    }
+}
+
+struct TmuxTimeout: Error, CustomStringConvertible {
+    let text: String
+    let screen: String
+    var description: String { "'\(text)' did not appear; the screen shows:\n\(screen)" }
+}
