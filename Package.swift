@@ -142,6 +142,8 @@ let package = Package(
             dependencies: [
                 "CacheMonitor",
                 "ConnectionSupport",
+                "Dashboard",
+                "TerminalNCurses",
                 "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

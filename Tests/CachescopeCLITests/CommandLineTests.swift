@@ -61,10 +61,10 @@ import Testing
         #expect(result.output.contains("--version"))
     }
 
-    @Test func runningWithoutArgumentsPrintsHelp() throws {
+    @Test func theDashboardWithoutATerminalSaysSoInOneLine() throws {
         let result = try run([])
-        #expect(result.status == 0)
-        #expect(result.output.contains("USAGE: cachescope"))
+        #expect(result.status == 2)
+        #expect(result.output == "cachescope: the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'\n")
     }
 
     @Test func anUnknownOptionIsAUsageError() throws {

@@ -16,8 +16,26 @@ struct ThemesCommand: ParsableCommand {
             """
     )
 
+    @Option(help: ArgumentHelp("Print how theme NAME colours each role (\"built-in\" for the compiled-in default).", valueName: "name"))
+    var show: String?
+
     func run() throws {
         let catalog = ThemeCatalog()
+        if let show {
+            let theme: Theme
+            if show == "built-in" {
+                theme = Theme.builtInDefault
+            } else {
+                guard let path = catalog.path(of: show) else { throw CommandFailure(.usage, "no theme '\(show)' (see cachescope themes)") }
+                theme = try ThemeFile.load(path: path, name: show)
+            }
+            for role in StyleRole.allCases {
+                let style = theme.style(for: role)
+                let attributes = ThemeFile.attributeNames.filter { style.attributes.contains($0.1) }.map(\.0)
+                print("\(ThemeFile.fileKey(role))\tfg=\(Self.text(style.foreground))\tbg=\(Self.text(style.background))\t\(attributes.joined(separator: ","))")
+            }
+            return
+        }
         var broken = 0
         for name in catalog.names {
             let path = catalog.path(of: name)
@@ -27,5 +45,13 @@ struct ThemesCommand: ParsableCommand {
         }
         print("searched: \(catalog.directories.joined(separator: ", "))")
         if broken > 0 { throw CommandFailure(.usage, "\(broken) theme file(s) with errors") }
+    }
+
+    static func text(_ color: ThemeColor) -> String {
+        switch color {
+        case .terminalDefault: "default"
+        case .indexed(let index): "\(index)"
+        case .rgb(let r, let g, let b): "rgb(\(r),\(g),\(b))"
+        }
     }
 }
