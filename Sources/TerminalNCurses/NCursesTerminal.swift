@@ -28,6 +28,8 @@ public final class NCursesTerminal: TerminalBackend {
     private var previousTheme: Theme?
     private var active = true
     private var buffer: [wchar_t] = Array(repeating: 0, count: 8)
+    /// The curses attributes and colour pair of each (role, emphasis), for the theme last presented.
+    private var looks: [(attributes: attr_t, pair: Int16)?] = Array(repeating: nil, count: StyleRole.allCases.count * 8)
 
     private struct PairKey: Hashable {
         var foreground: Int16
@@ -73,15 +75,42 @@ public final class NCursesTerminal: TerminalBackend {
 
     public func present(_ canvas: Canvas, theme: Theme) {
         guard active else { return }
-        let same = previous.map { $0.width == canvas.width && $0.height == canvas.height } ?? false && previousTheme == theme
-        for y in 0..<canvas.height {
-            for x in 0..<canvas.width {
-                let cell = canvas[x, y]
+        if previousTheme != theme { looks = Array(repeating: nil, count: looks.count) }
+        let old = previous.flatMap { $0.width == canvas.width && $0.height == canvas.height && previousTheme == theme ? $0 : nil }
+        // Locals, not properties, in the per-cell loop: no exclusivity checks or reference counting per cell.
+        var looks = self.looks
+        var text = buffer
+        let width = canvas.width
+        canvas.cells.withUnsafeBufferPointer { cells in
+            let before = old?.cells
+            for index in cells.indices {
+                let cell = cells[index]
                 if cell.isContinuation { continue }
-                if same, let previous, previous[x, y] == cell { continue }
-                draw(cell, x: x, y: y, theme: theme)
+                if let before, before[index] == cell, !cell.hasMarks { continue }
+                let slot = cell.role.ordinal * 8 + Int(cell.attributes.rawValue & 7)
+                let look: (attributes: attr_t, pair: Int16)
+                if let known = looks[slot] {
+                    look = known
+                } else {
+                    look = resolve(cell, theme: theme)
+                    looks[slot] = look
+                }
+                text[0] = wchar_t(bitPattern: cell.scalar.value)
+                var count = 1
+                if cell.hasMarks, let marks = canvas.marks[index] {
+                    for scalar in marks.unicodeScalars where count < text.count - 1 {
+                        text[count] = wchar_t(bitPattern: scalar.value)
+                        count += 1
+                    }
+                }
+                text[count] = 0
+                text.withUnsafeBufferPointer { characters in
+                    _ = cn_put_cell(Int32(index / width), Int32(index % width), characters.baseAddress, look.attributes, look.pair)
+                }
             }
         }
+        self.looks = looks
+        buffer = text
         previous = canvas
         previousTheme = theme
         wrefresh(cn_stdscr())
@@ -134,7 +163,8 @@ public final class NCursesTerminal: TerminalBackend {
         }
     }
 
-    private func draw(_ cell: Cell, x: Int, y: Int, theme: Theme) {
+    /// How a role with some emphasis looks on this terminal: curses attributes and a colour pair.
+    private func resolve(_ cell: Cell, theme: Theme) -> (attributes: attr_t, pair: Int16) {
         let style = theme.style(for: cell.role)
         var attributes = cell.attributes.union(style.attributes)
         var pair: Int16 = 0
@@ -150,15 +180,7 @@ public final class NCursesTerminal: TerminalBackend {
         if attributes.contains(.bold) { curses |= cn_attr_bold() }
         if attributes.contains(.underline) { curses |= cn_attr_underline() }
         if attributes.contains(.reverse) { curses |= cn_attr_reverse() }
-        var count = 0
-        for scalar in String(cell.character).unicodeScalars where count < buffer.count - 1 {
-            buffer[count] = wchar_t(bitPattern: scalar.value)
-            count += 1
-        }
-        buffer[count] = 0
-        buffer.withUnsafeBufferPointer { text in
-            _ = cn_put_cell(Int32(y), Int32(x), text.baseAddress, curses, pair)
-        }
+        return (curses, pair)
     }
 
     /// The colour pair for a foreground and background (`nil` = the terminal's default), made on first use.

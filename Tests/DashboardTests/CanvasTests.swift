@@ -23,7 +23,7 @@ import Testing
         #expect(canvas.text() == "日本x   ")
         var marks = Canvas(width: 4, height: 1)
         marks.write("e\u{301}a", x: 0, y: 0)
-        #expect(marks[0, 0].character == "é" && marks[1, 0].character == "a")
+        #expect(marks.character(x: 0, y: 0) == "é" && marks[1, 0].character == "a")
         var tight = Canvas(width: 4, height: 1)
         tight.write("日本語", x: 0, y: 0)
         #expect(tight.text() == "日… ", "a wide character that does not fit is not split")

@@ -16,6 +16,17 @@ import Testing
         #expect(text.contains(":6379"), "the port of a long address is kept")
     }
 
+    @Test func expandingAPoolListsItsServers() {
+        var state = Fixtures.state()
+        Fixtures.press([.character("2"), .character("e")], &state)
+        let text = DashboardView.render(state).text()
+        #expect(text.contains("10.0.0.12:11211"))
+        let line = text.split(separator: "\n").first { $0.contains("10.0.0.13:11211") } ?? ""
+        #expect(line.contains("✖ down") && line.contains("connection refused"), "a server that is down says why: \(line)")
+        Fixtures.press([.character("e")], &state)
+        #expect(!DashboardView.render(state).text().contains("10.0.0.13:11211 ✖"))
+    }
+
     @Test func overviewAt80x24() {
         let canvas = DashboardView.render(Fixtures.state(width: 80, height: 24))
         assertSnapshot(canvas, named: "overview-80x24")

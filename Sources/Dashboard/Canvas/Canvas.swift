@@ -1,13 +1,28 @@
-/// One cell of the screen: a character (with any combining marks), its role and emphasis. The right half of
-/// a wide character is a `continuation` cell.
+/// One cell of the screen: a character's first scalar, its role and emphasis — plain data, so a frame of
+/// 12,000 cells is copied and compared without reference counting. Combining marks and the other scalars
+/// of a multi-scalar character are kept by the canvas (``Canvas/character(x:y:)``); the right half of a
+/// wide character is a `continuation` cell.
 public struct Cell: Sendable, Hashable {
-    public var character: Character
+    public var scalar: Unicode.Scalar
     public var role: StyleRole
     public var attributes: CellAttributes
     /// Whether this cell is covered by the wide character to its left.
     public var isContinuation: Bool
+    /// Whether more scalars follow `scalar` (held by the canvas).
+    public var hasMarks: Bool
 
-    public static let blank = Cell(character: " ", role: .text, attributes: [], isContinuation: false)
+    public init(scalar: Unicode.Scalar, role: StyleRole, attributes: CellAttributes, isContinuation: Bool, hasMarks: Bool = false) {
+        self.scalar = scalar
+        self.role = role
+        self.attributes = attributes
+        self.isContinuation = isContinuation
+        self.hasMarks = hasMarks
+    }
+
+    /// The base character (without marks the canvas holds).
+    public var character: Character { Character(scalar) }
+
+    public static let blank = Cell(scalar: " ", role: .text, attributes: [], isContinuation: false)
 }
 
 /// A rectangle of cells in canvas coordinates.
@@ -33,6 +48,8 @@ public struct Canvas: Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// The scalars after the first of cells whose `hasMarks` is set, by cell index.
+    public private(set) var marks: [Int: String] = [:]
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -44,6 +61,14 @@ public struct Canvas: Sendable, Hashable {
         cells[y * width + x]
     }
 
+    /// The whole character at (`x`, `y`), combining marks included.
+    public func character(x: Int, y: Int) -> Character {
+        let index = y * width + x
+        let cell = cells[index]
+        guard cell.hasMarks, let rest = marks[index] else { return cell.character }
+        return Character(String(cell.scalar) + rest)
+    }
+
     /// Writes `text` at (`x`, `y`), at most `maxWidth` columns (to the right edge by default); text that does
     /// not fit ends in `…`. Returns the columns used.
     @discardableResult
@@ -53,6 +78,7 @@ public struct Canvas: Sendable, Hashable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
         guard limit > 0 else { return 0 }
+        if CharacterWidth.isPlainASCII(text) { return writeASCII(text, x: x, y: y, role: role, attributes: attributes, limit: limit) }
         let safe = Self.printable(text)
         let fits = CharacterWidth.of(safe) <= limit
         var column = x
@@ -77,11 +103,31 @@ public struct Canvas: Sendable, Hashable {
         return used
     }
 
+    /// `write` for printable ASCII: one cell per byte, no grapheme or width work (most of what is drawn).
+    private mutating func writeASCII(_ text: String, x: Int, y: Int, role: StyleRole, attributes: CellAttributes, limit: Int) -> Int {
+        let count = text.utf8.count
+        let fits = count <= limit
+        let shown = fits ? count : limit - 1
+        var column = x
+        for byte in text.utf8.prefix(shown) {
+            if column >= 0, column < width {
+                let index = y * width + column
+                if cells[index].isContinuation, column > 0 { set(index - 1, .blank) }
+                if column + 1 < width, cells[index + 1].isContinuation { set(index + 1, .blank) }
+                set(index, Cell(scalar: Unicode.Scalar(byte), role: role, attributes: attributes, isContinuation: false))
+            }
+            column += 1
+        }
+        if !fits, column >= 0 { put("…", x: column, y: y, role: role, attributes: attributes, wide: false) }
+        return fits ? count : limit
+    }
+
     /// Fills `rect` with `character` in `role`.
     public mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole = .text, attributes: CellAttributes = []) {
+        guard rect.y < height, rect.x < width else { return }
         for y in max(0, rect.y)..<min(height, rect.y + rect.height) {
             for x in max(0, rect.x)..<min(width, rect.x + rect.width) {
-                cells[y * width + x] = Cell(character: character, role: role, attributes: attributes, isContinuation: false)
+                put(character, x: x, y: y, role: role, attributes: attributes, wide: false)
             }
         }
     }
@@ -90,8 +136,7 @@ public struct Canvas: Sendable, Hashable {
     public func text() -> String {
         (0..<height).map { y in
             String((0..<width).compactMap { x -> Character? in
-                let cell = self[x, y]
-                return cell.isContinuation ? nil : cell.character
+                self[x, y].isContinuation ? nil : character(x: x, y: y)
             })
         }.joined(separator: "\n")
     }
@@ -103,21 +148,37 @@ public struct Canvas: Sendable, Hashable {
 
     private mutating func put(_ character: Character, x: Int, y: Int, role: StyleRole, attributes: CellAttributes, wide: Bool) {
         guard x < width else { return }
+        let index = y * width + x
         // Overwriting half of a wide character blanks its other half.
-        if cells[y * width + x].isContinuation, x > 0 { cells[y * width + x - 1] = Cell.blank }
-        if !wide, x + 1 < width, cells[y * width + x + 1].isContinuation { cells[y * width + x + 1] = Cell.blank }
-        cells[y * width + x] = Cell(character: character, role: role, attributes: attributes, isContinuation: false)
-        if wide, x + 1 < width {
-            cells[y * width + x + 1] = Cell(character: " ", role: role, attributes: attributes, isContinuation: true)
+        if cells[index].isContinuation, x > 0 { set(index - 1, .blank) }
+        if !wide, x + 1 < width, cells[index + 1].isContinuation { set(index + 1, .blank) }
+        let scalars = character.unicodeScalars
+        let first = scalars.first ?? " "
+        var cell = Cell(scalar: first, role: role, attributes: attributes, isContinuation: false)
+        if scalars.index(after: scalars.startIndex) != scalars.endIndex {
+            cell.hasMarks = true
+            set(index, cell)
+            marks[index] = String(String.UnicodeScalarView(scalars.dropFirst()))
+        } else {
+            set(index, cell)
         }
+        if wide, x + 1 < width {
+            set(index + 1, Cell(scalar: " ", role: role, attributes: attributes, isContinuation: true))
+        }
+    }
+
+    /// Stores a cell, dropping the marks of the one it replaces.
+    private mutating func set(_ index: Int, _ cell: Cell) {
+        if cells[index].hasMarks { marks[index] = nil }
+        cells[index] = cell
     }
 
     private mutating func appendMark(_ mark: Character, at x: Int, y: Int) {
         var target = x
         while target > 0, cells[y * width + target].isContinuation { target -= 1 }
-        var cell = cells[y * width + target]
-        cell.character = Character(String(cell.character) + String(mark))
-        cells[y * width + target] = cell
+        let index = y * width + target
+        marks[index, default: ""] += String(mark)
+        cells[index].hasMarks = true
     }
 
     /// Control characters (C0, DEL, C1) replaced by `?`, so no value can move the cursor or change colours.

@@ -3,7 +3,14 @@
 /// locale dependence.
 public enum CharacterWidth {
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
         guard let first = character.unicodeScalars.first else { return 0 }
+        let scalars = character.unicodeScalars
+        if scalars.index(after: scalars.startIndex) == scalars.endIndex {
+            // Fast paths: Latin text below the combining marks, and box drawing / block elements.
+            if first.value < 0x300 { return (0x80...0x9F).contains(first.value) ? 0 : 1 }
+            if (0x2500...0x259F).contains(first.value) { return 1 }
+        }
         if character.unicodeScalars.count == 1 {
             switch first.properties.generalCategory {
             case .nonspacingMark, .enclosingMark, .format: return 0
@@ -17,7 +24,13 @@ public enum CharacterWidth {
 
     /// The columns `text` takes.
     public static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        if isPlainASCII(text) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
+    }
+
+    /// Whether `text` is printable ASCII only (one column per byte) — the common case, checked fast.
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     private static let wideRanges: [ClosedRange<UInt32>] = [

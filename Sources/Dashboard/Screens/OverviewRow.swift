@@ -38,8 +38,6 @@ enum OverviewRow {
             cells[Column.lifetime.rawValue] = TableCell(DisplayFormat.ratio(BackendRates.ratio(server.hits, server.misses)), role: .dim)
             cells[Column.keys.rawValue] = TableCell(DisplayFormat.count(server.keys))
             cells[Column.memory.rawValue] = TableCell(memoryText(server.memoryBytes, server.maxMemoryBytes), role: .dim)
-        } else {
-            cells[Column.hitRatio.rawValue] = TableCell(server.error ?? "down", role: .error)
         }
         return cells
     }
@@ -68,6 +66,12 @@ enum OverviewRow {
                 canvas.write(sample?.memoryBytes.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", x: x, y: y, role: selected ? .selection : .dim, maxWidth: width)
             }
         }
+    }
+
+    /// A server that is down: its reason over the figures' columns.
+    static func drawServerReason(_ server: ServerReading, origins: [Int?], y: Int, into canvas: inout Canvas) {
+        guard !server.up, let start = origins[Column.hitRatio.rawValue] ?? origins[Column.ops.rawValue] else { return }
+        canvas.write(server.error ?? "down", x: start, y: y, role: .error, maxWidth: canvas.width - start - 1)
     }
 
     static func statusText(_ status: BackendStatus, ascii: Bool) -> String {

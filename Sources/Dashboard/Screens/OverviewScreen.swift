@@ -66,6 +66,7 @@ enum OverviewScreen {
         Table.draw(columns, rows: shown.map(\.cells), selected: selectedRow.map { $0 - first }, into: &canvas, rect: tableRect)
         let origins = Table.origins(widths, x: tableRect.x)
         for (offset, row) in shown.enumerated() {
+            if let server = row.server { OverviewRow.drawServerReason(server, origins: origins, y: tableRect.y + 1 + offset, into: &canvas) }
             guard let backend = row.backend else { continue }
             OverviewRow.drawGraphics(backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.index == state.selectedBackend, into: &canvas)
         }

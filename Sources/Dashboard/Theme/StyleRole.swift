@@ -2,6 +2,25 @@
 public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case text, dim, accent, border, borderFocused, header, selection, hit, miss, warning, error, keyHint, good
 
+    /// The role's position in `allCases`, for tables indexed by role (a terminal's colour cache).
+    public var ordinal: Int {
+        switch self {
+        case .text: 0
+        case .dim: 1
+        case .accent: 2
+        case .border: 3
+        case .borderFocused: 4
+        case .header: 5
+        case .selection: 6
+        case .hit: 7
+        case .miss: 8
+        case .warning: 9
+        case .error: 10
+        case .keyHint: 11
+        case .good: 12
+        }
+    }
+
     /// One letter per role, for role dumps in tests.
     public var letter: Character {
         switch self {
