@@ -121,6 +121,10 @@ final class TmuxSession {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tmux)
         process.arguments = arguments
+        // tmux itself needs a terminal type even for detached sessions; CI may run without one.
+        var environment = ProcessInfo.processInfo.environment
+        if (environment["TERM"] ?? "").isEmpty || environment["TERM"] == "dumb" { environment["TERM"] = "xterm-256color" }
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = capture ? pipe : FileHandle.nullDevice
         process.standardError = capture ? pipe : FileHandle.nullDevice
