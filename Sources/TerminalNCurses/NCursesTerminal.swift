@@ -27,6 +27,8 @@ public final class NCursesTerminal: TerminalBackend {
     private var previous: Canvas?
     private var previousTheme: Theme?
     private var active = true
+    /// Reads in a row that returned an error without waiting.
+    private var failedAtOnce = 0
     private var buffer: [wchar_t] = Array(repeating: 0, count: 8)
     /// The curses attributes and colour pair of each (role, emphasis), for the theme last presented.
     private var looks: [(attributes: attr_t, pair: Int16)?] = Array(repeating: nil, count: StyleRole.allCases.count * 8)
@@ -120,11 +122,26 @@ public final class NCursesTerminal: TerminalBackend {
         if terminationRequested.load(ordering: .relaxed) { return .key(.interrupt) }
         wtimeout(cn_stdscr(), Int32(timeoutMilliseconds))
         var character: wint_t = 0
+        let started = ContinuousClock.now
         let result = wget_wch(cn_stdscr(), &character)
         if terminationRequested.load(ordering: .relaxed) { return .key(.interrupt) }
-        if result == ERR { return nil }
+        if result == ERR {
+            // A read that fails at once, again and again, means there is no terminal to read any more.
+            let early = timeoutMilliseconds > 0 && ContinuousClock.now - started < .milliseconds(timeoutMilliseconds / 4)
+            failedAtOnce = early ? failedAtOnce + 1 : 0
+            return terminalIsGone() || failedAtOnce > 200 ? .key(.interrupt) : nil
+        }
+        failedAtOnce = 0
         if result == cn_key_code_yes() { return special(Int32(character)) }
         return typed(UInt32(character))
+    }
+
+    /// Whether the terminal went away (its window closed, the tmux server killed): reads then fail at once
+    /// instead of waiting, and the dashboard must quit rather than spin.
+    private func terminalIsGone() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return true }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 || isatty(STDIN_FILENO) == 0
     }
 
     private func special(_ code: Int32) -> TerminalInput? {

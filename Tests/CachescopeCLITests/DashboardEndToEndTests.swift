@@ -1,5 +1,9 @@
 import Foundation
 import RESP
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TestSupport
 
@@ -87,6 +91,16 @@ import TestSupport
         try second.waitFor("1/1 up")
         second.send(["C-c"])
         try second.waitFor("EXIT=0")
+
+        // The terminal itself goes away (its window closed): the dashboard quits instead of spinning.
+        try? FileManager.default.removeItem(at: pidFile)
+        let third = try TmuxSession(command: "sh -c 'echo $$ > \(pidFile.path); exec \(binary) --redis \(server.url())'")
+        try third.waitFor("1/1 up")
+        let orphan = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        third.close()
+        let deadline = Date().addingTimeInterval(5)
+        while kill(orphan, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(kill(orphan, 0) != 0, "the dashboard exits when its terminal is gone")
     }
 
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
@@ -116,22 +130,50 @@ final class TmuxSession {
         try run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", script], capture: false)
     }
 
+    /// Runs tmux and waits for it with `posix_spawn` and `waitpid`: Foundation's `Process` sometimes never
+    /// notices that `tmux new-session` exited (its client forks the server and leaves at once), and waits
+    /// forever.
     @discardableResult
     func run(_ arguments: [String], capture: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = arguments
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { throw POSIXError(.EIO) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
         // tmux itself needs a terminal type even for detached sessions; CI may run without one.
         var environment = ProcessInfo.processInfo.environment
         if (environment["TERM"] ?? "").isEmpty || environment["TERM"] == "dumb" { environment["TERM"] = "xterm-256color" }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = capture ? pipe : FileHandle.nullDevice
-        process.standardError = capture ? pipe : FileHandle.nullDevice
-        try process.run()
-        let data = capture ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let argv = ([tmux] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, envp)
+        Glibc.close(pipe[1])
+        defer { Glibc.close(pipe[0]) }
+        guard spawned == 0 else { throw POSIXError(.ENOENT) }
+        var output: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while capture {
+            let count = read(pipe[0], &chunk, chunk.count)
+            if count <= 0 { break }
+            output.append(contentsOf: chunk[..<count])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return String(decoding: output, as: UTF8.self)
     }
 
     func screen() throws -> String {
