@@ -107,6 +107,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The tutorial as a web app: one route per section, a fake database and API, the traffic generator.
+        .target(
+            name: "DemoApp",
+            dependencies: [
+                "Caching",
+                "CachingHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The dashboard without a terminal: canvas, widgets, layout, state (never links ncurses or Hummingbird).
         .target(
             name: "Dashboard",
@@ -208,6 +218,16 @@ let package = Package(
                 "Caching",
                 "CachingHummingbird",
                 "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DemoAppTests",
+            dependencies: [
+                "Caching",
+                "DemoApp",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

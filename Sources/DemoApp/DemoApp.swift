@@ -1,0 +1,41 @@
+import Caching
+import CachingHummingbird
+import Foundation
+import Hummingbird
+
+/// The tutorial as a web app: one route per section of the Flask-Caching tutorial, on loopback, backed by
+/// a fake database and a fake upstream API with real delays — so caching shows up as time saved.
+///
+/// ```swift
+/// let demo = DemoApp(cache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)))
+/// let app = Application(router: demo.router(), configuration: .init(address: .hostname("127.0.0.1", port: 5000)))
+/// ```
+/// Everything the demo writes sits under ``keyPrefix`` (the `Cache`'s key prefix); its clear removes that
+/// prefix only, so pointing it at a shared Redis or memcached never touches anyone else's keys.
+public struct DemoApp: Sendable {
+    /// The key prefix of every key the demo writes.
+    public static let keyPrefix = "cachescope_demo:"
+
+    /// The main cache (the tutorial's SimpleCache, or Redis/memcached with `--demo`).
+    public let cache: Cache
+    /// The second backend of the "multiple backends" section (`/redis`); `nil` without one.
+    public let secondCache: Cache?
+    public let database: DemoDatabase
+    public let upstream: DemoUpstream
+    public let delays: DemoDelays
+
+    public init(cache: Cache, secondCache: Cache? = nil, delays: DemoDelays = DemoDelays(), users: Int = 1_000) {
+        self.cache = cache
+        self.secondCache = secondCache
+        self.delays = delays
+        database = DemoDatabase(count: users, delays: delays)
+        upstream = DemoUpstream(delay: delays.upstream)
+    }
+
+    /// The routes, in the tutorial's order.
+    public func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
+        let router = Router(context: Context.self)
+        DemoRoutes(demo: self).add(to: router)
+        return router
+    }
+}

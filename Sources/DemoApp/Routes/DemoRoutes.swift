@@ -1,0 +1,140 @@
+import Caching
+import CachingHummingbird
+import Foundation
+import Hummingbird
+
+/// The demo's routes, one per tutorial section.
+struct DemoRoutes: Sendable {
+    let demo: DemoApp
+
+    /// The memoized computation of "Caching Expensive Functions".
+    var expensive: Memoized<Int, ExpensiveResult> {
+        let delay = demo.delays.computation
+        return demo.cache.memoize("expensive", timeout: 300) { (n: Int) async throws -> ExpensiveResult in
+            try await Task.sleep(for: delay)
+            var sum: UInt64 = 0
+            for value in 0..<UInt64(max(0, min(n, 1_000_000))) { sum &+= value &* value }
+            return ExpensiveResult(n: n, sumOfSquares: sum)
+        }
+    }
+
+    func add<Context: RequestContext>(to router: Router<Context>) {
+        let cache = demo.cache
+        let database = demo.database
+        let upstream = demo.upstream
+
+        // "Adding Caching" + "Setting cache control headers": a cached hello with Cache-Control and Expires.
+        let hello = router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300))
+        hello.get("/") { _, _ -> Response in
+            var response = Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
+            response.setCacheHeaders(maxAge: 300, visibility: .public)
+            return response
+        }
+
+        // "Caching Database Queries": the whole list, cached as a view.
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300)).get("api/users") { _, _ in
+            try await database.allUsers()
+        }
+
+        // "Manual invalidation": get/set of user_{id} by hand.
+        router.get("api/users/:id") { _, context -> Response in
+            let id = try context.parameters.require("id", as: Int.self)
+            if let cached = try await cache.get("user_\(id)", as: DemoUser.self, group: "user_{id}") {
+                return try Self.json(cached)
+            }
+            guard let user = try await database.user(id) else { throw HTTPError(.notFound, message: "no user \(id)") }
+            _ = try await cache.set("user_\(id)", user, timeout: 300)
+            return try Self.json(user)
+        }
+        router.get("api/users/:id/update") { request, context -> Response in
+            let id = try context.parameters.require("id", as: Int.self)
+            guard let user = await database.update(id) else { throw HTTPError(.notFound, message: "no user \(id)") }
+            // "Conditional invalidation": with ?conditional=1 only users aged 25 or more are invalidated.
+            let conditional = request.uri.queryParameters.get("conditional") == "1"
+            let invalidate = !conditional || user.age >= 25
+            let deleted = invalidate ? try await cache.delete("user_\(id)") : false
+            return try Self.json(UpdateResult(id: id, age: user.age, version: user.version, invalidated: invalidate, keyExisted: deleted))
+        }
+
+        // "Cache Invalidation": clear the demo's keys (its prefix only).
+        router.get("api/invalidate_cache") { _, _ -> Response in
+            let cleared = try await cache.clear()
+            return try Self.json(["cleared": cleared])
+        }
+
+        // "Caching API Responses": the query string is part of the key.
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, queryString: true)).get("api/weather") { request, _ in
+            let city = request.uri.queryParameters.get("city") ?? "London"
+            return try await upstream.weather(city: city)
+        }
+
+        // "Caching Expensive Functions": memoize.
+        let expensive = expensive
+        router.get("expensive/:n") { _, context -> Response in
+            let n = try context.parameters.require("n", as: Int.self)
+            guard (0...1_000_000).contains(n) else { throw HTTPError(.badRequest, message: "n must be 0…1000000") }
+            return try Self.json(try await expensive(n))
+        }
+
+        // "Using multiple cache backends": the same work on two backends.
+        let report = { @Sendable () async throws -> Report in
+            try await Task.sleep(for: demo.delays.computation)
+            return Report(generatedAt: Date().timeIntervalSince1970, users: database.count)
+        }
+        router.get("simplecache") { _, _ -> Response in
+            try Self.json(try await Self.cachedReport(on: cache, backend: "simplecache", report))
+        }
+        let second = demo.secondCache
+        router.get("redis") { _, _ -> Response in
+            guard let second else {
+                throw HTTPError(.serviceUnavailable, message: "no Redis behind the demo: run cachescope --demo --redis redis://HOST:PORT")
+            }
+            return try Self.json(try await Self.cachedReport(on: second, backend: "redis", report))
+        }
+
+        // Not cached: the baseline the benchmark compares cached hits with.
+        router.get("static") { _, _ in "Hello, World!" }
+    }
+
+    static func cachedReport(on cache: Cache, backend: String, _ make: @Sendable () async throws -> Report) async throws -> BackendReport {
+        if let cached = try await cache.get("report", as: Report.self, group: "report") {
+            return BackendReport(backend: backend, cached: true, report: cached)
+        }
+        let fresh = try await make()
+        _ = try await cache.set("report", fresh, timeout: 60)
+        return BackendReport(backend: backend, cached: false, report: fresh)
+    }
+
+    static func json(_ value: some Encodable) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}
+
+struct ExpensiveResult: Codable, Sendable, ResponseEncodable {
+    var n: Int
+    var sumOfSquares: UInt64
+}
+
+struct UpdateResult: Codable, Sendable {
+    var id: Int
+    var age: Int
+    var version: Int
+    var invalidated: Bool
+    var keyExisted: Bool
+}
+
+struct Report: Codable, Sendable {
+    var generatedAt: Double
+    var users: Int
+}
+
+struct BackendReport: Codable, Sendable {
+    var backend: String
+    var cached: Bool
+    var report: Report
+}
+
+extension DemoUser: ResponseEncodable {}
+extension DemoWeather: ResponseEncodable {}
