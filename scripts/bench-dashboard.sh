@@ -35,13 +35,7 @@ session="cachescope-bench-$$"
 cleanup_tmux() { tmux kill-session -t "$session" 2>/dev/null || true; }
 trap 'cleanup_tmux; servers_cleanup' EXIT
 
-start_redis >"$workdir/redis.port"
-url="redis://127.0.0.1:$(cat "$workdir/redis.port")"
-start_memcached -m 64 >"$workdir/m1.port"
-start_memcached -m 64 >"$workdir/m2.port"
-start_memcached -m 64 >"$workdir/m3.port"
-m1="127.0.0.1:$(cat "$workdir/m1.port")"
-pool="127.0.0.1:$(cat "$workdir/m2.port"),127.0.0.1:$(cat "$workdir/m3.port")"
+start_three_backends
 
 # 1. Idle cost of the real dashboard.
 say "dashboard on 3 backends in tmux for ${IDLE_SECONDS}s"

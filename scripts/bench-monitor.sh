@@ -26,13 +26,7 @@ bench=$(swift build -c release --show-bin-path)/cachescope-bench
 results="$workdir/results.jsonl"
 : >"$results"
 
-start_redis >"$workdir/redis.port"
-url="redis://127.0.0.1:$(cat "$workdir/redis.port")"
-start_memcached -m 64 >"$workdir/m1.port"
-start_memcached -m 64 >"$workdir/m2.port"
-start_memcached -m 64 >"$workdir/m3.port"
-m1="127.0.0.1:$(cat "$workdir/m1.port")"
-pool="127.0.0.1:$(cat "$workdir/m2.port"),127.0.0.1:$(cat "$workdir/m3.port")"
+start_three_backends
 
 say "filling $url with 1,000,000 keys"
 "$bench" populate --url "$url" --total 1000000 --prefixed 0

@@ -109,6 +109,18 @@ start_memcached() {
         -P "$workdir/memcached.pid" "${user[@]}" "$@"
 }
 
+# start_three_backends — the monitor benchmarks' backends: a Redis server, a memcached server and a
+# 2-server memcached pool; sets $url (redis://…), $m1 (host:port) and $pool (host:port,host:port).
+start_three_backends() {
+    start_redis >"$workdir/redis.port"
+    url="redis://127.0.0.1:$(cat "$workdir/redis.port")"
+    start_memcached -m 64 >"$workdir/m1.port"
+    start_memcached -m 64 >"$workdir/m2.port"
+    start_memcached -m 64 >"$workdir/m3.port"
+    m1="127.0.0.1:$(cat "$workdir/m1.port")"
+    pool="127.0.0.1:$(cat "$workdir/m2.port"),127.0.0.1:$(cat "$workdir/m3.port")"
+}
+
 # apt_install PACKAGE… — installs missing Debian packages when root (or with passwordless sudo);
 # otherwise says what to install and returns 1.
 apt_install() {
