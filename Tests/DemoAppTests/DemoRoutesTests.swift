@@ -37,13 +37,11 @@ import Testing
             let started = clock.now
             let first = try await client.execute(uri: "/api/users", method: .get)
             let missTime = clock.now - started
-            let again = clock.now
             let second = try await client.execute(uri: "/api/users", method: .get)
-            let hitTime = clock.now - again
             #expect(first.status == .ok)
             #expect(String(buffer: first.body) == String(buffer: second.body))
-            #expect(missTime >= .milliseconds(120), "the miss ran the query")
-            #expect(hitTime < missTime)
+            // A lower bound only: how fast the hit is belongs in the benchmark, not in a test.
+            #expect(missTime >= .milliseconds(120), "the miss ran the query, with its delay")
         }
         #expect(await demo.database.queries == 1, "the second request did not reach the database")
     }
