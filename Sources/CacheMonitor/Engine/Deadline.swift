@@ -72,10 +72,10 @@ private final class DeadlineRace<T: Sendable>: Sendable {
 extension Duration {
     /// `2s`, `0.5s`.
     var secondsText: String {
-        let seconds = Double(components.seconds) + Double(components.attoseconds) / 1e18
+        let seconds = inSeconds
         return seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\((seconds * 1000).rounded() / 1000)s"
     }
 
     /// The span in seconds.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -85,14 +85,13 @@ public final class EffectRunner {
             var lastPost = ContinuousClock.now - .seconds(1)
             do {
                 // The first batch shows at once; later ones at most ten times a second, then the complete window.
-                let window = try await KeyWindow.load(from: source, matching: filter, capacity: capacity) { window in
+                _ = try await KeyWindow.load(from: source, matching: filter, capacity: capacity) { window in
                     guard !Task.isCancelled else { return false }
                     if !window.complete, ContinuousClock.now - lastPost < .milliseconds(100) { return true }
                     lastPost = ContinuousClock.now
                     inbox.post(.keysLoaded(backend: backend, filter: filter, window: window))
                     return true
                 }
-                _ = window
             } catch {
                 guard !Task.isCancelled else { return }
                 inbox.post(.keysFailed(backend: backend, error: Self.oneLine(error)))

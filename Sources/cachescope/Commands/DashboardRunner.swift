@@ -22,7 +22,7 @@ enum DashboardRunner {
         var names = catalog.names
         let chosen = themeName ?? config?.theme ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
         if !names.contains(chosen) { names.append(chosen) }
-        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.seconds, themeNames: names, thresholds: config?.thresholds ?? Thresholds())
+        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.inSeconds, themeNames: names, thresholds: config?.thresholds ?? Thresholds())
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         if sources.isEmpty {
             state.emptyMessage = "No backend configured. The embedded demo is not built yet: give --redis redis://127.0.0.1:6379, --memcached 127.0.0.1:11211 or a config file (see README). q quits."
@@ -39,12 +39,5 @@ enum DashboardRunner {
         await loop.run()
         terminal.restore()
         for source in sources { await source.close() }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

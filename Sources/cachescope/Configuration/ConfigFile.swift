@@ -217,7 +217,7 @@ struct ConfigFile {
             guard let text = value.string, let duration = DurationText.parse(text) else {
                 throw failure(line("ttl_warning"), "ttl_warning must be a duration such as \"10s\"")
             }
-            thresholds.ttlWarningSeconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            thresholds.ttlWarningSeconds = duration.inSeconds
         }
     }
 
