@@ -18,18 +18,34 @@ public struct DemoApp: Sendable {
 
     /// The main cache (the tutorial's SimpleCache, or Redis/memcached with `--demo`).
     public let cache: Cache
-    /// The second backend of the "multiple backends" section (`/redis`); `nil` without one.
-    public let secondCache: Cache?
+    /// The Redis of the "multiple backends" section (`/redis`); `nil` without one.
+    public let redisCache: Cache?
+    /// The memcached of the "multiple backends" section (`/memcached`); `nil` without one.
+    public let memcachedCache: Cache?
+    /// What the app counted per route (requests, hits, misses).
+    public let counters = DemoRouteCounters()
     public let database: DemoDatabase
     public let upstream: DemoUpstream
     public let delays: DemoDelays
 
-    public init(cache: Cache, secondCache: Cache? = nil, delays: DemoDelays = DemoDelays(), users: Int = 1_000) {
+    public init(cache: Cache, redisCache: Cache? = nil, memcachedCache: Cache? = nil, delays: DemoDelays = DemoDelays(), users: Int = 1_000) {
         self.cache = cache
-        self.secondCache = secondCache
+        self.redisCache = redisCache
+        self.memcachedCache = memcachedCache
         self.delays = delays
         database = DemoDatabase(count: users, delays: delays)
         upstream = DemoUpstream(delay: delays.upstream)
+    }
+
+    /// The routes this app can answer (`/redis` and `/memcached` only with their backend).
+    public var availableRoutes: [DemoRoute] {
+        DemoRoute.allCases.filter { route in
+            switch route {
+            case .redis: redisCache != nil
+            case .memcached: memcachedCache != nil
+            default: true
+            }
+        }
     }
 
     /// The routes, in the tutorial's order.

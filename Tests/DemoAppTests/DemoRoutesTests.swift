@@ -1,6 +1,7 @@
 import Caching
 import DemoApp
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -138,11 +139,28 @@ import Testing
         }
         let both = DemoApp(
             cache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)),
-            secondCache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)), delays: .none
+            redisCache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)), delays: .none
         )
         try await Application(router: both.router()).test(.router) { client in
             let first = try json(try await client.execute(uri: "/redis", method: .get))
             #expect(first["backend"] as? String == "redis" && first["cached"] as? Bool == false)
         }
+    }
+
+    @Test func cachedRoutesSayHitOrMissInXCache() async throws {
+        let demo = demo()
+        try await Application(router: demo.router()).test(.router) { client in
+            for target in ["/", "/api/users", "/api/users/3", "/api/weather?city=Oslo", "/expensive/10", "/simplecache"] {
+                let first = try await client.execute(uri: target, method: .get)
+                let second = try await client.execute(uri: target, method: .get)
+                #expect(first.headers[HTTPField.Name("X-Cache")!] == "MISS", "\(target) first")
+                #expect(second.headers[HTTPField.Name("X-Cache")!] == "HIT", "\(target) second")
+            }
+            let uncached = try await client.execute(uri: "/static", method: .get)
+            #expect(uncached.headers[HTTPField.Name("X-Cache")!] == nil)
+        }
+        let counted = demo.counters.snapshot()
+        #expect(counted[.user] == DemoRouteCount(requests: 2, hits: 1, misses: 1))
+        #expect(counted[.uncached] == DemoRouteCount(requests: 1, hits: 0, misses: 0))
     }
 }

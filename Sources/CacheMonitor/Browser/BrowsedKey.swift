@@ -1,3 +1,4 @@
+import ConnectionSupport
 /// One key as the key browser lists it, with what was known when it was read.
 public struct BrowsedKey: Sendable, Hashable {
     /// The key's bytes, exactly as stored.
@@ -34,7 +35,6 @@ public enum MonotonicSeconds {
 
     /// Seconds since this process first asked.
     public static var now: Double {
-        let elapsed = origin.duration(to: .now)
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        origin.duration(to: .now).inSeconds
     }
 }

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import Synchronization
 
 /// The error of work that did not finish in time.
@@ -75,7 +76,4 @@ extension Duration {
         let seconds = inSeconds
         return seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\((seconds * 1000).rounded() / 1000)s"
     }
-
-    /// The span in seconds.
-    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -1,3 +1,4 @@
+import ConnectionSupport
 /// How long a cache entry lives, as in Flask-Caching: a number of seconds, where `0` means "never expires".
 ///
 /// ```swift
@@ -22,8 +23,7 @@ public struct CacheTimeout: Sendable, Hashable, ExpressibleByIntegerLiteral, Exp
 
     /// A lifetime of `duration`; a zero duration means never.
     public init(_ duration: Duration) {
-        let (whole, attoseconds) = duration.components
-        self.seconds = Double(whole) + Double(attoseconds) / 1e18
+        self.seconds = duration.inSeconds
     }
 
     public init(integerLiteral value: Int) { self.seconds = Double(value) }

@@ -1,3 +1,5 @@
+import ConnectionSupport
+
 /// How the dashboard writes numbers: short, fixed meaning, the same on every screen.
 public enum DisplayFormat {
     /// `97.5%`, `—` when there was no traffic.
@@ -39,7 +41,7 @@ public enum DisplayFormat {
     /// A round trip: `0.3ms`, `12ms`, `1.2s`; `—` when unknown.
     public static func latency(_ duration: Duration?) -> String {
         guard let duration else { return "—" }
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        let milliseconds = duration.inSeconds * 1000
         if milliseconds < 10 { return "\(oneDecimal(milliseconds))ms" }
         if milliseconds < 1000 { return "\(Int(milliseconds.rounded()))ms" }
         return "\(oneDecimal(milliseconds / 1000))s"

@@ -2,15 +2,20 @@ import Caching
 import CachingHummingbird
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// The demo's routes, one per tutorial section.
 struct DemoRoutes: Sendable {
     let demo: DemoApp
 
+    /// Set while a request calls the memoized function; the function marks it when it really runs (a miss).
+    @TaskLocal static var computation: ComputationProbe?
+
     /// The memoized computation of "Caching Expensive Functions".
     var expensive: Memoized<Int, ExpensiveResult> {
         let delay = demo.delays.computation
         return demo.cache.memoize("expensive", timeout: 300) { (n: Int) async throws -> ExpensiveResult in
+            Self.computation?.ran.store(true, ordering: .relaxed)
             try await Task.sleep(for: delay)
             var sum: UInt64 = 0
             for value in 0..<UInt64(max(0, min(n, 1_000_000))) { sum &+= value &* value }
@@ -22,9 +27,10 @@ struct DemoRoutes: Sendable {
         let cache = demo.cache
         let database = demo.database
         let upstream = demo.upstream
+        router.add(middleware: DemoRouteRecorder<Context>(counters: demo.counters))
 
         // "Adding Caching" + "Setting cache control headers": a cached hello with Cache-Control and Expires.
-        let hello = router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300))
+        let hello = router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, responseHitIndication: true))
         hello.get("/") { _, _ -> Response in
             var response = Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
             response.setCacheHeaders(maxAge: 300, visibility: .public)
@@ -32,7 +38,7 @@ struct DemoRoutes: Sendable {
         }
 
         // "Caching Database Queries": the whole list, cached as a view.
-        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300)).get("api/users") { _, _ in
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, responseHitIndication: true)).get("api/users") { _, _ in
             try await database.allUsers()
         }
 
@@ -40,11 +46,11 @@ struct DemoRoutes: Sendable {
         router.get("api/users/:id") { _, context -> Response in
             let id = try context.parameters.require("id", as: Int.self)
             if let cached = try await cache.get("user_\(id)", as: DemoUser.self, group: "user_{id}") {
-                return try Self.json(cached)
+                return try Self.json(cached, outcome: .hit)
             }
             guard let user = try await database.user(id) else { throw HTTPError(.notFound, message: "no user \(id)") }
             _ = try await cache.set("user_\(id)", user, timeout: 300)
-            return try Self.json(user)
+            return try Self.json(user, outcome: .miss)
         }
         router.get("api/users/:id/update") { request, context -> Response in
             let id = try context.parameters.require("id", as: Int.self)
@@ -63,7 +69,7 @@ struct DemoRoutes: Sendable {
         }
 
         // "Caching API Responses": the query string is part of the key.
-        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, queryString: true)).get("api/weather") { request, _ in
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, queryString: true, responseHitIndication: true)).get("api/weather") { request, _ in
             let city = request.uri.queryParameters.get("city") ?? "London"
             return try await upstream.weather(city: city)
         }
@@ -73,7 +79,9 @@ struct DemoRoutes: Sendable {
         router.get("expensive/:n") { _, context -> Response in
             let n = try context.parameters.require("n", as: Int.self)
             guard (0...1_000_000).contains(n) else { throw HTTPError(.badRequest, message: "n must be 0…1000000") }
-            return try Self.json(try await expensive(n))
+            let probe = ComputationProbe()
+            let result = try await Self.$computation.withValue(probe) { try await expensive(n) }
+            return try Self.json(result, outcome: probe.ran.load(ordering: .relaxed) ? .miss : .hit)
         }
 
         // "Using multiple cache backends": the same work on two backends.
@@ -82,14 +90,21 @@ struct DemoRoutes: Sendable {
             return Report(generatedAt: Date().timeIntervalSince1970, users: database.count)
         }
         router.get("simplecache") { _, _ -> Response in
-            try Self.json(try await Self.cachedReport(on: cache, backend: "simplecache", report))
+            try Self.reportResponse(try await Self.cachedReport(on: cache, backend: "simplecache", report))
         }
-        let second = demo.secondCache
+        let redis = demo.redisCache
         router.get("redis") { _, _ -> Response in
-            guard let second else {
+            guard let redis else {
                 throw HTTPError(.serviceUnavailable, message: "no Redis behind the demo: run cachescope --demo --redis redis://HOST:PORT")
             }
-            return try Self.json(try await Self.cachedReport(on: second, backend: "redis", report))
+            return try Self.reportResponse(try await Self.cachedReport(on: redis, backend: "redis", report))
+        }
+        let memcached = demo.memcachedCache
+        router.get("memcached") { _, _ -> Response in
+            guard let memcached else {
+                throw HTTPError(.serviceUnavailable, message: "no memcached behind the demo: run cachescope --demo --memcached HOST:PORT")
+            }
+            return try Self.reportResponse(try await Self.cachedReport(on: memcached, backend: "memcached", report))
         }
 
         // Not cached: the baseline the benchmark compares cached hits with.
@@ -105,11 +120,22 @@ struct DemoRoutes: Sendable {
         return BackendReport(backend: backend, cached: false, report: fresh)
     }
 
-    static func json(_ value: some Encodable) throws -> Response {
+    static func reportResponse(_ report: BackendReport) throws -> Response {
+        try json(report, outcome: report.cached ? .hit : .miss)
+    }
+
+    static func json(_ value: some Encodable, outcome: CacheOutcome = .none) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if outcome != .none { headers[DemoRouteRecorder<BasicRequestContext>.outcomeHeader] = outcome.rawValue }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
     }
+}
+
+/// Marked by the memoized function when its body runs, so the route can tell a miss from a hit.
+final class ComputationProbe: Sendable {
+    let ran = Atomic<Bool>(false)
 }
 
 struct ExpensiveResult: Codable, Sendable, ResponseEncodable {

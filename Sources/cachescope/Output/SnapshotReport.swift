@@ -1,3 +1,4 @@
+import ConnectionSupport
 import CacheMonitor
 import Dashboard
 
@@ -78,7 +79,7 @@ enum SnapshotReport {
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        duration.inSeconds * 1000
     }
 
     private static func percent(_ ratio: Double?) -> String {

@@ -1,0 +1,31 @@
+import CachingHummingbird
+import HTTPTypes
+import Hummingbird
+
+/// Counts every answer per route and labels cached routes' answers `X-Cache: HIT` or `MISS`. Handlers
+/// that cache by hand set the header themselves; for cached views it follows the view middleware's
+/// `hit_cache` indication (present on hits only).
+struct DemoRouteRecorder<Context: RequestContext>: RouterMiddleware {
+    let counters: DemoRouteCounters
+
+    static var outcomeHeader: HTTPField.Name { HTTPField.Name(CacheOutcome.headerName)! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let route = context.endpointPath.flatMap(DemoRoute.init(endpointPath:))
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            if let route { counters.record(route, .none) }
+            throw error
+        }
+        guard let route else { return response }
+        var outcome = response.headers[Self.outcomeHeader].flatMap(CacheOutcome.init(rawValue:)) ?? .none
+        if route.isCached, outcome == .none, response.status == .ok {
+            outcome = response.headers[CachedResponseMiddleware<Context>.hitCacheHeader] != nil ? .hit : .miss
+            response.headers[Self.outcomeHeader] = outcome.rawValue
+        }
+        counters.record(route, outcome)
+        return response
+    }
+}
