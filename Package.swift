@@ -143,8 +143,10 @@ let package = Package(
             name: "cachescope",
             dependencies: [
                 "CacheMonitor",
+                "Caching",
                 "ConnectionSupport",
                 "Dashboard",
+                "DemoApp",
                 "Memcache",
                 "RESP",
                 "TerminalNCurses",

@@ -37,6 +37,20 @@ public struct DemoApp: Sendable {
         upstream = DemoUpstream(delay: delays.upstream)
     }
 
+    /// A cache on `backend` under the demo's key prefix (so its clear touches the demo's keys only).
+    public static func cache(on backend: any CacheBackend) -> Cache {
+        Cache(backend: backend, configuration: .init(keyPrefix: keyPrefix))
+    }
+
+    /// Removes the demo's keys (under ``keyPrefix`` only) from every cache it uses; returns how many.
+    public func clearAll() async throws -> Int {
+        var removed = 0
+        for cache in [cache, redisCache, memcachedCache].compactMap({ $0 }) {
+            removed += try await cache.backend.clear(prefix: Self.keyPrefix)
+        }
+        return removed
+    }
+
     /// The routes this app can answer (`/redis` and `/memcached` only with their backend).
     public var availableRoutes: [DemoRoute] {
         DemoRoute.allCases.filter { route in

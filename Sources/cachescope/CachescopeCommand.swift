@@ -21,10 +21,15 @@ struct CachescopeCommand: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: CachescopeVersion.current,
-        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, KeymapCommand.self, ThemesCommand.self]
+        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, DemoCommand.self, KeymapCommand.self, ThemesCommand.self]
     )
 
     @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Run the embedded demo app and its traffic even with backends given (its /redis and /memcached routes use them).")
+    var demo = false
+
+    @OptionGroup var demoOptions: DemoOptions
 
     @Option(
         help: ArgumentHelp("The dashboard's colours: default, light, high-contrast, monochrome, or any themes/NAME.toml (t cycles).", valueName: "name")
@@ -32,7 +37,7 @@ struct CachescopeCommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
-        try await DashboardRunner.run(connection: connection, themeName: theme)
+        try await DashboardRunner.run(connection: connection, themeName: theme, demo: demo, demoOptions: demoOptions)
     }
 
     static func main() async {

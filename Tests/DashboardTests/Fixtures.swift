@@ -77,6 +77,24 @@ enum Fixtures {
         AppState(readOnly: readOnly, refreshSeconds: 1, themeNames: ["default", "light"], snapshot: snapshot, width: width, height: height, now: now, clockText: "12:34:56")
     }
 
+    /// The demo's routes panel figures: a cached route (hits 0.2 ms, misses 120 ms), an idle one, an
+    /// uncached one and one with failures.
+    static let demoTraffic = DemoTraffic(url: "http://127.0.0.1:5000", rate: 50, paused: false, routes: [
+        .init(path: "/", section: "Adding Caching · Setting cache control headers", requestsPerSecond: 5.2, hitRatio: 0.99, hitP50: 0.0002, missP50: 0.003, errors: 0, isCached: true),
+        .init(path: "/api/users", section: "Caching Database Queries", requestsPerSecond: 4.5, hitRatio: 0.97, hitP50: 0.0002, missP50: 0.121, errors: 0, isCached: true),
+        .init(path: "/api/users/{id}/update", section: "Manual and conditional invalidation", requestsPerSecond: 1, hitRatio: nil, hitP50: nil, missP50: nil, errors: 0, isCached: false),
+        .init(path: "/api/invalidate_cache", section: "Cache Invalidation", requestsPerSecond: 0, hitRatio: nil, hitP50: nil, missP50: nil, errors: 0, isCached: false),
+        .init(path: "/api/weather", section: "Caching API Responses", requestsPerSecond: 8, hitRatio: 0.42, hitP50: 0.0003, missP50: 0.102, errors: 3, isCached: true),
+    ])
+
+    /// The overview with the embedded demo running.
+    static func demoState(width: Int = 120, height: Int = 40) -> AppState {
+        var state = state(width: width, height: height)
+        state.hasDemo = true
+        _ = Reducer.reduce(&state, .demoTraffic(demoTraffic))
+        return state
+    }
+
     /// A state with the key browser open on the first backend and its keys loaded.
     static func browsing(width: Int = 120, height: Int = 40, readOnly: Bool = false) -> AppState {
         var state = state(width: width, height: height, readOnly: readOnly)

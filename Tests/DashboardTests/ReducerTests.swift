@@ -233,4 +233,18 @@ import Testing
         state.hasDemo = true
         #expect(Fixtures.press([.character("+")], &state) == [.traffic(.faster)])
     }
+
+    @Test func demoTrafficFollowsUnlessFrozen() {
+        var state = Fixtures.state()
+        state.hasDemo = true
+        _ = Reducer.reduce(&state, .demoTraffic(Fixtures.demoTraffic))
+        #expect(state.demoTraffic == Fixtures.demoTraffic)
+        Fixtures.press([.character("f")], &state)
+        var paused = Fixtures.demoTraffic
+        paused.paused = true
+        _ = Reducer.reduce(&state, .demoTraffic(paused))
+        #expect(state.demoTraffic?.paused == false, "a frozen display keeps the figures it froze")
+        #expect(Fixtures.press([.character("c")], &state).isEmpty, "c opens a confirmation first")
+        #expect(state.dialog?.change == .clearDemoCache)
+    }
 }

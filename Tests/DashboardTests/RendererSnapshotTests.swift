@@ -16,6 +16,20 @@ import Testing
         #expect(text.contains(":6379"), "the port of a long address is kept")
     }
 
+    @Test func demoRoutesPanelShowsWhatCachingSaves() {
+        let canvas = DashboardView.render(Fixtures.demoState())
+        assertSnapshot(canvas, named: "overview-demo-120x40", roles: true)
+        let text = canvas.text()
+        let users = text.split(separator: "\n").first { $0.contains("/api/users ") } ?? ""
+        #expect(users.contains("0.2ms") && users.contains("121ms") && users.contains("×605"), "hit and miss medians and the ratio between them: \(users)")
+        #expect(text.contains("/api/users/{id}/update"), "route paths are not cut")
+        #expect(text.contains("demo app http://127.0.0.1:5000 · 50 req/s"))
+        #expect(text.contains("p pause") && text.contains("u update user"), "the footer offers the demo's keys")
+        #expect(!DashboardView.render(Fixtures.demoState(width: 99, height: 30)).text().contains("p50 miss"), "no routes panel below 100 columns")
+        #expect(!DashboardView.render(Fixtures.demoState(width: 120, height: 29)).text().contains("p50 miss"), "no routes panel below 30 rows")
+        #expect(!DashboardView.render(Fixtures.state()).text().contains("p pause"), "no demo keys without a demo")
+    }
+
     @Test func expandingAPoolListsItsServers() {
         var state = Fixtures.state()
         Fixtures.press([.character("2"), .character("e")], &state)

@@ -1,3 +1,4 @@
+import Caching
 import Memcache
 import RESP
 
@@ -127,6 +128,18 @@ public struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
 extension BackendDescriptor {
     /// The monitoring source for this backend (nothing connects yet).
     /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
+    /// A `Caching` backend writing to this server (what the demo's `/redis` and `/memcached` routes use).
+    public func makeCacheBackend() throws -> any CacheBackend {
+        switch kind {
+        case .redis:
+            guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
+            return RedisCache(client: RedisClient(url: redisURL))
+        case .memcached:
+            guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
+            return MemcachedCache(pool: MemcachedPool(addresses: memcachedServers))
+        }
+    }
+
     public func makeSource() throws -> any CacheSource {
         switch kind {
         case .redis:

@@ -27,6 +27,13 @@ public struct KeyBinding: Sendable, Hashable {
     }
 }
 
+extension KeyBinding {
+    /// Whether the key acts on the embedded demo (shown only while it runs).
+    var needsDemo: Bool {
+        [.clearDemoCache, .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser].contains(action)
+    }
+}
+
 /// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
 /// README's key list all come from it, so they cannot drift apart.
 public enum KeyMap {
@@ -58,11 +65,11 @@ public enum KeyMap {
         KeyBinding(["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes", in: [.keyBrowser], dangerous: true),
         KeyBinding(["T"], .setTTL, "set or remove the selected key's TTL", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
-        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", section: "Changes", in: [.overview], dangerous: true),
-        KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["+"], .fasterTraffic, "more demo traffic", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["-"], .slowerTraffic, "less demo traffic", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", section: "Demo traffic", in: [.overview], dangerous: true),
+        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true),
+        KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", footer: "pause", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["+"], .fasterTraffic, "more demo traffic", footer: "faster", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["-"], .slowerTraffic, "less demo traffic", footer: "slower", section: "Demo traffic", in: [.overview]),
+        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview], dangerous: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
         KeyBinding(["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
@@ -81,10 +88,11 @@ public enum KeyMap {
         bindings(readOnly: readOnly).first { $0.contexts.contains(context) && $0.keys.contains(key) }?.action
     }
 
-    /// The footer hints for `context`: `key label` pairs, in table order.
-    public static func footer(for context: KeyContext, readOnly: Bool) -> [(key: String, label: String)] {
+    /// The footer hints for `context`: `key label` pairs, in table order (the demo's keys only with a demo).
+    public static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false) -> [(key: String, label: String)] {
         bindings(readOnly: readOnly).compactMap { binding in
             guard binding.contexts.contains(context), let label = binding.footerLabel, let key = binding.keys.first else { return nil }
+            if binding.needsDemo, !demo { return nil }
             return (key, label)
         }
     }

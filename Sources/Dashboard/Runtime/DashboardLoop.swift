@@ -9,6 +9,7 @@ public final class DashboardLoop {
     private let poller: Poller<ContinuousClock>
     private let inbox: EventInbox
     private let runner: EffectRunner
+    private let demo: (any DemoControls)?
     private let themes: (String) -> (theme: Theme, problem: String?)
     private let wallClock: () -> String
     public private(set) var state: AppState
@@ -25,6 +26,7 @@ public final class DashboardLoop {
         self.poller = poller
         inbox = EventInbox()
         runner = EffectRunner(sources: sources, poller: poller, inbox: inbox, readOnly: state.readOnly, demo: demo)
+        self.demo = demo
         self.themes = themes
         self.wallClock = wallClock
         self.state = state
@@ -44,7 +46,17 @@ public final class DashboardLoop {
         let listener = Task.detached {
             for await snapshot in stream { inbox.post(.snapshot(snapshot)) }
         }
+        // The demo's routes panel follows its traffic once a second.
+        let demoReader = demo.map { demo in
+            Task.detached {
+                while !Task.isCancelled {
+                    inbox.post(.demoTraffic(await demo.traffic()))
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
         defer {
+            demoReader?.cancel()
             listener.cancel()
             runner.cancelAll()
         }

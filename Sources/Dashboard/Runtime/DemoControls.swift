@@ -4,4 +4,6 @@ public protocol DemoControls: Sendable {
     func perform(_ command: TrafficCommand) async -> String
     /// Clears the demo's own keys; returns how many were removed.
     func clearCache() async throws -> Int
+    /// The routes panel's figures now.
+    func traffic() async -> DemoTraffic
 }

@@ -24,7 +24,7 @@ public enum DashboardView {
             DetailsScreen.draw(state, into: &canvas, rect: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1))
         }
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
-        var hints = KeyMap.footer(for: state.context, readOnly: state.readOnly)
+        var hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo)
         if let dialog = state.dialog, !dialog.offersTypedPrefix { hints.removeAll { $0.label == "type prefix" } }
         Footer.draw(hints, into: &canvas, y: canvas.height - 1)
         if let dialog = state.dialog { DialogView.draw(dialog, state: state, into: &canvas) }

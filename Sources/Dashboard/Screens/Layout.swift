@@ -14,6 +14,11 @@ public enum Layout {
         width >= 80 && height >= 24
     }
 
+    /// Whether the overview has room for the demo's routes panel.
+    public static func showsRoutesPanel(width: Int, height: Int) -> Bool {
+        width >= 100 && height >= 30
+    }
+
     /// Rows of keys the browser shows: all but the header, the title, the table's header, the status line
     /// and the footer.
     public static func keyRows(height: Int) -> Int {

@@ -30,12 +30,25 @@ enum OverviewScreen {
         ]
     }
 
+    /// The backends' table and panel, and under them (≥ 100×30, while the demo runs) the demo's routes.
     static func draw(_ state: AppState, into canvas: inout Canvas, rect: Rect) {
+        guard let traffic = state.demoTraffic, Layout.showsRoutesPanel(width: state.width, height: state.height) else {
+            drawBackends(state, into: &canvas, rect: rect)
+            return
+        }
+        let routesHeight = min(RoutesPanel.height(traffic), rect.height / 2)
+        let used = drawBackends(state, into: &canvas, rect: Rect(x: rect.x, y: rect.y, width: rect.width, height: rect.height - routesHeight))
+        RoutesPanel.draw(traffic, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + used, width: rect.width, height: routesHeight))
+    }
+
+    /// Draws the backends; returns how many rows it used.
+    @discardableResult
+    static func drawBackends(_ state: AppState, into canvas: inout Canvas, rect: Rect) -> Int {
         let backends = state.snapshot.backends
         guard !backends.isEmpty else {
             let text = state.emptyMessage ?? "No backends to watch. Give --redis URL or --memcached HOST:PORT, or a config file."
             canvas.write(text, x: rect.x + 2, y: rect.y + 1, role: .dim, maxWidth: rect.width - 4)
-            return
+            return 2
         }
         let full = Layout.isFull(width: state.width, height: state.height)
         let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
@@ -72,7 +85,9 @@ enum OverviewScreen {
         }
         if panelHeight > 4, let selected = state.selectedSnapshot {
             BackendPanel.draw(selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
+            return tableHeight + panelHeight
         }
+        return min(rect.height, rows.count + 1)
     }
 
     /// The address cell, fitted so the port survives.

@@ -22,6 +22,8 @@ public struct AppState: Sendable {
     public var asciiOnly = false
     /// Whether the embedded demo's traffic keys apply.
     public var hasDemo = false
+    /// The demo's routes panel (while the demo runs).
+    public var demoTraffic: DemoTraffic?
     /// Warning and critical levels for colouring.
     public var thresholds: Thresholds
 

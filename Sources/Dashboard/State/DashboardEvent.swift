@@ -22,6 +22,8 @@ public enum DashboardEvent: Sendable {
     case jobFinished(message: String, deletedKeys: [[UInt8]], failed: Bool)
     /// A one-line note from the loop (a theme file problem, a demo action done).
     case notice(String, role: StyleRole)
+    /// The embedded demo's routes and traffic (each second while the demo runs).
+    case demoTraffic(DemoTraffic)
 }
 
 /// Work the reducer asks the loop to do; the loop answers with events.

@@ -28,6 +28,9 @@ public enum Reducer {
         case .notice(let text, let role):
             state.message = StatusMessage(text, role: role, at: state.now)
             return []
+        case .demoTraffic(let traffic):
+            if !state.frozen { state.demoTraffic = traffic }
+            return []
         default:
             return DataEvents.apply(event, &state)
         }

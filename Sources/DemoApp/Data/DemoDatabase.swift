@@ -12,7 +12,7 @@ public struct DemoUser: Codable, Sendable, Hashable {
 /// saves. Only loopback, only memory.
 public actor DemoDatabase {
     /// How many users exist (ids 1…count).
-    public let count: Int
+    public nonisolated let count: Int
     private var versions: [Int: Int] = [:]
     /// How many queries ran (each one is a cache miss's cost).
     public private(set) var queries = 0

@@ -45,6 +45,17 @@ public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
         self.init(rawValue: path)
     }
 
+    /// The route a request target (`/api/users/7/update?conditional=1`) goes to.
+    public static func matching(target: String) -> DemoRoute? {
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return allCases.first { route in
+            let pattern = route.template.split(separator: "/", omittingEmptySubsequences: true)
+            guard pattern.count == parts.count else { return false }
+            return zip(pattern, parts).allSatisfy { expected, actual in expected.hasPrefix("{") || expected == actual }
+        }
+    }
+
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }

@@ -59,7 +59,7 @@ struct DemoRoutes: Sendable {
             let conditional = request.uri.queryParameters.get("conditional") == "1"
             let invalidate = !conditional || user.age >= 25
             let deleted = invalidate ? try await cache.delete("user_\(id)") : false
-            return try Self.json(UpdateResult(id: id, age: user.age, version: user.version, invalidated: invalidate, keyExisted: deleted))
+            return try Self.json(DemoUpdateResult(id: id, age: user.age, version: user.version, invalidated: invalidate, keyExisted: deleted))
         }
 
         // "Cache Invalidation": clear the demo's keys (its prefix only).
@@ -143,12 +143,15 @@ struct ExpensiveResult: Codable, Sendable, ResponseEncodable {
     var sumOfSquares: UInt64
 }
 
-struct UpdateResult: Codable, Sendable {
-    var id: Int
-    var age: Int
-    var version: Int
-    var invalidated: Bool
-    var keyExisted: Bool
+/// What `/api/users/{id}/update` answers.
+public struct DemoUpdateResult: Codable, Sendable {
+    public var id: Int
+    public var age: Int
+    public var version: Int
+    /// Whether `user_{id}` was deleted (always, unless `?conditional=1` and the user is under 25).
+    public var invalidated: Bool
+    /// Whether the key was in the cache when it was deleted.
+    public var keyExisted: Bool
 }
 
 struct Report: Codable, Sendable {

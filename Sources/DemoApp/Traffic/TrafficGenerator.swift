@@ -46,6 +46,12 @@ public final class TrafficGenerator: Sendable {
         }
     }
 
+    /// Waits until a bounded generator has sent its requests (or until it is stopped).
+    public func waitUntilDone() async {
+        let task = running.withLock { $0 }
+        await task?.value
+    }
+
     /// Stops sending and waits for the clients to finish their requests in flight.
     public func stop() async {
         let task = running.withLock { task in
@@ -68,6 +74,23 @@ public final class TrafficGenerator: Sendable {
             : Self.rateSteps.last { $0 < current } ?? Self.rateSteps.first ?? current
         await pacer.setRate(next)
         return next
+    }
+
+    /// Sends one request now, outside the paced stream (counted like the others): how the dashboard's
+    /// `u` updates a user.
+    public func send(_ target: String) async throws -> LoopbackHTTPClient.Answer {
+        var oneOff = client
+        oneOff.keepBodies = true
+        let route = DemoRoute.matching(target: target)
+        let sent = ContinuousClock.now
+        do {
+            let answer = try await oneOff.withConnection { get in try await get(target) }
+            if let route { statistics.record(route, outcome: answer.outcome, succeeded: (200..<300).contains(answer.status), latency: .now - sent) }
+            return answer
+        } catch {
+            if let route { statistics.record(route, outcome: .none, succeeded: false, latency: .now - sent) }
+            throw error
+        }
     }
 
     /// The counts so far.

@@ -6,6 +6,11 @@ import Glibc
 
 /// Standard error, terminal checks, the confirmation prompt and progress lines.
 enum Terminal {
+    /// Writes one line to standard output at once (not held in a buffer when output is a pipe).
+    static func printLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
     /// Writes one line to standard error.
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -1,0 +1,66 @@
+import Dashboard
+import DemoApp
+import Foundation
+
+/// `cachescope demo`'s line per second: rate, hit ratio and latencies over the last second.
+enum DemoStatusLine {
+    nonisolated(unsafe) private static let clockFormat: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter
+    }()
+
+    static func text(_ report: TrafficReport, previous: TrafficReport, keys: Int?) -> String {
+        let seconds = max(0.001, report.elapsed - previous.elapsed)
+        let sent = Double(report.requests - previous.requests) / seconds
+        let hits = report.hits - previous.hits
+        let misses = report.misses - previous.misses
+        let ratio = hits + misses == 0 ? nil : Double(hits) / Double(hits + misses)
+        let hitP50 = median(report.routes.compactMap(\.hitLatency.p50))
+        let missP50 = median(report.routes.compactMap(\.missLatency.p50))
+        let clock = clockFormat.string(from: Date())
+        var parts = [
+            clock, report.paused ? "paused" : "\(DisplayFormat.rate(sent)) req/s", "hit \(DisplayFormat.ratio(ratio))",
+            "p50 hit \(DisplayFormat.latency(hitP50.map { .seconds($0) })) · miss \(DisplayFormat.latency(missP50.map { .seconds($0) }))",
+            "sent \(DisplayFormat.count(report.requests))", "errors \(DisplayFormat.count(report.errors))",
+        ]
+        if let keys { parts.append("keys \(DisplayFormat.count(keys))") }
+        return parts.joined(separator: "  ")
+    }
+
+    /// The middle of the routes' medians (a route-weighted summary, not a true percentile over requests).
+    private static func median(_ values: [Double]) -> Double? {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? nil : sorted[sorted.count / 2]
+    }
+}
+
+/// The per-route table a bounded `cachescope demo --requests N` prints.
+enum DemoReportTable {
+    static func lines(_ report: TrafficReport) -> [String] {
+        let header = ["route", "requests", "hits", "misses", "errors", "hit%", "p50 hit", "p99 hit", "p50 miss", "p99 miss"]
+        var rows = [header]
+        for route in report.routes {
+            rows.append([
+                route.route.template, DisplayFormat.count(route.requests), DisplayFormat.count(route.hits), DisplayFormat.count(route.misses),
+                DisplayFormat.count(route.errors), route.route.isCached ? DisplayFormat.ratio(route.hitRatio) : "·",
+                latency(route.hitLatency.p50), latency(route.hitLatency.p99), latency(route.missLatency.p50), latency(route.missLatency.p99),
+            ])
+        }
+        rows.append([
+            "total", DisplayFormat.count(report.requests), DisplayFormat.count(report.hits), DisplayFormat.count(report.misses),
+            DisplayFormat.count(report.errors), "", "", "", "", "",
+        ])
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, text in
+                let pad = String(repeating: " ", count: widths[column] - text.count)
+                return column == 0 ? text + pad : pad + text
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    private static func latency(_ seconds: Double?) -> String {
+        DisplayFormat.latency(seconds.map { .seconds($0) })
+    }
+}
