@@ -103,6 +103,37 @@ import TestSupport
         #expect(kill(orphan, 0) != 0, "the dashboard exits when its terminal is gone")
     }
 
+    @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: "needs tmux and the built cachescope binary")))
+    func withNoArgumentsTheDemoRunsAndItsHitRatioRises() throws {
+        // No configuration at all: an empty config home, no flags.
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-demo-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let session = try TmuxSession(command: "env XDG_CONFIG_HOME=\(home.path) \(CommandLineTests.binary?.path ?? "")")
+        defer { session.close() }
+        try session.waitFor("demo app http://127.0.0.1:", seconds: 10)
+        let started = Date()
+        func lifetimeRatio() throws -> Double? {
+            let row = try session.screen().split(separator: "\n").first { $0.contains("simplecache") && $0.contains("up") } ?? ""
+            let ratios = row.split(separator: " ").filter { $0.hasSuffix("%") }.compactMap { Double($0.dropLast()) }
+            return ratios.count >= 2 ? ratios[1] : nil
+        }
+        var first: Double?
+        while first == nil, Date().timeIntervalSince(started) < 4 {
+            first = try lifetimeRatio()
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        Thread.sleep(forTimeInterval: max(0, 8 - Date().timeIntervalSince(started)))
+        let shown = try session.screen()
+        let later = try #require(try lifetimeRatio(), "the overview shows a hit ratio for the demo's cache:\n\(shown)")
+        #expect(later > 0, "the demo's cache is hit")
+        #expect(later > (first ?? 0), "the lifetime hit ratio rises as the cache warms: \(first ?? -1) → \(later)")
+        let screen = try session.screen()
+        #expect(screen.contains("p50 miss") && screen.contains("/api/users/{id}/update"), "the routes panel is on the default screen:\n\(screen)")
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+    }
+
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
     func aDeadBackendStaysVisibleWithItsReason() throws {
         let port = TestServers.freePort()
