@@ -30,6 +30,23 @@ import Testing
         #expect(!DashboardView.render(Fixtures.state()).text().contains("p pause"), "no demo keys without a demo")
     }
 
+    @Test func keysAreLabelledPastTheBackendsOwnKeyPrefix() {
+        var state = Fixtures.state()
+        state.keyPrefixes = [Array("cachescope_demo:".utf8)]
+        _ = Reducer.reduce(&state, .key(.enter))
+        let keys = ["cachescope_demo:view//api/users", "cachescope_demo:memoize/expensive/0123456789abcdefAbCdEf", "cachescope_demo:memoize/expensive_memver", "cachescope_demo:user_7"]
+        _ = Reducer.reduce(&state, .keysLoaded(backend: 0, filter: .all, window: KeyWindow.complete(keys.map { Fixtures.key($0, ttl: 60_000) })))
+        let lines = DashboardView.render(state).text().split(separator: "\n")
+        func kind(of key: String) -> String? {
+            guard let line = lines.first(where: { $0.contains(key + " ") }) else { return nil }
+            return line.split(separator: " ").map(String.init).first { ["view", "memoize", "version", "plain"].contains($0) }
+        }
+        #expect(kind(of: "cachescope_demo:view//api/users") == "view")
+        #expect(kind(of: "cachescope_demo:memoize/expensive/0123456789abcdefAbCdEf") == "memoize")
+        #expect(kind(of: "cachescope_demo:memoize/expensive_memver") == "version")
+        #expect(kind(of: "cachescope_demo:user_7") == "plain")
+    }
+
     @Test func expandingAPoolListsItsServers() {
         var state = Fixtures.state()
         Fixtures.press([.character("2"), .character("e")], &state)

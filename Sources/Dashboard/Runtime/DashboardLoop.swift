@@ -25,7 +25,7 @@ public final class DashboardLoop {
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
-        runner = EffectRunner(sources: sources, poller: poller, inbox: inbox, readOnly: state.readOnly, demo: demo)
+        runner = EffectRunner(sources: sources, poller: poller, inbox: inbox, readOnly: state.readOnly, demo: demo, keyPrefixes: state.keyPrefixes)
         self.demo = demo
         self.themes = themes
         self.wallClock = wallClock

@@ -11,6 +11,7 @@ public final class EffectRunner {
     private let inbox: EventInbox
     private let readOnly: Bool
     private let demo: (any DemoControls)?
+    private let keyPrefixes: [[UInt8]?]
     private var loading: Task<Void, Never>?
     private var reading: Task<Void, Never>?
     private var counting: Task<Void, Never>?
@@ -20,7 +21,11 @@ public final class EffectRunner {
     /// How many keys the browser holds at most.
     public var windowCapacity = KeyWindow.defaultCapacity
 
-    public init(sources: [any CacheSource], poller: Poller<ContinuousClock>, inbox: EventInbox, readOnly: Bool, demo: (any DemoControls)?) {
+    public init(
+        sources: [any CacheSource], poller: Poller<ContinuousClock>, inbox: EventInbox, readOnly: Bool, demo: (any DemoControls)?,
+        keyPrefixes: [[UInt8]?] = []
+    ) {
+        self.keyPrefixes = keyPrefixes
         self.sources = sources
         self.poller = poller
         self.inbox = inbox
@@ -43,9 +48,10 @@ public final class EffectRunner {
             guard let source = source(backend) else { return }
             reading?.cancel()
             let inbox = inbox
+            let kindPrefix = keyPrefixes.indices.contains(backend) ? keyPrefixes[backend] : nil
             reading = Task.detached {
                 do {
-                    let details = try await source.details(of: key, maxBytes: 4096, kindPrefix: nil)
+                    let details = try await source.details(of: key, maxBytes: 4096, kindPrefix: kindPrefix)
                     inbox.post(.detailsLoaded(key: key, details: details))
                 } catch {
                     inbox.post(.detailsFailed(key: key, error: Self.oneLine(error)))

@@ -17,8 +17,9 @@ enum DetailsScreen {
         }
         field("key", KeyEscaping.escape(key.key), role: .accent)
         field("backend", state.keyBrowser.map { state.backendName($0.backend) } ?? "")
-        let kind = details?.kind ?? KeyKind.of(key.key)
-        field("kind", kindText(kind, key: key.key))
+        let prefix = state.keyBrowser.flatMap { state.keyPrefix(of: $0.backend) }
+        let kind = details?.kind ?? KeyKind.of(key.key, prefix: prefix)
+        field("kind", kindText(kind, key: key.key, prefix: prefix))
         field("type", listed.type)
         let remaining = listed.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
@@ -45,14 +46,14 @@ enum DetailsScreen {
         }
     }
 
-    static func kindText(_ kind: KeyKind, key: [UInt8]) -> String {
+    static func kindText(_ kind: KeyKind, key: [UInt8], prefix: [UInt8]?) -> String {
         switch kind {
         case .view:
             return FlaskCachingKeyParts.route(of: key).map { "view — cached route \($0.path) (D invalidates the route)" } ?? "view — a cached route"
         case .memoize:
-            return FlaskCachingKeyParts.memoizedFunction(of: key).map { "memoize — result of \($0.function)" } ?? "memoize — a memoized result"
+            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "memoize — result of \($0.function)" } ?? "memoize — a memoized result"
         case .version:
-            return FlaskCachingKeyParts.memoizedFunction(of: key).map { "version — of memoized \($0.function) (D = delete_memoized)" } ?? "version — a memoize version key"
+            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "version — of memoized \($0.function) (D = delete_memoized)" } ?? "version — a memoize version key"
         case .plain:
             return "plain"
         }

@@ -42,7 +42,7 @@ enum KeyBrowserScreen {
     static func cells(for key: BrowsedKey, state: AppState) -> [TableCell] {
         let remaining = key.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
-        let kind = KeyKind.of(key.key)
+        let kind = KeyKind.of(key.key, prefix: state.keyBrowser.flatMap { state.keyPrefix(of: $0.backend) })
         return [
             TableCell(KeyEscaping.escape(key.key)),
             TableCell(kind.rawValue, role: kind == .plain ? .dim : .accent),

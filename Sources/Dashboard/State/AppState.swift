@@ -22,6 +22,8 @@ public struct AppState: Sendable {
     public var asciiOnly = false
     /// Whether the embedded demo's traffic keys apply.
     public var hasDemo = false
+    /// Each backend's application key prefix, in display order (see ``keyPrefix(of:)``).
+    public var keyPrefixes: [[UInt8]?] = []
     /// The demo's routes panel (while the demo runs).
     public var demoTraffic: DemoTraffic?
     /// Warning and critical levels for colouring.
@@ -91,6 +93,12 @@ public struct AppState: Sendable {
     /// The selected backend as last seen, if there is one.
     public var selectedSnapshot: BackendSnapshot? {
         snapshot.backends.indices.contains(selectedBackend) ? snapshot.backends[selectedBackend] : nil
+    }
+
+    /// The application key prefix of backend `index` (`key_prefix` in the config, `cachescope_demo:` for the
+    /// demo), so keys are labelled by kind past it; `nil` when none is known (Flask-Caching's default is tried).
+    public func keyPrefix(of index: Int) -> [UInt8]? {
+        keyPrefixes.indices.contains(index) ? keyPrefixes[index] : nil
     }
 
     /// A backend's name, or `#N` when the snapshot does not have it.

@@ -48,7 +48,7 @@ enum ChangeRequests {
             if let route = FlaskCachingKeyParts.route(of: key.key) {
                 return open(.invalidateRoute(backend: backend, path: route.path, keyPrefix: route.keyPrefix), name: state.backendName(backend), offersTypedPrefix: true, &state)
             }
-            if let memoized = FlaskCachingKeyParts.memoizedFunction(of: key.key) {
+            if let memoized = FlaskCachingKeyParts.memoizedFunction(of: key.key, keyPrefix: state.keyPrefix(of: backend)) {
                 return open(.invalidateMemoized(backend: backend, function: memoized.function, keyPrefix: memoized.keyPrefix), name: state.backendName(backend), offersTypedPrefix: true, &state)
             }
         }

@@ -1,5 +1,6 @@
 import CacheMonitor
 import Dashboard
+import DemoApp
 import Foundation
 import TerminalNCurses
 
@@ -29,6 +30,8 @@ enum DashboardRunner {
         var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.inSeconds, themeNames: names, thresholds: config?.thresholds ?? Thresholds())
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         state.hasDemo = session != nil
+        let configuredPrefixes = try connection.catalog().backends.map { $0.keyPrefix.map { Array($0.utf8) } }
+        state.keyPrefixes = (session != nil ? [Array(DemoApp.keyPrefix.utf8)] : []) + configuredPrefixes
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
         let poller = Poller(sources: sources, configuration: .init(interval: interval))
         let formatter = DateFormatter()
