@@ -246,6 +246,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: ["CacheMonitor", "ConnectionSupport", "Dashboard"],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

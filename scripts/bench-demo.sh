@@ -43,7 +43,7 @@ curl -sf "$flask/" >/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
 
 # Fill both caches, check the cached route answers from the cache, then warm up each target.
 curl -sf "$ours/" >/dev/null
-curl -sfI "$ours/" | grep -qi '^x-cache: HIT' || { echo "the demo's / is not served from its cache" >&2; exit 1; }
+curl -sf -D - -o /dev/null "$ours/" | grep -qi '^x-cache: HIT' || { echo "the demo's / is not served from its cache" >&2; exit 1; }
 for target in "$ours/static" "$ours/" "$flask/"; do wrk -t2 -c32 -d2s "$target" >/dev/null; done
 
 rate_of() { wrk -t2 -c32 -d"${DURATION}s" "$1" | awk '/^Requests\/sec:/ {print $2}'; }

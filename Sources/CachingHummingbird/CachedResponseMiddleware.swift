@@ -129,11 +129,12 @@ public struct CachedResponseMiddleware<Context: RequestContext>: RouterMiddlewar
         let fullKey: String
         do {
             fullKey = try cache.fullKey(key(for: request, context: context))
-            if !forced, let stored = try await cache.backend.get(fullKey), let cached = CachedHTTPResponse(encoded: stored.bytes) {
-                let response = cached.response()
-                if settings.isStale?(response) != true {
+            if !forced, let stored = try await cache.backend.get(fullKey),
+                let cached = settings.decoded.response(for: fullKey, stored: stored.bytes, extraHeaders: HitIndication.fields)
+            {
+                if settings.isStale?(cached.plain) != true {
                     cache.record(.hit, in: counters, key: fullKey, arguments: query)
-                    return settings.responseHitIndication ? cached.response(extraHeaders: [Self.hitCacheHeader: "True"]) : response
+                    return settings.responseHitIndication ? cached.indicated : cached.plain
                 }
             }
         } catch {
@@ -159,7 +160,7 @@ public struct CachedResponseMiddleware<Context: RequestContext>: RouterMiddlewar
     }
 
     /// Flask-Caching's hit indication header.
-    public static var hitCacheHeader: HTTPField.Name { HTTPField.Name("hit_cache")! }
+    public static var hitCacheHeader: HTTPField.Name { HitIndication.name }
 
     final class Settings: Sendable {
         let timeout: Mutex<CacheTimeout?>
@@ -173,6 +174,8 @@ public struct CachedResponseMiddleware<Context: RequestContext>: RouterMiddlewar
         let makeCacheKey: (@Sendable (Request, Context) -> String)?
         let hashMethod: CacheKeyHash?
         let responseHitIndication: Bool
+        /// Responses decoded on earlier hits (the hit path's main cost otherwise).
+        let decoded = DecodedResponseMemo()
         let maxBodyBytes: Int
 
         init(
@@ -196,4 +199,10 @@ public struct CachedResponseMiddleware<Context: RequestContext>: RouterMiddlewar
             self.maxBodyBytes = maxBodyBytes
         }
     }
+}
+
+/// Flask-Caching's `hit_cache: True`, built once.
+enum HitIndication {
+    static let name = HTTPField.Name("hit_cache")!
+    static let fields: HTTPFields = [name: "True"]
 }

@@ -62,6 +62,11 @@ public struct DemoApp: Sendable {
         }
     }
 
+    /// What the server runs: the routes, with `HEAD` answered like `GET` (without the body).
+    public func responder<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> some HTTPResponder<Context> {
+        HeadAsGetResponder(wrapped: router(context: Context.self).buildResponder())
+    }
+
     /// The routes, in the tutorial's order.
     public func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
         let router = Router(context: Context.self)

@@ -43,6 +43,28 @@ import Testing
         #expect(group.misses == 1)
     }
 
+    @Test func aRewrittenEntryIsServedAfreshNotFromAnEarlierDecoding() async throws {
+        let cache = Cache(backend: SimpleCache())
+        let calls = CallCounter()
+        let middleware = Middleware(cache: cache, timeout: 300)
+        try await app(middleware, calls: calls).test(.router) { client in
+            #expect(String(buffer: try await client.execute(uri: "/api/users", method: .get).body) == "users v1 ")
+            #expect(String(buffer: try await client.execute(uri: "/api/users", method: .get).body) == "users v1 ")
+            try await middleware.deleteCached(path: "/api/users")
+            #expect(String(buffer: try await client.execute(uri: "/api/users", method: .get).body) == "users v2 ")
+            #expect(String(buffer: try await client.execute(uri: "/api/users", method: .get).body) == "users v2 ", "the hit serves the new entry")
+            // Another writer (another process, say) replaces the stored bytes under the same key.
+            let stored = try #require(try await cache.backend.get("view//api/users"))
+            var replaced = stored.bytes
+            let marker = Array("users v2".utf8)
+            let at = try #require(replaced.indices.first { replaced[$0...].starts(with: marker) })
+            replaced[at + marker.count - 1] = UInt8(ascii: "9")
+            try await cache.backend.set("view//api/users", CacheValue(format: stored.format, bytes: replaced), timeout: 300)
+            #expect(String(buffer: try await client.execute(uri: "/api/users", method: .get).body) == "users v9 ")
+        }
+        #expect(calls.value == 2)
+    }
+
     @Test func aCachedResponseIsByteIdenticalToTheStoredOne() async throws {
         let cache = Cache(backend: SimpleCache())
         let calls = CallCounter()

@@ -163,4 +163,17 @@ import Testing
         #expect(counted[.user] == DemoRouteCount(requests: 2, hits: 1, misses: 1))
         #expect(counted[.uncached] == DemoRouteCount(requests: 1, hits: 0, misses: 0))
     }
+
+    @Test func headAnswersLikeGetWithoutTheBody() async throws {
+        let demo = demo()
+        try await Application(responder: demo.responder()).test(.router) { client in
+            _ = try await client.execute(uri: "/", method: .get)
+            let head = try await client.execute(uri: "/", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.headers[.cacheControl] == "public, max-age=300")
+            #expect(head.headers[HTTPField.Name("X-Cache")!] == "HIT")
+            #expect(head.body.readableBytes == 0)
+            #expect(try await client.execute(uri: "/static", method: .head).status == .ok)
+        }
+    }
 }

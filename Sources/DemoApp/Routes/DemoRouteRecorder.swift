@@ -8,7 +8,6 @@ import Hummingbird
 struct DemoRouteRecorder<Context: RequestContext>: RouterMiddleware {
     let counters: DemoRouteCounters
 
-    static var outcomeHeader: HTTPField.Name { HTTPField.Name(CacheOutcome.headerName)! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let route = context.endpointPath.flatMap(DemoRoute.init(endpointPath:))
@@ -20,12 +19,18 @@ struct DemoRouteRecorder<Context: RequestContext>: RouterMiddleware {
             throw error
         }
         guard let route else { return response }
-        var outcome = response.headers[Self.outcomeHeader].flatMap(CacheOutcome.init(rawValue:)) ?? .none
+        var outcome = response.headers[DemoHeaders.outcome].flatMap(CacheOutcome.init(rawValue:)) ?? .none
         if route.isCached, outcome == .none, response.status == .ok {
-            outcome = response.headers[CachedResponseMiddleware<Context>.hitCacheHeader] != nil ? .hit : .miss
-            response.headers[Self.outcomeHeader] = outcome.rawValue
+            outcome = response.headers[DemoHeaders.hitCache] != nil ? .hit : .miss
+            response.headers[DemoHeaders.outcome] = outcome.rawValue
         }
         counters.record(route, outcome)
         return response
     }
+}
+
+/// The header names the demo reads and writes, built once.
+enum DemoHeaders {
+    static let outcome = HTTPField.Name(CacheOutcome.headerName)!
+    static let hitCache = CachedResponseMiddleware<BasicRequestContext>.hitCacheHeader
 }

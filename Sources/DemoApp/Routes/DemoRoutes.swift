@@ -128,7 +128,7 @@ struct DemoRoutes: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var headers: HTTPFields = [.contentType: "application/json"]
-        if outcome != .none { headers[DemoRouteRecorder<BasicRequestContext>.outcomeHeader] = outcome.rawValue }
+        if outcome != .none { headers[DemoHeaders.outcome] = outcome.rawValue }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
     }
 }

@@ -45,7 +45,7 @@ public final class DemoServer: Sendable {
         // Quiet: the dashboard owns the terminal, and a log line would tear its screen.
         let logger = Logger(label: "cachescope.demo") { _ in SwiftLogNoOpLogHandler() }
         let application = Application(
-            router: demo.router(),
+            responder: demo.responder(),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in continuation.yield(.success(channel.localAddress?.port ?? port)) },
             logger: logger

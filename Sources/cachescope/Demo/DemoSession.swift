@@ -26,7 +26,7 @@ final class DemoSession: DemoControls {
     /// Starts the app (its `/redis` and `/memcached` routes on the first such backend given, if any) and
     /// the traffic generator.
     static func start(options: DemoOptions, backends: [BackendDescriptor], limit: Int? = nil) async throws -> DemoSession {
-        let simple = SimpleCache()
+        let simple = SimpleCache(threshold: 1_000)  // the tutorial's CACHE_THRESHOLD
         let redis = try backends.first { $0.kind == .redis }.map { try $0.makeCacheBackend() }
         let memcached = try backends.first { $0.kind == .memcached }.map { try $0.makeCacheBackend() }
         let app = DemoApp(
