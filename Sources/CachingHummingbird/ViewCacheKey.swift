@@ -19,7 +19,7 @@ public enum ViewCacheKeyPrefix: Sendable, ExpressibleByStringLiteral {
     public func resolve(path: String) -> String {
         switch self {
         case .template(let template):
-            template.contains("%s") ? template.replacingFirst("%s", with: path) : template
+            template.replacingFirstPercentS(with: path)
         case .dynamic(let function):
             function(path)
         }
@@ -74,8 +74,18 @@ enum CanonicalQuery {
 }
 
 extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
+    /// The text with its first `%s` replaced by `replacement` (itself when there is none). Scans the UTF-8
+    /// bytes: this runs on every cached request, and Foundation's `range(of:)` costs a bridge to NSString.
+    func replacingFirstPercentS(with replacement: String) -> String {
+        let bytes = utf8
+        var index = bytes.startIndex
+        while index != bytes.endIndex {
+            let next = bytes.index(after: index)
+            if bytes[index] == UInt8(ascii: "%"), next != bytes.endIndex, bytes[next] == UInt8(ascii: "s") {
+                return String(self[..<index]) + replacement + String(self[bytes.index(after: next)...])
+            }
+            index = next
+        }
+        return self
     }
 }

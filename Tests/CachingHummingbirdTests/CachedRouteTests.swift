@@ -65,6 +65,14 @@ import Testing
         #expect(calls.value == 2)
     }
 
+    @Test func keyTemplatesReplaceOnlyTheFirstPercentS() {
+        let cache = Cache(backend: SimpleCache())
+        #expect(Middleware(cache: cache).cacheKey(path: "/api/users") == "view//api/users")
+        #expect(Middleware(cache: cache, keyPrefix: "a%b/%s/%s").cacheKey(path: "/ü") == "a%b//ü/%s")
+        #expect(Middleware(cache: cache, keyPrefix: "fixed%").cacheKey(path: "/x") == "fixed%")
+        #expect(Middleware(cache: cache, keyPrefix: "%s").cacheKey(path: "/日本") == "/日本")
+    }
+
     @Test func aCachedResponseIsByteIdenticalToTheStoredOne() async throws {
         let cache = Cache(backend: SimpleCache())
         let calls = CallCounter()
