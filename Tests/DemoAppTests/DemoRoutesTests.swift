@@ -137,14 +137,23 @@ import Testing
             let redis = try await client.execute(uri: "/redis", method: .get)
             #expect(redis.status == .serviceUnavailable, "without a Redis the route says how to get one")
         }
-        let both = DemoApp(
-            cache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)),
-            redisCache: Cache(backend: SimpleCache(), configuration: .init(keyPrefix: DemoApp.keyPrefix)), delays: .none
+        let redis = SimpleCache()
+        let memcached = SimpleCache()
+        let all = DemoApp(
+            cache: DemoApp.cache(on: SimpleCache()), redisCache: DemoApp.cache(on: redis), memcachedCache: DemoApp.cache(on: memcached), delays: .none
         )
-        try await Application(router: both.router()).test(.router) { client in
-            let first = try json(try await client.execute(uri: "/redis", method: .get))
-            #expect(first["backend"] as? String == "redis" && first["cached"] as? Bool == false)
+        #expect(all.availableRoutes.contains(.redis) && all.availableRoutes.contains(.memcached))
+        #expect(!single.availableRoutes.contains(.redis) && !single.availableRoutes.contains(.memcached))
+        try await Application(router: all.router()).test(.router) { client in
+            for backend in ["redis", "memcached"] {
+                let first = try json(try await client.execute(uri: "/\(backend)", method: .get))
+                let second = try json(try await client.execute(uri: "/\(backend)", method: .get))
+                #expect(first["backend"] as? String == backend && first["cached"] as? Bool == false)
+                #expect(second["cached"] as? Bool == true, "/\(backend) is served from its own backend the second time")
+            }
         }
+        #expect(try await redis.has(DemoApp.keyPrefix + "report") && memcached.has(DemoApp.keyPrefix + "report"), "each route writes to its backend, under the demo prefix")
+        #expect(try await all.clearAll() == 2, "the clear covers every backend the demo uses")
     }
 
     @Test func cachedRoutesSayHitOrMissInXCache() async throws {

@@ -70,13 +70,18 @@ import Testing
         let server = try await DemoServer.start(demo, port: 0)
         let generator = TrafficGenerator(port: server.port, mix: TrafficMix(available: demo.availableRoutes, users: 200), rate: 200, clients: 2)
         generator.start()
-        try await Task.sleep(for: .milliseconds(400))
+        // Wait for traffic to flow (a loaded machine may take a while to connect).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while await generator.report().requests < 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(await generator.report().requests >= 5)
         await generator.setPaused(true)
-        try await Task.sleep(for: .milliseconds(200))
-        let paused = await generator.report().requests
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(await generator.report().requests == paused, "nothing is sent while paused")
-        #expect(paused > 0)
+        let atPause = await generator.report().requests
+        try await Task.sleep(for: .milliseconds(600))
+        let later = await generator.report().requests
+        // At 200 req/s, 600 ms would be ~120 requests; paused, only the two clients' requests in flight finish.
+        #expect(later - atPause <= 2, "nothing new is sent while paused: \(atPause) → \(later)")
         #expect(await generator.stepRate(up: true) == 500)
         #expect(await generator.stepRate(up: false) == 200)
         await generator.stop()
