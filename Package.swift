@@ -160,6 +160,7 @@ let package = Package(
             name: "CachescopeBench",
             dependencies: [
                 "CacheMonitor",
+                "Caching",
                 "ConnectionSupport",
                 "Dashboard",
                 "TerminalNCurses",

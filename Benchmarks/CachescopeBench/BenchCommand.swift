@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cachescope-bench",
         abstract: "Benchmarks of cachescope's Redis and memcached clients (run by scripts/bench-*.sh).",
-        subcommands: [Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self, DashboardFirstPage.self, DashboardRender.self]
+        subcommands: [Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self, DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self]
     )
 }
 

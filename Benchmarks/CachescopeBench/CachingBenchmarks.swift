@@ -1,0 +1,63 @@
+import ArgumentParser
+import Caching
+import ConnectionSupport
+
+/// The Caching library against Flask-Caching's cachelib, as `scripts/bench-caching.sh` runs them: the same
+/// calls a user makes (through the `Cache` facade, values encoded and decoded), one JSON line of results.
+extension BenchCommand {
+    /// `SimpleCache` through `Cache`: sets while filling to the threshold, gets of present keys, and sets of
+    /// new keys once full (each one makes the cache evict).
+    struct SimpleCacheOperations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "simplecache")
+
+        @Option(help: "The cache's threshold (entries).") var threshold: Int = 200_000
+        @Option(help: "Sets of new keys into the full cache.") var fullSets: Int = 200_000
+
+        func run() async throws {
+            let cache = Cache(backend: SimpleCache(threshold: threshold), configuration: .init(defaultTimeout: 300))
+            let keys = (0..<threshold).map { "key:\($0)" }
+            let clock = ContinuousClock()
+
+            var started = clock.now
+            for (index, key) in keys.enumerated() { try await cache.set(key, "value-\(index)") }
+            let setSeconds = (clock.now - started).inSeconds
+
+            started = clock.now
+            var found = 0
+            for key in keys where try await cache.get(key, as: String.self) != nil { found += 1 }
+            let getSeconds = (clock.now - started).inSeconds
+            guard found == keys.count else { throw ValidationError("only \(found) of \(keys.count) keys were found") }
+
+            started = clock.now
+            for index in 0..<fullSets { try await cache.set("new:\(index)", "value-\(index)") }
+            let fullSeconds = (clock.now - started).inSeconds
+
+            print("""
+                {"threshold":\(threshold),"setOpsPerSecond":\(Double(keys.count) / setSeconds),\
+                "getOpsPerSecond":\(Double(keys.count) / getSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds)}
+                """)
+        }
+    }
+
+    /// A memoized function on `SimpleCache`, called again and again with the same arguments (every call a
+    /// hit): the time one hit costs.
+    struct MemoizeHit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "memoize")
+
+        @Option(help: "Calls after the first (all hits).") var calls: Int = 200_000
+
+        func run() async throws {
+            let cache = Cache(backend: SimpleCache(), configuration: .init(defaultTimeout: 300))
+            let add = cache.memoize("add", timeout: 300) { (a: Int, b: Int) async throws -> Int in a + b }
+            _ = try await add(1, 2)
+            let clock = ContinuousClock()
+            let started = clock.now
+            var total = 0
+            for _ in 0..<calls { total &+= try await add(1, 2) }
+            let seconds = (clock.now - started).inSeconds
+            guard total == calls * 3 else { throw ValidationError("wrong results") }
+            let hits = cache.statistics.snapshot().total.hits
+            print("{\"calls\":\(calls),\"hits\":\(hits),\"microsecondsPerHit\":\(seconds / Double(calls) * 1_000_000)}")
+        }
+    }
+}
