@@ -25,10 +25,10 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 servers_init
-say "building cachescope and cachescope-bench (release)"
-run swift build -c release --product cachescope
-run swift build -c release --product cachescope-bench
-bin=$(swift build -c release --show-bin-path)
+say "building cachescope and cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
 results="$workdir/results.jsonl"
 : >"$results"
 session="cachescope-bench-$$"
@@ -68,8 +68,8 @@ field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])
 for rep in $(seq "$REPS"); do
     say "dashboard key browser, repetition $rep/$REPS"
     out=$("$bin/cachescope-bench" dashboard-first-page --url "$url")
-    record dashboard-first-page-of-1M cachescope "$(echo "$out" | field firstPageSeconds)"
-    record dashboard-10k-window-of-1M cachescope "$(echo "$out" | field windowSeconds)"
+    record "dashboard-first-page-of-$(size_label "$KEYS")" cachescope "$(echo "$out" | field firstPageSeconds)"
+    record "dashboard-10k-window-of-$(size_label "$KEYS")" cachescope "$(echo "$out" | field windowSeconds)"
     record dashboard-browser-peak-memory cachescope "$(echo "$out" | field peakMB)" MB
 done
 

@@ -21,9 +21,9 @@ python3 -c 'import flask, flask_caching' 2>/dev/null || { say "installing flask 
 python3 -m gunicorn --version >/dev/null 2>&1 || { say "installing gunicorn"; python3 -m pip install -q gunicorn; }
 
 servers_init
-say "building cachescope (release)"
-run swift build -c release --product cachescope
-bin=$(swift build -c release --show-bin-path)
+say "building cachescope ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope
+bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
 results="$workdir/results.jsonl"
 : >"$results"
 

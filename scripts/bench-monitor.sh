@@ -13,6 +13,7 @@ source scripts/lib/servers.sh
 source scripts/lib/bench.sh
 REPS=${REPS:-5}
 POLL_SECONDS=${POLL_SECONDS:-60}
+KEYS=${KEYS:-1000000}
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -20,23 +21,23 @@ command -v memcached >/dev/null 2>&1 || missing+=(memcached)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 
 servers_init
-say "building cachescope-bench (release)"
-run swift build -c release --product cachescope-bench
-bench=$(swift build -c release --show-bin-path)/cachescope-bench
+say "building cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
 results="$workdir/results.jsonl"
 : >"$results"
 
 start_three_backends
 
-say "filling $url with 1,000,000 keys"
-"$bench" populate --url "$url" --total 1000000 --prefixed 0
+say "filling $url with $KEYS keys"
+"$bench" populate --url "$url" --total "$KEYS" --prefixed 0
 
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 for rep in $(seq "$REPS"); do
     say "key browser, repetition $rep/$REPS"
     out=$("$bench" browse-first-page --url "$url")
-    record browser-first-page-of-1M cachescope "$(echo "$out" | field firstPageSeconds)"
-    record browser-10k-window-of-1M cachescope "$(echo "$out" | field windowSeconds)"
+    record "browser-first-page-of-$(size_label "$KEYS")" cachescope "$(echo "$out" | field firstPageSeconds)"
+    record "browser-10k-window-of-$(size_label "$KEYS")" cachescope "$(echo "$out" | field windowSeconds)"
     record browser-peak-memory cachescope "$(echo "$out" | field peakMB)" MB
 done
 

@@ -17,6 +17,9 @@ source scripts/lib/servers.sh
 source scripts/lib/bench.sh
 REPS=${REPS:-5}
 PIPELINE_REQUESTS=${PIPELINE_REQUESTS:-1000000}
+KEYS=${KEYS:-1000000}
+PREFIXED=$((KEYS / 5))
+size="$(size_label "$PREFIXED")-of-$(size_label "$KEYS")"
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -26,11 +29,11 @@ command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
 python3 -c 'import redis' 2>/dev/null || { say "installing redis-py"; python3 -m pip install -q redis; }
 
 servers_init
-say "building cachescope-bench (release)"
-run swift build -c release --product cachescope-bench
-run swift build -c release --product cachescope
-bench=$(swift build -c release --show-bin-path)/cachescope-bench
-cachescope=$(swift build -c release --show-bin-path)/cachescope
+say "building cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+run swift build -c "$CONFIGURATION" --product cachescope
+bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
+cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
 
 start_redis >"$workdir/redis.port"
 port=$(cat "$workdir/redis.port")
@@ -57,16 +60,16 @@ done
 # --- 2. prefix invalidation -------------------------------------------------------------------
 populate() {
     redis-cli -p "$port" flushall >/dev/null
-    "$bench" populate --url "$url" --total 1000000 --prefixed 200000 --prefix p:
+    "$bench" populate --url "$url" --total "$KEYS" --prefixed "$PREFIXED" --prefix p:
     local size
     size=$(redis-cli -p "$port" dbsize)
-    [ "$size" -eq 1000000 ] || { say "populate made $size keys, not 1000000"; exit 1; }
+    [ "$size" -eq "$KEYS" ] || { say "populate made $size keys, not $KEYS"; exit 1; }
 }
 
 check_left() {
     local size
     size=$(redis-cli -p "$port" dbsize)
-    [ "$size" -eq 800000 ] || { say "$1 left $size keys, not 800000"; exit 1; }
+    [ "$size" -eq $((KEYS - PREFIXED)) ] || { say "$1 left $size keys, not $((KEYS - PREFIXED))"; exit 1; }
 }
 
 
@@ -86,35 +89,35 @@ PY
 for rep in $(seq "$REPS"); do
     say "prefix invalidation, repetition $rep/$REPS"
     populate
-    ours=$("$bench" invalidate --url "$url" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==200000, d; print(d["seconds"])')
+    ours=$("$bench" invalidate --url "$url" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
     check_left cachescope
-    record "invalidate-200k-of-1M" "cachescope" "$ours"
+    record "invalidate-$size" "cachescope" "$ours"
 
     populate
     theirs=$(seconds_of python3 "$workdir/redis_py.py" "$port")
     check_left redis-py
-    record "invalidate-200k-of-1M" "redis-py" "$theirs"
+    record "invalidate-$size" "redis-py" "$theirs"
 
     populate
     theirs=$(seconds_of bash -c "redis-cli -p $port --scan --pattern 'p:*' | xargs -n 1000 redis-cli -p $port unlink")
     check_left redis-cli
-    record "invalidate-200k-of-1M" "redis-cli | xargs" "$theirs"
+    record "invalidate-$size" "redis-cli | xargs" "$theirs"
 done
 
 # --- 3. keys on a big keyspace -------------------------------------------------------------------
 populate
 for rep in $(seq "$REPS"); do
     seconds=$(seconds_of "$cachescope" keys --redis "$url" --limit 100 --json)
-    record "keys-first-100-of-1M" "cachescope" "$seconds"
+    record "keys-first-100-of-$(size_label "$KEYS")" "cachescope" "$seconds"
 done
-peak=$(peak_mb_of "$workdir/keys.json" "$cachescope" keys --redis "$url" --limit 1000000 --json)
+peak=$(peak_mb_of "$workdir/keys.json" "$cachescope" keys --redis "$url" --limit "$KEYS" --json)
 listed=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
-[ "$listed" -eq 1000000 ] || { say "keys listed $listed keys, not 1000000"; exit 1; }
-record "keys-all-1M-peak-memory" "cachescope" "$peak" MB
+[ "$listed" -eq "$KEYS" ] || { say "keys listed $listed keys, not $KEYS"; exit 1; }
+record "keys-all-$(size_label "$KEYS")-peak-memory" "cachescope" "$peak" MB
 
 # --- report -------------------------------------------------------------------------------------
 python3 scripts/lib/bench_report.py "$results" redis \
-    --ratio "pipeline-SET: cachescope / redis-benchmark" pipeline-SET cachescope redis-benchmark \
-    --ratio "pipeline-GET: cachescope / redis-benchmark" pipeline-GET cachescope redis-benchmark \
-    --ratio "invalidate: best peer time / cachescope time" invalidate-200k-of-1M best-peer cachescope
+    --ratio "pipeline-SET: cachescope / redis-benchmark (target ≥ 0.7)" pipeline-SET cachescope redis-benchmark \
+    --ratio "pipeline-GET: cachescope / redis-benchmark (target ≥ 0.7)" pipeline-GET cachescope redis-benchmark \
+    --ratio "prefix invalidation: best peer time / cachescope time (target ≥ 2)" "invalidate-$size" best-peer cachescope
 say "wrote bench-results.json"

@@ -13,3 +13,10 @@ peak_mb_of() {
     /usr/bin/time -v "$@" >"$output" 2>"$workdir/time.txt"
     python3 -c "import sys; print(int(sys.argv[1]) / 1024)" "$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$workdir/time.txt")"
 }
+
+# size_label N — 1000000 → 1M, 200000 → 200k, 1500 → 1500 (for case names that follow the data size).
+size_label() { python3 -c "n=int('$1'); print(f'{n//1000000}M' if n>=1000000 and n%1000000==0 else f'{n//1000}k' if n>=1000 and n%1000==0 else str(n))"; }
+
+# The build the benchmarks run: release (default), or debug for `scripts/bench.sh --quick`, which only
+# checks that every comparison still runs.
+CONFIGURATION=${BENCH_CONFIGURATION:-release}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The Caching library against Flask-Caching's own storage, in one process each, side by side:
+#   1. SimpleCache through the `Cache` facade (values encoded and decoded, as an application calls it) vs
+#      Python's cachelib SimpleCache (what Flask-Caching's SimpleCache is): sets while filling to the
+#      threshold, gets of present keys, and sets of new keys once full — at threshold 200,000 and at
+#      cachelib's default 500 (target: ≥ 10×, goal 20×; full-cache sets must not cost O(n));
+#   2. a memoized function on SimpleCache called with the same arguments (every call a hit): our
+#      `Cache.memoize` vs flask_caching's `@cache.memoize` (target: ≥ 20× less time per hit).
+# Alternates the two, REPS times. Prints a Markdown table and writes bench-results.json ("caching").
+# Installs what it needs (PyPI: flask, flask-caching, which brings cachelib).
+# Usage: scripts/bench-caching.sh   (REPS=1 THRESHOLD=2000 FULL_SETS=2000 … for a quick run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script_name=bench-caching.sh
+source scripts/lib/servers.sh
+source scripts/lib/bench.sh
+REPS=${REPS:-5}
+THRESHOLD=${THRESHOLD:-200000}
+FULL_SETS=${FULL_SETS:-200000}
+# cachelib's sets into a full cache sort every entry each time: a few hundred take a minute at 200,000.
+PEER_FULL_SETS=${PEER_FULL_SETS:-300}
+MEMOIZE_CALLS=${MEMOIZE_CALLS:-200000}
+
+python3 -c 'import flask, flask_caching, cachelib' 2>/dev/null || { say "installing flask and flask-caching"; python3 -m pip install -q flask flask-caching; }
+
+servers_init
+say "building cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
+results="$workdir/results.jsonl"
+: >"$results"
+peer=scripts/bench/cachelib_peers.py
+field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+
+for rep in $(seq "$REPS"); do
+    for threshold in "$THRESHOLD" 500; do
+        label=$(size_label "$threshold")
+        say "SimpleCache at threshold $threshold, repetition $rep/$REPS"
+        ours=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS")
+        theirs=$(python3 "$peer" simplecache "$threshold" "$PEER_FULL_SETS")
+        for measure in set get full-set; do
+            key=$(echo "$measure" | sed 's/full-set/fullSet/')OpsPerSecond
+            record "simplecache-$measure-$label" cachescope "$(echo "$ours" | field "$key")" ops/s
+            record "simplecache-$measure-$label" cachelib "$(echo "$theirs" | field "$key")" ops/s
+        done
+    done
+    say "memoize hits, repetition $rep/$REPS"
+    record memoize-hit cachescope "$("$bench" memoize --calls "$MEMOIZE_CALLS" | field microsecondsPerHit)" µs
+    record memoize-hit flask-caching "$(python3 "$peer" memoize "$MEMOIZE_CALLS" | field microsecondsPerHit)" µs
+done
+
+big=$(size_label "$THRESHOLD")
+python3 scripts/lib/bench_report.py "$results" caching \
+    --ratio "SimpleCache get, threshold $big: cachescope / cachelib (target ≥ 10, goal 20)" "simplecache-get-$big" cachescope cachelib \
+    --ratio "SimpleCache set, threshold $big: cachescope / cachelib (target ≥ 10, goal 20)" "simplecache-set-$big" cachescope cachelib \
+    --ratio "SimpleCache set when full, threshold $big: cachescope / cachelib (target ≥ 10)" "simplecache-full-set-$big" cachescope cachelib \
+    --ratio "SimpleCache get, threshold 500: cachescope / cachelib (target ≥ 10, goal 20)" simplecache-get-500 cachescope cachelib \
+    --ratio "SimpleCache set, threshold 500: cachescope / cachelib (target ≥ 10, goal 20)" simplecache-set-500 cachescope cachelib \
+    --ratio "SimpleCache set when full, threshold 500: cachescope / cachelib (target ≥ 10)" simplecache-full-set-500 cachescope cachelib \
+    --ratio "memoize hit: flask-caching time / cachescope time (target ≥ 20)" memoize-hit flask-caching cachescope
+say "wrote bench-results.json"

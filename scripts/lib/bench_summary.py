@@ -1,0 +1,38 @@
+"""Prints every target of the benchmark suite, met or missed, from bench-results.json (written by the
+scripts/bench-*.sh that ran): the ratios whose label carries "(target ≥ X" or "(target ≤ X", and the
+absolute targets below. Exit status 0 either way: a missed target is reported, not a crash.
+
+usage: bench_summary.py [bench-results.json]"""
+import json, re, sys
+
+path = sys.argv[1] if len(sys.argv) > 1 else "bench-results.json"
+results = json.load(open(path))
+
+# Absolute targets: (section, case prefix, tool, comparison, bound, what).
+ABSOLUTE = [
+    ("dashboard", "dashboard-idle-3-backends-cpu", "cachescope", "≤", 1.0, "dashboard idle on 3 backends, % of a core"),
+    ("dashboard", "dashboard-idle-3-backends-rss", "cachescope", "≤", 40.0, "dashboard idle on 3 backends, RSS MB"),
+    ("dashboard", "dashboard-first-page-of-", "cachescope", "≤", 0.2, "key listing: first page, s"),
+]
+
+rows = []
+for section, data in results.items():
+    for label, value in data.get("ratios", {}).items():
+        match = re.search(r"target ([≥≤]) ([0-9.]+)", label)
+        if match:
+            op, bound = match.group(1), float(match.group(2))
+            met = value >= bound if op == "≥" else value <= bound
+            rows.append((section, label, f"{value:.2f}", f"{op} {bound:g}", "met" if met else "MISSED"))
+for section, prefix, tool, op, bound, what in ABSOLUTE:
+    for case, tools in results.get(section, {}).get("summary", {}).items():
+        if case.startswith(prefix) and tool in tools:
+            value = tools[tool]["median"]
+            met = value <= bound if op == "≤" else value >= bound
+            rows.append((section, f"{what} ({case})", f"{value:.2f}", f"{op} {bound:g}", "met" if met else "MISSED"))
+
+print("| suite | what | measured | target | |")
+print("|---|---|---|---|---|")
+for row in rows:
+    print("| " + " | ".join(row) + " |")
+missed = sum(1 for row in rows if row[-1] == "MISSED")
+print(f"\n{len(rows) - missed} of {len(rows)} targets met.")
