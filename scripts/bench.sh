@@ -28,4 +28,5 @@ for suite in redis memcached caching demo dashboard monitor; do
     "scripts/bench-$suite.sh"
 done
 echo
+[ "${BENCH_CONFIGURATION:-release}" = debug ] && echo "Quick run (debug build, small data): the figures below check the scripts, they are not measurements."
 python3 scripts/lib/bench_summary.py bench-results.json

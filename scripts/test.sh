@@ -46,5 +46,16 @@ if [ "$status" -eq 0 ] && ! grep -Eq 'Test run with [1-9][0-9]* tests?.* passed|
     say "swift test exited 0 but no test ran"
     status=1
 fi
-[ "$status" -eq 0 ] && say "all tests passed" || say "tests FAILED (exit $status)"
-exit "$status"
+[ "$status" -eq 0 ] && say "all tests passed" || { say "tests FAILED (exit $status)"; exit "$status"; }
+
+# --- 4. the benchmark scripts, once on small data (they must not rot; the figures mean nothing) -------
+if [ -z "${SKIP_BENCH_CHECK:-}" ] && [ $# -eq 0 ]; then
+    say "scripts/bench.sh --quick (each comparison once, debug build, small data)"
+    run scripts/bench.sh --quick >"$workdir/bench-quick.log" 2>&1 || {
+        tail -40 "$workdir/bench-quick.log" >&2
+        say "the benchmark scripts FAILED"
+        exit 1
+    }
+    say "the benchmark scripts ran (SKIP_BENCH_CHECK=1 skips this)"
+fi
+exit 0
