@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Caching library against Flask-Caching's own storage, in one process each, side by side:
-#   1. SimpleCache through the `Cache` facade (values encoded and decoded, as an application calls it) vs
+#   1. `Caching.SimpleCache` (a string value turned into bytes and back, as cachelib pickles it; and, for
+#      reference, through the `Cache` facade with its key prefix, statistics and Codable values) vs
 #      Python's cachelib SimpleCache (what Flask-Caching's SimpleCache is): sets while filling to the
 #      threshold, gets of present keys, and sets of new keys once full — at threshold 200,000 and at
 #      cachelib's default 500 (target: ≥ 10×, goal 20×; full-cache sets must not cost O(n));
@@ -36,11 +37,13 @@ for rep in $(seq "$REPS"); do
     for threshold in "$THRESHOLD" 500; do
         label=$(size_label "$threshold")
         say "SimpleCache at threshold $threshold, repetition $rep/$REPS"
-        ours=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS")
+        ours=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS" --level backend)
+        facade=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS" --level facade)
         theirs=$(python3 "$peer" simplecache "$threshold" "$PEER_FULL_SETS")
         for measure in set get full-set; do
             key=$(echo "$measure" | sed 's/full-set/fullSet/')OpsPerSecond
             record "simplecache-$measure-$label" cachescope "$(echo "$ours" | field "$key")" ops/s
+            record "simplecache-$measure-$label" "cachescope via Cache" "$(echo "$facade" | field "$key")" ops/s
             record "simplecache-$measure-$label" cachelib "$(echo "$theirs" | field "$key")" ops/s
         done
     done

@@ -12,8 +12,15 @@ extension BenchCommand {
 
         @Option(help: "The cache's threshold (entries).") var threshold: Int = 200_000
         @Option(help: "Sets of new keys into the full cache.") var fullSets: Int = 200_000
+        @Option(help: "backend: SimpleCache itself, as cachelib's SimpleCache is measured (values encoded to and decoded from bytes); facade: through Cache (key prefix, statistics, Codable values).")
+        var level: String = "backend"
 
         func run() async throws {
+            guard level == "backend" || level == "facade" else { throw ValidationError("--level is backend or facade") }
+            if level == "backend" {
+                try runOnBackend()
+                return
+            }
             let cache = Cache(backend: SimpleCache(threshold: threshold), configuration: .init(defaultTimeout: 300))
             let keys = (0..<threshold).map { "key:\($0)" }
             let clock = ContinuousClock()
@@ -39,6 +46,39 @@ extension BenchCommand {
         }
     }
 
+}
+
+extension BenchCommand.SimpleCacheOperations {
+    /// The same three measurements on `SimpleCache` directly: a string value becomes bytes on the way in and
+    /// a string again on the way out (cachelib pickles and unpickles it).
+    func runOnBackend() throws {
+        let cache = SimpleCache(threshold: threshold)
+        let keys = (0..<threshold).map { "key:\($0)" }
+        let lifetime = CacheTimeout(seconds: 300)
+        let clock = ContinuousClock()
+
+        var started = clock.now
+        for (index, key) in keys.enumerated() { try cache.set(key, CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime) }
+        let setSeconds = (clock.now - started).inSeconds
+
+        started = clock.now
+        var found = 0
+        for key in keys where cache.get(key).map({ String(decoding: $0.bytes, as: UTF8.self) }) != nil { found += 1 }
+        let getSeconds = (clock.now - started).inSeconds
+        guard found == keys.count else { throw ValidationError("only \(found) of \(keys.count) keys were found") }
+
+        started = clock.now
+        for index in 0..<fullSets { try cache.set("new:\(index)", CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime) }
+        let fullSeconds = (clock.now - started).inSeconds
+
+        print("""
+            {"threshold":\(threshold),"setOpsPerSecond":\(Double(keys.count) / setSeconds),\
+            "getOpsPerSecond":\(Double(keys.count) / getSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds)}
+            """)
+    }
+}
+
+extension BenchCommand {
     /// A memoized function on `SimpleCache`, called again and again with the same arguments (every call a
     /// hit): the time one hit costs.
     struct MemoizeHit: AsyncParsableCommand {

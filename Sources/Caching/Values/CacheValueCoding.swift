@@ -9,6 +9,10 @@ public enum CacheValueCoding {
     /// - Throws: ``CacheError`` with code `.encodingFailed` when the value cannot be encoded
     ///   (for example a `Double.nan` inside a struct, or an `encode(to:)` that throws).
     public static func encode<T: Encodable>(_ value: T) throws -> CacheValue {
+        // Comparing metatypes is cheap; casting to an existential (`any OptionalValue`) looks up a
+        // conformance, so the common concrete types are tried first.
+        if T.self == String.self, let text = value as? String { return CacheValue(format: .text, bytes: Array(text.utf8)) }
+        if T.self == Int.self, let int = value as? Int { return CacheValue(format: .integer, bytes: Array(String(int).utf8)) }
         if let optional = value as? any OptionalValue, optional.isNone { return .jsonNull }
         switch value {
         case let text as String: return CacheValue(format: .text, bytes: Array(text.utf8))
@@ -32,17 +36,18 @@ public enum CacheValueCoding {
     /// - Throws: ``CacheError`` with code `.decodingFailed` when the stored bytes are not a `type`
     ///   (a stored `1` read as `Bool`, text that is not valid UTF-8, JSON of another shape).
     public static func decode<T: Decodable>(_ type: T.Type, from value: CacheValue) throws -> T {
-        if let optionalType = T.self as? any DecodableOptional.Type, let result = try optionalType.decodeWrapped(from: value) as? T {
-            return result
-        }
-        if T.self == [UInt8].self, let bytes = value.bytes as? T { return bytes }
-        if T.self == Data.self, let data = Data(value.bytes) as? T { return data }
+        // Concrete types first (a metatype comparison); the optional check casts to an existential.
         if T.self == String.self, value.format != .json {
             guard let text = String(validating: value.bytes, as: UTF8.self) else {
                 throw mismatch(type, value, "the bytes are not valid UTF-8")
             }
             if let result = text as? T { return result }
         }
+        if let optionalType = T.self as? any DecodableOptional.Type, let result = try optionalType.decodeWrapped(from: value) as? T {
+            return result
+        }
+        if T.self == [UInt8].self, let bytes = value.bytes as? T { return bytes }
+        if T.self == Data.self, let data = Data(value.bytes) as? T { return data }
         if let integerType = T.self as? any FixedWidthInteger.Type, value.format != .json {
             guard let parsed = value.integerValue else { throw mismatch(type, value, "it is not an integer") }
             if let result = integerType.init(exactly: parsed) as? T { return result }
