@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing, starts redis-server and memcached on spare
 # loopback ports, runs `swift test` with their addresses in the environment, and always stops the
-# servers it started. Extra arguments go to `swift test` (e.g. scripts/test.sh --filter Memoize).
+# servers it started. Extra arguments go to `swift test` (e.g. scripts/test.sh --filter Memoize). Without
+# arguments it then runs `scripts/bench.sh --quick` (every benchmark comparison once on small data, so the
+# scripts cannot rot; SKIP_BENCH_CHECK=1 skips it).
 #
 #   CACHESCOPE_TEST_REDIS=127.0.0.1:<port>      CACHESCOPE_TEST_MEMCACHED=127.0.0.1:<port>
 #
