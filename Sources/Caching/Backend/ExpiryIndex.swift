@@ -30,7 +30,8 @@ struct ExpiryIndex {
     /// Distinct lifetimes that get a lane of their own.
     static let maxLanes = 32
 
-    private var lanes: [Double: Deque<Mark>] = [:]
+    /// The lanes, found by a linear scan: a handful of lifetimes compare faster than a `Double` hashes.
+    private var lanes: [(lifetime: Double, marks: Deque<Mark>)] = []
     private var overflow = Heap<Mark>()
     /// Marks held, stale ones included.
     private(set) var count = 0
@@ -38,8 +39,10 @@ struct ExpiryIndex {
     /// Adds the mark of an entry written with `lifetime` seconds (`.infinity` = never expires).
     mutating func insert(_ mark: Mark, lifetime: Double) {
         count += 1
-        if lanes.count < Self.maxLanes || lanes[lifetime] != nil {
-            lanes[lifetime, default: []].append(mark)
+        if let lane = lanes.firstIndex(where: { $0.lifetime == lifetime }) {
+            lanes[lane].marks.append(mark)
+        } else if lanes.count < Self.maxLanes {
+            lanes.append((lifetime, [mark]))
         } else {
             overflow.insert(mark)
         }
@@ -48,8 +51,8 @@ struct ExpiryIndex {
     /// The mark that expires first.
     var earliest: Mark? {
         var best = overflow.min
-        for lane in lanes.values {
-            if let head = lane.first, best.map({ head < $0 }) ?? true { best = head }
+        for lane in lanes {
+            if let head = lane.marks.first, best.map({ head < $0 }) ?? true { best = head }
         }
         return best
     }
@@ -57,16 +60,16 @@ struct ExpiryIndex {
     /// Removes and returns the mark that expires first.
     mutating func removeEarliest() -> Mark? {
         var best = overflow.min
-        var bestLane: Double?
-        for (lifetime, lane) in lanes {
-            if let head = lane.first, best.map({ head < $0 }) ?? true {
+        var bestLane: Int?
+        for index in lanes.indices {
+            if let head = lanes[index].marks.first, best.map({ head < $0 }) ?? true {
                 best = head
-                bestLane = lifetime
+                bestLane = index
             }
         }
         guard best != nil else { return nil }
         count -= 1
-        if let bestLane { return lanes[bestLane]?.popFirst() }
+        if let bestLane { return lanes[bestLane].marks.popFirst() }
         return overflow.popMin()
     }
 
