@@ -218,9 +218,13 @@ final class ScriptedSource: CacheSource {
         try await admin.send(RESPCommand("SET", ["k", "v"]))
         try await admin.send((0..<500).map { _ in RESPCommand("GET", ["k"]) })
         let poller = Poller(sources: [RedisSource(name: "redis", url: url)], configuration: .init(interval: .milliseconds(100)))
-        _ = await poller.sampleAll()
+        // A loaded machine can time the first sample out; rates need one good sample before the reset.
+        var before = await poller.sampleAll()
+        for _ in 0..<20 where before.backends[0].status != .up { before = await poller.sampleAll() }
+        try #require(before.backends[0].status == .up, "the poller reaches the test's redis-server")
         try await admin.send([RESPCommand("CONFIG", ["RESETSTAT"]), RESPCommand("GET", ["k"]), RESPCommand("GET", ["missing"])])
-        let after = await poller.sampleAll()
+        var after = await poller.sampleAll()
+        for _ in 0..<20 where after.backends[0].status != .up { after = await poller.sampleAll() }
         let rates = try #require(after.backends[0].rates)
         #expect(rates.countersReset)
         #expect(rates.hits == 1 && rates.misses == 1)

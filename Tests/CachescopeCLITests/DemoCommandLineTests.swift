@@ -6,7 +6,7 @@ import Testing
     let cli = CommandLineTests()
 
     @Test func aBoundedHeadlessRunPrintsEveryRouteItSent() throws {
-        let result = try cli.run(["demo", "--port", "0", "--requests", "300", "--rate", "2000"])
+        let result = try cli.run(["demo", "--port", "0", "--requests", "300", "--rate", "500"])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("demo app on http://127.0.0.1:") == true)
