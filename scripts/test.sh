@@ -6,6 +6,7 @@
 # scripts cannot rot; SKIP_BENCH_CHECK=1 skips it).
 #
 #   CACHESCOPE_TEST_REDIS=127.0.0.1:<port>      CACHESCOPE_TEST_MEMCACHED=127.0.0.1:<port>
+#   CACHESCOPE_TEST_CLUSTER=127.0.0.1:<port>,127.0.0.1:<port>,127.0.0.1:<port>   (a 3-master Redis Cluster)
 #
 # Never touches 6379/11211: a developer's own servers are left alone.
 set -euo pipefail
@@ -26,11 +27,20 @@ fi
 # --- 2. servers on spare loopback ports --------------------------------------------------------
 servers_init
 reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
-unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED
+unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER
 if command -v redis-server >/dev/null 2>&1; then
     start_redis >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
     say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $CACHESCOPE_TEST_REDIS"
+fi
+if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+    start_redis_cluster >"$workdir/cluster.addresses" || {
+        say "the test Redis Cluster could not be created:"
+        cat "$workdir/cluster-create.log" "$workdir"/cluster*.log >&2 2>/dev/null || true
+        exit 1
+    }
+    export CACHESCOPE_TEST_CLUSTER="$(cat "$workdir/cluster.addresses")"
+    say "Redis Cluster (3 masters) on $CACHESCOPE_TEST_CLUSTER"
 fi
 if command -v memcached >/dev/null 2>&1; then
     start_memcached -m 64 >"$workdir/memcached.port" || { say "memcached did not start:"; cat "$workdir/memcached.log" >&2 || true; exit 1; }

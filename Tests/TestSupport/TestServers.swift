@@ -13,6 +13,13 @@ public enum TestServers {
 
     public static var redis: (host: String, port: Int)? { address("CACHESCOPE_TEST_REDIS") }
     public static var memcached: (host: String, port: Int)? { address("CACHESCOPE_TEST_MEMCACHED") }
+    /// The masters of the test Redis Cluster (`CACHESCOPE_TEST_CLUSTER`: `host:port,host:port,…`).
+    public static var cluster: [(host: String, port: Int)]? {
+        guard let value = ProcessInfo.processInfo.environment["CACHESCOPE_TEST_CLUSTER"], !value.isEmpty else { return nil }
+        let nodes = value.split(separator: ",").compactMap { parse(String($0)) }
+        return nodes.isEmpty ? nil : nodes
+    }
+    public static let clusterSkipMessage = "no test cluster: run scripts/test.sh, which creates a 3-master Redis Cluster on spare ports"
 
     /// `redis://host:port/<db>` of the test Redis, if there is one.
     public static func redisURL(database: Int = 0) -> String? {
@@ -20,9 +27,11 @@ public enum TestServers {
     }
 
     private static func address(_ variable: String) -> (host: String, port: Int)? {
-        guard let value = ProcessInfo.processInfo.environment[variable], let colon = value.lastIndex(of: ":"),
-            let port = Int(value[value.index(after: colon)...])
-        else { return nil }
+        ProcessInfo.processInfo.environment[variable].flatMap(parse)
+    }
+
+    private static func parse(_ value: String) -> (host: String, port: Int)? {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]) else { return nil }
         return (String(value[..<colon]), port)
     }
 

@@ -109,6 +109,30 @@ start_memcached() {
         -P "$workdir/memcached.pid" "${user[@]}" "$@"
 }
 
+# start_redis_cluster — three cluster-enabled redis-servers joined into a 3-master cluster (no
+# replicas), waiting until every node says cluster_state:ok; prints host:port,host:port,host:port. Like
+# start_server, call it with its output sent to a file.
+start_redis_cluster() {
+    local ports=() port n
+    for n in 1 2 3; do
+        start_server "cluster$n" 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+            --cluster-enabled yes --cluster-config-file "$workdir/nodes-@PORT@.conf" --cluster-node-timeout 2000 \
+            --daemonize yes --pidfile "$workdir/cluster$n.pid" --logfile "$workdir/cluster$n.log" --dir "$workdir" \
+            >"$workdir/cluster$n.port" || return 1
+        ports+=("$(cat "$workdir/cluster$n.port")")
+    done
+    redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$workdir/cluster-create.log" 2>&1 || return 1
+    for port in "${ports[@]}"; do
+        for _ in $(seq 100); do
+            redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break
+            sleep 0.1
+        done
+        redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' || return 1
+    done
+    local addresses=("${ports[@]/#/127.0.0.1:}")
+    (IFS=,; echo "${addresses[*]}")
+}
+
 # start_three_backends — the monitor benchmarks' backends: a Redis server, a memcached server and a
 # 2-server memcached pool; sets $url (redis://…), $m1 (host:port) and $pool (host:port,host:port).
 start_three_backends() {
