@@ -66,6 +66,20 @@ import Testing
         await first.stop()
     }
 
+    @Test func stoppingWhilePausedOrAtRateZeroReturns() async throws {
+        let demo = demo()
+        let server = try await DemoServer.start(demo, port: 0)
+        for paused in [true, false] {
+            let generator = TrafficGenerator(port: server.port, mix: TrafficMix(available: demo.availableRoutes, users: 200), rate: paused ? 50 : 0, clients: 8)
+            if paused { await generator.setPaused(true) }
+            generator.start()
+            try await Task.sleep(for: .milliseconds(100))
+            await generator.stop()  // would hang if a client kept waiting for a slot
+            #expect(await generator.report().requests == 0)
+        }
+        await server.stop()
+    }
+
     @Test func pausingStopsTrafficAndRateStepsMove() async throws {
         let demo = demo()
         let server = try await DemoServer.start(demo, port: 0)

@@ -17,9 +17,11 @@ actor TrafficPacer {
     /// The next request's number (1, 2, …) and when to send it; `nil` when a bounded run is complete.
     func next() async -> (number: Int, at: ContinuousClock.Instant)? {
         while paused || rate <= 0 {
-            await withCheckedContinuation { waiters.append($0) }
+            // Checked before waiting too: a client arriving after stop() woke the others must not wait.
             if Task.isCancelled { return nil }
+            await withCheckedContinuation { waiters.append($0) }
         }
+        if Task.isCancelled { return nil }
         if let limit, issued >= limit { return nil }
         issued += 1
         let now = ContinuousClock.now
