@@ -92,19 +92,13 @@ struct DemoRoutes: Sendable {
         router.get("simplecache") { _, _ -> Response in
             try Self.reportResponse(try await Self.cachedReport(on: cache, backend: "simplecache", report))
         }
-        let redis = demo.redisCache
-        router.get("redis") { _, _ -> Response in
-            guard let redis else {
-                throw HTTPError(.serviceUnavailable, message: "no Redis behind the demo: run cachescope --demo --redis redis://HOST:PORT")
+        for (backend, second, flag) in [("redis", demo.redisCache, "--redis redis://HOST:PORT"), ("memcached", demo.memcachedCache, "--memcached HOST:PORT")] {
+            router.get(RouterPath(backend)) { _, _ -> Response in
+                guard let second else {
+                    throw HTTPError(.serviceUnavailable, message: "no \(backend) behind the demo: run cachescope --demo \(flag)")
+                }
+                return try Self.reportResponse(try await Self.cachedReport(on: second, backend: backend, report))
             }
-            return try Self.reportResponse(try await Self.cachedReport(on: redis, backend: "redis", report))
-        }
-        let memcached = demo.memcachedCache
-        router.get("memcached") { _, _ -> Response in
-            guard let memcached else {
-                throw HTTPError(.serviceUnavailable, message: "no memcached behind the demo: run cachescope --demo --memcached HOST:PORT")
-            }
-            return try Self.reportResponse(try await Self.cachedReport(on: memcached, backend: "memcached", report))
         }
 
         // Not cached: the baseline the benchmark compares cached hits with.

@@ -11,11 +11,9 @@ enum DemoStatusLine {
     }()
 
     static func text(_ report: TrafficReport, previous: TrafficReport, keys: Int?) -> String {
-        let seconds = max(0.001, report.elapsed - previous.elapsed)
-        let sent = Double(report.requests - previous.requests) / seconds
-        let hits = report.hits - previous.hits
-        let misses = report.misses - previous.misses
-        let ratio = hits + misses == 0 ? nil : Double(hits) / Double(hits + misses)
+        let change = TrafficWindow.Change(from: previous, to: report)
+        let sent = change.rate(of: nil)
+        let ratio = change.hitRatio(of: nil)
         let hitP50 = median(report.routes.compactMap(\.hitLatency.p50))
         let missP50 = median(report.routes.compactMap(\.missLatency.p50))
         let clock = clockFormat.string(from: Date())

@@ -21,21 +21,24 @@ final class TrafficWindow: Sendable {
         let from: TrafficReport
         let to: TrafficReport
 
-        private func counts(_ route: DemoRoute, _ report: TrafficReport) -> RouteTraffic {
-            report.routes.first { $0.route == route } ?? RouteTraffic(route: route)
+        /// One route's counts in `report`; with `nil`, every route's together.
+        private func counts(_ route: DemoRoute?, _ report: TrafficReport) -> (requests: Int, hits: Int, misses: Int) {
+            guard let route else { return (report.requests, report.hits, report.misses) }
+            let found = report.routes.first { $0.route == route } ?? RouteTraffic(route: route)
+            return (found.requests, found.hits, found.misses)
         }
 
-        /// Requests per second; `nil` until two reports a little apart exist.
-        func rate(of route: DemoRoute) -> Double? {
+        /// Requests per second (`nil` route: all of them); `nil` until two reports a little apart exist.
+        func rate(of route: DemoRoute?) -> Double? {
             let seconds = to.elapsed - from.elapsed
             guard seconds >= 0.5 else { return nil }
             return Double(counts(route, to).requests - counts(route, from).requests) / seconds
         }
 
         /// Hits / (hits + misses) in the window; over the whole run until the window has two reports.
-        func hitRatio(of route: DemoRoute) -> Double? {
+        func hitRatio(of route: DemoRoute?) -> Double? {
             let now = counts(route, to)
-            let before = to.elapsed - from.elapsed >= 0.5 ? counts(route, from) : RouteTraffic(route: route)
+            let before = to.elapsed - from.elapsed >= 0.5 ? counts(route, from) : (requests: 0, hits: 0, misses: 0)
             let hits = now.hits - before.hits
             let misses = now.misses - before.misses
             return hits + misses == 0 ? nil : Double(hits) / Double(hits + misses)
