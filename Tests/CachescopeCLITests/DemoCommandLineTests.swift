@@ -34,4 +34,31 @@ import Testing
             #expect(!result.output.isEmpty)
         }
     }
+
+    @Test func aReaderThatStopsReadingEndsTheRunQuietly() throws {
+        // `cachescope demo | head -1`: once the reader is gone the next status line must not crash the command.
+        let binary = try #require(CommandLineTests.binary)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["demo", "--port", "0", "--rate", "5"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        var first = Data()
+        while !first.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        #expect(String(decoding: first, as: UTF8.self).hasPrefix("demo app on http://127.0.0.1:"))
+        try output.fileHandleForReading.close()
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { process.terminate() }
+        #expect(!process.isRunning)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "no crash on the closed pipe")
+        #expect(!String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("Fatal error"))
+    }
 }

@@ -38,7 +38,7 @@ struct BufferedOutput {
     mutating func flush() {
         lastFlush = ContinuousClock.now
         guard !pending.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(pending))
+        Terminal.writeStandardOutput(Data(pending))
         pending.removeAll(keepingCapacity: true)
     }
 }

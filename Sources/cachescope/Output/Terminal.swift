@@ -8,7 +8,18 @@ import Glibc
 enum Terminal {
     /// Writes one line to standard output at once (not held in a buffer when output is a pipe).
     static func printLine(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        writeStandardOutput(Data((line + "\n").utf8))
+    }
+
+    /// Writes to standard output. When the reader has gone (`cachescope … | head` after its lines), there
+    /// is nobody left to tell anything: the command ends quietly with status 0, as `yes | head` does,
+    /// instead of crashing on the broken pipe.
+    static func writeStandardOutput(_ data: Data) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } catch {
+            exit(0)
+        }
     }
 
     /// Writes one line to standard error.
