@@ -14,8 +14,8 @@ public struct ClusterNode: Sendable, Hashable {
         self.health = health
     }
 
-    /// `host:port`.
-    public var address: String { "\(host):\(port)" }
+    /// `host:port` (`[v6]:port` for an IPv6 host).
+    public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// One master, the slots it serves and its replicas.

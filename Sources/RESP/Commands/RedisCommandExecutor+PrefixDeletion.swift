@@ -4,9 +4,8 @@ import ConnectionSupport
 /// and the monitor's invalidation, so both are fast and both are safe.
 extension RedisCommandExecutor {
     /// Deletes every key that starts with `prefix` (never any other: each key is re-checked), or with
-    /// `dryRun` only counts them. No per-key round trips, and the work overlaps: as soon as a `SCAN` page
-    /// arrives the next `SCAN` is sent, then this page's keys are checked and `UNLINK`ed while the server
-    /// is already scanning on — so the server and the client work at the same time.
+    /// `dryRun` only counts them — on every data node (every master of a cluster, each scanned on its own
+    /// and all at once).
     ///
     /// - Parameters:
     ///   - prefix: the literal key prefix (bytes); glob characters in it are escaped.
@@ -19,15 +18,27 @@ extension RedisCommandExecutor {
         withPrefix prefix: [UInt8], count: Int = 2000, dryRun: Bool = false,
         progress: (PrefixDeletionProgress) -> Bool = { _ in true }
     ) async throws -> PrefixDeletionProgress {
+        try await deletePrefixed(prefix, count: count, dryRun: dryRun, progress: progress)
+    }
+
+    /// The prefix deletion of one server: `SCAN` on `scanner`, `UNLINK` through `self` (the same server, or
+    /// a cluster client that sends each key to its slot's master, one `UNLINK` per slot). No per-key round
+    /// trips, and the work overlaps: as soon as a `SCAN` page arrives the next `SCAN` is sent, then this
+    /// page's keys are checked and `UNLINK`ed while the server is already scanning on — so the server and
+    /// the client work at the same time.
+    public func deleteKeys(
+        withPrefix prefix: [UInt8], scanning scanner: some RedisCommandExecutor, count: Int, dryRun: Bool,
+        progress: (PrefixDeletionProgress) -> Bool
+    ) async throws -> PrefixDeletionProgress {
         let pattern = RedisGlob.matchingPrefix(prefix)
         var totals = PrefixDeletionProgress()
         var seen = KeyDigestSet()
-        var nextScan: Task<RESPValue, any Error>? = Task { try await self.send(Self.scanCommand(cursor: 0, match: pattern, count: count)) }
+        var nextScan: Task<RESPValue, any Error>? = Task { try await scanner.send(Self.scanCommand(cursor: 0, match: pattern, count: count)) }
         var pendingUnlink: Task<Int, any Error>?
         defer { nextScan?.cancel() }
         while let scan = nextScan {
             let page = try Self.parseScan(try await scan.value)
-            nextScan = page.cursor == 0 ? nil : Task { try await self.send(Self.scanCommand(cursor: page.cursor, match: pattern, count: count)) }
+            nextScan = page.cursor == 0 ? nil : Task { try await scanner.send(Self.scanCommand(cursor: page.cursor, match: pattern, count: count)) }
             totals.scanned += page.keys.count
             let matches = page.keys.filter { $0.hasBytePrefix(prefix) && seen.insert($0) }
             totals.matched += matches.count

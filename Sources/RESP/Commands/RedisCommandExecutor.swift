@@ -1,3 +1,5 @@
+import ConnectionSupport
+
 /// Anything that runs Redis commands: one server's ``RedisClient`` today, a cluster client that routes
 /// each command by its keys' slot (and follows `MOVED`/`ASK`) tomorrow. Typed commands are written once,
 /// as extensions of this protocol.
@@ -5,6 +7,27 @@ public protocol RedisCommandExecutor: Sendable {
     /// Runs commands as one pipeline and returns the replies in order; error replies are values.
     @discardableResult
     func send(_ commands: [RESPCommand]) async throws -> [RESPValue]
+
+    /// The servers that hold the data, each as an executor of its own: every master of a cluster, or this
+    /// one server. Work that is per server by nature (`SCAN`, `DBSIZE`, `FLUSHDB`, `INFO`) runs on each.
+    func dataNodes() async throws -> [any RedisCommandExecutor]
+
+    /// Deletes every key starting with `prefix` on every data node (see ``deleteKeys(withPrefix:count:dryRun:progress:)``).
+    func deletePrefixed(
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
+    ) async throws -> PrefixDeletionProgress
+}
+
+extension RedisCommandExecutor {
+    /// One server: itself.
+    public func dataNodes() async throws -> [any RedisCommandExecutor] { [self] }
+
+    /// One server: `SCAN` and `UNLINK` on it.
+    public func deletePrefixed(
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
+    ) async throws -> PrefixDeletionProgress {
+        try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: dryRun, progress: progress)
+    }
 }
 
 extension RedisCommandExecutor {

@@ -1,0 +1,87 @@
+import ConnectionSupport
+
+extension RedisClusterClient {
+    /// Every master.
+    public func dataNodes() async throws -> [any RedisCommandExecutor] {
+        try await masterClients().map(\.client)
+    }
+
+    public func deletePrefixed(
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
+    ) async throws -> PrefixDeletionProgress {
+        try await deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress).totals
+    }
+
+    /// Deletes every key starting with `prefix` (or only counts them), all masters at once: each master is
+    /// scanned on its own connection, and the keys found are unlinked through this client — one `UNLINK`
+    /// per slot, pipelined, sent to the slot's master (so a key that moved meanwhile is still found).
+    /// `progress` sees the sums over the cluster after every page of any master and returns `false` to
+    /// stop every master.
+    /// - Returns: the sums, and each master's share (`host:port`) in slot map order.
+    public func deleteKeysOnEveryMaster(
+        withPrefix prefix: [UInt8], count: Int = 2000, dryRun: Bool = false,
+        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+    ) async throws -> (totals: PrefixDeletionProgress, masters: [(address: String, totals: PrefixDeletionProgress)]) {
+        let masters = try await masterClients()
+        enum Event: Sendable {
+            case page(Int, PrefixDeletionProgress)
+            case failed(Int, any Error)
+            case done(Int, PrefixDeletionProgress)
+        }
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        var perMaster = [PrefixDeletionProgress](repeating: PrefixDeletionProgress(), count: masters.count)
+        var firstError: (any Error)?
+        await withTaskGroup(of: Void.self) { group in
+            for (index, master) in masters.enumerated() {
+                group.addTask {
+                    do {
+                        let totals = try await self.deleteKeys(withPrefix: prefix, scanning: master.client, count: count, dryRun: dryRun) { totals in
+                            sink.yield(.page(index, totals))
+                            return !Task.isCancelled
+                        }
+                        sink.yield(.done(index, totals))
+                    } catch {
+                        sink.yield(.failed(index, error))
+                    }
+                }
+            }
+            var remaining = masters.count
+            var stopped = false
+            for await event in events {
+                switch event {
+                case .page(let index, let totals):
+                    perMaster[index] = totals
+                case .done(let index, let totals):
+                    perMaster[index] = totals
+                    remaining -= 1
+                case .failed(_, let error):
+                    firstError = firstError ?? error
+                    remaining -= 1
+                    if !stopped { group.cancelAll() }
+                    stopped = true
+                }
+                if !stopped, !progress(Self.sum(perMaster)) {
+                    stopped = true
+                    group.cancelAll()
+                }
+                if remaining == 0 { break }
+            }
+            sink.finish()
+        }
+        if let firstError { throw firstError }
+        var totals = Self.sum(perMaster)
+        totals.finished = perMaster.allSatisfy(\.finished)
+        return (totals, zip(masters, perMaster).map { ($0.shard.master.address, $1) })
+    }
+
+    private static func sum(_ parts: [PrefixDeletionProgress]) -> PrefixDeletionProgress {
+        var totals = PrefixDeletionProgress()
+        for part in parts {
+            totals.scanned += part.scanned
+            totals.matched += part.matched
+            totals.deleted += part.deleted
+        }
+        totals.finished = !parts.isEmpty && parts.allSatisfy(\.finished)
+        return totals
+    }
+}

@@ -1,0 +1,283 @@
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A client for a Redis Cluster: learns which master serves which slot from any seed node, keeps one
+/// pipelined ``RedisClient`` per node, and sends each command to the master of its keys' slot.
+///
+/// - A pipeline is split by node and sent to all of them at once; replies come back in the caller's order.
+/// - Multi-key commands whose keys span slots (`MGET`, `MSET`, `DEL`, `UNLINK`, `EXISTS`, `TOUCH`) are split
+///   per slot and their replies merged, so callers never see `CROSSSLOT` (``ClusterCommandSplit``).
+/// - `MOVED` (the slot has moved): the command is sent again where the reply says and the slot map is read
+///   again. `ASK` (the slot is being migrated): `ASKING` and the command are sent to the node named, once.
+///   Neither ran the command, so re-sending is safe; at most ``maximumRedirections`` hops.
+/// - A node that fails (connection refused, closed, timed out) fails the call — commands are never re-sent
+///   after a failure, since the node may have run them — and the next call reads the slot map again, so a
+///   replica promoted by a failover is found.
+/// - Commands without keys (`PING`, `INFO`) go to the first master; per-node work uses ``masterClients()``
+///   and ``client(for:)``.
+///
+/// Only database 0 exists on a cluster.
+public final class RedisClusterClient: RedisCommandExecutor {
+    /// The nodes asked first for the slot map.
+    public let seeds: [RedisURL]
+    /// Timeouts and protocol of every node's connection.
+    public let configuration: RESPConnection.Configuration
+    /// How many `MOVED`/`ASK` hops a command may take before its redirection is returned as its reply.
+    public static let maximumRedirections = 5
+
+    private let group: any EventLoopGroup
+    private let state = Mutex(State())
+
+    private struct State {
+        var topology: ClusterTopology?
+        var clients: [String: RedisClient] = [:]
+        var refresh: Task<ClusterTopology, any Error>?
+        var isStale = false
+        var isClosed = false
+    }
+
+    /// - Parameter seeds: one or more nodes of the cluster (credentials and TLS settings of the first are used
+    ///   for every node).
+    /// - Throws: ``RedisError`` `.invalidURL` for no seeds, a Unix socket, or a database other than 0.
+    public init(
+        seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        guard !seeds.isEmpty else { throw RedisError(.invalidURL, "a Redis Cluster needs at least one seed URL") }
+        for seed in seeds {
+            if case .unix = seed.address { throw RedisError(.invalidURL, "\(seed): a cluster is reached over TCP, not a Unix socket") }
+            guard seed.database == 0 else {
+                throw RedisError(.invalidURL, "\(seed): a Redis Cluster has only database 0 (drop /\(seed.database) from the URL)")
+            }
+        }
+        self.seeds = seeds
+        self.configuration = configuration
+        self.group = group
+    }
+
+    /// The first seed's `host:port`, for messages.
+    public var peer: String { seeds[0].hostAndPort }
+
+    // MARK: nodes
+
+    /// The client of one node (created on first use; it connects lazily).
+    public func client(for node: ClusterNode) -> RedisClient {
+        client(host: node.host, port: node.port)
+    }
+
+    private func client(host: String, port: Int) -> RedisClient {
+        var url = seeds[0]
+        url.address = .tcp(host: host, port: port)
+        url.database = 0
+        let key = url.hostAndPort
+        return state.withLock { state in
+            if let existing = state.clients[key] { return existing }
+            let created = RedisClient(url: url, configuration: configuration, group: group)
+            state.clients[key] = created
+            return created
+        }
+    }
+
+    /// The masters and their clients, in slot map order.
+    public func masterClients() async throws -> [(shard: ClusterShard, client: RedisClient)] {
+        try await topology().shards.map { ($0, client(for: $0.master)) }
+    }
+
+    /// The slot map: the one known, or read now (also when a failure or `MOVED` made it stale).
+    public func topology() async throws -> ClusterTopology {
+        let known = state.withLock { $0.isStale ? nil : $0.topology }
+        if let known { return known }
+        return try await refreshTopology()
+    }
+
+    /// Reads the slot map again (one read at a time: concurrent callers share it).
+    @discardableResult
+    public func refreshTopology() async throws -> ClusterTopology {
+        let task = try state.withLock { state -> Task<ClusterTopology, any Error> in
+            if state.isClosed { throw RedisError(.connectionClosed, "the cluster client for \(peer) was closed") }
+            if let running = state.refresh { return running }
+            let task = Task { try await self.discover() }
+            state.refresh = task
+            return task
+        }
+        do {
+            let topology = try await task.value
+            state.withLock { state in
+                state.topology = topology
+                state.isStale = false
+                state.refresh = nil
+            }
+            return topology
+        } catch {
+            state.withLock { $0.refresh = nil }
+            throw error
+        }
+    }
+
+    /// Asks the known nodes (masters, then replicas, then the seeds) until one describes the cluster.
+    private func discover() async throws -> ClusterTopology {
+        var candidates: [(host: String, port: Int)] = []
+        if let known = state.withLock({ $0.topology }) {
+            candidates += known.shards.map { ($0.master.host, $0.master.port) }
+            candidates += known.shards.flatMap(\.replicas).map { ($0.host, $0.port) }
+        }
+        for seed in seeds {
+            if case .tcp(let host, let port) = seed.address { candidates.append((host, port)) }
+        }
+        var seen = Set<String>()
+        var lastError: (any Error)?
+        for candidate in candidates where seen.insert("\(candidate.host):\(candidate.port)").inserted {
+            do {
+                let topology = try await Self.readTopology(from: client(host: candidate.host, port: candidate.port), host: candidate.host)
+                guard !topology.shards.isEmpty else { continue }
+                return topology
+            } catch let error as RedisError where error.code == .serverError || error.code == .authenticationFailed {
+                throw error
+            } catch {
+                lastError = error
+            }
+        }
+        let reason = lastError.map { "\($0)" } ?? "no node described the cluster"
+        throw RedisError((lastError as? RedisError)?.code ?? .connectionFailed, "no node of the cluster at \(peer) answered: \(reason)")
+    }
+
+    /// `CLUSTER SHARDS` (7.0+), else `CLUSTER SLOTS`, else `CLUSTER NODES`, from one node.
+    static func readTopology(from node: RedisClient, host: String) async throws -> ClusterTopology {
+        let shards = try await node.send([RESPCommand("CLUSTER", ["SHARDS"])])[0]
+        guard let message = shards.errorMessage else { return try ClusterTopology.parse(shards: shards, seedHost: host) }
+        if message.contains("cluster support disabled") {
+            throw RedisError(.serverError, "\(node.peer) is not in cluster mode (cluster support disabled): use it as a single server")
+        }
+        let slots = try await node.send([RESPCommand("CLUSTER", ["SLOTS"])])[0]
+        if slots.errorMessage == nil { return try ClusterTopology.parse(slots: slots, seedHost: host) }
+        return try ClusterTopology.parse(nodes: try await node.send(RESPCommand("CLUSTER", ["NODES"])), seedHost: host)
+    }
+
+    /// Marks the slot map as out of date: the next call reads it again.
+    public func invalidateTopology() {
+        state.withLock { $0.isStale = true }
+    }
+
+    /// Closes every node's connection; later calls fail with `.connectionClosed`.
+    public func close() async {
+        let clients = state.withLock { state -> [RedisClient] in
+            state.isClosed = true
+            state.refresh?.cancel()
+            return Array(state.clients.values)
+        }
+        for client in clients { await client.close() }
+    }
+
+    // MARK: commands
+
+    @discardableResult
+    public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        var topology = try await self.topology()
+        let splits = commands.map(ClusterCommandSplit.init)
+        var pending: [Routed] = []
+        for (index, split) in splits.enumerated() {
+            for (partIndex, part) in split.parts.enumerated() {
+                pending.append(Routed(command: part.command, slot: part.slot, origin: index, part: partIndex))
+            }
+        }
+        var replies = splits.map { [RESPValue](repeating: .null, count: $0.parts.count) }
+        if pending.contains(where: { $0.node(topology) == nil }) {
+            // A slot no master serves in our map: perhaps a failover we have not seen yet.
+            topology = try await refreshTopology()
+        }
+        var hops = 0
+        var asking: Set<Int> = []
+        while !pending.isEmpty {
+            let answered = try await sendRouted(pending, topology: topology, asking: asking)
+            var redirected: [Routed] = []
+            var moved = false
+            asking = []
+            for (routed, reply) in zip(pending, answered) {
+                if hops < Self.maximumRedirections, let message = reply.errorMessage,
+                    let redirection = ClusterRedirection(errorMessage: message, answeringHost: routed.answeringHost(topology))
+                {
+                    var again = routed
+                    again.target = (redirection.host, redirection.port)
+                    if redirection.kind == .ask { asking.insert(redirected.count) } else { moved = true }
+                    redirected.append(again)
+                } else {
+                    replies[routed.origin][routed.part] = reply
+                }
+            }
+            if moved { invalidateTopology() }
+            pending = redirected
+            hops += 1
+        }
+        if state.withLock({ $0.isStale }) { _ = try? await refreshTopology() }
+        return zip(splits, replies).map { $0.merged($1) }
+    }
+
+    /// One command on its way: where it came from (command and part) and where it goes.
+    private struct Routed: Sendable {
+        var command: RESPCommand
+        var slot: Int?
+        var origin: Int
+        var part: Int
+        /// Set by a redirection: the node named by `MOVED`/`ASK`.
+        var target: (host: String, port: Int)?
+
+        func node(_ topology: ClusterTopology) -> (host: String, port: Int)? {
+            if let target { return target }
+            let shard = slot.flatMap { topology.shard(forSlot: $0) } ?? (slot == nil ? topology.shards.first : nil)
+            return shard.map { ($0.master.host, $0.master.port) }
+        }
+
+        func answeringHost(_ topology: ClusterTopology) -> String { node(topology)?.host ?? "" }
+    }
+
+    /// Sends each node its commands (in order, as one pipeline; `ASKING` first for the positions in
+    /// `asking`), all nodes at once, and returns the replies in `routed` order.
+    private func sendRouted(_ routed: [Routed], topology: ClusterTopology, asking: Set<Int>) async throws -> [RESPValue] {
+        struct Batch {
+            var client: RedisClient
+            var positions: [Int] = []
+            var commands: [RESPCommand] = []
+            var replyIndices: [Int] = []
+        }
+        var work: [Batch] = []
+        var batchOfNode: [String: Int] = [:]
+        var replies = [RESPValue](repeating: .null, count: routed.count)
+        for (position, item) in routed.enumerated() {
+            guard let node = item.node(topology) else {
+                replies[position] = .error("CLUSTERDOWN Hash slot \(item.slot ?? -1) is not served by any master")
+                continue
+            }
+            let client = client(host: node.host, port: node.port)
+            let index = batchOfNode[client.peer] ?? work.count
+            if index == work.count {
+                batchOfNode[client.peer] = index
+                work.append(Batch(client: client))
+            }
+            if asking.contains(position) { work[index].commands.append(RESPCommand("ASKING")) }
+            work[index].positions.append(position)
+            work[index].replyIndices.append(work[index].commands.count)
+            work[index].commands.append(item.command)
+        }
+        do {
+            if work.count == 1, let only = work.first {
+                let answered = try await only.client.send(only.commands)
+                for (position, index) in zip(only.positions, only.replyIndices) { replies[position] = answered[index] }
+                return replies
+            }
+            try await withThrowingTaskGroup(of: (Int, [RESPValue]).self) { group in
+                for (index, batch) in work.enumerated() {
+                    group.addTask { (index, try await batch.client.send(batch.commands)) }
+                }
+                for try await (index, answered) in group {
+                    for (position, replyIndex) in zip(work[index].positions, work[index].replyIndices) { replies[position] = answered[replyIndex] }
+                }
+            }
+        } catch let error as RedisError where error.breaksConnection {
+            invalidateTopology()
+            throw error
+        }
+        return replies
+    }
+}
