@@ -13,6 +13,9 @@ import RESP
 /// - The key prefix is the ``Cache``'s ``Cache/Configuration/keyPrefix``: this backend stores full keys.
 ///   `clear()` with a prefix scans (`SCAN MATCH`, never `KEYS`) and `UNLINK`s only keys under it; only a
 ///   cache without a prefix runs `FLUSHDB`, as Flask-Caching does.
+/// - A Redis Cluster works as one server: a ``RESP/RedisDeployment`` (what ``init(url:configuration:)``
+///   builds) or a ``RESP/RedisClusterClient`` routes each command by slot and splits multi-key commands per
+///   slot; `clear()`, statistics and key listings run on every master.
 /// - Values: see `RedisValueEncoding` — integers as digits, text and bytes as they are, JSON marked.
 /// - Failures (unreachable, timeout, `-OOM`, …) are thrown as ``RESP/RedisError``; the ``Cache`` facade
 ///   logs them and treats them as misses unless told to throw.
@@ -27,10 +30,11 @@ public final class RedisCache: CacheBackend {
         self.client = client
     }
 
-    /// A cache on the server at `url` (`redis://[[user]:password@]host[:port][/db]`).
+    /// A cache on the server at `url` (`redis://[[user]:password@]host[:port][/db]`) — a single server or
+    /// any node of a cluster, found out on first use.
     /// - Throws: ``RESP/RedisError`` `.invalidURL`. Nothing connects until the first command.
     public convenience init(url: String, configuration: RESPConnection.Configuration = .init()) throws {
-        self.init(client: RedisClient(url: try RedisURL(parsing: url), configuration: configuration))
+        self.init(client: RedisDeployment(url: try RedisURL(parsing: url), configuration: configuration))
     }
 
     public func get(_ key: String) async throws -> CacheValue? {
@@ -92,9 +96,13 @@ public final class RedisCache: CacheBackend {
 
     public func clear(prefix: String) async throws -> Int {
         if prefix.isEmpty {
-            let replies = try await client.send([RESPCommand("DBSIZE"), RESPCommand("FLUSHDB")])
-            if let message = replies[1].errorMessage { throw RedisError.reply(message) }
-            return Int(replies[0].integer ?? 0)
+            var removed = 0
+            for node in try await client.dataNodes() {
+                let replies = try await node.send([RESPCommand("DBSIZE"), RESPCommand("FLUSHDB")])
+                if let message = replies[1].errorMessage { throw RedisError.reply(message) }
+                removed += Int(replies[0].integer ?? 0)
+            }
+            return removed
         }
         return try await client.deleteKeys(withPrefix: Array(prefix.utf8)).deleted
     }
@@ -116,12 +124,17 @@ public final class RedisCache: CacheBackend {
     }
 
     public func statistics() async throws -> CacheBackendStatistics {
-        let info = try await client.info(["stats", "memory", "keyspace"])
-        return CacheBackendStatistics(
-            hits: info.keyspaceHits ?? 0, misses: info.keyspaceMisses ?? 0,
-            evictions: info.evictedKeys ?? 0, expirations: info.expiredKeys ?? 0,
-            keys: info.keyspace.values.reduce(0) { $0 + $1.keys }, bytes: Int(info.usedMemory ?? 0)
-        )
+        var totals = CacheBackendStatistics()
+        for node in try await client.dataNodes() {
+            let info = try await node.info(["stats", "memory", "keyspace"])
+            totals.hits += info.keyspaceHits ?? 0
+            totals.misses += info.keyspaceMisses ?? 0
+            totals.evictions += info.evictedKeys ?? 0
+            totals.expirations += info.expiredKeys ?? 0
+            totals.keys += info.keyspace.values.reduce(0) { $0 + $1.keys }
+            totals.bytes += Int(info.usedMemory ?? 0)
+        }
+        return totals
     }
 
     public func listKeys(prefix: String, limit: Int) async throws -> CacheKeyListing {
@@ -129,15 +142,17 @@ public final class RedisCache: CacheBackend {
         let pattern = RedisGlob.matchingPrefix(prefixBytes)
         var seen = KeyDigestSet()
         var found: [[UInt8]] = []
-        var cursor: UInt64 = 0
         var hasMore = false
-        repeat {
-            let page = try await client.scan(cursor: cursor, match: pattern, count: 1000)
-            cursor = page.cursor
-            for key in page.keys where key.hasBytePrefix(prefixBytes) && seen.insert(key) {
-                if found.count < limit { found.append(key) } else { hasMore = true }
-            }
-        } while cursor != 0 && !hasMore
+        for node in try await client.dataNodes() where !hasMore {
+            var cursor: UInt64 = 0
+            repeat {
+                let page = try await node.scan(cursor: cursor, match: pattern, count: 1000)
+                cursor = page.cursor
+                for key in page.keys where key.hasBytePrefix(prefixBytes) && seen.insert(key) {
+                    if found.count < limit { found.append(key) } else { hasMore = true }
+                }
+            } while cursor != 0 && !hasMore
+        }
         var commands: [RESPCommand] = []
         for key in found { commands += [RESPCommand("PTTL", key: key), RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])] }
         let replies = commands.isEmpty ? [] : try await client.send(commands)
