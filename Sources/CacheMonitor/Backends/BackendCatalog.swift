@@ -14,8 +14,11 @@ public struct BackendDescriptor: Sendable, Hashable {
     public var name: String
     /// What kind of server it is.
     public var kind: Kind
-    /// The connection details of a Redis backend.
+    /// The connection details of a Redis backend (a cluster's first seed).
     public var redisURL: RedisURL?
+    /// Every seed of a backend configured as a Redis Cluster (`type = "redis-cluster"`); `nil` otherwise —
+    /// a plain `redis://` URL is still watched as a cluster when its server turns out to be a cluster node.
+    public var clusterSeeds: [RedisURL]?
     /// The servers of a memcached backend (one, or a pool).
     public var memcachedServers: [MemcachedAddress]?
     /// The application's key prefix on this backend (config `key_prefix`), when known.
@@ -26,24 +29,31 @@ public struct BackendDescriptor: Sendable, Hashable {
     var isNamed = false
 
     /// A backend from its parts (a configuration file's table).
-    public init(name: String?, kind: Kind, redisURL: RedisURL? = nil, memcachedServers: [MemcachedAddress]? = nil, keyPrefix: String? = nil, configuredType: String? = nil) {
+    public init(
+        name: String?, kind: Kind, redisURL: RedisURL? = nil, clusterSeeds: [RedisURL]? = nil, memcachedServers: [MemcachedAddress]? = nil,
+        keyPrefix: String? = nil, configuredType: String? = nil
+    ) {
         self.name = name ?? kind.rawValue
         self.kind = kind
-        self.redisURL = redisURL
+        self.redisURL = redisURL ?? clusterSeeds?.first
+        self.clusterSeeds = clusterSeeds
         self.memcachedServers = memcachedServers
         self.keyPrefix = keyPrefix
         self.configuredType = configuredType
         isNamed = name != nil
     }
 
-    /// `host:port` (a socket path; a pool's `host:port,host:port`), never with a password.
+    /// `host:port` (a socket path; a pool's or a cluster's seeds `host:port,host:port`), never with a password.
     public var address: String {
-        redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
+        clusterSeeds.map { $0.map(\.hostAndPort).joined(separator: ",") }
+            ?? redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
     }
 
-    /// The addresses a command line may use to pick this backend: the whole address and, for a pool, each server.
+    /// The addresses a command line may use to pick this backend: the whole address and, for a pool or a
+    /// cluster's seeds, each server.
     var selectableAddresses: [String] {
         [address] + (memcachedServers.map { $0.count > 1 ? $0.map(\.description) : [] } ?? [])
+            + (clusterSeeds.map { $0.count > 1 ? $0.map(\.hostAndPort) : [] } ?? [])
     }
 }
 
@@ -126,23 +136,42 @@ public struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
 }
 
 extension BackendDescriptor {
-    /// The monitoring source for this backend (nothing connects yet).
-    /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
     /// A `Caching` backend writing to this server (what the demo's `/redis` and `/memcached` routes use).
     public func makeCacheBackend() throws -> any CacheBackend {
         switch kind {
         case .redis:
-            guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
-            return RedisCache(client: RedisClient(url: redisURL))
+            return RedisCache(client: try redisDeployment())
         case .memcached:
             guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
             return MemcachedCache(pool: MemcachedPool(addresses: memcachedServers))
         }
     }
 
+    /// The Redis server or cluster this backend names.
+    private func redisDeployment() throws -> RedisDeployment {
+        if let clusterSeeds {
+            do {
+                return try RedisDeployment(clusterSeeds: clusterSeeds)
+            } catch let error as RedisError {
+                throw BackendCatalogError(message: "\(name): \(error.message)")
+            }
+        }
+        guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
+        return RedisDeployment(url: redisURL)
+    }
+
+    /// The monitoring source for this backend (nothing connects yet).
+    /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
     public func makeSource() throws -> any CacheSource {
         switch kind {
         case .redis:
+            if let clusterSeeds {
+                do {
+                    return try RedisSource(name: name, clusterSeeds: clusterSeeds)
+                } catch let error as RedisError {
+                    throw BackendCatalogError(message: "\(name): \(error.message)")
+                }
+            }
             guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
             return RedisSource(name: name, url: redisURL)
         case .memcached:

@@ -13,6 +13,8 @@ public struct BackendRates: Sendable, Hashable {
     /// Whether the counters went back (a restart, `CONFIG RESETSTAT`): the interval is then measured from
     /// zero and may undercount, but is never negative.
     public var countersReset: Bool
+    /// Each server's (node's) own interval, by address, for pools and clusters.
+    public var servers: [String: ServerRates] = [:]
 
     public var hitsPerSecond: Double { perSecond(hits) }
     public var missesPerSecond: Double { perSecond(misses) }
@@ -33,7 +35,19 @@ public struct BackendRates: Sendable, Hashable {
 
     /// The interval from `previous` to `current`, `seconds` apart. When the server restarted (its uptime
     /// went down) or any counter went back, each counter counts from zero instead of going negative.
+    ///
+    /// A backend made of servers (a pool, a cluster) is measured server by server: its counts are the sums
+    /// of the intervals of the servers that answered both times, so a server going down or coming back
+    /// moves no rate (its whole counters would otherwise leave or join the totals at once).
     public init(from previous: SourceSample, to current: SourceSample, seconds: Double) {
+        if !current.servers.isEmpty, !previous.servers.isEmpty {
+            self.init(servers: previous, to: current, seconds: seconds)
+        } else {
+            self.init(totals: previous, to: current, seconds: seconds)
+        }
+    }
+
+    private init(totals previous: SourceSample, to current: SourceSample, seconds: Double) {
         let restarted = {
             guard let before = previous.uptimeSeconds, let now = current.uptimeSeconds else { return false }
             return now < before
@@ -59,4 +73,90 @@ public struct BackendRates: Sendable, Hashable {
         }
         countersReset = reset
     }
+
+    private init(servers previous: SourceSample, to current: SourceSample, seconds: Double) {
+        self.seconds = max(0, seconds)
+        let before = Dictionary(previous.servers.filter(\.up).map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        var reset = false
+        var hits: UInt64 = 0
+        var misses: UInt64 = 0
+        var evictions: UInt64 = 0
+        var expired: UInt64 = 0
+        var operations: UInt64? = 0
+        for server in current.servers where server.up {
+            guard let earlier = before[server.address] else { continue }
+            let interval = ServerRates(from: earlier, to: server, seconds: seconds)
+            servers[server.address] = interval
+            reset = reset || interval.countersReset
+            guard server.countsInTotals else { continue }
+            hits += interval.hits
+            misses += interval.misses
+            evictions += interval.evictions
+            expired += interval.expired
+            operations = operations.flatMap { sum in interval.operations.map { sum + $0 } }
+        }
+        // The monitor's own lookups are known for the whole backend only: taken off the sums.
+        func ownDelta(_ before: UInt64, _ now: UInt64) -> UInt64 { now >= before ? now - before : now }
+        self.hits = hits - min(hits, ownDelta(previous.ownReadHits, current.ownReadHits))
+        self.misses = misses - min(misses, ownDelta(previous.ownReadMisses, current.ownReadMisses))
+        self.evictions = evictions
+        self.expired = expired
+        if current.operations == nil || previous.operations == nil {
+            self.operations = nil
+        } else if let operations {
+            // The backend's operations leave the monitor's own out; the servers' counts include them.
+            let ownBefore = (previous.servers.compactMap(\.operations).reduce(0, +)).subtractingClamped(previous.operations ?? 0)
+            let ownNow = (current.servers.compactMap(\.operations).reduce(0, +)).subtractingClamped(current.operations ?? 0)
+            self.operations = operations.subtractingClamped(ownDelta(ownBefore, ownNow))
+        } else {
+            let (before, now) = (previous.operations ?? 0, current.operations ?? 0)
+            self.operations = now >= before ? now - before : now
+        }
+        countersReset = reset
+    }
+}
+
+/// One server's (node's) interval between two samples.
+public struct ServerRates: Sendable, Hashable {
+    public var seconds: Double
+    public var hits: UInt64
+    public var misses: UInt64
+    public var evictions: UInt64
+    public var expired: UInt64
+    public var operations: UInt64?
+    public var countersReset: Bool
+
+    public var hitsPerSecond: Double { seconds > 0 ? Double(hits) / seconds : 0 }
+    public var missesPerSecond: Double { seconds > 0 ? Double(misses) / seconds : 0 }
+    public var operationsPerSecond: Double? { operations.map { seconds > 0 ? Double($0) / seconds : 0 } }
+    /// `nil` when there was no read.
+    public var hitRatio: Double? { BackendRates.ratio(hits, misses) }
+
+    public init(from previous: ServerReading, to current: ServerReading, seconds: Double) {
+        let restarted = {
+            guard let before = previous.uptimeSeconds, let now = current.uptimeSeconds else { return false }
+            return now < before
+        }()
+        var reset = restarted
+        func delta(_ before: UInt64, _ now: UInt64) -> UInt64 {
+            if restarted { return now }
+            if now < before {
+                reset = true
+                return now
+            }
+            return now - before
+        }
+        self.seconds = max(0, seconds)
+        hits = delta(previous.hits, current.hits)
+        misses = delta(previous.misses, current.misses)
+        evictions = delta(previous.evictions, current.evictions)
+        expired = delta(previous.expired, current.expired)
+        operations = previous.operations.flatMap { before in current.operations.map { delta(before, $0) } }
+        countersReset = reset
+    }
+}
+
+extension UInt64 {
+    /// `self - other`, or 0 when `other` is larger.
+    fileprivate func subtractingClamped(_ other: UInt64) -> UInt64 { self >= other ? self - other : 0 }
 }

@@ -136,6 +136,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         state.snapshot.sampledAt = started.duration(to: now).inSeconds
         switch result {
         case .success(let sample):
+            state.snapshot.type = sources[index].type
             let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
             state.snapshot.status = .up
             state.snapshot.error = nil

@@ -31,7 +31,7 @@ public struct SourceSample: Sendable, Hashable {
     public var version: String?
     /// Connected clients.
     public var clients: Int?
-    /// For a pool: each server, with its own reading or why it failed.
+    /// For a pool or a cluster: each server (node), with its own reading or why it failed.
     public var servers: [ServerReading] = []
 
     public init(totalHits: UInt64, totalMisses: UInt64) {
@@ -45,7 +45,7 @@ public struct SourceSample: Sendable, Hashable {
     public var applicationMisses: UInt64 { totalMisses >= ownReadMisses ? totalMisses - ownReadMisses : 0 }
 }
 
-/// One server of a pool at one sample.
+/// One server of a pool, or one node of a cluster, at one sample.
 public struct ServerReading: Sendable, Hashable {
     /// `host:port`.
     public var address: String
@@ -59,7 +59,23 @@ public struct ServerReading: Sendable, Hashable {
     public var memoryBytes: UInt64 = 0
     public var maxMemoryBytes: UInt64 = 0
     public var evictions: UInt64 = 0
+    public var expired: UInt64 = 0
+    /// Operations it served (Redis: commands, the monitor's own included), when it counts them.
+    public var operations: UInt64?
+    /// Seconds since it started (a smaller value than last time: it restarted).
+    public var uptimeSeconds: UInt64?
     public var version: String?
+    /// In a cluster: `master` or `replica`; `nil` for a pool's server.
+    public var role: String?
+    /// In a cluster: how many of the 16,384 slots the master serves (0 for a replica).
+    public var slots: Int?
+    /// In a cluster: `online`, `failed`, `loading`… as the cluster sees it, when it says.
+    public var health: String?
+    /// The `host:port` of a replica's master.
+    public var replicaOf: String?
+    /// Whether its counters are part of the backend's totals: a pool's servers and a cluster's masters are;
+    /// replicas are not (they hold copies of their master's keys and replay its writes).
+    public var countsInTotals = true
 
     public init(address: String, up: Bool, error: String? = nil) {
         self.address = address

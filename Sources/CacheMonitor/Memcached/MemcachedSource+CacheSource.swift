@@ -39,8 +39,7 @@ extension MemcachedSource: CacheSource {
         var sample = SourceSample(totalHits: stats.getHits, totalMisses: stats.getMisses)
         sample.ownReadHits = stats.ownReadHits
         sample.ownReadMisses = stats.ownReadMisses
-        let counted = ["cmd_get", "cmd_set", "cmd_touch", "delete_hits", "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses"]
-        let operations = stats.up.reduce(UInt64(0)) { total, server in total &+ counted.reduce(0) { $0 &+ (server.number($1) ?? 0) } }
+        let operations = stats.up.reduce(UInt64(0)) { $0 &+ Self.operations(of: $1) }
         let ownGets = stats.ownReadHits &+ stats.ownReadMisses
         sample.operations = operations >= ownGets ? operations - ownGets : 0
         sample.evictions = stats.evictions
@@ -65,10 +64,19 @@ extension MemcachedSource: CacheSource {
                 entry.memoryBytes = reading.bytes
                 entry.maxMemoryBytes = reading.limitMaxbytes
                 entry.evictions = reading.evictions
+                entry.expired = reading.reclaimed
+                entry.operations = Self.operations(of: reading)
+                entry.uptimeSeconds = reading.uptime
                 entry.version = reading.version
                 return entry
             }
         }
         return sample
+    }
+
+    /// Gets, sets, touches, deletes, increments and decrements a server served.
+    static func operations(of server: MemcachedServerStats) -> UInt64 {
+        let counted = ["cmd_get", "cmd_set", "cmd_touch", "delete_hits", "delete_misses", "incr_hits", "incr_misses", "decr_hits", "decr_misses"]
+        return counted.reduce(0) { $0 &+ (server.number($1) ?? 0) }
     }
 }

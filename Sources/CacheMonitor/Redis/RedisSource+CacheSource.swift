@@ -2,10 +2,16 @@ import ConnectionSupport
 import RESP
 
 extension RedisSource: CacheSource {
-    public var type: String { "redis" }
+    /// `redis`, or `redis-cluster` once the URL is known to be a cluster's.
+    public var type: String {
+        if case .cluster? = client.knownShape { return "redis-cluster" }
+        return "redis"
+    }
 
-    /// `INFO` and a `PING`, as a ``SourceSample``; commands are counted without the monitor's own.
+    /// `INFO` and a `PING`, as a ``SourceSample``; commands are counted without the monitor's own. A cluster
+    /// is sampled node by node (``clusterSample(_:)``).
     public func sample() async throws -> SourceSample {
+        if let cluster = try await cluster() { return try await clusterSample(cluster) }
         let stats = try await stats()
         let info = stats.info
         var sample = SourceSample(totalHits: stats.keyspaceHits, totalMisses: stats.keyspaceMisses)
@@ -26,6 +32,7 @@ extension RedisSource: CacheSource {
 
     /// `SCAN` pages (never `KEYS`), each page's keys detailed with pipelined `TYPE`, `PTTL` and `MEMORY USAGE`.
     public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+        if let cluster = try await cluster() { return try await browseClusterKeys(cluster, matching: filter, limit: limit, body: body) }
         var seen = KeyDigestSet()
         var cursor: UInt64 = 0
         var delivered = 0

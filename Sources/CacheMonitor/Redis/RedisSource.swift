@@ -2,8 +2,12 @@ import ConnectionSupport
 import RESP
 import Synchronization
 
-/// Everything the monitor does with one Redis server: sample its stats, browse keys, preview values,
-/// delete keys and invalidate prefixes.
+/// Everything the monitor does with one Redis server or one Redis Cluster: sample its stats, browse keys,
+/// preview values, delete keys and invalidate prefixes.
+///
+/// A `redis://` URL that turns out to be a cluster node (``RESP/RedisDeployment``) is watched as the whole
+/// cluster, under the same name: totals over the masters, one reading per node, keys from every master
+/// (see `RedisSource+Cluster.swift`).
 ///
 /// Stats sampling uses only `INFO` and `PING`, which do not move `keyspace_hits`/`misses`. Browsing
 /// (`TYPE`, `PTTL`, previews, `EXISTS`) does, so every such lookup is counted in ``ownReads`` and
@@ -14,11 +18,15 @@ import Synchronization
 public final class RedisSource: Sendable {
     /// The name shown and used on the command line (`redis`, `redis2`, a config name).
     public let name: String
-    /// The server (its password is never shown).
+    /// The server, or a cluster's first seed (its password is never shown).
     public let url: RedisURL
+    /// Every seed of a cluster configured as one (`type = "redis-cluster"`); else just ``url``.
+    public let seeds: [RedisURL]
     /// Lookups the monitor made itself.
     public let ownReads = OwnReads()
-    let client: RedisClient
+    /// One server or a cluster, as the URL turns out to be.
+    let client: RedisDeployment
+    let configuration: RESPConnection.Configuration
     private let capabilities = Mutex(Capabilities())
 
     /// What the server turned out to support, learned on first use.
@@ -27,39 +35,79 @@ public final class RedisSource: Sendable {
         var memoryUsageCounts: Bool?
     }
 
-    /// Creates a source; nothing connects until the first call.
+    /// Creates a source for a server or any node of a cluster; nothing connects until the first call.
     public init(name: String, url: RedisURL, configuration: RESPConnection.Configuration = .init()) {
         var configuration = configuration
         configuration.noTouch = true
         self.name = name
         self.url = url
-        self.client = RedisClient(url: url, configuration: configuration)
+        seeds = [url]
+        self.configuration = configuration
+        client = RedisDeployment(url: url, configuration: configuration)
     }
 
-    /// `host:port` (or the socket path).
-    public var address: String { url.hostAndPort }
+    /// Creates a source for a cluster reached through any of `seeds`; nothing connects until the first call.
+    /// - Throws: ``RESP/RedisError`` `.invalidURL` (no seeds, a socket path, a database other than 0).
+    public init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
+        var configuration = configuration
+        configuration.noTouch = true
+        client = try RedisDeployment(clusterSeeds: seeds, configuration: configuration)
+        self.name = name
+        url = client.url
+        self.seeds = seeds
+        self.configuration = configuration
+    }
 
-    /// Connects and logs in now (otherwise the first call does).
+    /// `host:port` (or the socket path); a configured cluster's seeds, comma-separated.
+    public var address: String { seeds.map(\.hostAndPort).joined(separator: ",") }
+
+    /// Connects and logs in now (otherwise the first call does); for a cluster, reads its slot map.
     public func connect() async throws {
-        try await client.connect()
+        switch try await client.shape() {
+        case .single(let server): try await server.connect()
+        case .cluster(let cluster): try await cluster.refreshTopology()
+        }
+    }
+
+    /// The cluster, when the URL turned out to be one.
+    func cluster() async throws -> RedisClusterClient? {
+        if case .cluster(let cluster) = try await client.shape() { return cluster }
+        return nil
     }
 
     /// Samples `INFO` and the `PING` round trip (measured on an open connection, so a reconnect is not
     /// counted as latency).
     public func stats() async throws -> RedisStats {
-        try await client.connect()
-        let clock = ContinuousClock()
-        let started = clock.now
-        try await client.send(RESPCommand("PING"))
-        let latency = clock.now - started
-        let info = try await client.info(["server", "clients", "memory", "stats", "keyspace"])
+        let server: any RedisCommandExecutor
+        switch try await client.shape() {
+        case .single(let client):
+            try await client.connect()
+            server = client
+        case .cluster(let cluster):
+            server = try await cluster.masterClients().first?.client ?? cluster
+        }
+        let (info, latency) = try await Self.read(server, sections: ["server", "clients", "memory", "stats", "keyspace"])
         ownReads.recordCommands(2)
         return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses, ownCommands: ownReads.commands)
+    }
+
+    /// `PING` (timed) and `INFO sections` on one server, whose connection is open already.
+    static func read(_ server: some RedisCommandExecutor, sections: [String]) async throws -> (info: RedisInfo, latency: Duration) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await server.send(RESPCommand("PING"))
+        let latency = clock.now - started
+        return (try await server.info(sections), latency)
     }
 
     /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
     public func scanPage(cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
         try await client.scan(cursor: cursor, match: pattern, count: count)
+    }
+
+    /// One `SCAN` page of one server (a cluster's master).
+    func scanPage(on server: any RedisCommandExecutor, cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
+        try await server.scan(cursor: cursor, match: pattern, count: count)
     }
 
     /// Type, TTL and size of `keys`, in one pipeline (`TYPE`, `PTTL`, `MEMORY USAGE` per key). Keys that
@@ -172,9 +220,23 @@ public final class RedisSource: Sendable {
         prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
         progress: (PrefixDeletionProgress) -> Bool = { _ in true }
     ) async throws -> PrefixDeletionProgress {
-        let worker = RedisClient(url: url, configuration: client.configuration)
+        try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, count: count, progress: progress).totals
+    }
+
+    /// ``invalidate(prefix:dryRun:count:progress:)``, with each cluster master's share.
+    public func invalidateOnEveryServer(
+        prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
+        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+    ) async throws -> DeletionOutcome {
+        if try await cluster() != nil {
+            let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
+            defer { Task { await worker.close() } }
+            let outcome = try await worker.deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
+            return DeletionOutcome(totals: outcome.totals, servers: outcome.masters.map { DeletionOutcome.Server(address: $0.address, totals: $0.totals) })
+        }
+        let worker = RedisClient(url: url, configuration: configuration)
         defer { Task { await worker.close() } }
-        return try await worker.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
+        return DeletionOutcome(totals: try await worker.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress))
     }
 
     /// Closes the connection.
@@ -187,8 +249,9 @@ public final class RedisSource: Sendable {
     /// could only make one run look counted, so both must agree.
     private func memoryUsageCountsAsRead(_ key: [UInt8]) async throws -> Bool {
         var counted = true
+        let server = try await client.executor(forKey: key)
         for _ in 0..<2 {
-            let replies = try await client.send([
+            let replies = try await server.send([
                 RESPCommand("INFO", ["stats"]), RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2]), RESPCommand("INFO", ["stats"]),
             ])
             ownReads.recordCommands(3)
@@ -213,7 +276,7 @@ extension RedisSource: KeyDeletionSource {
     }
 
     public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
-        DeletionOutcome(totals: try await invalidate(prefix: prefix, dryRun: dryRun, progress: progress))
+        try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, progress: progress)
     }
 }
 

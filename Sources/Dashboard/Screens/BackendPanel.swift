@@ -37,7 +37,13 @@ enum BackendPanel {
             if let uptime = sample.uptimeSeconds { facts.append("up \(DisplayFormat.uptime(uptime))") }
             if let clients = sample.clients { facts.append("\(clients) clients") }
             facts.append("expired \(DisplayFormat.rate(rates?.expiredPerSecond))/s")
-            if sample.servers.count > 1 { facts.append("\(sample.servers.filter(\.up).count)/\(sample.servers.count) servers up (e expands)") }
+            if sample.servers.contains(where: { $0.role != nil }) {
+                let masters = sample.servers.filter { $0.role == "master" }
+                let replicas = sample.servers.count - masters.count
+                facts.append("\(masters.filter(\.up).count)/\(masters.count) masters up" + (replicas > 0 ? ", \(replicas) replicas" : "") + " (e expands)")
+            } else if sample.servers.count > 1 {
+                facts.append("\(sample.servers.filter(\.up).count)/\(sample.servers.count) servers up (e expands)")
+            }
         }
         canvas.write(facts.joined(separator: " · "), x: x, y: y, role: backend.status == .up ? .dim : .error, maxWidth: width)
     }

@@ -28,17 +28,40 @@ enum OverviewRow {
         return cells
     }
 
-    static func serverCells(_ server: ServerReading, ascii: Bool) -> [TableCell] {
+    /// A pool's server or a cluster's node, under its backend's row: a cluster node says its role (and a
+    /// master how many slots it serves); both show their own rates once there are two readings.
+    static func serverCells(_ server: ServerReading, rates: ServerRates?, state: AppState) -> [TableCell] {
+        let ascii = state.asciiOnly
         var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
-        cells[Column.name.rawValue] = TableCell(ascii ? "  `-" : "  └", role: .dim)
-        cells[Column.type.rawValue] = TableCell("server", role: .dim)
-        cells[Column.address.rawValue] = TableCell(server.address)
-        cells[Column.status.rawValue] = server.up ? TableCell(statusText(.up, ascii: ascii), role: .good) : TableCell(statusText(.down, ascii: ascii), role: .error)
-        if server.up {
-            cells[Column.lifetime.rawValue] = TableCell(DisplayFormat.ratio(BackendRates.ratio(server.hits, server.misses)), role: .dim)
-            cells[Column.keys.rawValue] = TableCell(DisplayFormat.count(server.keys))
-            cells[Column.memory.rawValue] = TableCell(memoryText(server.memoryBytes, server.maxMemoryBytes), role: .dim)
+        func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
+        let branch = ascii ? "  `-" : "  └"
+        if let role = server.role {
+            set(.name, "\(branch) \(role)", .dim)
+            set(.type, role == "master" ? "\(server.slots ?? 0) slots" : "replica", .dim)
+        } else {
+            set(.name, branch, .dim)
+            set(.type, "server", .dim)
         }
+        set(.address, server.address)
+        let suspect = server.health.map { $0 != "online" } ?? false
+        if !server.up {
+            set(.status, statusText(.down, ascii: ascii), .error)
+        } else if suspect, let health = server.health {
+            set(.status, "\(ascii ? "!" : "▲") \(health == "suspected" ? "fail?" : health)", .warning)
+        } else {
+            set(.status, statusText(.up, ascii: ascii), .good)
+        }
+        guard server.up else { return cells }
+        let ratio = rates?.hitRatio
+        set(.hitRatio, DisplayFormat.ratio(ratio), rates == nil ? .dim : state.thresholds.role(forHitRatio: ratio))
+        set(.lifetime, DisplayFormat.ratio(BackendRates.ratio(server.hits, server.misses)), .dim)
+        set(.hits, DisplayFormat.rate(rates?.hitsPerSecond), .hit)
+        set(.misses, DisplayFormat.rate(rates?.missesPerSecond), .miss)
+        set(.ops, DisplayFormat.rate(rates?.operationsPerSecond))
+        set(.keys, DisplayFormat.count(server.keys), server.countsInTotals ? .text : .dim)
+        set(.memory, memoryText(server.memoryBytes, server.maxMemoryBytes), .dim)
+        let evictions = rates.map { $0.seconds > 0 ? Double($0.evictions) / $0.seconds : 0 }
+        set(.evictions, DisplayFormat.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
         return cells
     }
 

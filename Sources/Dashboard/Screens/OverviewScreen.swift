@@ -14,7 +14,7 @@ enum OverviewScreen {
         return [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
             TableColumn("name", minWidth: min(14, max(6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
-            TableColumn("type", minWidth: 9, maxWidth: 10, priority: 20),
+            TableColumn("type", minWidth: 9, maxWidth: 13, priority: 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: 6, maxWidth: 11, priority: 97),
             TableColumn("hit%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 95),
@@ -62,7 +62,7 @@ enum OverviewScreen {
             rows.append((cells, backend, nil, index))
             if state.expandedBackends.contains(index), let servers = backend.sample?.servers, servers.count > 1 || backend.type != "redis" {
                 for server in servers {
-                    var cells = OverviewRow.serverCells(server, ascii: state.asciiOnly)
+                    var cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
                     fitAddress(&cells, widths)
                     rows.append((cells, nil, server, index))
                 }

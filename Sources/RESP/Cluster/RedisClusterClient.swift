@@ -79,6 +79,17 @@ public final class RedisClusterClient: RedisCommandExecutor {
         }
     }
 
+    /// The client of the master serving `key`'s slot.
+    /// - Throws: ``RedisError`` when no master serves it (after reading the map again).
+    public func client(forKey key: [UInt8]) async throws -> RedisClient {
+        let slot = ClusterSlot.of(key)
+        if let shard = try await topology().shard(forSlot: slot) { return client(for: shard.master) }
+        guard let shard = try await refreshTopology().shard(forSlot: slot) else {
+            throw RedisError(.serverError, "CLUSTERDOWN Hash slot \(slot) is not served by any master")
+        }
+        return client(for: shard.master)
+    }
+
     /// The masters and their clients, in slot map order.
     public func masterClients() async throws -> [(shard: ClusterShard, client: RedisClient)] {
         try await topology().shards.map { ($0, client(for: $0.master)) }

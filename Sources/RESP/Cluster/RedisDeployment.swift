@@ -89,6 +89,18 @@ public final class RedisDeployment: RedisCommandExecutor {
         }
     }
 
+    /// What the URL turned out to be, when that is known already (no question asked).
+    public var knownShape: Shape? { state.withLock { $0.shape } }
+
+    /// The executor for work on `key` alone that must reach the server holding it (not routed per command):
+    /// the server itself, or the master of the key's slot.
+    public func executor(forKey key: [UInt8]) async throws -> any RedisCommandExecutor {
+        switch try await shape() {
+        case .single(let client): client
+        case .cluster(let cluster): try await cluster.client(forKey: key)
+        }
+    }
+
     /// Whether the URL points at a cluster (asks the server the first time).
     public func isCluster() async throws -> Bool {
         if case .cluster = try await shape() { return true }

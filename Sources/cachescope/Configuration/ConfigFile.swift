@@ -22,7 +22,7 @@ import TOMLKit
 /// [[backend]]
 /// name = "sessions"
 /// type = "redis"                       # redis, redis-cluster, memcached; RedisCache, MemcachedCache too
-/// url = "redis://10.0.0.5:6379/0"
+/// url = "redis://10.0.0.5:6379/0"      # redis-cluster: one node, or a list of seeds ["redis://a:7000", …]
 /// password_env = "SESSIONS_REDIS_PASSWORD"
 /// key_prefix = "flask_cache_"
 ///
@@ -133,6 +133,7 @@ struct ConfigFile {
             throw failure(lines.backendLine(index) ?? 0, "[[backend]] needs a type: redis, redis-cluster or memcached")
         }
         let kind: BackendDescriptor.Kind
+        let isCluster = ["redis-cluster", "redisclustercache", "redis_cluster"].contains(typeText.lowercased())
         switch typeText.lowercased() {
         case "redis", "rediscache", "redis-cluster", "redisclustercache", "redis_cluster": kind = .redis
         case "memcached", "memcachedcache": kind = .memcached
@@ -152,14 +153,35 @@ struct ConfigFile {
         switch kind {
         case .redis:
             guard entry["servers"] == nil else { throw failure(line("servers"), "servers is for memcached; a Redis backend takes url") }
-            guard let urlText = try string("url") else { throw failure(lines.backendLine(index) ?? 0, "a Redis backend needs url = \"redis://host:port/db\"") }
-            var url: RedisURL
-            do {
-                url = try RedisURL(parsing: urlText)
-            } catch let error as RedisError {
-                throw failure(line("url"), "url: \(error.message)")
+            var urlTexts: [String] = []
+            if let value = entry["url"] {
+                if let text = value.string {
+                    urlTexts = [text]
+                } else if isCluster, let array = value.array, array.count > 0, (0..<array.count).allSatisfy({ array[$0].string != nil }) {
+                    urlTexts = (0..<array.count).compactMap { array[$0].string }
+                } else {
+                    throw failure(line("url"), isCluster ? "url must be \"redis://host:port\" or a list of seed URLs" : "url must be a string such as \"redis://host:port/db\"")
+                }
             }
-            if let password { url.password = password }
+            guard !urlTexts.isEmpty else {
+                throw failure(lines.backendLine(index) ?? 0, isCluster ? "a Redis Cluster backend needs url = \"redis://host:port\" (or a list of seed URLs)" : "a Redis backend needs url = \"redis://host:port/db\"")
+            }
+            var urls: [RedisURL] = []
+            for text in urlTexts {
+                do {
+                    var url = try RedisURL(parsing: text)
+                    if let password { url.password = password }
+                    if isCluster, url.database != 0 { throw failure(line("url"), "url: a Redis Cluster has only database 0 (drop /\(url.database) from \(url))") }
+                    if isCluster, case .unix = url.address { throw failure(line("url"), "url: a Redis Cluster is reached over TCP, not a Unix socket") }
+                    urls.append(url)
+                } catch let error as RedisError {
+                    throw failure(line("url"), "url: \(error.message)")
+                }
+            }
+            if isCluster {
+                return BackendDescriptor(name: name, kind: .redis, clusterSeeds: urls, keyPrefix: keyPrefix, configuredType: configuredType)
+            }
+            let url = urls[0]
             return BackendDescriptor(name: name, kind: .redis, redisURL: url, keyPrefix: keyPrefix, configuredType: configuredType)
         case .memcached:
             if password != nil { throw failure(line("password_env"), "memcached's text protocol has no password; remove password_env") }

@@ -37,15 +37,29 @@ enum SnapshotReport {
             ("clients", .optional(live ? sample?.clients : nil)),
         ]
         if let servers = sample?.servers, !servers.isEmpty, live {
-            fields.append(("servers", .array(servers.map { server in
-                .object([
-                    ("address", .string(server.address)), ("status", .string(server.up ? "up" : "down")), ("error", .optional(server.error)),
-                    ("totalHits", .optional(server.up ? server.hits : nil)), ("totalMisses", .optional(server.up ? server.misses : nil)),
-                    ("keys", .optional(server.up ? server.keys : nil)), ("memoryBytes", .optional(server.up ? server.memoryBytes : nil)),
-                    ("version", .optional(server.version)),
-                ])
-            })))
+            // A cluster's nodes (with their role and slots) are `nodes`; a memcached pool's servers, `servers`.
+            let isCluster = servers.contains { $0.role != nil }
+            fields.append((isCluster ? "nodes" : "servers", .array(servers.map { server(json: $0, rates: rates?.servers[$0.address]) })))
         }
+        return .object(fields)
+    }
+
+    /// One server of a pool or node of a cluster: its counters, its own rates, and for a node its role,
+    /// slots and health.
+    static func server(json server: ServerReading, rates: ServerRates?) -> JSONValue {
+        let up = server.up
+        var fields: [(String, JSONValue)] = [("address", .string(server.address))]
+        if let role = server.role {
+            fields += [("role", .string(role)), ("slots", .optional(server.slots)), ("replicaOf", .optional(server.replicaOf)), ("health", .optional(server.health))]
+        }
+        fields += [
+            ("status", .string(up ? "up" : "down")), ("error", .optional(server.error)),
+            ("totalHits", .optional(up ? server.hits : nil)), ("totalMisses", .optional(up ? server.misses : nil)),
+            ("keys", .optional(up ? server.keys : nil)), ("memoryBytes", .optional(up ? server.memoryBytes : nil)),
+            ("hitRatio", .optional(up ? rates?.hitRatio : nil)), ("opsPerSec", .optional(up ? rates?.operationsPerSecond : nil)),
+            ("hitsPerSec", .optional(up ? rates?.hitsPerSecond : nil)), ("missesPerSec", .optional(up ? rates?.missesPerSecond : nil)),
+            ("countsInTotals", .bool(server.countsInTotals)), ("version", .optional(server.version)),
+        ]
         return .object(fields)
     }
 

@@ -1,0 +1,131 @@
+import ConnectionSupport
+import RESP
+
+/// Watching a Redis Cluster as one backend.
+///
+/// - Sampling reads the slot map again every time (so a failover — a replica promoted — shows up at the
+///   next sample), then `PING` + `INFO` on every node at once, each within ``nodeTimeout``: a dead or hung
+///   node is one row marked down while the others keep reporting. Totals are sums over the masters that
+///   answered; replicas are shown with their own figures but never added in (they hold copies of their
+///   master's keys and replay its writes).
+/// - Browsing scans every master, a page from each in turn (per-master cursors).
+extension RedisSource {
+    /// How long one node may take to answer a sample before its row says it is down.
+    static let nodeTimeout: Duration = .milliseconds(1500)
+
+    func clusterSample(_ cluster: RedisClusterClient) async throws -> SourceSample {
+        let topology = try await cluster.refreshTopology()
+        var nodes: [(node: ClusterNode, role: String, slots: Int, replicaOf: String?)] = []
+        for shard in topology.shards {
+            nodes.append((shard.master, "master", shard.slotCount, nil))
+            for replica in shard.replicas { nodes.append((replica, "replica", 0, shard.master.address)) }
+        }
+        let sections = ["server", "clients", "memory", "stats", "keyspace"]
+        let results = await withTaskGroup(of: (Int, Result<(info: RedisInfo, latency: Duration), any Error>).self) { group in
+            for (index, entry) in nodes.enumerated() {
+                let client = cluster.client(for: entry.node)
+                group.addTask {
+                    do {
+                        return (index, .success(try await withDeadline(Self.nodeTimeout, clock: ContinuousClock()) {
+                            try await Self.read(client, sections: sections)
+                        }))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<(info: RedisInfo, latency: Duration), any Error>?](repeating: nil, count: nodes.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        var readings: [ServerReading] = []
+        var masters: [(reading: ServerReading, info: RedisInfo, latency: Duration)] = []
+        var failures: [String] = []
+        for (entry, result) in zip(nodes, results) {
+            var reading = ServerReading(address: entry.node.address, up: false)
+            reading.role = entry.role
+            reading.slots = entry.slots
+            reading.health = entry.node.health
+            reading.replicaOf = entry.replicaOf
+            reading.countsInTotals = entry.role == "master"
+            switch result {
+            case .success(let (info, latency))?:
+                reading.up = true
+                reading.hits = info.keyspaceHits ?? 0
+                reading.misses = info.keyspaceMisses ?? 0
+                reading.keys = info.keyspace.values.reduce(0) { $0 + $1.keys }
+                reading.memoryBytes = UInt64(clamping: info.usedMemory ?? 0)
+                reading.maxMemoryBytes = UInt64(clamping: info.maxMemory ?? 0)
+                reading.evictions = info.evictedKeys ?? 0
+                reading.expired = info.expiredKeys ?? 0
+                reading.operations = info.totalCommandsProcessed
+                reading.uptimeSeconds = info.uptimeSeconds.map { UInt64(clamping: $0) }
+                reading.version = info.version
+                if entry.role == "master" { masters.append((reading, info, latency)) }
+            case .failure(let error)?:
+                reading.error = Self.reason(error)
+                if entry.role == "master" { failures.append("\(entry.node.address): \(Self.reason(error))") }
+            case nil:
+                reading.error = "not sampled"
+            }
+            readings.append(reading)
+        }
+        guard !masters.isEmpty else {
+            throw RedisError(.connectionFailed, "no master of the cluster answered: " + (failures.isEmpty ? "the cluster has no master" : failures.joined(separator: "; ")))
+        }
+        // PING + INFO on every node that answered, and CLUSTER SHARDS on one.
+        ownReads.recordCommands(2 * readings.filter(\.up).count + 1)
+        let masterReadings = masters.map(\.reading)
+        var sample = SourceSample(totalHits: masterReadings.reduce(0) { $0 + $1.hits }, totalMisses: masterReadings.reduce(0) { $0 + $1.misses })
+        sample.ownReadHits = ownReads.hits
+        sample.ownReadMisses = ownReads.misses
+        let commands = masterReadings.reduce(UInt64(0)) { $0 + ($1.operations ?? 0) }
+        sample.operations = commands >= ownReads.commands ? commands - ownReads.commands : 0
+        sample.evictions = masterReadings.reduce(0) { $0 + $1.evictions }
+        sample.expired = masterReadings.reduce(0) { $0 + $1.expired }
+        sample.keys = masterReadings.reduce(0) { $0 + $1.keys }
+        sample.memoryBytes = masterReadings.reduce(0) { $0 + $1.memoryBytes }
+        let limits = masterReadings.map(\.maxMemoryBytes)
+        sample.maxMemoryBytes = limits.contains(0) ? nil : limits.reduce(0, +)
+        sample.uptimeSeconds = masterReadings.compactMap(\.uptimeSeconds).min()
+        sample.latency = masters.map(\.latency).max()
+        sample.version = Array(Set(masterReadings.compactMap(\.version))).sorted().joined(separator: ", ")
+        sample.clients = masters.reduce(0) { $0 + Int(clamping: $1.info.connectedClients ?? 0) }
+        sample.servers = readings
+        return sample
+    }
+
+    /// One line, without the node's address when the message starts with it (the row shows the address).
+    static func reason(_ error: any Error) -> String {
+        let text = (error as? RedisError)?.message ?? "\(error)"
+        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    /// Every master's keys, a page from each in turn (per-master cursors), de-duplicated across masters (a key
+    /// migrating between two is listed once).
+    func browseClusterKeys(
+        _ cluster: RedisClusterClient, matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool
+    ) async throws -> Bool {
+        var scans = try await cluster.masterClients().map { (client: $0.client, cursor: UInt64(0), done: false) }
+        var seen = KeyDigestSet()
+        var delivered = 0
+        while scans.contains(where: { !$0.done }) {
+            for index in scans.indices where !scans[index].done {
+                let page = try await scanPage(on: scans[index].client, cursor: scans[index].cursor, match: filter.redisPattern)
+                scans[index].cursor = page.cursor
+                scans[index].done = page.cursor == 0
+                let fresh = page.keys.filter { filter.accepts($0) && seen.insert($0) }
+                guard !fresh.isEmpty else { continue }
+                if delivered >= limit { return true }
+                let wanted = Array(fresh.prefix(limit - delivered))
+                let details = try await details(of: wanted)
+                let now = MonotonicSeconds.now
+                delivered += details.count
+                let batch = details.map { BrowsedKey(key: $0.key, type: $0.type, ttlMilliseconds: $0.ttlMilliseconds, size: $0.size, readAt: now) }
+                guard try await body(batch) else { return false }
+                if fresh.count > wanted.count { return true }
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,121 @@
+import CacheMonitor
+import Foundation
+import RESP
+import Testing
+import TestSupport
+
+/// Watching a Redis Cluster through a plain `redis://` URL of one node: the shared 3-master cluster of
+/// `scripts/test.sh` for listing and invalidation (each test under its own prefix), clusters of the tests'
+/// own for exact totals and for killing a master.
+@Suite struct RedisClusterSourceTests {
+    static let shared = TestServers.cluster != nil
+
+    func sharedFixture() throws -> (source: RedisSource, admin: RedisClusterClient, prefix: [UInt8]) {
+        let seed = try #require(TestServers.cluster?.first)
+        let url = try RedisURL(parsing: "redis://\(seed.host):\(seed.port)")
+        let prefix = Array("cluster-monitor:\(UUID().uuidString.prefix(8)):".utf8)
+        return (RedisSource(name: "redis", url: url), try RedisClusterClient(seeds: [url]), prefix)
+    }
+
+    func write(_ keys: [[UInt8]], _ admin: RedisClusterClient) async throws {
+        for chunk in stride(from: 0, to: keys.count, by: 500) {
+            try await admin.send(keys[chunk..<min(chunk + 500, keys.count)].map { RESPCommand("SET", key: $0, ["v", "EX", 600]) })
+        }
+    }
+
+    @Test(.enabled(if: shared, Comment(rawValue: TestServers.clusterSkipMessage)))
+    func keysSpreadOverEveryMasterAreListedExactlyOnce() async throws {
+        let (source, admin, prefix) = try sharedFixture()
+        let keys = (0..<3000).map { prefix + Array("k\($0)".utf8) }
+        try await write(keys, admin)
+        var listed: [[UInt8]] = []
+        let more = try await source.browseKeys(matching: KeyMatch(prefix: prefix, glob: nil), limit: 100_000) { batch in
+            listed += batch.map(\.key)
+            #expect(batch.allSatisfy { $0.type == "string" && ($0.ttlMilliseconds ?? 0) > 0 })
+            return true
+        }
+        #expect(!more)
+        #expect(listed.count == keys.count)
+        #expect(Set(listed) == Set(keys))
+        #expect(source.type == "redis-cluster")
+
+        #expect(try await source.deleteKeys(withPrefix: prefix, dryRun: false) { _ in true }.totals.deleted == keys.count)
+        await admin.close()
+        await source.close()
+    }
+
+    @Test(.enabled(if: shared, Comment(rawValue: TestServers.clusterSkipMessage)))
+    func prefixInvalidationAcrossSlotsDeletesExactlyThePrefixedKeysWithProgress() async throws {
+        let (source, admin, prefix) = try sharedFixture()
+        let doomed = (0..<2000).map { prefix + Array("p:\($0)".utf8) }
+        let kept = (0..<50).map { prefix + Array("q:\($0)".utf8) } + [prefix + Array("p".utf8)]
+        try await write(doomed + kept, admin)
+        let dry = try await source.deleteKeys(withPrefix: prefix + Array("p:".utf8), dryRun: true) { _ in true }
+        #expect(dry.totals.matched == doomed.count && dry.totals.deleted == 0)
+        var updates: [Int] = []
+        let outcome = try await source.deleteKeys(withPrefix: prefix + Array("p:".utf8), dryRun: false) { totals in
+            updates.append(totals.deleted)
+            return true
+        }
+        #expect(outcome.totals.deleted == doomed.count && outcome.totals.finished)
+        #expect(outcome.servers.count == 3 && outcome.servers.allSatisfy { $0.totals.deleted > 0 })
+        #expect(updates.count > 3 && updates == updates.sorted(), "progress grows across the cluster")
+        #expect(try await admin.send(RESPCommand("EXISTS", keys: doomed)).integer == 0)
+        #expect(try await admin.send(RESPCommand("EXISTS", keys: kept)).integer == Int64(kept.count))
+        _ = try await source.deleteKeys(withPrefix: prefix, dryRun: false) { _ in true }
+        await admin.close()
+        await source.close()
+    }
+
+    @Test func totalsAreTheSumOfTheMastersAndAKilledMasterIsOneRowDown() async throws {
+        guard let cluster = try await TestCluster() else { return }
+        let seeds = try cluster.urls.map { try RedisURL(parsing: $0) }
+        let admin = try RedisClusterClient(seeds: seeds)
+        let keys = (0..<600).map { Array("user:\($0)".utf8) }
+        try await write(keys, admin)
+        try await admin.send(keys.prefix(200).map { RESPCommand("GET", key: $0) })
+        try await admin.send((0..<90).map { RESPCommand("GET", key: Array("absent:\($0)".utf8)) })
+
+        let source = RedisSource(name: "redis", url: seeds[1])
+        let first = try await source.sample()
+        var hits: UInt64 = 0
+        var misses: UInt64 = 0
+        var dbsize = 0
+        for master in try await admin.masterClients() {
+            let info = try await master.client.info(["stats", "keyspace"])
+            hits += info.keyspaceHits ?? 0
+            misses += info.keyspaceMisses ?? 0
+            dbsize += info.keyspace.values.reduce(0) { $0 + $1.keys }
+        }
+        #expect(first.totalHits == hits && hits == 200)
+        #expect(first.totalMisses == misses && misses == 90)
+        #expect(first.keys == dbsize && dbsize == 600)
+        #expect(first.servers.count == 3)
+        #expect(first.servers.compactMap(\.slots).reduce(0, +) == 16384)
+        #expect(first.servers.allSatisfy { $0.up && $0.role == "master" && $0.countsInTotals })
+
+        let victim = cluster.nodes[2]
+        let victimAddress = "127.0.0.1:\(victim.port)"
+        let survivorsKeys = first.servers.filter { $0.address != victimAddress }.reduce(0) { $0 + $1.keys }
+        victim.kill()
+        let second = try await source.sample()
+        let down = second.servers.first { $0.address == victimAddress }
+        #expect(down?.up == false && down?.error?.isEmpty == false, "the killed master is one row marked down")
+        #expect(second.servers.filter(\.up).count == 2)
+        #expect(second.keys == survivorsKeys, "the others keep reporting")
+        let rates = BackendRates(from: first, to: second, seconds: 1)
+        #expect(rates.hits == 0 && rates.misses == 0 && !rates.countersReset, "a node leaving moves no rate")
+        await admin.close()
+        await source.close()
+    }
+
+    @Test func aClusterConfiguredWithSeveralSeedsStartsFromAnyLiveOne() async throws {
+        guard let cluster = try await TestCluster() else { return }
+        let dead = try RedisURL(parsing: "redis://127.0.0.1:\(TestServers.freePort())")
+        let source = try RedisSource(name: "sessions", clusterSeeds: [dead] + [try RedisURL(parsing: cluster.urls[0])])
+        #expect(source.type == "redis-cluster")
+        let sample = try await source.sample()
+        #expect(sample.servers.count == 3)
+        await source.close()
+    }
+}
