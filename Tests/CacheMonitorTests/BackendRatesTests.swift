@@ -60,4 +60,48 @@ import Testing
         #expect(Array(history.values) == [nil, 3.0, 4.0])
         #expect(history.last == .some(4.0))
     }
+
+    func node(_ address: String, hits: UInt64, misses: UInt64, operations: UInt64, master: Bool = true, up: Bool = true) -> ServerReading {
+        var reading = ServerReading(address: address, up: up)
+        reading.hits = hits
+        reading.misses = misses
+        reading.operations = operations
+        reading.uptimeSeconds = 500
+        reading.role = master ? "master" : "replica"
+        reading.countsInTotals = master
+        return reading
+    }
+
+    func cluster(_ nodes: [ServerReading], own: (UInt64, UInt64) = (0, 0), ownCommands: UInt64 = 0) -> SourceSample {
+        let masters = nodes.filter { $0.up && $0.countsInTotals }
+        var sample = self.sample(hits: masters.reduce(0) { $0 + $1.hits }, misses: masters.reduce(0) { $0 + $1.misses }, own: own)
+        sample.operations = masters.reduce(0) { $0 + ($1.operations ?? 0) } - ownCommands
+        sample.servers = nodes
+        return sample
+    }
+
+    @Test func aClusterIsMeasuredNodeByNodeWithReplicasLeftOut() {
+        let before = cluster([node("a:1", hits: 100, misses: 10, operations: 1000), node("b:1", hits: 50, misses: 5, operations: 500), node("r:1", hits: 7, misses: 0, operations: 900, master: false)])
+        let after = cluster(
+            [node("a:1", hits: 130, misses: 20, operations: 1100), node("b:1", hits: 60, misses: 5, operations: 530), node("r:1", hits: 9, misses: 0, operations: 1000, master: false)],
+            own: (2, 1), ownCommands: 6
+        )
+        let rates = BackendRates(from: before, to: after, seconds: 2)
+        #expect(rates.hits == 40 - 2 && rates.misses == 10 - 1, "the masters' intervals, the monitor's own reads taken off")
+        #expect(rates.operations == 130 - 6)
+        #expect(rates.servers["a:1"]?.hits == 30 && rates.servers["a:1"]?.hitsPerSecond == 15)
+        #expect(rates.servers["r:1"]?.operations == 100, "a replica has its own rates, but they are not added in")
+        #expect(!rates.countersReset)
+    }
+
+    @Test func aNodeLeavingOrComingBackMovesNoRate() {
+        let whole = cluster([node("a:1", hits: 1000, misses: 100, operations: 5000), node("b:1", hits: 9000, misses: 900, operations: 50_000)])
+        let oneDown = cluster([node("a:1", hits: 1010, misses: 100, operations: 5010), node("b:1", hits: 0, misses: 0, operations: 0, up: false)])
+        let leaving = BackendRates(from: whole, to: oneDown, seconds: 1)
+        #expect(leaving.hits == 10 && leaving.misses == 0 && leaving.operations == 10 && !leaving.countersReset)
+        let back = cluster([node("a:1", hits: 1020, misses: 100, operations: 5020), node("b:1", hits: 9005, misses: 900, operations: 50_010)])
+        let returning = BackendRates(from: oneDown, to: back, seconds: 1)
+        #expect(returning.hits == 10 && returning.operations == 10, "the node that came back counts from its next interval")
+        #expect(returning.servers["b:1"] == nil)
+    }
 }

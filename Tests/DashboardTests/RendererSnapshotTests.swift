@@ -58,6 +58,47 @@ import Testing
         #expect(!DashboardView.render(state).text().contains("10.0.0.13:11211 ✖"))
     }
 
+    @Test func expandingAClusterListsItsNodesWithRoleSlotsAndRates() {
+        func node(_ port: Int, role: String, slots: Int, hits: UInt64, up: Bool = true, health: String = "online") -> ServerReading {
+            var reading = ServerReading(address: "10.0.1.1:\(port)", up: up, error: up ? nil : "cannot connect to 10.0.1.1:\(port): connection refused")
+            reading.role = role
+            reading.slots = slots
+            reading.hits = hits
+            reading.misses = hits / 4
+            reading.operations = hits * 2
+            reading.keys = 1000
+            reading.health = health
+            reading.countsInTotals = role == "master"
+            return reading
+        }
+        let before = [node(7000, role: "master", slots: 5461, hits: 1000), node(7001, role: "master", slots: 5462, hits: 2000, health: "suspected"),
+                      node(7002, role: "master", slots: 5461, hits: 3000), node(7003, role: "replica", slots: 0, hits: 10)]
+        let after = [node(7000, role: "master", slots: 5461, hits: 1400), node(7001, role: "master", slots: 5462, hits: 2100, health: "suspected"),
+                     node(7002, role: "master", slots: 5461, hits: 0, up: false), node(7003, role: "replica", slots: 0, hits: 10)]
+        var previous = Fixtures.sample(hits: 6000, misses: 1500, keys: 3000, memory: 1, maxMemory: nil, operations: 12_000)
+        previous.servers = before
+        var current = Fixtures.sample(hits: 3500, misses: 875, keys: 2000, memory: 1, maxMemory: nil, operations: 7000)
+        current.servers = after
+        var cluster = BackendSnapshot(name: "sessions", type: "redis-cluster", address: "10.0.1.1:7000", status: .up, sample: current,
+                                      rates: BackendRates(from: previous, to: current, seconds: 1), sampledAt: Fixtures.now)
+        cluster.hitRatioHistory.append(0.8)
+        var state = Fixtures.state()
+        state.snapshot = Snapshot(backends: [cluster], takenAt: Fixtures.now)
+        Fixtures.press([.character("1"), .character("e")], &state)
+        let lines = DashboardView.render(state).text().split(separator: "\n").map(String.init)
+        let row = lines.first { $0.contains("sessions") } ?? ""
+        #expect(row.contains("cluster") && row.contains("● up"), "the type column shows while nodes are listed: \(row)")
+        let first = lines.first { $0.contains("10.0.1.1:7000") && $0.contains("master") } ?? ""
+        #expect(first.contains("5461 slots") && first.contains("● up") && first.contains("400"), "role, slots and its own hits/s: \(first)")
+        let suspect = lines.first { $0.contains("10.0.1.1:7001") } ?? ""
+        #expect(suspect.contains("fail?"), "\(suspect)")
+        let down = lines.first { $0.contains("10.0.1.1:7002") } ?? ""
+        #expect(down.contains("✖ down") && down.contains("connection refused"), "\(down)")
+        let replica = lines.first { $0.contains("10.0.1.1:7003") } ?? ""
+        #expect(replica.contains("replica"), "\(replica)")
+        #expect(lines.contains { $0.contains("2/3 masters up, 1 replicas") }, "the panel counts masters and replicas")
+    }
+
     @Test func overviewAt80x24() {
         let canvas = DashboardView.render(Fixtures.state(width: 80, height: 24))
         assertSnapshot(canvas, named: "overview-80x24")

@@ -105,8 +105,11 @@ public struct BackendRates: Sendable, Hashable {
             self.operations = nil
         } else if let operations {
             // The backend's operations leave the monitor's own out; the servers' counts include them.
-            let ownBefore = (previous.servers.compactMap(\.operations).reduce(0, +)).subtractingClamped(previous.operations ?? 0)
-            let ownNow = (current.servers.compactMap(\.operations).reduce(0, +)).subtractingClamped(current.operations ?? 0)
+            func counted(_ sample: SourceSample) -> UInt64 {
+                sample.servers.filter { $0.up && $0.countsInTotals }.compactMap(\.operations).reduce(0, +)
+            }
+            let ownBefore = counted(previous).subtractingClamped(previous.operations ?? 0)
+            let ownNow = counted(current).subtractingClamped(current.operations ?? 0)
             self.operations = operations.subtractingClamped(ownDelta(ownBefore, ownNow))
         } else {
             let (before, now) = (previous.operations ?? 0, current.operations ?? 0)

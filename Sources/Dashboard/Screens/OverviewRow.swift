@@ -10,7 +10,8 @@ enum OverviewRow {
         func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
         set(.number, number <= 9 ? String(number) : "", .dim)
         set(.name, backend.name, .accent)
-        set(.type, backend.type, .dim)
+        // `redis-cluster` would not fit the column: the row says `cluster` (the panel's title says it all).
+        set(.type, backend.type == "redis-cluster" ? "cluster" : backend.type, .dim)
         set(.address, backend.address)
         set(.status, statusText(backend.status, ascii: state.asciiOnly), statusRole(backend.status))
         guard backend.status == .up else { return cells }

@@ -7,16 +7,18 @@ enum OverviewScreen {
         case number, name, type, address, status, hitRatio, lifetime, trend, hits, misses, ops, keys, memory, evictions, latency
     }
 
-    static func columns(width: Int, addressWidth: Int, nameWidth: Int) -> [TableColumn] {
+    /// - Parameter showsNodes: a cluster's nodes are listed: their type cell (role, slots) then matters more
+    ///   than the lifetime ratio and the trend, which give way first, and a status may say `fail?`.
+    static func columns(width: Int, addressWidth: Int, nameWidth: Int, showsNodes: Bool = false) -> [TableColumn] {
         // Addresses are fitted to their column by AddressText: the host gives way from the left, the port
         // stays. From 100 columns the column is wider, up to the longest address (at most 40).
         let address = width >= 100 ? min(22, max(12, addressWidth)) : 12
         return [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
             TableColumn("name", minWidth: min(14, max(6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
-            TableColumn("type", minWidth: 9, maxWidth: 13, priority: 20),
+            TableColumn("type", minWidth: 11, maxWidth: 13, priority: showsNodes ? 48 : 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
-            TableColumn("status", minWidth: 6, maxWidth: 11, priority: 97),
+            TableColumn("status", minWidth: showsNodes ? 7 : 6, maxWidth: 11, priority: 97),
             TableColumn("hit%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 95),
             TableColumn("life%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 45),
             TableColumn("trend", minWidth: 8, maxWidth: 60, weight: 3, priority: 40),
@@ -53,7 +55,8 @@ enum OverviewScreen {
         let full = Layout.isFull(width: state.width, height: state.height)
         let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
         let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
-        let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth)
+        let showsNodes = state.expandedBackends.contains { backends.indices.contains($0) && backends[$0].sample?.servers.contains { $0.role != nil } == true }
+        let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth, showsNodes: showsNodes)
         let widths = Table.layout(columns, width: rect.width - 1)
         var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, index: Int)] = []
         for (index, backend) in backends.enumerated() {
