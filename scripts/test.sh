@@ -7,6 +7,8 @@
 #
 #   CACHESCOPE_TEST_REDIS=127.0.0.1:<port>      CACHESCOPE_TEST_MEMCACHED=127.0.0.1:<port>
 #   CACHESCOPE_TEST_CLUSTER=127.0.0.1:<port>,127.0.0.1:<port>,127.0.0.1:<port>   (a 3-master Redis Cluster)
+#   CACHESCOPE_TEST_TLS=127.0.0.1:<port>   CACHESCOPE_TEST_TLS_DIR=<dir with ca.crt, client.crt/key, other-ca.crt>
+#                                          (redis-server's TLS port, client certificates required)
 #
 # Never touches 6379/11211: a developer's own servers are left alone.
 set -euo pipefail
@@ -20,6 +22,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v memcached >/dev/null 2>&1 || missing+=(memcached)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || say "continuing: tests that need a missing server are skipped."
 fi
@@ -27,7 +30,7 @@ fi
 # --- 2. servers on spare loopback ports --------------------------------------------------------
 servers_init
 reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
-unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER
+unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR
 if command -v redis-server >/dev/null 2>&1; then
     start_redis >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
@@ -41,6 +44,16 @@ if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>
     }
     export CACHESCOPE_TEST_CLUSTER="$(cat "$workdir/cluster.addresses")"
     say "Redis Cluster (3 masters) on $CACHESCOPE_TEST_CLUSTER"
+fi
+if command -v redis-server >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+    make_test_certificates "$workdir/tls" || { say "openssl could not make the test certificates"; exit 1; }
+    start_redis_tls "$workdir/tls" >"$workdir/redis-tls.port" || {
+        say "redis-server with TLS did not start:"
+        cat "$workdir/redis-tls.log" >&2 || true
+        exit 1
+    }
+    export CACHESCOPE_TEST_TLS="127.0.0.1:$(cat "$workdir/redis-tls.port")" CACHESCOPE_TEST_TLS_DIR="$workdir/tls"
+    say "redis-server with TLS (client certificates required) on $CACHESCOPE_TEST_TLS"
 fi
 if command -v memcached >/dev/null 2>&1; then
     start_memcached -m 64 >"$workdir/memcached.port" || { say "memcached did not start:"; cat "$workdir/memcached.log" >&2 || true; exit 1; }

@@ -18,6 +18,8 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
         case protocolViolation
         /// A `redis://` URL that cannot be used.
         case invalidURL
+        /// TLS failed: the handshake, the server's certificate, or a CA/certificate/key file.
+        case tlsFailed
     }
 
     /// What went wrong.
@@ -41,7 +43,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the connection is unusable after this error (so the next command should reconnect).
     public var breaksConnection: Bool {
         switch code {
-        case .connectionFailed, .connectionClosed, .timeout, .protocolViolation: true
+        case .connectionFailed, .connectionClosed, .timeout, .protocolViolation, .tlsFailed: true
         case .authenticationFailed, .serverError, .invalidURL: false
         }
     }

@@ -1,5 +1,12 @@
-/// Where a Redis server is and how to log in: `redis://[[user]:password@]host[:port][/db]` or
-/// `unix:///path/to/redis.sock[?db=N]`.
+import ConnectionSupport
+
+/// Where a Redis server is and how to log in: `redis://[[user]:password@]host[:port][/db]`,
+/// `rediss://…` (TLS) or `unix:///path/to/redis.sock[?db=N]`.
+///
+/// TLS options may ride in the query string with redis-py's names: `ssl_ca_certs=<CA file>`,
+/// `ssl_certfile=<client certificate>`, `ssl_keyfile=<client key>`, `ssl_cert_reqs=none` (no verification
+/// at all) and `ssl_check_hostname=false` (the CA is checked, the name is not); `ssl_server_name=<name>`
+/// sets the name the certificate must carry.
 ///
 /// `host:port` without a scheme is accepted as `redis://host:port`. A username without a colon
 /// (`redis://alice@host`) is a username with no password, as in redis-py. User and password are
@@ -19,15 +26,18 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     public var password: String?
     /// The logical database to `SELECT`.
     public var database: Int
+    /// TLS settings for `rediss://`; `nil` for a plain connection.
+    public var tls: TLSSettings?
 
     /// The standard port.
     public static let defaultPort = 6379
 
-    public init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0) {
+    public init(address: Address, username: String? = nil, password: String? = nil, database: Int = 0, tls: TLSSettings? = nil) {
         self.address = address
         self.username = username
         self.password = password
         self.database = database
+        self.tls = tls
     }
 
     /// `host:port`, or the socket path: what the dashboard shows as the address.
@@ -47,7 +57,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         case (let user, _?): credentials = "\(user ?? ""):***@"
         }
         switch address {
-        case .tcp: return "redis://\(credentials)\(hostAndPort)/\(database)"
+        case .tcp: return "\(tls == nil ? "redis" : "rediss")://\(credentials)\(hostAndPort)/\(database)"
         case .unix(let path): return "unix://\(credentials)\(path)?db=\(database)"
         }
     }
@@ -61,14 +71,15 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         }
         var rest: Substring
         var isUnix = false
+        var tls: TLSSettings?
         if let schemeEnd = trimmed.range(of: "://") {
             let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
             rest = trimmed[schemeEnd.upperBound...]
             switch scheme {
             case "redis": break
             case "unix": isUnix = true
-            case "rediss": throw fail("TLS (rediss://) is not supported yet")
-            default: throw fail("unsupported scheme '\(scheme)' (use redis:// or unix://)")
+            case "rediss": tls = TLSSettings()
+            default: throw fail("unsupported scheme '\(scheme)' (use redis://, rediss:// or unix://)")
             }
         } else {
             rest = trimmed[...]
@@ -99,6 +110,28 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
         }
         if let queryPassword = query["password"] { password = queryPassword }
 
+        let tlsOptions = ["ssl_ca_certs", "ssl_certfile", "ssl_keyfile", "ssl_cert_reqs", "ssl_check_hostname", "ssl_server_name"]
+        if tls == nil, let option = tlsOptions.first(where: { query[$0] != nil }) {
+            throw fail("\(option) is a TLS option: use rediss:// for a TLS connection")
+        }
+        if var settings = tls {
+            settings.caFile = query["ssl_ca_certs"].flatMap { $0.isEmpty ? nil : $0 }
+            settings.certificateFile = query["ssl_certfile"].flatMap { $0.isEmpty ? nil : $0 }
+            settings.keyFile = query["ssl_keyfile"].flatMap { $0.isEmpty ? nil : $0 }
+            settings.serverName = query["ssl_server_name"].flatMap { $0.isEmpty ? nil : $0 }
+            switch query["ssl_cert_reqs"]?.lowercased() {
+            case nil, "required", "cert_required", "ssl.cert_required": break
+            case "none", "cert_none", "ssl.cert_none": settings.verification = .none
+            case let other?: throw fail("ssl_cert_reqs '\(other)' is not none or required")
+            }
+            switch query["ssl_check_hostname"]?.lowercased() {
+            case nil, "true", "1", "yes": break
+            case "false", "0", "no": if settings.verification == .full { settings.verification = .caOnly }
+            case let other?: throw fail("ssl_check_hostname '\(other)' is not true or false")
+            }
+            tls = settings
+        }
+
         var database = 0
         if let db = query["db"] {
             guard let number = Int(db), number >= 0 else { throw fail("database '\(db)' is not a number ≥ 0") }
@@ -107,7 +140,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
 
         if isUnix {
             guard rest.hasPrefix("/") else { throw fail("a unix:// URL needs an absolute socket path, e.g. unix:///run/redis.sock") }
-            self.init(address: .unix(path: String(rest)), username: username, password: password, database: database)
+            self.init(address: .unix(path: String(rest)), username: username, password: password, database: database, tls: tls)
             return
         }
 
@@ -143,7 +176,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
             guard let number = Int(portText), (1...65535).contains(number) else { throw fail("port '\(portText)' is not a number from 1 to 65535") }
             port = number
         }
-        self.init(address: .tcp(host: String(host), port: port), username: username, password: password, database: database)
+        self.init(address: .tcp(host: String(host), port: port), username: username, password: password, database: database, tls: tls)
     }
 
     /// The text of a URL as typed, with any password replaced by `***`, for error messages. User info

@@ -31,7 +31,7 @@ import Testing
         ("redis://host:70000", "port '70000'"),
         ("redis://host/x", "database 'x'"),
         ("redis://host/-1", "database '-1'"),
-        ("rediss://host", "TLS"),
+        ("rediss://host:1?ssl_cert_reqs=sometimes", "ssl_cert_reqs"),
         ("http://host", "unsupported scheme 'http'"),
         ("unix://relative.sock", "absolute socket path"),
         ("redis://[::1:6379", "unclosed '['"),

@@ -19,6 +19,11 @@ public enum TestServers {
         let nodes = value.split(separator: ",").compactMap { parse(String($0)) }
         return nodes.isEmpty ? nil : nodes
     }
+    /// redis-server's TLS port (client certificates required) and the directory of the test certificates:
+    /// `ca.crt`, `client.crt`/`client.key`, `other-ca.crt`; the server's certificate names `localhost` only.
+    public static var tls: (host: String, port: Int)? { address("CACHESCOPE_TEST_TLS") }
+    public static var tlsDirectory: String? { ProcessInfo.processInfo.environment["CACHESCOPE_TEST_TLS_DIR"] }
+    public static let tlsSkipMessage = "no TLS test server: run scripts/test.sh, which makes a throwaway CA with openssl and starts redis-server with --tls-port"
     public static let clusterSkipMessage = "no test cluster: run scripts/test.sh, which creates a 3-master Redis Cluster on spare ports"
 
     /// `redis://host:port/<db>` of the test Redis, if there is one.

@@ -101,6 +101,41 @@ start_redis() {
         --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" "$@"
 }
 
+# make_test_certificates DIR — a throwaway CA (ca.crt), a server certificate it signed for the name
+# localhost only (server.crt/key: reached as 127.0.0.1 it needs the server name localhost), a client certificate it signed (client.crt/key), and a CA that signed nothing
+# here (other-ca.crt), for the TLS tests. Valid for two days.
+make_test_certificates() {
+    local dir=$1
+    mkdir -p "$dir"
+    (
+        cd "$dir"
+        openssl req -x509 -new -nodes -newkey rsa:2048 -keyout ca.key -out ca.crt -days 2 -subj "/CN=cachescope test CA" 2>/dev/null
+        openssl req -x509 -new -nodes -newkey rsa:2048 -keyout other-ca.key -out other-ca.crt -days 2 -subj "/CN=some other CA" 2>/dev/null
+        printf 'subjectAltName=DNS:localhost\n' >server.ext
+        openssl req -new -nodes -newkey rsa:2048 -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext 2>/dev/null
+        openssl req -new -nodes -newkey rsa:2048 -keyout client.key -out client.csr -subj "/CN=cachescope test client" 2>/dev/null
+        openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 2 2>/dev/null
+        chmod 644 ./*.key
+    )
+    [ -s "$dir/server.crt" ] && [ -s "$dir/client.crt" ]
+}
+
+# start_redis_tls CERTDIR — a redis-server with a TLS port that requires client certificates (signed by
+# CERTDIR/ca.crt) besides its plain port; prints the TLS port.
+start_redis_tls() {
+    local dir=$1 tls_port plain_port
+    for _ in 1 2 3; do
+        tls_port=$(spare_port) || return 1
+        plain_port=$(start_server redis-tls 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+            --tls-port "$tls_port" --tls-cert-file "$dir/server.crt" --tls-key-file "$dir/server.key" \
+            --tls-ca-cert-file "$dir/ca.crt" --tls-auth-clients yes \
+            --daemonize yes --pidfile "$workdir/redis-tls.pid" --logfile "$workdir/redis-tls.log" --dir "$workdir") || continue
+        [ -n "$plain_port" ] && { echo "$tls_port"; return 0; }
+    done
+    return 1
+}
+
 # start_memcached [EXTRA ARGS…] — prints the port of a new memcached.
 start_memcached() {
     local user=()

@@ -1,4 +1,5 @@
 import Caching
+import ConnectionSupport
 import Memcache
 import RESP
 
@@ -66,15 +67,29 @@ public struct BackendCatalog: Sendable {
 
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
-    /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked).
-    public init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = []) throws {
+    /// - Parameter tlsDefaults: the `--tls-*` flags, for every `rediss://` URL (options in a URL's query win).
+    /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked),
+    ///   and for TLS files that cannot be read.
+    public init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil) throws {
         var backends = configured
         for text in redisURLs {
             do {
-                backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: try RedisURL(parsing: text)))
+                var url = try RedisURL(parsing: text)
+                if let defaults = tlsDefaults, var tls = url.tls {
+                    tls.caFile = tls.caFile ?? defaults.caFile
+                    tls.certificateFile = tls.certificateFile ?? defaults.certificateFile
+                    tls.keyFile = tls.keyFile ?? defaults.keyFile
+                    tls.serverName = tls.serverName ?? defaults.serverName
+                    if defaults.verification == .none { tls.verification = .none }
+                    url.tls = tls
+                }
+                backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: url))
             } catch let error as RedisError {
                 throw BackendCatalogError(message: "--redis: \(error.message)")
             }
+        }
+        if tlsDefaults != nil, !redisURLs.isEmpty, !backends.contains(where: { $0.redisURL?.tls != nil }) {
+            throw BackendCatalogError(message: "the --tls-* options apply to rediss:// URLs, and no --redis URL is one (write rediss://host:port)")
         }
         for text in memcachedServers {
             do {
@@ -87,6 +102,16 @@ public struct BackendCatalog: Sendable {
         var names = Set<String>()
         for backend in self.backends where !names.insert(backend.name.lowercased()).inserted {
             throw BackendCatalogError(message: "two backends are named '\(backend.name)': give each a name of its own")
+        }
+        for backend in self.backends {
+            for url in backend.clusterSeeds ?? backend.redisURL.map { [$0] } ?? [] {
+                guard let tls = url.tls else { continue }
+                do {
+                    _ = try tls.makeContext()
+                } catch let error as TLSSettingsError {
+                    throw BackendCatalogError(message: "\(backend.name): \(error.message)")
+                }
+            }
         }
     }
 

@@ -6,6 +6,8 @@ public struct BackendSnapshot: Sendable, Hashable {
     public var type: String
     /// Where it is, never with a password.
     public var address: String
+    /// `TLS`, or `TLS, certificate NOT verified`; `nil` for a plain connection.
+    public var transport: String?
     public var status: BackendStatus
     /// Why it is not up (one line).
     public var error: String?

@@ -5,6 +5,8 @@
 public protocol CacheSource: KeyDeletionSource {
     /// `redis`, `memcached`, `in-process`.
     var type: String { get }
+    /// How the connection is secured, when it is: `TLS`, or `TLS, certificate NOT verified`; `nil` for plain.
+    var transport: String? { get }
     /// Reads the backend's counters now.
     /// - Throws: the backend's error; an authentication failure is reported as ``BackendStatus/authFailed``.
     func sample() async throws -> SourceSample
@@ -27,4 +29,5 @@ public protocol CacheSource: KeyDeletionSource {
 
 extension CacheSource {
     public func isAuthenticationFailure(_ error: any Error) -> Bool { false }
+    public var transport: String? { nil }
 }

@@ -47,9 +47,9 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         self.clock = clock
         started = clock.now
         states = sources.map { source in
-            SourceState(snapshot: BackendSnapshot(
-                name: source.name, type: source.type, address: source.address, historyLength: configuration.historyLength
-            ))
+            var snapshot = BackendSnapshot(name: source.name, type: source.type, address: source.address, historyLength: configuration.historyLength)
+            snapshot.transport = source.transport
+            return SourceState(snapshot: snapshot)
         }
     }
 

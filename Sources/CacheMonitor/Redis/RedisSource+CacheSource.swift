@@ -8,6 +8,9 @@ extension RedisSource: CacheSource {
         return "redis"
     }
 
+    /// `TLS…` for `rediss://`.
+    public var transport: String? { url.tls?.summary }
+
     /// `INFO` and a `PING`, as a ``SourceSample``; commands are counted without the monitor's own. A cluster
     /// is sampled node by node (``clusterSample(_:)``).
     public func sample() async throws -> SourceSample {

@@ -4,7 +4,7 @@ import CacheMonitor
 /// over time, and what the server says about itself.
 enum BackendPanel {
     static func draw(_ backend: BackendSnapshot, state: AppState, into canvas: inout Canvas, rect: Rect) {
-        let title = "\(backend.name) · \(backend.type) · \(backend.address)"
+        let title = "\(backend.name) · \(backend.type) · \(backend.address)" + (backend.transport.map { " · \($0)" } ?? "")
         Box.draw(rect, title: title, into: &canvas, role: .border, ascii: state.asciiOnly)
         let x = rect.x + 2
         let width = rect.width - 4

@@ -80,8 +80,10 @@ public struct ClusterTopology: Sendable, Hashable {
     // MARK: parsing
 
     /// Reads a `CLUSTER SHARDS` reply (RESP2 flat key/value arrays or RESP3 maps).
-    /// - Parameter seedHost: the host asked, for endpoints reported as empty or `?`.
-    public static func parse(shards reply: RESPValue, seedHost: String) throws -> ClusterTopology {
+    /// - Parameters:
+    ///   - seedHost: the host asked, for endpoints reported as empty or `?`.
+    ///   - preferTLSPort: the nodes are reached over TLS: a node's `tls-port` wins over its `port`.
+    public static func parse(shards reply: RESPValue, seedHost: String, preferTLSPort: Bool = false) throws -> ClusterTopology {
         guard let entries = reply.array else { throw RedisError(.protocolViolation, "CLUSTER SHARDS: not an array: \(snippet(reply))") }
         var shards: [ClusterShard] = []
         for entry in entries {
@@ -97,7 +99,9 @@ public struct ClusterTopology: Sendable, Hashable {
             var replicas: [ClusterNode] = []
             for nodeValue in fields["nodes"]?.array ?? [] {
                 let node = try fieldsOf(nodeValue, "CLUSTER SHARDS node")
-                guard let port = node["port"]?.integer ?? node["tls-port"]?.integer else { continue }
+                let plain = node["port"]?.integer
+                let secure = node["tls-port"]?.integer
+                guard let port = preferTLSPort ? secure ?? plain : plain ?? secure else { continue }
                 let endpoint = node["endpoint"]?.string ?? node["ip"]?.string ?? ""
                 let parsed = ClusterNode(
                     id: node["id"]?.string, host: host(endpoint, seedHost: seedHost), port: Int(port), health: node["health"]?.string

@@ -156,7 +156,9 @@ public final class RedisClusterClient: RedisCommandExecutor {
     /// `CLUSTER SHARDS` (7.0+), else `CLUSTER SLOTS`, else `CLUSTER NODES`, from one node.
     static func readTopology(from node: RedisClient, host: String) async throws -> ClusterTopology {
         let shards = try await node.send([RESPCommand("CLUSTER", ["SHARDS"])])[0]
-        guard let message = shards.errorMessage else { return try ClusterTopology.parse(shards: shards, seedHost: host) }
+        guard let message = shards.errorMessage else {
+            return try ClusterTopology.parse(shards: shards, seedHost: host, preferTLSPort: node.url.tls != nil)
+        }
         if message.contains("cluster support disabled") {
             throw RedisError(.serverError, "\(node.peer) is not in cluster mode (cluster support disabled): use it as a single server")
         }

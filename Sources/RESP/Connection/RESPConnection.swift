@@ -70,12 +70,16 @@ public final class RESPConnection: Sendable {
         }
         let channel: any Channel
         do {
-            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group) { channel in
+            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group, tls: url.tls) { channel in
                 try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
                 return channel
             }
         } catch let failure as ConnectFailure {
             throw RedisError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
+        } catch let failure as TLSFailure {
+            throw RedisError(.tlsFailed, failure.message)
+        } catch let failure as TLSSettingsError {
+            throw RedisError(.tlsFailed, "TLS for \(peer): \(failure.message)")
         }
         let connection = RESPConnection(channel: channel, peer: peer)
         do {
@@ -149,6 +153,14 @@ public final class RESPConnection: Sendable {
             replies = try await send(commands)
         } catch let error as RedisError where error.code == .timeout {
             throw RedisError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
+        } catch let error as RedisError where error.code == .connectionClosed {
+            // A TLS port drops a client that speaks plain RESP; a TLS 1.3 server that wants a client certificate
+            // drops a client without one right after the handshake (its alert may be lost with the connection).
+            if url.tls == nil { throw RedisError(.connectionClosed, "\(peer) closed the connection at once: if it is a TLS port, use rediss://") }
+            throw RedisError(
+                .tlsFailed,
+                "TLS with \(peer) failed: the server closed the connection after the handshake: if it wants a client certificate, give one (--tls-cert-file and --tls-key-file)"
+            )
         }
         for (position, reply) in replies.enumerated() {
             guard let message = reply.errorMessage, position < optionalFrom else { continue }

@@ -87,7 +87,11 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        fail(context: context, error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) failed: \(error)"))
+        if let tls = TLSFailure.describe(error, peer: peer) {
+            fail(context: context, RedisError(.tlsFailed, tls))
+        } else {
+            fail(context: context, error as? RedisError ?? RedisError(.connectionClosed, "connection to \(peer) failed: \(error)"))
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -27,6 +27,13 @@ import TOMLKit
 /// key_prefix = "flask_cache_"
 ///
 /// [[backend]]
+/// name = "managed"
+/// type = "redis"
+/// url = "rediss://redis.example.com:6380/0"   # TLS
+/// tls_ca_file = "/etc/ssl/redis-ca.pem"        # also tls_cert_file, tls_key_file, tls_server_name,
+///                                              # tls_skip_verify = true (test setups only)
+///
+/// [[backend]]
 /// name = "pages"
 /// type = "memcached"
 /// servers = ["10.0.0.6:11211", "10.0.0.7:11211"]
@@ -45,7 +52,10 @@ struct ConfigFile {
     /// Where it was read from.
     var path: String
 
-    static let backendFields = ["name", "type", "url", "servers", "key_prefix", "password_env"]
+    static let backendFields = [
+        "name", "type", "url", "servers", "key_prefix", "password_env",
+        "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify",
+    ]
     static let topLevelFields = ["refresh", "theme", "thresholds", "backend"]
     static let thresholdFields = ["hit_ratio_warning", "hit_ratio_critical", "memory_warning", "memory_critical", "ttl_warning"]
 
@@ -166,11 +176,30 @@ struct ConfigFile {
             guard !urlTexts.isEmpty else {
                 throw failure(lines.backendLine(index) ?? 0, isCluster ? "a Redis Cluster backend needs url = \"redis://host:port\" (or a list of seed URLs)" : "a Redis backend needs url = \"redis://host:port/db\"")
             }
+            let tlsFields = ["tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"]
+            var tlsOptions: [String: String] = [:]
+            for field in tlsFields { tlsOptions[field] = try string(field) }
+            var skipVerify = false
+            if let value = entry["tls_skip_verify"] {
+                guard let flag = value.bool else { throw failure(line("tls_skip_verify"), "tls_skip_verify must be true or false") }
+                skipVerify = flag
+            }
+            let tlsGiven = tlsFields.first { tlsOptions[$0] != nil } ?? (entry["tls_skip_verify"] != nil ? "tls_skip_verify" : nil)
             var urls: [RedisURL] = []
             for text in urlTexts {
                 do {
                     var url = try RedisURL(parsing: text)
                     if let password { url.password = password }
+                    if var tls = url.tls {
+                        tls.caFile = tls.caFile ?? tlsOptions["tls_ca_file"]
+                        tls.certificateFile = tls.certificateFile ?? tlsOptions["tls_cert_file"]
+                        tls.keyFile = tls.keyFile ?? tlsOptions["tls_key_file"]
+                        tls.serverName = tls.serverName ?? tlsOptions["tls_server_name"]
+                        if skipVerify { tls.verification = .none }
+                        url.tls = tls
+                    } else if let tlsGiven {
+                        throw failure(line(tlsGiven), "\(tlsGiven) is for TLS connections: write the url as rediss://")
+                    }
                     if isCluster, url.database != 0 { throw failure(line("url"), "url: a Redis Cluster has only database 0 (drop /\(url.database) from \(url))") }
                     if isCluster, case .unix = url.address { throw failure(line("url"), "url: a Redis Cluster is reached over TCP, not a Unix socket") }
                     urls.append(url)

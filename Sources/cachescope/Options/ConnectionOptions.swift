@@ -1,13 +1,33 @@
 import ArgumentParser
 import CacheMonitor
+import ConnectionSupport
+import Synchronization
 
 /// The connection flags every command (and the root) accepts.
 struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("redis"),
-        help: ArgumentHelp("A Redis server, redis://[[user]:password@]host[:port][/db] (repeatable).", valueName: "url")
+        help: ArgumentHelp(
+            "A Redis server or any node of a Redis Cluster, redis://[[user]:password@]host[:port][/db], rediss://… for TLS (repeatable).",
+            valueName: "url"
+        )
     )
     var redis: [String] = []
+
+    @Option(name: .customLong("tls-ca-file"), help: ArgumentHelp("rediss://: the PEM CA certificate(s) to trust (default: the system's).", valueName: "file"))
+    var tlsCAFile: String?
+
+    @Option(name: .customLong("tls-cert-file"), help: ArgumentHelp("rediss://: a PEM client certificate, for servers that ask for one.", valueName: "file"))
+    var tlsCertFile: String?
+
+    @Option(name: .customLong("tls-key-file"), help: ArgumentHelp("rediss://: the PEM key of --tls-cert-file.", valueName: "file"))
+    var tlsKeyFile: String?
+
+    @Option(name: .customLong("tls-server-name"), help: ArgumentHelp("rediss://: the name the server's certificate must carry (default: the host).", valueName: "name"))
+    var tlsServerName: String?
+
+    @Flag(name: .customLong("tls-skip-verify"), help: "rediss://: accept any certificate (encrypted, NOT authenticated; test setups only).")
+    var tlsSkipVerify = false
 
     @Option(
         name: .customLong("memcached"),
@@ -46,13 +66,32 @@ struct ConnectionOptions: ParsableArguments {
         try ConfigFile.locate(explicit: config).map { try ConfigFile(path: $0) }
     }
 
-    /// The backends given, named and ordered.
+    /// Backends already announced as unverified (the catalog is built more than once by some commands).
+    private static let warnedUnverified = Mutex<Set<String>>([])
+
+    /// The TLS flags, as defaults for every `rediss://` URL given with `--redis`; `nil` when none is given.
+    func tlsDefaults() -> TLSSettings? {
+        guard tlsCAFile != nil || tlsCertFile != nil || tlsKeyFile != nil || tlsServerName != nil || tlsSkipVerify else { return nil }
+        return TLSSettings(caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile, serverName: tlsServerName, verification: tlsSkipVerify ? .none : .full)
+    }
+
+    /// The backends given, named and ordered. A backend whose certificate is not verified is announced on
+    /// standard error, every time.
     func catalog() throws -> BackendCatalog {
+        let catalog: BackendCatalog
         do {
-            return try BackendCatalog(configured: try configFile()?.backends ?? [], redisURLs: redis, memcachedServers: memcached)
+            catalog = try BackendCatalog(configured: try configFile()?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
         } catch let error as BackendCatalogError {
             throw CommandFailure(.usage, error.message)
         }
+        for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none
+            && Self.warnedUnverified.withLock({ $0.insert(backend.name).inserted })
+        {
+            Terminal.printError(
+                "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is encrypted, but anyone on the path can pretend to be the server"
+            )
+        }
+        return catalog
     }
 
     /// The backend a command names (or the only one).

@@ -12,6 +12,7 @@ enum SnapshotReport {
             ("name", .string(backend.name)),
             ("type", .string(backend.type)),
             ("address", .string(backend.address)),
+            ("tls", .optional(backend.transport)),
             ("status", .string(backend.status.rawValue)),
             ("error", .optional(backend.error)),
             ("hits", .optional(live ? rates?.hits : nil)),
