@@ -103,13 +103,12 @@ public enum TestServers {
     }
 }
 
-/// A listening socket that accepts connections (the kernel does) and never answers: a hung server.
-public final class SilentServer: @unchecked Sendable {
-    public let port: Int
-    private let fd: Int32
-
-    public init() throws {
+extension TestServers {
+    /// A TCP socket listening on a loopback port the kernel picks: its descriptor and port.
+    static func listeningSocket() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -117,14 +116,26 @@ public final class SilentServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(fd, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        self.fd = fd
-        port = Int(UInt16(bigEndian: actual.sin_port))
+        return (fd, Int(UInt16(bigEndian: actual.sin_port)))
+    }
+}
+
+/// A listening socket that accepts connections (the kernel does) and never answers: a hung server.
+public final class SilentServer: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+
+    public init() throws {
+        (fd, port) = try TestServers.listeningSocket()
     }
 
     deinit { close(fd) }

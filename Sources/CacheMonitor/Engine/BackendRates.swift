@@ -48,19 +48,8 @@ public struct BackendRates: Sendable, Hashable {
     }
 
     private init(totals previous: SourceSample, to current: SourceSample, seconds: Double) {
-        let restarted = {
-            guard let before = previous.uptimeSeconds, let now = current.uptimeSeconds else { return false }
-            return now < before
-        }()
-        var reset = restarted
-        func delta(_ before: UInt64, _ now: UInt64) -> UInt64 {
-            if restarted { return now }
-            if now < before {
-                reset = true
-                return now
-            }
-            return now - before
-        }
+        var counters = CounterDeltas(before: previous.uptimeSeconds, now: current.uptimeSeconds)
+        func delta(_ before: UInt64, _ now: UInt64) -> UInt64 { counters.delta(before, now) }
         self.seconds = max(0, seconds)
         hits = delta(previous.applicationHits, current.applicationHits)
         misses = delta(previous.applicationMisses, current.applicationMisses)
@@ -71,7 +60,7 @@ public struct BackendRates: Sendable, Hashable {
         } else {
             operations = nil
         }
-        countersReset = reset
+        countersReset = counters.reset
     }
 
     private init(servers previous: SourceSample, to current: SourceSample, seconds: Double) {
@@ -136,26 +125,37 @@ public struct ServerRates: Sendable, Hashable {
     public var hitRatio: Double? { BackendRates.ratio(hits, misses) }
 
     public init(from previous: ServerReading, to current: ServerReading, seconds: Double) {
-        let restarted = {
-            guard let before = previous.uptimeSeconds, let now = current.uptimeSeconds else { return false }
-            return now < before
-        }()
-        var reset = restarted
-        func delta(_ before: UInt64, _ now: UInt64) -> UInt64 {
-            if restarted { return now }
-            if now < before {
-                reset = true
-                return now
-            }
-            return now - before
-        }
+        var counters = CounterDeltas(before: previous.uptimeSeconds, now: current.uptimeSeconds)
+        func delta(_ before: UInt64, _ now: UInt64) -> UInt64 { counters.delta(before, now) }
         self.seconds = max(0, seconds)
         hits = delta(previous.hits, current.hits)
         misses = delta(previous.misses, current.misses)
         evictions = delta(previous.evictions, current.evictions)
         expired = delta(previous.expired, current.expired)
         operations = previous.operations.flatMap { before in current.operations.map { delta(before, $0) } }
-        countersReset = reset
+        countersReset = counters.reset
+    }
+}
+
+/// Differences of counters between two readings of one server, never negative: after a restart (its
+/// uptime went down) every counter counts from zero, and a counter that went back (`CONFIG RESETSTAT`)
+/// counts from zero too; ``reset`` says whether either happened.
+struct CounterDeltas {
+    private let restarted: Bool
+    private(set) var reset: Bool
+
+    init(before: UInt64?, now: UInt64?) {
+        restarted = before.flatMap { before in now.map { $0 < before } } ?? false
+        reset = restarted
+    }
+
+    mutating func delta(_ before: UInt64, _ now: UInt64) -> UInt64 {
+        if restarted { return now }
+        if now < before {
+            reset = true
+            return now
+        }
+        return now - before
     }
 }
 

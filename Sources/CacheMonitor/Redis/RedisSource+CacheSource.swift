@@ -33,27 +33,10 @@ extension RedisSource: CacheSource {
         return sample
     }
 
-    /// `SCAN` pages (never `KEYS`), each page's keys detailed with pipelined `TYPE`, `PTTL` and `MEMORY USAGE`.
+    /// `SCAN` pages (never `KEYS`) — of every master, for a cluster —, each page's keys detailed with
+    /// pipelined `TYPE`, `PTTL` and `MEMORY USAGE`.
     public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
-        if let cluster = try await cluster() { return try await browseClusterKeys(cluster, matching: filter, limit: limit, body: body) }
-        var seen = KeyDigestSet()
-        var cursor: UInt64 = 0
-        var delivered = 0
-        repeat {
-            let page = try await scanPage(cursor: cursor, match: filter.redisPattern)
-            cursor = page.cursor
-            let fresh = page.keys.filter { filter.accepts($0) && seen.insert($0) }
-            guard !fresh.isEmpty else { continue }
-            if delivered >= limit { return true }
-            let wanted = Array(fresh.prefix(limit - delivered))
-            let details = try await details(of: wanted)
-            let now = MonotonicSeconds.now
-            delivered += details.count
-            let batch = details.map { BrowsedKey(key: $0.key, type: $0.type, ttlMilliseconds: $0.ttlMilliseconds, size: $0.size, readAt: now) }
-            guard try await body(batch) else { return false }
-            if fresh.count > wanted.count { return true }
-        } while cursor != 0
-        return false
+        try await browseKeys(scanning: try await client.dataNodes(), matching: filter, limit: limit, body: body)
     }
 
     /// `TYPE`/`PTTL`/`MEMORY USAGE`, then `GETRANGE` (strings) or the first items (collections).

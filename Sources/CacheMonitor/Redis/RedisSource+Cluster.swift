@@ -101,12 +101,12 @@ extension RedisSource {
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// Every master's keys, a page from each in turn (per-master cursors), de-duplicated across masters (a key
-    /// migrating between two is listed once).
-    func browseClusterKeys(
-        _ cluster: RedisClusterClient, matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool
+    /// The keys of every server in `servers` (one, or a cluster's masters), a page from each in turn (a cursor
+    /// per server), de-duplicated (a key migrating between two masters is listed once).
+    func browseKeys(
+        scanning servers: [any RedisCommandExecutor], matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool
     ) async throws -> Bool {
-        var scans = try await cluster.masterClients().map { (client: $0.client, cursor: UInt64(0), done: false) }
+        var scans = servers.map { (client: $0, cursor: UInt64(0), done: false) }
         var seen = KeyDigestSet()
         var delivered = 0
         while scans.contains(where: { !$0.done }) {
