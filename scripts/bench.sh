@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole benchmark suite, one comparison after another, each side by side with the tools people use
-# today (see each script's header): Redis (pipelining, prefix invalidation, key listing), memcached
+# today (see each script's header): Redis (pipelining, prefix invalidation, key listing), Redis Cluster
+# (prefix invalidation on 3 masters), memcached
 # (multi-get, metadump listing), the Caching library (SimpleCache, memoize), the demo's cached route
 # (wrk), the dashboard (idle cost, first page, frames), the monitor engine. Each script installs what it
 # needs, starts its own servers on spare loopback ports and stops them; each writes its section of
@@ -23,7 +24,7 @@ elif [ -n "${1:-}" ]; then
 fi
 
 rm -f bench-results.json
-for suite in redis memcached caching demo dashboard monitor; do
+for suite in redis cluster memcached caching demo dashboard monitor; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

@@ -56,7 +56,8 @@ extension BenchCommand {
         return done
     }
 
-    /// Fills the server: `total` keys, of which `prefixed` start with `prefix` (pipelined MSETs).
+    /// Fills the server — or the cluster, when the URL is a cluster node's (each MSET split per slot) —:
+    /// `total` keys, of which `prefixed` start with `prefix` (pipelined MSETs).
     struct Populate: AsyncParsableCommand {
         @Option var url: String
         @Option var total: Int = 1_000_000
@@ -64,7 +65,7 @@ extension BenchCommand {
         @Option var prefix: String = "p:"
 
         func run() async throws {
-            let client = RedisClient(url: try RedisURL(parsing: url))
+            let client = RedisDeployment(url: try RedisURL(parsing: url))
             var commands: [RESPCommand] = []
             for start in stride(from: 0, to: total, by: 500) {
                 var arguments: [any RESPArgument] = []
@@ -73,7 +74,7 @@ extension BenchCommand {
                     let isPrefixed = prefixed > 0 && index % max(1, total / prefixed) == 0 && index / max(1, total / prefixed) < prefixed
                     arguments += [(isPrefixed ? prefix : "other:") + "\(index)", "v"]
                 }
-                commands.append(RESPCommand("MSET", arguments))
+                commands.append(RESPCommand("MSET", arguments, keyPositions: Array(stride(from: 1, to: arguments.count + 1, by: 2))))
                 if commands.count == 20 {
                     try await client.send(commands)
                     commands.removeAll()
@@ -84,7 +85,8 @@ extension BenchCommand {
         }
     }
 
-    /// Deletes every key starting with `prefix` the way `cachescope invalidate --prefix --yes` does.
+    /// Deletes every key starting with `prefix` the way `cachescope invalidate --prefix --yes` does (on every
+    /// master, for a cluster node's URL).
     struct Invalidate: AsyncParsableCommand {
         @Option var url: String
         @Option var prefix: String = "p:"

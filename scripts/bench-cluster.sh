@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Redis Cluster prefix invalidation, side by side with what people use today, on a 3-master cluster this
+# script creates (and a single redis-server, for the same work on one node):
+#   deleting the 200,000 keys under "p:" out of 1,000,000:
+#   cachescope (every master at once: SCAN + UNLINK grouped by slot)
+#   vs  redis-py's RedisCluster: scan_iter(match, count=1000) + unlink(*1,000 keys) (redis-py splits it per slot)
+#   vs  redis-cli per master, the masters in parallel (listed with `redis-cli --cluster call … cluster myid`'s
+#       nodes): `redis-cli --scan --pattern 'p:*' | sed 's/^/UNLINK /' | redis-cli` — one key per UNLINK,
+#       since `xargs -n 1000 redis-cli unlink` is refused with CROSSSLOT on a cluster
+#   and cachescope on a single node, for reference.
+# Each comparison alternates the tools, REPS times (default 5), and reports medians and the spread.
+# Installs what it needs (apt: redis-server, redis-tools; PyPI: redis). Usage: scripts/bench-cluster.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script_name=bench-cluster.sh
+source scripts/lib/servers.sh
+source scripts/lib/bench.sh
+REPS=${REPS:-5}
+KEYS=${KEYS:-1000000}
+PREFIXED=$((KEYS / 5))
+size="$(size_label "$PREFIXED")-of-$(size_label "$KEYS")"
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+python3 -c 'import redis.cluster' 2>/dev/null || { say "installing redis-py"; python3 -m pip install -q redis; }
+
+servers_init
+say "building cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
+
+start_redis_cluster >"$workdir/cluster.addresses" || { say "the Redis Cluster could not be created"; cat "$workdir/cluster-create.log" >&2; exit 1; }
+IFS=, read -r -a nodes <"$workdir/cluster.addresses"
+seed=${nodes[0]}
+seed_port=${seed##*:}
+say "Redis Cluster (3 masters) on $(cat "$workdir/cluster.addresses")"
+start_redis >"$workdir/redis.port"
+single_port=$(cat "$workdir/redis.port")
+results="$workdir/results.jsonl"
+: >"$results"
+
+masters() { redis-cli --cluster call "$seed" cluster myid 2>/dev/null | sed -n 's/^\([0-9.]*:[0-9]*\): .*/\1/p'; }
+
+cluster_size() {
+    local total=0 node
+    for node in "${nodes[@]}"; do total=$((total + $(redis-cli -p "${node##*:}" dbsize))); done
+    echo "$total"
+}
+
+populate_cluster() {
+    local node
+    for node in "${nodes[@]}"; do redis-cli -p "${node##*:}" flushall >/dev/null; done
+    "$bench" populate --url "redis://$seed" --total "$KEYS" --prefixed "$PREFIXED" --prefix p:
+    [ "$(cluster_size)" -eq "$KEYS" ] || { say "populate made $(cluster_size) keys, not $KEYS"; exit 1; }
+}
+
+check_cluster_left() {
+    [ "$(cluster_size)" -eq $((KEYS - PREFIXED)) ] || { say "$1 left $(cluster_size) keys, not $((KEYS - PREFIXED))"; exit 1; }
+}
+
+cat >"$workdir/redis_py_cluster.py" <<'PY'
+import sys
+from redis.cluster import RedisCluster
+rc = RedisCluster(host="127.0.0.1", port=int(sys.argv[1]))
+batch = []
+for key in rc.scan_iter(match="p:*", count=1000):
+    batch.append(key)
+    if len(batch) == 1000:
+        rc.unlink(*batch)
+        batch = []
+if batch:
+    rc.unlink(*batch)
+PY
+
+cat >"$workdir/redis_cli_per_master.sh" <<SH
+set -e
+for master in \$(redis-cli --cluster call $seed cluster myid 2>/dev/null | sed -n 's/^\([0-9.]*:[0-9]*\): .*/\1/p'); do
+    port=\${master##*:}
+    (redis-cli -p "\$port" --scan --pattern 'p:*' | sed 's/^/UNLINK /' | redis-cli -p "\$port" >/dev/null) &
+done
+wait
+SH
+[ "$(masters | wc -l)" -eq 3 ] || { say "redis-cli --cluster call did not list the 3 masters"; exit 1; }
+
+for rep in $(seq "$REPS"); do
+    say "cluster prefix invalidation, repetition $rep/$REPS"
+    populate_cluster
+    ours=$("$bench" invalidate --url "redis://$seed" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    check_cluster_left cachescope
+    record "cluster-invalidate-$size" "cachescope" "$ours"
+
+    populate_cluster
+    theirs=$(seconds_of python3 "$workdir/redis_py_cluster.py" "$seed_port")
+    check_cluster_left redis-py
+    record "cluster-invalidate-$size" "redis-py RedisCluster" "$theirs"
+
+    populate_cluster
+    theirs=$(seconds_of bash "$workdir/redis_cli_per_master.sh")
+    check_cluster_left redis-cli
+    record "cluster-invalidate-$size" "redis-cli per master" "$theirs"
+
+    redis-cli -p "$single_port" flushall >/dev/null
+    "$bench" populate --url "redis://127.0.0.1:$single_port" --total "$KEYS" --prefixed "$PREFIXED" --prefix p:
+    single=$("$bench" invalidate --url "redis://127.0.0.1:$single_port" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    [ "$(redis-cli -p "$single_port" dbsize)" -eq $((KEYS - PREFIXED)) ] || { say "single node: wrong key count left"; exit 1; }
+    record "single-node-invalidate-$size" "cachescope" "$single"
+done
+
+python3 scripts/lib/bench_report.py "$results" cluster \
+    --ratio "cluster prefix invalidation: best peer time / cachescope time (target ≥ 2)" "cluster-invalidate-$size" best-peer cachescope
+say "wrote bench-results.json"
