@@ -119,3 +119,32 @@ import TestSupport
         await source.close()
     }
 }
+
+/// A replica promoted when its master dies is found by the next sample (the slot map is read every time).
+@Suite struct RedisClusterFailoverTests {
+    @Test func aReplicaIsShownNotAddedAndAFailoverIsPickedUp() async throws {
+        guard let cluster = try await TestCluster(withReplica: true), let replica = cluster.replica else { return }
+        let admin = try RedisClusterClient(seeds: try cluster.urls.map { try RedisURL(parsing: $0) })
+        try await admin.send((0..<300).map { RESPCommand("SET", key: Array("k\($0)".utf8), ["v"]) })
+        try await admin.send(RESPCommand("WAIT", [1, 2000]))
+        let source = RedisSource(name: "redis", url: try RedisURL(parsing: cluster.urls[1]))
+        let replicaAddress = "127.0.0.1:\(replica.port)"
+        let before = try await source.sample()
+        let shownReplica = try #require(before.servers.first { $0.address == replicaAddress })
+        #expect(shownReplica.role == "replica" && !shownReplica.countsInTotals && shownReplica.replicaOf == "127.0.0.1:\(cluster.nodes[0].port)")
+        #expect(before.servers.filter { $0.role == "master" }.count == 3)
+        #expect(before.keys == 300, "the replica's copies are not added in")
+
+        cluster.nodes[0].kill()
+        var promoted = false
+        for _ in 0..<60 where !promoted {
+            try await Task.sleep(for: .milliseconds(250))
+            let sample = try await source.sample()
+            promoted = sample.servers.contains { $0.address == replicaAddress && $0.role == "master" && $0.up && ($0.slots ?? 0) > 0 }
+        }
+        #expect(promoted, "the promoted replica is a master with slots at a later sample")
+        #expect(try await admin.send(RESPCommand("GET", key: Array("k1".utf8))).string == "v", "the cluster client follows the failover too")
+        await admin.close()
+        await source.close()
+    }
+}

@@ -135,6 +135,21 @@ import Testing
         await client.close()
     }
 
+    @Test func commandsForANodeThatRefusesConnectionsGoWhereTheNewMapSays() async throws {
+        let nodes = try TwoNodes(a: { _, _, _ in RESPReply.bulk("from A") }, b: { _, _, _ in RESPReply.bulk("from B") })
+        nodes.ports.owner.store(nodes.nodeB.port, ordering: .relaxed)
+        let client = try nodes.client()
+        #expect(try await get("k", client) == "from B")
+        // B dies and A takes its slots (a failover); the client still has the old map.
+        nodes.nodeB.stop()
+        nodes.nodeB.closeConnections()
+        nodes.ports.owner.store(nodes.nodeA.port, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await get("k", client) == "from A", "nothing reached B, so the command is sent again after the map is read")
+        #expect(nodes.gets(on: nodes.nodeB) == 1)
+        await client.close()
+    }
+
     @Test func aSeedThatIsNotAClusterNodeSaysSo() async throws {
         let plain = try ScriptedRedisServer { command, _ in
             switch command.first?.uppercased() {

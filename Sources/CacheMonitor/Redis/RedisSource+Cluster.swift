@@ -21,27 +21,27 @@ extension RedisSource {
             for replica in shard.replicas { nodes.append((replica, "replica", 0, shard.master.address)) }
         }
         let sections = ["server", "clients", "memory", "stats", "keyspace"]
-        let results = await withTaskGroup(of: (Int, Result<(info: RedisInfo, latency: Duration), any Error>).self) { group in
+        let results = await withTaskGroup(of: NodeReading.self, returning: [Int: Result<NodeReading.Read, any Error>].self) { group in
             for (index, entry) in nodes.enumerated() {
                 let client = cluster.client(for: entry.node)
                 group.addTask {
                     do {
-                        return (index, .success(try await withDeadline(Self.nodeTimeout, clock: ContinuousClock()) {
-                            try await Self.read(client, sections: sections)
-                        }))
+                        let read = try await withDeadline(Self.nodeTimeout, clock: ContinuousClock()) { try await Self.read(client, sections: sections) }
+                        return NodeReading(index: index, result: .success(NodeReading.Read(info: read.info, latency: read.latency)))
                     } catch {
-                        return (index, .failure(error))
+                        return NodeReading(index: index, result: .failure(error))
                     }
                 }
             }
-            var results = [Result<(info: RedisInfo, latency: Duration), any Error>?](repeating: nil, count: nodes.count)
-            for await (index, result) in group { results[index] = result }
-            return results
+            var byIndex: [Int: Result<NodeReading.Read, any Error>] = [:]
+            for await reading in group { byIndex[reading.index] = reading.result }
+            return byIndex
         }
         var readings: [ServerReading] = []
         var masters: [(reading: ServerReading, info: RedisInfo, latency: Duration)] = []
         var failures: [String] = []
-        for (entry, result) in zip(nodes, results) {
+        for (index, entry) in nodes.enumerated() {
+            let result = results[index]
             var reading = ServerReading(address: entry.node.address, up: false)
             reading.role = entry.role
             reading.slots = entry.slots
@@ -49,7 +49,8 @@ extension RedisSource {
             reading.replicaOf = entry.replicaOf
             reading.countsInTotals = entry.role == "master"
             switch result {
-            case .success(let (info, latency))?:
+            case .success(let read)?:
+                let (info, latency) = (read.info, read.latency)
                 reading.up = true
                 reading.hits = info.keyspaceHits ?? 0
                 reading.misses = info.keyspaceMisses ?? 0
@@ -93,6 +94,18 @@ extension RedisSource {
         sample.clients = masters.reduce(0) { $0 + Int(clamping: $1.info.connectedClients ?? 0) }
         sample.servers = readings
         return sample
+    }
+
+    /// One node's `INFO` and `PING` time, or why there is none; a struct, not a tuple, as task group results
+    /// (tuples of an index and a `Result` came back mixed up in optimized builds with Swift 6.3.1).
+    struct NodeReading: Sendable {
+        struct Read: Sendable {
+            var info: RedisInfo
+            var latency: Duration
+        }
+
+        var index: Int
+        var result: Result<Read, any Error>
     }
 
     /// One line, without the node's address when the message starts with it (the row shows the address).

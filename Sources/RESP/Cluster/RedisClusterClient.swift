@@ -202,12 +202,26 @@ public final class RedisClusterClient: RedisCommandExecutor {
         }
         var hops = 0
         var asking: Set<Int> = []
+        var reconnected = false
         while !pending.isEmpty {
-            let answered = try await sendRouted(pending, topology: topology, asking: asking)
+            let (answered, unsent, failure) = try await sendRouted(pending, topology: topology, asking: asking)
             var redirected: [Routed] = []
             var moved = false
             asking = []
-            for (routed, reply) in zip(pending, answered) {
+            if !unsent.isEmpty {
+                // A node refused the connection: read the map again (a failover may have moved its slots)
+                // and send what never left once more, once.
+                guard !reconnected, let failure else { throw failure ?? RedisError(.connectionFailed, "a cluster node could not be reached") }
+                reconnected = true
+                topology = try await refreshTopology()
+                for position in unsent {
+                    var again = pending[position]
+                    again.target = nil
+                    redirected.append(again)
+                }
+            }
+            let unsentPositions = Set(unsent)
+            for (position, (routed, reply)) in zip(pending, answered).enumerated() where !unsentPositions.contains(position) {
                 if hops < Self.maximumRedirections, let message = reply.errorMessage,
                     let redirection = ClusterRedirection(errorMessage: message, answeringHost: routed.answeringHost(topology))
                 {
@@ -247,7 +261,11 @@ public final class RedisClusterClient: RedisCommandExecutor {
 
     /// Sends each node its commands (in order, as one pipeline; `ASKING` first for the positions in
     /// `asking`), all nodes at once, and returns the replies in `routed` order.
-    private func sendRouted(_ routed: [Routed], topology: ClusterTopology, asking: Set<Int>) async throws -> [RESPValue] {
+    /// - Returns: the replies; the positions whose node could not be connected to (nothing was sent there),
+    ///   with that error.
+    private func sendRouted(
+        _ routed: [Routed], topology: ClusterTopology, asking: Set<Int>
+    ) async throws -> (replies: [RESPValue], unsent: [Int], failure: (any Error)?) {
         struct Batch {
             var client: RedisClient
             var positions: [Int] = []
@@ -273,24 +291,56 @@ public final class RedisClusterClient: RedisCommandExecutor {
             work[index].replyIndices.append(work[index].commands.count)
             work[index].commands.append(item.command)
         }
-        do {
-            if work.count == 1, let only = work.first {
-                let answered = try await only.client.send(only.commands)
-                for (position, index) in zip(only.positions, only.replyIndices) { replies[position] = answered[index] }
-                return replies
+        // Every node at once; a node that could not even be connected to ran nothing, so its commands are
+        // handed back to be sent again after the slot map is read again (its slots may have a new master).
+        let results = await Self.send(work.map { ($0.client, $0.commands) })
+        var unsent: [Int] = []
+        var failure: (any Error)?
+        for (batch, result) in zip(work, results) {
+            switch result {
+            case .success(let answered):
+                for (position, replyIndex) in zip(batch.positions, batch.replyIndices) { replies[position] = answered[replyIndex] }
+            case .failure(let error as RedisError) where error.code == .connectionFailed:
+                unsent += batch.positions
+                failure = failure ?? error
+            case .failure(let error):
+                failure = error
             }
-            try await withThrowingTaskGroup(of: (Int, [RESPValue]).self) { group in
-                for (index, batch) in work.enumerated() {
-                    group.addTask { (index, try await batch.client.send(batch.commands)) }
-                }
-                for try await (index, answered) in group {
-                    for (position, replyIndex) in zip(work[index].positions, work[index].replyIndices) { replies[position] = answered[replyIndex] }
-                }
-            }
-        } catch let error as RedisError where error.breaksConnection {
-            invalidateTopology()
-            throw error
         }
-        return replies
+        if let failure {
+            if (failure as? RedisError)?.breaksConnection ?? true { invalidateTopology() }
+            // Only commands that never left may be sent again; any other failure ends the call.
+            if results.contains(where: { if case .failure(let error) = $0 { return (error as? RedisError)?.code != .connectionFailed }; return false }) {
+                throw failure
+            }
+        }
+        return (replies, unsent, failure)
+    }
+
+    /// One node's answer to its batch. A struct, not a tuple: task group results of `(Int, Result<…>)`
+    /// came back paired with the wrong index in optimized builds (Swift 6.3.1).
+    private struct Outcome: Sendable {
+        var index: Int
+        var result: Result<[RESPValue], any Error>
+    }
+
+    /// Sends each batch to its node, all at once; the outcomes in batch order.
+    private static func send(_ batches: [(client: RedisClient, commands: [RESPCommand])]) async -> [Result<[RESPValue], any Error>] {
+        if batches.count == 1, let only = batches.first {
+            do { return [.success(try await only.client.send(only.commands))] } catch { return [.failure(error)] }
+        }
+        let byIndex = await withTaskGroup(of: Outcome.self, returning: [Int: Result<[RESPValue], any Error>].self) { group in
+            for (index, batch) in batches.enumerated() {
+                let client = batch.client
+                let commands = batch.commands
+                group.addTask {
+                    do { return Outcome(index: index, result: .success(try await client.send(commands))) } catch { return Outcome(index: index, result: .failure(error)) }
+                }
+            }
+            var byIndex: [Int: Result<[RESPValue], any Error>] = [:]
+            for await outcome in group { byIndex[outcome.index] = outcome.result }
+            return byIndex
+        }
+        return batches.indices.map { byIndex[$0] ?? .failure(RedisError(.connectionClosed, "no answer for a batch")) }
     }
 }
