@@ -41,7 +41,13 @@ public final class MemcachedSource: KeyDeletionSource {
     /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
     /// or hides the others.
     public func stats() async -> MemcachedStats {
-        let samples = await withTaskGroup(of: (Int, MemcachedServerSample).self) { group in
+        // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
+        // builds (Swift 6.3.1; see DESIGN.md).
+        struct Indexed: Sendable {
+            var index: Int
+            var sample: MemcachedServerSample
+        }
+        let samples = await withTaskGroup(of: Indexed.self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
                     let clock = ContinuousClock()
@@ -49,16 +55,16 @@ public final class MemcachedSource: KeyDeletionSource {
                     do {
                         let lines = try await client.stats()
                         let values = Dictionary(lines.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-                        return (index, MemcachedServerSample(address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
+                        return Indexed(index: index, sample: MemcachedServerSample(address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
                     } catch {
                         let message = (error as? MemcachedError)?.message ?? "\(error)"
-                        return (index, MemcachedServerSample(address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
+                        return Indexed(index: index, sample: MemcachedServerSample(address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
                     }
                 }
             }
-            var samples: [(Int, MemcachedServerSample)] = []
-            for await sample in group { samples.append(sample) }
-            return samples.sorted { $0.0 < $1.0 }.map(\.1)
+            var byIndex: [Int: MemcachedServerSample] = [:]
+            for await indexed in group { byIndex[indexed.index] = indexed.sample }
+            return clients.indices.compactMap { byIndex[$0] }
         }
         return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
     }

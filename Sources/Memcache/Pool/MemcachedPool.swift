@@ -44,14 +44,22 @@ public final class MemcachedPool: Sendable {
         if groups.count == 1, let only = groups.first {
             return [(only.positions, try await only.client.send(try commands(only.positions)))]
         }
-        return try await withThrowingTaskGroup(of: (positions: [Int], replies: [MemcachedReply]).self) { group in
+        // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
+        // builds (Swift 6.3.1; see DESIGN.md).
+        return try await withThrowingTaskGroup(of: ServerReplies.self) { group in
             for (client, positions) in groups {
-                group.addTask { (positions, try await client.send(try commands(positions))) }
+                group.addTask { ServerReplies(positions: positions, replies: try await client.send(try commands(positions))) }
             }
             var results: [(positions: [Int], replies: [MemcachedReply])] = []
-            for try await result in group { results.append(result) }
+            for try await result in group { results.append((result.positions, result.replies)) }
             return results
         }
+    }
+
+    /// One server's replies and the positions of the keys they answer.
+    private struct ServerReplies: Sendable {
+        var positions: [Int]
+        var replies: [MemcachedReply]
     }
 
     /// Closes every connection.

@@ -209,5 +209,11 @@ struct InvalidateCommand: AsyncParsableCommand {
         } else {
             print("Deleted \(outcome.deleted) of \(outcome.matched) matching \(outcome.what) \(place) in \(HumanUnits.seconds(outcome.elapsed)).")
         }
+        // A pool's servers or a cluster's masters: each one's share.
+        if outcome.servers.count > 1 {
+            for server in outcome.servers {
+                print("  \(server.address): \(dryRun ? "\(server.totals.matched) matched" : "\(server.totals.deleted) deleted of \(server.totals.matched)")")
+            }
+        }
     }
 }
