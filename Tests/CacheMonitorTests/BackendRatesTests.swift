@@ -104,4 +104,20 @@ import Testing
         #expect(returning.hits == 10 && returning.operations == 10, "the node that came back counts from its next interval")
         #expect(returning.servers["b:1"] == nil)
     }
+
+    @Test func theMonitorsOwnCommandsLeaveEachNodeAndTheTotalOnce() {
+        func node(_ address: String, operations: UInt64, own: UInt64) -> ServerReading {
+            var reading = self.node(address, hits: 0, misses: 0, operations: operations)
+            reading.ownCommands = own
+            return reading
+        }
+        // Sampling sent each node 2 commands per sample; browsing sent 3 more that no node accounts for.
+        var before = cluster([node("a:1", operations: 1000, own: 10), node("b:1", operations: 500, own: 10)])
+        before.operations = 1500 - 25
+        var after = cluster([node("a:1", operations: 1100, own: 12), node("b:1", operations: 530, own: 12)])
+        after.operations = 1630 - 32
+        let rates = BackendRates(from: before, to: after, seconds: 1)
+        #expect(rates.servers["a:1"]?.operations == 98 && rates.servers["b:1"]?.operations == 28)
+        #expect(rates.operations == 130 - 4 - 3, "the application's commands: neither sampling nor browsing")
+    }
 }

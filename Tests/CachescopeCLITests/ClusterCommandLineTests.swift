@@ -40,6 +40,14 @@ struct ClusterCommandLineTests {
         #expect(cluster["keys"] as? Int == sumOf("keys"))
     }
 
+    @Test func theSnapshotTableListsEachNodeUnderTheCluster() throws {
+        let result = try cli.run(["snapshot", "--interval", "200ms", "--redis", try seedURL()])
+        #expect(result.status == 0, "\(result.output)")
+        let lines = result.output.split(separator: "\n")
+        #expect(lines.count >= 5 && lines[1].contains("redis-cluster"), "\(result.output)")
+        #expect(lines.filter { $0.contains("└") && $0.contains("slots") && $0.contains(" up ") }.count == 3, "\(result.output)")
+    }
+
     @Test func keysAndInvalidateCoverEveryMaster() async throws {
         let admin = try admin()
         let prefix = "cli-cluster:\(UUID().uuidString.prefix(8)):"

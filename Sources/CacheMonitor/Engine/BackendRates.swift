@@ -72,12 +72,15 @@ public struct BackendRates: Sendable, Hashable {
         var evictions: UInt64 = 0
         var expired: UInt64 = 0
         var operations: UInt64? = 0
+        // The monitor's commands each server's own interval already leaves out.
+        var nodeOwn: UInt64 = 0
         for server in current.servers where server.up {
             guard let earlier = before[server.address] else { continue }
             let interval = ServerRates(from: earlier, to: server, seconds: seconds)
             servers[server.address] = interval
             reset = reset || interval.countersReset
             guard server.countsInTotals else { continue }
+            nodeOwn += server.ownCommands.subtractingClamped(earlier.ownCommands)
             hits += interval.hits
             misses += interval.misses
             evictions += interval.evictions
@@ -93,13 +96,14 @@ public struct BackendRates: Sendable, Hashable {
         if current.operations == nil || previous.operations == nil {
             self.operations = nil
         } else if let operations {
-            // The backend's operations leave the monitor's own out; the servers' counts include them.
+            // The backend's operations leave all the monitor's commands out; the servers' intervals leave out
+            // only those known per server, so the rest is taken off the sum.
             func counted(_ sample: SourceSample) -> UInt64 {
                 sample.servers.filter { $0.up && $0.countsInTotals }.compactMap(\.operations).reduce(0, +)
             }
             let ownBefore = counted(previous).subtractingClamped(previous.operations ?? 0)
             let ownNow = counted(current).subtractingClamped(current.operations ?? 0)
-            self.operations = operations.subtractingClamped(ownDelta(ownBefore, ownNow))
+            self.operations = operations.subtractingClamped(ownDelta(ownBefore, ownNow).subtractingClamped(nodeOwn))
         } else {
             let (before, now) = (previous.operations ?? 0, current.operations ?? 0)
             self.operations = now >= before ? now - before : now
@@ -132,7 +136,8 @@ public struct ServerRates: Sendable, Hashable {
         misses = delta(previous.misses, current.misses)
         evictions = delta(previous.evictions, current.evictions)
         expired = delta(previous.expired, current.expired)
-        operations = previous.operations.flatMap { before in current.operations.map { delta(before, $0) } }
+        let own = current.ownCommands >= previous.ownCommands ? current.ownCommands - previous.ownCommands : 0
+        operations = previous.operations.flatMap { before in current.operations.map { delta(before, $0) } }.map { $0 - min($0, own) }
         countersReset = counters.reset
     }
 }

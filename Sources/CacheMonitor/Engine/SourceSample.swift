@@ -62,6 +62,8 @@ public struct ServerReading: Sendable, Hashable {
     public var expired: UInt64 = 0
     /// Operations it served (Redis: commands, the monitor's own included), when it counts them.
     public var operations: UInt64?
+    /// Commands the monitor itself sent it so far (stats, slot map reads), left out of its ops/s.
+    public var ownCommands: UInt64 = 0
     /// Seconds since it started (a smaller value than last time: it restarted).
     public var uptimeSeconds: UInt64?
     public var version: String?

@@ -62,6 +62,11 @@ extension RedisSource {
                 reading.operations = info.totalCommandsProcessed
                 reading.uptimeSeconds = info.uptimeSeconds.map { UInt64(clamping: $0) }
                 reading.version = info.version
+                let sampling = nodeSampleCommands.withLock { counts in
+                    counts[reading.address, default: 0] += 2
+                    return counts[reading.address] ?? 0
+                }
+                reading.ownCommands = sampling + (cluster.mapReadCommands[reading.address] ?? 0)
                 if entry.role == "master" { masters.append((reading, info, latency)) }
             case .failure(let error)?:
                 reading.error = Self.reason(error)

@@ -28,6 +28,8 @@ public final class RedisSource: Sendable {
     let client: RedisDeployment
     let configuration: RESPConnection.Configuration
     private let capabilities = Mutex(Capabilities())
+    /// `PING` + `INFO` sent to each cluster node by sampling, by `host:port`.
+    let nodeSampleCommands = Mutex<[String: UInt64]>([:])
 
     /// What the server turned out to support, learned on first use.
     private struct Capabilities {

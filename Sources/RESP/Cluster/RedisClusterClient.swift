@@ -35,7 +35,13 @@ public final class RedisClusterClient: RedisCommandExecutor {
         var refresh: Task<ClusterTopology, any Error>?
         var isStale = false
         var isClosed = false
+        /// Commands sent to read the slot map, per node (`host:port`).
+        var mapCommands: [String: UInt64] = [:]
     }
+
+    /// How many commands reading the slot map has sent to each node (`host:port`), so a monitor can leave
+    /// its own traffic out of a node's figures.
+    public var mapReadCommands: [String: UInt64] { state.withLock { $0.mapCommands } }
 
     /// - Parameter seeds: one or more nodes of the cluster (credentials and TLS settings of the first are used
     ///   for every node).
@@ -140,7 +146,9 @@ public final class RedisClusterClient: RedisCommandExecutor {
         var lastError: (any Error)?
         for candidate in candidates where seen.insert("\(candidate.host):\(candidate.port)").inserted {
             do {
-                let topology = try await Self.readTopology(from: client(host: candidate.host, port: candidate.port), host: candidate.host)
+                let node = client(host: candidate.host, port: candidate.port)
+                let (topology, sent) = try await Self.readTopology(from: node, host: candidate.host)
+                state.withLock { $0.mapCommands[node.peer, default: 0] += UInt64(sent) }
                 guard !topology.shards.isEmpty else { continue }
                 return topology
             } catch let error as RedisError where error.code == .serverError || error.code == .authenticationFailed {
@@ -154,17 +162,18 @@ public final class RedisClusterClient: RedisCommandExecutor {
     }
 
     /// `CLUSTER SHARDS` (7.0+), else `CLUSTER SLOTS`, else `CLUSTER NODES`, from one node.
-    static func readTopology(from node: RedisClient, host: String) async throws -> ClusterTopology {
+    /// - Returns: the map, and how many commands it took.
+    static func readTopology(from node: RedisClient, host: String) async throws -> (ClusterTopology, Int) {
         let shards = try await node.send([RESPCommand("CLUSTER", ["SHARDS"])])[0]
         guard let message = shards.errorMessage else {
-            return try ClusterTopology.parse(shards: shards, seedHost: host, preferTLSPort: node.url.tls != nil)
+            return (try ClusterTopology.parse(shards: shards, seedHost: host, preferTLSPort: node.url.tls != nil), 1)
         }
         if message.contains("cluster support disabled") {
             throw RedisError(.serverError, "\(node.peer) is not in cluster mode (cluster support disabled): use it as a single server")
         }
         let slots = try await node.send([RESPCommand("CLUSTER", ["SLOTS"])])[0]
-        if slots.errorMessage == nil { return try ClusterTopology.parse(slots: slots, seedHost: host) }
-        return try ClusterTopology.parse(nodes: try await node.send(RESPCommand("CLUSTER", ["NODES"])), seedHost: host)
+        if slots.errorMessage == nil { return (try ClusterTopology.parse(slots: slots, seedHost: host), 2) }
+        return (try ClusterTopology.parse(nodes: try await node.send(RESPCommand("CLUSTER", ["NODES"])), seedHost: host), 3)
     }
 
     /// Marks the slot map as out of date: the next call reads it again.

@@ -79,6 +79,16 @@ enum SnapshotReport {
                 sample.map { String($0.keys) } ?? "—", memory(sample), number(rates?.evictionsPerSecond),
                 sample?.latency.map { String(format: "%.1fms", milliseconds($0)) } ?? "—",
             ])
+            // A cluster's nodes, each under its row: role and slots in the type column, its own rates.
+            for server in sample?.servers ?? [] where server.role != nil {
+                let own = server.up ? rates?.servers[server.address] : nil
+                rows.append([
+                    "  └", server.role == "master" ? "\(server.slots ?? 0) slots" : "replica", server.address, server.up ? "up" : "down",
+                    percent(own?.hitRatio), percent(server.up ? BackendRates.ratio(server.hits, server.misses) : nil),
+                    number(own?.operationsPerSecond), number(own?.hitsPerSecond), number(own?.missesPerSecond),
+                    server.up ? String(server.keys) : "—", server.up ? HumanUnits.size(Int(clamping: server.memoryBytes)) : "—", "—", "—",
+                ])
+            }
             if let error = backend.error { problems.append("\(backend.name): \(error)") }
             for server in backend.sample?.servers ?? [] where !server.up {
                 problems.append("\(backend.name) \(server.address): \(server.error ?? "down")")
