@@ -148,6 +148,28 @@ import TestSupport
     }
 }
 
+/// The dashboard on the shared 3-master test cluster, through the URL of one node.
+@Suite(.enabled(if: DashboardEndToEndTests.tmux != nil && CommandLineTests.binary != nil && TestServers.cluster != nil, Comment(rawValue: TestServers.clusterSkipMessage)))
+struct ClusterDashboardEndToEndTests {
+    @Test func aClusterIsOneRowThatExpandsIntoItsNodes() throws {
+        let seed = try #require(TestServers.cluster?.first)
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis redis://\(seed.host):\(seed.port)")
+        defer { session.close() }
+        try session.waitFor("1/1 up")
+        try session.waitFor("masters up")
+        var screen = try session.screen()
+        #expect(screen.contains("cluster") && screen.contains("3/3 masters up (e expands)"), "\(screen)")
+        session.send(["e"])
+        try session.waitFor("slots")
+        screen = try session.screen()
+        let nodes = screen.split(separator: "\n").filter { $0.contains("master") && $0.contains("slots") && $0.contains("● up") }
+        #expect(nodes.count == 3, "one row per master: \(screen)")
+        for node in TestServers.cluster ?? [] { #expect(screen.contains("\(node.host):\(node.port)"), "\(screen)") }
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+    }
+}
+
 /// A detached tmux session running a command in a 120×40 terminal; after the command ends, the pane shows
 /// `EXIT=<status>`.
 final class TmuxSession {

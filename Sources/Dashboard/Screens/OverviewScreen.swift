@@ -15,7 +15,7 @@ enum OverviewScreen {
         let address = width >= 100 ? min(22, max(12, addressWidth)) : 12
         return [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
-            TableColumn("name", minWidth: min(14, max(6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
+            TableColumn("name", minWidth: min(14, max(showsNodes ? 11 : 6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
             TableColumn("type", minWidth: 11, maxWidth: 13, priority: showsNodes ? 48 : 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: showsNodes ? 7 : 6, maxWidth: 11, priority: 97),
