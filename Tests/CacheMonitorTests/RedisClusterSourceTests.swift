@@ -148,3 +148,28 @@ import TestSupport
         await source.close()
     }
 }
+
+/// A master that hangs (SIGSTOP) — even the one the slot map was read from — is one row marked down, and
+/// the sample still finishes within the poller's 2 s.
+@Suite struct RedisClusterHungNodeTests {
+    @Test func aHungMasterIsOneRowDownAndTheSampleStaysInTime() async throws {
+        guard let cluster = try await TestCluster() else { return }
+        let source = RedisSource(name: "redis", url: try RedisURL(parsing: cluster.urls[1]))
+        _ = try await source.sample()
+        let hung = cluster.nodes[1]
+        hung.pause()
+        defer { hung.resume() }
+        for _ in 0..<2 {
+            let started = ContinuousClock.now
+            let sample = try await source.sample()
+            // 0.5 s for the map and 1.2 s for the nodes at most; the margin is for a loaded test machine. The
+            // hung node's own command timeout (5 s) is never waited for.
+            #expect(ContinuousClock.now - started < .seconds(3), "not held up by the hung node")
+            let row = sample.servers.first { $0.address == "127.0.0.1:\(hung.port)" }
+            #expect(row?.up == false && row?.error != nil)
+            #expect(sample.servers.filter(\.up).count == 2, "the others keep reporting")
+        }
+        hung.resume()
+        await source.close()
+    }
+}

@@ -4,17 +4,28 @@ import RESP
 /// Watching a Redis Cluster as one backend.
 ///
 /// - Sampling reads the slot map again every time (so a failover — a replica promoted — shows up at the
-///   next sample), then `PING` + `INFO` on every node at once, each within ``nodeTimeout``: a dead or hung
+///   next sample; ``mapTimeout``), then `PING` + `INFO` on every node at once, each within ``nodeTimeout``: a dead or hung
 ///   node is one row marked down while the others keep reporting. Totals are sums over the masters that
 ///   answered; replicas are shown with their own figures but never added in (they hold copies of their
 ///   master's keys and replay its writes).
 /// - Browsing scans every master, a page from each in turn (per-master cursors).
 extension RedisSource {
-    /// How long one node may take to answer a sample before its row says it is down.
-    static let nodeTimeout: Duration = .milliseconds(1500)
+    /// How long one node may take to answer a sample before its row says it is down; with ``mapTimeout``
+    /// within the poller's 2 s, so one hung node never takes the whole cluster's sample down.
+    static let nodeTimeout: Duration = .milliseconds(1200)
+    /// How long reading the slot map may take before the map already known is used.
+    static let mapTimeout: Duration = .milliseconds(500)
 
     func clusterSample(_ cluster: RedisClusterClient) async throws -> SourceSample {
-        let topology = try await cluster.refreshTopology()
+        // The map is read again every time, but a node that hangs on it must not cost the sample: after
+        // ``mapTimeout`` the map already known is used (the next read asks the node that answered last first).
+        let topology: ClusterTopology
+        do {
+            topology = try await withDeadline(Self.mapTimeout, clock: ContinuousClock()) { try await cluster.refreshTopology() }
+        } catch {
+            guard let known = cluster.knownTopology else { throw error }
+            topology = known
+        }
         var nodes: [(node: ClusterNode, role: String, slots: Int, replicaOf: String?)] = []
         for shard in topology.shards {
             nodes.append((shard.master, "master", shard.slotCount, nil))

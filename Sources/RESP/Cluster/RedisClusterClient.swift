@@ -37,7 +37,13 @@ public final class RedisClusterClient: RedisCommandExecutor {
         var isClosed = false
         /// Commands sent to read the slot map, per node (`host:port`).
         var mapCommands: [String: UInt64] = [:]
+        /// The node that answered the last map read: asked first next time (a hung node is not waited on
+        /// at every read).
+        var lastMapSource: String?
     }
+
+    /// The slot map last read, even when it is out of date; `nil` before the first read.
+    public var knownTopology: ClusterTopology? { state.withLock { $0.topology } }
 
     /// How many commands reading the slot map has sent to each node (`host:port`), so a monitor can leave
     /// its own traffic out of a node's figures.
@@ -135,7 +141,13 @@ public final class RedisClusterClient: RedisCommandExecutor {
     /// Asks the known nodes (masters, then replicas, then the seeds) until one describes the cluster.
     private func discover() async throws -> ClusterTopology {
         var candidates: [(host: String, port: Int)] = []
-        if let known = state.withLock({ $0.topology }) {
+        let (knownMap, lastSource) = state.withLock { ($0.topology, $0.lastMapSource) }
+        if let lastSource, let colon = lastSource.lastIndex(of: ":"), let port = Int(lastSource[lastSource.index(after: colon)...]) {
+            var host = String(lastSource[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            candidates.append((host, port))
+        }
+        if let known = knownMap {
             candidates += known.shards.map { ($0.master.host, $0.master.port) }
             candidates += known.shards.flatMap(\.replicas).map { ($0.host, $0.port) }
         }
@@ -150,6 +162,7 @@ public final class RedisClusterClient: RedisCommandExecutor {
                 let (topology, sent) = try await Self.readTopology(from: node, host: candidate.host)
                 state.withLock { $0.mapCommands[node.peer, default: 0] += UInt64(sent) }
                 guard !topology.shards.isEmpty else { continue }
+                state.withLock { $0.lastMapSource = node.peer }
                 return topology
             } catch let error as RedisError where error.code == .serverError || error.code == .authenticationFailed {
                 throw error
