@@ -10,8 +10,8 @@ import RESP
 ///   master's keys and replay its writes).
 /// - Browsing scans every master, a page from each in turn (per-master cursors).
 extension RedisSource {
-    /// How long one node may take to answer a sample before its row says it is down; with ``mapTimeout``
-    /// within the poller's 2 s, so one hung node never takes the whole cluster's sample down.
+    /// How long a node read before may take to answer a sample before its row says it is down; with
+    /// ``mapTimeout`` within the poller's 2 s, so one hung node never takes the whole cluster's sample down.
     static let nodeTimeout: Duration = .milliseconds(1200)
     /// How long reading the slot map may take before the map already known is used.
     static let mapTimeout: Duration = .milliseconds(500)
@@ -19,12 +19,12 @@ extension RedisSource {
     func clusterSample(_ cluster: RedisClusterClient) async throws -> SourceSample {
         // The map is read again every time, but a node that hangs on it must not cost the sample: after
         // ``mapTimeout`` the map already known is used (the next read asks the node that answered last first).
+        // The first read (connecting, perhaps a TLS handshake) has no map to fall back on: it takes what it takes.
         let topology: ClusterTopology
-        do {
-            topology = try await withDeadline(Self.mapTimeout, clock: ContinuousClock()) { try await cluster.refreshTopology() }
-        } catch {
-            guard let known = cluster.knownTopology else { throw error }
-            topology = known
+        if let known = cluster.knownTopology {
+            topology = (try? await withDeadline(Self.mapTimeout, clock: ContinuousClock()) { try await cluster.refreshTopology() }) ?? known
+        } else {
+            topology = try await cluster.refreshTopology()
         }
         var nodes: [(node: ClusterNode, role: String, slots: Int, replicaOf: String?)] = []
         for shard in topology.shards {
@@ -35,9 +35,12 @@ extension RedisSource {
         let results = await withTaskGroup(of: NodeReading.self, returning: [Int: Result<NodeReading.Read, any Error>].self) { group in
             for (index, entry) in nodes.enumerated() {
                 let client = cluster.client(for: entry.node)
+                // A node's first read also connects (and logs in): it gets the connect timeout, once.
+                let firstContact = nodesTried.withLock { $0.insert(entry.node.address).inserted }
+                let timeout = firstContact ? configuration.connectTimeout : Self.nodeTimeout
                 group.addTask {
                     do {
-                        let read = try await withDeadline(Self.nodeTimeout, clock: ContinuousClock()) { try await Self.read(client, sections: sections) }
+                        let read = try await withDeadline(timeout, clock: ContinuousClock()) { try await Self.read(client, sections: sections) }
                         return NodeReading(index: index, result: .success(NodeReading.Read(info: read.info, latency: read.latency)))
                     } catch {
                         return NodeReading(index: index, result: .failure(error))

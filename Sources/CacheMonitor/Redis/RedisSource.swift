@@ -30,6 +30,8 @@ public final class RedisSource: Sendable {
     private let capabilities = Mutex(Capabilities())
     /// `PING` + `INFO` sent to each cluster node by sampling, by `host:port`.
     let nodeSampleCommands = Mutex<[String: UInt64]>([:])
+    /// Cluster nodes sampled at least once (their first read may take the connect timeout).
+    let nodesTried = Mutex<Set<String>>([])
 
     /// What the server turned out to support, learned on first use.
     private struct Capabilities {
