@@ -15,6 +15,11 @@ enum OverviewRow {
         set(.address, backend.address)
         set(.status, statusText(backend.status, ascii: state.asciiOnly), statusRole(backend.status))
         guard backend.status == .up else { return cells }
+        // A pool or cluster with servers (masters) down is up, but not whole: say how much of it answers.
+        let counted = backend.sample?.servers.filter(\.countsInTotals) ?? []
+        if counted.contains(where: { !$0.up }) {
+            set(.status, "\(state.asciiOnly ? "!" : "▲") \(counted.filter(\.up).count)/\(counted.count)", .warning)
+        }
         let rates = backend.rates
         let ratio = rates?.hitRatio
         set(.hitRatio, DisplayFormat.ratio(ratio), state.thresholds.role(forHitRatio: ratio))
