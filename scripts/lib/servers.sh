@@ -124,14 +124,17 @@ make_test_certificates() {
 # start_redis_tls CERTDIR — a redis-server with a TLS port that requires client certificates (signed by
 # CERTDIR/ca.crt) besides its plain port; prints the TLS port.
 start_redis_tls() {
-    local dir=$1 tls_port plain_port
+    local dir=$1 tls_port
     for _ in 1 2 3; do
         tls_port=$(spare_port) || return 1
-        plain_port=$(start_server redis-tls 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+        # Not inside $(…): start_server records the pid for the cleanup, which a subshell would lose.
+        start_server redis-tls 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
             --tls-port "$tls_port" --tls-cert-file "$dir/server.crt" --tls-key-file "$dir/server.key" \
             --tls-ca-cert-file "$dir/ca.crt" --tls-auth-clients yes \
-            --daemonize yes --pidfile "$workdir/redis-tls.pid" --logfile "$workdir/redis-tls.log" --dir "$workdir") || continue
-        [ -n "$plain_port" ] && { echo "$tls_port"; return 0; }
+            --daemonize yes --pidfile "$workdir/redis-tls.pid" --logfile "$workdir/redis-tls.log" --dir "$workdir" \
+            >"$workdir/redis-tls.plain-port" || continue
+        echo "$tls_port"
+        return 0
     done
     return 1
 }
