@@ -35,6 +35,18 @@ public struct TLSSettings: Sendable, Hashable {
         self.verification = verification
     }
 
+    /// These settings, with what they leave unset taken from `defaults` (command-line flags or a config
+    /// table under a URL's own options); verification is switched off when `defaults` switch it off.
+    public func filled(from defaults: TLSSettings) -> TLSSettings {
+        var filled = self
+        filled.caFile = caFile ?? defaults.caFile
+        filled.certificateFile = certificateFile ?? defaults.certificateFile
+        filled.keyFile = keyFile ?? defaults.keyFile
+        filled.serverName = serverName ?? defaults.serverName
+        if defaults.verification == .none { filled.verification = .none }
+        return filled
+    }
+
     /// `TLS`, `TLS, hostname not checked` or `TLS, certificate NOT verified` — what the dashboard and
     /// `snapshot` say about a connection.
     public var summary: String {

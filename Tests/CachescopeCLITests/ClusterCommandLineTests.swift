@@ -72,15 +72,12 @@ struct ClusterCommandLineTests {
     }
 
     @Test func aConfiguredClusterTakesSeveralSeeds() throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-cluster-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let path = home.appendingPathComponent("config.toml").path
-        try """
+        let path = try cli.configFile("""
             [[backend]]
             name = "sessions"
             type = "redis-cluster"
             url = ["redis://127.0.0.1:\(TestServers.freePort())", "\(try seedURL(1))"]
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+            """)
         let result = try cli.run(["snapshot", "--json", "--interval", "200ms", "--config", path])
         #expect(result.status == 0, "\(result.output)")
         let backend = try #require((try json(result.output)["backends"] as? [[String: Any]])?.first)

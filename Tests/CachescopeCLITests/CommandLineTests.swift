@@ -15,6 +15,15 @@ import Testing
         return nil
     }
 
+    /// A fresh scratch directory's `config.toml` holding `text`; returns its path (write it again to change it).
+    func configFile(_ text: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("config.toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     /// Runs the binary; `input` is fed to standard input (closed right away when `nil`); `environment` adds
     /// to (or, with a `nil` value, removes from) the test's environment.
     func run(_ arguments: [String], input: String? = nil, environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {

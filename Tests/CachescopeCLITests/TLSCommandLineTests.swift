@@ -55,10 +55,7 @@ struct TLSCommandLineTests {
 
     @Test func theConfigurationFileTakesTLSFields() throws {
         let directory = try directory()
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-tls-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let path = home.appendingPathComponent("config.toml").path
-        try """
+        let path = try cli.configFile("""
             [[backend]]
             name = "managed"
             type = "redis"
@@ -67,7 +64,7 @@ struct TLSCommandLineTests {
             tls_cert_file = "\(directory)/client.crt"
             tls_key_file = "\(directory)/client.key"
             tls_server_name = "localhost"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+            """)
         let result = try cli.run(["snapshot", "--json", "--interval", "100ms", "--config", path])
         #expect(try backend(result.output)["status"] as? String == "up", "\(result.output)")
 

@@ -75,14 +75,7 @@ public struct BackendCatalog: Sendable {
         for text in redisURLs {
             do {
                 var url = try RedisURL(parsing: text)
-                if let defaults = tlsDefaults, var tls = url.tls {
-                    tls.caFile = tls.caFile ?? defaults.caFile
-                    tls.certificateFile = tls.certificateFile ?? defaults.certificateFile
-                    tls.keyFile = tls.keyFile ?? defaults.keyFile
-                    tls.serverName = tls.serverName ?? defaults.serverName
-                    if defaults.verification == .none { tls.verification = .none }
-                    url.tls = tls
-                }
+                if let defaults = tlsDefaults, let tls = url.tls { url.tls = tls.filled(from: defaults) }
                 backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: url))
             } catch let error as RedisError {
                 throw BackendCatalogError(message: "--redis: \(error.message)")

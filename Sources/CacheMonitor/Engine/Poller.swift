@@ -152,7 +152,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         case .failure(let error):
             state.failures += 1
             state.snapshot.status = sources[index].isAuthenticationFailure(error) ? .authFailed : .down
-            state.snapshot.error = Self.oneLine(error)
+            state.snapshot.error = ErrorText.oneLine(error)
             state.snapshot.rates = nil
             state.snapshot.hitRatioHistory.append(nil)
             state.snapshot.operationsHistory.append(nil)
@@ -180,11 +180,6 @@ public actor Poller<C: Clock> where C.Duration == Duration {
 
     private func unsubscribe(_ id: Int) {
         subscribers[id] = nil
-    }
-
-    static func oneLine(_ error: any Error) -> String {
-        let text = "\(error)"
-        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }
 

@@ -4,8 +4,8 @@ import RESP
 /// Watching a Redis Cluster as one backend.
 ///
 /// - Sampling reads the slot map again every time (so a failover — a replica promoted — shows up at the
-///   next sample; ``mapTimeout``), then `PING` + `INFO` on every node at once, each within ``nodeTimeout``: a dead or hung
-///   node is one row marked down while the others keep reporting. Totals are sums over the masters that
+///   next sample; ``mapTimeout``), then `PING` + `INFO` on every node at once, each within ``nodeTimeout``:
+///   a dead or hung node is one row marked down while the others keep reporting. Totals are sums over the masters that
 ///   answered; replicas are shown with their own figures but never added in (they hold copies of their
 ///   master's keys and replay its writes).
 /// - Browsing scans every master, a page from each in turn (per-master cursors).
@@ -83,8 +83,9 @@ extension RedisSource {
                 reading.ownCommands = sampling + (cluster.mapReadCommands[reading.address] ?? 0)
                 if entry.role == "master" { masters.append((reading, info, latency)) }
             case .failure(let error)?:
-                reading.error = Self.reason(error)
-                if entry.role == "master" { failures.append("\(entry.node.address): \(Self.reason(error))") }
+                let reason = ErrorText.oneLine(error)
+                reading.error = reason
+                if entry.role == "master" { failures.append("\(entry.node.address): \(reason)") }
             case nil:
                 reading.error = "not sampled"
             }
@@ -125,12 +126,6 @@ extension RedisSource {
 
         var index: Int
         var result: Result<Read, any Error>
-    }
-
-    /// One line, without the node's address when the message starts with it (the row shows the address).
-    static func reason(_ error: any Error) -> String {
-        let text = (error as? RedisError)?.message ?? "\(error)"
-        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// The keys of every server in `servers` (one, or a cluster's masters), a page from each in turn (a cursor

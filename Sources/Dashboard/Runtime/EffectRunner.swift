@@ -54,7 +54,7 @@ public final class EffectRunner {
                     let details = try await source.details(of: key, maxBytes: 4096, kindPrefix: kindPrefix)
                     inbox.post(.detailsLoaded(key: key, details: details))
                 } catch {
-                    inbox.post(.detailsFailed(key: key, error: Self.oneLine(error)))
+                    inbox.post(.detailsFailed(key: key, error: ErrorText.oneLine(error)))
                 }
             }
         case .count(let change):
@@ -100,7 +100,7 @@ public final class EffectRunner {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
-                inbox.post(.keysFailed(backend: backend, error: Self.oneLine(error)))
+                inbox.post(.keysFailed(backend: backend, error: ErrorText.oneLine(error)))
             }
         }
     }
@@ -130,7 +130,7 @@ public final class EffectRunner {
                     }
                 }
             } catch {
-                inbox.post(.matchCount(change: change, count: .failed(Self.oneLine(error))))
+                inbox.post(.matchCount(change: change, count: .failed(ErrorText.oneLine(error))))
             }
         case .invalidateRoute(let backend, let path, let keyPrefix):
             guard let source = source(backend) else { return }
@@ -139,7 +139,7 @@ public final class EffectRunner {
                     let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: source)
                     inbox.post(.matchCount(change: change, count: .counted(keys.count, more: false)))
                 } catch {
-                    inbox.post(.matchCount(change: change, count: .failed(Self.oneLine(error))))
+                    inbox.post(.matchCount(change: change, count: .failed(ErrorText.oneLine(error))))
                 }
             }
         default:
@@ -180,7 +180,7 @@ public final class EffectRunner {
                         ("deleted \(DisplayFormat.count(result.totals.deleted)) keys of route '\(path)' on \(name) in \(DisplayFormat.elapsed(result.elapsed))", keys)
                     }
                 } catch {
-                    inbox.post(.jobFinished(message: "invalidating route '\(path)' failed: \(Self.oneLine(error))", deletedKeys: [], failed: true))
+                    inbox.post(.jobFinished(message: "invalidating route '\(path)' failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
                 }
             }
         case .invalidateMemoized(let backend, let function, let keyPrefix):
@@ -195,7 +195,7 @@ public final class EffectRunner {
                         : "memoized '\(function)' had no version key on \(name): nothing cached under it"
                     inbox.post(.jobFinished(message: text, deletedKeys: [FlaskCachingActions.versionKey(function: function, prefix: keyPrefix)], failed: false))
                 } catch {
-                    inbox.post(.jobFinished(message: "invalidating '\(function)' failed: \(Self.oneLine(error))", deletedKeys: [], failed: true))
+                    inbox.post(.jobFinished(message: "invalidating '\(function)' failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
                 }
             }
         case .setTTL(let backend, let key, let seconds):
@@ -208,7 +208,7 @@ public final class EffectRunner {
                         : seconds.map { "key \(text) now expires in \(DisplayFormat.ttl(milliseconds: Int64($0) * 1000))" } ?? "key \(text) now never expires"
                     inbox.post(.jobFinished(message: message, deletedKeys: existed ? [] : [key], failed: false))
                 } catch {
-                    inbox.post(.jobFinished(message: "setting the TTL of \(text) failed: \(Self.oneLine(error))", deletedKeys: [], failed: true))
+                    inbox.post(.jobFinished(message: "setting the TTL of \(text) failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
                 }
             }
         case .clearDemoCache:
@@ -221,7 +221,7 @@ public final class EffectRunner {
                     let removed = try await demo.clearCache()
                     inbox.post(.jobFinished(message: "cleared the demo cache: \(DisplayFormat.count(removed)) keys removed", deletedKeys: [], failed: false))
                 } catch {
-                    inbox.post(.jobFinished(message: "clearing the demo cache failed: \(Self.oneLine(error))", deletedKeys: [], failed: true))
+                    inbox.post(.jobFinished(message: "clearing the demo cache failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
                 }
             }
         }
@@ -253,11 +253,8 @@ public final class EffectRunner {
                 }
             }
         } catch {
-            inbox.post(.jobFinished(message: Self.oneLine(error), deletedKeys: [], failed: true))
+            inbox.post(.jobFinished(message: ErrorText.oneLine(error), deletedKeys: [], failed: true))
         }
     }
 
-    nonisolated static func oneLine(_ error: any Error) -> String {
-        "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-    }
 }

@@ -23,9 +23,14 @@ extension RedisClusterClient {
         progress: (PrefixDeletionProgress) -> Bool = { _ in true }
     ) async throws -> (totals: PrefixDeletionProgress, masters: [(address: String, totals: PrefixDeletionProgress)]) {
         let masters = try await masterClients()
+        guard !masters.isEmpty else {
+            var nothing = PrefixDeletionProgress()
+            nothing.finished = true
+            return (nothing, [])
+        }
         enum Event: Sendable {
             case page(Int, PrefixDeletionProgress)
-            case failed(Int, any Error)
+            case failed(any Error)
             case done(Int, PrefixDeletionProgress)
         }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
@@ -41,7 +46,7 @@ extension RedisClusterClient {
                         }
                         sink.yield(.done(index, totals))
                     } catch {
-                        sink.yield(.failed(index, error))
+                        sink.yield(.failed(error))
                     }
                 }
             }
@@ -54,7 +59,7 @@ extension RedisClusterClient {
                 case .done(let index, let totals):
                     perMaster[index] = totals
                     remaining -= 1
-                case .failed(_, let error):
+                case .failed(let error):
                     firstError = firstError ?? error
                     remaining -= 1
                     if !stopped { group.cancelAll() }
@@ -69,9 +74,7 @@ extension RedisClusterClient {
             sink.finish()
         }
         if let firstError { throw firstError }
-        var totals = Self.sum(perMaster)
-        totals.finished = perMaster.allSatisfy(\.finished)
-        return (totals, zip(masters, perMaster).map { ($0.shard.master.address, $1) })
+        return (Self.sum(perMaster), zip(masters, perMaster).map { ($0.shard.master.address, $1) })
     }
 
     private static func sum(_ parts: [PrefixDeletionProgress]) -> PrefixDeletionProgress {

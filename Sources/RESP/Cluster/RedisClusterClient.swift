@@ -11,9 +11,10 @@ import Synchronization
 /// - `MOVED` (the slot has moved): the command is sent again where the reply says and the slot map is read
 ///   again. `ASK` (the slot is being migrated): `ASKING` and the command are sent to the node named, once.
 ///   Neither ran the command, so re-sending is safe; at most ``maximumRedirections`` hops.
-/// - A node that fails (connection refused, closed, timed out) fails the call — commands are never re-sent
-///   after a failure, since the node may have run them — and the next call reads the slot map again, so a
-///   replica promoted by a failover is found.
+/// - A node that fails once commands were sent to it (closed, timed out) fails the call — they are never
+///   re-sent, since the node may have run them — and the next call reads the slot map again, so a replica
+///   promoted by a failover is found. A node that refuses the connection ran nothing: the map is read again
+///   at once and its commands go, once more, where the new map says.
 /// - Commands without keys (`PING`, `INFO`) go to the first master; per-node work uses ``masterClients()``
 ///   and ``client(for:)``.
 ///
@@ -39,7 +40,7 @@ public final class RedisClusterClient: RedisCommandExecutor {
         var mapCommands: [String: UInt64] = [:]
         /// The node that answered the last map read: asked first next time (a hung node is not waited on
         /// at every read).
-        var lastMapSource: String?
+        var lastMapSource: (host: String, port: Int)?
     }
 
     /// The slot map last read, even when it is out of date; `nil` before the first read.
@@ -120,33 +121,33 @@ public final class RedisClusterClient: RedisCommandExecutor {
         let task = try state.withLock { state -> Task<ClusterTopology, any Error> in
             if state.isClosed { throw RedisError(.connectionClosed, "the cluster client for \(peer) was closed") }
             if let running = state.refresh { return running }
-            let task = Task { try await self.discover() }
+            // The read records its own outcome, once, however many callers wait for it (it cannot run
+            // before this lock is released, so `refresh` is set by then).
+            let task = Task {
+                do {
+                    let topology = try await self.discover()
+                    self.state.withLock { state in
+                        state.topology = topology
+                        state.isStale = false
+                        state.refresh = nil
+                    }
+                    return topology
+                } catch {
+                    self.state.withLock { $0.refresh = nil }
+                    throw error
+                }
+            }
             state.refresh = task
             return task
         }
-        do {
-            let topology = try await task.value
-            state.withLock { state in
-                state.topology = topology
-                state.isStale = false
-                state.refresh = nil
-            }
-            return topology
-        } catch {
-            state.withLock { $0.refresh = nil }
-            throw error
-        }
+        return try await task.value
     }
 
     /// Asks the known nodes (masters, then replicas, then the seeds) until one describes the cluster.
     private func discover() async throws -> ClusterTopology {
         var candidates: [(host: String, port: Int)] = []
         let (knownMap, lastSource) = state.withLock { ($0.topology, $0.lastMapSource) }
-        if let lastSource, let colon = lastSource.lastIndex(of: ":"), let port = Int(lastSource[lastSource.index(after: colon)...]) {
-            var host = String(lastSource[..<colon])
-            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            candidates.append((host, port))
-        }
+        if let lastSource { candidates.append(lastSource) }
         if let known = knownMap {
             candidates += known.shards.map { ($0.master.host, $0.master.port) }
             candidates += known.shards.flatMap(\.replicas).map { ($0.host, $0.port) }
@@ -162,7 +163,7 @@ public final class RedisClusterClient: RedisCommandExecutor {
                 let (topology, sent) = try await Self.readTopology(from: node, host: candidate.host)
                 state.withLock { $0.mapCommands[node.peer, default: 0] += UInt64(sent) }
                 guard !topology.shards.isEmpty else { continue }
-                state.withLock { $0.lastMapSource = node.peer }
+                state.withLock { $0.lastMapSource = candidate }
                 return topology
             } catch let error as RedisError where error.code == .serverError || error.code == .authenticationFailed {
                 throw error
@@ -226,26 +227,27 @@ public final class RedisClusterClient: RedisCommandExecutor {
         var asking: Set<Int> = []
         var reconnected = false
         while !pending.isEmpty {
-            let (answered, unsent, failure) = try await sendRouted(pending, topology: topology, asking: asking)
+            let (answered, unsent) = try await sendRouted(pending, topology: topology, asking: asking)
+            let sentWith = topology
             var redirected: [Routed] = []
             var moved = false
             asking = []
-            if !unsent.isEmpty {
+            if let unsent {
                 // A node refused the connection: read the map again (a failover may have moved its slots)
                 // and send what never left once more, once.
-                guard !reconnected, let failure else { throw failure ?? RedisError(.connectionFailed, "a cluster node could not be reached") }
+                guard !reconnected else { throw unsent.error }
                 reconnected = true
                 topology = try await refreshTopology()
-                for position in unsent {
+                for position in unsent.positions {
                     var again = pending[position]
                     again.target = nil
                     redirected.append(again)
                 }
             }
-            let unsentPositions = Set(unsent)
+            let unsentPositions = Set(unsent?.positions ?? [])
             for (position, (routed, reply)) in zip(pending, answered).enumerated() where !unsentPositions.contains(position) {
                 if hops < Self.maximumRedirections, let message = reply.errorMessage,
-                    let redirection = ClusterRedirection(errorMessage: message, answeringHost: routed.answeringHost(topology))
+                    let redirection = ClusterRedirection(errorMessage: message, answeringHost: routed.answeringHost(sentWith))
                 {
                     var again = routed
                     again.target = (redirection.host, redirection.port)
@@ -285,9 +287,10 @@ public final class RedisClusterClient: RedisCommandExecutor {
     /// `asking`), all nodes at once, and returns the replies in `routed` order.
     /// - Returns: the replies; the positions whose node could not be connected to (nothing was sent there),
     ///   with that error.
+    /// - Throws: the failure of a node that was sent commands (it may have run them).
     private func sendRouted(
         _ routed: [Routed], topology: ClusterTopology, asking: Set<Int>
-    ) async throws -> (replies: [RESPValue], unsent: [Int], failure: (any Error)?) {
+    ) async throws -> (replies: [RESPValue], unsent: (positions: [Int], error: any Error)?) {
         struct Batch {
             var client: RedisClient
             var positions: [Int] = []
@@ -317,26 +320,23 @@ public final class RedisClusterClient: RedisCommandExecutor {
         // handed back to be sent again after the slot map is read again (its slots may have a new master).
         let results = await Self.send(work.map { ($0.client, $0.commands) })
         var unsent: [Int] = []
-        var failure: (any Error)?
+        var refused: (any Error)?
+        var failed: (any Error)?
         for (batch, result) in zip(work, results) {
             switch result {
             case .success(let answered):
                 for (position, replyIndex) in zip(batch.positions, batch.replyIndices) { replies[position] = answered[replyIndex] }
             case .failure(let error as RedisError) where error.code == .connectionFailed:
                 unsent += batch.positions
-                failure = failure ?? error
+                refused = refused ?? error
             case .failure(let error):
-                failure = error
+                failed = failed ?? error
             }
         }
-        if let failure {
-            if (failure as? RedisError)?.breaksConnection ?? true { invalidateTopology() }
-            // Only commands that never left may be sent again; any other failure ends the call.
-            if results.contains(where: { if case .failure(let error) = $0 { return (error as? RedisError)?.code != .connectionFailed }; return false }) {
-                throw failure
-            }
-        }
-        return (replies, unsent, failure)
+        if let error = failed ?? refused, (error as? RedisError)?.breaksConnection ?? true { invalidateTopology() }
+        // Only commands that never left may be sent again; any other failure ends the call.
+        if let failed { throw failed }
+        return (replies, refused.map { (unsent, $0) })
     }
 
     /// One node's answer to its batch. A struct, not a tuple: task group results of `(Int, Result<…>)`

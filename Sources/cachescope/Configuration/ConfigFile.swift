@@ -1,4 +1,5 @@
 import CacheMonitor
+import ConnectionSupport
 import Dashboard
 import Foundation
 import Memcache
@@ -185,18 +186,17 @@ struct ConfigFile {
                 skipVerify = flag
             }
             let tlsGiven = tlsFields.first { tlsOptions[$0] != nil } ?? (entry["tls_skip_verify"] != nil ? "tls_skip_verify" : nil)
+            let tableTLS = TLSSettings(
+                caFile: tlsOptions["tls_ca_file"], certificateFile: tlsOptions["tls_cert_file"], keyFile: tlsOptions["tls_key_file"],
+                serverName: tlsOptions["tls_server_name"], verification: skipVerify ? .none : .full
+            )
             var urls: [RedisURL] = []
             for text in urlTexts {
                 do {
                     var url = try RedisURL(parsing: text)
                     if let password { url.password = password }
-                    if var tls = url.tls {
-                        tls.caFile = tls.caFile ?? tlsOptions["tls_ca_file"]
-                        tls.certificateFile = tls.certificateFile ?? tlsOptions["tls_cert_file"]
-                        tls.keyFile = tls.keyFile ?? tlsOptions["tls_key_file"]
-                        tls.serverName = tls.serverName ?? tlsOptions["tls_server_name"]
-                        if skipVerify { tls.verification = .none }
-                        url.tls = tls
+                    if let tls = url.tls {
+                        url.tls = tls.filled(from: tableTLS)
                     } else if let tlsGiven {
                         throw failure(line(tlsGiven), "\(tlsGiven) is for TLS connections: write the url as rediss://")
                     }
