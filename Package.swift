@@ -43,6 +43,12 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
     ],
     targets: [
+        // What every other target may use: durations and their text, human-readable numbers and sizes,
+        // one-line error text, byte-prefix checks, deletion totals. No dependencies.
+        .target(
+            name: "Basics",
+            swiftSettings: swiftSettings
+        ),
         // What the Redis and memcached clients share: a connection that opens on first use and reopens after
         // failures, and TLS (swift-nio-ssl) for servers that require it.
         .target(
@@ -59,6 +65,7 @@ let package = Package(
         .target(
             name: "RESP",
             dependencies: [
+                "Basics",
                 "ConnectionSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,6 +76,7 @@ let package = Package(
         .target(
             name: "Memcache",
             dependencies: [
+                "Basics",
                 "ConnectionSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,6 +88,7 @@ let package = Package(
         .target(
             name: "Caching",
             dependencies: [
+                "Basics",
                 "ConnectionSupport",
                 "Memcache",
                 "RESP",
@@ -94,6 +103,7 @@ let package = Package(
         .target(
             name: "CacheMonitor",
             dependencies: [
+                "Basics",
                 "Caching",
                 "ConnectionSupport",
                 "Memcache",
@@ -116,6 +126,7 @@ let package = Package(
         .target(
             name: "DemoApp",
             dependencies: [
+                "Basics",
                 "Caching",
                 "CachingHummingbird",
                 "ConnectionSupport",
@@ -131,7 +142,7 @@ let package = Package(
         // The dashboard without a terminal: canvas, widgets, layout, state (never links ncurses or Hummingbird).
         .target(
             name: "Dashboard",
-            dependencies: ["CacheMonitor", "ConnectionSupport"],
+            dependencies: ["Basics", "CacheMonitor", "ConnectionSupport"],
             swiftSettings: swiftSettings
         ),
         // ncursesw for Swift: the module map and a few inline shims for what Swift cannot import.
@@ -146,6 +157,7 @@ let package = Package(
         .executableTarget(
             name: "cachescope",
             dependencies: [
+                "Basics",
                 "CacheMonitor",
                 "Caching",
                 "ConnectionSupport",
@@ -163,6 +175,7 @@ let package = Package(
         .executableTarget(
             name: "CachescopeBench",
             dependencies: [
+                "Basics",
                 "CacheMonitor",
                 "Caching",
                 "ConnectionSupport",
@@ -191,6 +204,7 @@ let package = Package(
         .testTarget(
             name: "RESPTests",
             dependencies: [
+                "Basics",
                 "ConnectionSupport",
                 "RESP",
                 "TestSupport",
@@ -202,6 +216,7 @@ let package = Package(
         .testTarget(
             name: "MemcacheTests",
             dependencies: [
+                "Basics",
                 "Memcache",
                 "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -216,6 +231,7 @@ let package = Package(
         .testTarget(
             name: "CacheMonitorTests",
             dependencies: [
+                "Basics",
                 "CacheMonitor",
                 "Caching",
                 "ConnectionSupport",
@@ -250,7 +266,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["CacheMonitor", "ConnectionSupport", "Dashboard"],
+            dependencies: ["Basics", "CacheMonitor", "ConnectionSupport", "Dashboard"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),

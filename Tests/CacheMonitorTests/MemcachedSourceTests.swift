@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import Foundation
 import Memcache
@@ -111,7 +112,7 @@ import TestSupport
 
         let dry = try await source.deleteKeys(withPrefix: prefix, dryRun: true)
         #expect(dry.totals.matched == 2000 && dry.totals.deleted == 0 && dry.totals.finished)
-        var seen: [PrefixDeletionProgress] = []
+        var seen: [DeletionTotals] = []
         let done = try await source.deleteKeys(withPrefix: prefix) { seen.append($0); return true }
         #expect(done.totals.matched == 2000 && done.totals.deleted == 2000 && done.totals.finished)
         #expect(done.servers.map(\.totals.deleted) == [1500, 500])

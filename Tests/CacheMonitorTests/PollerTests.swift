@@ -1,3 +1,4 @@
+import Basics
 import RESP
 import TestSupport
 import Clocks
@@ -78,9 +79,9 @@ final class ScriptedSource: CacheSource {
     func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool { false }
     func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? { nil }
     func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool { false }
-    func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: PrefixDeletionProgress()) }
-    func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
-        DeletionOutcome(totals: PrefixDeletionProgress())
+    func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: DeletionTotals()) }
+    func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
+        DeletionOutcome(totals: DeletionTotals())
     }
 }
 

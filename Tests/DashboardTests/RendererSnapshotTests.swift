@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import ConnectionSupport
 import Testing
@@ -203,8 +204,8 @@ import Testing
     }
 }
 
-private func progress(deleted: Int, scanned: Int) -> PrefixDeletionProgress {
-    var progress = PrefixDeletionProgress()
+private func progress(deleted: Int, scanned: Int) -> DeletionTotals {
+    var progress = DeletionTotals()
     progress.deleted = deleted
     progress.scanned = scanned
     return progress

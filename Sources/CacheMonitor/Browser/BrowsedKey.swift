@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 /// One key as the key browser lists it, with what was known when it was read.
 public struct BrowsedKey: Sendable, Hashable {
@@ -26,15 +27,5 @@ public struct BrowsedKey: Sendable, Hashable {
     /// Milliseconds left at monotonic time `now` (never below 0), or `nil` for no expiry.
     public func remainingMilliseconds(at now: Double) -> Int64? {
         ttlMilliseconds.map { max(0, $0 - Int64(((now - readAt) * 1000).rounded())) }
-    }
-}
-
-/// Seconds on a monotonic clock, as a plain number that is easy to store and compare.
-public enum MonotonicSeconds {
-    private static let origin = ContinuousClock.now
-
-    /// Seconds since this process first asked.
-    public static var now: Double {
-        origin.duration(to: .now).inSeconds
     }
 }

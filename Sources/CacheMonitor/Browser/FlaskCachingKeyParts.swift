@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// What a Flask-Caching (or `Caching`) key says about where it came from: the route of a cached view,

@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// What a key is, as Flask-Caching (and our `Caching` library) write them — the key browser's label.

@@ -1,3 +1,5 @@
+import Basics
+
 /// How the key browser orders what it loaded.
 public enum KeySort: String, Sendable, Hashable, CaseIterable {
     case key, ttl, size

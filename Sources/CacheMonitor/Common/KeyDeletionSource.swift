@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// What deleting keys on one backend did: the totals and, for a memcached pool, each server's share.
@@ -6,20 +7,20 @@ public struct DeletionOutcome: Sendable, Hashable {
     public struct Server: Sendable, Hashable {
         /// `host:port`.
         public var address: String
-        public var totals: PrefixDeletionProgress
+        public var totals: DeletionTotals
 
-        public init(address: String, totals: PrefixDeletionProgress) {
+        public init(address: String, totals: DeletionTotals) {
             self.address = address
             self.totals = totals
         }
     }
 
     /// The sums over every server (`finished` only when every server finished).
-    public var totals: PrefixDeletionProgress
+    public var totals: DeletionTotals
     /// Per server, for backends made of several servers; empty for a single Redis server.
     public var servers: [Server]
 
-    public init(totals: PrefixDeletionProgress, servers: [Server] = []) {
+    public init(totals: DeletionTotals, servers: [Server] = []) {
         self.totals = totals
         self.servers = servers
     }
@@ -39,7 +40,7 @@ public protocol KeyDeletionSource: Sendable {
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome
     /// Deletes every key starting with `prefix` (or only counts them with `dryRun`); `progress` sees the
     /// totals as they grow and returns `false` to cancel.
-    func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome
+    func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome
     /// Closes its connections.
     func close() async
 }

@@ -1,10 +1,11 @@
+import Basics
 import ConnectionSupport
 import Synchronization
 
 /// The error of work that did not finish in time.
 public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
     public let timeout: Duration
-    public var description: String { "no answer within \(timeout.secondsText)" }
+    public var description: String { "no answer within \(DurationText.limit(timeout))" }
 }
 
 /// Runs `work` and returns its result, or throws ``DeadlineExceeded`` once `timeout` has passed on `clock` —
@@ -67,13 +68,5 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         guard let continuation else { return }
         continuation.resume(with: result)
         for task in tasks { task.cancel() }
-    }
-}
-
-extension Duration {
-    /// `2s`, `0.5s`.
-    var secondsText: String {
-        let seconds = inSeconds
-        return seconds == seconds.rounded() ? "\(Int64(seconds))s" : "\((seconds * 1000).rounded() / 1000)s"
     }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// Watches every source at once and publishes immutable ``Snapshot``s.
 ///
 /// Each source is sampled by a task of its own, every `interval`, with its own `timeout`: a slow or dead

@@ -1,3 +1,4 @@
+import Basics
 import Caching
 import ConnectionSupport
 
@@ -80,7 +81,7 @@ public final class InProcessSource: CacheSource {
     }
 
     public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
-        var totals = PrefixDeletionProgress()
+        var totals = DeletionTotals()
         for key in keys where try await backend.delete(String(decoding: key, as: UTF8.self)) { totals.deleted += 1 }
         totals.matched = totals.deleted
         totals.finished = true
@@ -88,10 +89,10 @@ public final class InProcessSource: CacheSource {
     }
 
     public func deleteKeys(
-        withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
+        withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionOutcome {
         let text = String(decoding: prefix, as: UTF8.self)
-        var totals = PrefixDeletionProgress()
+        var totals = DeletionTotals()
         let listing = try await backend.listKeys(prefix: text, limit: 1)
         let matching = listing.totalMatching ?? listing.keys.count
         totals.scanned = matching

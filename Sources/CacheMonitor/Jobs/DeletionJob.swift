@@ -1,17 +1,18 @@
+import Basics
 import ConnectionSupport
 import Synchronization
 
 /// What a deletion job reports while it runs and when it ends.
 public enum DeletionJobEvent: Sendable, Hashable {
     /// The totals so far (scanned, matched, deleted) and the time since the job started.
-    case progress(PrefixDeletionProgress, elapsed: Duration)
+    case progress(DeletionTotals, elapsed: Duration)
     /// The final result.
     case finished(DeletionJobResult)
 }
 
 /// How a deletion job ended.
 public struct DeletionJobResult: Sendable, Hashable {
-    public var totals: PrefixDeletionProgress
+    public var totals: DeletionTotals
     public var servers: [DeletionOutcome.Server]
     public var elapsed: Duration
     /// Whether it was cancelled before the end (what was deleted until then stays deleted).
@@ -58,7 +59,7 @@ public final class DeletionJob: Sendable {
         events = stream
         let started = ContinuousClock.now
         let job = Task { [cancelled] in
-            var result = DeletionJobResult(totals: PrefixDeletionProgress(), servers: [], elapsed: .zero, cancelled: false, error: nil, dryRun: work.isDryRun)
+            var result = DeletionJobResult(totals: DeletionTotals(), servers: [], elapsed: .zero, cancelled: false, error: nil, dryRun: work.isDryRun)
             do {
                 let outcome: DeletionOutcome
                 switch work {

@@ -1,3 +1,4 @@
+import Basics
 import Memcache
 
 extension MemcachedSource: CacheSource {

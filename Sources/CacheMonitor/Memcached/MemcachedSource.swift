@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import Foundation
 import Memcache
@@ -137,12 +138,12 @@ public final class MemcachedSource: KeyDeletionSource {
 
     /// Deletes exactly `keys` on every server (pipelined `delete`s).
     public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
-        guard !keys.isEmpty else { return DeletionOutcome(totals: PrefixDeletionProgress()) }
+        guard !keys.isEmpty else { return DeletionOutcome(totals: DeletionTotals()) }
         let commands = try keys.map(MemcachedCommand.delete)
-        var total = PrefixDeletionProgress()
+        var total = DeletionTotals()
         var servers: [DeletionOutcome.Server] = []
         for client in clients {
-            var totals = PrefixDeletionProgress()
+            var totals = DeletionTotals()
             for reply in try await client.send(commands) {
                 if reply == .deleted { totals.deleted += 1 } else if let error = reply.error { throw error }
             }
@@ -159,9 +160,9 @@ public final class MemcachedSource: KeyDeletionSource {
     /// Deletes every key starting with `prefix` on every server — metadump, filter, pipelined `delete` —
     /// or with `dryRun` only counts them. `progress` sees the running totals over all servers.
     public func deleteKeys(
-        withPrefix prefix: [UInt8], dryRun: Bool = false, progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+        withPrefix prefix: [UInt8], dryRun: Bool = false, progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionOutcome {
-        var done = PrefixDeletionProgress()
+        var done = DeletionTotals()
         var servers: [DeletionOutcome.Server] = []
         var cancelled = false
         for client in clients where !cancelled {
@@ -196,8 +197,8 @@ public final class MemcachedSource: KeyDeletionSource {
     }
 }
 
-extension PrefixDeletionProgress {
-    func adding(_ other: PrefixDeletionProgress, finished: Bool) -> PrefixDeletionProgress {
+extension DeletionTotals {
+    func adding(_ other: DeletionTotals, finished: Bool) -> DeletionTotals {
         var sum = self
         sum.scanned += other.scanned
         sum.matched += other.matched

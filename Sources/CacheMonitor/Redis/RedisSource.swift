@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import RESP
 import Synchronization
@@ -222,15 +223,15 @@ public final class RedisSource: Sendable {
     /// its own. `progress` sees the totals after every round trip and returns `false` to cancel.
     public func invalidate(
         prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
-        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
-    ) async throws -> PrefixDeletionProgress {
+        progress: (DeletionTotals) -> Bool = { _ in true }
+    ) async throws -> DeletionTotals {
         try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, count: count, progress: progress).totals
     }
 
     /// ``invalidate(prefix:dryRun:count:progress:)``, with each cluster master's share.
     public func invalidateOnEveryServer(
         prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
-        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
+        progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionOutcome {
         if try await cluster() != nil {
             let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
@@ -272,14 +273,14 @@ public final class RedisSource: Sendable {
 extension RedisSource: KeyDeletionSource {
     public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         let (matched, deleted) = try await delete(keys)
-        var totals = PrefixDeletionProgress()
+        var totals = DeletionTotals()
         totals.matched = matched
         totals.deleted = deleted
         totals.finished = true
         return DeletionOutcome(totals: totals)
     }
 
-    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool) async throws -> DeletionOutcome {
+    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
         try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, progress: progress)
     }
 }

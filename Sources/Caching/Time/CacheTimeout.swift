@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 /// How long a cache entry lives, as in Flask-Caching: a number of seconds, where `0` means "never expires".
 ///

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// The dashboard's main loop: read a key (or wait a little), apply what arrived to the state through the

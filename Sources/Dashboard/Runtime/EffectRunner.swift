@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import ConnectionSupport
 
@@ -162,14 +163,14 @@ public final class EffectRunner {
         case .deleteKey(let backend, let key):
             runDeletion(.keys([key]), on: sources[backend]) { result in
                 let text = "'\(KeyEscaping.escape(key))'"
-                return result.totals.deleted > 0 ? ("deleted key \(text) on \(name) in \(DisplayFormat.elapsed(result.elapsed))", [key])
+                return result.totals.deleted > 0 ? ("deleted key \(text) on \(name) in \(DurationText.latency(result.elapsed))", [key])
                     : ("key \(text) was already gone on \(name); nothing deleted", [key])
             }
         case .invalidatePrefix(let backend, let prefix):
             runDeletion(.prefix(prefix, dryRun: false), on: sources[backend]) { result in
-                let what = "\(DisplayFormat.count(result.totals.deleted)) keys under '\(KeyEscaping.escape(prefix))' on \(name)"
-                return result.cancelled ? ("stopped: deleted \(what) before the stop (\(DisplayFormat.elapsed(result.elapsed)))", [])
-                    : ("deleted \(what) in \(DisplayFormat.elapsed(result.elapsed))", [])
+                let what = "\(HumanUnits.count(result.totals.deleted)) keys under '\(KeyEscaping.escape(prefix))' on \(name)"
+                return result.cancelled ? ("stopped: deleted \(what) before the stop (\(DurationText.latency(result.elapsed)))", [])
+                    : ("deleted \(what) in \(DurationText.latency(result.elapsed))", [])
             }
         case .invalidateRoute(let backend, let path, let keyPrefix):
             let source = sources[backend]
@@ -177,7 +178,7 @@ public final class EffectRunner {
                 do {
                     let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: source)
                     await self?.runDeletion(.keys(keys), on: source) { result in
-                        ("deleted \(DisplayFormat.count(result.totals.deleted)) keys of route '\(path)' on \(name) in \(DisplayFormat.elapsed(result.elapsed))", keys)
+                        ("deleted \(HumanUnits.count(result.totals.deleted)) keys of route '\(path)' on \(name) in \(DurationText.latency(result.elapsed))", keys)
                     }
                 } catch {
                     inbox.post(.jobFinished(message: "invalidating route '\(path)' failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
@@ -189,7 +190,7 @@ public final class EffectRunner {
                 let started = ContinuousClock.now
                 do {
                     let outcome = try await FlaskCachingActions.invalidateMemoized(function: function, prefix: keyPrefix, sweep: false, on: source)
-                    let took = DisplayFormat.elapsed(ContinuousClock.now - started)
+                    let took = DurationText.latency(ContinuousClock.now - started)
                     let text = outcome.versionDeleted
                         ? "invalidated memoized '\(function)' on \(name): version key deleted, every cached result is stale (\(took))"
                         : "memoized '\(function)' had no version key on \(name): nothing cached under it"
@@ -205,7 +206,7 @@ public final class EffectRunner {
                 do {
                     let existed = try await source.setExpiry(of: key, milliseconds: seconds.map { Int64($0) * 1000 })
                     let message = !existed ? "key \(text) is gone on \(name); nothing changed"
-                        : seconds.map { "key \(text) now expires in \(DisplayFormat.ttl(milliseconds: Int64($0) * 1000))" } ?? "key \(text) now never expires"
+                        : seconds.map { "key \(text) now expires in \(HumanUnits.countdown(milliseconds: Int64($0) * 1000))" } ?? "key \(text) now never expires"
                     inbox.post(.jobFinished(message: message, deletedKeys: existed ? [] : [key], failed: false))
                 } catch {
                     inbox.post(.jobFinished(message: "setting the TTL of \(text) failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
@@ -219,7 +220,7 @@ public final class EffectRunner {
             running = Task.detached {
                 do {
                     let removed = try await demo.clearCache()
-                    inbox.post(.jobFinished(message: "cleared the demo cache: \(DisplayFormat.count(removed)) keys removed", deletedKeys: [], failed: false))
+                    inbox.post(.jobFinished(message: "cleared the demo cache: \(HumanUnits.count(removed)) keys removed", deletedKeys: [], failed: false))
                 } catch {
                     inbox.post(.jobFinished(message: "clearing the demo cache failed: \(ErrorText.oneLine(error))", deletedKeys: [], failed: true))
                 }
@@ -244,7 +245,7 @@ public final class EffectRunner {
                         inbox.post(.jobProgress(progress, elapsed: elapsed))
                     case .finished(let result):
                         if let error = result.error {
-                            inbox.post(.jobFinished(message: "failed after deleting \(DisplayFormat.count(result.totals.deleted)) keys: \(error)", deletedKeys: [], failed: true))
+                            inbox.post(.jobFinished(message: "failed after deleting \(HumanUnits.count(result.totals.deleted)) keys: \(error)", deletedKeys: [], failed: true))
                         } else {
                             let (text, keys) = describe(result)
                             inbox.post(.jobFinished(message: text, deletedKeys: keys, failed: false))

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// Under the overview (full layout): the selected backend in more detail — hit ratio, ops/s and memory
@@ -20,8 +21,8 @@ enum BackendPanel {
         }
         let rates = backend.rates
         line("hit ratio", Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
-             "now \(DisplayFormat.ratio(rates?.hitRatio)) · life \(DisplayFormat.ratio(backend.lifetimeHitRatio))", role: state.thresholds.role(forHitRatio: rates?.hitRatio))
-        line("ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(DisplayFormat.rate(rates?.operationsPerSecond))/s", role: .accent)
+             "now \(HumanUnits.ratio(rates?.hitRatio)) · life \(HumanUnits.ratio(backend.lifetimeHitRatio))", role: state.thresholds.role(forHitRatio: rates?.hitRatio))
+        line("ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(HumanUnits.rate(rates?.operationsPerSecond))/s", role: .accent)
         let memory = backend.sample.map { sample in
             sample.memoryBytes.map { OverviewRow.memoryText($0, sample.maxMemoryBytes ?? 0) } ?? "—"
         } ?? "—"
@@ -34,9 +35,9 @@ enum BackendPanel {
         }
         if let sample = backend.sample {
             if let version = sample.version { facts.append("version \(version)") }
-            if let uptime = sample.uptimeSeconds { facts.append("up \(DisplayFormat.uptime(uptime))") }
+            if let uptime = sample.uptimeSeconds { facts.append("up \(HumanUnits.uptime(uptime))") }
             if let clients = sample.clients { facts.append("\(clients) clients") }
-            facts.append("expired \(DisplayFormat.rate(rates?.expiredPerSecond))/s")
+            facts.append("expired \(HumanUnits.rate(rates?.expiredPerSecond))/s")
             if sample.servers.contains(where: { $0.role != nil }) {
                 let masters = sample.servers.filter { $0.role == "master" }
                 let replicas = sample.servers.count - masters.count

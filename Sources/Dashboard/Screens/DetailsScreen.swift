@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// One key: type, TTL (counting down), size, encoding and a bounded, safe preview of its value.
@@ -23,8 +24,8 @@ enum DetailsScreen {
         field("type", listed.type)
         let remaining = listed.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
-        field("TTL", DisplayFormat.ttl(milliseconds: remaining, ascii: state.asciiOnly), role: soon ? .warning : .text)
-        field("size", listed.size.map { "\(HumanUnits.size($0)) (\(DisplayFormat.count($0)) bytes)" } ?? "—")
+        field("TTL", HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : .text)
+        field("size", listed.size.map { "\(HumanUnits.size($0)) (\(HumanUnits.count($0)) bytes)" } ?? "—")
         if let server = listed.server { field("server", server) }
         if let encoding = details?.encoding { field("encoding", encoding) }
         y += 1
@@ -36,7 +37,7 @@ enum DetailsScreen {
             canvas.write("reading…", x: x, y: y, role: .dim, maxWidth: width)
             return
         }
-        var heading = "value · \(value.label) · \(DisplayFormat.count(value.length)) bytes"
+        var heading = "value · \(value.label) · \(HumanUnits.count(value.length)) bytes"
         if value.truncated { heading += " (first part shown)" }
         canvas.write(heading, x: x, y: y, role: .header, attributes: .bold, maxWidth: width)
         y += 1

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// The confirmation dialog: what will change, on which backend, how many keys (counted live), and the keys
@@ -37,8 +38,8 @@ enum DialogView {
     static func countLine(_ count: Dialog.MatchCount) -> (String, StyleRole) {
         switch count {
         case .notNeeded: ("", .text)
-        case .counting(let soFar): ("counting matching keys… \(DisplayFormat.count(soFar)) so far", .dim)
-        case .counted(let count, let more): ("\(DisplayFormat.count(count))\(more ? "+" : "") matching \(count == 1 && !more ? "key" : "keys") will be deleted", count == 0 ? .dim : .warning)
+        case .counting(let soFar): ("counting matching keys… \(HumanUnits.count(soFar)) so far", .dim)
+        case .counted(let count, let more): ("\(HumanUnits.count(count))\(more ? "+" : "") matching \(count == 1 && !more ? "key" : "keys") will be deleted", count == 0 ? .dim : .warning)
         case .failed(let error): ("could not count: \(error)", .error)
         }
     }

@@ -1,3 +1,5 @@
+import Basics
+
 /// The top line: product, backends up of total, refresh interval, clock, and the READ-ONLY / FROZEN badges.
 enum HeaderView {
     static func draw(_ state: AppState, into canvas: inout Canvas) {
@@ -24,6 +26,6 @@ enum HeaderView {
     }
 
     static func interval(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(DisplayFormat.oneDecimal(seconds))s"
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(HumanUnits.oneDecimal(seconds))s"
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// The selected backend's keys: a title with the filter and counts, then the keys (list) or the prefix
@@ -29,7 +30,7 @@ enum KeyBrowserScreen {
                 }
                 let mark = state.asciiOnly ? "+" : "▸"
                 return [TableCell("\(mark) \(KeyEscaping.escape(node.segment))", role: .accent), TableCell("group", role: .dim), TableCell(""),
-                        TableCell(""), TableCell(DisplayFormat.count(node.count), role: .dim)]
+                        TableCell(""), TableCell(HumanUnits.count(node.count), role: .dim)]
             }
         }
         Table.draw(columns, rows: rows, selected: browser.rowCount > 0 ? browser.selection - first : nil, into: &canvas, rect: tableRect)
@@ -47,7 +48,7 @@ enum KeyBrowserScreen {
             TableCell(KeyEscaping.escape(key.key)),
             TableCell(kind.rawValue, role: kind == .plain ? .dim : .accent),
             TableCell(key.type, role: .dim),
-            TableCell(DisplayFormat.ttl(milliseconds: remaining, ascii: state.asciiOnly), role: soon ? .warning : (remaining == nil ? .dim : .text)),
+            TableCell(HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : (remaining == nil ? .dim : .text)),
             TableCell(key.size.map { HumanUnits.size($0) } ?? "—", role: .dim),
         ]
     }
@@ -73,7 +74,7 @@ enum KeyBrowserScreen {
         guard let window = browser.window else { return "loading…" }
         let loaded = window.keys.count
         let shown = browser.rows.count
-        var text = shown == loaded ? "\(DisplayFormat.count(loaded)) keys" : "\(DisplayFormat.count(shown)) of \(DisplayFormat.count(loaded)) keys"
+        var text = shown == loaded ? "\(HumanUnits.count(loaded)) keys" : "\(HumanUnits.count(shown)) of \(HumanUnits.count(loaded)) keys"
         if !window.complete { text += " (loading…)" }
         if window.more { text += " — window full, more on the server (filter to narrow)" }
         return text

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// One backend's row on the overview: its figures as table cells (the view model of a row), then the
@@ -22,15 +23,15 @@ enum OverviewRow {
         }
         let rates = backend.rates
         let ratio = rates?.hitRatio
-        set(.hitRatio, DisplayFormat.ratio(ratio), state.thresholds.role(forHitRatio: ratio))
-        set(.lifetime, DisplayFormat.ratio(backend.lifetimeHitRatio), .dim)
-        set(.hits, DisplayFormat.rate(rates?.hitsPerSecond), .hit)
-        set(.misses, DisplayFormat.rate(rates?.missesPerSecond), .miss)
-        set(.ops, DisplayFormat.rate(rates?.operationsPerSecond))
-        set(.keys, backend.sample.map { DisplayFormat.count($0.keys) } ?? "—")
+        set(.hitRatio, HumanUnits.ratio(ratio), state.thresholds.role(forHitRatio: ratio))
+        set(.lifetime, HumanUnits.ratio(backend.lifetimeHitRatio), .dim)
+        set(.hits, HumanUnits.rate(rates?.hitsPerSecond), .hit)
+        set(.misses, HumanUnits.rate(rates?.missesPerSecond), .miss)
+        set(.ops, HumanUnits.rate(rates?.operationsPerSecond))
+        set(.keys, backend.sample.map { HumanUnits.count($0.keys) } ?? "—")
         let evictions = rates?.evictionsPerSecond
-        set(.evictions, DisplayFormat.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
-        set(.latency, DisplayFormat.latency(backend.sample?.latency), .dim)
+        set(.evictions, HumanUnits.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
+        set(.latency, DurationText.latency(backend.sample?.latency), .dim)
         return cells
     }
 
@@ -59,15 +60,15 @@ enum OverviewRow {
         }
         guard server.up else { return cells }
         let ratio = rates?.hitRatio
-        set(.hitRatio, DisplayFormat.ratio(ratio), rates == nil ? .dim : state.thresholds.role(forHitRatio: ratio))
-        set(.lifetime, DisplayFormat.ratio(BackendRates.ratio(server.hits, server.misses)), .dim)
-        set(.hits, DisplayFormat.rate(rates?.hitsPerSecond), .hit)
-        set(.misses, DisplayFormat.rate(rates?.missesPerSecond), .miss)
-        set(.ops, DisplayFormat.rate(rates?.operationsPerSecond))
-        set(.keys, DisplayFormat.count(server.keys), server.countsInTotals ? .text : .dim)
+        set(.hitRatio, HumanUnits.ratio(ratio), rates == nil ? .dim : state.thresholds.role(forHitRatio: ratio))
+        set(.lifetime, HumanUnits.ratio(BackendRates.ratio(server.hits, server.misses)), .dim)
+        set(.hits, HumanUnits.rate(rates?.hitsPerSecond), .hit)
+        set(.misses, HumanUnits.rate(rates?.missesPerSecond), .miss)
+        set(.ops, HumanUnits.rate(rates?.operationsPerSecond))
+        set(.keys, HumanUnits.count(server.keys), server.countsInTotals ? .text : .dim)
         set(.memory, memoryText(server.memoryBytes, server.maxMemoryBytes), .dim)
         let evictions = rates.map { $0.seconds > 0 ? Double($0.evictions) / $0.seconds : 0 }
-        set(.evictions, DisplayFormat.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
+        set(.evictions, HumanUnits.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
         return cells
     }
 

@@ -1,3 +1,5 @@
+import Basics
+
 /// Under the overview, while the embedded demo runs (≥ 100×30): one row per route of the demo app —
 /// requests per second, hit ratio, and the median latency of a hit against a miss: the payoff of caching,
 /// in numbers.
@@ -31,16 +33,16 @@ enum RoutesPanel {
         let seconds = { (value: Double?) in value.map { Duration.seconds($0) } }
         var saved = "—"
         if let hit = route.hitP50, let miss = route.missP50, hit > 0 {
-            saved = "×\(DisplayFormat.rate(miss / hit))"
+            saved = "×\(HumanUnits.rate(miss / hit))"
         }
         return [
             TableCell(route.path, role: .text),
-            TableCell(DisplayFormat.rate(route.requestsPerSecond)),
-            TableCell(route.isCached ? DisplayFormat.ratio(route.hitRatio) : "·", role: route.isCached ? state.thresholds.role(forHitRatio: route.hitRatio) : .dim),
-            TableCell(DisplayFormat.latency(seconds(route.hitP50)), role: .hit),
-            TableCell(DisplayFormat.latency(seconds(route.missP50)), role: route.missP50 == nil ? .dim : .miss),
+            TableCell(HumanUnits.rate(route.requestsPerSecond)),
+            TableCell(route.isCached ? HumanUnits.ratio(route.hitRatio) : "·", role: route.isCached ? state.thresholds.role(forHitRatio: route.hitRatio) : .dim),
+            TableCell(DurationText.latency(seconds(route.hitP50)), role: .hit),
+            TableCell(DurationText.latency(seconds(route.missP50)), role: route.missP50 == nil ? .dim : .miss),
             TableCell(saved, role: .accent),
-            TableCell(route.errors == 0 ? "0" : DisplayFormat.count(route.errors), role: route.errors == 0 ? .dim : .error),
+            TableCell(route.errors == 0 ? "0" : HumanUnits.count(route.errors), role: route.errors == 0 ? .dim : .error),
             TableCell(route.section, role: .dim),
         ]
     }

@@ -1,3 +1,5 @@
+import Basics
+
 /// The line above the footer: the input being typed, a running job's progress, or the last message.
 enum StatusLine {
     static func draw(_ state: AppState, into canvas: inout Canvas, y: Int) {
@@ -12,14 +14,14 @@ enum StatusLine {
             x += canvas.write(text, x: x, y: y, role: .text)
             canvas.write(" ", x: x, y: y, role: .selection, attributes: .reverse)
             if input.purpose == .filter, let browser = state.keyBrowser, browser.window != nil {
-                canvas.write("  \(DisplayFormat.count(browser.rows.count)) match", x: x + 1, y: y, role: .dim)
+                canvas.write("  \(HumanUnits.count(browser.rows.count)) match", x: x + 1, y: y, role: .dim)
             }
             return
         }
         if let job = state.job {
             let done = job.progress.deleted
-            var label = "\(DisplayFormat.count(done)) deleted · \(DisplayFormat.elapsed(job.elapsed)) · Esc stops · \(verb(job.change)) on \(job.backendName)"
-            if job.progress.scanned > 0 { label += " · \(DisplayFormat.count(job.progress.scanned)) scanned" }
+            var label = "\(HumanUnits.count(done)) deleted · \(DurationText.latency(job.elapsed)) · Esc stops · \(verb(job.change)) on \(job.backendName)"
+            if job.progress.scanned > 0 { label += " · \(HumanUnits.count(job.progress.scanned)) scanned" }
             ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2, ascii: state.asciiOnly)
             return
         }

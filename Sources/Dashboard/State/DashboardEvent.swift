@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import ConnectionSupport
 
@@ -17,7 +18,7 @@ public enum DashboardEvent: Sendable {
     case detailsFailed(key: BrowsedKey, error: String)
     /// The count for an open dialog.
     case matchCount(change: PendingChange, count: Dialog.MatchCount)
-    case jobProgress(PrefixDeletionProgress, elapsed: Duration)
+    case jobProgress(DeletionTotals, elapsed: Duration)
     /// A change finished: the result line, the keys known deleted (removed from the browser), whether it failed.
     case jobFinished(message: String, deletedKeys: [[UInt8]], failed: Bool)
     /// A one-line note from the loop (a theme file problem, a demo action done).

@@ -1,3 +1,5 @@
+import Basics
+
 /// What the routes panel shows about the embedded demo: where it serves, its traffic, and per route what
 /// caching buys (latency of a hit against a miss).
 public struct DemoTraffic: Sendable, Hashable {
@@ -49,6 +51,6 @@ public struct DemoTraffic: Sendable, Hashable {
     public var trafficText: String {
         if paused { return "traffic paused (p resumes)" }
         if rate <= 0 { return "no traffic (+ starts it)" }
-        return "\(DisplayFormat.rate(rate)) req/s"
+        return "\(HumanUnits.rate(rate)) req/s"
     }
 }

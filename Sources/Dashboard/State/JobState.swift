@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import ConnectionSupport
 
@@ -7,14 +8,14 @@ public struct JobState: Sendable, Hashable {
     public var backendName: String
     /// How many keys were counted before it started (the progress bar's total), when known.
     public var expected: Int?
-    public var progress: PrefixDeletionProgress
+    public var progress: DeletionTotals
     public var elapsed: Duration
 
     public init(change: PendingChange, backendName: String, expected: Int?) {
         self.change = change
         self.backendName = backendName
         self.expected = expected
-        progress = PrefixDeletionProgress()
+        progress = DeletionTotals()
         elapsed = .zero
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 
 /// A change to a backend's data the operator asked for — what a confirmation dialog names and what the

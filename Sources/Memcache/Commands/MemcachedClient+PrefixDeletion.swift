@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// Prefix deletion on one server — metadump, filter, pipelined `delete` — shared by `MemcachedCache.clear()`
@@ -16,9 +17,9 @@ extension MemcachedClient {
     @discardableResult
     public func deleteKeys(
         withPrefix prefix: [UInt8], dryRun: Bool = false, scope: MetadumpScope = .all,
-        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
-    ) async throws -> PrefixDeletionProgress {
-        var totals = PrefixDeletionProgress()
+        progress: (DeletionTotals) -> Bool = { _ in true }
+    ) async throws -> DeletionTotals {
+        var totals = DeletionTotals()
         var pending: Task<Int, any Error>?
         defer { pending?.cancel() }
         var stopped = false

@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import NIOCore
 
@@ -32,7 +33,7 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
         self.parser = MemcachedReplyParser(limits: limits)
         queue = PipelineQueue()
         queue.onTimeout = { [unowned self] context, timeout in
-            fail(context: context, MemcachedError(.timeout, "\(peer) did not answer within \(timeout.secondsText)"))
+            fail(context: context, MemcachedError(.timeout, "\(peer) did not answer within \(DurationText.limit(.nanoseconds(timeout.nanoseconds)))"))
         }
     }
 

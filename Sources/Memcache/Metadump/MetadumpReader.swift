@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import NIOCore
 import NIOPosix
@@ -227,7 +228,7 @@ final class ReadTimeoutHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.fireErrorCaught(MemcachedError(.timeout, "\(peer) sent nothing for \(timeout.secondsText) during lru_crawler metadump"))
+            context.fireErrorCaught(MemcachedError(.timeout, "\(peer) sent nothing for \(DurationText.limit(.nanoseconds(timeout.nanoseconds))) during lru_crawler metadump"))
             context.close(promise: nil)
             return
         }

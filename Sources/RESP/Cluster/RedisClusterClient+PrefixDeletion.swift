@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 extension RedisClusterClient {
@@ -7,8 +8,8 @@ extension RedisClusterClient {
     }
 
     public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
-    ) async throws -> PrefixDeletionProgress {
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
         try await deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress).totals
     }
 
@@ -20,21 +21,21 @@ extension RedisClusterClient {
     /// - Returns: the sums, and each master's share (`host:port`) in slot map order.
     public func deleteKeysOnEveryMaster(
         withPrefix prefix: [UInt8], count: Int = 2000, dryRun: Bool = false,
-        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
-    ) async throws -> (totals: PrefixDeletionProgress, masters: [(address: String, totals: PrefixDeletionProgress)]) {
+        progress: (DeletionTotals) -> Bool = { _ in true }
+    ) async throws -> (totals: DeletionTotals, masters: [(address: String, totals: DeletionTotals)]) {
         let masters = try await masterClients()
         guard !masters.isEmpty else {
-            var nothing = PrefixDeletionProgress()
+            var nothing = DeletionTotals()
             nothing.finished = true
             return (nothing, [])
         }
         enum Event: Sendable {
-            case page(Int, PrefixDeletionProgress)
+            case page(Int, DeletionTotals)
             case failed(any Error)
-            case done(Int, PrefixDeletionProgress)
+            case done(Int, DeletionTotals)
         }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
-        var perMaster = [PrefixDeletionProgress](repeating: PrefixDeletionProgress(), count: masters.count)
+        var perMaster = [DeletionTotals](repeating: DeletionTotals(), count: masters.count)
         var firstError: (any Error)?
         await withTaskGroup(of: Void.self) { group in
             for (index, master) in masters.enumerated() {
@@ -77,8 +78,8 @@ extension RedisClusterClient {
         return (Self.sum(perMaster), zip(masters, perMaster).map { ($0.shard.master.address, $1) })
     }
 
-    private static func sum(_ parts: [PrefixDeletionProgress]) -> PrefixDeletionProgress {
-        var totals = PrefixDeletionProgress()
+    private static func sum(_ parts: [DeletionTotals]) -> DeletionTotals {
+        var totals = DeletionTotals()
         for part in parts {
             totals.scanned += part.scanned
             totals.matched += part.matched

@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import NIOCore
 import NIOPosix
@@ -132,8 +133,8 @@ public final class RedisDeployment: RedisCommandExecutor {
     }
 
     public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
-    ) async throws -> PrefixDeletionProgress {
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
         try await shape().executor.deletePrefixed(prefix, count: count, dryRun: dryRun, progress: progress)
     }
 

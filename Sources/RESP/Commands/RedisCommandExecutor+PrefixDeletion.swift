@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// Prefix deletion — `SCAN MATCH <escaped prefix>*` and pipelined `UNLINK` — shared by `RedisCache.clear()`
@@ -16,8 +17,8 @@ extension RedisCommandExecutor {
     @discardableResult
     public func deleteKeys(
         withPrefix prefix: [UInt8], count: Int = 2000, dryRun: Bool = false,
-        progress: (PrefixDeletionProgress) -> Bool = { _ in true }
-    ) async throws -> PrefixDeletionProgress {
+        progress: (DeletionTotals) -> Bool = { _ in true }
+    ) async throws -> DeletionTotals {
         try await deletePrefixed(prefix, count: count, dryRun: dryRun, progress: progress)
     }
 
@@ -28,10 +29,10 @@ extension RedisCommandExecutor {
     /// the client work at the same time.
     public func deleteKeys(
         withPrefix prefix: [UInt8], scanning scanner: some RedisCommandExecutor, count: Int, dryRun: Bool,
-        progress: (PrefixDeletionProgress) -> Bool
-    ) async throws -> PrefixDeletionProgress {
+        progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
         let pattern = RedisGlob.matchingPrefix(prefix)
-        var totals = PrefixDeletionProgress()
+        var totals = DeletionTotals()
         var seen = KeyDigestSet()
         var nextScan: Task<RESPValue, any Error>? = Task { try await scanner.send(Self.scanCommand(cursor: 0, match: pattern, count: count)) }
         var pendingUnlink: Task<Int, any Error>?

@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 
 /// Anything that runs Redis commands: one server's ``RedisClient`` today, a cluster client that routes
@@ -14,8 +15,8 @@ public protocol RedisCommandExecutor: Sendable {
 
     /// Deletes every key starting with `prefix` on every data node (see ``deleteKeys(withPrefix:count:dryRun:progress:)``).
     func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
-    ) async throws -> PrefixDeletionProgress
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals
 }
 
 extension RedisCommandExecutor {
@@ -24,8 +25,8 @@ extension RedisCommandExecutor {
 
     /// One server: `SCAN` and `UNLINK` on it.
     public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (PrefixDeletionProgress) -> Bool
-    ) async throws -> PrefixDeletionProgress {
+        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
         try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: dryRun, progress: progress)
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import ConnectionSupport
 import NIOCore
 
@@ -35,7 +36,7 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
         self.parser = RESPParser(limits: limits)
         queue = PipelineQueue()
         queue.onTimeout = { [unowned self] context, timeout in
-            fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(timeout.secondsText)"))
+            fail(context: context, RedisError(.timeout, "\(peer) did not answer within \(DurationText.limit(.nanoseconds(timeout.nanoseconds)))"))
         }
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import CacheMonitor
 import ConnectionSupport
@@ -198,16 +199,16 @@ struct InvalidateCommand: AsyncParsableCommand {
                 "{\"address\":\(JSONText.quoted(server.address)),\"matched\":\(server.totals.matched),\"deleted\":\(server.totals.deleted)}"
             }
             let serversField = servers.isEmpty ? "" : ",\"servers\":[\(servers.joined(separator: ","))]"
-            print("{\"matched\":\(outcome.matched),\"deleted\":\(outcome.deleted),\"elapsedMs\":\(HumanUnits.milliseconds(outcome.elapsed))\(serversField)}")
+            print("{\"matched\":\(outcome.matched),\"deleted\":\(outcome.deleted),\"elapsedMs\":\(outcome.elapsed.inMilliseconds)\(serversField)}")
             return
         }
         let place = "on \(source.name) (\(source.address))"
         if dryRun {
-            print("Dry run: \(outcome.matched) matched (\(outcome.what)) \(place); nothing deleted (\(HumanUnits.seconds(outcome.elapsed))).")
+            print("Dry run: \(outcome.matched) matched (\(outcome.what)) \(place); nothing deleted (\(DurationText.took(outcome.elapsed))).")
         } else if outcome.matched == 0 && outcome.deleted == 0 {
             print("No \(outcome.what) \(place); nothing deleted.")
         } else {
-            print("Deleted \(outcome.deleted) of \(outcome.matched) matching \(outcome.what) \(place) in \(HumanUnits.seconds(outcome.elapsed)).")
+            print("Deleted \(outcome.deleted) of \(outcome.matched) matching \(outcome.what) \(place) in \(DurationText.took(outcome.elapsed)).")
         }
         // A pool's servers or a cluster's masters: each one's share.
         if outcome.servers.count > 1 {

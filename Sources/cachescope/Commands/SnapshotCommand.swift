@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import CacheMonitor
 import Foundation
@@ -56,17 +57,5 @@ struct SnapshotCommand: AsyncParsableCommand {
         } else {
             print(SnapshotReport.table(snapshot), terminator: "")
         }
-    }
-}
-
-/// `1s`, `500ms`, `2.5s`, `1m`, or a bare number of seconds.
-enum DurationText {
-    static func parse(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("", 1.0)] where trimmed.hasSuffix(suffix) {
-            guard let value = Double(trimmed.dropLast(suffix.count)), value.isFinite, value >= 0 else { continue }
-            return .milliseconds(Int64((value * scale * 1000).rounded()))
-        }
-        return nil
     }
 }

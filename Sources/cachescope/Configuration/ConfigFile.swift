@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import ConnectionSupport
 import Dashboard

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import Caching
 import ConnectionSupport
@@ -56,10 +57,10 @@ final class DemoSession: DemoControls {
         case .pauseOrResume:
             let report = await generator.report()
             await generator.setPaused(!report.paused)
-            return report.paused ? "demo traffic resumed · \(DisplayFormat.rate(report.rate)) req/s" : "demo traffic paused (p resumes)"
+            return report.paused ? "demo traffic resumed · \(HumanUnits.rate(report.rate)) req/s" : "demo traffic paused (p resumes)"
         case .faster, .slower:
             let rate = await generator.stepRate(up: command == .faster)
-            return "demo traffic: \(DisplayFormat.rate(rate)) req/s"
+            return "demo traffic: \(HumanUnits.rate(rate)) req/s"
         case .updateRandomUser:
             let id = Int.random(in: 1...app.database.count)
             do {

@@ -1,3 +1,4 @@
+import Basics
 import Dashboard
 import DemoApp
 import Foundation
@@ -18,11 +19,11 @@ enum DemoStatusLine {
         let missP50 = median(report.routes.compactMap(\.missLatency.p50))
         let clock = clockFormat.string(from: Date())
         var parts = [
-            clock, report.paused ? "paused" : "\(DisplayFormat.rate(sent)) req/s", "hit \(DisplayFormat.ratio(ratio))",
-            "p50 hit \(DisplayFormat.latency(hitP50.map { .seconds($0) })) · miss \(DisplayFormat.latency(missP50.map { .seconds($0) }))",
-            "sent \(DisplayFormat.count(report.requests))", "errors \(DisplayFormat.count(report.errors))",
+            clock, report.paused ? "paused" : "\(HumanUnits.rate(sent)) req/s", "hit \(HumanUnits.ratio(ratio))",
+            "p50 hit \(DurationText.latency(hitP50.map { .seconds($0) })) · miss \(DurationText.latency(missP50.map { .seconds($0) }))",
+            "sent \(HumanUnits.count(report.requests))", "errors \(HumanUnits.count(report.errors))",
         ]
-        if let keys { parts.append("keys \(DisplayFormat.count(keys))") }
+        if let keys { parts.append("keys \(HumanUnits.count(keys))") }
         return parts.joined(separator: "  ")
     }
 
@@ -40,14 +41,14 @@ enum DemoReportTable {
         var rows = [header]
         for route in report.routes {
             rows.append([
-                route.route.template, DisplayFormat.count(route.requests), DisplayFormat.count(route.hits), DisplayFormat.count(route.misses),
-                DisplayFormat.count(route.errors), route.route.isCached ? DisplayFormat.ratio(route.hitRatio) : "·",
+                route.route.template, HumanUnits.count(route.requests), HumanUnits.count(route.hits), HumanUnits.count(route.misses),
+                HumanUnits.count(route.errors), route.route.isCached ? HumanUnits.ratio(route.hitRatio) : "·",
                 latency(route.hitLatency.p50), latency(route.hitLatency.p99), latency(route.missLatency.p50), latency(route.missLatency.p99),
             ])
         }
         rows.append([
-            "total", DisplayFormat.count(report.requests), DisplayFormat.count(report.hits), DisplayFormat.count(report.misses),
-            DisplayFormat.count(report.errors), "", "", "", "", "",
+            "total", HumanUnits.count(report.requests), HumanUnits.count(report.hits), HumanUnits.count(report.misses),
+            HumanUnits.count(report.errors), "", "", "", "", "",
         ])
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
@@ -59,6 +60,6 @@ enum DemoReportTable {
     }
 
     private static func latency(_ seconds: Double?) -> String {
-        DisplayFormat.latency(seconds.map { .seconds($0) })
+        DurationText.latency(seconds.map { .seconds($0) })
     }
 }
