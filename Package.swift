@@ -145,6 +145,20 @@ let package = Package(
             dependencies: ["Basics", "CacheMonitor", "ConnectionSupport"],
             swiftSettings: swiftSettings
         ),
+        // The configuration file and theme files: TOML read and checked, every mistake one line.
+        .target(
+            name: "Settings",
+            dependencies: [
+                "Basics",
+                "CacheMonitor",
+                "ConnectionSupport",
+                "Dashboard",
+                "Memcache",
+                "RESP",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // ncursesw for Swift: the module map and a few inline shims for what Swift cannot import.
         .systemLibrary(name: "CNCurses", providers: [.apt(["libncurses-dev"])]),
         // The only code that calls ncurses: the dashboard on a real terminal.
@@ -165,9 +179,9 @@ let package = Package(
                 "DemoApp",
                 "Memcache",
                 "RESP",
+                "Settings",
                 "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -192,6 +206,8 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Basics",
+                "CacheMonitor",
                 "Caching",
                 "RESP",
                 .product(name: "Logging", package: "swift-log"),
@@ -266,8 +282,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Basics", "CacheMonitor", "ConnectionSupport", "Dashboard"],
+            dependencies: ["Basics", "CacheMonitor", "Dashboard", "TestSupport"],
             exclude: ["Snapshots"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SettingsTests",
+            dependencies: ["CacheMonitor", "Dashboard", "RESP", "Settings"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

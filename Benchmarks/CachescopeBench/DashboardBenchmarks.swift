@@ -1,6 +1,7 @@
 import Basics
 import ArgumentParser
 import CacheMonitor
+import Caching
 import Dashboard
 import Foundation
 import RESP
@@ -17,22 +18,24 @@ extension BenchCommand {
         func run() async throws {
             let source = RedisSource(name: "redis", url: try RedisURL(parsing: url))
             try await source.connect()
-            var state = AppState(snapshot: Snapshot(backends: [BackendSnapshot(name: "redis", type: "redis", address: source.address, status: .up)], takenAt: 0), width: 120, height: 40)
+            let backend = MonitoredBackend(id: BackendID(0), source: source)
+            var state = AppState(snapshot: Snapshot(backends: [BackendSnapshot(backend: backend, status: .up)], takenAt: 0), width: 120, height: 40)
             let clock = ContinuousClock()
             let started = clock.now
             state.now = MonotonicSeconds.now
             let effects = Reducer.reduce(&state, .key(.enter))
-            guard case .loadKeys(let backend, let filter) = effects.first else { throw ValidationError("Enter did not ask for keys") }
+            guard case .loadKeys(let opened, let filter) = effects.first else { throw ValidationError("Enter did not ask for keys") }
+            let backendID = opened.id
             var firstPage: Duration?
             var shownKeys = 0
             let window = try await KeyWindow.load(from: source, matching: filter) { window in
                 guard firstPage == nil, !window.keys.isEmpty else { return true }
-                _ = Reducer.reduce(&state, .keysLoaded(backend: backend, filter: filter, window: window))
+                _ = Reducer.reduce(&state, .keysLoaded(backend: backendID, filter: filter, window: window))
                 shownKeys = DashboardView.render(state).text().split(separator: "\n").filter { $0.contains(":") }.count
                 firstPage = clock.now - started
                 return true
             }
-            _ = Reducer.reduce(&state, .keysLoaded(backend: backend, filter: filter, window: window))
+            _ = Reducer.reduce(&state, .keysLoaded(backend: backendID, filter: filter, window: window))
             _ = DashboardView.render(state)
             let full = clock.now - started
             print("{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"rowsOnFirstPage\":\(shownKeys),\"keys\":\(window.keys.count),\"peakMB\":\(ResourceUse.peakMegabytes)}")
@@ -60,7 +63,7 @@ extension BenchCommand {
             let window = KeyWindow.complete((0..<10_000).map { index in
                 BrowsedKey(key: Array("flask_cache_view//api/users/\(index)".utf8), type: "string", ttlMilliseconds: Int64(index % 600) * 1000, size: 120 + index % 900, readAt: keys.now)
             })
-            _ = Reducer.reduce(&keys, .keysLoaded(backend: 0, filter: .all, window: window))
+            _ = Reducer.reduce(&keys, .keysLoaded(backend: BackendID(0), filter: .all, window: window))
             var result = [
                 ("overviewMs", Self.time(frames) { _ = DashboardView.render(overview) }),
                 ("keysMs", Self.time(frames) { _ = DashboardView.render(keys) }),
@@ -96,7 +99,7 @@ extension BenchCommand {
         }
 
         static func overviewState(width: Int, height: Int) -> AppState {
-            func backend(_ name: String, _ type: String, _ address: String, _ seed: Double) -> BackendSnapshot {
+            func backend(_ position: Int, _ name: String, _ kind: BackendKind, _ address: String, _ seed: Double) -> BackendSnapshot {
                 var before = SourceSample(totalHits: 1_000_000, totalMisses: 100_000)
                 before.operations = 3_000_000
                 var after = SourceSample(totalHits: 1_004_000, totalMisses: 100_300)
@@ -105,7 +108,11 @@ extension BenchCommand {
                 after.memoryBytes = 700_000_000
                 after.maxMemoryBytes = 1_000_000_000
                 after.latency = .microseconds(300)
-                var snapshot = BackendSnapshot(name: name, type: type, address: address, status: .up, sample: after, rates: BackendRates(from: before, to: after, seconds: 1))
+                // Only drawn, never asked: the source is a stand-in.
+                let described = MonitoredBackend(
+                    id: BackendID(position), name: name, kind: kind, address: address, source: InProcessSource(name: name, backend: NullCache())
+                )
+                var snapshot = BackendSnapshot(backend: described, status: .up, sample: after, rates: BackendRates(from: before, to: after, seconds: 1))
                 for index in 0..<300 {
                     snapshot.hitRatioHistory.append(0.8 + 0.2 * sin(Double(index) / 10 + seed))
                     snapshot.operationsHistory.append(10_000 + 5_000 * cos(Double(index) / 7 + seed))
@@ -114,9 +121,9 @@ extension BenchCommand {
                 return snapshot
             }
             let snapshot = Snapshot(backends: [
-                backend("sessions", "redis", "cache-primary.internal:6379", 0),
-                backend("pages", "memcached", "10.0.0.11:11211,10.0.0.12:11211", 1),
-                backend("local", "in-process", "this process (SimpleCache)", 2),
+                backend(0, "sessions", .redis, "cache-primary.internal:6379", 0),
+                backend(1, "pages", .memcached, "10.0.0.11:11211,10.0.0.12:11211", 1),
+                backend(2, "local", .inProcess, "this process (SimpleCache)", 2),
             ], takenAt: 300)
             return AppState(snapshot: snapshot, width: width, height: height, now: MonotonicSeconds.now, clockText: "12:00:00")
         }

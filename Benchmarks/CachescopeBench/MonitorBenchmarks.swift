@@ -40,8 +40,8 @@ extension BenchCommand {
 
         func run() async throws {
             let catalog = try BackendCatalog(redisURLs: redis, memcachedServers: memcached)
-            let sources = try catalog.backends.map { try $0.makeSource() }
-            let poller = Poller(sources: sources)
+            let backends = try catalog.monitoredBackends()
+            let poller = Poller(backends: backends)
             let cpuBefore = ResourceUse.cpuSeconds
             var snapshots = 0
             let stream = await poller.snapshots()
@@ -49,13 +49,13 @@ extension BenchCommand {
             for await snapshot in stream {
                 snapshots += 1
                 if ContinuousClock.now >= deadline {
-                    guard snapshot.upCount == sources.count else { throw ValidationError("only \(snapshot.upCount) of \(sources.count) backends were up") }
+                    guard snapshot.upCount == backends.count else { throw ValidationError("only \(snapshot.upCount) of \(backends.count) backends were up") }
                     break
                 }
             }
             await poller.stop()
             let cpu = ResourceUse.cpuSeconds - cpuBefore
-            print("{\"backends\":\(sources.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}")
+            print("{\"backends\":\(backends.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}")
         }
     }
 }

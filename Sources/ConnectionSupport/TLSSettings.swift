@@ -47,16 +47,6 @@ public struct TLSSettings: Sendable, Hashable {
         return filled
     }
 
-    /// `TLS`, `TLS, hostname not checked` or `TLS, certificate NOT verified` — what the dashboard and
-    /// `snapshot` say about a connection.
-    public var summary: String {
-        switch verification {
-        case .full: "TLS"
-        case .caOnly: "TLS, hostname not checked"
-        case .none: "TLS, certificate NOT verified"
-        }
-    }
-
     /// The context connections use: the files read and checked now.
     /// - Throws: ``TLSSettingsError`` naming the file and what is wrong with it (one line).
     public func makeContext() throws -> NIOSSLContext {

@@ -67,7 +67,7 @@ import Testing
         reading.misses = misses
         reading.operations = operations
         reading.uptimeSeconds = 500
-        reading.role = master ? "master" : "replica"
+        reading.role = master ? .master : .replica
         reading.countsInTotals = master
         return reading
     }

@@ -16,9 +16,9 @@ import Testing
         let sample = try await source.sample()
         #expect(sample.totalHits == 2 && sample.totalMisses == 1 && sample.keys == 1)
         #expect(sample.operations == 4, "3 reads and 1 write")
-        #expect(source.type == "in-process")
+        #expect(source.kind == .inProcess)
 
-        let poller = Poller(sources: [source])
+        let poller = Poller(backends: MonitoredBackend.numbered([source]))
         _ = await poller.sampleAll()
         _ = try await cache.get("a", as: Int.self)
         let snapshot = await poller.sampleAll()

@@ -1,5 +1,5 @@
 import Caching
-import ConnectionSupport
+import Basics
 import Foundation
 import Memcache
 import RESP
@@ -8,7 +8,8 @@ import TestSupport
 
 @testable import CacheMonitor
 
-/// Deletion jobs (progress, cancel, read-only) and the Flask-Caching route / memoized-function invalidations.
+/// The job engine and the change runner (progress, stop, read-only, typed outcomes) and the Flask-Caching
+/// route / memoized-function invalidations.
 @Suite struct JobAndFlaskActionTests {
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -18,40 +19,120 @@ import TestSupport
         return (backend, InProcessSource(name: "demo", backend: backend))
     }
 
-    @Test func aPrefixJobReportsProgressAndAResult() async throws {
+    func backend(_ source: any CacheSource) -> MonitoredBackend {
+        MonitoredBackend(id: BackendID(0), source: source)
+    }
+
+    @Test func aPrefixChangeReportsProgressAndATypedOutcome() async throws {
         let (backend, source) = try filledCache((0..<50).map { "p:\($0)" } + ["keep"])
-        let dry = try DeletionJob(on: source, .prefix(bytes("p:"), dryRun: true), readOnly: true)
-        let counted = try #require(await dry.result())
-        #expect(counted.totals.matched == 50 && counted.totals.deleted == 0 && counted.dryRun, "a dry run is allowed read-only")
-        let job = try DeletionJob(on: source, .prefix(bytes("p:"), dryRun: false), readOnly: false)
+        let counted = await ChangeRunner(readOnly: true).start(.invalidatePrefix(bytes("p:")), on: self.backend(source), dryRun: true).outcome
+        #expect(counted.totals.matched == 50 && counted.totals.deleted == 0 && counted.dryRun && counted.ending == .completed, "a dry run is allowed read-only")
+        let job = ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("p:")), on: self.backend(source))
         var progress = 0
-        var result: DeletionJobResult?
+        var outcome: ChangeOutcome?
         for await event in job.events {
             switch event {
             case .progress: progress += 1
-            case .finished(let final): result = final
+            case .finished(let final): outcome = final
             }
         }
         #expect(progress >= 1)
-        #expect(result?.totals.deleted == 50 && result?.cancelled == false && result?.error == nil)
+        #expect(outcome?.totals.deleted == 50 && outcome?.ending == .completed && outcome?.backend?.name == "demo")
         #expect(backend.statistics().keys == 1)
     }
 
-    @Test func readOnlyRefusesDestructiveJobsAndTouchesNothing() throws {
-        let (backend, source) = try filledCache(["a", "p:1"])
-        #expect(throws: ReadOnlyRefusal.self) { _ = try DeletionJob(on: source, .keys([bytes("a")]), readOnly: true) }
-        #expect(throws: ReadOnlyRefusal.self) { _ = try DeletionJob(on: source, .prefix(bytes("p:"), dryRun: false), readOnly: true) }
-        #expect(backend.statistics().keys == 2)
+    @Test func readOnlyRefusesEveryChangeOnceAndTouchesNothing() async throws {
+        let (backend, source) = try filledCache(["a", "p:1", "flask_cache_view//x"])
+        let runner = ChangeRunner(readOnly: true)
+        #expect(throws: ReadOnlyRefusal.self) { try runner.checkPermitted(dryRun: false) }
+        let changes: [Change] = [
+            .deleteKeys([bytes("a")]), .invalidatePrefix(bytes("p:")), .invalidateRoute(path: "/x", keyPrefix: KeyKind.flaskPrefix),
+            .invalidateMemoized(function: "f", keyPrefix: [], sweep: true), .setExpiry(key: bytes("a"), milliseconds: 1000),
+        ]
+        for change in changes {
+            let outcome = await runner.start(change, on: self.backend(source)).outcome
+            #expect(outcome.ending == .refused, "\(change)")
+            #expect(outcome.goneKeys.isEmpty)
+        }
+        #expect(await runner.start(.clearDemoCache, on: nil).outcome.ending == .refused)
+        #expect(backend.statistics().keys == 3)
     }
 
-    @Test func aJobOnADeadBackendEndsWithItsError() async throws {
+    @Test func aChangeOnADeadBackendEndsWithItsError() async throws {
         let source = MemcachedSource(name: "dead", addresses: [MemcachedAddress(host: "127.0.0.1", port: TestServers.freePort())])
-        let job = try DeletionJob(on: source, .prefix(bytes("p:"), dryRun: false), readOnly: false)
-        let result = try #require(await job.result())
-        #expect((result.error ?? "").contains("connection refused"))
+        let outcome = await ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("p:")), on: backend(source)).outcome
+        guard case .failed(let error) = outcome.ending else {
+            Issue.record("not a failure: \(outcome.ending)")
+            return
+        }
+        #expect(error.contains("connection refused"))
     }
 
-    @Test func aCancelledJobStopsAndSaysSo() async throws {
+    @Test func stoppingEndsTheJobWithWhatTheServerReallyLost() async throws {
+        let source = FakeSource(batchSize: 100, batchPause: .milliseconds(5))
+        source.add((0..<5000).map { "p:\($0)" } + ["other"])
+        let job = ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("p:")), on: backend(source))
+        var outcome: ChangeOutcome?
+        for await event in job.events {
+            switch event {
+            case .progress(let totals, _): if totals.deleted >= 300 { job.stop() }
+            case .finished(let final): outcome = final
+            }
+        }
+        let stopped = try #require(outcome)
+        #expect(stopped.ending == .stopped)
+        #expect(stopped.totals.deleted == source.deletedCount, "the outcome counts every key the server lost, the last batch too")
+        #expect(stopped.totals.deleted < 5000 && source.contains("other"))
+        #expect(await job.outcome == stopped, "the outcome can also be awaited")
+    }
+
+    @Test func readingNoEventsStopsNothing() async throws {
+        let source = FakeSource(batchSize: 10, batchPause: .milliseconds(1))
+        source.add((0..<200).map { "p:\($0)" })
+        let job = ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("p:")), on: backend(source))
+        let reader = Task { for await _ in job.events {} }
+        reader.cancel()
+        #expect(await job.outcome.totals.deleted == 200, "cancelling the reader is not a stop")
+        #expect(source.keyCount == 0)
+    }
+
+    @Test func aPauseEndsEarlyOnAStop() async {
+        let job = Job<Int, Bool> { context in
+            context.report(1)
+            return await context.pause(for: .seconds(30))
+        }
+        try? await Task.sleep(for: .milliseconds(20))
+        let clock = ContinuousClock()
+        let started = clock.now
+        job.stop()
+        #expect(await job.outcome == false, "the pause says it was cut short")
+        #expect(clock.now - started < .seconds(5))
+        let full = Job<Int, Bool> { context in await context.pause(for: .milliseconds(10)) }
+        #expect(await full.outcome == true)
+    }
+
+    @Test func givenKeysAreDeletedInBatchesWithSharesAndTheirOutcome() async throws {
+        let source = FakeSource()
+        source.add((0..<2500).map { "k:\($0)" })
+        let keys = (0..<2600).map { bytes("k:\($0)") }
+        let dry = await ChangeRunner(readOnly: false).start(.deleteKeys(keys), on: backend(source), dryRun: true).outcome
+        #expect(dry.totals.matched == 2500 && source.keyCount == 2500)
+        let outcome = await ChangeRunner(readOnly: false).start(.deleteKeys(keys), on: backend(source)).outcome
+        #expect(outcome.totals.matched == 2500 && outcome.totals.deleted == 2500 && outcome.ending == .completed)
+        #expect(outcome.goneKeys.count == 2600, "every key given is gone afterwards")
+        let expiry = await ChangeRunner(readOnly: false).start(.setExpiry(key: bytes("k:1"), milliseconds: 5000), on: backend(source)).outcome
+        #expect(expiry.detail == .expiry(keyExisted: false) && expiry.goneKeys == [bytes("k:1")])
+    }
+
+    @Test func theDemosClearRunsThroughItsHook() async throws {
+        let runner = ChangeRunner(readOnly: false) { 42 }
+        let outcome = await runner.start(.clearDemoCache, on: nil).outcome
+        #expect(outcome.totals.deleted == 42 && outcome.ending == .completed && outcome.backend == nil)
+        let none = await ChangeRunner(readOnly: false).start(.clearDemoCache, on: nil).outcome
+        #expect(none.ending != .completed, "no hook, no clear")
+    }
+
+    @Test func aMemcachedPrefixDeletionStopsWhenAsked() async throws {
         guard let server = try MemcachedServerProcess() else { return }
         let client = MemcachedClient(address: try MemcachedAddress(parsing: server.address))
         for start in stride(from: 0, to: 30_000, by: 1000) {
@@ -59,15 +140,17 @@ import TestSupport
         }
         await client.close()
         let source = MemcachedSource(name: "memcached", addresses: [try MemcachedAddress(parsing: server.address)])
-        let job = try DeletionJob(on: source, .prefix(bytes("c:"), dryRun: false), readOnly: false)
-        var result: DeletionJobResult?
+        let job = ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("c:")), on: backend(source))
+        var outcome: ChangeOutcome?
         for await event in job.events {
             switch event {
-            case .progress: job.cancel()
-            case .finished(let final): result = final
+            case .progress: job.stop()
+            case .finished(let final): outcome = final
             }
         }
-        #expect(result?.cancelled == true && (result?.totals.deleted ?? 0) < 30_000)
+        #expect(outcome?.ending == .stopped && (outcome?.totals.deleted ?? 0) < 30_000)
+        let left = await ChangeRunner(readOnly: true).start(.invalidatePrefix(bytes("c:")), on: backend(source), dryRun: true).outcome
+        #expect(left.totals.matched == 30_000 - (outcome?.totals.deleted ?? 0), "what the outcome says was deleted is what is gone")
         await source.close()
     }
 
@@ -98,8 +181,8 @@ import TestSupport
         let versionKey = FlaskCachingActions.versionKey(function: "app.views.expensive", prefix: bytes(prefix))
         #expect(KeyKind.of(versionKey, prefix: bytes(prefix)) == .version)
         #expect(KeyKind.of(bytes("\(prefix)Xw3kP0vD1aQ9rT5uAbCdEf"), prefix: bytes(prefix)) == .memoize)
-        let job = try DeletionJob(on: source, .keys([versionKey]), readOnly: false)
-        #expect(await job.result()?.totals.deleted == 1)
+        let outcome = await ChangeRunner(readOnly: false).start(.deleteKeys([versionKey]), on: backend(source)).outcome
+        #expect(outcome.totals.deleted == 1)
         let left = try await admin.send(RESPCommand("EXISTS", keys: [bytes("\(prefix)app.views.expensive_memver"), bytes("\(prefix)app.views.cheap_memver")]))
         #expect(left.integer == 1, "only the chosen function's version key is gone")
         try await admin.deleteKeys(withPrefix: bytes(prefix))
@@ -120,9 +203,16 @@ import TestSupport
         for n in 0..<20 { _ = try await square(n); _ = try await cube(n) }
         let before = backend.statistics().keys
         let source = InProcessSource(name: "demo", backend: backend)
-        let result = try await FlaskCachingActions.invalidateMemoized(function: "memoize/app.square", prefix: bytes("app:"), sweep: true, on: source)
-        #expect(result.versionDeleted && result.version != nil)
-        #expect(result.swept == 20)
+        let change = Change.invalidateMemoized(function: "memoize/app.square", keyPrefix: bytes("app:"), sweep: true)
+        let counted = await ChangeRunner(readOnly: true).start(change, on: MonitoredBackend(id: BackendID(0), source: source), dryRun: true).outcome
+        #expect(counted.totals.matched == 21 && backend.statistics().keys == before, "a dry run counts the version key and the results")
+        let outcome = await ChangeRunner(readOnly: false).start(change, on: MonitoredBackend(id: BackendID(0), source: source)).outcome
+        guard case .memoized(let existed, let version, let swept) = outcome.detail else {
+            Issue.record("no memoized detail: \(outcome.detail)")
+            return
+        }
+        #expect(existed && version != nil)
+        #expect(swept == 20 && outcome.totals.deleted == 21)
         #expect(backend.statistics().keys == before - 21, "20 results and the version key")
         let calls = CallCounter()
         let again = cache.memoize("app.cube", timeout: 600) { (n: Int) in calls.tick(); return n * n * n }
@@ -152,8 +242,9 @@ import TestSupport
         commands.append(RESPCommand("SET", ["\(prefix)view//AbC1xY", "page"]))
         try await admin.send(commands)
         let source = RedisSource(name: "redis", url: try RedisURL(parsing: try #require(TestServers.redisURL())))
-        let result = try await FlaskCachingActions.invalidateMemoized(function: "app.views.expensive", prefix: bytes(prefix), sweep: true, on: source)
-        #expect(result.versionDeleted && result.version == "AbC1xY" && result.swept == 12)
+        let change = Change.invalidateMemoized(function: "app.views.expensive", keyPrefix: bytes(prefix), sweep: true)
+        let outcome = await ChangeRunner(readOnly: false).start(change, on: MonitoredBackend(id: BackendID(0), source: source)).outcome
+        #expect(outcome.detail == .memoized(versionKeyExisted: true, version: "AbC1xY", swept: 12))
         var left = 0
         _ = try await source.browseKeys(matching: .prefix(bytes(prefix)), limit: 1000) { left += $0.count; return true }
         #expect(left == 12, "the other function's version key and 10 results, and the view key")

@@ -32,7 +32,7 @@ final class ScriptedSource: CacheSource {
         state.withLock { $0.behaviour = behaviour }
     }
 
-    var type: String { "fake" }
+    var kind: BackendKind { .redis }
     var address: String { "fake:\(name)" }
     var attempts: Int { state.withLock { $0.attempts } }
 
@@ -99,7 +99,7 @@ final class ScriptedSource: CacheSource {
     @Test func ratesAndHistoryComeFromConsecutiveSamples() async {
         let clock = TestClock()
         let source = ScriptedSource(name: "a")
-        let poller = Poller(sources: [source], configuration: .init(interval: .seconds(1)), clock: clock)
+        let poller = Poller(backends: MonitoredBackend.numbered([source]), configuration: .init(interval: .seconds(1)), clock: clock)
         await poller.start()
         await eventually(poller, "first sample") { $0.backends[0].status == .up }
         #expect(await poller.current.backends[0].rates == nil, "one sample gives no rates")
@@ -120,7 +120,7 @@ final class ScriptedSource: CacheSource {
         let clock = TestClock()
         let hanging = ScriptedSource(name: "hanging", behaviour: .hang)
         let healthy = ScriptedSource(name: "healthy")
-        let poller = Poller(sources: [hanging, healthy], configuration: .init(interval: .seconds(1), timeout: .seconds(2)), clock: clock)
+        let poller = Poller(backends: MonitoredBackend.numbered([hanging, healthy]), configuration: .init(interval: .seconds(1), timeout: .seconds(2)), clock: clock)
         await poller.start()
         await eventually(poller, "healthy up") { $0.backends[1].status == .up }
         #expect(await poller.current.backends[0].status == .connecting)
@@ -139,7 +139,7 @@ final class ScriptedSource: CacheSource {
     @Test func aDownBackendIsRetriedWithCappedBackoffAndComesBackByItself() async {
         let clock = TestClock()
         let source = ScriptedSource(name: "flaky", behaviour: .fail("cannot connect to fake: connection refused"))
-        let poller = Poller(sources: [source], configuration: .init(interval: .seconds(1), timeout: .seconds(2), maxBackoff: .seconds(5)), clock: clock)
+        let poller = Poller(backends: MonitoredBackend.numbered([source]), configuration: .init(interval: .seconds(1), timeout: .seconds(2), maxBackoff: .seconds(5)), clock: clock)
         await poller.start()
         await eventually(poller, "down") { $0.backends[0].status == .down }
         #expect(await poller.current.backends[0].error == "cannot connect to fake: connection refused")
@@ -167,7 +167,7 @@ final class ScriptedSource: CacheSource {
 
     @Test func refusedCredentialsAreAuthFailed() async {
         let clock = TestClock()
-        let poller = Poller(sources: [ScriptedSource(name: "locked", behaviour: .refuseCredentials)], clock: clock)
+        let poller = Poller(backends: MonitoredBackend.numbered([ScriptedSource(name: "locked", behaviour: .refuseCredentials)]), clock: clock)
         await poller.start()
         await eventually(poller, "auth_failed") { $0.backends[0].status == .authFailed }
         #expect(BackendStatus.authFailed.rawValue == "auth_failed")
@@ -176,7 +176,7 @@ final class ScriptedSource: CacheSource {
     }
 
     @Test func backoffDoublesUpToTheCap() {
-        let poller = Poller(sources: [], configuration: .init(interval: .seconds(1), maxBackoff: .seconds(5)), clock: TestClock())
+        let poller = Poller(backends: MonitoredBackend.numbered([]), configuration: .init(interval: .seconds(1), maxBackoff: .seconds(5)), clock: TestClock())
         #expect(poller.backoff(afterFailures: 1) == .seconds(1))
         #expect(poller.backoff(afterFailures: 2) == .seconds(2))
         #expect(poller.backoff(afterFailures: 3) == .seconds(4))
@@ -186,7 +186,7 @@ final class ScriptedSource: CacheSource {
 
     @Test func snapshotsArePublishedEveryInterval() async {
         let clock = TestClock()
-        let poller = Poller(sources: [ScriptedSource(name: "a"), ScriptedSource(name: "b")], configuration: .init(interval: .seconds(1)), clock: clock)
+        let poller = Poller(backends: MonitoredBackend.numbered([ScriptedSource(name: "a"), ScriptedSource(name: "b")]), configuration: .init(interval: .seconds(1)), clock: clock)
         var iterator = await poller.snapshots().makeAsyncIterator()
         let first = await iterator.next()
         #expect(first?.backends.map(\.name) == ["a", "b"])
@@ -201,7 +201,7 @@ final class ScriptedSource: CacheSource {
     @Test func sampleAllSamplesEverySourceOnce() async {
         let a = ScriptedSource(name: "a")
         let down = ScriptedSource(name: "down", behaviour: .fail("refused"))
-        let poller = Poller(sources: [a, down], configuration: .init(interval: .milliseconds(10)))
+        let poller = Poller(backends: MonitoredBackend.numbered([a, down]), configuration: .init(interval: .milliseconds(10)))
         let first = await poller.sampleAll()
         #expect(first.backends.map(\.status) == [.up, .down])
         let second = await poller.sampleAll()
@@ -218,7 +218,7 @@ final class ScriptedSource: CacheSource {
         let admin = RedisClient(url: url)
         try await admin.send(RESPCommand("SET", ["k", "v"]))
         try await admin.send((0..<500).map { _ in RESPCommand("GET", ["k"]) })
-        let poller = Poller(sources: [RedisSource(name: "redis", url: url)], configuration: .init(interval: .milliseconds(100)))
+        let poller = Poller(backends: MonitoredBackend.numbered([RedisSource(name: "redis", url: url)]), configuration: .init(interval: .milliseconds(100)))
         // A loaded machine can time the first sample out; rates need one good sample before the reset.
         var before = await poller.sampleAll()
         for _ in 0..<20 where before.backends[0].status != .up { before = await poller.sampleAll() }

@@ -37,7 +37,7 @@ import TestSupport
         #expect(!more)
         #expect(listed.count == keys.count)
         #expect(Set(listed) == Set(keys))
-        #expect(source.type == "redis-cluster")
+        #expect(source.kind == .redisCluster)
 
         #expect(try await source.deleteKeys(withPrefix: prefix, dryRun: false) { _ in true }.totals.deleted == keys.count)
         await admin.close()
@@ -92,7 +92,7 @@ import TestSupport
         #expect(first.keys == dbsize && dbsize == 600)
         #expect(first.servers.count == 3)
         #expect(first.servers.compactMap(\.slots).reduce(0, +) == 16384)
-        #expect(first.servers.allSatisfy { $0.up && $0.role == "master" && $0.countsInTotals })
+        #expect(first.servers.allSatisfy { $0.up && $0.role == .master && $0.countsInTotals })
 
         let victim = cluster.nodes[2]
         let victimAddress = "127.0.0.1:\(victim.port)"
@@ -113,7 +113,7 @@ import TestSupport
         guard let cluster = try await TestCluster() else { return }
         let dead = try RedisURL(parsing: "redis://127.0.0.1:\(TestServers.freePort())")
         let source = try RedisSource(name: "sessions", clusterSeeds: [dead] + [try RedisURL(parsing: cluster.urls[0])])
-        #expect(source.type == "redis-cluster")
+        #expect(source.kind == .redisCluster)
         let sample = try await source.sample()
         #expect(sample.servers.count == 3)
         await source.close()
@@ -131,8 +131,8 @@ import TestSupport
         let replicaAddress = "127.0.0.1:\(replica.port)"
         let before = try await source.sample()
         let shownReplica = try #require(before.servers.first { $0.address == replicaAddress })
-        #expect(shownReplica.role == "replica" && !shownReplica.countsInTotals && shownReplica.replicaOf == "127.0.0.1:\(cluster.nodes[0].port)")
-        #expect(before.servers.filter { $0.role == "master" }.count == 3)
+        #expect(shownReplica.role == .replica && !shownReplica.countsInTotals && shownReplica.replicaOf == "127.0.0.1:\(cluster.nodes[0].port)")
+        #expect(before.servers.filter { $0.role == .master }.count == 3)
         #expect(before.keys == 300, "the replica's copies are not added in")
 
         cluster.nodes[0].kill()
@@ -140,7 +140,7 @@ import TestSupport
         for _ in 0..<60 where !promoted {
             try await Task.sleep(for: .milliseconds(250))
             let sample = try await source.sample()
-            promoted = sample.servers.contains { $0.address == replicaAddress && $0.role == "master" && $0.up && ($0.slots ?? 0) > 0 }
+            promoted = sample.servers.contains { $0.address == replicaAddress && $0.role == .master && $0.up && ($0.slots ?? 0) > 0 }
         }
         #expect(promoted, "the promoted replica is a master with slots at a later sample")
         #expect(try await admin.send(RESPCommand("GET", key: Array("k1".utf8))).string == "v", "the cluster client follows the failover too")

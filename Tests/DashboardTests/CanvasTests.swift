@@ -39,7 +39,9 @@ import Testing
     @Test func sparklinesScaleAndKeepGaps() {
         #expect(String(Sparkline.characters([0, 0.5, 1], width: 3, minimum: 0, maximum: 1)) == "▁▅█")
         #expect(String(Sparkline.characters([1, nil, 1], width: 5, minimum: 0, maximum: 1)) == "  █ █", "newest on the right, gaps blank")
-        #expect(String(Sparkline.characters([0, 1], width: 2, minimum: 0, maximum: 1, ascii: true)) == "_#")
+        var ascii = Canvas(width: 2, height: 1, asciiOnly: true)
+        Sparkline.draw([0, 1], into: &ascii, x: 0, y: 0, width: 2, minimum: 0, maximum: 1)
+        #expect(ascii.text() == "_#", "an ASCII canvas draws the lowest and highest blocks as _ and #")
         #expect(String(Sparkline.characters((0..<10).map { Double($0) }, width: 3)) == "▁▅█", "the newest values that fit, scaled to their own range")
     }
 
@@ -60,5 +62,28 @@ import Testing
         #expect(AddressText.fit("a.example:11211,b.example:11211,c.example:11211", width: 34) == "a.example:11211,b.example:11211,+1")
         #expect(AddressText.fit("/var/run/redis/redis-server.sock", width: 12) == "…server.sock")
         #expect(AddressText.fit("host:6379", width: 3) == "379")
+    }
+
+    @Test func anAsciiCanvasKeepsTheLayoutOfAUnicodeOne() {
+        var unicode = Canvas(width: 24, height: 1)
+        var ascii = Canvas(width: 24, height: 1, asciiOnly: true)
+        for canvas in [0, 1] {
+            let text = "now 52.2% · life 40.3%"
+            if canvas == 0 { unicode.write(text, x: 0, y: 0) } else { ascii.write(text, x: 0, y: 0) }
+        }
+        #expect(ascii.text() == "now 52.2% | life 40.3%  ")
+        #expect(ascii.text().count == unicode.text().count)
+        var marks = Canvas(width: 20, height: 1, asciiOnly: true)
+        marks.write("×146 ∞ — ● ✖ ▲ 日e\u{301}", x: 0, y: 0)
+        #expect(marks.text() == "x146 - - + x ! ???  ", "stand-ins take one column; anything else is ? in each column it would take")
+        var cut = Canvas(width: 6, height: 1, asciiOnly: true)
+        cut.write("abcdefgh", x: 0, y: 0)
+        #expect(cut.text() == "abcde~")
+        #expect(marks.cells.allSatisfy { $0.scalar.isASCII })
+    }
+
+    @Test func dataOnAnAsciiTerminalIsEscapedNotHidden() {
+        #expect(AsciiGlyphs.escaped("naïve") == "na\\xC3\\xAFve")
+        #expect(AsciiGlyphs.escaped("plain") == "plain")
     }
 }

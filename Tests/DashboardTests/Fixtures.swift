@@ -1,5 +1,6 @@
 import CacheMonitor
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Dashboard
@@ -23,12 +24,23 @@ enum Fixtures {
         return sample
     }
 
+    /// A backend as the run would make it; its source is a fake that the renderer and reducer never ask.
+    static func backend(_ position: Int, _ name: String, _ kind: BackendKind, _ address: String, keyPrefix: [UInt8]? = nil) -> MonitoredBackend {
+        MonitoredBackend(
+            id: BackendID(position), name: name, kind: kind, address: address, keyPrefix: keyPrefix, source: FakeSource(name: name, address: address, kind: kind)
+        )
+    }
+
+    static let sessions = backend(0, "sessions", .redis, "cache-primary.eu-west-1.internal.example.com:6379")
+    static let pages = backend(1, "pages", .memcached, "10.0.0.11:11211,10.0.0.12:11211,10.0.0.13:11211")
+    static let reports = backend(2, "reports", .redis, "127.0.0.1:6390")
+
     static func upBackend(
-        name: String, type: String, address: String, before: SourceSample, after: SourceSample, history: [Double?], servers: [ServerReading] = []
+        _ described: MonitoredBackend, before: SourceSample, after: SourceSample, history: [Double?], servers: [ServerReading] = []
     ) -> BackendSnapshot {
         var current = after
         current.servers = servers
-        var backend = BackendSnapshot(name: name, type: type, address: address, status: .up, sample: current, rates: BackendRates(from: before, to: current, seconds: 1), sampledAt: now)
+        var backend = BackendSnapshot(backend: described, status: .up, sample: current, rates: BackendRates(from: before, to: current, seconds: 1), sampledAt: now)
         for value in history { backend.hitRatioHistory.append(value) }
         for value in history { backend.operationsHistory.append(value.map { $0 * 1000 }) }
         for _ in history { backend.memoryHistory.append(Double(current.memoryBytes ?? 0)) }
@@ -37,20 +49,20 @@ enum Fixtures {
 
     static var snapshot: Snapshot {
         let redis = upBackend(
-            name: "sessions", type: "redis", address: "cache-primary.eu-west-1.internal.example.com:6379",
+            sessions,
             before: sample(hits: 9_000, misses: 1_000, keys: 1_204, memory: 3_000_000, maxMemory: 4_000_000, operations: 20_000),
             after: sample(hits: 9_975, misses: 1_025, keys: 1_204, memory: 3_100_000, maxMemory: 4_000_000, operations: 21_200),
             history: [0.91, 0.95, nil, 0.97, 0.975, 0.6, 0.4, 0.975]
         )
         let pool = upBackend(
-            name: "pages", type: "memcached", address: "10.0.0.11:11211,10.0.0.12:11211,10.0.0.13:11211",
+            pages,
             before: sample(hits: 100, misses: 100, keys: 52_000, memory: 62_000_000, maxMemory: 64_000_000, operations: 300, evictions: 10),
             after: sample(hits: 130, misses: 170, keys: 52_000, memory: 63_500_000, maxMemory: 64_000_000, operations: 400, evictions: 13),
             history: [0.5, 0.45, 0.3],
             servers: [ServerReading(address: "10.0.0.11:11211", up: true), ServerReading(address: "10.0.0.12:11211", up: true), ServerReading(address: "10.0.0.13:11211", up: false, error: "connection refused")]
         )
         let down = BackendSnapshot(
-            name: "reports", type: "redis", address: "127.0.0.1:6390", status: .down, error: "cannot connect to 127.0.0.1:6390: connection refused",
+            backend: reports, status: .down, error: "cannot connect to 127.0.0.1:6390: connection refused",
             retryIn: 3.2
         )
         return Snapshot(backends: [redis, pool, down], takenAt: now)
@@ -99,7 +111,7 @@ enum Fixtures {
     static func browsing(width: Int = 120, height: Int = 40, readOnly: Bool = false) -> AppState {
         var state = state(width: width, height: height, readOnly: readOnly)
         _ = Reducer.reduce(&state, .key(.enter))
-        _ = Reducer.reduce(&state, .keysLoaded(backend: 0, filter: .all, window: KeyWindow.complete(keys)))
+        _ = Reducer.reduce(&state, .keysLoaded(backend: sessions.id, filter: .all, window: KeyWindow.complete(keys)))
         return state
     }
 

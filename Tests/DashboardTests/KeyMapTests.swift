@@ -26,11 +26,25 @@ import Testing
     @Test func readOnlyDropsTheKeysThatChangeData() {
         #expect(KeyMap.action(for: "d", in: .keyBrowser, readOnly: false) == .deleteKey)
         #expect(KeyMap.action(for: "d", in: .keyBrowser, readOnly: true) == nil)
-        #expect(KeyMap.footer(for: .keyBrowser, readOnly: false).contains { $0.label == "delete" })
-        #expect(!KeyMap.footer(for: .keyBrowser, readOnly: true).contains { $0.label == "delete" })
+        #expect(KeyMap.footer(for: .keyBrowser, readOnly: false).contains { $0.action == .deleteKey })
+        #expect(!KeyMap.footer(for: .keyBrowser, readOnly: true).contains { $0.action == .deleteKey })
         #expect(!KeyMap.markdown(readOnly: true).contains("delete the selected key"))
         #expect(KeyMap.action(for: "q", in: .input, readOnly: false) == nil, "q types a q in an input")
         #expect(KeyMap.action(for: "n", in: .input, readOnly: false) == nil, "n types an n in an input")
         #expect(KeyMap.action(for: "Esc", in: .input, readOnly: false) == .cancel)
+    }
+
+    @Test func demoKeysSayThemselvesThatTheyNeedTheDemo() {
+        let demoActions: Set<DashboardAction> = [.clearDemoCache, .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser]
+        #expect(Set(KeyMap.all.filter(\.requiresDemo).map(\.action)) == demoActions)
+        #expect(KeyMap.footer(for: .overview, readOnly: false, demo: false).allSatisfy { !$0.requiresDemo })
+        #expect(KeyMap.footer(for: .overview, readOnly: false, demo: true).contains { $0.action == .pauseTraffic })
+    }
+
+    @Test func footerHintsAreHiddenByAction() {
+        let all = KeyMap.footer(for: .dialog, readOnly: false)
+        let hidden = KeyMap.footer(for: .dialog, readOnly: false, hiding: [.typePrefix])
+        #expect(all.contains { $0.action == .typePrefix })
+        #expect(hidden.map(\.action) == all.map(\.action).filter { $0 != .typePrefix })
     }
 }

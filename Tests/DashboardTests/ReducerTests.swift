@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
         var state = Fixtures.state()
         Fixtures.press([.down], &state)
         let effects = Fixtures.press([.enter], &state)
-        #expect(effects == [.loadKeys(backend: 1, filter: .all)])
+        #expect(effects == [.loadKeys(Fixtures.pages, filter: .all)])
         #expect(state.screen == .keys)
         #expect(state.context == .keyBrowser)
     }
@@ -19,12 +20,12 @@ import Testing
     @Test func digitsSelectBackendsAndSayWhenThereIsNone() {
         var state = Fixtures.state()
         Fixtures.press([.character("3")], &state)
-        #expect(state.selectedBackend == 2)
+        #expect(state.selectedBackend == Fixtures.reports.id)
         Fixtures.press([.character("9")], &state)
-        #expect(state.selectedBackend == 2)
+        #expect(state.selectedBackend == Fixtures.reports.id)
         #expect(state.message?.text == "there is no backend 9")
         Fixtures.press([.tab], &state)
-        #expect(state.selectedBackend == 0, "Tab wraps around")
+        #expect(state.selectedBackend == Fixtures.sessions.id, "Tab wraps around")
     }
 
     @Test func typingAFilterNarrowsLiveThenEnterAsksTheBackend() {
@@ -35,7 +36,7 @@ import Testing
         #expect(state.keyBrowser?.rows.count == 2, "narrowed to what is loaded while typing")
         #expect(DashboardView.render(state).text().contains("2 match"))
         let effects = Fixtures.press([.enter], &state)
-        #expect(effects == [.loadKeys(backend: 0, filter: .prefix(bytes("user:1")))])
+        #expect(effects == [.loadKeys(Fixtures.sessions, filter: .prefix(bytes("user:1")))])
         #expect(state.input == nil)
         #expect(state.keyBrowser?.filterText == "user:1")
     }
@@ -45,7 +46,7 @@ import Testing
         Fixtures.press([.character("/")], &state)
         Fixtures.type("user:*:name", &state)
         #expect(state.keyBrowser?.rows.map { String(decoding: $0.key, as: UTF8.self) } == ["user:1:name", "user:2:name"])
-        #expect(Fixtures.press([.enter], &state) == [.loadKeys(backend: 0, filter: .glob(bytes("user:*:name")))])
+        #expect(Fixtures.press([.enter], &state) == [.loadKeys(Fixtures.sessions, filter: .glob(bytes("user:*:name")))])
     }
 
     @Test func aBadEscapeKeepsTheInputOpenWithAReason() {
@@ -81,17 +82,22 @@ import Testing
         var state = Fixtures.browsing()
         let key = state.keyBrowser?.selectedKey?.key ?? []
         #expect(Fixtures.press([.character("d")], &state).isEmpty, "nothing runs before the answer")
-        #expect(state.dialog?.change == .deleteKey(backend: 0, key: key))
+        let change = PendingChange(.deleteKeys([key]), on: Fixtures.sessions)
+        #expect(state.dialog?.change == change)
         #expect(DashboardView.render(state).text().contains("Delete key 'bin\\x01ary\\xFF'"))
         let effects = Fixtures.press([.character("y")], &state)
-        #expect(effects == [.run(.deleteKey(backend: 0, key: key), expected: 1)])
+        #expect(effects == [.run(change, expected: 1)])
         #expect(state.dialog == nil)
         #expect(state.context == .job)
-        let after = Reducer.reduce(&state, .jobFinished(message: "deleted key", deletedKeys: [key], failed: false))
-        #expect(after == [.loadKeys(backend: 0, filter: .all)])
+        var outcome = ChangeOutcome(change: .deleteKeys([key]), backend: Fixtures.sessions, dryRun: false, elapsed: .milliseconds(3))
+        outcome.keys = [key]
+        outcome.totals = DeletionTotals(scanned: 1, matched: 1, deleted: 1, finished: true)
+        let after = Reducer.reduce(&state, .jobFinished(outcome))
+        #expect(after == [.loadKeys(Fixtures.sessions, filter: .all)])
         #expect(state.job == nil)
         #expect(state.keyBrowser?.rows.contains { $0.key == key } == false)
-        #expect(state.message?.text == "deleted key")
+        #expect(state.message?.text == "deleted key 'bin\\x01ary\\xFF' on sessions in 3.0ms")
+        #expect(state.message?.role == .good)
     }
 
     @Test func noAndEscCancelADialogAndTouchNothing() {
@@ -121,7 +127,7 @@ import Testing
         Fixtures.press([.character("v"), .end], &state)
         #expect(state.keyBrowser?.selectedGroup?.prefix == bytes("user:"))
         let effects = Fixtures.press([.character("D")], &state)
-        let change = PendingChange.invalidatePrefix(backend: 0, prefix: bytes("user:"))
+        let change = PendingChange(.invalidatePrefix(bytes("user:")), on: Fixtures.sessions)
         #expect(effects == [.count(change)])
         #expect(state.dialog?.matchCount == .counting(soFar: 0))
         _ = Reducer.reduce(&state, .matchCount(change: change, count: .counted(3, more: false)))
@@ -144,19 +150,19 @@ import Testing
         var state = Fixtures.browsing()
         Fixtures.press([.down, .down], &state)
         #expect(state.keyBrowser?.selectedKey?.key == bytes("flask_cache_view//api/users"))
-        let route = PendingChange.invalidateRoute(backend: 0, path: "/api/users", keyPrefix: bytes("flask_cache_"))
+        let route = PendingChange(.invalidateRoute(path: "/api/users", keyPrefix: bytes("flask_cache_")), on: Fixtures.sessions)
         #expect(Fixtures.press([.character("D")], &state) == [.count(route)])
         Fixtures.press([.character("p")], &state)
         #expect(state.dialog == nil)
         #expect(state.input?.text == "flask_cache_view//api/users")
-        #expect(state.input?.purpose == .prefix(backend: 0))
+        #expect(state.input?.purpose == .prefix(Fixtures.sessions))
     }
 
     @Test func invalidateOnAVersionKeyIsDeleteMemoized() {
         var state = Fixtures.browsing()
         Fixtures.press([.down], &state)
         Fixtures.press([.character("D")], &state)
-        #expect(state.dialog?.change == .invalidateMemoized(backend: 0, function: "app.expensive", keyPrefix: bytes("flask_cache_")))
+        #expect(state.dialog?.change == PendingChange(.invalidateMemoized(function: "app.expensive", keyPrefix: bytes("flask_cache_"), sweep: false), on: Fixtures.sessions))
     }
 
     @Test func invalidateOnAPlainKeyAsksForAPrefixAndRefusesAnEmptyOne() {
@@ -169,18 +175,18 @@ import Testing
         #expect(state.input != nil)
         #expect(state.message?.text.contains("empty one would match every key") == true)
         Fixtures.type("user:", &state)
-        #expect(Fixtures.press([.enter], &state) == [.count(.invalidatePrefix(backend: 0, prefix: bytes("user:")))])
+        #expect(Fixtures.press([.enter], &state) == [.count(PendingChange(.invalidatePrefix(bytes("user:")), on: Fixtures.sessions))])
     }
 
     @Test func settingATTLGoesThroughADialog() {
         var state = Fixtures.browsing()
         Fixtures.press([.end], &state)
         Fixtures.press([.character("T")], &state)
-        #expect(state.input?.purpose == .ttl(backend: 0, key: bytes("user:2:name")))
+        #expect(state.input?.purpose == .ttl(Fixtures.sessions, key: bytes("user:2:name")))
         #expect(state.input?.text == "", "a key without TTL starts empty")
         Fixtures.type("90", &state)
         Fixtures.press([.enter], &state)
-        #expect(state.dialog?.change == .setTTL(backend: 0, key: bytes("user:2:name"), seconds: 90))
+        #expect(state.dialog?.change == PendingChange(.setExpiry(key: bytes("user:2:name"), milliseconds: 90_000), on: Fixtures.sessions))
         Fixtures.press([.escape], &state)
         Fixtures.press([.character("T")], &state)
         Fixtures.type("abc", &state)
@@ -221,15 +227,15 @@ import Testing
     @Test func resultsForAScreenLeftBehindAreDropped() {
         var state = Fixtures.browsing()
         Fixtures.press([.escape, .down, .enter], &state)
-        _ = Reducer.reduce(&state, .keysLoaded(backend: 0, filter: .all, window: KeyWindow.complete(Fixtures.keys)))
-        #expect(state.keyBrowser?.backend == 1)
+        _ = Reducer.reduce(&state, .keysLoaded(backend: Fixtures.sessions.id, filter: .all, window: KeyWindow.complete(Fixtures.keys)))
+        #expect(state.keyBrowser?.backend == Fixtures.pages)
         #expect(state.keyBrowser?.window == nil, "keys of backend 0 do not land in backend 1's browser")
     }
 
     @Test func demoKeysExplainThereIsNoDemoWithoutOne() {
         var state = Fixtures.state()
         #expect(Fixtures.press([.character("p")], &state).isEmpty)
-        #expect(state.message?.text.contains("no demo traffic") == true)
+        #expect(state.message?.text.contains("no demo here") == true)
         state.hasDemo = true
         #expect(Fixtures.press([.character("+")], &state) == [.traffic(.faster)])
     }
@@ -245,6 +251,6 @@ import Testing
         _ = Reducer.reduce(&state, .demoTraffic(paused))
         #expect(state.demoTraffic?.paused == false, "a frozen display keeps the figures it froze")
         #expect(Fixtures.press([.character("c")], &state).isEmpty, "c opens a confirmation first")
-        #expect(state.dialog?.change == .clearDemoCache)
+        #expect(state.dialog?.change == PendingChange(.clearDemoCache, on: nil))
     }
 }

@@ -1,6 +1,5 @@
 import Basics
 import CacheMonitor
-import ConnectionSupport
 import Testing
 
 @testable import Dashboard
@@ -32,11 +31,13 @@ import Testing
     }
 
     @Test func keysAreLabelledPastTheBackendsOwnKeyPrefix() {
+        let demo = Fixtures.backend(0, "simplecache", .inProcess, "this process (SimpleCache)", keyPrefix: Array("cachescope_demo:".utf8))
         var state = Fixtures.state()
-        state.keyPrefixes = [Array("cachescope_demo:".utf8)]
+        state.snapshot = Snapshot(backends: [BackendSnapshot(backend: demo, status: .up)], takenAt: Fixtures.now)
+        state.selectedBackend = demo.id
         _ = Reducer.reduce(&state, .key(.enter))
         let keys = ["cachescope_demo:view//api/users", "cachescope_demo:memoize/expensive/0123456789abcdefAbCdEf", "cachescope_demo:memoize/expensive_memver", "cachescope_demo:user_7"]
-        _ = Reducer.reduce(&state, .keysLoaded(backend: 0, filter: .all, window: KeyWindow.complete(keys.map { Fixtures.key($0, ttl: 60_000) })))
+        _ = Reducer.reduce(&state, .keysLoaded(backend: demo.id, filter: .all, window: KeyWindow.complete(keys.map { Fixtures.key($0, ttl: 60_000) })))
         let lines = DashboardView.render(state).text().split(separator: "\n")
         func kind(of key: String) -> String? {
             guard let line = lines.first(where: { $0.contains(key + " ") }) else { return nil }
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func expandingAClusterListsItsNodesWithRoleSlotsAndRates() {
-        func node(_ port: Int, role: String, slots: Int, hits: UInt64, up: Bool = true, health: String = "online") -> ServerReading {
+        func node(_ port: Int, role: NodeRole, slots: Int, hits: UInt64, up: Bool = true, health: NodeHealth = .online) -> ServerReading {
             var reading = ServerReading(address: "10.0.1.1:\(port)", up: up, error: up ? nil : "cannot connect to 10.0.1.1:\(port): connection refused")
             reading.role = role
             reading.slots = slots
@@ -69,22 +70,23 @@ import Testing
             reading.operations = hits * 2
             reading.keys = 1000
             reading.health = health
-            reading.countsInTotals = role == "master"
+            reading.countsInTotals = role == .master
             return reading
         }
-        let before = [node(7000, role: "master", slots: 5461, hits: 1000), node(7001, role: "master", slots: 5462, hits: 2000, health: "suspected"),
-                      node(7002, role: "master", slots: 5461, hits: 3000), node(7003, role: "replica", slots: 0, hits: 10)]
-        let after = [node(7000, role: "master", slots: 5461, hits: 1400), node(7001, role: "master", slots: 5462, hits: 2100, health: "suspected"),
-                     node(7002, role: "master", slots: 5461, hits: 0, up: false), node(7003, role: "replica", slots: 0, hits: 10)]
+        let before = [node(7000, role: .master, slots: 5461, hits: 1000), node(7001, role: .master, slots: 5462, hits: 2000, health: .suspected),
+                      node(7002, role: .master, slots: 5461, hits: 3000), node(7003, role: .replica, slots: 0, hits: 10)]
+        let after = [node(7000, role: .master, slots: 5461, hits: 1400), node(7001, role: .master, slots: 5462, hits: 2100, health: .suspected),
+                     node(7002, role: .master, slots: 5461, hits: 0, up: false), node(7003, role: .replica, slots: 0, hits: 10)]
         var previous = Fixtures.sample(hits: 6000, misses: 1500, keys: 3000, memory: 1, maxMemory: nil, operations: 12_000)
         previous.servers = before
         var current = Fixtures.sample(hits: 3500, misses: 875, keys: 2000, memory: 1, maxMemory: nil, operations: 7000)
         current.servers = after
-        var cluster = BackendSnapshot(name: "sessions", type: "redis-cluster", address: "10.0.1.1:7000", status: .up, sample: current,
+        let described = Fixtures.backend(0, "sessions", .redis, "10.0.1.1:7000")
+        var cluster = BackendSnapshot(backend: described, kind: .redisCluster, status: .up, sample: current,
                                       rates: BackendRates(from: previous, to: current, seconds: 1), sampledAt: Fixtures.now)
         cluster.hitRatioHistory.append(0.8)
         var state = Fixtures.state()
-        state.snapshot = Snapshot(backends: [cluster], takenAt: Fixtures.now)
+        _ = Reducer.reduce(&state, .snapshot(Snapshot(backends: [cluster], takenAt: Fixtures.now)))
         Fixtures.press([.character("1"), .character("e")], &state)
         let lines = DashboardView.render(state).text().split(separator: "\n").map(String.init)
         let row = lines.first { $0.contains("sessions") } ?? ""
@@ -173,8 +175,9 @@ import Testing
         var state = Fixtures.browsing(width: 80, height: 24)
         Fixtures.press([.character("v"), .down, .down, .down], &state)
         let effects = Fixtures.press([.character("D")], &state)
-        #expect(effects == [.count(.invalidatePrefix(backend: 0, prefix: Array("user:".utf8)))])
-        _ = Reducer.reduce(&state, .matchCount(change: .invalidatePrefix(backend: 0, prefix: Array("user:".utf8)), count: .counted(3, more: false)))
+        let change = PendingChange(.invalidatePrefix(Array("user:".utf8)), on: Fixtures.sessions)
+        #expect(effects == [.count(change)])
+        _ = Reducer.reduce(&state, .matchCount(change: change, count: .counted(3, more: false)))
         let canvas = DashboardView.render(state)
         assertSnapshot(canvas, named: "dialog-80x24")
         #expect(canvas.text().contains("Delete every key under 'user:'"))
@@ -194,7 +197,7 @@ import Testing
 
     @Test func progressBarWhileAJobRuns() {
         var state = Fixtures.browsing(width: 80, height: 24)
-        state.job = JobState(change: .invalidatePrefix(backend: 0, prefix: Array("user:".utf8)), backendName: "sessions", expected: 200_000)
+        state.job = JobState(change: PendingChange(.invalidatePrefix(Array("user:".utf8)), on: Fixtures.sessions), expected: 200_000)
         _ = Reducer.reduce(&state, .jobProgress(progress(deleted: 120_000, scanned: 500_000), elapsed: .milliseconds(1_250)))
         let canvas = DashboardView.render(state)
         let status = canvas.text().split(separator: "\n", omittingEmptySubsequences: false)[22]

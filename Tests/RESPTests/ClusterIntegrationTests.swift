@@ -19,7 +19,7 @@ struct ClusterIntegrationTests {
         #expect(Set(fromShards.shards.map(\.master.address)) == expected)
         #expect(Set(fromSlots.shards.map(\.master.address)) == expected)
         #expect(fromShards.unservedSlots == 0 && fromSlots.unservedSlots == 0)
-        #expect(fromShards.shards.allSatisfy { $0.master.health == "online" })
+        #expect(fromShards.shards.allSatisfy { $0.master.health == .online })
         for slot in [0, 5460, 5461, 10922, 10923, 16383] {
             #expect(fromShards.shard(forSlot: slot)?.master.address == fromSlots.shard(forSlot: slot)?.master.address)
         }

@@ -18,8 +18,8 @@ import Testing
         #expect(topology.shard(forSlot: 0)?.master.address == "seed.example:30001", "an empty ip is the seed's host")
         #expect(topology.shard(forSlot: 5460)?.master.port == 30001, "a slot being migrated is still its owner's")
         #expect(topology.shard(forSlot: 0)?.replicas.map(\.address) == ["127.0.0.1:30004"])
-        #expect(topology.shard(forSlot: 16383)?.master.health == "failed")
-        #expect(topology.shard(forSlot: 6000)?.master.health == "online")
+        #expect(topology.shard(forSlot: 16383)?.master.health == .failed)
+        #expect(topology.shard(forSlot: 6000)?.master.health == .online)
     }
 
     @Test func clusterNodesRejectsWhatIsNotANodeLine() {

@@ -33,7 +33,7 @@ import Testing
         #expect(topology.shard(forSlot: 0)?.replicas.map(\.address) == ["127.0.0.1:7003"])
         #expect(topology.shard(forSlot: 5461)?.master.address == "seed.example:7001", "an empty endpoint is the seed's host")
         #expect(topology.shard(forSlot: 16383)?.master.address == "seed.example:7002", "so is ?")
-        #expect(topology.shard(forSlot: 16383)?.master.health == "loading")
+        #expect(topology.shard(forSlot: 16383)?.master.health == .loading)
         #expect(topology.shards[2].slotCount == 16384 - 10923)
         #expect(topology.master(for: Array("foo".utf8))?.port == 7002, "foo is slot 12182")
     }

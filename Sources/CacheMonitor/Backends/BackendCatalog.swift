@@ -5,16 +5,10 @@ import RESP
 
 /// One backend the user asked to watch.
 public struct BackendDescriptor: Sendable, Hashable {
-    /// The kinds of servers cachescope talks to.
-    public enum Kind: String, Sendable, Hashable {
-        case redis
-        case memcached
-    }
-
     /// How it is named on screen and on the command line.
     public var name: String
-    /// What kind of server it is.
-    public var kind: Kind
+    /// What kind of server it is: `redisCluster` when configured as a cluster (`type = "redis-cluster"`).
+    public var kind: BackendKind
     /// The connection details of a Redis backend (a cluster's first seed).
     public var redisURL: RedisURL?
     /// Every seed of a backend configured as a Redis Cluster (`type = "redis-cluster"`); `nil` otherwise —
@@ -24,23 +18,20 @@ public struct BackendDescriptor: Sendable, Hashable {
     public var memcachedServers: [MemcachedAddress]?
     /// The application's key prefix on this backend (config `key_prefix`), when known.
     public var keyPrefix: String?
-    /// The type as configured (`redis-cluster`, `RedisCache`…), when it differs from the kind.
-    public var configuredType: String?
     /// Whether the name was given (config `name`) rather than derived from the type.
     var isNamed = false
 
-    /// A backend from its parts (a configuration file's table).
+    /// A backend from its parts (a configuration file's table); with `clusterSeeds` it is a cluster.
     public init(
-        name: String?, kind: Kind, redisURL: RedisURL? = nil, clusterSeeds: [RedisURL]? = nil, memcachedServers: [MemcachedAddress]? = nil,
-        keyPrefix: String? = nil, configuredType: String? = nil
+        name: String?, kind: BackendKind, redisURL: RedisURL? = nil, clusterSeeds: [RedisURL]? = nil, memcachedServers: [MemcachedAddress]? = nil,
+        keyPrefix: String? = nil
     ) {
-        self.name = name ?? kind.rawValue
-        self.kind = kind
+        self.name = name ?? kind.family
+        self.kind = clusterSeeds != nil ? .redisCluster : kind
         self.redisURL = redisURL ?? clusterSeeds?.first
         self.clusterSeeds = clusterSeeds
         self.memcachedServers = memcachedServers
         self.keyPrefix = keyPrefix
-        self.configuredType = configuredType
         isNamed = name != nil
     }
 
@@ -111,14 +102,15 @@ public struct BackendCatalog: Sendable {
     /// Names the unnamed backends by type (`redis`), or type and position among the unnamed ones of that
     /// type (`redis1`, `redis2`) when there are several.
     private static func named(_ backends: [BackendDescriptor]) -> [BackendDescriptor] {
-        var counts: [BackendDescriptor.Kind: Int] = [:]
-        for backend in backends where !backend.isNamed { counts[backend.kind, default: 0] += 1 }
-        var seen: [BackendDescriptor.Kind: Int] = [:]
+        var counts: [String: Int] = [:]
+        for backend in backends where !backend.isNamed { counts[backend.kind.family, default: 0] += 1 }
+        var seen: [String: Int] = [:]
         return backends.map { backend in
             guard !backend.isNamed else { return backend }
             var named = backend
-            seen[backend.kind, default: 0] += 1
-            named.name = (counts[backend.kind] ?? 0) > 1 ? "\(backend.kind.rawValue)\(seen[backend.kind] ?? 1)" : backend.kind.rawValue
+            let family = backend.kind.family
+            seen[family, default: 0] += 1
+            named.name = (counts[family] ?? 0) > 1 ? "\(family)\(seen[family] ?? 1)" : family
             return named
         }
     }
@@ -157,11 +149,13 @@ extension BackendDescriptor {
     /// A `Caching` backend writing to this server (what the demo's `/redis` and `/memcached` routes use).
     public func makeCacheBackend() throws -> any CacheBackend {
         switch kind {
-        case .redis:
+        case .redis, .redisCluster:
             return RedisCache(client: try redisDeployment())
         case .memcached:
             guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
             return MemcachedCache(pool: MemcachedPool(addresses: memcachedServers))
+        case .inProcess:
+            throw BackendCatalogError(message: "\(name) is an in-process cache: it is the process's own, not a server to write to")
         }
     }
 
@@ -182,7 +176,7 @@ extension BackendDescriptor {
     /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
     public func makeSource() throws -> any CacheSource {
         switch kind {
-        case .redis:
+        case .redis, .redisCluster:
             if let clusterSeeds {
                 do {
                     return try RedisSource(name: name, clusterSeeds: clusterSeeds)
@@ -195,6 +189,21 @@ extension BackendDescriptor {
         case .memcached:
             guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
             return MemcachedSource(name: name, addresses: memcachedServers)
+        case .inProcess:
+            throw BackendCatalogError(message: "\(name) is an in-process cache: its source is made from the cache itself")
         }
+    }
+
+    /// This backend as the run watches it: its source made (nothing connects yet), with `id`.
+    public func monitored(id: BackendID) throws -> MonitoredBackend {
+        MonitoredBackend(id: id, source: try makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) })
+    }
+}
+
+extension BackendCatalog {
+    /// Every backend of the catalog as the run watches it, numbered in display order from `first` (the
+    /// demo's own cache, when it runs, comes first).
+    public func monitoredBackends(from first: Int = 0) throws -> [MonitoredBackend] {
+        try backends.enumerated().map { try $0.element.monitored(id: BackendID(first + $0.offset)) }
     }
 }

@@ -2,7 +2,8 @@ import Basics
 import ConnectionSupport
 import Foundation
 
-/// The two invalidations a Flask-Caching user actually wants, on any source.
+/// Finding the keys of the two invalidations a Flask-Caching user actually wants, on any source (the
+/// ``ChangeRunner`` deletes them).
 public enum FlaskCachingActions {
     /// The keys of one cached route: `<prefix>view/<path>` itself and its query-string variants
     /// (`view/<path>` + a 32- or 64-hex digest), never the keys of longer paths (`/api/users/7` is not
@@ -28,38 +29,14 @@ public enum FlaskCachingActions {
         return (rest.count == 32 || rest.count == 64) && rest.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    /// What invalidating a memoized function did.
-    public struct MemoizedInvalidation: Sendable, Hashable {
-        /// Whether the version key existed and was deleted.
-        public var versionDeleted: Bool
-        /// The version token the function's entries carried, when it could be read.
-        public var version: String?
-        /// Orphaned entries found and deleted by the sweep (0 without a sweep).
-        public var swept: Int
-    }
-
-    /// Invalidates every memoized result of `function`, exactly as Flask-Caching's `delete_memoized(f)` does:
-    /// deletes its version key, which makes every stored result unreachable. With `sweep`, the results
-    /// themselves are then found (their key carries the old version after its 16-character digest) and
-    /// deleted too, so they stop taking memory before they expire.
+    /// The keys invalidating a memoized function touches, found without deleting anything: its version key
+    /// (deleting it is exactly Flask-Caching's `delete_memoized(f)`: every stored result becomes
+    /// unreachable) and, with `sweep`, the results stored under its current version (their key carries the
+    /// version after its 16-character digest), so they can go before they expire.
     /// - Parameters:
     ///   - function: Flask-Caching's `module.qualname` (`app.views.expensive`), or for our `Caching` library
     ///     `memoize/<name>`.
     ///   - prefix: the application's key prefix.
-    public static func invalidateMemoized(
-        function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
-    ) async throws -> MemoizedInvalidation {
-        let found = try await memoizedKeys(function: function, prefix: prefix, sweep: sweep, on: source)
-        let deleted = try await source.deleteKeys([found.versionKey]).totals.deleted > 0
-        var swept = 0
-        for start in stride(from: 0, to: found.results.count, by: 1000) {
-            swept += try await source.deleteKeys(Array(found.results[start..<min(start + 1000, found.results.count)])).totals.deleted
-        }
-        return MemoizedInvalidation(versionDeleted: deleted, version: found.version, swept: swept)
-    }
-
-    /// The keys `invalidateMemoized` would delete, without deleting anything: the version key and, with
-    /// `sweep`, the results stored under its current version.
     public static func memoizedKeys(
         function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
     ) async throws -> (versionKey: [UInt8], version: String?, results: [[UInt8]]) {

@@ -1,13 +1,9 @@
 /// One backend as the monitor last saw it: immutable, what the dashboard and `snapshot` show.
 public struct BackendSnapshot: Sendable, Hashable {
-    /// The name shown and used on the command line.
-    public var name: String
-    /// `redis`, `memcached`, `in-process`.
-    public var type: String
-    /// Where it is, never with a password.
-    public var address: String
-    /// `TLS`, or `TLS, certificate NOT verified`; `nil` for a plain connection.
-    public var transport: String?
+    /// Which backend (name, address, key prefix, what it can do, its source).
+    public var backend: MonitoredBackend
+    /// What it turned out to be at the last sample (a `redis://` URL may be a cluster's node).
+    public var kind: BackendKind
     public var status: BackendStatus
     /// Why it is not up (one line).
     public var error: String?
@@ -27,12 +23,11 @@ public struct BackendSnapshot: Sendable, Hashable {
     /// A backend seen as `status`, with empty histories of `historyLength` values (what the poller starts
     /// from, and what tests build fixtures from).
     public init(
-        name: String, type: String, address: String, status: BackendStatus = .connecting, error: String? = nil,
+        backend: MonitoredBackend, kind: BackendKind? = nil, status: BackendStatus = .connecting, error: String? = nil,
         sample: SourceSample? = nil, rates: BackendRates? = nil, historyLength: Int = 300, sampledAt: Double? = nil, retryIn: Double? = nil
     ) {
-        self.name = name
-        self.type = type
-        self.address = address
+        self.backend = backend
+        self.kind = kind ?? backend.kind
         self.status = status
         self.error = error
         self.sample = sample
@@ -44,10 +39,21 @@ public struct BackendSnapshot: Sendable, Hashable {
         self.retryIn = retryIn
     }
 
+    public var id: BackendID { backend.id }
+    /// The name shown and used on the command line.
+    public var name: String { backend.name }
+    /// Where it is, never with a password.
+    public var address: String { backend.address }
+
     /// hits / (hits + misses) over the backend's whole counters (the monitor's own reads left out); `nil`
     /// for a backend that has served no read.
     public var lifetimeHitRatio: Double? {
         sample.flatMap { BackendRates.ratio($0.applicationHits, $0.applicationMisses) }
+    }
+
+    /// Whether the overview can list servers under its row: a cluster's nodes, a pool's servers.
+    public var hasServerRows: Bool {
+        kind.hasServerRows || (sample?.servers.count ?? 0) > 1
     }
 }
 
@@ -64,4 +70,9 @@ public struct Snapshot: Sendable, Hashable {
 
     /// How many backends are up.
     public var upCount: Int { backends.filter { $0.status == .up }.count }
+
+    /// The backend with `id`, as last seen.
+    public func backend(_ id: BackendID) -> BackendSnapshot? {
+        backends.first { $0.id == id }
+    }
 }

@@ -3,10 +3,12 @@
 /// Sampling uses stats commands only (`INFO`, `stats`), so watching never moves the counters it shows;
 /// browsing keys (details, previews) is counted in the sample's `ownReadHits`/`ownReadMisses`.
 public protocol CacheSource: KeyDeletionSource {
-    /// `redis`, `memcached`, `in-process`.
-    var type: String { get }
-    /// How the connection is secured, when it is: `TLS`, or `TLS, certificate NOT verified`; `nil` for plain.
-    var transport: String? { get }
+    /// What it is now (a `redis://` URL becomes `redisCluster` once the server says it is a cluster node).
+    var kind: BackendKind { get }
+    /// How the connection is secured.
+    var tls: TLSState { get }
+    /// What can be done with it besides sampling (everything, unless it says otherwise).
+    var capabilities: BackendCapabilities { get }
     /// Reads the backend's counters now.
     /// - Throws: the backend's error; an authentication failure is reported as ``BackendStatus/authFailed``.
     func sample() async throws -> SourceSample
@@ -29,5 +31,6 @@ public protocol CacheSource: KeyDeletionSource {
 
 extension CacheSource {
     public func isAuthenticationFailure(_ error: any Error) -> Bool { false }
-    public var transport: String? { nil }
+    public var tls: TLSState { .plain }
+    public var capabilities: BackendCapabilities { .all }
 }

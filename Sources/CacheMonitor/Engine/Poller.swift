@@ -1,8 +1,8 @@
 import Basics
 
-/// Watches every source at once and publishes immutable ``Snapshot``s.
+/// Watches every backend at once and publishes immutable ``Snapshot``s.
 ///
-/// Each source is sampled by a task of its own, every `interval`, with its own `timeout`: a slow or dead
+/// Each backend is sampled by a task of its own, every `interval`, with its own `timeout`: a slow or dead
 /// backend never delays another's sample. A backend that fails is `down` (or `auth_failed`) as soon as its
 /// sample fails or times out, is retried with a backoff that doubles up to `maxBackoff`, and is `up` again
 /// by itself when a sample succeeds. Rates come from the last two successful samples; counter resets
@@ -35,24 +35,25 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     }
 
     public let configuration: Configuration
-    private let sources: [any CacheSource]
+    /// The backends watched, in display order.
+    public let backends: [MonitoredBackend]
     private let clock: C
     private let started: C.Instant
     private var states: [SourceState]
     private var tasks: [Task<Void, Never>] = []
+    /// Each sampling task's wait until its next sample, which ``refreshNow()`` cuts short.
+    private var waits: [Int: Task<Void, Never>] = [:]
+    /// Backends woken by ``refreshNow()`` whose sample is not recorded yet: each one recorded publishes.
+    private var refreshing: Set<Int> = []
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
 
-    public init(sources: [any CacheSource], configuration: Configuration = .init(), clock: C) {
-        self.sources = sources
+    public init(backends: [MonitoredBackend], configuration: Configuration = .init(), clock: C) {
+        self.backends = backends
         self.configuration = configuration
         self.clock = clock
         started = clock.now
-        states = sources.map { source in
-            var snapshot = BackendSnapshot(name: source.name, type: source.type, address: source.address, historyLength: configuration.historyLength)
-            snapshot.transport = source.transport
-            return SourceState(snapshot: snapshot)
-        }
+        states = backends.map { SourceState(snapshot: BackendSnapshot(backend: $0, historyLength: configuration.historyLength)) }
     }
 
     /// Every backend as last seen.
@@ -81,10 +82,10 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         return stream
     }
 
-    /// Starts a sampling task per source and the publishing task; does nothing when already running.
+    /// Starts a sampling task per backend and the publishing task; does nothing when already running.
     public func start() {
         guard tasks.isEmpty else { return }
-        for index in sources.indices {
+        for index in backends.indices {
             tasks.append(Task { await self.watch(index) })
         }
         tasks.append(Task { await self.publish() })
@@ -94,19 +95,32 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     public func stop() {
         for task in tasks { task.cancel() }
         tasks = []
+        for wait in waits.values { wait.cancel() }
+        waits = [:]
         for continuation in subscribers.values { continuation.finish() }
         subscribers = [:]
     }
 
-    /// Samples every source once, now and concurrently (each with the timeout), and returns the snapshot —
-    /// for one-shot reports. Two calls an interval apart give rates.
+    /// Samples every backend once, now and concurrently (each with the timeout), and returns the snapshot —
+    /// for one-shot reports, while no sampling tasks run. Two calls an interval apart give rates.
     public func sampleAll() async -> Snapshot {
         await withTaskGroup(of: Void.self) { group in
-            for index in sources.indices {
+            for index in backends.indices {
                 group.addTask { await self.sampleOnce(index) }
             }
         }
         return current
+    }
+
+    /// Wakes every sampling task that waits for its next sample, so each backend is sampled now and its
+    /// schedule goes on from there; a snapshot is published as each of those samples is recorded. A backend
+    /// being sampled at this moment is left to finish. Does nothing while the poller is not running.
+    public func refreshNow() {
+        for (index, wait) in waits {
+            refreshing.insert(index)
+            wait.cancel()
+        }
+        waits = [:]
     }
 
     // MARK: sampling
@@ -114,14 +128,20 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     private func watch(_ index: Int) async {
         while !Task.isCancelled {
             let next = await sampleOnce(index)
-            do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+            if refreshing.remove(index) != nil { publishNow() }
+            // The wait is a task of its own, so `refreshNow()` can end it without ending this loop.
+            let clock = clock
+            let wait = Task { _ = try? await clock.sleep(until: next, tolerance: nil) }
+            waits[index] = wait
+            await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }
+            waits[index] = nil
         }
     }
 
     /// Samples one source and records the outcome; returns when to sample it next.
     @discardableResult
     private func sampleOnce(_ index: Int) async -> C.Instant {
-        let source = sources[index]
+        let source = backends[index].source
         let began = clock.now
         let result: Result<SourceSample, any Error>
         do {
@@ -138,7 +158,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         state.snapshot.sampledAt = started.duration(to: now).inSeconds
         switch result {
         case .success(let sample):
-            state.snapshot.type = sources[index].type
+            state.snapshot.kind = backends[index].source.kind
             let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
             state.snapshot.status = .up
             state.snapshot.error = nil
@@ -153,7 +173,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
             state.nextAttempt = began.advanced(by: configuration.interval)
         case .failure(let error):
             state.failures += 1
-            state.snapshot.status = sources[index].isAuthenticationFailure(error) ? .authFailed : .down
+            state.snapshot.status = backends[index].source.isAuthenticationFailure(error) ? .authFailed : .down
             state.snapshot.error = ErrorText.oneLine(error)
             state.snapshot.rates = nil
             state.snapshot.hitRatioHistory.append(nil)
@@ -175,9 +195,13 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     private func publish() async {
         while !Task.isCancelled {
             do { try await clock.sleep(for: configuration.interval) } catch { return }
-            let snapshot = current
-            for continuation in subscribers.values { continuation.yield(snapshot) }
+            publishNow()
         }
+    }
+
+    private func publishNow() {
+        let snapshot = current
+        for continuation in subscribers.values { continuation.yield(snapshot) }
     }
 
     private func unsubscribe(_ id: Int) {
@@ -187,7 +211,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
 
 extension Poller where C == ContinuousClock {
     /// A poller on the real clock.
-    public init(sources: [any CacheSource], configuration: Configuration = .init()) {
-        self.init(sources: sources, configuration: configuration, clock: ContinuousClock())
+    public init(backends: [MonitoredBackend], configuration: Configuration = .init()) {
+        self.init(backends: backends, configuration: configuration, clock: ContinuousClock())
     }
 }

@@ -67,12 +67,12 @@ public struct ServerReading: Sendable, Hashable {
     /// Seconds since it started (a smaller value than last time: it restarted).
     public var uptimeSeconds: UInt64?
     public var version: String?
-    /// In a cluster: `master` or `replica`; `nil` for a pool's server.
-    public var role: String?
+    /// In a cluster: master or replica; `nil` for a pool's server.
+    public var role: NodeRole?
     /// In a cluster: how many of the 16,384 slots the master serves (0 for a replica).
     public var slots: Int?
-    /// In a cluster: `online`, `failed`, `loading`… as the cluster sees it, when it says.
-    public var health: String?
+    /// In a cluster: online, suspected, failed, loading… as the cluster sees it, when it says.
+    public var health: NodeHealth?
     /// The `host:port` of a replica's master.
     public var replicaOf: String?
     /// Whether its counters are part of the backend's totals: a pool's servers and a cluster's masters are;

@@ -16,7 +16,7 @@ public final class InProcessSource: CacheSource {
         self.backend = backend
     }
 
-    public var type: String { "in-process" }
+    public var kind: BackendKind { .inProcess }
     public var address: String { "this process (\(backend.kind))" }
 
     public func connect() async throws {}

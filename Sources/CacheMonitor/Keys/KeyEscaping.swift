@@ -6,8 +6,9 @@
 /// ``escape(_:)`` and ``parse(_:)`` are exact inverses, so a key printed by `cachescope keys` can be passed
 /// back to `cachescope invalidate --key` and deletes exactly that key.
 public enum KeyEscaping {
-    /// The text form of `key`.
-    public static func escape(_ key: [UInt8]) -> String {
+    /// The text form of `key`; with `asciiOnly` (a terminal that cannot show Unicode) every byte outside
+    /// printable ASCII is written `\xNN`, so the text is pure ASCII and still parses back to `key`.
+    public static func escape(_ key: [UInt8], asciiOnly: Bool = false) -> String {
         // Most keys are printable ASCII without a backslash: they stand as they are.
         if key.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) { return String(decoding: key, as: UTF8.self) }
         var out = ""
@@ -20,7 +21,7 @@ public enum KeyEscaping {
                 index += 1
                 continue
             }
-            let length = Self.sequenceLength(key, at: index)
+            let length = asciiOnly && byte >= 0x80 ? 0 : Self.sequenceLength(key, at: index)
             if length > 0, let scalar = String(decoding: key[index..<index + length], as: UTF8.self).unicodeScalars.first, isPrintable(scalar) {
                 out.unicodeScalars.append(scalar)
                 index += length

@@ -2,7 +2,7 @@ import Basics
 import Memcache
 
 extension MemcachedSource: CacheSource {
-    public var type: String { "memcached" }
+    public var kind: BackendKind { .memcached }
 
     /// `lru_crawler metadump` on every server; TTLs against each server's own clock.
     public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {

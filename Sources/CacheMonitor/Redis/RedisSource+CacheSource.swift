@@ -3,14 +3,14 @@ import ConnectionSupport
 import RESP
 
 extension RedisSource: CacheSource {
-    /// `redis`, or `redis-cluster` once the URL is known to be a cluster's.
-    public var type: String {
-        if case .cluster? = client.knownShape { return "redis-cluster" }
-        return "redis"
+    /// `redis`, or `redisCluster` once the URL is known to be a cluster's.
+    public var kind: BackendKind {
+        if case .cluster? = client.knownShape { return .redisCluster }
+        return .redis
     }
 
-    /// `TLS…` for `rediss://`.
-    public var transport: String? { url.tls?.summary }
+    /// How `rediss://` is checked; plain for `redis://`.
+    public var tls: TLSState { TLSState(url.tls) }
 
     /// `INFO` and a `PING`, as a ``SourceSample``; commands are counted without the monitor's own. A cluster
     /// is sampled node by node (``clusterSample(_:)``).

@@ -27,10 +27,10 @@ extension RedisSource {
         } else {
             topology = try await cluster.refreshTopology()
         }
-        var nodes: [(node: ClusterNode, role: String, slots: Int, replicaOf: String?)] = []
+        var nodes: [(node: ClusterNode, role: NodeRole, slots: Int, replicaOf: String?)] = []
         for shard in topology.shards {
-            nodes.append((shard.master, "master", shard.slotCount, nil))
-            for replica in shard.replicas { nodes.append((replica, "replica", 0, shard.master.address)) }
+            nodes.append((shard.master, .master, shard.slotCount, nil))
+            for replica in shard.replicas { nodes.append((replica, .replica, 0, shard.master.address)) }
         }
         let sections = ["server", "clients", "memory", "stats", "keyspace"]
         let results = await withTaskGroup(of: NodeReading.self, returning: [Int: Result<NodeReading.Read, any Error>].self) { group in
@@ -62,7 +62,7 @@ extension RedisSource {
             reading.slots = entry.slots
             reading.health = entry.node.health
             reading.replicaOf = entry.replicaOf
-            reading.countsInTotals = entry.role == "master"
+            reading.countsInTotals = entry.role == .master
             switch result {
             case .success(let read)?:
                 let (info, latency) = (read.info, read.latency)
@@ -82,11 +82,11 @@ extension RedisSource {
                     return counts[reading.address] ?? 0
                 }
                 reading.ownCommands = sampling + (cluster.mapReadCommands[reading.address] ?? 0)
-                if entry.role == "master" { masters.append((reading, info, latency)) }
+                if entry.role == .master { masters.append((reading, info, latency)) }
             case .failure(let error)?:
                 let reason = ErrorText.oneLine(error)
                 reading.error = reason
-                if entry.role == "master" { failures.append("\(entry.node.address): \(reason)") }
+                if entry.role == .master { failures.append("\(entry.node.address): \(reason)") }
             case nil:
                 reading.error = "not sampled"
             }

@@ -43,17 +43,21 @@ public struct Rect: Sendable, Hashable {
 /// An in-memory grid of styled cells — what a frame looks like, before any terminal sees it. Widgets draw
 /// into it; the ncurses backend presents it; tests read it back as text (``text()``) and roles (``roles()``).
 /// Everything written is clipped to the canvas and escaped of control characters, so no data can move the
-/// cursor or leave garbage on screen.
+/// cursor or leave garbage on screen. In ASCII mode (a terminal without Unicode) every non-ASCII character
+/// written becomes its one-column stand-in (``AsciiGlyphs``), so the frame keeps its layout.
 public struct Canvas: Sendable, Hashable {
     public let width: Int
     public let height: Int
+    /// Whether only ASCII is drawn.
+    public let asciiOnly: Bool
     public private(set) var cells: [Cell]
     /// The scalars after the first of cells whose `hasMarks` is set, by cell index.
     public private(set) var marks: [Int: String] = [:]
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, asciiOnly: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
+        self.asciiOnly = asciiOnly
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
@@ -78,6 +82,7 @@ public struct Canvas: Sendable, Hashable {
         guard y >= 0, y < height, x < width else { return 0 }
         let limit = min(maxWidth ?? (width - x), width - x)
         guard limit > 0 else { return 0 }
+        let text = asciiOnly ? AsciiGlyphs.ascii(text) : text
         if CharacterWidth.isPlainASCII(text) { return writeASCII(text, x: x, y: y, role: role, attributes: attributes, limit: limit) }
         let safe = Self.printable(text)
         let fits = CharacterWidth.of(safe) <= limit
@@ -97,7 +102,7 @@ public struct Canvas: Sendable, Hashable {
             used += columns
         }
         if !fits, used < limit {
-            if column >= 0 { put("…", x: column, y: y, role: role, attributes: attributes, wide: false) }
+            if column >= 0 { put(ellipsis, x: column, y: y, role: role, attributes: attributes, wide: false) }
             used += 1
         }
         return used
@@ -118,13 +123,17 @@ public struct Canvas: Sendable, Hashable {
             }
             column += 1
         }
-        if !fits, column >= 0 { put("…", x: column, y: y, role: role, attributes: attributes, wide: false) }
+        if !fits, column >= 0 { put(ellipsis, x: column, y: y, role: role, attributes: attributes, wide: false) }
         return fits ? count : limit
     }
+
+    /// What ends text cut short: `…`, or its stand-in in ASCII mode.
+    private var ellipsis: Character { asciiOnly ? AsciiGlyphs.standIns["…"] ?? "~" : "…" }
 
     /// Fills `rect` with `character` in `role`.
     public mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole = .text, attributes: CellAttributes = []) {
         guard rect.y < height, rect.x < width else { return }
+        let character = asciiOnly && !character.isASCII ? AsciiGlyphs.ascii(String(character)).first ?? "?" : character
         for y in max(0, rect.y)..<min(height, rect.y + rect.height) {
             for x in max(0, rect.x)..<min(width, rect.x + rect.width) {
                 put(character, x: x, y: y, role: role, attributes: attributes, wide: false)

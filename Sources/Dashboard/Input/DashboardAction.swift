@@ -7,12 +7,12 @@ public enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case filter, toggleView, sort, freeze, refresh, nextTheme
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
-    case confirm, cancel, typePrefix, cancelJob
+    case confirm, cancel, typePrefix, stopJob
 }
 
 /// Where the keyboard focus is; a binding applies in some of them.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case overview, keyBrowser, details, dialog, input
-    /// A deletion is running: its progress bar has the focus.
+    /// A change is running: its progress bar has the focus.
     case job
 }

@@ -12,10 +12,12 @@ public struct KeyBinding: Sendable, Hashable {
     public var contexts: Set<KeyContext>
     /// Deletes or changes data: absent with `--read-only`.
     public var isDangerous: Bool
+    /// Acts on the embedded demo: offered (footer) only while it runs, and explained otherwise.
+    public var requiresDemo: Bool
 
     public init(
         _ keys: [String], _ action: DashboardAction, _ description: String, footer: String? = nil, section: String,
-        in contexts: Set<KeyContext>, dangerous: Bool = false
+        in contexts: Set<KeyContext>, dangerous: Bool = false, demo: Bool = false
     ) {
         self.keys = keys
         self.action = action
@@ -24,13 +26,7 @@ public struct KeyBinding: Sendable, Hashable {
         self.section = section
         self.contexts = contexts
         isDangerous = dangerous
-    }
-}
-
-extension KeyBinding {
-    /// Whether the key acts on the embedded demo (shown only while it runs).
-    var needsDemo: Bool {
-        [.clearDemoCache, .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser].contains(action)
+        requiresDemo = demo
     }
 }
 
@@ -65,15 +61,15 @@ public enum KeyMap {
         KeyBinding(["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes", in: [.keyBrowser], dangerous: true),
         KeyBinding(["T"], .setTTL, "set or remove the selected key's TTL", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
-        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true),
-        KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", footer: "pause", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["+"], .fasterTraffic, "more demo traffic", footer: "faster", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["-"], .slowerTraffic, "less demo traffic", footer: "slower", section: "Demo traffic", in: [.overview]),
-        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview], dangerous: true),
+        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true, demo: true),
+        KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", footer: "pause", section: "Demo traffic", in: [.overview], demo: true),
+        KeyBinding(["+"], .fasterTraffic, "more demo traffic", footer: "faster", section: "Demo traffic", in: [.overview], demo: true),
+        KeyBinding(["-"], .slowerTraffic, "less demo traffic", footer: "slower", section: "Demo traffic", in: [.overview], demo: true),
+        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview], dangerous: true, demo: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
         KeyBinding(["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
-        KeyBinding(["Esc"], .cancelJob, "stop the running deletion (what is deleted stays deleted)", footer: "stop", section: "Dialogs", in: [.job]),
+        KeyBinding(["Esc"], .stopJob, "stop the running change (what is deleted stays deleted)", footer: "stop", section: "Dialogs", in: [.job]),
         KeyBinding(["Enter"], .confirm, "apply what was typed", footer: "apply", section: "Input lines", in: [.input]),
         KeyBinding(["Esc"], .cancel, "leave the input line", footer: "cancel", section: "Input lines", in: [.input]),
     ]
@@ -83,17 +79,22 @@ public enum KeyMap {
         readOnly ? all.filter { !$0.isDangerous } : all
     }
 
-    /// The action `key` triggers in `context`, if any.
-    public static func action(for key: String, in context: KeyContext, readOnly: Bool) -> DashboardAction? {
-        bindings(readOnly: readOnly).first { $0.contexts.contains(context) && $0.keys.contains(key) }?.action
+    /// The binding of `key` in `context`, if any.
+    public static func binding(for key: String, in context: KeyContext, readOnly: Bool) -> KeyBinding? {
+        bindings(readOnly: readOnly).first { $0.contexts.contains(context) && $0.keys.contains(key) }
     }
 
-    /// The footer hints for `context`: `key label` pairs, in table order (the demo's keys only with a demo).
-    public static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false) -> [(key: String, label: String)] {
-        bindings(readOnly: readOnly).compactMap { binding in
-            guard binding.contexts.contains(context), let label = binding.footerLabel, let key = binding.keys.first else { return nil }
-            if binding.needsDemo, !demo { return nil }
-            return (key, label)
+    /// The action `key` triggers in `context`, if any.
+    public static func action(for key: String, in context: KeyContext, readOnly: Bool) -> DashboardAction? {
+        binding(for: key, in: context, readOnly: readOnly)?.action
+    }
+
+    /// The footer hints for `context`, in table order: the bindings with a footer label, the demo's only
+    /// with a demo, none of the actions in `hidden`.
+    public static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding] {
+        bindings(readOnly: readOnly).filter { binding in
+            binding.contexts.contains(context) && binding.footerLabel != nil && !binding.keys.isEmpty
+                && (demo || !binding.requiresDemo) && !hidden.contains(binding.action)
         }
     }
 

@@ -19,14 +19,15 @@ public final class DashboardLoop {
     /// - Parameters:
     ///   - themes: loads a theme by name (falling back to the default and saying why).
     ///   - wallClock: the clock text for the header (`HH:MM:SS`).
+    ///   - changes: runs the confirmed changes (and refuses them in `--read-only`).
     public init(
-        terminal: any TerminalBackend, sources: [any CacheSource], poller: Poller<ContinuousClock>, state: AppState,
+        terminal: any TerminalBackend, poller: Poller<ContinuousClock>, state: AppState, changes: ChangeRunner,
         demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String
     ) {
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
-        runner = EffectRunner(sources: sources, poller: poller, inbox: inbox, readOnly: state.readOnly, demo: demo, keyPrefixes: state.keyPrefixes)
+        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo)
         self.demo = demo
         self.themes = themes
         self.wallClock = wallClock

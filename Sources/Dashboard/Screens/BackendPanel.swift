@@ -5,8 +5,8 @@ import CacheMonitor
 /// over time, and what the server says about itself.
 enum BackendPanel {
     static func draw(_ backend: BackendSnapshot, state: AppState, into canvas: inout Canvas, rect: Rect) {
-        let title = "\(backend.name) · \(backend.type) · \(backend.address)" + (backend.transport.map { " · \($0)" } ?? "")
-        Box.draw(rect, title: title, into: &canvas, role: .border, ascii: state.asciiOnly)
+        let title = "\(backend.name) · \(backend.kind.rawValue) · \(backend.address)" + (backend.backend.tls.summary.map { " · \($0)" } ?? "")
+        Box.draw(rect, title: title, into: &canvas, role: .border)
         let x = rect.x + 2
         let width = rect.width - 4
         var y = rect.y + 1
@@ -15,7 +15,7 @@ enum BackendPanel {
         func line(_ label: String, _ values: [Double?], minimum: Double?, maximum: Double?, _ value: String, role: StyleRole) {
             guard y < rect.y + rect.height - 1 else { return }
             canvas.write(label, x: x, y: y, role: .dim, maxWidth: labelWidth)
-            Sparkline.draw(values, into: &canvas, x: x + labelWidth, y: y, width: graphWidth, role: role, minimum: minimum, maximum: maximum, ascii: state.asciiOnly)
+            Sparkline.draw(values, into: &canvas, x: x + labelWidth, y: y, width: graphWidth, role: role, minimum: minimum, maximum: maximum)
             canvas.write(value, x: x + labelWidth + graphWidth + 1, y: y, role: .text, maxWidth: width - labelWidth - graphWidth - 1)
             y += 1
         }
@@ -39,7 +39,7 @@ enum BackendPanel {
             if let clients = sample.clients { facts.append("\(clients) clients") }
             facts.append("expired \(HumanUnits.rate(rates?.expiredPerSecond))/s")
             if sample.servers.contains(where: { $0.role != nil }) {
-                let masters = sample.servers.filter { $0.role == "master" }
+                let masters = sample.servers.filter { $0.role == .master }
                 let replicas = sample.servers.count - masters.count
                 facts.append("\(masters.filter(\.up).count)/\(masters.count) masters up" + (replicas > 0 ? ", \(replicas) replicas" : "") + " (e expands)")
             } else if sample.servers.count > 1 {

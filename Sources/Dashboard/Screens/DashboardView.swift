@@ -3,7 +3,7 @@
 public enum DashboardView {
     /// The frame for `state` at the state's terminal size.
     public static func render(_ state: AppState) -> Canvas {
-        var canvas = Canvas(width: state.width, height: state.height)
+        var canvas = Canvas(width: state.width, height: state.height, asciiOnly: state.asciiOnly)
         render(state, into: &canvas)
         return canvas
     }
@@ -24,9 +24,9 @@ public enum DashboardView {
             DetailsScreen.draw(state, into: &canvas, rect: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1))
         }
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
-        var hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo)
-        if let dialog = state.dialog, !dialog.offersTypedPrefix { hints.removeAll { $0.label == "type prefix" } }
-        Footer.draw(hints, into: &canvas, y: canvas.height - 1)
+        let hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [] : [.typePrefix] } ?? []
+        let hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo, hiding: hidden)
+        Footer.draw(hints.compactMap { binding in binding.footerLabel.map { (binding.keys[0], $0) } }, into: &canvas, y: canvas.height - 1)
         if let dialog = state.dialog { DialogView.draw(dialog, state: state, into: &canvas) }
         if state.showHelp { HelpOverlay.draw(state, into: &canvas) }
     }

@@ -16,9 +16,9 @@ enum DetailsScreen {
             canvas.write(value, x: x + 10, y: y, role: role, maxWidth: width - 10)
             y += 1
         }
-        field("key", KeyEscaping.escape(key.key), role: .accent)
-        field("backend", state.keyBrowser.map { state.backendName($0.backend) } ?? "")
-        let prefix = state.keyBrowser.flatMap { state.keyPrefix(of: $0.backend) }
+        field("key", state.keyText(key.key), role: .accent)
+        field("backend", state.keyBrowser?.backend.name ?? "")
+        let prefix = state.keyBrowser?.backend.keyPrefix
         let kind = details?.kind ?? KeyKind.of(key.key, prefix: prefix)
         field("kind", kindText(kind, key: key.key, prefix: prefix))
         field("type", listed.type)
@@ -42,7 +42,8 @@ enum DetailsScreen {
         canvas.write(heading, x: x, y: y, role: .header, attributes: .bold, maxWidth: width)
         y += 1
         for line in value.lines where y < rect.y + rect.height {
-            canvas.write(line, x: x + 2, y: y, role: .text, maxWidth: width - 2)
+            // Data, not our glyphs: on an ASCII terminal what is not ASCII shows as \xNN, never as `?`.
+            canvas.write(state.asciiOnly ? AsciiGlyphs.escaped(line) : line, x: x + 2, y: y, role: .text, maxWidth: width - 2)
             y += 1
         }
     }

@@ -7,18 +7,15 @@ enum DialogView {
     static func draw(_ dialog: Dialog, state: AppState, into canvas: inout Canvas) {
         let width = min(76, canvas.width - 2)
         let rect = Box.centred(width: width, height: 7, in: canvas)
-        Box.draw(rect, title: "Confirm", into: &canvas, role: .borderFocused, ascii: state.asciiOnly)
+        Box.draw(rect, title: "Confirm", into: &canvas, role: .borderFocused)
         let x = rect.x + 2
         let inner = rect.width - 4
         var y = rect.y + 1
-        var what = dialog.change.summary
+        var what = ChangeText.summary(dialog.change.change, keyText: state.keyText)
         what = what.prefix(1).uppercased() + what.dropFirst()
         canvas.write(what, x: x, y: y, role: .warning, attributes: .bold, maxWidth: inner)
         y += 1
-        let place = dialog.change.backend.map { index in
-            let address = state.latestSnapshot.backends.indices.contains(index) ? state.latestSnapshot.backends[index].address : ""
-            return "on \(dialog.backendName) (\(address))"
-        } ?? "on the demo's cache"
+        let place = dialog.change.backend.map { "on \($0.name) (\($0.address))" } ?? "on the demo's cache"
         canvas.write(place, x: x, y: y, role: .text, maxWidth: inner)
         y += 1
         let (count, role) = countLine(dialog.matchCount)

@@ -9,7 +9,7 @@ enum HelpOverlay {
 
     static func draw(_ state: AppState, into canvas: inout Canvas) {
         let rect = Box.centred(width: min(120, canvas.width - 2), height: canvas.height - 2, in: canvas)
-        Box.draw(rect, title: state.readOnly ? "Keys (read-only: changes are off)" : "Keys", into: &canvas, role: .borderFocused, ascii: state.asciiOnly)
+        Box.draw(rect, title: state.readOnly ? "Keys (read-only: changes are off)" : "Keys", into: &canvas, role: .borderFocused)
         let rowsPerColumn = max(1, rect.height - 3)
         let keysWidth = 14
         var columnCount = 1

@@ -25,11 +25,10 @@ enum KeyBrowserScreen {
             rows = browser.treeLevel.dropFirst(first).prefix(visible).map { node in
                 if node.children.isEmpty, let key = browser.rows.first(where: { $0.key == node.prefix }) {
                     var row = cells(for: key, state: state)
-                    row[0].text = "  " + KeyEscaping.escape(node.segment)
+                    row[0].text = "  " + state.keyText(node.segment)
                     return row
                 }
-                let mark = state.asciiOnly ? "+" : "▸"
-                return [TableCell("\(mark) \(KeyEscaping.escape(node.segment))", role: .accent), TableCell("group", role: .dim), TableCell(""),
+                return [TableCell("▸ \(state.keyText(node.segment))", role: .accent), TableCell("group", role: .dim), TableCell(""),
                         TableCell(""), TableCell(HumanUnits.count(node.count), role: .dim)]
             }
         }
@@ -43,9 +42,9 @@ enum KeyBrowserScreen {
     static func cells(for key: BrowsedKey, state: AppState) -> [TableCell] {
         let remaining = key.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
-        let kind = KeyKind.of(key.key, prefix: state.keyBrowser.flatMap { state.keyPrefix(of: $0.backend) })
+        let kind = KeyKind.of(key.key, prefix: state.keyBrowser?.backend.keyPrefix)
         return [
-            TableCell(KeyEscaping.escape(key.key)),
+            TableCell(state.keyText(key.key)),
             TableCell(kind.rawValue, role: kind == .plain ? .dim : .accent),
             TableCell(key.type, role: .dim),
             TableCell(HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : (remaining == nil ? .dim : .text)),
@@ -55,10 +54,10 @@ enum KeyBrowserScreen {
 
     private static func drawTitle(_ state: AppState, _ browser: KeyBrowserState, into canvas: inout Canvas, y: Int, width: Int) {
         var x = 1
-        let separator = state.asciiOnly ? " > " : " › "
-        var path = "\(state.backendName(browser.backend))\(separator)keys"
+        let separator = " › "
+        var path = "\(browser.backend.name)\(separator)keys"
         if browser.viewMode == .tree {
-            for prefix in browser.treePath { path += separator + KeyEscaping.escape(prefix) }
+            for prefix in browser.treePath { path += separator + state.keyText(prefix) }
         }
         x += canvas.write(path, x: x, y: y, role: .accent, attributes: .bold, maxWidth: width / 2) + 2
         if !browser.filterText.isEmpty {

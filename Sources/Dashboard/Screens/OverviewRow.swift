@@ -11,15 +11,14 @@ enum OverviewRow {
         func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
         set(.number, number <= 9 ? String(number) : "", .dim)
         set(.name, backend.name, .accent)
-        // `redis-cluster` would not fit the column: the row says `cluster` (the panel's title says it all).
-        set(.type, backend.type == "redis-cluster" ? "cluster" : backend.type, .dim)
+        set(.type, kindText(backend.kind), .dim)
         set(.address, backend.address)
-        set(.status, statusText(backend.status, ascii: state.asciiOnly), statusRole(backend.status))
+        set(.status, statusText(backend.status), statusRole(backend.status))
         guard backend.status == .up else { return cells }
         // A pool or cluster with servers (masters) down is up, but not whole: say how much of it answers.
         let counted = backend.sample?.servers.filter(\.countsInTotals) ?? []
         if counted.contains(where: { !$0.up }) {
-            set(.status, "\(state.asciiOnly ? "!" : "▲") \(counted.filter(\.up).count)/\(counted.count)", .warning)
+            set(.status, "▲ \(counted.filter(\.up).count)/\(counted.count)", .warning)
         }
         let rates = backend.rates
         let ratio = rates?.hitRatio
@@ -38,25 +37,23 @@ enum OverviewRow {
     /// A pool's server or a cluster's node, under its backend's row: a cluster node says its role (and a
     /// master how many slots it serves); both show their own rates once there are two readings.
     static func serverCells(_ server: ServerReading, rates: ServerRates?, state: AppState) -> [TableCell] {
-        let ascii = state.asciiOnly
         var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
         func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
-        let branch = ascii ? "  `-" : "  └"
+        let branch = "  └"
         if let role = server.role {
             set(.name, "\(branch) \(role)", .dim)
-            set(.type, role == "master" ? "\(server.slots ?? 0) slots" : "replica", .dim)
+            set(.type, role == .master ? "\(server.slots ?? 0) slots" : "replica", .dim)
         } else {
             set(.name, branch, .dim)
             set(.type, "server", .dim)
         }
         set(.address, server.address)
-        let suspect = server.health.map { $0 != "online" } ?? false
         if !server.up {
-            set(.status, statusText(.down, ascii: ascii), .error)
-        } else if suspect, let health = server.health {
-            set(.status, "\(ascii ? "!" : "▲") \(health == "suspected" ? "fail?" : health)", .warning)
+            set(.status, statusText(.down), .error)
+        } else if let health = server.health, health != .online {
+            set(.status, "▲ \(health == .suspected ? "fail?" : health.text)", .warning)
         } else {
-            set(.status, statusText(.up, ascii: ascii), .good)
+            set(.status, statusText(.up), .good)
         }
         guard server.up else { return cells }
         let ratio = rates?.hitRatio
@@ -86,12 +83,12 @@ enum OverviewRow {
             return
         }
         if let x = origins[Column.trend.rawValue], let width = widths[Column.trend.rawValue] {
-            Sparkline.draw(Array(backend.hitRatioHistory.values), into: &canvas, x: x, y: y, width: width, role: selected ? .selection : .accent, minimum: 0, maximum: 1, ascii: state.asciiOnly)
+            Sparkline.draw(Array(backend.hitRatioHistory.values), into: &canvas, x: x, y: y, width: width, role: selected ? .selection : .accent, minimum: 0, maximum: 1)
         }
         if let x = origins[Column.memory.rawValue], let width = widths[Column.memory.rawValue] {
             let sample = backend.sample
             if let used = sample?.memoryBytes, let max = sample?.maxMemoryBytes, max > 0 {
-                Gauge.draw(Double(used) / Double(max), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning, critical: state.thresholds.memoryCritical, ascii: state.asciiOnly)
+                Gauge.draw(Double(used) / Double(max), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning, critical: state.thresholds.memoryCritical)
             } else {
                 canvas.write(sample?.memoryBytes.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", x: x, y: y, role: selected ? .selection : .dim, maxWidth: width)
             }
@@ -104,12 +101,16 @@ enum OverviewRow {
         canvas.write(server.error ?? "down", x: start, y: y, role: .error, maxWidth: canvas.width - start - 1)
     }
 
-    static func statusText(_ status: BackendStatus, ascii: Bool) -> String {
+    /// The type column: `redis-cluster` would not fit, so a cluster is `cluster` (the panel's title says it all).
+    static func kindText(_ kind: BackendKind) -> String {
+        kind == .redisCluster ? "cluster" : kind.rawValue
+    }
+
+    static func statusText(_ status: BackendStatus) -> String {
         let mark: String = switch status {
-        case .up: ascii ? "+" : "●"
-        case .down: ascii ? "x" : "✖"
-        case .authFailed: ascii ? "!" : "✖"
-        case .connecting: ascii ? "~" : "○"
+        case .up: "●"
+        case .down, .authFailed: "✖"
+        case .connecting: "○"
         }
         let word = switch status {
         case .up: "up"

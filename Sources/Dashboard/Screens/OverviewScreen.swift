@@ -55,26 +55,27 @@ enum OverviewScreen {
         let full = Layout.isFull(width: state.width, height: state.height)
         let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
         let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
-        let showsNodes = state.expandedBackends.contains { backends.indices.contains($0) && backends[$0].sample?.servers.contains { $0.role != nil } == true }
+        let showsNodes = backends.contains { state.expandedBackends.contains($0.id) && $0.sample?.servers.contains { $0.role != nil } == true }
         let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth, showsNodes: showsNodes)
         let widths = Table.layout(columns, width: rect.width - 1)
-        var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, index: Int)] = []
+        var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, id: BackendID)] = []
         for (index, backend) in backends.enumerated() {
             var cells = OverviewRow.cells(backend, number: index + 1, state: state)
             fitAddress(&cells, widths)
-            rows.append((cells, backend, nil, index))
-            if state.expandedBackends.contains(index), let servers = backend.sample?.servers, servers.count > 1 || backend.type != "redis" {
+            rows.append((cells, backend, nil, backend.id))
+            if state.expandedBackends.contains(backend.id), backend.hasServerRows, let servers = backend.sample?.servers {
                 for server in servers {
                     var cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
                     fitAddress(&cells, widths)
-                    rows.append((cells, nil, server, index))
+                    rows.append((cells, nil, server, backend.id))
                 }
             }
         }
         // The panel sits right under the table when there is room for it.
         let panelHeight = full ? min(7, max(0, rect.height - rows.count - 2)) : 0
         let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rows.count + 2) : rect.height
-        let selectedRow = rows.firstIndex { $0.index == state.selectedBackend && $0.server == nil }
+        let selectedID = state.selectedSnapshot?.id
+        let selectedRow = rows.firstIndex { $0.id == selectedID && $0.server == nil }
         let visible = max(1, tableHeight - 1)
         let first = selectedRow.map { max(0, $0 - visible + 1) } ?? 0
         let shown = Array(rows[first..<min(rows.count, first + visible)])
@@ -84,7 +85,7 @@ enum OverviewScreen {
         for (offset, row) in shown.enumerated() {
             if let server = row.server { OverviewRow.drawServerReason(server, origins: origins, y: tableRect.y + 1 + offset, into: &canvas) }
             guard let backend = row.backend else { continue }
-            OverviewRow.drawGraphics(backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.index == state.selectedBackend, into: &canvas)
+            OverviewRow.drawGraphics(backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.id == selectedID, into: &canvas)
         }
         if panelHeight > 4, let selected = state.selectedSnapshot {
             BackendPanel.draw(selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))

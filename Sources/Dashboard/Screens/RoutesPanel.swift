@@ -23,7 +23,7 @@ enum RoutesPanel {
     }
 
     static func draw(_ traffic: DemoTraffic, state: AppState, into canvas: inout Canvas, rect: Rect) {
-        Box.draw(rect, title: "demo app \(traffic.url) · \(traffic.trafficText)", into: &canvas, role: .border, ascii: state.asciiOnly)
+        Box.draw(rect, title: "demo app \(traffic.url) · \(traffic.trafficText)", into: &canvas, role: .border)
         let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
         let rows = traffic.routes.map { cells($0, state: state) }
         Table.draw(columns(), rows: rows, into: &canvas, rect: inner)

@@ -20,22 +20,14 @@ enum StatusLine {
         }
         if let job = state.job {
             let done = job.progress.deleted
-            var label = "\(HumanUnits.count(done)) deleted · \(DurationText.latency(job.elapsed)) · Esc stops · \(verb(job.change)) on \(job.backendName)"
+            let stop = job.stopping ? "stopping after this batch (what is deleted stays deleted)" : "Esc stops"
+            var label = "\(HumanUnits.count(done)) deleted · \(DurationText.latency(job.elapsed)) · \(stop) · \(ChangeText.verb(job.change.change)) on \(job.change.backendName)"
             if job.progress.scanned > 0 { label += " · \(HumanUnits.count(job.progress.scanned)) scanned" }
-            ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2, ascii: state.asciiOnly)
+            ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2)
             return
         }
         if let message = state.message {
-            canvas.write(message.text, x: 1, y: y, role: message.role, maxWidth: width - 2)
-        }
-    }
-
-    private static func verb(_ change: PendingChange) -> String {
-        switch change {
-        case .deleteKey: "deleting"
-        case .invalidatePrefix, .invalidateRoute, .invalidateMemoized: "invalidating"
-        case .setTTL: "setting TTL"
-        case .clearDemoCache: "clearing the demo cache"
+            canvas.write(MessageText.line(message.content, asciiOnly: state.asciiOnly), x: 1, y: y, role: message.role, maxWidth: width - 2)
         }
     }
 }

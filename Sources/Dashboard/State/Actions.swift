@@ -27,11 +27,12 @@ enum Actions {
         case .back:
             back(&state)
         case .expand:
-            if state.expandedBackends.contains(state.selectedBackend) {
-                state.expandedBackends.remove(state.selectedBackend)
-            } else {
-                state.expandedBackends.insert(state.selectedBackend)
+            guard let selected = state.selectedSnapshot else { break }
+            guard selected.hasServerRows else {
+                note("\(selected.name) is a single server: there is nothing to expand", &state)
+                break
             }
+            if state.expandedBackends.remove(selected.id) == nil { state.expandedBackends.insert(selected.id) }
         case .filter:
             state.input = InputLine(purpose: .filter, text: state.keyBrowser?.filterText ?? "")
         case .toggleView:
@@ -51,10 +52,6 @@ enum Actions {
         case .deleteKey, .invalidatePrefix, .setTTL, .clearDemoCache, .typePrefix:
             return ChangeRequests.request(action, &state)
         case .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser:
-            guard state.hasDemo else {
-                note("no demo traffic here (the demo runs when no backend is configured, or with --demo)", &state)
-                break
-            }
             let command: TrafficCommand = switch action {
             case .pauseTraffic: .pauseOrResume
             case .fasterTraffic: .faster
@@ -71,10 +68,11 @@ enum Actions {
                 state.dialog = nil
                 note("cancelled; nothing was touched", &state)
             }
-        case .cancelJob:
-            guard state.job != nil else { break }
-            note("stopping… (what is deleted stays deleted)", &state)
-            return [.cancelJob]
+        case .stopJob:
+            guard var job = state.job, !job.stopping else { break }
+            job.stopping = true
+            state.job = job
+            return [.stopJob]
         }
         return []
     }
@@ -93,11 +91,11 @@ enum Actions {
                 browser.window = nil
                 browser.loadError = nil
                 state.keyBrowser = browser
-                effects.append(.loadKeys(backend: browser.backend, filter: browser.filter))
+                effects.append(.loadKeys(browser.backend, filter: browser.filter))
             }
         case .details:
             if let key = state.detailsKey, let backend = state.keyBrowser?.backend {
-                effects.append(.loadDetails(backend: backend, key: key))
+                effects.append(.loadDetails(backend, key: key))
             }
         }
         note("refreshing", &state)
@@ -105,27 +103,29 @@ enum Actions {
     }
 
     private static func selectBackend(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
-        let count = state.snapshot.backends.count
-        guard count > 0 else { return [] }
+        let backends = state.snapshot.backends
+        guard let current = state.selectedIndex else { return [] }
+        let chosen: Int
         switch action {
-        case .nextBackend: state.selectedBackend = (state.selectedBackend + 1) % count
-        case .previousBackend: state.selectedBackend = (state.selectedBackend + count - 1) % count
+        case .nextBackend: chosen = (current + 1) % backends.count
+        case .previousBackend: chosen = (current + backends.count - 1) % backends.count
         default:
-            guard case .character(let character) = key, let digit = character.wholeNumberValue, digit <= count else {
+            guard case .character(let character) = key, let digit = character.wholeNumberValue, digit <= backends.count else {
                 note("there is no backend \(key.name)", role: .warning, &state)
                 return []
             }
-            state.selectedBackend = digit - 1
+            chosen = digit - 1
         }
+        state.selectedBackend = backends[chosen].id
         guard state.screen != .overview else { return [] }
-        return openKeys(of: state.selectedBackend, &state)
+        return openKeys(of: backends[chosen].backend, &state)
     }
 
     private static func move(_ action: DashboardAction, _ state: inout AppState) {
         if state.screen == .overview {
-            let count = state.snapshot.backends.count
-            guard count > 0 else { return }
-            state.selectedBackend = step(state.selectedBackend, action, count: count, page: max(1, state.height - 6))
+            guard let current = state.selectedIndex else { return }
+            let backends = state.snapshot.backends
+            state.selectedBackend = backends[step(current, action, count: backends.count, page: max(1, state.height - 6))].id
             return
         }
         guard var browser = state.keyBrowser else { return }
@@ -151,8 +151,8 @@ enum Actions {
     private static func open(_ state: inout AppState) -> [DashboardEffect] {
         switch state.screen {
         case .overview:
-            guard state.snapshot.backends.indices.contains(state.selectedBackend) else { return [] }
-            return openKeys(of: state.selectedBackend, &state)
+            guard let selected = state.selectedSnapshot else { return [] }
+            return openKeys(of: selected.backend, &state)
         case .keys:
             guard var browser = state.keyBrowser else { return [] }
             if let group = browser.selectedGroup {
@@ -167,13 +167,17 @@ enum Actions {
             state.detailsKey = key
             state.details = nil
             state.detailsError = nil
-            return [.loadDetails(backend: browser.backend, key: key)]
+            return [.loadDetails(browser.backend, key: key)]
         case .details:
             return []
         }
     }
 
-    static func openKeys(of backend: Int, _ state: inout AppState) -> [DashboardEffect] {
+    static func openKeys(of backend: MonitoredBackend, _ state: inout AppState) -> [DashboardEffect] {
+        guard backend.capabilities.contains(.browseKeys) else {
+            note("\(backend.name) cannot list its keys", role: .warning, &state)
+            return []
+        }
         var browser = KeyBrowserState(backend: backend)
         if let previous = state.keyBrowser {
             browser.viewMode = previous.viewMode
@@ -183,7 +187,7 @@ enum Actions {
         state.screen = .keys
         state.details = nil
         state.detailsKey = nil
-        return [.loadKeys(backend: backend, filter: browser.filter)]
+        return [.loadKeys(backend, filter: browser.filter)]
     }
 
     private static func back(_ state: inout AppState) {
@@ -212,8 +216,8 @@ enum Actions {
         state.dialog = nil
         var expected: Int?
         if case .counted(let count, _) = dialog.matchCount { expected = count }
-        if case .deleteKey = dialog.change { expected = 1 }
-        state.job = JobState(change: dialog.change, backendName: dialog.backendName, expected: expected)
+        if case .deleteKeys(let keys) = dialog.change.change { expected = keys.count }
+        state.job = JobState(change: dialog.change, expected: expected)
         return [.run(dialog.change, expected: expected)]
     }
 }

@@ -22,8 +22,6 @@ public struct AppState: Sendable {
     public var asciiOnly = false
     /// Whether the embedded demo's traffic keys apply.
     public var hasDemo = false
-    /// Each backend's application key prefix, in display order (see ``keyPrefix(of:)``).
-    public var keyPrefixes: [[UInt8]?] = []
     /// The demo's routes panel (while the demo runs).
     public var demoTraffic: DemoTraffic?
     /// Warning and critical levels for colouring.
@@ -35,10 +33,10 @@ public struct AppState: Sendable {
     public var frozen = false
 
     public var screen: Screen = .overview
-    /// The selected backend's index.
-    public var selectedBackend = 0
+    /// The selected backend (the first one until the operator picks another).
+    public var selectedBackend: BackendID?
     /// Pools and clusters whose servers are listed under their row.
-    public var expandedBackends: Set<Int> = []
+    public var expandedBackends: Set<BackendID> = []
     public var keyBrowser: KeyBrowserState?
     /// The key whose details are open, and what was read about it.
     public var details: KeyDetails?
@@ -69,6 +67,7 @@ public struct AppState: Sendable {
         self.thresholds = thresholds
         self.snapshot = snapshot
         latestSnapshot = snapshot
+        selectedBackend = snapshot.backends.first?.id
         self.width = width
         self.height = height
         self.now = now
@@ -92,18 +91,18 @@ public struct AppState: Sendable {
 
     /// The selected backend as last seen, if there is one.
     public var selectedSnapshot: BackendSnapshot? {
-        snapshot.backends.indices.contains(selectedBackend) ? snapshot.backends[selectedBackend] : nil
+        selectedIndex.map { snapshot.backends[$0] }
     }
 
-    /// The application key prefix of backend `index` (`key_prefix` in the config, `cachescope_demo:` for the
-    /// demo), so keys are labelled by kind past it; `nil` when none is known (Flask-Caching's default is tried).
-    public func keyPrefix(of index: Int) -> [UInt8]? {
-        keyPrefixes.indices.contains(index) ? keyPrefixes[index] : nil
+    /// Where the selected backend is in the list shown.
+    var selectedIndex: Int? {
+        guard let selectedBackend else { return snapshot.backends.isEmpty ? nil : 0 }
+        return snapshot.backends.firstIndex { $0.id == selectedBackend } ?? (snapshot.backends.isEmpty ? nil : 0)
     }
 
-    /// A backend's name, or `#N` when the snapshot does not have it.
-    func backendName(_ index: Int) -> String {
-        latestSnapshot.backends.indices.contains(index) ? latestSnapshot.backends[index].name : "#\(index + 1)"
+    /// A key as text on this terminal: the escape form, pure ASCII when the terminal cannot show Unicode.
+    public func keyText(_ key: [UInt8]) -> String {
+        KeyEscaping.escape(key, asciiOnly: asciiOnly)
     }
 }
 

@@ -6,15 +6,11 @@ enum ChangeRequests {
     static func request(_ action: DashboardAction, _ state: inout AppState) -> [DashboardEffect] {
         switch action {
         case .clearDemoCache:
-            guard state.hasDemo else {
-                Actions.note("no demo cache here (the demo runs when no backend is configured, or with --demo)", &state)
-                return []
-            }
-            return open(.clearDemoCache, name: "demo", &state)
+            return open(PendingChange(.clearDemoCache, on: nil), &state)
         case .typePrefix:
             guard let dialog = state.dialog, dialog.offersTypedPrefix, let backend = dialog.change.backend else { return [] }
             state.dialog = nil
-            state.input = InputLine(purpose: .prefix(backend: backend), text: suggestedPrefix(for: dialog.change))
+            state.input = InputLine(purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change)))
             return []
         default:
             break
@@ -28,39 +24,50 @@ enum ChangeRequests {
                 Actions.note(browser.selectedGroup == nil ? "no key selected" : "d deletes one key; D invalidates this whole prefix", role: .warning, &state)
                 return []
             }
-            return open(.deleteKey(backend: backend, key: key.key), name: state.backendName(backend), &state)
+            return open(PendingChange(.deleteKeys([key.key]), on: backend), &state)
         case .setTTL:
             guard let key else {
                 Actions.note("select a key to change its TTL", role: .warning, &state)
                 return []
             }
+            guard permits(.setExpiry(key: key.key, milliseconds: nil), on: backend, &state) else { return [] }
             let seconds = key.remainingMilliseconds(at: state.now).map { String(max(1, ($0 + 999) / 1000)) } ?? ""
-            state.input = InputLine(purpose: .ttl(backend: backend, key: key.key), text: seconds)
+            state.input = InputLine(purpose: .ttl(backend, key: key.key), text: seconds)
             return []
         default:
             break
         }
         // D: the selected tree node, a Flask-Caching route or memoized function, else a prefix to type.
         if state.screen == .keys, let group = browser.selectedGroup {
-            return open(.invalidatePrefix(backend: backend, prefix: group.prefix), name: state.backendName(backend), &state)
+            return open(PendingChange(.invalidatePrefix(group.prefix), on: backend), &state)
         }
         if let key {
             if let route = FlaskCachingKeyParts.route(of: key.key) {
-                return open(.invalidateRoute(backend: backend, path: route.path, keyPrefix: route.keyPrefix), name: state.backendName(backend), offersTypedPrefix: true, &state)
+                return open(PendingChange(.invalidateRoute(path: route.path, keyPrefix: route.keyPrefix), on: backend), offersTypedPrefix: true, &state)
             }
-            if let memoized = FlaskCachingKeyParts.memoizedFunction(of: key.key, keyPrefix: state.keyPrefix(of: backend)) {
-                return open(.invalidateMemoized(backend: backend, function: memoized.function, keyPrefix: memoized.keyPrefix), name: state.backendName(backend), offersTypedPrefix: true, &state)
+            if let memoized = FlaskCachingKeyParts.memoizedFunction(of: key.key, keyPrefix: backend.keyPrefix) {
+                let change = Change.invalidateMemoized(function: memoized.function, keyPrefix: memoized.keyPrefix, sweep: false)
+                return open(PendingChange(change, on: backend), offersTypedPrefix: true, &state)
             }
         }
-        let typed = key.map { KeyEscaping.escape(parentPrefix(of: $0.key)) } ?? browser.filterText
-        state.input = InputLine(purpose: .prefix(backend: backend), text: typed)
+        let typed = key.map { state.keyText(parentPrefix(of: $0.key)) } ?? browser.filterText
+        state.input = InputLine(purpose: .prefix(backend), text: typed)
         return []
     }
 
-    /// Opens the dialog for `change` and, for prefixes and routes, asks for the count of what it touches.
-    static func open(_ change: PendingChange, name: String, offersTypedPrefix: Bool = false, _ state: inout AppState) -> [DashboardEffect] {
-        state.dialog = Dialog(change: change, backendName: name, offersTypedPrefix: offersTypedPrefix)
+    /// Opens the dialog for `change` and, for prefixes and routes, asks for the count of what it touches —
+    /// unless the backend cannot do it, which is said instead.
+    static func open(_ change: PendingChange, offersTypedPrefix: Bool = false, _ state: inout AppState) -> [DashboardEffect] {
+        if let backend = change.backend, !permits(change.change, on: backend, &state) { return [] }
+        state.dialog = Dialog(change: change, offersTypedPrefix: offersTypedPrefix)
         return change.needsCount ? [.count(change)] : []
+    }
+
+    /// Whether `backend` can do `change`; when not, the status line says so.
+    private static func permits(_ change: Change, on backend: MonitoredBackend, _ state: inout AppState) -> Bool {
+        guard !backend.capabilities.isSuperset(of: change.requiredCapability) else { return true }
+        Actions.note("\(backend.name) cannot do that: \(ChangeText.summary(change, keyText: state.keyText))", role: .warning, &state)
+        return false
     }
 
     /// The key up to and including its last delimiter (`user:42:name` → `user:42:`), the whole key when it
@@ -70,13 +77,15 @@ enum ChangeRequests {
         return Array(key[...last])
     }
 
-    private static func suggestedPrefix(for change: PendingChange) -> String {
+    /// What `p` offers to type instead of a route or memoized function: the keys' common start.
+    private static func suggestedPrefix(for change: Change) -> [UInt8] {
         switch change {
-        case .invalidateRoute(_, let path, let keyPrefix): KeyEscaping.escape(keyPrefix + Array("view/\(path)".utf8))
-        case .invalidateMemoized(_, let function, let keyPrefix): KeyEscaping.escape(keyPrefix + Array(function.utf8))
-        case .invalidatePrefix(_, let prefix): KeyEscaping.escape(prefix)
-        case .deleteKey(_, let key), .setTTL(_, let key, _): KeyEscaping.escape(parentPrefix(of: key))
-        case .clearDemoCache: ""
+        case .invalidateRoute(let path, let keyPrefix): keyPrefix + Array("view/\(path)".utf8)
+        case .invalidateMemoized(let function, let keyPrefix, _): keyPrefix + Array(function.utf8)
+        case .invalidatePrefix(let prefix): prefix
+        case .deleteKeys(let keys): keys.first.map(parentPrefix(of:)) ?? []
+        case .setExpiry(let key, _): parentPrefix(of: key)
+        case .clearDemoCache: []
         }
     }
 }

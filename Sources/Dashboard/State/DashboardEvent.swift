@@ -1,6 +1,5 @@
 import Basics
 import CacheMonitor
-import ConnectionSupport
 
 /// Everything that changes the dashboard's state: keys, time, the terminal's size, and results of the
 /// work the loop ran for an earlier effect.
@@ -11,18 +10,21 @@ public enum DashboardEvent: Sendable {
     case resize(width: Int, height: Int)
     case snapshot(Snapshot)
     /// The key browser's window grew (`complete` when loading ended) — for the backend and filter asked.
-    case keysLoaded(backend: Int, filter: KeyMatch, window: KeyWindow)
-    case keysFailed(backend: Int, error: String)
+    case keysLoaded(backend: BackendID, filter: KeyMatch, window: KeyWindow)
+    case keysFailed(backend: BackendID, error: String)
     /// A key's details were read (`nil` = the key is gone).
     case detailsLoaded(key: BrowsedKey, details: KeyDetails?)
     case detailsFailed(key: BrowsedKey, error: String)
     /// The count for an open dialog.
     case matchCount(change: PendingChange, count: Dialog.MatchCount)
+    /// The running change's totals so far.
     case jobProgress(DeletionTotals, elapsed: Duration)
-    /// A change finished: the result line, the keys known deleted (removed from the browser), whether it failed.
-    case jobFinished(message: String, deletedKeys: [[UInt8]], failed: Bool)
-    /// A one-line note from the loop (a theme file problem, a demo action done).
+    /// The running change ended (completed, stopped, refused or failed).
+    case jobFinished(ChangeOutcome)
+    /// A one-line note from the loop (a theme file problem).
     case notice(String, role: StyleRole)
+    /// A demo key's work ended.
+    case demoAction(DemoActionResult)
     /// The embedded demo's routes and traffic (each second while the demo runs).
     case demoTraffic(DemoTraffic)
 }
@@ -30,15 +32,17 @@ public enum DashboardEvent: Sendable {
 /// Work the reducer asks the loop to do; the loop answers with events.
 public enum DashboardEffect: Sendable, Hashable {
     case quit
+    /// Sample every backend now (the poller's own sampling, woken early).
     case refreshNow
     /// (Re)load the key browser's window.
-    case loadKeys(backend: Int, filter: KeyMatch)
-    case loadDetails(backend: Int, key: BrowsedKey)
+    case loadKeys(MonitoredBackend, filter: KeyMatch)
+    case loadDetails(MonitoredBackend, key: BrowsedKey)
     /// Count what a dialog's change would touch.
     case count(PendingChange)
     /// Run a confirmed change.
     case run(PendingChange, expected: Int?)
-    case cancelJob
+    /// Ask the running change to stop after the batch in flight.
+    case stopJob
     case applyTheme(String)
     /// Demo traffic controls.
     case traffic(TrafficCommand)
@@ -47,4 +51,14 @@ public enum DashboardEffect: Sendable, Hashable {
 /// What the demo's traffic keys ask for.
 public enum TrafficCommand: String, Sendable, Hashable {
     case pauseOrResume, faster, slower, updateRandomUser
+}
+
+/// What a demo traffic key did, for the status line.
+public enum DemoActionResult: Sendable, Hashable {
+    case paused
+    case resumed(rate: Double)
+    case rateChanged(Double)
+    /// A user's record was updated through the app, which invalidates its cached key.
+    case userUpdated(id: Int, version: Int, keyExisted: Bool)
+    case updateFailed(id: Int, reason: String)
 }

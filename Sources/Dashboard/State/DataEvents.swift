@@ -6,7 +6,7 @@ enum DataEvents {
     static func apply(_ event: DashboardEvent, _ state: inout AppState) -> [DashboardEffect] {
         switch event {
         case .keysLoaded(let backend, let filter, let window):
-            guard var browser = state.keyBrowser, browser.backend == backend, browser.filter == filter else { return [] }
+            guard var browser = state.keyBrowser, browser.backend.id == backend, browser.filter == filter else { return [] }
             browser.window = window
             browser.loadError = nil
             let typing = state.input.flatMap { $0.purpose == .filter ? try? InputEditing.parseFilter($0.text) : nil }
@@ -14,7 +14,7 @@ enum DataEvents {
             browser.clampSelection(visibleRows: Layout.keyRows(height: state.height))
             state.keyBrowser = browser
         case .keysFailed(let backend, let error):
-            guard state.keyBrowser?.backend == backend else { return [] }
+            guard state.keyBrowser?.backend.id == backend else { return [] }
             state.keyBrowser?.loadError = error
         case .detailsLoaded(let key, let details):
             guard state.screen == .details, state.detailsKey?.key == key.key else { return [] }
@@ -29,34 +29,32 @@ enum DataEvents {
         case .jobProgress(let progress, let elapsed):
             state.job?.progress = progress
             state.job?.elapsed = elapsed
-        case .jobFinished(let text, let deletedKeys, let failed):
-            let change = state.job?.change
+        case .jobFinished(let outcome):
             state.job = nil
-            state.message = StatusMessage(text, role: failed ? .error : .good, at: state.now)
-            return afterChange(change, deletedKeys: deletedKeys, &state)
+            state.message = StatusMessage(.change(outcome), role: MessageText.role(of: outcome), at: state.now)
+            return afterChange(outcome, &state)
         default:
             break
         }
         return []
     }
 
-    /// After a change: forget deleted keys at once, leave the details of a deleted key, and reload the
-    /// browser so it matches the backend again.
-    private static func afterChange(_ change: PendingChange?, deletedKeys: [[UInt8]], _ state: inout AppState) -> [DashboardEffect] {
-        guard var browser = state.keyBrowser, let change, change.backend == browser.backend else { return [] }
-        let deleted = Set(deletedKeys)
-        if !deleted.isEmpty { browser.remove(deleted, at: state.now) }
-        if state.screen == .details, let key = state.detailsKey?.key {
-            if deleted.contains(key) {
+    /// After a change: forget the keys known gone at once, leave the details of a deleted key, and reload
+    /// the browser so it matches the backend again (also after a stop or a failure: some keys may be gone).
+    private static func afterChange(_ outcome: ChangeOutcome, _ state: inout AppState) -> [DashboardEffect] {
+        guard var browser = state.keyBrowser, let backend = outcome.backend, backend == browser.backend, outcome.ending != .refused else { return [] }
+        let gone = Set(outcome.goneKeys)
+        if !gone.isEmpty { browser.remove(gone, at: state.now) }
+        state.keyBrowser = browser
+        if state.screen == .details, let key = state.detailsKey {
+            if gone.contains(key.key) {
                 state.screen = .keys
                 state.detailsKey = nil
                 state.details = nil
-            } else if case .setTTL = change {
-                state.keyBrowser = browser
-                return [.loadDetails(backend: browser.backend, key: BrowsedKey(key: key, type: state.detailsKey?.type ?? "", ttlMilliseconds: nil, size: nil)), .loadKeys(backend: browser.backend, filter: browser.filter)]
+            } else if case .setExpiry = outcome.change {
+                return [.loadDetails(backend, key: BrowsedKey(key: key.key, type: key.type, ttlMilliseconds: nil, size: nil)), .loadKeys(backend, filter: browser.filter)]
             }
         }
-        state.keyBrowser = browser
-        return [.loadKeys(backend: browser.backend, filter: browser.filter)]
+        return [.loadKeys(backend, filter: browser.filter)]
     }
 }

@@ -10,15 +10,12 @@ public struct Dialog: Sendable, Hashable {
     }
 
     public var change: PendingChange
-    /// The backend's name, as the overview shows it.
-    public var backendName: String
     public var matchCount: MatchCount
     /// Whether `p` (type another prefix instead) is offered.
     public var offersTypedPrefix: Bool
 
-    public init(change: PendingChange, backendName: String, offersTypedPrefix: Bool = false) {
+    public init(change: PendingChange, offersTypedPrefix: Bool = false) {
         self.change = change
-        self.backendName = backendName
         matchCount = change.needsCount ? .counting(soFar: 0) : .notNeeded
         self.offersTypedPrefix = offersTypedPrefix
     }

@@ -47,7 +47,7 @@ enum InputEditing {
             browser.treePath = []
             browser.rebuild(at: state.now)
             state.keyBrowser = browser
-            return [.loadKeys(backend: browser.backend, filter: match)]
+            return [.loadKeys(browser.backend, filter: match)]
         case .prefix(let backend):
             let prefix: [UInt8]
             do { prefix = try KeyEscaping.parse(input.text) } catch {
@@ -59,7 +59,7 @@ enum InputEditing {
                 return []
             }
             state.input = nil
-            return ChangeRequests.open(.invalidatePrefix(backend: backend, prefix: prefix), name: state.backendName(backend), &state)
+            return ChangeRequests.open(PendingChange(.invalidatePrefix(prefix), on: backend), &state)
         case .ttl(let backend, let key):
             let text = input.text.filter { $0 != " " }
             let seconds: Int?
@@ -72,7 +72,7 @@ enum InputEditing {
                 return []
             }
             state.input = nil
-            return ChangeRequests.open(.setTTL(backend: backend, key: key, seconds: seconds), name: state.backendName(backend), &state)
+            return ChangeRequests.open(PendingChange(.setExpiry(key: key, milliseconds: seconds.map { Int64($0) * 1000 }), on: backend), &state)
         }
     }
 

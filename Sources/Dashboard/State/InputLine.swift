@@ -1,3 +1,5 @@
+import CacheMonitor
+
 /// A line the operator types into (a filter, a prefix, a TTL), with the cursor at the end.
 public struct InputLine: Sendable, Hashable {
     /// What the typed text is for.
@@ -5,9 +7,9 @@ public struct InputLine: Sendable, Hashable {
         /// Filter the key browser (prefix, or glob when it has `*`, `?` or `[`).
         case filter
         /// A prefix to invalidate on the backend.
-        case prefix(backend: Int)
-        /// Seconds until the key expires (empty or `0` = never).
-        case ttl(backend: Int, key: [UInt8])
+        case prefix(MonitoredBackend)
+        /// Seconds until the key expires (empty = never).
+        case ttl(MonitoredBackend, key: [UInt8])
     }
 
     public var purpose: Purpose

@@ -8,8 +8,8 @@ public struct KeyBrowserState: Sendable {
         case list, tree
     }
 
-    /// The backend's index in the snapshot.
-    public var backend: Int
+    /// Whose keys.
+    public var backend: MonitoredBackend
     /// The filter the window was loaded with (`nil` = all keys), as typed.
     public var filterText: String
     public var filter: KeyMatch
@@ -28,7 +28,7 @@ public struct KeyBrowserState: Sendable {
     /// The first row shown.
     public var scroll = 0
 
-    public init(backend: Int, filterText: String = "", filter: KeyMatch = .all) {
+    public init(backend: MonitoredBackend, filterText: String = "", filter: KeyMatch = .all) {
         self.backend = backend
         self.filterText = filterText
         self.filter = filter

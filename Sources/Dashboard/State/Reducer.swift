@@ -23,10 +23,13 @@ public enum Reducer {
         case .snapshot(let snapshot):
             state.latestSnapshot = snapshot
             if !state.frozen { state.snapshot = snapshot }
-            state.selectedBackend = max(0, min(state.selectedBackend, snapshot.backends.count - 1))
+            if state.selectedBackend.map({ snapshot.backend($0) == nil }) ?? true { state.selectedBackend = snapshot.backends.first?.id }
             return []
         case .notice(let text, let role):
             state.message = StatusMessage(text, role: role, at: state.now)
+            return []
+        case .demoAction(let result):
+            state.message = StatusMessage(.demo(result), role: MessageText.role(of: result), at: state.now)
             return []
         case .demoTraffic(let traffic):
             if !state.frozen { state.demoTraffic = traffic }
@@ -48,16 +51,24 @@ public enum Reducer {
             InputEditing.edit(key, &state)
             return []
         }
-        guard let action = lookUp(key, in: state.context, state) else {
+        guard let binding = binding(for: key, in: state.context, state) else {
             explainMissing(key, &state)
             return []
         }
-        return Actions.perform(action, key: key, &state)
+        if binding.requiresDemo, !state.hasDemo {
+            Actions.note("no demo here: '\(key.name)' (\(binding.description)) works while the demo runs (with no backend configured, or with --demo)", &state)
+            return []
+        }
+        return Actions.perform(binding.action, key: key, &state)
     }
 
     static func lookUp(_ key: KeyPress, in context: KeyContext, _ state: AppState) -> DashboardAction? {
+        binding(for: key, in: context, state)?.action
+    }
+
+    private static func binding(for key: KeyPress, in context: KeyContext, _ state: AppState) -> KeyBinding? {
         for name in key.tableNames {
-            if let action = KeyMap.action(for: name, in: context, readOnly: state.readOnly) { return action }
+            if let binding = KeyMap.binding(for: name, in: context, readOnly: state.readOnly) { return binding }
         }
         return nil
     }

@@ -1,10 +1,10 @@
-/// A frame with rounded corners and an optional title: `╭─ Confirm ─╮` (`+- Confirm -+` without Unicode).
+/// A frame with rounded corners and an optional title: `╭─ Confirm ─╮` (`+- Confirm -+` on an ASCII canvas).
 public enum Box {
     /// Draws the frame around `rect` (its border is inside the rect) and clears the inside.
-    public static func draw(_ rect: Rect, title: String? = nil, into canvas: inout Canvas, role: StyleRole = .border, ascii: Bool = false) {
+    public static func draw(_ rect: Rect, title: String? = nil, into canvas: inout Canvas, role: StyleRole = .border) {
         guard rect.width >= 2, rect.height >= 2 else { return }
-        let (horizontal, vertical) = ascii ? ("-", "|") : ("─", "│")
-        let corners = ascii ? ["+", "+", "+", "+"] : ["╭", "╮", "╰", "╯"]
+        let (horizontal, vertical) = ("─", "│")
+        let corners = ["╭", "╮", "╰", "╯"]
         canvas.fill(rect, role: .text)
         let inner = rect.width - 2
         canvas.write(corners[0] + String(repeating: horizontal, count: inner) + corners[1], x: rect.x, y: rect.y, role: role)

@@ -3,7 +3,7 @@ public struct Gauge: Sendable {
     /// Draws `fraction` (0…1, `nil` for unknown) in `width` columns: a bar, then the percentage.
     public static func draw(
         _ fraction: Double?, into canvas: inout Canvas, x: Int, y: Int, width: Int,
-        warning: Double = 0.8, critical: Double = 0.95, ascii: Bool = false
+        warning: Double = 0.8, critical: Double = 0.95
     ) {
         guard width > 0 else { return }
         guard let fraction, fraction.isFinite else {
@@ -19,8 +19,8 @@ public struct Gauge: Sendable {
             return
         }
         let filled = Int((clamped * Double(barWidth)).rounded())
-        canvas.write(String(repeating: ascii ? "#" : "█", count: filled), x: x, y: y, role: role, maxWidth: barWidth)
-        canvas.write(String(repeating: ascii ? "." : "░", count: barWidth - filled), x: x + filled, y: y, role: .dim, maxWidth: barWidth - filled)
+        canvas.write(String(repeating: "█", count: filled), x: x, y: y, role: role, maxWidth: barWidth)
+        canvas.write(String(repeating: "░", count: barWidth - filled), x: x + filled, y: y, role: .dim, maxWidth: barWidth - filled)
         canvas.write(label, x: x + barWidth, y: y, role: role, maxWidth: label.count)
     }
 }

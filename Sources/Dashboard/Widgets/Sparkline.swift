@@ -1,20 +1,19 @@
-/// A history as one row of block characters, newest on the right: `▁▂▃▄▅▆▇█` (or `_.-=#` without Unicode).
+/// A history as one row of block characters, newest on the right: `▁▂▃▄▅▆▇█` (`__.--==#` on an ASCII canvas).
 /// Missing values (no traffic, a backend down) stay blank, so gaps look like gaps.
 public struct Sparkline: Sendable {
     public static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-    public static let asciiBlocks: [Character] = ["_", "_", ".", "-", "-", "=", "=", "#"]
 
     /// The characters for the last `width` values, scaled between `minimum` and `maximum` (the values' own
     /// range when not given).
     public static func characters(
-        _ values: [Double?], width: Int, minimum: Double? = nil, maximum: Double? = nil, ascii: Bool = false
+        _ values: [Double?], width: Int, minimum: Double? = nil, maximum: Double? = nil
     ) -> [Character] {
         guard width > 0 else { return [] }
         let shown = Array(values.suffix(width))
         let present = shown.compactMap { $0 }
         let low = minimum ?? present.min() ?? 0
         let high = maximum ?? present.max() ?? 1
-        let palette = ascii ? asciiBlocks : blocks
+        let palette = blocks
         let padding = Array(repeating: Character(" "), count: width - shown.count)
         return padding + shown.map { value in
             guard let value, value.isFinite else { return " " }
@@ -27,8 +26,8 @@ public struct Sparkline: Sendable {
     /// Draws the sparkline at (`x`, `y`).
     public static func draw(
         _ values: [Double?], into canvas: inout Canvas, x: Int, y: Int, width: Int, role: StyleRole = .accent,
-        minimum: Double? = nil, maximum: Double? = nil, ascii: Bool = false
+        minimum: Double? = nil, maximum: Double? = nil
     ) {
-        canvas.write(String(characters(values, width: width, minimum: minimum, maximum: maximum, ascii: ascii)), x: x, y: y, role: role, maxWidth: width)
+        canvas.write(String(characters(values, width: width, minimum: minimum, maximum: maximum)), x: x, y: y, role: role, maxWidth: width)
     }
 }

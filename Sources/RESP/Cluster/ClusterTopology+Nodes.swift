@@ -30,7 +30,7 @@ extension ClusterTopology {
             }
             var host = String(address[..<colon])
             if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-            let health = flags.contains("fail") ? "failed" : flags.contains("fail?") ? "suspected" : "online"
+            let health: ClusterNodeHealth = flags.contains("fail") ? .failed : flags.contains("fail?") ? .suspected : .online
             let node = ClusterNode(id: String(fields[0]), host: host.isEmpty || host == "?" ? seedHost : host, port: port, health: health)
             var slots: [ClosedRange<Int>] = []
             for slot in fields.dropFirst(8) where !slot.hasPrefix("[") {

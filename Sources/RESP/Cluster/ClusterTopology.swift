@@ -4,10 +4,10 @@ public struct ClusterNode: Sendable, Hashable {
     public var id: String?
     public var host: String
     public var port: Int
-    /// `online`, `failed` or `loading` (from `CLUSTER SHARDS`); `nil` from `CLUSTER SLOTS`.
-    public var health: String?
+    /// How the cluster sees it (from `CLUSTER SHARDS` or `CLUSTER NODES`); `nil` from `CLUSTER SLOTS`.
+    public var health: ClusterNodeHealth?
 
-    public init(id: String?, host: String, port: Int, health: String? = nil) {
+    public init(id: String?, host: String, port: Int, health: ClusterNodeHealth? = nil) {
         self.id = id
         self.host = host
         self.port = port
@@ -16,6 +16,42 @@ public struct ClusterNode: Sendable, Hashable {
 
     /// `host:port` (`[v6]:port` for an IPv6 host).
     public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// How a cluster sees one of its nodes.
+public enum ClusterNodeHealth: Sendable, Hashable {
+    /// Serving (`CLUSTER SHARDS` `online`; no failure flag in `CLUSTER NODES`).
+    case online
+    /// Some nodes cannot reach it (`CLUSTER NODES` flag `fail?`).
+    case suspected
+    /// The cluster agreed it failed (`failed`; flag `fail`).
+    case failed
+    /// Loading its data after a start (`loading`).
+    case loading
+    /// A word a newer server uses that this client does not know.
+    case other(String)
+
+    /// The health a `CLUSTER SHARDS` reply names.
+    public init(text: String) {
+        switch text {
+        case "online": self = .online
+        case "failed", "fail": self = .failed
+        case "loading": self = .loading
+        case "suspected", "fail?": self = .suspected
+        default: self = .other(text)
+        }
+    }
+
+    /// The word as `CLUSTER SHARDS` writes it (`suspected` for `CLUSTER NODES`'s `fail?`).
+    public var text: String {
+        switch self {
+        case .online: "online"
+        case .suspected: "suspected"
+        case .failed: "failed"
+        case .loading: "loading"
+        case .other(let text): text
+        }
+    }
 }
 
 /// One master, the slots it serves and its replicas.
@@ -104,7 +140,7 @@ public struct ClusterTopology: Sendable, Hashable {
                 guard let port = preferTLSPort ? secure ?? plain : plain ?? secure else { continue }
                 let endpoint = node["endpoint"]?.string ?? node["ip"]?.string ?? ""
                 let parsed = ClusterNode(
-                    id: node["id"]?.string, host: host(endpoint, seedHost: seedHost), port: Int(port), health: node["health"]?.string
+                    id: node["id"]?.string, host: host(endpoint, seedHost: seedHost), port: Int(port), health: node["health"]?.string.map(ClusterNodeHealth.init(text:))
                 )
                 if node["role"]?.string == "master" { master = parsed } else { replicas.append(parsed) }
             }

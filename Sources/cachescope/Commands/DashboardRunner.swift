@@ -3,6 +3,7 @@ import CacheMonitor
 import Dashboard
 import DemoApp
 import Foundation
+import Settings
 import TerminalNCurses
 
 /// Opens the dashboard on the configured backends: the terminal taken over, the poller started, the loop
@@ -17,35 +18,38 @@ enum DashboardRunner {
         guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
             throw CommandFailure(.usage, "TERM is not set to a terminal type the dashboard can draw on (such as xterm-256color)")
         }
-        var sources = try connection.allSources()
+        let setup = try connection.setup()
         // The demo runs when nothing is configured, or when asked; never by itself against given servers.
-        let session = demo || sources.isEmpty
-            ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(connection)) : nil
-        if let session { sources.insert(session.source, at: 0) }
-        let interval = try connection.refreshInterval()
-        let config = try connection.configFile()
+        let session = demo || setup.catalog.backends.isEmpty
+            ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
+        // Made once: the demo's own cache first (number 1), then the configured backends in display order.
+        let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
+        let backends = demoBackends + (try setup.backends(from: demoBackends.count))
         let catalog = ThemeCatalog(environment: environment)
         var names = catalog.names
-        let chosen = themeName ?? config?.theme ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
+        let chosen = themeName ?? setup.config?.theme ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")
         if !names.contains(chosen) { names.append(chosen) }
-        var state = AppState(readOnly: connection.readOnly, refreshSeconds: interval.inSeconds, themeNames: names, thresholds: config?.thresholds ?? Thresholds())
+        var state = AppState(
+            readOnly: setup.readOnly, refreshSeconds: setup.refresh.inSeconds, themeNames: names, thresholds: setup.config?.thresholds ?? Thresholds()
+        )
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         state.hasDemo = session != nil
-        let configuredPrefixes = try connection.catalog().backends.map { $0.keyPrefix.map { Array($0.utf8) } }
-        state.keyPrefixes = (session != nil ? [Array(DemoApp.keyPrefix.utf8)] : []) + configuredPrefixes
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
-        let poller = Poller(sources: sources, configuration: .init(interval: interval))
+        let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh))
+        var clearDemoCache: (@Sendable () async throws -> Int)?
+        if let session { clearDemoCache = { try await session.clearCache() } }
+        let changes = setup.changeRunner(clearDemoCache: clearDemoCache)
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         let terminal = NCursesTerminal(environment: environment)
         defer { terminal.restore() }
         let loop = DashboardLoop(
-            terminal: terminal, sources: sources, poller: poller, state: state, demo: session,
+            terminal: terminal, poller: poller, state: state, changes: changes, demo: session,
             themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) }
         )
         await loop.run()
         terminal.restore()
         await session?.stop()
-        for source in sources { await source.close() }
+        for backend in backends { await backend.source.close() }
     }
 }

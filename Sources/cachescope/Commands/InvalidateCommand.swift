@@ -75,42 +75,54 @@ struct InvalidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = try connection.source(backend)
-        if connection.readOnly && !dryRun {
+        let setup = try connection.setup()
+        let backend = try setup.backend(self.backend)
+        let changes = setup.changeRunner()
+        do {
+            try changes.checkPermitted(dryRun: dryRun)
+        } catch {
             throw CommandFailure(.readOnly, "refused: --read-only is set; nothing was touched")
         }
-        let parsedPrefix = try prefix.map(Self.parse)
-        let parsedKeys = try keys.map(Self.parse)
-        if parsedKeys.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
-        if source is MemcachedSource {
-            for key in parsedKeys {
-                do { try MemcachedKey.validate(key) } catch let error as MemcachedError {
-                    throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(error.message)")
-                }
-            }
-        }
-        let result: Outcome?
+        let change = try requestedChange(on: backend)
+        let source = backend.source
+        let outcome: ChangeOutcome?
         do {
-            result = try await CommandFailure.reporting(source.name, source.address) {
+            outcome = try await CommandFailure.reporting(backend.name, backend.address) {
                 try await source.connect()
-                if let parsedPrefix { return try await invalidatePrefix(parsedPrefix, on: source) }
-                if route != nil || memoized != nil { return try await invalidateFlaskCaching(on: source) }
-                return try await deleteKeys(parsedKeys, on: source)
+                return try await run(change, on: backend, changes: changes)
             }
         } catch {
             await source.close()
             throw error
         }
         await source.close()
-        if let result { report(result, source: source) }
+        guard let outcome else { return }
+        switch outcome.ending {
+        case .completed, .stopped:
+            report(outcome, what: what(change, outcome: outcome), backend: backend)
+        case .refused:
+            throw CommandFailure(.readOnly, "refused: --read-only is set; nothing was touched")
+        case .failed(let error):
+            throw CommandFailure(.backendFailed, "\(backend.name) (\(backend.address)): \(error)")
+        }
     }
 
-    struct Outcome {
-        var matched: Int
-        var deleted: Int
-        var elapsed: Duration
-        var what: String
-        var servers: [DeletionOutcome.Server] = []
+    /// The change the flags ask for; malformed keys and prefixes are usage errors.
+    private func requestedChange(on backend: MonitoredBackend) throws -> Change {
+        if let prefix { return .invalidatePrefix(try Self.parse(prefix)) }
+        let appPrefix = try keyPrefix.map(Self.parse) ?? backend.keyPrefix ?? KeyKind.flaskPrefix
+        if let route { return .invalidateRoute(path: route, keyPrefix: appPrefix) }
+        if let memoized { return .invalidateMemoized(function: memoized, keyPrefix: appPrefix, sweep: sweep) }
+        let parsed = try keys.map(Self.parse)
+        if parsed.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
+        if backend.kind == .memcached {
+            for key in parsed {
+                do { try MemcachedKey.validate(key) } catch let error as MemcachedError {
+                    throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(error.message)")
+                }
+            }
+        }
+        return .deleteKeys(parsed)
     }
 
     /// A key or prefix in the escape form, as bytes; a malformed escape is a usage error.
@@ -122,66 +134,69 @@ struct InvalidateCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--route` / `--memoized`: find the keys, then delete them like `--key`.
-    private func invalidateFlaskCaching(on source: any CacheSource) async throws -> Outcome? {
-        let appPrefix = try keyPrefix.map(Self.parse) ?? (try connection.backend(backend).keyPrefix).map { Array($0.utf8) } ?? KeyKind.flaskPrefix
-        if let route {
-            let found = try await FlaskCachingActions.routeKeys(path: route, prefix: appPrefix, on: source)
-            let what = "cached keys of route \(route)"
-            guard !found.isEmpty else { return Outcome(matched: 0, deleted: 0, elapsed: .zero, what: what) }
-            return try await deleteKeys(found, on: source, what: found.count == 1 ? "cached key of route \(route)" : "\(found.count) \(what)")
+    /// Runs `change` — with `--dry-run` only counting, with `--yes` at once, otherwise after showing what it
+    /// will delete and asking. `nil` when the operator said no.
+    private func run(_ change: Change, on backend: MonitoredBackend, changes: ChangeRunner) async throws -> ChangeOutcome? {
+        if dryRun || yes { return await follow(changes.start(change, on: backend, dryRun: dryRun), change) }
+        switch change {
+        case .invalidatePrefix:
+            let counted = await follow(changes.start(change, on: backend, dryRun: true), change, counting: true)
+            guard case .completed = counted.ending, counted.totals.matched > 0 else { return counted }
+            let question = "Delete \(counted.totals.matched) \(what(change, outcome: counted)) on \(backend.name) (\(backend.address))?"
+            guard try confirm(question) else { return nil }
+            return await follow(changes.start(change, on: backend), change)
+        case .deleteKeys(let keys):
+            guard try confirm(listing: keys, what: what(change, outcome: nil), on: backend) else { return nil }
+            return await follow(changes.start(change, on: backend), change)
+        default:
+            // A route or memoized function: find its keys, show them, and delete exactly those.
+            let found = await follow(changes.start(change, on: backend, dryRun: true), change, counting: true)
+            guard case .completed = found.ending, !found.keys.isEmpty else { return found }
+            if case .invalidateRoute = change, found.totals.matched == 0 { return found }
+            guard try confirm(listing: found.keys, what: what(change, outcome: found), on: backend) else { return nil }
+            var outcome = await follow(changes.start(.deleteKeys(found.keys), on: backend), change)
+            outcome.change = change
+            return outcome
         }
-        let function = memoized ?? ""
-        let found = try await FlaskCachingActions.memoizedKeys(function: function, prefix: appPrefix, sweep: sweep, on: source)
-        let what = sweep ? "version key and \(found.results.count) stored results of \(function)" : "version key of \(function)"
-        return try await deleteKeys([found.versionKey] + found.results, on: source, what: what)
     }
 
-    private func deleteKeys(_ parsed: [[UInt8]], on source: any KeyDeletionSource, what given: String? = nil) async throws -> Outcome? {
-        let what = given ?? (parsed.count == 1 ? "key \(KeyEscaping.escape(parsed[0]))" : "\(parsed.count) keys")
-        if dryRun {
-            let clock = ContinuousClock()
-            let started = clock.now
-            let existing = try await source.countExisting(parsed)
-            return Outcome(matched: existing, deleted: 0, elapsed: clock.now - started, what: what)
-        }
-        if !yes {
-            let list = parsed.prefix(20).map { "  " + KeyEscaping.escape($0) }.joined(separator: "\n")
-            let more = parsed.count > 20 ? "\n  … and \(parsed.count - 20) more" : ""
-            Terminal.printError("These keys on \(source.name) (\(source.address)) will be deleted:\n\(list)\(more)")
-            guard try confirm("Delete \(what)?") else { return nil }
-        }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let outcome = try await source.deleteKeys(parsed)
-        return Outcome(matched: outcome.totals.matched, deleted: outcome.totals.deleted, elapsed: clock.now - started, what: what, servers: outcome.servers)
-    }
-
-    private func invalidatePrefix(_ bytes: [UInt8], on source: any KeyDeletionSource) async throws -> Outcome? {
-        let what = "keys starting with \(KeyEscaping.escape(bytes))"
+    /// Waits for `job`, showing its progress on a terminal (prefixes, which can take long).
+    private func follow(_ job: ChangeJob, _ change: Change, counting: Bool = false) async -> ChangeOutcome {
         let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)
-        if !yes && !dryRun {
-            let counted = try await source.deleteKeys(withPrefix: bytes, dryRun: true) { totals in
-                progress.update("counting \(what): scanned \(totals.scanned), matched \(totals.matched)")
-                return true
-            }.totals
-            progress.finish()
-            guard counted.matched > 0 else {
-                return Outcome(matched: 0, deleted: 0, elapsed: .zero, what: what)
-            }
-            guard try confirm("Delete \(counted.matched) \(what) on \(source.name) (\(source.address))?") else { return nil }
-        }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let verb = dryRun ? "counting" : "deleting"
-        let outcome = try await source.deleteKeys(withPrefix: bytes, dryRun: dryRun) { totals in
-            progress.update("\(verb) \(what): scanned \(totals.scanned), matched \(totals.matched), deleted \(totals.deleted)")
-            return true
+        let verb = counting || dryRun ? "counting" : "deleting"
+        for await event in job.events {
+            guard case .progress(let totals, _) = event, case .invalidatePrefix = change else { continue }
+            let deleted = counting || dryRun ? "" : ", deleted \(totals.deleted)"
+            progress.update("\(verb) \(what(change, outcome: nil)): scanned \(totals.scanned), matched \(totals.matched)\(deleted)")
         }
         progress.finish()
-        return Outcome(
-            matched: outcome.totals.matched, deleted: outcome.totals.deleted, elapsed: clock.now - started, what: what, servers: outcome.servers
-        )
+        return await job.outcome
+    }
+
+    /// What the change deletes, in the result sentence: `keys starting with p:`, `version key of f`.
+    private func what(_ change: Change, outcome: ChangeOutcome?) -> String {
+        switch change {
+        case .invalidatePrefix(let prefix):
+            return "keys starting with \(KeyEscaping.escape(prefix))"
+        case .deleteKeys(let keys):
+            return keys.count == 1 ? "key \(KeyEscaping.escape(keys[0]))" : "\(keys.count) keys"
+        case .invalidateRoute(let path, _):
+            let count = outcome?.keys.count ?? 0
+            return count == 0 ? "cached keys of route \(path)" : count == 1 ? "cached key of route \(path)" : "\(count) cached keys of route \(path)"
+        case .invalidateMemoized(let function, _, let sweep):
+            let results = max(0, (outcome?.keys.count ?? 1) - 1)
+            return sweep ? "version key and \(results) stored results of \(function)" : "version key of \(function)"
+        case .setExpiry, .clearDemoCache:
+            return "keys"
+        }
+    }
+
+    /// Lists the keys on standard error and asks.
+    private func confirm(listing keys: [[UInt8]], what: String, on backend: MonitoredBackend) throws -> Bool {
+        let list = keys.prefix(20).map { "  " + KeyEscaping.escape($0) }.joined(separator: "\n")
+        let more = keys.count > 20 ? "\n  … and \(keys.count - 20) more" : ""
+        Terminal.printError("These keys on \(backend.name) (\(backend.address)) will be deleted:\n\(list)\(more)")
+        return try confirm("Delete \(what)?")
     }
 
     /// Asks; `false` when the answer is no. No answer at all (standard input closed) is a usage error.
@@ -193,22 +208,23 @@ struct InvalidateCommand: AsyncParsableCommand {
         return answer
     }
 
-    private func report(_ outcome: Outcome, source: any KeyDeletionSource) {
+    private func report(_ outcome: ChangeOutcome, what: String, backend: MonitoredBackend) {
+        let (matched, deleted) = (outcome.totals.matched, outcome.totals.deleted)
         if json {
             let servers = outcome.servers.map { server in
                 "{\"address\":\(JSONText.quoted(server.address)),\"matched\":\(server.totals.matched),\"deleted\":\(server.totals.deleted)}"
             }
             let serversField = servers.isEmpty ? "" : ",\"servers\":[\(servers.joined(separator: ","))]"
-            print("{\"matched\":\(outcome.matched),\"deleted\":\(outcome.deleted),\"elapsedMs\":\(outcome.elapsed.inMilliseconds)\(serversField)}")
+            print("{\"matched\":\(matched),\"deleted\":\(deleted),\"elapsedMs\":\(outcome.elapsed.inMilliseconds)\(serversField)}")
             return
         }
-        let place = "on \(source.name) (\(source.address))"
+        let place = "on \(backend.name) (\(backend.address))"
         if dryRun {
-            print("Dry run: \(outcome.matched) matched (\(outcome.what)) \(place); nothing deleted (\(DurationText.took(outcome.elapsed))).")
-        } else if outcome.matched == 0 && outcome.deleted == 0 {
-            print("No \(outcome.what) \(place); nothing deleted.")
+            print("Dry run: \(matched) matched (\(what)) \(place); nothing deleted (\(DurationText.took(outcome.elapsed))).")
+        } else if matched == 0 && deleted == 0 {
+            print("No \(what) \(place); nothing deleted.")
         } else {
-            print("Deleted \(outcome.deleted) of \(outcome.matched) matching \(outcome.what) \(place) in \(DurationText.took(outcome.elapsed)).")
+            print("Deleted \(deleted) of \(matched) matching \(what) \(place) in \(DurationText.took(outcome.elapsed)).")
         }
         // A pool's servers or a cluster's masters: each one's share.
         if outcome.servers.count > 1 {

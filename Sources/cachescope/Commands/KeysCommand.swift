@@ -50,7 +50,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try Self.match(prefix: prefix, glob: match)
-        let source = try connection.source(backend)
+        let source = try connection.setup().backend(backend).source
         var output = KeysOutput(json: json)
         do {
             try await CommandFailure.reporting(source.name, source.address) {

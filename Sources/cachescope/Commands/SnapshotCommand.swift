@@ -42,16 +42,17 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let sources = try connection.allSources()
-        guard !sources.isEmpty else {
+        let setup = try connection.setup()
+        let backends = try setup.backends()
+        guard !backends.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
         }
-        let interval = try interval.flatMap(DurationText.parse) ?? connection.refreshInterval()
-        let poller = Poller(sources: sources, configuration: .init(interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2)))
+        let interval = interval.flatMap(DurationText.parse) ?? setup.refresh
+        let poller = Poller(backends: backends, configuration: .init(interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2)))
         _ = await poller.sampleAll()
         try? await Task.sleep(for: interval)
         let snapshot = await poller.sampleAll()
-        for source in sources { await source.close() }
+        for backend in backends { await backend.source.close() }
         if json {
             print(JSONValue.object([("backends", .array(snapshot.backends.map(SnapshotReport.json)))]).text)
         } else {

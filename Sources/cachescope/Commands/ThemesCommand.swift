@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dashboard
+import Settings
 
 /// `cachescope themes`: the themes found, where, and whether each file is valid.
 struct ThemesCommand: ParsableCommand {

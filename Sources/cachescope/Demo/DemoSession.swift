@@ -28,7 +28,7 @@ final class DemoSession: DemoControls {
     /// the traffic generator.
     static func start(options: DemoOptions, backends: [BackendDescriptor], limit: Int? = nil) async throws -> DemoSession {
         let simple = SimpleCache(threshold: 1_000)  // the tutorial's CACHE_THRESHOLD
-        let redis = try backends.first { $0.kind == .redis }.map { try $0.makeCacheBackend() }
+        let redis = try backends.first { $0.kind.isRedis }.map { try $0.makeCacheBackend() }
         let memcached = try backends.first { $0.kind == .memcached }.map { try $0.makeCacheBackend() }
         let app = DemoApp(
             cache: DemoApp.cache(on: simple), redisCache: redis.map(DemoApp.cache(on:)), memcachedCache: memcached.map(DemoApp.cache(on:))
@@ -52,27 +52,24 @@ final class DemoSession: DemoControls {
 
     // MARK: DemoControls
 
-    func perform(_ command: TrafficCommand) async -> String {
+    func perform(_ command: TrafficCommand) async -> DemoActionResult {
         switch command {
         case .pauseOrResume:
             let report = await generator.report()
             await generator.setPaused(!report.paused)
-            return report.paused ? "demo traffic resumed · \(HumanUnits.rate(report.rate)) req/s" : "demo traffic paused (p resumes)"
+            return report.paused ? .resumed(rate: report.rate) : .paused
         case .faster, .slower:
-            let rate = await generator.stepRate(up: command == .faster)
-            return "demo traffic: \(HumanUnits.rate(rate)) req/s"
+            return .rateChanged(await generator.stepRate(up: command == .faster))
         case .updateRandomUser:
             let id = Int.random(in: 1...app.database.count)
             do {
                 let answer = try await generator.send("/api/users/\(id)/update")
                 guard answer.status == 200, let result = try? JSONDecoder().decode(DemoUpdateResult.self, from: Data(answer.body)) else {
-                    return "updating user \(id) failed: HTTP \(answer.status)"
+                    return .updateFailed(id: id, reason: "HTTP \(answer.status)")
                 }
-                let key = "user_\(id)"
-                return result.keyExisted ? "updated user \(id) (v\(result.version)): \(key) invalidated, the next read misses"
-                    : "updated user \(id) (v\(result.version)): \(key) was not cached"
+                return .userUpdated(id: id, version: result.version, keyExisted: result.keyExisted)
             } catch {
-                return "updating user \(id) failed: \(error)"
+                return .updateFailed(id: id, reason: ErrorText.oneLine(error))
             }
         }
     }

@@ -2,7 +2,7 @@ import Basics
 import ArgumentParser
 import CacheMonitor
 import ConnectionSupport
-import Synchronization
+import Settings
 
 /// The connection flags every command (and the root) accepts.
 struct ConnectionOptions: ParsableArguments {
@@ -51,67 +51,76 @@ struct ConnectionOptions: ParsableArguments {
     )
     var refresh: String?
 
+    /// Everything a command needs from these flags and the configuration file, read once: the file, the
+    /// backends in display order, the refresh interval. A backend whose certificate is not verified is
+    /// announced on standard error.
+    func setup() throws -> RunSetup {
+        let config: ConfigFile?
+        do {
+            config = try ConfigFile.locate(explicit: self.config).map { try ConfigFile(path: $0) }
+        } catch let error as SettingsError {
+            throw CommandFailure(.usage, error.message)
+        }
+        let catalog: BackendCatalog
+        do {
+            catalog = try BackendCatalog(configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
+        } catch let error as BackendCatalogError {
+            throw CommandFailure(.usage, error.message)
+        }
+        for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none {
+            Terminal.printError(
+                "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is encrypted, but anyone on the path can pretend to be the server"
+            )
+        }
+        return RunSetup(config: config, catalog: catalog, refresh: try refreshInterval(config: config), readOnly: readOnly)
+    }
+
     /// The sampling interval: `--refresh`, else the configuration file's `refresh`, else 1 s.
-    func refreshInterval() throws -> Duration {
+    private func refreshInterval(config: ConfigFile?) throws -> Duration {
         if let refresh {
             guard let duration = DurationText.parse(refresh), duration >= .milliseconds(100), duration <= .seconds(600) else {
                 throw CommandFailure(.usage, "--refresh '\(refresh)': give a duration from 100ms to 10 minutes, such as 1s or 500ms")
             }
             return duration
         }
-        return try configFile()?.refresh ?? .seconds(1)
+        return config?.refresh ?? .seconds(1)
     }
-
-    /// The configuration file in use, if any.
-    func configFile() throws -> ConfigFile? {
-        try ConfigFile.locate(explicit: config).map { try ConfigFile(path: $0) }
-    }
-
-    /// Backends already announced as unverified (the catalog is built more than once by some commands).
-    private static let warnedUnverified = Mutex<Set<String>>([])
 
     /// The TLS flags, as defaults for every `rediss://` URL given with `--redis`; `nil` when none is given.
-    func tlsDefaults() -> TLSSettings? {
+    private func tlsDefaults() -> TLSSettings? {
         guard tlsCAFile != nil || tlsCertFile != nil || tlsKeyFile != nil || tlsServerName != nil || tlsSkipVerify else { return nil }
         return TLSSettings(caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile, serverName: tlsServerName, verification: tlsSkipVerify ? .none : .full)
     }
+}
 
-    /// The backends given, named and ordered. A backend whose certificate is not verified is announced on
-    /// standard error, every time.
-    func catalog() throws -> BackendCatalog {
-        let catalog: BackendCatalog
-        do {
-            catalog = try BackendCatalog(configured: try configFile()?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
-        } catch let error as BackendCatalogError {
-            throw CommandFailure(.usage, error.message)
-        }
-        for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none
-            && Self.warnedUnverified.withLock({ $0.insert(backend.name).inserted })
-        {
-            Terminal.printError(
-                "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is encrypted, but anyone on the path can pretend to be the server"
-            )
-        }
-        return catalog
+/// What one run works with, made once from the flags and the configuration file.
+struct RunSetup {
+    /// The configuration file, when one is used.
+    let config: ConfigFile?
+    /// The backends given, named, in display order.
+    let catalog: BackendCatalog
+    /// How often backends are sampled.
+    let refresh: Duration
+    /// `--read-only`.
+    let readOnly: Bool
+
+    /// Every backend as the run watches it (sources made, nothing connected), numbered from `first`.
+    func backends(from first: Int = 0) throws -> [MonitoredBackend] {
+        try Self.usage { try catalog.monitoredBackends(from: first) }
     }
 
-    /// The backend a command names (or the only one).
-    func backend(_ name: String?) throws -> BackendDescriptor {
-        do {
-            return try catalog().select(name)
-        } catch let error as BackendCatalogError {
-            throw CommandFailure(.usage, error.message)
+    /// The backend a command names (by name, `host:port` or number), or the only one.
+    func backend(_ name: String?) throws -> MonitoredBackend {
+        try Self.usage {
+            let chosen = try catalog.select(name)
+            let position = catalog.backends.firstIndex { $0.name == chosen.name } ?? 0
+            return try chosen.monitored(id: BackendID(position))
         }
     }
 
-    /// The monitoring source of the backend a command names.
-    func source(_ name: String?) throws -> any CacheSource {
-        try Self.usage { try backend(name).makeSource() }
-    }
-
-    /// A monitoring source for every backend given, in display order.
-    func allSources() throws -> [any CacheSource] {
-        try catalog().backends.map { descriptor in try Self.usage { try descriptor.makeSource() } }
+    /// Runs the changes of this run (refused in `--read-only`).
+    func changeRunner(clearDemoCache: (@Sendable () async throws -> Int)? = nil) -> ChangeRunner {
+        ChangeRunner(readOnly: readOnly, clearDemoCache: clearDemoCache)
     }
 
     private static func usage<T>(_ body: () throws -> T) throws -> T {

@@ -11,9 +11,9 @@ enum SnapshotReport {
         let live = backend.status == .up
         var fields: [(String, JSONValue)] = [
             ("name", .string(backend.name)),
-            ("type", .string(backend.type)),
+            ("type", .string(backend.kind.rawValue)),
             ("address", .string(backend.address)),
-            ("tls", .optional(backend.transport)),
+            ("tls", .optional(backend.backend.tls.summary)),
             ("status", .string(backend.status.rawValue)),
             ("error", .optional(backend.error)),
             ("hits", .optional(live ? rates?.hits : nil)),
@@ -52,7 +52,10 @@ enum SnapshotReport {
         let up = server.up
         var fields: [(String, JSONValue)] = [("address", .string(server.address))]
         if let role = server.role {
-            fields += [("role", .string(role)), ("slots", .optional(server.slots)), ("replicaOf", .optional(server.replicaOf)), ("health", .optional(server.health))]
+            fields += [
+                ("role", .string(role.rawValue)), ("slots", .optional(server.slots)), ("replicaOf", .optional(server.replicaOf)),
+                ("health", .optional(server.health?.text)),
+            ]
         }
         fields += [
             ("status", .string(up ? "up" : "down")), ("error", .optional(server.error)),
@@ -74,7 +77,7 @@ enum SnapshotReport {
             let rates = live ? backend.rates : nil
             let sample = live ? backend.sample : nil
             rows.append([
-                backend.name, backend.type, backend.address, backend.status.rawValue,
+                backend.name, backend.kind.rawValue, backend.address, backend.status.rawValue,
                 percent(rates?.hitRatio), percent(live ? backend.lifetimeHitRatio : nil),
                 number(rates?.operationsPerSecond), number(rates?.hitsPerSecond), number(rates?.missesPerSecond),
                 sample.map { String($0.keys) } ?? "—", memory(sample), number(rates?.evictionsPerSecond),
@@ -84,7 +87,7 @@ enum SnapshotReport {
             for server in sample?.servers ?? [] where server.role != nil {
                 let own = server.up ? rates?.servers[server.address] : nil
                 rows.append([
-                    "  └", server.role == "master" ? "\(server.slots ?? 0) slots" : "replica", server.address, server.up ? "up" : "down",
+                    "  └", server.role == .master ? "\(server.slots ?? 0) slots" : "replica", server.address, server.up ? "up" : "down",
                     percent(own?.hitRatio), percent(server.up ? BackendRates.ratio(server.hits, server.misses) : nil),
                     number(own?.operationsPerSecond), number(own?.hitsPerSecond), number(own?.missesPerSecond),
                     server.up ? String(server.keys) : "—", server.up ? HumanUnits.size(Int(clamping: server.memoryBytes)) : "—", "—", "—",

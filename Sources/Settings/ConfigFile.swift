@@ -42,17 +42,17 @@ import TOMLKit
 /// ```
 ///
 /// Every mistake is one line naming the file, the line and the field, and what was expected.
-struct ConfigFile {
+public struct ConfigFile: Sendable {
     /// The backends, in file order.
-    var backends: [BackendDescriptor] = []
+    public var backends: [BackendDescriptor] = []
     /// The refresh interval (`refresh`), when set.
-    var refresh: Duration?
+    public var refresh: Duration?
     /// The dashboard's theme (`theme`), when set.
-    var theme: String?
+    public var theme: String?
     /// The dashboard's colour thresholds (`[thresholds]`), defaults where unset.
-    var thresholds = Thresholds()
+    public var thresholds = Thresholds()
     /// Where it was read from.
-    var path: String
+    public var path: String
 
     static let backendFields = [
         "name", "type", "url", "servers", "key_prefix", "password_env",
@@ -63,7 +63,7 @@ struct ConfigFile {
 
     /// The file `--config` names, else `$XDG_CONFIG_HOME/cachescope/config.toml` (or
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
-    static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
@@ -73,24 +73,25 @@ struct ConfigFile {
     }
 
     /// Reads and checks the file.
-    /// - Throws: ``CommandFailure`` (usage) with one line: `FILE:LINE: what is wrong; what was expected`.
-    init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Throws: ``SettingsError`` with one line: `FILE:LINE: what is wrong; what was expected`.
+    public init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(.usage, "\(path): cannot read the configuration file (does it exist, and may we read it?)")
+            throw SettingsError("\(path): cannot read the configuration file (does it exist, and may we read it?)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CommandFailure(.usage, "\(path): the configuration file is not UTF-8 text")
+            throw SettingsError("\(path): the configuration file is not UTF-8 text")
         }
         try self.init(text: text, path: path, environment: environment)
     }
 
-    init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// Reads and checks the file's text, read from `path` (named in errors).
+    public init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.path = path
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw CommandFailure(.usage, "\(path):\(error.source.begin.line): \(error.description)")
+            throw SettingsError("\(path):\(error.source.begin.line): \(error.description)")
         }
         let lines = ConfigLines(text: text)
         for key in table.keys where !Self.topLevelFields.contains(key) {
@@ -144,10 +145,11 @@ struct ConfigFile {
         guard let typeText = try string("type") else {
             throw failure(lines.backendLine(index) ?? 0, "[[backend]] needs a type: redis, redis-cluster or memcached")
         }
-        let kind: BackendDescriptor.Kind
+        let kind: BackendKind
         let isCluster = ["redis-cluster", "redisclustercache", "redis_cluster"].contains(typeText.lowercased())
         switch typeText.lowercased() {
-        case "redis", "rediscache", "redis-cluster", "redisclustercache", "redis_cluster": kind = .redis
+        case "redis", "rediscache": kind = .redis
+        case "redis-cluster", "redisclustercache", "redis_cluster": kind = .redisCluster
         case "memcached", "memcachedcache": kind = .memcached
         default:
             throw failure(line("type"), "unknown type '\(typeText)'; expected redis, redis-cluster or memcached (RedisCache and MemcachedCache work too)")
@@ -161,9 +163,8 @@ struct ConfigFile {
             }
             password = value
         }
-        let configuredType = typeText == kind.rawValue ? nil : typeText
         switch kind {
-        case .redis:
+        case .redis, .redisCluster:
             guard entry["servers"] == nil else { throw failure(line("servers"), "servers is for memcached; a Redis backend takes url") }
             var urlTexts: [String] = []
             if let value = entry["url"] {
@@ -209,10 +210,10 @@ struct ConfigFile {
                 }
             }
             if isCluster {
-                return BackendDescriptor(name: name, kind: .redis, clusterSeeds: urls, keyPrefix: keyPrefix, configuredType: configuredType)
+                return BackendDescriptor(name: name, kind: .redisCluster, clusterSeeds: urls, keyPrefix: keyPrefix)
             }
             let url = urls[0]
-            return BackendDescriptor(name: name, kind: .redis, redisURL: url, keyPrefix: keyPrefix, configuredType: configuredType)
+            return BackendDescriptor(name: name, kind: .redis, redisURL: url, keyPrefix: keyPrefix)
         case .memcached:
             if password != nil { throw failure(line("password_env"), "memcached's text protocol has no password; remove password_env") }
             let serversText: String
@@ -231,12 +232,13 @@ struct ConfigFile {
             }
             do {
                 return BackendDescriptor(
-                    name: name, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(serversText), keyPrefix: keyPrefix,
-                    configuredType: configuredType
+                    name: name, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(serversText), keyPrefix: keyPrefix
                 )
             } catch let error as MemcachedError {
                 throw failure(line(entry["servers"] != nil ? "servers" : "url"), error.message)
             }
+        case .inProcess:
+            throw failure(line("type"), "in-process caches are the demo's own; they need no [[backend]] table")
         }
     }
 
@@ -273,8 +275,8 @@ struct ConfigFile {
         }
     }
 
-    private func failure(_ line: Int?, _ message: String) -> CommandFailure {
-        CommandFailure(.usage, "\(path)\(line.map { ":\($0)" } ?? ""): \(message)")
+    private func failure(_ line: Int?, _ message: String) -> SettingsError {
+        SettingsError("\(path)\(line.map { ":\($0)" } ?? ""): \(message)")
     }
 }
 

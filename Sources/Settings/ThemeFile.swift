@@ -1,3 +1,4 @@
+import Basics
 import Dashboard
 import Foundation
 import TOMLKit
@@ -12,27 +13,27 @@ import TOMLKit
 /// ```
 /// A role left out keeps the built-in default's look; an unknown role or colour is an error naming the
 /// file and line.
-enum ThemeFile {
-    static let attributeNames: [(String, CellAttributes)] = [("bold", .bold), ("underline", .underline), ("reverse", .reverse)]
+public enum ThemeFile {
+    public static let attributeNames: [(String, CellAttributes)] = [("bold", .bold), ("underline", .underline), ("reverse", .reverse)]
 
     /// The role's name in files: `border_focused` for ``StyleRole/borderFocused``.
-    static func fileKey(_ role: StyleRole) -> String {
+    public static func fileKey(_ role: StyleRole) -> String {
         role.rawValue.reduce(into: "") { out, character in
             if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
         }
     }
 
     /// Reads the theme at `path`.
-    /// - Throws: ``CommandFailure`` with one line `FILE:LINE: what is wrong`.
-    static func load(path: String, name: String) throws -> Theme {
+    /// - Throws: ``SettingsError`` with one line `FILE:LINE: what is wrong`.
+    public static func load(path: String, name: String) throws -> Theme {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CommandFailure(.usage, "\(path): cannot read the theme file")
+            throw SettingsError("\(path): cannot read the theme file")
         }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw CommandFailure(.usage, "\(path):\(error.source.begin.line): \(error.description)")
+            throw SettingsError("\(path):\(error.source.begin.line): \(error.description)")
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         func line(of role: String) -> Int { (lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "[\(role)]" } ?? 0) + 1 }
@@ -40,10 +41,10 @@ enum ThemeFile {
         let roles = Dictionary(uniqueKeysWithValues: StyleRole.allCases.map { (fileKey($0), $0) })
         for (key, value) in table {
             guard let role = roles[key] else {
-                throw CommandFailure(.usage, "\(path):\(line(of: key)): unknown role '\(key)'; expected \(StyleRole.allCases.map(fileKey).joined(separator: ", "))")
+                throw SettingsError("\(path):\(line(of: key)): unknown role '\(key)'; expected \(StyleRole.allCases.map(fileKey).joined(separator: ", "))")
             }
             guard let entry = value.table else {
-                throw CommandFailure(.usage, "\(path):\(line(of: key)): \(key) must be a table ([\(key)] with fg, bg, bold…)")
+                throw SettingsError("\(path):\(line(of: key)): \(key) must be a table ([\(key)] with fg, bg, bold…)")
             }
             var style = RoleStyle()
             for (field, fieldValue) in entry {
@@ -51,15 +52,15 @@ enum ThemeFile {
                 case "fg", "bg":
                     let text = fieldValue.string ?? fieldValue.int.map(String.init)
                     guard let text, let color = ThemeColor(parsing: text) else {
-                        throw CommandFailure(.usage, "\(path):\(line(of: key)): [\(key)] \(field) = \(fieldValue) is not a colour (a name, 0–255, #rrggbb or \"default\")")
+                        throw SettingsError("\(path):\(line(of: key)): [\(key)] \(field) = \(fieldValue) is not a colour (a name, 0–255, #rrggbb or \"default\")")
                     }
                     if field == "fg" { style.foreground = color } else { style.background = color }
                 default:
                     guard let attribute = attributeNames.first(where: { $0.0 == field }) else {
-                        throw CommandFailure(.usage, "\(path):\(line(of: key)): [\(key)] unknown field '\(field)'; expected fg, bg, bold, underline, reverse")
+                        throw SettingsError("\(path):\(line(of: key)): [\(key)] unknown field '\(field)'; expected fg, bg, bold, underline, reverse")
                     }
                     guard let on = fieldValue.bool else {
-                        throw CommandFailure(.usage, "\(path):\(line(of: key)): [\(key)] \(field) must be true or false")
+                        throw SettingsError("\(path):\(line(of: key)): [\(key)] \(field) must be true or false")
                     }
                     if on { style.attributes.insert(attribute.1) }
                 }
@@ -76,10 +77,10 @@ enum ThemeFile {
 /// `~/.config/cachescope/themes`), `PREFIX/share/cachescope/themes` next to an installed binary
 /// (`PREFIX/bin/cachescope`), and the repository's `themes/` when run with `swift run` (found by walking up
 /// from the binary, then from the current directory).
-struct ThemeCatalog {
-    let directories: [String]
+public struct ThemeCatalog: Sendable {
+    public let directories: [String]
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment, executablePath: String = CommandLine.arguments.first ?? "") {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, executablePath: String = CommandLine.arguments.first ?? "") {
         var directories: [String] = []
         if let explicit = environment["CACHESCOPE_THEMES"], !explicit.isEmpty { directories.append(explicit) }
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { "\($0)/.config" }
@@ -102,7 +103,7 @@ struct ThemeCatalog {
     }
 
     /// Every theme name found (`default` first), for `t` to cycle through.
-    var names: [String] {
+    public var names: [String] {
         var names = Set(["default"])
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -112,12 +113,12 @@ struct ThemeCatalog {
     }
 
     /// The file of theme `name`, if one exists.
-    func path(of name: String) -> String? {
+    public func path(of name: String) -> String? {
         directories.map { "\($0)/\(name).toml" }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Theme `name`; when it is missing or broken, the built-in default and one line saying why.
-    func load(_ name: String) -> (theme: Theme, problem: String?) {
+    public func load(_ name: String) -> (theme: Theme, problem: String?) {
         guard let path = path(of: name) else {
             if name == "default" { return (Theme.builtInDefault, nil) }
             return (Theme.builtInDefault, "theme '\(name)' not found (looked in \(directories.joined(separator: ", "))); using the built-in default")
@@ -125,7 +126,7 @@ struct ThemeCatalog {
         do {
             return (try ThemeFile.load(path: path, name: name), nil)
         } catch {
-            return (Theme.builtInDefault, "\((error as? CommandFailure)?.message ?? "\(error)"); using the built-in default theme")
+            return (Theme.builtInDefault, "\(ErrorText.oneLine(error)); using the built-in default theme")
         }
     }
 }

@@ -1,0 +1,90 @@
+import ConnectionSupport
+import RESP
+
+/// The kinds of backend cachescope watches; the raw value is the `type` `snapshot --json` prints.
+public enum BackendKind: String, Sendable, Hashable, CaseIterable {
+    /// One Redis server.
+    case redis
+    /// A Redis Cluster, watched as one backend with a row per node.
+    case redisCluster = "redis-cluster"
+    /// One memcached server or a pool of them.
+    case memcached
+    /// A cache inside this process (the demo's `SimpleCache`).
+    case inProcess = "in-process"
+
+    /// What unnamed backends are called after (`redis`, then `redis1`, `redis2` when there are several): a
+    /// configured cluster is a `redis` too.
+    public var family: String { self == .redisCluster ? BackendKind.redis.rawValue : rawValue }
+
+    /// A Redis server or cluster (the demo's `/redis` route can use either).
+    public var isRedis: Bool { self == .redis || self == .redisCluster }
+
+    /// Whether the backend is made of servers the overview lists under its row (a cluster's nodes, a pool's
+    /// servers), even when there is only one.
+    public var hasServerRows: Bool { self == .redisCluster || self == .memcached }
+}
+
+/// A cluster node's part: a master serves slots, a replica copies one master.
+public enum NodeRole: String, Sendable, Hashable {
+    case master
+    case replica
+}
+
+/// How a cluster sees a node (`online`, `suspected`, `failed`, `loading`).
+public typealias NodeHealth = ClusterNodeHealth
+
+/// How the connection to a backend is secured.
+public enum TLSState: Sendable, Hashable {
+    /// No TLS (a plain connection, a socket, the process itself).
+    case plain
+    /// TLS with the certificate and the host name checked.
+    case verified
+    /// TLS with the certificate checked but not the host name.
+    case hostnameNotChecked
+    /// TLS without any check of the certificate (`--tls-skip-verify`).
+    case notVerified
+
+    /// `TLS`, `TLS, hostname not checked`, `TLS, certificate NOT verified`; `nil` for a plain connection —
+    /// what the dashboard and `snapshot` (`"tls"`) say.
+    public var summary: String? {
+        switch self {
+        case .plain: nil
+        case .verified: "TLS"
+        case .hostnameNotChecked: "TLS, hostname not checked"
+        case .notVerified: "TLS, certificate NOT verified"
+        }
+    }
+}
+
+extension TLSState {
+    /// The state of a connection made with `settings` (`nil`: plain).
+    public init(_ settings: TLSSettings?) {
+        guard let verification = settings?.verification else {
+            self = .plain
+            return
+        }
+        switch verification {
+        case .full: self = .verified
+        case .caOnly: self = .hostnameNotChecked
+        case .none: self = .notVerified
+        }
+    }
+}
+
+/// What can be done with a backend besides watching its counters; the screens offer only what it has.
+public struct BackendCapabilities: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Its keys can be listed (with type, TTL and size) and read.
+    public static let browseKeys = BackendCapabilities(rawValue: 1 << 0)
+    /// Given keys can be deleted.
+    public static let deleteKeys = BackendCapabilities(rawValue: 1 << 1)
+    /// Every key under a prefix can be deleted.
+    public static let invalidatePrefix = BackendCapabilities(rawValue: 1 << 2)
+    /// A key's TTL can be set or removed.
+    public static let setExpiry = BackendCapabilities(rawValue: 1 << 3)
+
+    /// Everything a cache server offers.
+    public static let all: BackendCapabilities = [.browseKeys, .deleteKeys, .invalidatePrefix, .setExpiry]
+}

@@ -1,0 +1,110 @@
+import Basics
+
+/// A change to a cache's data that an operator asks for — from the dashboard's dialogs or from
+/// `cachescope invalidate`. The ``ChangeRunner`` runs it as a job.
+public enum Change: Sendable, Hashable {
+    /// Delete exactly these keys.
+    case deleteKeys([[UInt8]])
+    /// Delete every key starting with the prefix.
+    case invalidatePrefix([UInt8])
+    /// Delete a Flask-Caching cached route: `<keyPrefix>view/<path>` and its query-string variants, never
+    /// the keys of longer paths.
+    case invalidateRoute(path: String, keyPrefix: [UInt8])
+    /// Flask-Caching's `delete_memoized(f)`: delete the function's version key, which makes every stored
+    /// result unreachable; with `sweep`, delete the results stored under that version too.
+    case invalidateMemoized(function: String, keyPrefix: [UInt8], sweep: Bool)
+    /// Make the key expire in `milliseconds` (whole seconds where the backend counts seconds), or with
+    /// `nil` never.
+    case setExpiry(key: [UInt8], milliseconds: Int64?)
+    /// Clear the embedded demo's cache (its own keys only), through the hook the runner was given.
+    case clearDemoCache
+
+    /// Whether it works on a watched backend (every change but the demo's clear, which has its own hook).
+    public var needsBackend: Bool { self != .clearDemoCache }
+
+    /// What the backend must be able to do for it.
+    public var requiredCapability: BackendCapabilities {
+        switch self {
+        case .deleteKeys, .invalidateRoute, .invalidateMemoized: .deleteKeys
+        case .invalidatePrefix: .invalidatePrefix
+        case .setExpiry: .setExpiry
+        case .clearDemoCache: []
+        }
+    }
+}
+
+/// How a change ended: what it matched and deleted, where, how long it took, and whether it ran to the end —
+/// data, which the dashboard and the commands each turn into their own sentences.
+public struct ChangeOutcome: Sendable, Hashable {
+    /// Whether it ran to the end.
+    public enum Ending: Sendable, Hashable {
+        case completed
+        /// Stopped on request; what was deleted until then stays deleted and is counted.
+        case stopped
+        /// `--read-only` is on: nothing was touched.
+        case refused
+        /// Failed (one line); what was deleted before the failure is counted.
+        case failed(String)
+    }
+
+    /// What only some changes tell.
+    public enum Detail: Sendable, Hashable {
+        case none
+        /// A memoized function: whether its version key existed (and, unless a dry run, was deleted), the
+        /// version its results carried when it could be read, and how many results the sweep deleted.
+        case memoized(versionKeyExisted: Bool, version: String?, swept: Int)
+        /// A TTL change: whether the key existed.
+        case expiry(keyExisted: Bool)
+    }
+
+    public var change: Change
+    /// Where it ran; `nil` for the demo's clear.
+    public var backend: MonitoredBackend?
+    /// Whether it only counted.
+    public var dryRun: Bool
+    /// Keys listed, matched and deleted (sums over every server).
+    public var totals: DeletionTotals
+    /// Each server's share, for a memcached pool or a cluster's masters; empty for a single server.
+    public var servers: [DeletionOutcome.Server]
+    /// The keys the change was resolved to (given keys, a route's keys, a memoized function's version key
+    /// and swept results); empty for a prefix, which is never held in memory.
+    public var keys: [[UInt8]]
+    public var detail: Detail
+    public var elapsed: Duration
+    public var ending: Ending
+
+    public init(
+        change: Change, backend: MonitoredBackend?, dryRun: Bool, totals: DeletionTotals = DeletionTotals(), servers: [DeletionOutcome.Server] = [],
+        keys: [[UInt8]] = [], detail: Detail = .none, elapsed: Duration = .zero, ending: Ending = .completed
+    ) {
+        self.change = change
+        self.backend = backend
+        self.dryRun = dryRun
+        self.totals = totals
+        self.servers = servers
+        self.keys = keys
+        self.detail = detail
+        self.elapsed = elapsed
+        self.ending = ending
+    }
+
+    /// Keys known to be gone afterwards (deleted, or found missing), which a key list can forget at once.
+    public var goneKeys: [[UInt8]] {
+        guard !dryRun, ending != .refused else { return [] }
+        switch (change, detail) {
+        case (.setExpiry(let key, _), .expiry(keyExisted: false)): return [key]
+        case (.setExpiry, _), (.invalidatePrefix, _), (.clearDemoCache, _): return []
+        default: return ending == .completed ? keys : []
+        }
+    }
+}
+
+/// A running change: progress as deletion totals, then its outcome.
+public typealias ChangeJob = Job<DeletionTotals, ChangeOutcome>
+
+/// `--read-only` refused a change; nothing was touched.
+public struct ReadOnlyRefusal: Error, Sendable, CustomStringConvertible {
+    public var description: String { "refused: read-only mode is on; nothing was touched" }
+
+    public init() {}
+}

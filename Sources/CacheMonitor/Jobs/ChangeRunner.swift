@@ -1,0 +1,159 @@
+import Basics
+
+/// The one place changes run: the dashboard's confirmed dialogs and `cachescope invalidate` both start
+/// their ``Change``s here. It refuses every change in `--read-only` (a dry run is allowed), finds the keys
+/// of a Flask-Caching route or memoized function, deletes in bounded batches with progress, stops between
+/// batches when asked, and ends every job with a typed ``ChangeOutcome``.
+public struct ChangeRunner: Sendable {
+    /// Given keys are deleted this many at a time, with progress and a chance to stop between batches.
+    public static let batchSize = 1000
+
+    /// Whether every change is refused (dry runs still count).
+    public let readOnly: Bool
+    private let clearDemoCache: (@Sendable () async throws -> Int)?
+
+    /// - Parameter clearDemoCache: clears the embedded demo's own keys and returns how many were removed,
+    ///   when the demo runs.
+    public init(readOnly: Bool, clearDemoCache: (@Sendable () async throws -> Int)? = nil) {
+        self.readOnly = readOnly
+        self.clearDemoCache = clearDemoCache
+    }
+
+    /// Throws ``ReadOnlyRefusal`` when a change (not a dry run) may not run — for callers that refuse
+    /// before connecting; ``start(_:on:dryRun:)`` refuses the same way.
+    public func checkPermitted(dryRun: Bool) throws {
+        if readOnly && !dryRun { throw ReadOnlyRefusal() }
+    }
+
+    /// Starts `change` on `backend` (`nil` only for the demo's clear); with `dryRun`, only counts what it
+    /// would delete.
+    public func start(_ change: Change, on backend: MonitoredBackend?, dryRun: Bool = false) -> ChangeJob {
+        let blank = ChangeOutcome(change: change, backend: backend, dryRun: dryRun)
+        if (try? checkPermitted(dryRun: dryRun)) == nil {
+            var refused = blank
+            refused.ending = .refused
+            return ChangeJob(finished: refused)
+        }
+        let clearDemoCache = clearDemoCache
+        return ChangeJob { context in
+            var work = ChangeWork(outcome: blank, context: context)
+            do {
+                if change.needsBackend {
+                    guard let backend else { throw ChangeError("no backend to run it on") }
+                    guard backend.capabilities.isSuperset(of: change.requiredCapability) else {
+                        throw ChangeError("\(backend.name) cannot do that")
+                    }
+                    try await work.run(on: backend.source)
+                } else {
+                    guard let clearDemoCache else { throw ChangeError("no demo cache to clear (the demo is not running)") }
+                    guard !dryRun else { throw ChangeError("the demo's clear is not counted beforehand") }
+                    let removed = try await clearDemoCache()
+                    work.outcome.totals = DeletionTotals(matched: removed, deleted: removed, finished: true)
+                }
+            } catch {
+                work.outcome.ending = .failed(ErrorText.oneLine(error))
+            }
+            work.outcome.elapsed = context.elapsed
+            return work.outcome
+        }
+    }
+}
+
+/// A change that cannot run, in one line.
+struct ChangeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One change being run: the outcome so far, built up as the work goes.
+private struct ChangeWork {
+    var outcome: ChangeOutcome
+    let context: JobContext<DeletionTotals>
+
+    var dryRun: Bool { outcome.dryRun }
+
+    mutating func run(on source: any CacheSource) async throws {
+        switch outcome.change {
+        case .deleteKeys(let keys):
+            outcome.keys = keys
+            try await deleteOrCount(keys, on: source)
+        case .invalidatePrefix(let prefix):
+            let context = context
+            let result = try await source.deleteKeys(withPrefix: prefix, dryRun: dryRun) { totals in
+                context.report(totals)
+                return !context.isStopRequested
+            }
+            outcome.totals = result.totals
+            outcome.servers = result.servers
+            if !result.totals.finished { outcome.ending = context.isStopRequested ? .stopped : .failed("the scan ended early") }
+        case .invalidateRoute(let path, let keyPrefix):
+            let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: source)
+            outcome.keys = keys
+            if dryRun {
+                // Just listed: they exist.
+                outcome.totals = DeletionTotals(scanned: keys.count, matched: keys.count, finished: true)
+                context.report(outcome.totals)
+            } else {
+                try await deleteOrCount(keys, on: source)
+            }
+        case .invalidateMemoized(let function, let keyPrefix, let sweep):
+            let found = try await FlaskCachingActions.memoizedKeys(function: function, prefix: keyPrefix, sweep: sweep, on: source)
+            outcome.keys = [found.versionKey] + found.results
+            if dryRun {
+                let versionKeyExisted = try await source.countExisting([found.versionKey]) > 0
+                try await deleteOrCount(found.results, on: source)
+                outcome.totals.matched += versionKeyExisted ? 1 : 0
+                outcome.detail = .memoized(versionKeyExisted: versionKeyExisted, version: found.version, swept: 0)
+            } else {
+                // The version key first: that alone is delete_memoized; the sweep only frees memory sooner.
+                let version = try await source.deleteKeys([found.versionKey])
+                add(version)
+                try await deleteOrCount(found.results, on: source)
+                let swept = outcome.totals.deleted - version.totals.deleted
+                outcome.detail = .memoized(versionKeyExisted: version.totals.deleted > 0, version: found.version, swept: swept)
+            }
+        case .setExpiry(let key, let milliseconds):
+            outcome.keys = [key]
+            let existed = dryRun ? try await source.countExisting([key]) > 0 : try await source.setExpiry(of: key, milliseconds: milliseconds)
+            outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
+            outcome.detail = .expiry(keyExisted: existed)
+        case .clearDemoCache:
+            break
+        }
+    }
+
+    /// Deletes `keys` (or counts those that exist) in batches, reporting after each and stopping between
+    /// batches when asked.
+    private mutating func deleteOrCount(_ keys: [[UInt8]], on source: any CacheSource) async throws {
+        for start in stride(from: 0, to: keys.count, by: ChangeRunner.batchSize) {
+            if context.isStopRequested {
+                outcome.ending = .stopped
+                return
+            }
+            let batch = Array(keys[start..<min(start + ChangeRunner.batchSize, keys.count)])
+            if dryRun {
+                let existing = try await source.countExisting(batch)
+                outcome.totals.scanned += batch.count
+                outcome.totals.matched += existing
+            } else {
+                add(try await source.deleteKeys(batch))
+                outcome.totals.scanned += batch.count
+            }
+            context.report(outcome.totals)
+        }
+        outcome.totals.finished = true
+    }
+
+    /// Adds one deletion's counts to the totals and to each server's share.
+    private mutating func add(_ deletion: DeletionOutcome) {
+        outcome.totals.matched += deletion.totals.matched
+        outcome.totals.deleted += deletion.totals.deleted
+        for server in deletion.servers {
+            if let index = outcome.servers.firstIndex(where: { $0.address == server.address }) {
+                outcome.servers[index].totals = outcome.servers[index].totals.adding(server.totals)
+            } else {
+                outcome.servers.append(server)
+            }
+        }
+    }
+}
