@@ -116,6 +116,33 @@ final class ScriptedSource: CacheSource {
         await poller.stop()
     }
 
+    @Test func refreshNowWakesTheRegularSamplingInsteadOfSamplingBesideIt() async {
+        let clock = TestClock()
+        let source = ScriptedSource(name: "a")
+        let poller = Poller(backends: MonitoredBackend.numbered([source]), configuration: .init(interval: .seconds(1)), clock: clock)
+        var snapshots = await poller.snapshots().makeAsyncIterator()
+        _ = await snapshots.next()
+        await eventually(poller, "first sample") { $0.backends[0].status == .up }
+        await clock.advance(by: .milliseconds(400))
+        await poller.refreshNow()
+        await eventually(poller, "the woken sample") { $0.backends[0].rates != nil }
+        #expect(source.attempts == 2, "one sample now, none beside it")
+        let backend = await poller.current.backends[0]
+        #expect(backend.rates?.seconds == 0.4, "rates over the time since the last sample")
+        #expect(backend.hitRatioHistory.values.count == 2, "one history point per sample")
+        var published = false
+        while let snapshot = await snapshots.next() {
+            if snapshot.backends[0].rates != nil { published = true; break }
+        }
+        #expect(published, "the refreshed figures are published at once, not at the next interval")
+        await clock.advance(by: .milliseconds(900))
+        try? await Task.sleep(for: .milliseconds(30))
+        #expect(source.attempts == 2, "the schedule goes on from the refresh: nothing before 1 s after it")
+        await clock.advance(by: .milliseconds(100))
+        await eventually(poller, "the next regular sample") { _ in source.attempts == 3 }
+        await poller.stop()
+    }
+
     @Test func aHangingSourceIsDownAfterTheTimeoutAndNeverDelaysTheOthers() async {
         let clock = TestClock()
         let hanging = ScriptedSource(name: "hanging", behaviour: .hang)
