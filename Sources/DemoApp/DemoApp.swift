@@ -12,23 +12,23 @@ import Hummingbird
 /// ```
 /// Everything the demo writes sits under ``keyPrefix`` (the `Cache`'s key prefix); its clear removes that
 /// prefix only, so pointing it at a shared Redis or memcached never touches anyone else's keys.
-public struct DemoApp: Sendable {
+package struct DemoApp: Sendable {
     /// The key prefix of every key the demo writes.
-    public static let keyPrefix = "cachescope_demo:"
+    package static let keyPrefix = "cachescope_demo:"
 
     /// The main cache (the tutorial's SimpleCache, or Redis/memcached with `--demo`).
-    public let cache: Cache
+    package let cache: Cache
     /// The Redis of the "multiple backends" section (`/redis`); `nil` without one.
-    public let redisCache: Cache?
+    package let redisCache: Cache?
     /// The memcached of the "multiple backends" section (`/memcached`); `nil` without one.
-    public let memcachedCache: Cache?
+    package let memcachedCache: Cache?
     /// What the app counted per route (requests, hits, misses).
-    public let counters = DemoRouteCounters()
-    public let database: DemoDatabase
-    public let upstream: DemoUpstream
-    public let delays: DemoDelays
+    package let counters = DemoRouteCounters()
+    package let database: DemoDatabase
+    package let upstream: DemoUpstream
+    package let delays: DemoDelays
 
-    public init(cache: Cache, redisCache: Cache? = nil, memcachedCache: Cache? = nil, delays: DemoDelays = DemoDelays(), users: Int = 1_000) {
+    package init(cache: Cache, redisCache: Cache? = nil, memcachedCache: Cache? = nil, delays: DemoDelays = DemoDelays(), users: Int = 1_000) {
         self.cache = cache
         self.redisCache = redisCache
         self.memcachedCache = memcachedCache
@@ -38,12 +38,12 @@ public struct DemoApp: Sendable {
     }
 
     /// A cache on `backend` under the demo's key prefix (so its clear touches the demo's keys only).
-    public static func cache(on backend: any CacheBackend) -> Cache {
+    package static func cache(on backend: any CacheBackend) -> Cache {
         Cache(backend: backend, configuration: .init(keyPrefix: keyPrefix))
     }
 
     /// Removes the demo's keys (under ``keyPrefix`` only) from every cache it uses; returns how many.
-    public func clearAll() async throws -> Int {
+    package func clearAll() async throws -> Int {
         var removed = 0
         for cache in [cache, redisCache, memcachedCache].compactMap({ $0 }) {
             removed += try await cache.backend.clear(prefix: Self.keyPrefix)
@@ -52,7 +52,7 @@ public struct DemoApp: Sendable {
     }
 
     /// The routes this app can answer (`/redis` and `/memcached` only with their backend).
-    public var availableRoutes: [DemoRoute] {
+    package var availableRoutes: [DemoRoute] {
         DemoRoute.allCases.filter { route in
             switch route {
             case .redis: redisCache != nil
@@ -63,12 +63,12 @@ public struct DemoApp: Sendable {
     }
 
     /// What the server runs: the routes, with `HEAD` answered like `GET` (without the body).
-    public func responder<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> some HTTPResponder<Context> {
+    package func responder<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> some HTTPResponder<Context> {
         HeadAsGetResponder(wrapped: router(context: Context.self).buildResponder())
     }
 
     /// The routes, in the tutorial's order.
-    public func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
+    package func router<Context: RequestContext>(context: Context.Type = BasicRequestContext.self) -> Router<Context> {
         let router = Router(context: Context.self)
         DemoRoutes(demo: self).add(to: router)
         return router

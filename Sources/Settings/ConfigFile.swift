@@ -42,17 +42,17 @@ import TOMLKit
 /// ```
 ///
 /// Every mistake is one line naming the file, the line and the field, and what was expected.
-public struct ConfigFile: Sendable {
+package struct ConfigFile: Sendable {
     /// The backends, in file order.
-    public var backends: [BackendDescriptor] = []
+    package var backends: [BackendDescriptor] = []
     /// The refresh interval (`refresh`), when set.
-    public var refresh: Duration?
+    package var refresh: Duration?
     /// The dashboard's theme (`theme`), when set.
-    public var theme: String?
+    package var theme: String?
     /// The dashboard's colour thresholds (`[thresholds]`), defaults where unset.
-    public var thresholds = Thresholds()
+    package var thresholds = Thresholds()
     /// Where it was read from.
-    public var path: String
+    package var path: String
 
     static let backendFields = [
         "name", "type", "url", "servers", "key_prefix", "password_env",
@@ -63,7 +63,7 @@ public struct ConfigFile: Sendable {
 
     /// The file `--config` names, else `$XDG_CONFIG_HOME/cachescope/config.toml` (or
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
-    public static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    package static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
         let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
@@ -74,7 +74,7 @@ public struct ConfigFile: Sendable {
 
     /// Reads and checks the file.
     /// - Throws: ``SettingsError`` with one line: `FILE:LINE: what is wrong; what was expected`.
-    public init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SettingsError("\(path): cannot read the configuration file (does it exist, and may we read it?)")
         }
@@ -85,7 +85,7 @@ public struct ConfigFile: Sendable {
     }
 
     /// Reads and checks the file's text, read from `path` (named in errors).
-    public init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.path = path
         let table: TOMLTable
         do {

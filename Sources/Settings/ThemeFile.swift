@@ -13,11 +13,11 @@ import TOMLKit
 /// ```
 /// A role left out keeps the built-in default's look; an unknown role or colour is an error naming the
 /// file and line.
-public enum ThemeFile {
-    public static let attributeNames: [(String, CellAttributes)] = [("bold", .bold), ("underline", .underline), ("reverse", .reverse)]
+package enum ThemeFile {
+    package static let attributeNames: [(String, CellAttributes)] = [("bold", .bold), ("underline", .underline), ("reverse", .reverse)]
 
     /// The role's name in files: `border_focused` for ``StyleRole/borderFocused``.
-    public static func fileKey(_ role: StyleRole) -> String {
+    package static func fileKey(_ role: StyleRole) -> String {
         role.rawValue.reduce(into: "") { out, character in
             if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
         }
@@ -25,7 +25,7 @@ public enum ThemeFile {
 
     /// Reads the theme at `path`.
     /// - Throws: ``SettingsError`` with one line `FILE:LINE: what is wrong`.
-    public static func load(path: String, name: String) throws -> Theme {
+    package static func load(path: String, name: String) throws -> Theme {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw SettingsError("\(path): cannot read the theme file")
         }
@@ -77,10 +77,10 @@ public enum ThemeFile {
 /// `~/.config/cachescope/themes`), `PREFIX/share/cachescope/themes` next to an installed binary
 /// (`PREFIX/bin/cachescope`), and the repository's `themes/` when run with `swift run` (found by walking up
 /// from the binary, then from the current directory).
-public struct ThemeCatalog: Sendable {
-    public let directories: [String]
+package struct ThemeCatalog: Sendable {
+    package let directories: [String]
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, executablePath: String = CommandLine.arguments.first ?? "") {
+    package init(environment: [String: String] = ProcessInfo.processInfo.environment, executablePath: String = CommandLine.arguments.first ?? "") {
         var directories: [String] = []
         if let explicit = environment["CACHESCOPE_THEMES"], !explicit.isEmpty { directories.append(explicit) }
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["HOME"].map { "\($0)/.config" }
@@ -103,7 +103,7 @@ public struct ThemeCatalog: Sendable {
     }
 
     /// Every theme name found (`default` first), for `t` to cycle through.
-    public var names: [String] {
+    package var names: [String] {
         var names = Set(["default"])
         for directory in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -113,12 +113,12 @@ public struct ThemeCatalog: Sendable {
     }
 
     /// The file of theme `name`, if one exists.
-    public func path(of name: String) -> String? {
+    package func path(of name: String) -> String? {
         directories.map { "\($0)/\(name).toml" }.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     /// Theme `name`; when it is missing or broken, the built-in default and one line saying why.
-    public func load(_ name: String) -> (theme: Theme, problem: String?) {
+    package func load(_ name: String) -> (theme: Theme, problem: String?) {
         guard let path = path(of: name) else {
             if name == "default" { return (Theme.builtInDefault, nil) }
             return (Theme.builtInDefault, "theme '\(name)' not found (looked in \(directories.joined(separator: ", "))); using the built-in default")

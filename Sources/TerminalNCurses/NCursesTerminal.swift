@@ -15,14 +15,14 @@ private let terminationRequested = Atomic<Bool>(false)
 /// (`restore()` is idempotent; the command calls it on quit, on errors and after signals). Main actor only:
 /// ncurses is not thread-safe.
 @MainActor
-public final class NCursesTerminal: TerminalBackend {
+package final class NCursesTerminal: TerminalBackend {
     /// How colours are shown.
-    public enum ColorMode: String, Sendable {
+    package enum ColorMode: String, Sendable {
         case full256, basic8, monochrome
     }
 
-    public let colorMode: ColorMode
-    public let supportsUnicode: Bool
+    package let colorMode: ColorMode
+    package let supportsUnicode: Bool
     private var pairs: [PairKey: Int16] = [:]
     private var previous: Canvas?
     private var previousTheme: Theme?
@@ -40,7 +40,7 @@ public final class NCursesTerminal: TerminalBackend {
 
     /// Takes over the terminal (alternate screen, no echo, raw keys).
     /// - Parameter environment: for `NO_COLOR`.
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         setlocale(LC_ALL, "")
         supportsUnicode = cn_locale_is_utf8() != 0
         set_escdelay(25)
@@ -63,19 +63,19 @@ public final class NCursesTerminal: TerminalBackend {
         }
     }
 
-    public var size: (width: Int, height: Int) {
+    package var size: (width: Int, height: Int) {
         (Int(getmaxx(cn_stdscr())), Int(getmaxy(cn_stdscr())))
     }
 
     /// Gives the terminal back: leaves the alternate screen, shows the cursor, restores the modes.
-    public func restore() {
+    package func restore() {
         guard active else { return }
         active = false
         curs_set(1)
         endwin()
     }
 
-    public func present(_ canvas: Canvas, theme: Theme) {
+    package func present(_ canvas: Canvas, theme: Theme) {
         guard active else { return }
         if previousTheme != theme { looks = Array(repeating: nil, count: looks.count) }
         let old = previous.flatMap { $0.width == canvas.width && $0.height == canvas.height && previousTheme == theme ? $0 : nil }
@@ -118,7 +118,7 @@ public final class NCursesTerminal: TerminalBackend {
         wrefresh(cn_stdscr())
     }
 
-    public func read(timeoutMilliseconds: Int) -> TerminalInput? {
+    package func read(timeoutMilliseconds: Int) -> TerminalInput? {
         if terminationRequested.load(ordering: .relaxed) { return .key(.interrupt) }
         wtimeout(cn_stdscr(), Int32(timeoutMilliseconds))
         var character: wint_t = 0

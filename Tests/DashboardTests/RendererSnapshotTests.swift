@@ -1,5 +1,6 @@
 import Basics
 import CacheMonitor
+import Foundation
 import Testing
 
 @testable import Dashboard
@@ -212,4 +213,119 @@ private func progress(deleted: Int, scanned: Int) -> DeletionTotals {
     progress.deleted = deleted
     progress.scanned = scanned
     return progress
+}
+
+/// The same frames on a terminal without Unicode (`LANG=C`): every cell ASCII, the layout of the UTF-8
+/// frames kept, key names and values in the escape form.
+@Suite struct AsciiFrameTests {
+    private func ascii(_ state: AppState) -> AppState {
+        var state = state
+        state.asciiOnly = true
+        return state
+    }
+
+    private func expectSameLayout(_ unicode: Canvas, _ ascii: Canvas, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(ascii.cells.allSatisfy { $0.scalar.isASCII }, "only ASCII", sourceLocation: sourceLocation)
+        let unicodeLines = unicode.text().split(separator: "\n", omittingEmptySubsequences: false)
+        let asciiLines = ascii.text().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(unicodeLines.count == asciiLines.count, sourceLocation: sourceLocation)
+        #expect(unicode.roles() == ascii.roles(), "every cell keeps its place and colour", sourceLocation: sourceLocation)
+    }
+
+    @Test func overviewAndDemoPanels() {
+        let unicode = DashboardView.render(Fixtures.demoState())
+        let canvas = DashboardView.render(ascii(Fixtures.demoState()))
+        assertSnapshot(canvas, named: "ascii-overview-demo-120x40")
+        expectSameLayout(unicode, canvas)
+        let text = canvas.text()
+        #expect(text.contains("now 97.5% | life 90.7%"), "the panel's separators are stand-ins, nothing shifts")
+        #expect(text.contains("x605"), "the routes panel keeps its sign")
+        #expect(text.contains("+-") && text.contains("-+"), "frames are drawn with + - |")
+    }
+
+    @Test func keyBrowserWithTreeAndEscapedKeys() {
+        var state = ascii(Fixtures.browsing())
+        _ = Reducer.reduce(&state, .tick(now: Fixtures.now + 2, clock: "12:34:58"))
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "ascii-keys-120x40")
+        let text = canvas.text()
+        #expect(text.contains("session:\\xE6\\x97\\xA5\\xE6\\x9C\\xAC\\xE8\\xAA\\x9E"), "a key that is not ASCII is shown in the escape form")
+        #expect(!text.split(separator: "\n").contains { $0.contains("session:") && $0.contains("?") }, "nothing is lost to a question mark")
+        var tree = state
+        Fixtures.press([.character("v")], &tree)
+        #expect(DashboardView.render(tree).text().contains("+ user:"))
+    }
+
+    @Test func dialogProgressAndResultLines() {
+        var state = ascii(Fixtures.browsing(width: 80, height: 24))
+        Fixtures.press([.character("v"), .down, .down, .down, .character("D")], &state)
+        let dialog = DashboardView.render(state)
+        assertSnapshot(dialog, named: "ascii-dialog-80x24")
+        #expect(dialog.text().contains("counting matching keys~ 0 so far"))
+        state = ascii(Fixtures.browsing())
+        let change = PendingChange(.invalidatePrefix(Array("session:日".utf8)), on: Fixtures.sessions)
+        state.job = JobState(change: change, expected: 10)
+        _ = Reducer.reduce(&state, .jobProgress(DeletionTotals(scanned: 20, matched: 5, deleted: 5), elapsed: .milliseconds(300)))
+        let progress = DashboardView.render(state)
+        #expect(progress.text().contains("###############............... 50% 5 deleted | 300ms | Esc stops"), "\(progress.text())")
+        var outcome = ChangeOutcome(change: change.change, backend: Fixtures.sessions, dryRun: false, elapsed: .milliseconds(735))
+        outcome.totals = DeletionTotals(scanned: 20, matched: 7, deleted: 7)
+        outcome.ending = .stopped
+        _ = Reducer.reduce(&state, .jobFinished(outcome))
+        let result = DashboardView.render(state)
+        #expect(result.text().contains("stopped: deleted 7 keys under 'session:\\xE6\\x97\\xA5' on sessions before the stop (735ms)"))
+        #expect(result.cells.allSatisfy { $0.scalar.isASCII })
+    }
+
+    @Test func detailsEscapeValuesThatAreNotAscii() {
+        var state = ascii(Fixtures.browsing())
+        let key = Fixtures.keys[5]
+        Fixtures.press([.enter], &state)
+        state.detailsKey = key
+        state.screen = .details
+        let value = Array("Grüße — 日本".utf8)
+        _ = Reducer.reduce(&state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
+        let canvas = DashboardView.render(state)
+        assertSnapshot(canvas, named: "ascii-details-120x40")
+        #expect(canvas.text().contains("Gr\\xC3\\xBC\\xC3\\x9Fe \\xE2\\x80\\x94 \\xE6\\x97\\xA5\\xE6\\x9C\\xAC"))
+        #expect(canvas.cells.allSatisfy { $0.scalar.isASCII })
+    }
+
+    @Test func helpTooSmallAndClusterRows() {
+        var help = ascii(Fixtures.state())
+        Fixtures.press([.character("?")], &help)
+        let helpCanvas = DashboardView.render(help)
+        assertSnapshot(helpCanvas, named: "ascii-help-120x40")
+        #expect(helpCanvas.text().contains("^ k") && helpCanvas.text().contains("1-9"), "arrow keys and ranges have stand-ins")
+        let tiny = DashboardView.render(ascii(Fixtures.state(width: 30, height: 8)))
+        #expect(tiny.text().contains("30x8, need 40x10"))
+        var pool = ascii(Fixtures.state())
+        Fixtures.press([.character("2"), .character("e")], &pool)
+        let rows = DashboardView.render(pool).text()
+        #expect(rows.contains("  ` ") && rows.contains("x down"), "\(rows)")
+    }
+
+    /// Every non-ASCII character in the dashboard's text has a stand-in of its own (not a `?`): the screens'
+    /// and widgets' string literals, and the figures the Basics and CacheMonitor targets write for them.
+    @Test func everyGlyphTheDashboardWritesHasAStandIn() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        var missing: Set<Character> = []
+        for target in ["Dashboard", "Basics", "CacheMonitor"] {
+            let files = FileManager.default.enumerator(at: sources.appendingPathComponent(target), includingPropertiesForKeys: nil)
+            while let file = files?.nextObject() as? URL {
+                guard file.pathExtension == "swift" else { continue }
+                for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
+                    let code = line.trimmingCharacters(in: .whitespaces)
+                    guard !code.hasPrefix("//") else { continue }
+                    // The text inside string literals.
+                    let literals = code.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+                    for literal in literals {
+                        for character in literal where !character.isASCII && AsciiGlyphs.standIns[character] == nil { missing.insert(character) }
+                    }
+                }
+            }
+        }
+        #expect(missing.isEmpty, "no ASCII stand-in for \(missing.sorted())")
+    }
 }

@@ -6,10 +6,10 @@ import Synchronization
 /// loop): keys with TTLs, counters that grow per sample, a switch that makes it fail like a dead server,
 /// and a prefix deletion in small, slow batches that stops when asked — counting, like Redis, the batch
 /// already sent. ``deletedCount`` is what the "server" really lost.
-public final class FakeSource: CacheSource {
+package final class FakeSource: CacheSource {
     /// Why sampling fails when it is switched off.
-    public struct Down: Error, CustomStringConvertible {
-        public let description: String
+    package struct Down: Error, CustomStringConvertible {
+        package let description: String
     }
 
     private struct State {
@@ -20,15 +20,15 @@ public final class FakeSource: CacheSource {
         var prefixDeletions = 0
     }
 
-    public let name: String
-    public let address: String
-    public let kind: BackendKind
+    package let name: String
+    package let address: String
+    package let kind: BackendKind
     /// Keys a prefix deletion removes per batch, and the pause after each batch.
-    public let batchSize: Int
-    public let batchPause: Duration
+    package let batchSize: Int
+    package let batchPause: Duration
     private let state = Mutex(State())
 
-    public init(name: String = "fake", address: String = "fake:1", kind: BackendKind = .redis, batchSize: Int = 100, batchPause: Duration = .zero) {
+    package init(name: String = "fake", address: String = "fake:1", kind: BackendKind = .redis, batchSize: Int = 100, batchPause: Duration = .zero) {
         self.name = name
         self.address = address
         self.kind = kind
@@ -37,28 +37,28 @@ public final class FakeSource: CacheSource {
     }
 
     /// Stores `keys` (with a TTL in milliseconds, or none).
-    public func add(_ keys: [String], ttlMilliseconds: Int64? = nil) {
+    package func add(_ keys: [String], ttlMilliseconds: Int64? = nil) {
         state.withLock { state in
             for key in keys { state.keys[Array(key.utf8)] = ttlMilliseconds }
         }
     }
 
     /// Makes every sample fail with `reason` (`nil`: answer again).
-    public func setFailure(_ reason: String?) {
+    package func setFailure(_ reason: String?) {
         state.withLock { $0.failure = reason }
     }
 
     /// Keys held now.
-    public var keyCount: Int { state.withLock { $0.keys.count } }
+    package var keyCount: Int { state.withLock { $0.keys.count } }
     /// Keys removed by deletions so far.
-    public var deletedCount: Int { state.withLock { $0.deleted } }
+    package var deletedCount: Int { state.withLock { $0.deleted } }
     /// Whether a key is held.
-    public func contains(_ key: String) -> Bool { state.withLock { $0.keys[Array(key.utf8)] != nil } }
+    package func contains(_ key: String) -> Bool { state.withLock { $0.keys[Array(key.utf8)] != nil } }
 
-    public func connect() async throws {}
-    public func close() async {}
+    package func connect() async throws {}
+    package func close() async {}
 
-    public func sample() async throws -> SourceSample {
+    package func sample() async throws -> SourceSample {
         let (count, keys, failure) = state.withLock { state -> (UInt64, Int, String?) in
             if state.failure == nil { state.samples += 1 }
             return (state.samples, state.keys.count, state.failure)
@@ -73,20 +73,20 @@ public final class FakeSource: CacheSource {
         return sample
     }
 
-    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+    package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         let all = state.withLock { $0.keys }.filter { filter.accepts($0.key) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         let shown = all.prefix(limit).map { BrowsedKey(key: $0.key, type: "string", ttlMilliseconds: $0.value, size: 16) }
         if !shown.isEmpty { _ = try await body(Array(shown)) }
         return all.count > limit
     }
 
-    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+    package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         guard let ttl = state.withLock({ $0.keys[key.key] }) else { return nil }
         let listed = BrowsedKey(key: key.key, type: "string", ttlMilliseconds: ttl, size: 5)
         return KeyDetails(key: listed, encoding: "string", valueBytes: Array("value".utf8), length: 5, kindPrefix: kindPrefix)
     }
 
-    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         state.withLock { state in
             guard state.keys[key] != nil else { return false }
             state.keys[key] = .some(milliseconds)
@@ -94,11 +94,11 @@ public final class FakeSource: CacheSource {
         }
     }
 
-    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         state.withLock { state in keys.filter { state.keys[$0] != nil }.count }
     }
 
-    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         let removed = state.withLock { state in
             var removed = 0
             for key in Set(keys) where state.keys.removeValue(forKey: key) != nil { removed += 1 }
@@ -110,7 +110,7 @@ public final class FakeSource: CacheSource {
 
     /// Deletes `batchSize` matching keys at a time, pausing `batchPause` after each; `progress` returning
     /// `false` stops it after the batch just deleted (which is counted).
-    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
+    package func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
         let matching = state.withLock { $0.keys.keys.filter { $0.hasBytePrefix(prefix) } }.sorted { $0.lexicographicallyPrecedes($1) }
         var totals = DeletionTotals()
         for start in stride(from: 0, to: matching.count, by: batchSize) {

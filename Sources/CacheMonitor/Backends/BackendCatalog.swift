@@ -4,25 +4,25 @@ import Memcache
 import RESP
 
 /// One backend the user asked to watch.
-public struct BackendDescriptor: Sendable, Hashable {
+package struct BackendDescriptor: Sendable, Hashable {
     /// How it is named on screen and on the command line.
-    public var name: String
+    package var name: String
     /// What kind of server it is: `redisCluster` when configured as a cluster (`type = "redis-cluster"`).
-    public var kind: BackendKind
+    package var kind: BackendKind
     /// The connection details of a Redis backend (a cluster's first seed).
-    public var redisURL: RedisURL?
+    package var redisURL: RedisURL?
     /// Every seed of a backend configured as a Redis Cluster (`type = "redis-cluster"`); `nil` otherwise —
     /// a plain `redis://` URL is still watched as a cluster when its server turns out to be a cluster node.
-    public var clusterSeeds: [RedisURL]?
+    package var clusterSeeds: [RedisURL]?
     /// The servers of a memcached backend (one, or a pool).
-    public var memcachedServers: [MemcachedAddress]?
+    package var memcachedServers: [MemcachedAddress]?
     /// The application's key prefix on this backend (config `key_prefix`), when known.
-    public var keyPrefix: String?
+    package var keyPrefix: String?
     /// Whether the name was given (config `name`) rather than derived from the type.
     var isNamed = false
 
     /// A backend from its parts (a configuration file's table); with `clusterSeeds` it is a cluster.
-    public init(
+    package init(
         name: String?, kind: BackendKind, redisURL: RedisURL? = nil, clusterSeeds: [RedisURL]? = nil, memcachedServers: [MemcachedAddress]? = nil,
         keyPrefix: String? = nil
     ) {
@@ -36,7 +36,7 @@ public struct BackendDescriptor: Sendable, Hashable {
     }
 
     /// `host:port` (a socket path; a pool's or a cluster's seeds `host:port,host:port`), never with a password.
-    public var address: String {
+    package var address: String {
         clusterSeeds.map { $0.map(\.hostAndPort).joined(separator: ",") }
             ?? redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
     }
@@ -52,16 +52,16 @@ public struct BackendDescriptor: Sendable, Hashable {
 /// The backends of one run, in display order — config file order, then `--redis` flags, then
 /// `--memcached` flags, each in the order given — with their names: the type when it is unique
 /// (`redis`), else the type and its position among that type (`redis1`, `redis2`).
-public struct BackendCatalog: Sendable {
+package struct BackendCatalog: Sendable {
     /// Every backend, in display order.
-    public let backends: [BackendDescriptor]
+    package let backends: [BackendDescriptor]
 
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
     /// - Parameter tlsDefaults: the `--tls-*` flags, for every `rediss://` URL (options in a URL's query win).
     /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked),
     ///   and for TLS files that cannot be read.
-    public init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil) throws {
+    package init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil) throws {
         var backends = configured
         for text in redisURLs {
             do {
@@ -118,7 +118,7 @@ public struct BackendCatalog: Sendable {
     /// The backend a command names: by name (`redis2`), by `host:port`, or by its number (`1`); when
     /// `name` is `nil`, the only backend.
     /// - Throws: ``BackendCatalogError`` naming what exists.
-    public func select(_ name: String?) throws -> BackendDescriptor {
+    package func select(_ name: String?) throws -> BackendDescriptor {
         guard !backends.isEmpty else {
             throw BackendCatalogError(message: "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a [[backend]] table to the configuration file")
         }
@@ -140,14 +140,14 @@ public struct BackendCatalog: Sendable {
 }
 
 /// A backend list or selection that cannot be used; the message is one line.
-public struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+package struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }
 
 extension BackendDescriptor {
     /// A `Caching` backend writing to this server (what the demo's `/redis` and `/memcached` routes use).
-    public func makeCacheBackend() throws -> any CacheBackend {
+    package func makeCacheBackend() throws -> any CacheBackend {
         switch kind {
         case .redis, .redisCluster:
             return RedisCache(client: try redisDeployment())
@@ -174,7 +174,7 @@ extension BackendDescriptor {
 
     /// The monitoring source for this backend (nothing connects yet).
     /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
-    public func makeSource() throws -> any CacheSource {
+    package func makeSource() throws -> any CacheSource {
         switch kind {
         case .redis, .redisCluster:
             if let clusterSeeds {
@@ -195,7 +195,7 @@ extension BackendDescriptor {
     }
 
     /// This backend as the run watches it: its source made (nothing connects yet), with `id`.
-    public func monitored(id: BackendID) throws -> MonitoredBackend {
+    package func monitored(id: BackendID) throws -> MonitoredBackend {
         MonitoredBackend(id: id, source: try makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) })
     }
 }
@@ -203,7 +203,7 @@ extension BackendDescriptor {
 extension BackendCatalog {
     /// Every backend of the catalog as the run watches it, numbered in display order from `first` (the
     /// demo's own cache, when it runs, comes first).
-    public func monitoredBackends(from first: Int = 0) throws -> [MonitoredBackend] {
+    package func monitoredBackends(from first: Int = 0) throws -> [MonitoredBackend] {
         try backends.enumerated().map { try $0.element.monitored(id: BackendID(first + $0.offset)) }
     }
 }

@@ -2,7 +2,7 @@ import ConnectionSupport
 import RESP
 
 /// The kinds of backend cachescope watches; the raw value is the `type` `snapshot --json` prints.
-public enum BackendKind: String, Sendable, Hashable, CaseIterable {
+package enum BackendKind: String, Sendable, Hashable, CaseIterable {
     /// One Redis server.
     case redis
     /// A Redis Cluster, watched as one backend with a row per node.
@@ -14,27 +14,27 @@ public enum BackendKind: String, Sendable, Hashable, CaseIterable {
 
     /// What unnamed backends are called after (`redis`, then `redis1`, `redis2` when there are several): a
     /// configured cluster is a `redis` too.
-    public var family: String { self == .redisCluster ? BackendKind.redis.rawValue : rawValue }
+    package var family: String { self == .redisCluster ? BackendKind.redis.rawValue : rawValue }
 
     /// A Redis server or cluster (the demo's `/redis` route can use either).
-    public var isRedis: Bool { self == .redis || self == .redisCluster }
+    package var isRedis: Bool { self == .redis || self == .redisCluster }
 
     /// Whether the backend is made of servers the overview lists under its row (a cluster's nodes, a pool's
     /// servers), even when there is only one.
-    public var hasServerRows: Bool { self == .redisCluster || self == .memcached }
+    package var hasServerRows: Bool { self == .redisCluster || self == .memcached }
 }
 
 /// A cluster node's part: a master serves slots, a replica copies one master.
-public enum NodeRole: String, Sendable, Hashable {
+package enum NodeRole: String, Sendable, Hashable {
     case master
     case replica
 }
 
 /// How a cluster sees a node (`online`, `suspected`, `failed`, `loading`).
-public typealias NodeHealth = ClusterNodeHealth
+package typealias NodeHealth = ClusterNodeHealth
 
 /// How the connection to a backend is secured.
-public enum TLSState: Sendable, Hashable {
+package enum TLSState: Sendable, Hashable {
     /// No TLS (a plain connection, a socket, the process itself).
     case plain
     /// TLS with the certificate and the host name checked.
@@ -46,7 +46,7 @@ public enum TLSState: Sendable, Hashable {
 
     /// `TLS`, `TLS, hostname not checked`, `TLS, certificate NOT verified`; `nil` for a plain connection —
     /// what the dashboard and `snapshot` (`"tls"`) say.
-    public var summary: String? {
+    package var summary: String? {
         switch self {
         case .plain: nil
         case .verified: "TLS"
@@ -58,7 +58,7 @@ public enum TLSState: Sendable, Hashable {
 
 extension TLSState {
     /// The state of a connection made with `settings` (`nil`: plain).
-    public init(_ settings: TLSSettings?) {
+    package init(_ settings: TLSSettings?) {
         guard let verification = settings?.verification else {
             self = .plain
             return
@@ -72,19 +72,19 @@ extension TLSState {
 }
 
 /// What can be done with a backend besides watching its counters; the screens offer only what it has.
-public struct BackendCapabilities: OptionSet, Sendable, Hashable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
+package struct BackendCapabilities: OptionSet, Sendable, Hashable {
+    package let rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
 
     /// Its keys can be listed (with type, TTL and size) and read.
-    public static let browseKeys = BackendCapabilities(rawValue: 1 << 0)
+    package static let browseKeys = BackendCapabilities(rawValue: 1 << 0)
     /// Given keys can be deleted.
-    public static let deleteKeys = BackendCapabilities(rawValue: 1 << 1)
+    package static let deleteKeys = BackendCapabilities(rawValue: 1 << 1)
     /// Every key under a prefix can be deleted.
-    public static let invalidatePrefix = BackendCapabilities(rawValue: 1 << 2)
+    package static let invalidatePrefix = BackendCapabilities(rawValue: 1 << 2)
     /// A key's TTL can be set or removed.
-    public static let setExpiry = BackendCapabilities(rawValue: 1 << 3)
+    package static let setExpiry = BackendCapabilities(rawValue: 1 << 3)
 
     /// Everything a cache server offers.
-    public static let all: BackendCapabilities = [.browseKeys, .deleteKeys, .invalidatePrefix, .setExpiry]
+    package static let all: BackendCapabilities = [.browseKeys, .deleteKeys, .invalidatePrefix, .setExpiry]
 }

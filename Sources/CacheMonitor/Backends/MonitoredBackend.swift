@@ -1,16 +1,16 @@
 /// Which backend, for the whole run: its place in display order, given once when the backends are made.
-public struct BackendID: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct BackendID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// 0 for the first backend shown.
-    public let position: Int
+    package let position: Int
 
-    public init(_ position: Int) {
+    package init(_ position: Int) {
         self.position = position
     }
 
-    public static func < (lhs: BackendID, rhs: BackendID) -> Bool { lhs.position < rhs.position }
+    package static func < (lhs: BackendID, rhs: BackendID) -> Bool { lhs.position < rhs.position }
 
     /// `#1` for the first backend (as the overview numbers them).
-    public var description: String { "#\(position + 1)" }
+    package var description: String { "#\(position + 1)" }
 }
 
 /// One backend of this run, made once from the configuration and the flags and passed to everything that
@@ -18,25 +18,25 @@ public struct BackendID: Sendable, Hashable, Comparable, CustomStringConvertible
 /// address, the application's key prefix, what it can do, and the source that talks to it.
 ///
 /// Two values are the same backend when their ``id``s are equal.
-public struct MonitoredBackend: Sendable, Hashable, Identifiable {
-    public let id: BackendID
+package struct MonitoredBackend: Sendable, Hashable, Identifiable {
+    package let id: BackendID
     /// The name shown and used on the command line (`redis`, `redis2`, a configured name).
-    public let name: String
+    package let name: String
     /// The kind as configured; a `redis://` URL that turns out to be a cluster node is watched as the
     /// cluster, and the snapshot's ``BackendSnapshot/kind`` then says so.
-    public let kind: BackendKind
+    package let kind: BackendKind
     /// Where it is (`host:port`, a pool's `host:port,host:port`), never with a password.
-    public let address: String
+    package let address: String
     /// The application's key prefix on it (config `key_prefix`, the demo's `cachescope_demo:`), so keys are
     /// labelled past it and Flask-Caching routes found under it; `nil` when unknown.
-    public let keyPrefix: [UInt8]?
-    public let tls: TLSState
-    public let capabilities: BackendCapabilities
+    package let keyPrefix: [UInt8]?
+    package let tls: TLSState
+    package let capabilities: BackendCapabilities
     /// What talks to it.
-    public let source: any CacheSource
+    package let source: any CacheSource
 
     /// A backend from its source, which knows its name, kind, address and TLS state.
-    public init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil) {
+    package init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil) {
         self.init(
             id: id, name: source.name, kind: source.kind, address: source.address, keyPrefix: keyPrefix, tls: source.tls,
             capabilities: source.capabilities, source: source
@@ -44,7 +44,7 @@ public struct MonitoredBackend: Sendable, Hashable, Identifiable {
     }
 
     /// A backend with every part given (tests describe backends their source does not).
-    public init(
+    package init(
         id: BackendID, name: String, kind: BackendKind, address: String, keyPrefix: [UInt8]? = nil, tls: TLSState = .plain,
         capabilities: BackendCapabilities = .all, source: any CacheSource
     ) {
@@ -58,11 +58,11 @@ public struct MonitoredBackend: Sendable, Hashable, Identifiable {
         self.source = source
     }
 
-    public static func == (lhs: MonitoredBackend, rhs: MonitoredBackend) -> Bool { lhs.id == rhs.id }
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    package static func == (lhs: MonitoredBackend, rhs: MonitoredBackend) -> Bool { lhs.id == rhs.id }
+    package func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     /// Backends for `sources`, numbered in order from `first`.
-    public static func numbered(_ sources: [any CacheSource], from first: Int = 0) -> [MonitoredBackend] {
+    package static func numbered(_ sources: [any CacheSource], from first: Int = 0) -> [MonitoredBackend] {
         sources.enumerated().map { MonitoredBackend(id: BackendID(first + $0.offset), source: $0.element) }
     }
 }

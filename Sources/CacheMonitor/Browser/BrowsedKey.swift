@@ -1,21 +1,21 @@
 import Basics
 import ConnectionSupport
 /// One key as the key browser lists it, with what was known when it was read.
-public struct BrowsedKey: Sendable, Hashable {
+package struct BrowsedKey: Sendable, Hashable {
     /// The key's bytes, exactly as stored.
-    public var key: [UInt8]
+    package var key: [UInt8]
     /// Redis's type (`string`, `hash`…), `item` for memcached, the value format for in-process caches.
-    public var type: String
+    package var type: String
     /// Milliseconds left to live when read, `nil` when it never expires.
-    public var ttlMilliseconds: Int64?
+    package var ttlMilliseconds: Int64?
     /// Bytes, when known (Redis `MEMORY USAGE`, memcached item size, in-process value size).
-    public var size: Int?
+    package var size: Int?
     /// The server holding it, for a pool.
-    public var server: String?
+    package var server: String?
     /// When it was read, in seconds of the monotonic clock (``MonotonicSeconds``), for live TTL countdowns.
-    public var readAt: Double
+    package var readAt: Double
 
-    public init(key: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil, readAt: Double = MonotonicSeconds.now) {
+    package init(key: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil, readAt: Double = MonotonicSeconds.now) {
         self.key = key
         self.type = type
         self.ttlMilliseconds = ttlMilliseconds
@@ -25,7 +25,7 @@ public struct BrowsedKey: Sendable, Hashable {
     }
 
     /// Milliseconds left at monotonic time `now` (never below 0), or `nil` for no expiry.
-    public func remainingMilliseconds(at now: Double) -> Int64? {
+    package func remainingMilliseconds(at now: Double) -> Int64? {
         ttlMilliseconds.map { max(0, $0 - Int64(((now - readAt) * 1000).rounded())) }
     }
 }

@@ -4,12 +4,12 @@ import Foundation
 
 /// Finding the keys of the two invalidations a Flask-Caching user actually wants, on any source (the
 /// ``ChangeRunner`` deletes them).
-public enum FlaskCachingActions {
+package enum FlaskCachingActions {
     /// The keys of one cached route: `<prefix>view/<path>` itself and its query-string variants
     /// (`view/<path>` + a 32- or 64-hex digest), never the keys of longer paths (`/api/users/7` is not
     /// `/api/users`).
     /// - Parameter prefix: the application's key prefix (Flask-Caching's default is `flask_cache_`).
-    public static func routeKeys(
+    package static func routeKeys(
         path: String, prefix: [UInt8] = KeyKind.flaskPrefix, on source: any CacheSource, limit: Int = 100_000
     ) async throws -> [[UInt8]] {
         let base = prefix + Array("view/\(path)".utf8)
@@ -37,7 +37,7 @@ public enum FlaskCachingActions {
     ///   - function: Flask-Caching's `module.qualname` (`app.views.expensive`), or for our `Caching` library
     ///     `memoize/<name>`.
     ///   - prefix: the application's key prefix.
-    public static func memoizedKeys(
+    package static func memoizedKeys(
         function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
     ) async throws -> (versionKey: [UInt8], version: String?, results: [[UInt8]]) {
         let key = versionKey(function: function, prefix: prefix)
@@ -94,7 +94,7 @@ public enum FlaskCachingActions {
 
     /// The version key of a memoized function: `<prefix><function>_memver` (Flask-Caching's function name is
     /// `module.qualname`, e.g. `app.views.expensive`; ours is the name given to `memoize`, under `memoize/`).
-    public static func versionKey(function: String, prefix: [UInt8] = KeyKind.flaskPrefix) -> [UInt8] {
+    package static func versionKey(function: String, prefix: [UInt8] = KeyKind.flaskPrefix) -> [UInt8] {
         prefix + Array("\(function)_memver".utf8)
     }
 }

@@ -4,11 +4,11 @@ import ConnectionSupport
 /// What a Flask-Caching (or `Caching`) key says about where it came from: the route of a cached view,
 /// the function of a memoize version key — so the browser can offer "invalidate this route" or "this
 /// memoized function" on the key under the cursor.
-public enum FlaskCachingKeyParts {
+package enum FlaskCachingKeyParts {
     /// The application's key prefix and the route path of a view key: `flask_cache_view//api/users` and its
     /// query-string variants (`…/api/weather` + a 32- or 64-hex digest) → (`flask_cache_`, `/api/users`).
     /// `nil` for other keys.
-    public static func route(of key: [UInt8]) -> (keyPrefix: [UInt8], path: String)? {
+    package static func route(of key: [UInt8]) -> (keyPrefix: [UInt8], path: String)? {
         let marker = Array("view/".utf8)
         guard let start = firstIndex(of: marker, in: key) else { return nil }
         let keyPrefix = Array(key[..<start])
@@ -29,7 +29,7 @@ public enum FlaskCachingKeyParts {
     /// → `app.expensive`) or of one of our `Caching` library's results (`memoize/<name>/<digest><version>` →
     /// `memoize/<name>`). `nil` for other keys, and for Flask-Caching's opaque result keys (their function
     /// cannot be read back from the hash).
-    public static func memoizedFunction(of key: [UInt8], keyPrefix knownPrefix: [UInt8]? = nil) -> (keyPrefix: [UInt8], function: String)? {
+    package static func memoizedFunction(of key: [UInt8], keyPrefix knownPrefix: [UInt8]? = nil) -> (keyPrefix: [UInt8], function: String)? {
         let suffix = Array("_memver".utf8)
         let ours = Array("memoize/".utf8)
         if let start = firstIndex(of: ours, in: key) {

@@ -1,18 +1,18 @@
 /// Everything the details pane shows about one key, read when the operator opens it.
-public struct KeyDetails: Sendable, Hashable {
+package struct KeyDetails: Sendable, Hashable {
     /// The key as listed, with its type, TTL (and when it was read) and size.
-    public var key: BrowsedKey
+    package var key: BrowsedKey
     /// How the value is stored, when known: Redis's type (a hash, a list…), memcached's client flags,
     /// the in-process value format.
-    public var encoding: String?
+    package var encoding: String?
     /// The first bytes or items of the value, described safely.
-    public var value: ValueDescription
+    package var value: ValueDescription
     /// What the key is, for Flask-Caching and `Caching` keys.
-    public var kind: KeyKind
+    package var kind: KeyKind
     /// The bytes the description was made from (at most the requested number; empty for collections).
-    public var valueBytes: [UInt8]
+    package var valueBytes: [UInt8]
 
-    public init(key: BrowsedKey, encoding: String?, valueBytes: [UInt8], length: Int, flags: UInt32? = nil, kindPrefix: [UInt8]? = nil, lines: [String]? = nil) {
+    package init(key: BrowsedKey, encoding: String?, valueBytes: [UInt8], length: Int, flags: UInt32? = nil, kindPrefix: [UInt8]? = nil, lines: [String]? = nil) {
         self.key = key
         self.encoding = encoding
         self.valueBytes = valueBytes
@@ -29,7 +29,7 @@ public struct KeyDetails: Sendable, Hashable {
 extension CacheSource {
     /// The first bytes of a string value, or `nil` when the key is gone — used to read small values such as
     /// memoize version keys. Not for collections (Redis hashes, lists…): their details come from ``CacheSource/details(of:maxBytes:kindPrefix:)``.
-    public func firstBytes(of key: BrowsedKey, maxBytes: Int = 512) async throws -> (bytes: [UInt8], length: Int)? {
+    package func firstBytes(of key: BrowsedKey, maxBytes: Int = 512) async throws -> (bytes: [UInt8], length: Int)? {
         guard let details = try await details(of: key, maxBytes: maxBytes, kindPrefix: nil) else { return nil }
         return (details.valueBytes, details.value.length)
     }

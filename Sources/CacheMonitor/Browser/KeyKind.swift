@@ -2,7 +2,7 @@ import Basics
 import ConnectionSupport
 
 /// What a key is, as Flask-Caching (and our `Caching` library) write them — the key browser's label.
-public enum KeyKind: String, Sendable, Hashable {
+package enum KeyKind: String, Sendable, Hashable {
     /// A cached view or route: `view/<path>` (`flask_cache_view//api/users`).
     case view
     /// A memoized result: ours `memoize/<name>/<hash><version>`; Flask-Caching's an opaque 22- or 28-character
@@ -14,10 +14,10 @@ public enum KeyKind: String, Sendable, Hashable {
     case plain
 
     /// Flask-Caching's default `CACHE_KEY_PREFIX`.
-    public static let flaskPrefix = Array("flask_cache_".utf8)
+    package static let flaskPrefix = Array("flask_cache_".utf8)
 
     /// The kind of `key`, looking past `prefix` (the application's key prefix) or Flask-Caching's default one.
-    public static func of(_ key: [UInt8], prefix: [UInt8]? = nil) -> KeyKind {
+    package static func of(_ key: [UInt8], prefix: [UInt8]? = nil) -> KeyKind {
         var rest = key[...]
         if let prefix, !prefix.isEmpty, key.hasBytePrefix(prefix) {
             rest = key[prefix.count...]

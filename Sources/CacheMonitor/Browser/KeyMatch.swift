@@ -5,34 +5,34 @@ import RESP
 /// Which keys a listing wants: those starting with a literal prefix, or those matching a glob (Redis
 /// syntax), or all. Redis applies the pattern on the server (`SCAN MATCH`); every backend also checks each
 /// key here, so the filter means the same everywhere.
-public struct KeyMatch: Sendable, Hashable {
+package struct KeyMatch: Sendable, Hashable {
     /// The literal prefix, when filtering by prefix.
-    public let prefix: [UInt8]?
+    package let prefix: [UInt8]?
     /// The glob, when filtering by pattern.
-    public let glob: KeyGlob?
+    package let glob: KeyGlob?
 
     /// Every key.
-    public static let all = KeyMatch(prefix: nil, glob: nil)
+    package static let all = KeyMatch(prefix: nil, glob: nil)
 
-    public init(prefix: [UInt8]?, glob: KeyGlob?) {
+    package init(prefix: [UInt8]?, glob: KeyGlob?) {
         self.prefix = prefix
         self.glob = glob
     }
 
     /// Keys starting with `prefix`.
-    public static func prefix(_ prefix: [UInt8]) -> KeyMatch { KeyMatch(prefix: prefix, glob: nil) }
+    package static func prefix(_ prefix: [UInt8]) -> KeyMatch { KeyMatch(prefix: prefix, glob: nil) }
 
     /// Keys matching `pattern`.
-    public static func glob(_ pattern: [UInt8]) -> KeyMatch { KeyMatch(prefix: nil, glob: KeyGlob(pattern)) }
+    package static func glob(_ pattern: [UInt8]) -> KeyMatch { KeyMatch(prefix: nil, glob: KeyGlob(pattern)) }
 
     /// The `SCAN MATCH` pattern that selects these keys on Redis (the prefix's glob characters escaped).
-    public var redisPattern: [UInt8]? {
+    package var redisPattern: [UInt8]? {
         if let prefix { return RedisGlob.matchingPrefix(prefix) }
         return glob?.pattern
     }
 
     /// The longest literal start every matching key has (for backends that can only filter by prefix).
-    public var literalPrefix: [UInt8] {
+    package var literalPrefix: [UInt8] {
         if let prefix { return prefix }
         guard let pattern = glob?.pattern else { return [] }
         var literal: [UInt8] = []
@@ -53,7 +53,7 @@ public struct KeyMatch: Sendable, Hashable {
     }
 
     /// Whether `key` is wanted.
-    public func accepts(_ key: [UInt8]) -> Bool {
+    package func accepts(_ key: [UInt8]) -> Bool {
         if let prefix, !key.hasBytePrefix(prefix) { return false }
         return glob?.matches(key) ?? true
     }

@@ -1,32 +1,32 @@
 /// Keys grouped by their prefixes: `user:1:name` sits under `user:` → `user:1:` when `:` is a delimiter.
 /// Every node counts the keys below it, so the browser can show "user: (1,204)" and invalidate a node by
 /// its prefix.
-public struct KeyTree: Sendable, Hashable {
+package struct KeyTree: Sendable, Hashable {
     /// One group (or one key, for a leaf).
-    public struct Node: Sendable, Hashable {
+    package struct Node: Sendable, Hashable {
         /// This node's part of the key (`user:`), ending at a delimiter unless it is a whole key.
-        public var segment: [UInt8]
+        package var segment: [UInt8]
         /// Everything from the start of the key to the end of this segment — the prefix to invalidate.
-        public var prefix: [UInt8]
+        package var prefix: [UInt8]
         /// Keys at or below this node.
-        public var count: Int
+        package var count: Int
         /// Whether a key ends exactly here.
-        public var isKey: Bool
+        package var isKey: Bool
         /// Sub-groups and keys, sorted by segment.
-        public var children: [Node]
+        package var children: [Node]
     }
 
     /// The delimiters groups end at (`:`, `/`, `_` by default).
-    public let delimiters: Set<UInt8>
+    package let delimiters: Set<UInt8>
     /// The top-level groups and keys, sorted by segment.
-    public let roots: [Node]
+    package let roots: [Node]
     /// All keys in the tree.
-    public let count: Int
+    package let count: Int
 
-    public static let defaultDelimiters: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "_")]
+    package static let defaultDelimiters: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "_")]
 
     /// Builds the tree of `keys`.
-    public init(keys: [[UInt8]], delimiters: Set<UInt8> = KeyTree.defaultDelimiters) {
+    package init(keys: [[UInt8]], delimiters: Set<UInt8> = KeyTree.defaultDelimiters) {
         self.delimiters = delimiters
         let root = Builder()
         for key in keys {

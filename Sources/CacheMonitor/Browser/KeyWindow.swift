@@ -1,11 +1,11 @@
 import Basics
 
 /// How the key browser orders what it loaded.
-public enum KeySort: String, Sendable, Hashable, CaseIterable {
+package enum KeySort: String, Sendable, Hashable, CaseIterable {
     case key, ttl, size
 
     /// The next order in the cycle the `s` key walks.
-    public var next: KeySort {
+    package var next: KeySort {
         let all = KeySort.allCases
         return all[(all.firstIndex(of: self).map { $0 + 1 } ?? 0) % all.count]
     }
@@ -13,29 +13,29 @@ public enum KeySort: String, Sendable, Hashable, CaseIterable {
 
 /// The keys the browser holds for one backend and filter: at most `capacity` (never the whole keyspace),
 /// with `more` when the backend has more that match.
-public struct KeyWindow: Sendable {
+package struct KeyWindow: Sendable {
     /// The most keys held.
-    public let capacity: Int
+    package let capacity: Int
     /// The filter they were loaded with.
-    public let filter: KeyMatch
+    package let filter: KeyMatch
     /// The keys, in the order they arrived.
-    public private(set) var keys: [BrowsedKey] = []
+    package private(set) var keys: [BrowsedKey] = []
     /// Whether more keys match than the window holds.
-    public private(set) var more = false
+    package private(set) var more = false
     /// Whether loading finished (or was stopped).
-    public private(set) var complete = false
+    package private(set) var complete = false
 
     /// The default window: 10,000 keys.
-    public static let defaultCapacity = 10_000
+    package static let defaultCapacity = 10_000
 
-    public init(filter: KeyMatch, capacity: Int = KeyWindow.defaultCapacity) {
+    package init(filter: KeyMatch, capacity: Int = KeyWindow.defaultCapacity) {
         self.filter = filter
         self.capacity = max(1, capacity)
     }
 
     /// Fills a window from `source`; `progress` sees it after every batch (the first page shows at once)
     /// and returns `false` to stop loading.
-    public static func load(
+    package static func load(
         from source: any CacheSource, matching filter: KeyMatch, capacity: Int = KeyWindow.defaultCapacity,
         progress: (KeyWindow) -> Bool = { _ in true }
     ) async throws -> KeyWindow {
@@ -55,7 +55,7 @@ public struct KeyWindow: Sendable {
     }
 
     /// A complete window holding `keys` (what a finished load gives) — for fixtures and in-process lists.
-    public static func complete(_ keys: [BrowsedKey], filter: KeyMatch = .all, more: Bool = false) -> KeyWindow {
+    package static func complete(_ keys: [BrowsedKey], filter: KeyMatch = .all, more: Bool = false) -> KeyWindow {
         var window = KeyWindow(filter: filter, capacity: max(1, keys.count))
         window.keys = keys
         window.more = more
@@ -64,13 +64,13 @@ public struct KeyWindow: Sendable {
     }
 
     /// Removes keys that were deleted (after a delete job), so the window matches the backend again.
-    public mutating func remove(_ deleted: Set<[UInt8]>) {
+    package mutating func remove(_ deleted: Set<[UInt8]>) {
         keys.removeAll { deleted.contains($0.key) }
     }
 
     /// The loaded keys in `order` (ties by key): TTL puts the soonest to expire first and keys without
     /// expiry last; size puts the largest first.
-    public func sorted(by order: KeySort, at now: Double = MonotonicSeconds.now) -> [BrowsedKey] {
+    package func sorted(by order: KeySort, at now: Double = MonotonicSeconds.now) -> [BrowsedKey] {
         switch order {
         case .key:
             return keys.sorted { $0.key.lexicographicallyPrecedes($1.key) }

@@ -2,22 +2,22 @@ import Foundation
 
 /// A safe, bounded rendering of the first bytes of a value, for the details pane: what it is and a few
 /// lines of it — text as text, JSON pretty-printed, binary as hex, Python pickles named, never dumped.
-public struct ValueDescription: Sendable, Hashable {
+package struct ValueDescription: Sendable, Hashable {
     /// `text`, `json`, `integer`, `binary`, `Flask-Caching pickle`, `Python pickle`.
-    public var label: String
+    package var label: String
     /// The lines to show (at most `maxLines`).
-    public var lines: [String]
+    package var lines: [String]
     /// The value's full length in bytes.
-    public var length: Int
+    package var length: Int
     /// Whether the preview stops before the end of the value.
-    public var truncated: Bool
+    package var truncated: Bool
 
     /// Describes a value from its first bytes.
     /// - Parameters:
     ///   - prefix: the first bytes read (at most a few hundred).
     ///   - length: the whole value's length.
     ///   - flags: memcached's client flags, when known (1 = a pickle from a Python client).
-    public init(prefix: [UInt8], length: Int, flags: UInt32? = nil, maxLines: Int = 12) {
+    package init(prefix: [UInt8], length: Int, flags: UInt32? = nil, maxLines: Int = 12) {
         self.length = length
         truncated = prefix.count < length
         if prefix.first == UInt8(ascii: "!"), prefix.count > 1, prefix[1] == 0x80 {

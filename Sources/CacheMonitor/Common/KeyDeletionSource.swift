@@ -2,32 +2,32 @@ import Basics
 import ConnectionSupport
 
 /// What deleting keys on one backend did: the totals and, for a memcached pool, each server's share.
-public struct DeletionOutcome: Sendable, Hashable {
+package struct DeletionOutcome: Sendable, Hashable {
     /// One server's share of a deletion.
-    public struct Server: Sendable, Hashable {
+    package struct Server: Sendable, Hashable {
         /// `host:port`.
-        public var address: String
-        public var totals: DeletionTotals
+        package var address: String
+        package var totals: DeletionTotals
 
-        public init(address: String, totals: DeletionTotals) {
+        package init(address: String, totals: DeletionTotals) {
             self.address = address
             self.totals = totals
         }
     }
 
     /// The sums over every server (`finished` only when every server finished).
-    public var totals: DeletionTotals
+    package var totals: DeletionTotals
     /// Per server, for backends made of several servers; empty for a single Redis server.
-    public var servers: [Server]
+    package var servers: [Server]
 
-    public init(totals: DeletionTotals, servers: [Server] = []) {
+    package init(totals: DeletionTotals, servers: [Server] = []) {
         self.totals = totals
         self.servers = servers
     }
 }
 
 /// The destructive operations `cachescope invalidate` (and the dashboard's jobs) run on a backend.
-public protocol KeyDeletionSource: Sendable {
+package protocol KeyDeletionSource: Sendable {
     /// The name shown and used on the command line.
     var name: String { get }
     /// Where it is (`host:port`, or a pool's `host:port,host:port`), never with a password.

@@ -5,20 +5,20 @@ import Synchronization
 /// `get_misses`) — so the dashboard can show the hit ratio without them ("ownReads"). It also counts every
 /// command the monitor sends where the server counts commands (Redis `total_commands_processed`), so ops/s
 /// shows the application's traffic, not the monitor's.
-public final class OwnReads: Sendable {
+package final class OwnReads: Sendable {
     private let hitCount = Atomic<UInt64>(0)
     private let missCount = Atomic<UInt64>(0)
     private let commandCount = Atomic<UInt64>(0)
 
-    public init() {}
+    package init() {}
 
     /// Lookups that found their key.
-    public var hits: UInt64 { hitCount.load(ordering: .relaxed) }
+    package var hits: UInt64 { hitCount.load(ordering: .relaxed) }
     /// Lookups that did not.
-    public var misses: UInt64 { missCount.load(ordering: .relaxed) }
+    package var misses: UInt64 { missCount.load(ordering: .relaxed) }
 
     /// Commands the monitor sent.
-    public var commands: UInt64 { commandCount.load(ordering: .relaxed) }
+    package var commands: UInt64 { commandCount.load(ordering: .relaxed) }
 
     func recordCommands(_ count: Int) {
         if count > 0 { commandCount.wrappingAdd(UInt64(count), ordering: .relaxed) }

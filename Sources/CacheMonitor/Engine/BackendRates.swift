@@ -1,34 +1,34 @@
 /// What happened between two samples of one backend: counts, per-second rates and the hit ratio of the
 /// interval — the live figures, as opposed to the lifetime ratio of the counters themselves.
-public struct BackendRates: Sendable, Hashable {
+package struct BackendRates: Sendable, Hashable {
     /// Seconds between the samples.
-    public var seconds: Double
+    package var seconds: Double
     /// Application hits and misses within the interval (the monitor's own lookups left out).
-    public var hits: UInt64
-    public var misses: UInt64
-    public var evictions: UInt64
-    public var expired: UInt64
+    package var hits: UInt64
+    package var misses: UInt64
+    package var evictions: UInt64
+    package var expired: UInt64
     /// Operations within the interval, when the backend counts them.
-    public var operations: UInt64?
+    package var operations: UInt64?
     /// Whether the counters went back (a restart, `CONFIG RESETSTAT`): the interval is then measured from
     /// zero and may undercount, but is never negative.
-    public var countersReset: Bool
+    package var countersReset: Bool
     /// Each server's (node's) own interval, by address, for pools and clusters.
-    public var servers: [String: ServerRates] = [:]
+    package var servers: [String: ServerRates] = [:]
 
-    public var hitsPerSecond: Double { perSecond(hits) }
-    public var missesPerSecond: Double { perSecond(misses) }
-    public var evictionsPerSecond: Double { perSecond(evictions) }
-    public var expiredPerSecond: Double { perSecond(expired) }
-    public var operationsPerSecond: Double? { operations.map(perSecond) }
+    package var hitsPerSecond: Double { perSecond(hits) }
+    package var missesPerSecond: Double { perSecond(misses) }
+    package var evictionsPerSecond: Double { perSecond(evictions) }
+    package var expiredPerSecond: Double { perSecond(expired) }
+    package var operationsPerSecond: Double? { operations.map(perSecond) }
 
     /// hits / (hits + misses) within the interval; `nil` when there was no read at all ("no data", not 0%).
-    public var hitRatio: Double? { BackendRates.ratio(hits, misses) }
+    package var hitRatio: Double? { BackendRates.ratio(hits, misses) }
 
     private func perSecond(_ count: UInt64) -> Double { seconds > 0 ? Double(count) / seconds : 0 }
 
     /// hits / (hits + misses), `nil` for no reads.
-    public static func ratio(_ hits: UInt64, _ misses: UInt64) -> Double? {
+    package static func ratio(_ hits: UInt64, _ misses: UInt64) -> Double? {
         let total = Double(hits) + Double(misses)
         return total > 0 ? Double(hits) / total : nil
     }
@@ -39,7 +39,7 @@ public struct BackendRates: Sendable, Hashable {
     /// A backend made of servers (a pool, a cluster) is measured server by server: its counts are the sums
     /// of the intervals of the servers that answered both times, so a server going down or coming back
     /// moves no rate (its whole counters would otherwise leave or join the totals at once).
-    public init(from previous: SourceSample, to current: SourceSample, seconds: Double) {
+    package init(from previous: SourceSample, to current: SourceSample, seconds: Double) {
         if !current.servers.isEmpty, !previous.servers.isEmpty {
             self.init(servers: previous, to: current, seconds: seconds)
         } else {
@@ -113,22 +113,22 @@ public struct BackendRates: Sendable, Hashable {
 }
 
 /// One server's (node's) interval between two samples.
-public struct ServerRates: Sendable, Hashable {
-    public var seconds: Double
-    public var hits: UInt64
-    public var misses: UInt64
-    public var evictions: UInt64
-    public var expired: UInt64
-    public var operations: UInt64?
-    public var countersReset: Bool
+package struct ServerRates: Sendable, Hashable {
+    package var seconds: Double
+    package var hits: UInt64
+    package var misses: UInt64
+    package var evictions: UInt64
+    package var expired: UInt64
+    package var operations: UInt64?
+    package var countersReset: Bool
 
-    public var hitsPerSecond: Double { seconds > 0 ? Double(hits) / seconds : 0 }
-    public var missesPerSecond: Double { seconds > 0 ? Double(misses) / seconds : 0 }
-    public var operationsPerSecond: Double? { operations.map { seconds > 0 ? Double($0) / seconds : 0 } }
+    package var hitsPerSecond: Double { seconds > 0 ? Double(hits) / seconds : 0 }
+    package var missesPerSecond: Double { seconds > 0 ? Double(misses) / seconds : 0 }
+    package var operationsPerSecond: Double? { operations.map { seconds > 0 ? Double($0) / seconds : 0 } }
     /// `nil` when there was no read.
-    public var hitRatio: Double? { BackendRates.ratio(hits, misses) }
+    package var hitRatio: Double? { BackendRates.ratio(hits, misses) }
 
-    public init(from previous: ServerReading, to current: ServerReading, seconds: Double) {
+    package init(from previous: ServerReading, to current: ServerReading, seconds: Double) {
         var counters = CounterDeltas(before: previous.uptimeSeconds, now: current.uptimeSeconds)
         func delta(_ before: UInt64, _ now: UInt64) -> UInt64 { counters.delta(before, now) }
         self.seconds = max(0, seconds)

@@ -1,28 +1,28 @@
 /// One backend as the monitor last saw it: immutable, what the dashboard and `snapshot` show.
-public struct BackendSnapshot: Sendable, Hashable {
+package struct BackendSnapshot: Sendable, Hashable {
     /// Which backend (name, address, key prefix, what it can do, its source).
-    public var backend: MonitoredBackend
+    package var backend: MonitoredBackend
     /// What it turned out to be at the last sample (a `redis://` URL may be a cluster's node).
-    public var kind: BackendKind
-    public var status: BackendStatus
+    package var kind: BackendKind
+    package var status: BackendStatus
     /// Why it is not up (one line).
-    public var error: String?
+    package var error: String?
     /// The last successful sample (kept while the backend is down, so its last figures stay visible).
-    public var sample: SourceSample?
+    package var sample: SourceSample?
     /// Between the last two successful samples; `nil` until there are two.
-    public var rates: BackendRates?
+    package var rates: BackendRates?
     /// Interval hit ratio, ops/s and memory bytes, one value per sample, oldest first.
-    public var hitRatioHistory: History
-    public var operationsHistory: History
-    public var memoryHistory: History
+    package var hitRatioHistory: History
+    package var operationsHistory: History
+    package var memoryHistory: History
     /// When the last sample finished (seconds since the poller started).
-    public var sampledAt: Double?
+    package var sampledAt: Double?
     /// Seconds until the next attempt when the backend is down (the retry countdown), else `nil`.
-    public var retryIn: Double?
+    package var retryIn: Double?
 
     /// A backend seen as `status`, with empty histories of `historyLength` values (what the poller starts
     /// from, and what tests build fixtures from).
-    public init(
+    package init(
         backend: MonitoredBackend, kind: BackendKind? = nil, status: BackendStatus = .connecting, error: String? = nil,
         sample: SourceSample? = nil, rates: BackendRates? = nil, historyLength: Int = 300, sampledAt: Double? = nil, retryIn: Double? = nil
     ) {
@@ -39,40 +39,40 @@ public struct BackendSnapshot: Sendable, Hashable {
         self.retryIn = retryIn
     }
 
-    public var id: BackendID { backend.id }
+    package var id: BackendID { backend.id }
     /// The name shown and used on the command line.
-    public var name: String { backend.name }
+    package var name: String { backend.name }
     /// Where it is, never with a password.
-    public var address: String { backend.address }
+    package var address: String { backend.address }
 
     /// hits / (hits + misses) over the backend's whole counters (the monitor's own reads left out); `nil`
     /// for a backend that has served no read.
-    public var lifetimeHitRatio: Double? {
+    package var lifetimeHitRatio: Double? {
         sample.flatMap { BackendRates.ratio($0.applicationHits, $0.applicationMisses) }
     }
 
     /// Whether the overview can list servers under its row: a cluster's nodes, a pool's servers.
-    public var hasServerRows: Bool {
+    package var hasServerRows: Bool {
         kind.hasServerRows || (sample?.servers.count ?? 0) > 1
     }
 }
 
 /// Every backend at one moment, in display order.
-public struct Snapshot: Sendable, Hashable {
-    public var backends: [BackendSnapshot]
+package struct Snapshot: Sendable, Hashable {
+    package var backends: [BackendSnapshot]
     /// Seconds since the poller started.
-    public var takenAt: Double
+    package var takenAt: Double
 
-    public init(backends: [BackendSnapshot], takenAt: Double) {
+    package init(backends: [BackendSnapshot], takenAt: Double) {
         self.backends = backends
         self.takenAt = takenAt
     }
 
     /// How many backends are up.
-    public var upCount: Int { backends.filter { $0.status == .up }.count }
+    package var upCount: Int { backends.filter { $0.status == .up }.count }
 
     /// The backend with `id`, as last seen.
-    public func backend(_ id: BackendID) -> BackendSnapshot? {
+    package func backend(_ id: BackendID) -> BackendSnapshot? {
         backends.first { $0.id == id }
     }
 }

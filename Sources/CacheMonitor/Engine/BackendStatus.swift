@@ -1,6 +1,6 @@
 /// Whether the monitor can read a backend: exactly `up`, `down`, `auth_failed` or `connecting` — the
 /// strings `snapshot --json` prints.
-public enum BackendStatus: String, Sendable, Hashable {
+package enum BackendStatus: String, Sendable, Hashable {
     /// The last sample succeeded.
     case up
     /// The last sample failed: unreachable, timed out, not the expected protocol.

@@ -2,7 +2,7 @@
 ///
 /// Sampling uses stats commands only (`INFO`, `stats`), so watching never moves the counters it shows;
 /// browsing keys (details, previews) is counted in the sample's `ownReadHits`/`ownReadMisses`.
-public protocol CacheSource: KeyDeletionSource {
+package protocol CacheSource: KeyDeletionSource {
     /// What it is now (a `redis://` URL becomes `redisCluster` once the server says it is a cluster node).
     var kind: BackendKind { get }
     /// How the connection is secured.
@@ -30,7 +30,7 @@ public protocol CacheSource: KeyDeletionSource {
 }
 
 extension CacheSource {
-    public func isAuthenticationFailure(_ error: any Error) -> Bool { false }
-    public var tls: TLSState { .plain }
-    public var capabilities: BackendCapabilities { .all }
+    package func isAuthenticationFailure(_ error: any Error) -> Bool { false }
+    package var tls: TLSState { .plain }
+    package var capabilities: BackendCapabilities { .all }
 }

@@ -3,9 +3,9 @@ import ConnectionSupport
 import Synchronization
 
 /// The error of work that did not finish in time.
-public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
-    public let timeout: Duration
-    public var description: String { "no answer within \(DurationText.limit(timeout))" }
+package struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
+    package let timeout: Duration
+    package var description: String { "no answer within \(DurationText.limit(timeout))" }
 }
 
 /// Runs `work` and returns its result, or throws ``DeadlineExceeded`` once `timeout` has passed on `clock` —

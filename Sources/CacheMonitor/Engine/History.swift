@@ -2,23 +2,23 @@ import DequeModule
 
 /// The last `capacity` values of one figure, oldest first — what a sparkline draws. `nil` marks a sample
 /// without a value (no traffic, a backend down), so gaps stay gaps instead of becoming zeros.
-public struct History: Sendable, Hashable {
+package struct History: Sendable, Hashable {
     /// How many values are kept.
-    public let capacity: Int
+    package let capacity: Int
     /// The values, oldest first.
-    public private(set) var values: Deque<Double?> = []
+    package private(set) var values: Deque<Double?> = []
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity > 0, "a history keeps at least one value")
         self.capacity = capacity
     }
 
     /// Adds the newest value, dropping the oldest when full.
-    public mutating func append(_ value: Double?) {
+    package mutating func append(_ value: Double?) {
         if values.count == capacity { values.removeFirst() }
         values.append(value)
     }
 
     /// The newest value.
-    public var last: Double?? { values.last }
+    package var last: Double?? { values.last }
 }

@@ -7,19 +7,19 @@ import Basics
 /// sample fails or times out, is retried with a backoff that doubles up to `maxBackoff`, and is `up` again
 /// by itself when a sample succeeds. Rates come from the last two successful samples; counter resets
 /// never make them negative (``BackendRates``). Time comes from the injected clock, so tests drive it.
-public actor Poller<C: Clock> where C.Duration == Duration {
+package actor Poller<C: Clock> where C.Duration == Duration {
     /// How often and how patiently to sample.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Time between two samples of a backend (and between two snapshots).
-        public var interval: Duration
+        package var interval: Duration
         /// How long one sample may take before the backend counts as down.
-        public var timeout: Duration
+        package var timeout: Duration
         /// The longest wait between retries of a down backend.
-        public var maxBackoff: Duration
+        package var maxBackoff: Duration
         /// How many values each history keeps.
-        public var historyLength: Int
+        package var historyLength: Int
 
-        public init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300) {
+        package init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300) {
             self.interval = interval
             self.timeout = timeout
             self.maxBackoff = maxBackoff
@@ -34,9 +34,9 @@ public actor Poller<C: Clock> where C.Duration == Duration {
         var nextAttempt: C.Instant?
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     /// The backends watched, in display order.
-    public let backends: [MonitoredBackend]
+    package let backends: [MonitoredBackend]
     private let clock: C
     private let started: C.Instant
     private var states: [SourceState]
@@ -48,7 +48,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
 
-    public init(backends: [MonitoredBackend], configuration: Configuration = .init(), clock: C) {
+    package init(backends: [MonitoredBackend], configuration: Configuration = .init(), clock: C) {
         self.backends = backends
         self.configuration = configuration
         self.clock = clock
@@ -57,7 +57,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     }
 
     /// Every backend as last seen.
-    public var current: Snapshot {
+    package var current: Snapshot {
         let now = clock.now
         return Snapshot(
             backends: states.map { state in
@@ -71,7 +71,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Starts sampling (once) and returns a stream with the current snapshot, then one per interval, until
     /// ``stop()`` or the consumer stops listening.
-    public func snapshots() -> AsyncStream<Snapshot> {
+    package func snapshots() -> AsyncStream<Snapshot> {
         start()
         let (stream, continuation) = AsyncStream.makeStream(of: Snapshot.self, bufferingPolicy: .bufferingNewest(1))
         let id = nextSubscriber
@@ -83,7 +83,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     }
 
     /// Starts a sampling task per backend and the publishing task; does nothing when already running.
-    public func start() {
+    package func start() {
         guard tasks.isEmpty else { return }
         for index in backends.indices {
             tasks.append(Task { await self.watch(index) })
@@ -92,7 +92,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     }
 
     /// Stops sampling and ends every stream.
-    public func stop() {
+    package func stop() {
         for task in tasks { task.cancel() }
         tasks = []
         for wait in waits.values { wait.cancel() }
@@ -103,7 +103,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Samples every backend once, now and concurrently (each with the timeout), and returns the snapshot —
     /// for one-shot reports, while no sampling tasks run. Two calls an interval apart give rates.
-    public func sampleAll() async -> Snapshot {
+    package func sampleAll() async -> Snapshot {
         await withTaskGroup(of: Void.self) { group in
             for index in backends.indices {
                 group.addTask { await self.sampleOnce(index) }
@@ -115,7 +115,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
     /// Wakes every sampling task that waits for its next sample, so each backend is sampled now and its
     /// schedule goes on from there; a snapshot is published as each of those samples is recorded. A backend
     /// being sampled at this moment is left to finish. Does nothing while the poller is not running.
-    public func refreshNow() {
+    package func refreshNow() {
         for (index, wait) in waits {
             refreshing.insert(index)
             wait.cancel()
@@ -211,7 +211,7 @@ public actor Poller<C: Clock> where C.Duration == Duration {
 
 extension Poller where C == ContinuousClock {
     /// A poller on the real clock.
-    public init(backends: [MonitoredBackend], configuration: Configuration = .init()) {
+    package init(backends: [MonitoredBackend], configuration: Configuration = .init()) {
         self.init(backends: backends, configuration: configuration, clock: ContinuousClock())
     }
 }

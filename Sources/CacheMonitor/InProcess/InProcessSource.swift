@@ -4,25 +4,25 @@ import ConnectionSupport
 
 /// An in-process cache (any `Caching` backend, such as the demo's `SimpleCache`) as a monitored source:
 /// its own counters, its keys, direct deletion.
-public final class InProcessSource: CacheSource {
-    public let name: String
+package final class InProcessSource: CacheSource {
+    package let name: String
     /// The cache watched.
-    public let backend: any CacheBackend
+    package let backend: any CacheBackend
     /// Reads the monitor made itself (details), which the cache counts as hits or misses.
-    public let ownReads = OwnReads()
+    package let ownReads = OwnReads()
 
-    public init(name: String, backend: any CacheBackend) {
+    package init(name: String, backend: any CacheBackend) {
         self.name = name
         self.backend = backend
     }
 
-    public var kind: BackendKind { .inProcess }
-    public var address: String { "this process (\(backend.kind))" }
+    package var kind: BackendKind { .inProcess }
+    package var address: String { "this process (\(backend.kind))" }
 
-    public func connect() async throws {}
-    public func close() async {}
+    package func connect() async throws {}
+    package func close() async {}
 
-    public func sample() async throws -> SourceSample {
+    package func sample() async throws -> SourceSample {
         let clock = ContinuousClock()
         let started = clock.now
         let statistics = try await backend.statistics()
@@ -41,7 +41,7 @@ public final class InProcessSource: CacheSource {
     }
 
     /// The cache's own listing (sorted by key), filtered here for globs.
-    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+    package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         let prefix = String(decoding: filter.literalPrefix, as: UTF8.self)
         let listing = try await backend.listKeys(prefix: prefix, limit: filter.glob == nil ? limit : Int.max)
         let now = MonotonicSeconds.now
@@ -61,7 +61,7 @@ public final class InProcessSource: CacheSource {
         return more
     }
 
-    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+    package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         let text = String(decoding: key.key, as: UTF8.self)
         guard let value = try await backend.get(text) else {
             ownReads.record(hits: 0, misses: 1)
@@ -74,13 +74,13 @@ public final class InProcessSource: CacheSource {
         return KeyDetails(key: listed, encoding: "\(value.format)", valueBytes: Array(value.bytes.prefix(maxBytes)), length: value.bytes.count, kindPrefix: kindPrefix)
     }
 
-    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         var existing = 0
         for key in keys where try await backend.has(String(decoding: key, as: UTF8.self)) { existing += 1 }
         return existing
     }
 
-    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         var totals = DeletionTotals()
         for key in keys where try await backend.delete(String(decoding: key, as: UTF8.self)) { totals.deleted += 1 }
         totals.matched = totals.deleted
@@ -88,7 +88,7 @@ public final class InProcessSource: CacheSource {
         return DeletionOutcome(totals: totals)
     }
 
-    public func deleteKeys(
+    package func deleteKeys(
         withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionOutcome {
         let text = String(decoding: prefix, as: UTF8.self)
@@ -108,7 +108,7 @@ public final class InProcessSource: CacheSource {
 
 extension InProcessSource {
     /// The cache's own `touch` (a timeout of 0 = never expires).
-    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         let timeout = milliseconds.map { CacheTimeout(seconds: max(0.001, Double($0) / 1000)) } ?? .never
         return try await backend.touch(String(decoding: key, as: UTF8.self), timeout: timeout)
     }

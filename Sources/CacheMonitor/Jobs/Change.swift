@@ -2,7 +2,7 @@ import Basics
 
 /// A change to a cache's data that an operator asks for — from the dashboard's dialogs or from
 /// `cachescope invalidate`. The ``ChangeRunner`` runs it as a job.
-public enum Change: Sendable, Hashable {
+package enum Change: Sendable, Hashable {
     /// Delete exactly these keys.
     case deleteKeys([[UInt8]])
     /// Delete every key starting with the prefix.
@@ -20,10 +20,10 @@ public enum Change: Sendable, Hashable {
     case clearDemoCache
 
     /// Whether it works on a watched backend (every change but the demo's clear, which has its own hook).
-    public var needsBackend: Bool { self != .clearDemoCache }
+    package var needsBackend: Bool { self != .clearDemoCache }
 
     /// What the backend must be able to do for it.
-    public var requiredCapability: BackendCapabilities {
+    package var requiredCapability: BackendCapabilities {
         switch self {
         case .deleteKeys, .invalidateRoute, .invalidateMemoized: .deleteKeys
         case .invalidatePrefix: .invalidatePrefix
@@ -35,9 +35,9 @@ public enum Change: Sendable, Hashable {
 
 /// How a change ended: what it matched and deleted, where, how long it took, and whether it ran to the end —
 /// data, which the dashboard and the commands each turn into their own sentences.
-public struct ChangeOutcome: Sendable, Hashable {
+package struct ChangeOutcome: Sendable, Hashable {
     /// Whether it ran to the end.
-    public enum Ending: Sendable, Hashable {
+    package enum Ending: Sendable, Hashable {
         case completed
         /// Stopped on request; what was deleted until then stays deleted and is counted.
         case stopped
@@ -48,7 +48,7 @@ public struct ChangeOutcome: Sendable, Hashable {
     }
 
     /// What only some changes tell.
-    public enum Detail: Sendable, Hashable {
+    package enum Detail: Sendable, Hashable {
         case none
         /// A memoized function: whether its version key existed (and, unless a dry run, was deleted), the
         /// version its results carried when it could be read, and how many results the sweep deleted.
@@ -57,23 +57,23 @@ public struct ChangeOutcome: Sendable, Hashable {
         case expiry(keyExisted: Bool)
     }
 
-    public var change: Change
+    package var change: Change
     /// Where it ran; `nil` for the demo's clear.
-    public var backend: MonitoredBackend?
+    package var backend: MonitoredBackend?
     /// Whether it only counted.
-    public var dryRun: Bool
+    package var dryRun: Bool
     /// Keys listed, matched and deleted (sums over every server).
-    public var totals: DeletionTotals
+    package var totals: DeletionTotals
     /// Each server's share, for a memcached pool or a cluster's masters; empty for a single server.
-    public var servers: [DeletionOutcome.Server]
+    package var servers: [DeletionOutcome.Server]
     /// The keys the change was resolved to (given keys, a route's keys, a memoized function's version key
     /// and swept results); empty for a prefix, which is never held in memory.
-    public var keys: [[UInt8]]
-    public var detail: Detail
-    public var elapsed: Duration
-    public var ending: Ending
+    package var keys: [[UInt8]]
+    package var detail: Detail
+    package var elapsed: Duration
+    package var ending: Ending
 
-    public init(
+    package init(
         change: Change, backend: MonitoredBackend?, dryRun: Bool, totals: DeletionTotals = DeletionTotals(), servers: [DeletionOutcome.Server] = [],
         keys: [[UInt8]] = [], detail: Detail = .none, elapsed: Duration = .zero, ending: Ending = .completed
     ) {
@@ -89,7 +89,7 @@ public struct ChangeOutcome: Sendable, Hashable {
     }
 
     /// Keys known to be gone afterwards (deleted, or found missing), which a key list can forget at once.
-    public var goneKeys: [[UInt8]] {
+    package var goneKeys: [[UInt8]] {
         guard !dryRun, ending != .refused else { return [] }
         switch (change, detail) {
         case (.setExpiry(let key, _), .expiry(keyExisted: false)): return [key]
@@ -100,11 +100,11 @@ public struct ChangeOutcome: Sendable, Hashable {
 }
 
 /// A running change: progress as deletion totals, then its outcome.
-public typealias ChangeJob = Job<DeletionTotals, ChangeOutcome>
+package typealias ChangeJob = Job<DeletionTotals, ChangeOutcome>
 
 /// `--read-only` refused a change; nothing was touched.
-public struct ReadOnlyRefusal: Error, Sendable, CustomStringConvertible {
-    public var description: String { "refused: read-only mode is on; nothing was touched" }
+package struct ReadOnlyRefusal: Error, Sendable, CustomStringConvertible {
+    package var description: String { "refused: read-only mode is on; nothing was touched" }
 
-    public init() {}
+    package init() {}
 }

@@ -4,30 +4,30 @@ import Basics
 /// their ``Change``s here. It refuses every change in `--read-only` (a dry run is allowed), finds the keys
 /// of a Flask-Caching route or memoized function, deletes in bounded batches with progress, stops between
 /// batches when asked, and ends every job with a typed ``ChangeOutcome``.
-public struct ChangeRunner: Sendable {
+package struct ChangeRunner: Sendable {
     /// Given keys are deleted this many at a time, with progress and a chance to stop between batches.
-    public static let batchSize = 1000
+    package static let batchSize = 1000
 
     /// Whether every change is refused (dry runs still count).
-    public let readOnly: Bool
+    package let readOnly: Bool
     private let clearDemoCache: (@Sendable () async throws -> Int)?
 
     /// - Parameter clearDemoCache: clears the embedded demo's own keys and returns how many were removed,
     ///   when the demo runs.
-    public init(readOnly: Bool, clearDemoCache: (@Sendable () async throws -> Int)? = nil) {
+    package init(readOnly: Bool, clearDemoCache: (@Sendable () async throws -> Int)? = nil) {
         self.readOnly = readOnly
         self.clearDemoCache = clearDemoCache
     }
 
     /// Throws ``ReadOnlyRefusal`` when a change (not a dry run) may not run — for callers that refuse
     /// before connecting; ``start(_:on:dryRun:)`` refuses the same way.
-    public func checkPermitted(dryRun: Bool) throws {
+    package func checkPermitted(dryRun: Bool) throws {
         if readOnly && !dryRun { throw ReadOnlyRefusal() }
     }
 
     /// Starts `change` on `backend` (`nil` only for the demo's clear); with `dryRun`, only counts what it
     /// would delete.
-    public func start(_ change: Change, on backend: MonitoredBackend?, dryRun: Bool = false) -> ChangeJob {
+    package func start(_ change: Change, on backend: MonitoredBackend?, dryRun: Bool = false) -> ChangeJob {
         let blank = ChangeOutcome(change: change, backend: backend, dryRun: dryRun)
         if (try? checkPermitted(dryRun: dryRun)) == nil {
             var refused = blank

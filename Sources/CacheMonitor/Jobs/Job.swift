@@ -2,7 +2,7 @@ import Basics
 import Synchronization
 
 /// What a running ``Job`` reports: how far it got, then once how it ended.
-public enum JobEvent<Progress: Sendable, Outcome: Sendable>: Sendable {
+package enum JobEvent<Progress: Sendable, Outcome: Sendable>: Sendable {
     /// The work so far, and the time since the job started.
     case progress(Progress, elapsed: Duration)
     /// How it ended — always the last event, also after ``Job/stop()`` and after a failure.
@@ -17,17 +17,17 @@ public enum JobEvent<Progress: Sendable, Outcome: Sendable>: Sendable {
 /// the batch in flight) and still returns its outcome, so what it did until then is counted and reported —
 /// and whoever reads ``events`` always gets `.finished`. Cancelling the task that reads the events stops
 /// nothing.
-public final class Job<Progress: Sendable, Outcome: Sendable>: Sendable {
-    public typealias Event = JobEvent<Progress, Outcome>
+package final class Job<Progress: Sendable, Outcome: Sendable>: Sendable {
+    package typealias Event = JobEvent<Progress, Outcome>
 
     /// Progress (the newest few, when the reader is slower than the work), then `.finished`, then the end.
     /// One reader at a time.
-    public let events: AsyncStream<Event>
+    package let events: AsyncStream<Event>
     private let control: JobControl
     private let task: Task<Outcome, Never>
 
     /// Starts `work` at once.
-    public init(_ work: @escaping @Sendable (JobContext<Progress>) async -> Outcome) {
+    package init(_ work: @escaping @Sendable (JobContext<Progress>) async -> Outcome) {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(32))
         let control = JobControl()
         events = stream
@@ -45,29 +45,29 @@ public final class Job<Progress: Sendable, Outcome: Sendable>: Sendable {
     }
 
     /// A job that has already ended with `outcome` (a refusal, a change with nothing to do).
-    public convenience init(finished outcome: Outcome) {
+    package convenience init(finished outcome: Outcome) {
         self.init { _ in outcome }
     }
 
     /// Asks the work to stop at its next safe point; it still ends with an outcome.
-    public func stop() {
+    package func stop() {
         control.requestStop()
     }
 
     /// Whether ``stop()`` was called.
-    public var isStopRequested: Bool { control.isStopRequested }
+    package var isStopRequested: Bool { control.isStopRequested }
 
     /// Waits for the end and returns the outcome (any number of callers; reading ``events`` is not needed).
-    public var outcome: Outcome {
+    package var outcome: Outcome {
         get async { await task.value }
     }
 }
 
 /// What the work of a ``Job`` sees: where to report progress, whether to stop, how long it has run.
-public struct JobContext<Progress: Sendable>: Sendable {
+package struct JobContext<Progress: Sendable>: Sendable {
     fileprivate let control: JobControl
     /// When the job started.
-    public let started: ContinuousClock.Instant
+    package let started: ContinuousClock.Instant
     private let sink: @Sendable (Progress, Duration) -> Void
 
     fileprivate init(control: JobControl, started: ContinuousClock.Instant, sink: @escaping @Sendable (Progress, Duration) -> Void) {
@@ -77,20 +77,20 @@ public struct JobContext<Progress: Sendable>: Sendable {
     }
 
     /// Whether the job was asked to stop: finish the batch in flight, count it, and return.
-    public var isStopRequested: Bool { control.isStopRequested }
+    package var isStopRequested: Bool { control.isStopRequested }
 
     /// The time since the job started.
-    public var elapsed: Duration { ContinuousClock.now - started }
+    package var elapsed: Duration { ContinuousClock.now - started }
 
     /// Reports how far the work got.
-    public func report(_ progress: Progress) {
+    package func report(_ progress: Progress) {
         sink(progress, elapsed)
     }
 
     /// Waits `duration`, or less when the job is asked to stop meanwhile (time-boxed work).
     /// - Returns: `true` when the whole time passed, `false` when a stop ended the wait.
     @discardableResult
-    public func pause(for duration: Duration) async -> Bool {
+    package func pause(for duration: Duration) async -> Bool {
         await control.wait(for: duration)
     }
 }

@@ -5,10 +5,10 @@
 /// `user:1` → `user:1`; `a\b` → `a\\b`; `line\n` → `line\x0A`; the bytes `FF 00` → `\xFF\x00`.
 /// ``escape(_:)`` and ``parse(_:)`` are exact inverses, so a key printed by `cachescope keys` can be passed
 /// back to `cachescope invalidate --key` and deletes exactly that key.
-public enum KeyEscaping {
+package enum KeyEscaping {
     /// The text form of `key`; with `asciiOnly` (a terminal that cannot show Unicode) every byte outside
     /// printable ASCII is written `\xNN`, so the text is pure ASCII and still parses back to `key`.
-    public static func escape(_ key: [UInt8], asciiOnly: Bool = false) -> String {
+    package static func escape(_ key: [UInt8], asciiOnly: Bool = false) -> String {
         // Most keys are printable ASCII without a backslash: they stand as they are.
         if key.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) { return String(decoding: key, as: UTF8.self) }
         var out = ""
@@ -35,7 +35,7 @@ public enum KeyEscaping {
 
     /// The bytes of a key written in the text form.
     /// - Throws: ``KeyEscapingError`` for a dangling `\`, a `\x` without two hex digits, or an unknown escape.
-    public static func parse(_ text: String) throws -> [UInt8] {
+    package static func parse(_ text: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
         let utf8 = Array(text.utf8)
         var index = 0
@@ -94,8 +94,8 @@ public enum KeyEscaping {
 }
 
 /// A key written in the text form that cannot be read back.
-public struct KeyEscapingError: Error, Sendable, CustomStringConvertible {
-    public let text: String
-    public let reason: String
-    public var description: String { "invalid key '\(text)': \(reason)" }
+package struct KeyEscapingError: Error, Sendable, CustomStringConvertible {
+    package let text: String
+    package let reason: String
+    package var description: String { "invalid key '\(text)': \(reason)" }
 }

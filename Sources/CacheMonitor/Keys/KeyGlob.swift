@@ -1,16 +1,16 @@
 /// Redis-style glob matching on key bytes, for backends that cannot filter on the server (memcached,
 /// in-process caches): `*` any run of bytes, `?` one byte, `[abc]` `[a-z]` `[^a]` a set, `\x` the byte x.
 /// The same patterns `--match` sends to Redis `SCAN MATCH`, so a filter means the same on every backend.
-public struct KeyGlob: Sendable, Hashable {
+package struct KeyGlob: Sendable, Hashable {
     /// The pattern's bytes.
-    public let pattern: [UInt8]
+    package let pattern: [UInt8]
 
-    public init(_ pattern: [UInt8]) {
+    package init(_ pattern: [UInt8]) {
         self.pattern = pattern
     }
 
     /// Whether `key` matches the whole pattern.
-    public func matches(_ key: [UInt8]) -> Bool {
+    package func matches(_ key: [UInt8]) -> Bool {
         var p = 0
         var k = 0
         var starPattern = -1

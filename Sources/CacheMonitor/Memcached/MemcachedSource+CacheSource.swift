@@ -2,10 +2,10 @@ import Basics
 import Memcache
 
 extension MemcachedSource: CacheSource {
-    public var kind: BackendKind { .memcached }
+    package var kind: BackendKind { .memcached }
 
     /// `lru_crawler metadump` on every server; TTLs against each server's own clock.
-    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+    package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         try await listKeys(limit: limit, accept: filter.accepts) { entries in
             let now = MonotonicSeconds.now
             return try await body(entries.map { entry in
@@ -15,7 +15,7 @@ extension MemcachedSource: CacheSource {
     }
 
     /// A `get` on the server that listed the key (every server when it is not known), cut to `maxBytes`.
-    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+    package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         let servers = key.server.map { [$0] } ?? addresses.map(\.description)
         for server in servers {
             guard let preview = try await preview(of: key.key, on: server, maxBytes: maxBytes) else { continue }
@@ -28,7 +28,7 @@ extension MemcachedSource: CacheSource {
 
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.
-    public func sample() async throws -> SourceSample {
+    package func sample() async throws -> SourceSample {
         let stats = await stats()
         guard !stats.up.isEmpty else {
             let reasons = stats.servers.compactMap { server -> String? in

@@ -14,17 +14,17 @@ import Memcache
 ///
 /// Deleting given keys sends `delete` to every server of a pool — the monitor does not know the
 /// application's hash function, and a key that is not on a server is simply not found there.
-public final class MemcachedSource: KeyDeletionSource {
+package final class MemcachedSource: KeyDeletionSource {
     /// The name shown and used on the command line (`memcached`, `memcached2`, a config name).
-    public let name: String
+    package let name: String
     /// The servers, in the order given.
-    public let addresses: [MemcachedAddress]
+    package let addresses: [MemcachedAddress]
     /// Lookups the monitor made itself.
-    public let ownReads = OwnReads()
+    package let ownReads = OwnReads()
     let clients: [MemcachedClient]
 
     /// Creates a source; nothing connects until the first call.
-    public init(name: String, addresses: [MemcachedAddress], configuration: MemcachedConnection.Configuration = .init()) {
+    package init(name: String, addresses: [MemcachedAddress], configuration: MemcachedConnection.Configuration = .init()) {
         precondition(!addresses.isEmpty, "a memcached source needs at least one server")
         self.name = name
         self.addresses = addresses
@@ -32,16 +32,16 @@ public final class MemcachedSource: KeyDeletionSource {
     }
 
     /// `host:port`, or `host:port,host:port` for a pool.
-    public var address: String { addresses.map(\.description).joined(separator: ",") }
+    package var address: String { addresses.map(\.description).joined(separator: ",") }
 
     /// Connects to every server (checking each is memcached); throws the first failure, naming the server.
-    public func connect() async throws {
+    package func connect() async throws {
         for client in clients { try await client.connect() }
     }
 
     /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
     /// or hides the others.
-    public func stats() async -> MemcachedStats {
+    package func stats() async -> MemcachedStats {
         // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
         // builds (Swift 6.3.1; see DESIGN.md).
         struct Indexed: Sendable {
@@ -75,7 +75,7 @@ public final class MemcachedSource: KeyDeletionSource {
     /// returns `false`.
     /// - Returns: whether more matching keys exist beyond the limit.
     /// - Throws: ``Memcache/MemcachedError`` — `.metadumpUnavailable` names why a server cannot list keys.
-    public func listKeys(
+    package func listKeys(
         limit: Int, accept: ([UInt8]) -> Bool = { _ in true }, emit: ([MemcachedKeyEntry]) async throws -> Bool
     ) async throws -> Bool {
         var emitted = 0
@@ -108,7 +108,7 @@ public final class MemcachedSource: KeyDeletionSource {
     /// The first `maxBytes` bytes of a value, from the server that lists it; `nil` when it is gone.
     /// memcached cannot read part of a value, so the whole value crosses the wire (at most the server's
     /// item size limit, 1 MiB by default) and is cut here.
-    public func preview(of key: [UInt8], on server: String, maxBytes: Int = 512) async throws -> MemcachedValuePreview? {
+    package func preview(of key: [UInt8], on server: String, maxBytes: Int = 512) async throws -> MemcachedValuePreview? {
         guard let client = clients.first(where: { $0.address.description == server }) else {
             throw MemcachedError(.invalidAddress, "\(server) is not a server of \(name) (\(address))")
         }
@@ -121,7 +121,7 @@ public final class MemcachedSource: KeyDeletionSource {
     }
 
     /// How many of `keys` exist on any server (one pipelined `get` per server; counted as own reads).
-    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
         var found = Set<[UInt8]>()
         for client in clients {
@@ -137,7 +137,7 @@ public final class MemcachedSource: KeyDeletionSource {
     }
 
     /// Deletes exactly `keys` on every server (pipelined `delete`s).
-    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         guard !keys.isEmpty else { return DeletionOutcome(totals: DeletionTotals()) }
         let commands = try keys.map(MemcachedCommand.delete)
         var total = DeletionTotals()
@@ -159,7 +159,7 @@ public final class MemcachedSource: KeyDeletionSource {
 
     /// Deletes every key starting with `prefix` on every server — metadump, filter, pipelined `delete` —
     /// or with `dryRun` only counts them. `progress` sees the running totals over all servers.
-    public func deleteKeys(
+    package func deleteKeys(
         withPrefix prefix: [UInt8], dryRun: Bool = false, progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionOutcome {
         var done = DeletionTotals()
@@ -183,7 +183,7 @@ public final class MemcachedSource: KeyDeletionSource {
     }
 
     /// Closes every connection.
-    public func close() async {
+    package func close() async {
         for client in clients { await client.close() }
     }
 
@@ -212,7 +212,7 @@ extension MemcachedSource {
     /// `touch key exptime` on every server of the pool (which server holds a key depends on the client's
     /// hashing, unknown here); `nil` sends 0, which memcached reads as "never expires". memcached counts in
     /// whole seconds: the time is rounded up.
-    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         let seconds = milliseconds.map { max(1, ($0 + 999) / 1000) } ?? 0
         var found = false
         for client in clients {

@@ -1,17 +1,17 @@
 /// What the key browser shows about one Redis key.
-public struct RedisKeyDetails: Sendable, Hashable {
+package struct RedisKeyDetails: Sendable, Hashable {
     /// The key as stored.
-    public var key: [UInt8]
+    package var key: [UInt8]
     /// `string`, `list`, `set`, `zset`, `hash`, `stream` (or a module type name).
-    public var type: String
+    package var type: String
     /// Milliseconds left to live when read, or `nil` when the key never expires.
-    public var ttlMilliseconds: Int64?
+    package var ttlMilliseconds: Int64?
     /// `MEMORY USAGE` in bytes, when the server has it.
-    public var size: Int?
+    package var size: Int?
 }
 
 /// The first part of a value, never the whole of a large one.
-public enum RedisValuePreview: Sendable, Hashable {
+package enum RedisValuePreview: Sendable, Hashable {
     /// The first bytes of a string, and its full length.
     case string(prefix: [UInt8], length: Int)
     /// The first elements of a list, set or sorted set (members with scores as text), and the total count.
@@ -23,7 +23,7 @@ public enum RedisValuePreview: Sendable, Hashable {
     /// The key disappeared.
     case missing
 
-    public static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: Self, rhs: Self) -> Bool {
         switch (lhs, rhs) {
         case (.string(let a, let b), .string(let c, let d)): a == c && b == d
         case (.items(let a, let b), .items(let c, let d)): a == c && b == d
@@ -34,7 +34,7 @@ public enum RedisValuePreview: Sendable, Hashable {
         }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .string(let prefix, let length): hasher.combine(prefix); hasher.combine(length)
         case .items(let items, let total): hasher.combine(items); hasher.combine(total)

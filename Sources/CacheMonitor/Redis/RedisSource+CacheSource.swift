@@ -4,17 +4,17 @@ import RESP
 
 extension RedisSource: CacheSource {
     /// `redis`, or `redisCluster` once the URL is known to be a cluster's.
-    public var kind: BackendKind {
+    package var kind: BackendKind {
         if case .cluster? = client.knownShape { return .redisCluster }
         return .redis
     }
 
     /// How `rediss://` is checked; plain for `redis://`.
-    public var tls: TLSState { TLSState(url.tls) }
+    package var tls: TLSState { TLSState(url.tls) }
 
     /// `INFO` and a `PING`, as a ``SourceSample``; commands are counted without the monitor's own. A cluster
     /// is sampled node by node (``clusterSample(_:)``).
-    public func sample() async throws -> SourceSample {
+    package func sample() async throws -> SourceSample {
         if let cluster = try await cluster() { return try await clusterSample(cluster) }
         let stats = try await stats()
         let info = stats.info
@@ -36,12 +36,12 @@ extension RedisSource: CacheSource {
 
     /// `SCAN` pages (never `KEYS`) — of every master, for a cluster —, each page's keys detailed with
     /// pipelined `TYPE`, `PTTL` and `MEMORY USAGE`.
-    public func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+    package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         try await browseKeys(scanning: try await client.dataNodes(), matching: filter, limit: limit, body: body)
     }
 
     /// `TYPE`/`PTTL`/`MEMORY USAGE`, then `GETRANGE` (strings) or the first items (collections).
-    public func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
+    package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         guard let fresh = try await details(of: [key.key]).first else { return nil }
         let listed = BrowsedKey(key: fresh.key, type: fresh.type, ttlMilliseconds: fresh.ttlMilliseconds, size: fresh.size, readAt: MonotonicSeconds.now)
         switch try await preview(of: key.key, type: fresh.type, maxBytes: maxBytes) {
@@ -60,7 +60,7 @@ extension RedisSource: CacheSource {
         }
     }
 
-    public func isAuthenticationFailure(_ error: any Error) -> Bool {
+    package func isAuthenticationFailure(_ error: any Error) -> Bool {
         (error as? RedisError)?.code == .authenticationFailed
     }
 }

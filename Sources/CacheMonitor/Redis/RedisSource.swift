@@ -16,15 +16,15 @@ import Synchronization
 /// connection also sends `CLIENT NO-TOUCH on`, so browsing never changes LRU/LFU order.
 ///
 /// Prefix invalidation runs on a connection of its own, so a long deletion never delays a stats sample.
-public final class RedisSource: Sendable {
+package final class RedisSource: Sendable {
     /// The name shown and used on the command line (`redis`, `redis2`, a config name).
-    public let name: String
+    package let name: String
     /// The server, or a cluster's first seed (its password is never shown).
-    public let url: RedisURL
+    package let url: RedisURL
     /// Every seed of a cluster configured as one (`type = "redis-cluster"`); else just ``url``.
-    public let seeds: [RedisURL]
+    package let seeds: [RedisURL]
     /// Lookups the monitor made itself.
-    public let ownReads = OwnReads()
+    package let ownReads = OwnReads()
     /// One server or a cluster, as the URL turns out to be.
     let client: RedisDeployment
     let configuration: RESPConnection.Configuration
@@ -41,7 +41,7 @@ public final class RedisSource: Sendable {
     }
 
     /// Creates a source for a server or any node of a cluster; nothing connects until the first call.
-    public init(name: String, url: RedisURL, configuration: RESPConnection.Configuration = .init()) {
+    package init(name: String, url: RedisURL, configuration: RESPConnection.Configuration = .init()) {
         var configuration = configuration
         configuration.noTouch = true
         self.name = name
@@ -53,7 +53,7 @@ public final class RedisSource: Sendable {
 
     /// Creates a source for a cluster reached through any of `seeds`; nothing connects until the first call.
     /// - Throws: ``RESP/RedisError`` `.invalidURL` (no seeds, a socket path, a database other than 0).
-    public init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
+    package init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
         var configuration = configuration
         configuration.noTouch = true
         client = try RedisDeployment(clusterSeeds: seeds, configuration: configuration)
@@ -64,10 +64,10 @@ public final class RedisSource: Sendable {
     }
 
     /// `host:port` (or the socket path); a configured cluster's seeds, comma-separated.
-    public var address: String { seeds.map(\.hostAndPort).joined(separator: ",") }
+    package var address: String { seeds.map(\.hostAndPort).joined(separator: ",") }
 
     /// Connects and logs in now (otherwise the first call does); for a cluster, reads its slot map.
-    public func connect() async throws {
+    package func connect() async throws {
         switch try await client.shape() {
         case .single(let server): try await server.connect()
         case .cluster(let cluster): try await cluster.refreshTopology()
@@ -82,7 +82,7 @@ public final class RedisSource: Sendable {
 
     /// Samples `INFO` and the `PING` round trip (measured on an open connection, so a reconnect is not
     /// counted as latency).
-    public func stats() async throws -> RedisStats {
+    package func stats() async throws -> RedisStats {
         let server: any RedisCommandExecutor
         switch try await client.shape() {
         case .single(let client):
@@ -106,7 +106,7 @@ public final class RedisSource: Sendable {
     }
 
     /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
-    public func scanPage(cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
+    package func scanPage(cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
         try await client.scan(cursor: cursor, match: pattern, count: count)
     }
 
@@ -117,7 +117,7 @@ public final class RedisSource: Sendable {
 
     /// Type, TTL and size of `keys`, in one pipeline (`TYPE`, `PTTL`, `MEMORY USAGE` per key). Keys that
     /// vanished meanwhile are left out.
-    public func details(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
+    package func details(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
         guard !keys.isEmpty else { return [] }
         let known = capabilities.withLock { $0 }
         let withSize = known.memoryUsage != false
@@ -159,7 +159,7 @@ public final class RedisSource: Sendable {
 
     /// The first bytes or items of a value: `GETRANGE 0 <maxBytes-1>` for strings, the first `maxItems`
     /// of lists, sets, sorted sets and hashes — never the whole of a large value.
-    public func preview(of key: [UInt8], type: String, maxBytes: Int = 512, maxItems: Int = 10) async throws -> RedisValuePreview {
+    package func preview(of key: [UInt8], type: String, maxBytes: Int = 512, maxItems: Int = 10) async throws -> RedisValuePreview {
         let commands: [RESPCommand]
         switch type {
         case "string": commands = [RESPCommand("GETRANGE", key: key, [0, maxBytes - 1]), RESPCommand("STRLEN", key: key)]
@@ -196,7 +196,7 @@ public final class RedisSource: Sendable {
 
     /// Deletes exactly these keys (`UNLINK`, `DEL` on servers older than 4.0).
     /// - Returns: how many of them existed and how many were removed.
-    public func delete(_ keys: [[UInt8]]) async throws -> (matched: Int, deleted: Int) {
+    package func delete(_ keys: [[UInt8]]) async throws -> (matched: Int, deleted: Int) {
         guard !keys.isEmpty else { return (0, 0) }
         let replies = try await client.send([RESPCommand("EXISTS", keys: keys), RESPCommand("UNLINK", keys: keys)])
         ownReads.recordCommands(2)
@@ -211,7 +211,7 @@ public final class RedisSource: Sendable {
     }
 
     /// How many of `keys` exist (`EXISTS`), for a dry run.
-    public func countExisting(_ keys: [[UInt8]]) async throws -> Int {
+    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
         let existing = Int(try await client.send(RESPCommand("EXISTS", keys: keys)).integer ?? 0)
         ownReads.recordCommands(1)
@@ -221,7 +221,7 @@ public final class RedisSource: Sendable {
 
     /// Deletes every key starting with `prefix` — or with `dryRun` only counts them — on a connection of
     /// its own. `progress` sees the totals after every round trip and returns `false` to cancel.
-    public func invalidate(
+    package func invalidate(
         prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
         progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionTotals {
@@ -229,7 +229,7 @@ public final class RedisSource: Sendable {
     }
 
     /// ``invalidate(prefix:dryRun:count:progress:)``, with each cluster master's share.
-    public func invalidateOnEveryServer(
+    package func invalidateOnEveryServer(
         prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
         progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionOutcome {
@@ -245,7 +245,7 @@ public final class RedisSource: Sendable {
     }
 
     /// Closes the connection.
-    public func close() async {
+    package func close() async {
         await client.close()
     }
 
@@ -271,7 +271,7 @@ public final class RedisSource: Sendable {
 }
 
 extension RedisSource: KeyDeletionSource {
-    public func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         let (matched, deleted) = try await delete(keys)
         var totals = DeletionTotals()
         totals.matched = matched
@@ -280,7 +280,7 @@ extension RedisSource: KeyDeletionSource {
         return DeletionOutcome(totals: totals)
     }
 
-    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
+    package func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
         try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, progress: progress)
     }
 }
@@ -288,7 +288,7 @@ extension RedisSource: KeyDeletionSource {
 extension RedisSource {
     /// `PEXPIRE key ms`, or `PERSIST key` to remove the expiry (`PERSIST` answers 0 for a key that exists
     /// without a TTL, so existence is checked with `EXISTS` in the same round trip).
-    public func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
+    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         let change = milliseconds.map { RESPCommand("PEXPIRE", key: key, [Int(max(1, $0))]) } ?? RESPCommand("PERSIST", key: key)
         let replies = try await client.send([RESPCommand("EXISTS", keys: [key]), change])
         ownReads.recordCommands(2)

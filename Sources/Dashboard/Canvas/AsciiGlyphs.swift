@@ -1,9 +1,9 @@
 /// The ASCII stand-ins of every non-ASCII character the dashboard draws, one column for one column, so a
 /// frame on a terminal without Unicode (a `C` or `POSIX` locale) has the same layout as on a UTF-8 one.
 /// The screens always write their Unicode text; a canvas in ASCII mode puts it through ``ascii(_:)``.
-public enum AsciiGlyphs {
+package enum AsciiGlyphs {
     /// Each glyph and its stand-in.
-    public static let standIns: [Character: Character] = [
+    package static let standIns: [Character: Character] = [
         // Punctuation in sentences and figures.
         "·": "|", "—": "-", "–": "-", "…": "~", "×": "x", "∞": "-", "≥": ">", "≤": "<", "›": ">", "‹": "<",
         // Status marks.
@@ -18,7 +18,7 @@ public enum AsciiGlyphs {
 
     /// `text` with each non-ASCII character replaced: a glyph by its stand-in, anything else by `?` in
     /// each column it would take (combining marks, which take none, are dropped).
-    public static func ascii(_ text: String) -> String {
+    package static func ascii(_ text: String) -> String {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -36,7 +36,7 @@ public enum AsciiGlyphs {
 
     /// `text` with every non-ASCII character written as the `\xNN` escapes of its UTF-8 bytes — for data
     /// (key names, values) on an ASCII terminal, where a `?` would hide what is there.
-    public static func escaped(_ text: String) -> String {
+    package static func escaped(_ text: String) -> String {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {

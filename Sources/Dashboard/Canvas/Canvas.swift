@@ -2,16 +2,16 @@
 /// 12,000 cells is copied and compared without reference counting. Combining marks and the other scalars
 /// of a multi-scalar character are kept by the canvas (``Canvas/character(x:y:)``); the right half of a
 /// wide character is a `continuation` cell.
-public struct Cell: Sendable, Hashable {
-    public var scalar: Unicode.Scalar
-    public var role: StyleRole
-    public var attributes: CellAttributes
+package struct Cell: Sendable, Hashable {
+    package var scalar: Unicode.Scalar
+    package var role: StyleRole
+    package var attributes: CellAttributes
     /// Whether this cell is covered by the wide character to its left.
-    public var isContinuation: Bool
+    package var isContinuation: Bool
     /// Whether more scalars follow `scalar` (held by the canvas).
-    public var hasMarks: Bool
+    package var hasMarks: Bool
 
-    public init(scalar: Unicode.Scalar, role: StyleRole, attributes: CellAttributes, isContinuation: Bool, hasMarks: Bool = false) {
+    package init(scalar: Unicode.Scalar, role: StyleRole, attributes: CellAttributes, isContinuation: Bool, hasMarks: Bool = false) {
         self.scalar = scalar
         self.role = role
         self.attributes = attributes
@@ -20,19 +20,19 @@ public struct Cell: Sendable, Hashable {
     }
 
     /// The base character (without marks the canvas holds).
-    public var character: Character { Character(scalar) }
+    package var character: Character { Character(scalar) }
 
-    public static let blank = Cell(scalar: " ", role: .text, attributes: [], isContinuation: false)
+    package static let blank = Cell(scalar: " ", role: .text, attributes: [], isContinuation: false)
 }
 
 /// A rectangle of cells in canvas coordinates.
-public struct Rect: Sendable, Hashable {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
+package struct Rect: Sendable, Hashable {
+    package var x: Int
+    package var y: Int
+    package var width: Int
+    package var height: Int
 
-    public init(x: Int, y: Int, width: Int, height: Int) {
+    package init(x: Int, y: Int, width: Int, height: Int) {
         self.x = x
         self.y = y
         self.width = max(0, width)
@@ -45,28 +45,28 @@ public struct Rect: Sendable, Hashable {
 /// Everything written is clipped to the canvas and escaped of control characters, so no data can move the
 /// cursor or leave garbage on screen. In ASCII mode (a terminal without Unicode) every non-ASCII character
 /// written becomes its one-column stand-in (``AsciiGlyphs``), so the frame keeps its layout.
-public struct Canvas: Sendable, Hashable {
-    public let width: Int
-    public let height: Int
+package struct Canvas: Sendable, Hashable {
+    package let width: Int
+    package let height: Int
     /// Whether only ASCII is drawn.
-    public let asciiOnly: Bool
-    public private(set) var cells: [Cell]
+    package let asciiOnly: Bool
+    package private(set) var cells: [Cell]
     /// The scalars after the first of cells whose `hasMarks` is set, by cell index.
-    public private(set) var marks: [Int: String] = [:]
+    package private(set) var marks: [Int: String] = [:]
 
-    public init(width: Int, height: Int, asciiOnly: Bool = false) {
+    package init(width: Int, height: Int, asciiOnly: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
         self.asciiOnly = asciiOnly
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    package subscript(x: Int, y: Int) -> Cell {
         cells[y * width + x]
     }
 
     /// The whole character at (`x`, `y`), combining marks included.
-    public func character(x: Int, y: Int) -> Character {
+    package func character(x: Int, y: Int) -> Character {
         let index = y * width + x
         let cell = cells[index]
         guard cell.hasMarks, let rest = marks[index] else { return cell.character }
@@ -76,7 +76,7 @@ public struct Canvas: Sendable, Hashable {
     /// Writes `text` at (`x`, `y`), at most `maxWidth` columns (to the right edge by default); text that does
     /// not fit ends in `…`. Returns the columns used.
     @discardableResult
-    public mutating func write(
+    package mutating func write(
         _ text: String, x: Int, y: Int, role: StyleRole = .text, attributes: CellAttributes = [], maxWidth: Int? = nil
     ) -> Int {
         guard y >= 0, y < height, x < width else { return 0 }
@@ -131,7 +131,7 @@ public struct Canvas: Sendable, Hashable {
     private var ellipsis: Character { asciiOnly ? AsciiGlyphs.standIns["…"] ?? "~" : "…" }
 
     /// Fills `rect` with `character` in `role`.
-    public mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole = .text, attributes: CellAttributes = []) {
+    package mutating func fill(_ rect: Rect, character: Character = " ", role: StyleRole = .text, attributes: CellAttributes = []) {
         guard rect.y < height, rect.x < width else { return }
         let character = asciiOnly && !character.isASCII ? AsciiGlyphs.ascii(String(character)).first ?? "?" : character
         for y in max(0, rect.y)..<min(height, rect.y + rect.height) {
@@ -142,7 +142,7 @@ public struct Canvas: Sendable, Hashable {
     }
 
     /// The characters, one line per row, trailing spaces kept (wide characters appear once).
-    public func text() -> String {
+    package func text() -> String {
         (0..<height).map { y in
             String((0..<width).compactMap { x -> Character? in
                 self[x, y].isContinuation ? nil : character(x: x, y: y)
@@ -151,7 +151,7 @@ public struct Canvas: Sendable, Hashable {
     }
 
     /// One letter per cell naming its role (``StyleRole/letter``), one line per row.
-    public func roles() -> String {
+    package func roles() -> String {
         (0..<height).map { y in String((0..<width).map { self[$0, y].role.letter }) }.joined(separator: "\n")
     }
 

@@ -1,8 +1,8 @@
 /// How many terminal columns a character takes: 0 for combining marks (they join the character before),
 /// 2 for East Asian wide characters and emoji, 1 otherwise — what `wcwidth` says, without the C library's
 /// locale dependence.
-public enum CharacterWidth {
-    public static func of(_ character: Character) -> Int {
+package enum CharacterWidth {
+    package static func of(_ character: Character) -> Int {
         if let ascii = character.asciiValue { return ascii < 0x20 || ascii == 0x7F ? 0 : 1 }
         guard let first = character.unicodeScalars.first else { return 0 }
         let scalars = character.unicodeScalars
@@ -23,7 +23,7 @@ public enum CharacterWidth {
     }
 
     /// The columns `text` takes.
-    public static func of(_ text: String) -> Int {
+    package static func of(_ text: String) -> Int {
         if isPlainASCII(text) { return text.utf8.count }
         return text.reduce(0) { $0 + of($1) }
     }

@@ -1,5 +1,5 @@
 /// Everything a key can ask the dashboard to do.
-public enum DashboardAction: String, Sendable, Hashable, CaseIterable {
+package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case help, quit
     case nextBackend, previousBackend, selectBackend
     case moveUp, moveDown, pageUp, pageDown, home, end
@@ -11,7 +11,7 @@ public enum DashboardAction: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Where the keyboard focus is; a binding applies in some of them.
-public enum KeyContext: String, Sendable, Hashable, CaseIterable {
+package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case overview, keyBrowser, details, dialog, input
     /// A change is running: its progress bar has the focus.
     case job

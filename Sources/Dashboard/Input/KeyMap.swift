@@ -1,21 +1,21 @@
 /// One entry of the key table: which keys, what they do, where, and how they are shown.
-public struct KeyBinding: Sendable, Hashable {
+package struct KeyBinding: Sendable, Hashable {
     /// The keys as people write them (`q`, `F10`, `Shift-Tab`, `1–9`).
-    public var keys: [String]
-    public var action: DashboardAction
+    package var keys: [String]
+    package var action: DashboardAction
     /// What it does, for the help overlay and the README.
-    public var description: String
+    package var description: String
     /// The short word shown in the footer, when it is shown there.
-    public var footerLabel: String?
+    package var footerLabel: String?
     /// The help overlay's group.
-    public var section: String
-    public var contexts: Set<KeyContext>
+    package var section: String
+    package var contexts: Set<KeyContext>
     /// Deletes or changes data: absent with `--read-only`.
-    public var isDangerous: Bool
+    package var isDangerous: Bool
     /// Acts on the embedded demo: offered (footer) only while it runs, and explained otherwise.
-    public var requiresDemo: Bool
+    package var requiresDemo: Bool
 
-    public init(
+    package init(
         _ keys: [String], _ action: DashboardAction, _ description: String, footer: String? = nil, section: String,
         in contexts: Set<KeyContext>, dangerous: Bool = false, demo: Bool = false
     ) {
@@ -32,12 +32,12 @@ public struct KeyBinding: Sendable, Hashable {
 
 /// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
 /// README's key list all come from it, so they cannot drift apart.
-public enum KeyMap {
+package enum KeyMap {
     static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details]
     static let lists: Set<KeyContext> = [.overview, .keyBrowser]
     static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .dialog, .job]
 
-    public static let all: [KeyBinding] = [
+    package static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
         KeyBinding(["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: anywhereButInputs),
         KeyBinding(["f"], .freeze, "freeze or unfreeze the display (sampling goes on)", footer: "freeze", section: "General", in: browsing),
@@ -75,23 +75,23 @@ public enum KeyMap {
     ]
 
     /// The bindings in force: without the dangerous ones in `--read-only`.
-    public static func bindings(readOnly: Bool) -> [KeyBinding] {
+    package static func bindings(readOnly: Bool) -> [KeyBinding] {
         readOnly ? all.filter { !$0.isDangerous } : all
     }
 
     /// The binding of `key` in `context`, if any.
-    public static func binding(for key: String, in context: KeyContext, readOnly: Bool) -> KeyBinding? {
+    package static func binding(for key: String, in context: KeyContext, readOnly: Bool) -> KeyBinding? {
         bindings(readOnly: readOnly).first { $0.contexts.contains(context) && $0.keys.contains(key) }
     }
 
     /// The action `key` triggers in `context`, if any.
-    public static func action(for key: String, in context: KeyContext, readOnly: Bool) -> DashboardAction? {
+    package static func action(for key: String, in context: KeyContext, readOnly: Bool) -> DashboardAction? {
         binding(for: key, in: context, readOnly: readOnly)?.action
     }
 
     /// The footer hints for `context`, in table order: the bindings with a footer label, the demo's only
     /// with a demo, none of the actions in `hidden`.
-    public static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding] {
+    package static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding] {
         bindings(readOnly: readOnly).filter { binding in
             binding.contexts.contains(context) && binding.footerLabel != nil && !binding.keys.isEmpty
                 && (demo || !binding.requiresDemo) && !hidden.contains(binding.action)
@@ -99,7 +99,7 @@ public enum KeyMap {
     }
 
     /// The key list as Markdown, grouped by section — `cachescope keymap --markdown` and the README.
-    public static func markdown(readOnly: Bool = false) -> String {
+    package static func markdown(readOnly: Bool = false) -> String {
         var sections: [String] = []
         var lines: [String: [String]] = [:]
         for binding in bindings(readOnly: readOnly) {

@@ -1,5 +1,5 @@
 /// One key the terminal read, independent of ncurses: a typed character or a named key.
-public enum KeyPress: Sendable, Hashable {
+package enum KeyPress: Sendable, Hashable {
     case character(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace, delete
@@ -8,7 +8,7 @@ public enum KeyPress: Sendable, Hashable {
     case interrupt
 
     /// The name the key table uses (`q`, `Enter`, `F10`, `↑`).
-    public var name: String {
+    package var name: String {
         switch self {
         case .character(let character): String(character)
         case .up: "↑"

@@ -5,7 +5,7 @@ import CacheMonitor
 /// reducer, run the effects, and redraw when something changed or a second passed (TTLs count down, the
 /// clock moves). Idle, it wakes ten times a second and draws once a second.
 @MainActor
-public final class DashboardLoop {
+package final class DashboardLoop {
     private let terminal: any TerminalBackend
     private let poller: Poller<ContinuousClock>
     private let inbox: EventInbox
@@ -13,14 +13,14 @@ public final class DashboardLoop {
     private let demo: (any DemoControls)?
     private let themes: (String) -> (theme: Theme, problem: String?)
     private let wallClock: () -> String
-    public private(set) var state: AppState
+    package private(set) var state: AppState
     private var theme: Theme
 
     /// - Parameters:
     ///   - themes: loads a theme by name (falling back to the default and saying why).
     ///   - wallClock: the clock text for the header (`HH:MM:SS`).
     ///   - changes: runs the confirmed changes (and refuses them in `--read-only`).
-    public init(
+    package init(
         terminal: any TerminalBackend, poller: Poller<ContinuousClock>, state: AppState, changes: ChangeRunner,
         demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String
     ) {
@@ -38,7 +38,7 @@ public final class DashboardLoop {
     }
 
     /// Runs until the operator quits.
-    public func run() async {
+    package func run() async {
         let size = terminal.size
         state.width = size.width
         state.height = size.height

@@ -1,5 +1,5 @@
 /// What the dashboard can ask of the embedded demo (its traffic and its cache), when one runs.
-public protocol DemoControls: Sendable {
+package protocol DemoControls: Sendable {
     /// Runs a traffic command and says what it did.
     func perform(_ command: TrafficCommand) async -> DemoActionResult
     /// Clears the demo's own keys; returns how many were removed.

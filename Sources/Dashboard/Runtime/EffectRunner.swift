@@ -6,7 +6,7 @@ import CacheMonitor
 /// read and one count at a time (a newer request replaces the older one); changes run on the
 /// ``ChangeRunner``, which also refuses them in `--read-only`.
 @MainActor
-public final class EffectRunner {
+package final class EffectRunner {
     private let poller: Poller<ContinuousClock>
     private let inbox: EventInbox
     private let changes: ChangeRunner
@@ -16,9 +16,9 @@ public final class EffectRunner {
     private var counting: ChangeJob?
     private var running: ChangeJob?
     /// How many keys the browser holds at most.
-    public var windowCapacity = KeyWindow.defaultCapacity
+    package var windowCapacity = KeyWindow.defaultCapacity
 
-    public init(poller: Poller<ContinuousClock>, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?) {
+    package init(poller: Poller<ContinuousClock>, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?) {
         self.poller = poller
         self.inbox = inbox
         self.changes = changes
@@ -26,7 +26,7 @@ public final class EffectRunner {
     }
 
     /// Starts `effect` (theme and quit effects are the loop's own).
-    public func run(_ effect: DashboardEffect) {
+    package func run(_ effect: DashboardEffect) {
         switch effect {
         case .quit, .applyTheme:
             break
@@ -51,7 +51,7 @@ public final class EffectRunner {
     }
 
     /// Stops everything in flight (on quit).
-    public func cancelAll() {
+    package func cancelAll() {
         for task in [loading, reading] { task?.cancel() }
         counting?.stop()
         running?.stop()

@@ -1,5 +1,5 @@
 /// What the terminal gave the loop: a key, or a new size.
-public enum TerminalInput: Sendable, Hashable {
+package enum TerminalInput: Sendable, Hashable {
     case key(KeyPress)
     case resize(width: Int, height: Int)
 }
@@ -8,7 +8,7 @@ public enum TerminalInput: Sendable, Hashable {
 /// runs on the main actor, so a terminal library that is not thread-safe is only ever called from one
 /// thread.
 @MainActor
-public protocol TerminalBackend: AnyObject {
+package protocol TerminalBackend: AnyObject {
     /// Columns and rows now.
     var size: (width: Int, height: Int) { get }
     /// Whether the terminal shows Unicode (a UTF-8 locale); otherwise the dashboard draws ASCII.

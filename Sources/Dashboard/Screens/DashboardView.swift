@@ -1,14 +1,14 @@
 /// Draws one frame of the dashboard from the state alone: header, the current screen, the status line,
 /// the footer, then a dialog or the help on top. Pure, so tests render it into a canvas and read it back.
-public enum DashboardView {
+package enum DashboardView {
     /// The frame for `state` at the state's terminal size.
-    public static func render(_ state: AppState) -> Canvas {
+    package static func render(_ state: AppState) -> Canvas {
         var canvas = Canvas(width: state.width, height: state.height, asciiOnly: state.asciiOnly)
         render(state, into: &canvas)
         return canvas
     }
 
-    public static func render(_ state: AppState, into canvas: inout Canvas) {
+    package static func render(_ state: AppState, into canvas: inout Canvas) {
         guard !Layout.isTooSmall(width: canvas.width, height: canvas.height) else {
             drawTooSmall(into: &canvas)
             return

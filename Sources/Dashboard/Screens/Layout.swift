@@ -1,27 +1,27 @@
 /// Where things go for a terminal size: the full layout from 80×24, a compact one below, and a "too
 /// small" message under 40×10.
-public enum Layout {
-    public static let minimumWidth = 40
-    public static let minimumHeight = 10
+package enum Layout {
+    package static let minimumWidth = 40
+    package static let minimumHeight = 10
 
     /// Whether the terminal is too small to draw anything useful.
-    public static func isTooSmall(width: Int, height: Int) -> Bool {
+    package static func isTooSmall(width: Int, height: Int) -> Bool {
         width < minimumWidth || height < minimumHeight
     }
 
     /// Whether there is room for the full layout (details panel under the overview, every column).
-    public static func isFull(width: Int, height: Int) -> Bool {
+    package static func isFull(width: Int, height: Int) -> Bool {
         width >= 80 && height >= 24
     }
 
     /// Whether the overview has room for the demo's routes panel.
-    public static func showsRoutesPanel(width: Int, height: Int) -> Bool {
+    package static func showsRoutesPanel(width: Int, height: Int) -> Bool {
         width >= 100 && height >= 30
     }
 
     /// Rows of keys the browser shows: all but the header, the title, the table's header, the status line
     /// and the footer.
-    public static func keyRows(height: Int) -> Int {
+    package static func keyRows(height: Int) -> Int {
         max(1, height - 5)
     }
 

@@ -3,61 +3,61 @@ import CacheMonitor
 /// What the operator chose and what the dashboard holds for one moment: the screen, the selection, the
 /// key browser, the open dialog or input line, freeze, theme — plus the latest data it was given. The
 /// reducer changes it; the screens only read it.
-public struct AppState: Sendable {
+package struct AppState: Sendable {
     /// The main screens.
-    public enum Screen: Sendable, Hashable {
+    package enum Screen: Sendable, Hashable {
         case overview, keys, details
     }
 
     /// Options fixed at start.
-    public var readOnly: Bool
+    package var readOnly: Bool
     /// The refresh interval, for the header.
-    public var refreshSeconds: Double
+    package var refreshSeconds: Double
     /// The theme names `t` cycles through, and the one in use.
-    public var themeNames: [String]
-    public var themeIndex = 0
+    package var themeNames: [String]
+    package var themeIndex = 0
     /// Shown on the overview when there are no backends (until the demo runs).
-    public var emptyMessage: String?
+    package var emptyMessage: String?
     /// Draw with ASCII only (the terminal's locale is not UTF-8).
-    public var asciiOnly = false
+    package var asciiOnly = false
     /// Whether the embedded demo's traffic keys apply.
-    public var hasDemo = false
+    package var hasDemo = false
     /// The demo's routes panel (while the demo runs).
-    public var demoTraffic: DemoTraffic?
+    package var demoTraffic: DemoTraffic?
     /// Warning and critical levels for colouring.
-    public var thresholds: Thresholds
+    package var thresholds: Thresholds
 
     /// The snapshot on screen, and the newest one (they differ while frozen).
-    public var snapshot: Snapshot
-    public var latestSnapshot: Snapshot
-    public var frozen = false
+    package var snapshot: Snapshot
+    package var latestSnapshot: Snapshot
+    package var frozen = false
 
-    public var screen: Screen = .overview
+    package var screen: Screen = .overview
     /// The selected backend (the first one until the operator picks another).
-    public var selectedBackend: BackendID?
+    package var selectedBackend: BackendID?
     /// Pools and clusters whose servers are listed under their row.
-    public var expandedBackends: Set<BackendID> = []
-    public var keyBrowser: KeyBrowserState?
+    package var expandedBackends: Set<BackendID> = []
+    package var keyBrowser: KeyBrowserState?
     /// The key whose details are open, and what was read about it.
-    public var details: KeyDetails?
-    public var detailsError: String?
-    public var detailsKey: BrowsedKey?
+    package var details: KeyDetails?
+    package var detailsError: String?
+    package var detailsKey: BrowsedKey?
 
-    public var dialog: Dialog?
-    public var input: InputLine?
-    public var job: JobState?
-    public var showHelp = false
-    public var message: StatusMessage?
+    package var dialog: Dialog?
+    package var input: InputLine?
+    package var job: JobState?
+    package var showHelp = false
+    package var message: StatusMessage?
 
     /// The terminal's size.
-    public var width: Int
-    public var height: Int
+    package var width: Int
+    package var height: Int
     /// Monotonic seconds (TTL countdowns) and the wall clock (`HH:MM:SS`), set by ticks.
-    public var now: Double
-    public var clockText: String
-    public var isQuitting = false
+    package var now: Double
+    package var clockText: String
+    package var isQuitting = false
 
-    public init(
+    package init(
         readOnly: Bool = false, refreshSeconds: Double = 1, themeNames: [String] = ["default"], thresholds: Thresholds = Thresholds(),
         snapshot: Snapshot = Snapshot(backends: [], takenAt: 0), width: Int = 80, height: Int = 24, now: Double = 0, clockText: String = ""
     ) {
@@ -75,10 +75,10 @@ public struct AppState: Sendable {
     }
 
     /// The theme in use.
-    public var themeName: String { themeNames[themeIndex % themeNames.count] }
+    package var themeName: String { themeNames[themeIndex % themeNames.count] }
 
     /// Where the keyboard focus is.
-    public var context: KeyContext {
+    package var context: KeyContext {
         if input != nil { return .input }
         if dialog != nil { return .dialog }
         if job != nil { return .job }
@@ -90,7 +90,7 @@ public struct AppState: Sendable {
     }
 
     /// The selected backend as last seen, if there is one.
-    public var selectedSnapshot: BackendSnapshot? {
+    package var selectedSnapshot: BackendSnapshot? {
         selectedIndex.map { snapshot.backends[$0] }
     }
 
@@ -101,23 +101,23 @@ public struct AppState: Sendable {
     }
 
     /// A key as text on this terminal: the escape form, pure ASCII when the terminal cannot show Unicode.
-    public func keyText(_ key: [UInt8]) -> String {
+    package func keyText(_ key: [UInt8]) -> String {
         KeyEscaping.escape(key, asciiOnly: asciiOnly)
     }
 }
 
 /// When a figure turns yellow (warning) or red (critical).
-public struct Thresholds: Sendable, Hashable {
+package struct Thresholds: Sendable, Hashable {
     /// Hit ratios below these are warned about.
-    public var hitRatioWarning: Double
-    public var hitRatioCritical: Double
+    package var hitRatioWarning: Double
+    package var hitRatioCritical: Double
     /// Memory used / max above these.
-    public var memoryWarning: Double
-    public var memoryCritical: Double
+    package var memoryWarning: Double
+    package var memoryCritical: Double
     /// TTLs below this many seconds are highlighted.
-    public var ttlWarningSeconds: Double
+    package var ttlWarningSeconds: Double
 
-    public init(hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95, ttlWarningSeconds: Double = 10) {
+    package init(hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95, ttlWarningSeconds: Double = 10) {
         self.hitRatioWarning = hitRatioWarning
         self.hitRatioCritical = hitRatioCritical
         self.memoryWarning = memoryWarning
@@ -126,7 +126,7 @@ public struct Thresholds: Sendable, Hashable {
     }
 
     /// The role for a hit ratio.
-    public func role(forHitRatio ratio: Double?) -> StyleRole {
+    package func role(forHitRatio ratio: Double?) -> StyleRole {
         guard let ratio else { return .dim }
         if ratio < hitRatioCritical { return .error }
         if ratio < hitRatioWarning { return .warning }

@@ -3,7 +3,7 @@ import CacheMonitor
 
 /// Everything that changes the dashboard's state: keys, time, the terminal's size, and results of the
 /// work the loop ran for an earlier effect.
-public enum DashboardEvent: Sendable {
+package enum DashboardEvent: Sendable {
     case key(KeyPress)
     /// A second passed (TTL countdowns, the clock): monotonic seconds and the wall clock text.
     case tick(now: Double, clock: String)
@@ -30,7 +30,7 @@ public enum DashboardEvent: Sendable {
 }
 
 /// Work the reducer asks the loop to do; the loop answers with events.
-public enum DashboardEffect: Sendable, Hashable {
+package enum DashboardEffect: Sendable, Hashable {
     case quit
     /// Sample every backend now (the poller's own sampling, woken early).
     case refreshNow
@@ -49,12 +49,12 @@ public enum DashboardEffect: Sendable, Hashable {
 }
 
 /// What the demo's traffic keys ask for.
-public enum TrafficCommand: String, Sendable, Hashable {
+package enum TrafficCommand: String, Sendable, Hashable {
     case pauseOrResume, faster, slower, updateRandomUser
 }
 
 /// What a demo traffic key did, for the status line.
-public enum DemoActionResult: Sendable, Hashable {
+package enum DemoActionResult: Sendable, Hashable {
     case paused
     case resumed(rate: Double)
     case rateChanged(Double)

@@ -2,26 +2,26 @@ import Basics
 
 /// What the routes panel shows about the embedded demo: where it serves, its traffic, and per route what
 /// caching buys (latency of a hit against a miss).
-public struct DemoTraffic: Sendable, Hashable {
+package struct DemoTraffic: Sendable, Hashable {
     /// One route of the demo app.
-    public struct Route: Sendable, Hashable {
+    package struct Route: Sendable, Hashable {
         /// `/api/users/{id}`.
-        public var path: String
+        package var path: String
         /// The tutorial section it shows.
-        public var section: String
+        package var section: String
         /// Requests per second over the last few seconds; `nil` before there are two readings.
-        public var requestsPerSecond: Double?
+        package var requestsPerSecond: Double?
         /// Hits / (hits + misses) over the last few seconds; `nil` when the route is not cached or idle.
-        public var hitRatio: Double?
+        package var hitRatio: Double?
         /// Median latency (seconds) of answers from the cache, and of answers computed afresh.
-        public var hitP50: Double?
-        public var missP50: Double?
+        package var hitP50: Double?
+        package var missP50: Double?
         /// Failed requests since the start.
-        public var errors: Int
+        package var errors: Int
         /// Whether answers come from a cache at all.
-        public var isCached: Bool
+        package var isCached: Bool
 
-        public init(path: String, section: String, requestsPerSecond: Double?, hitRatio: Double?, hitP50: Double?, missP50: Double?, errors: Int, isCached: Bool) {
+        package init(path: String, section: String, requestsPerSecond: Double?, hitRatio: Double?, hitP50: Double?, missP50: Double?, errors: Int, isCached: Bool) {
             self.path = path
             self.section = section
             self.requestsPerSecond = requestsPerSecond
@@ -34,13 +34,13 @@ public struct DemoTraffic: Sendable, Hashable {
     }
 
     /// `http://127.0.0.1:5000`.
-    public var url: String
+    package var url: String
     /// The generator's target rate (requests per second); 0 when it sends nothing.
-    public var rate: Double
-    public var paused: Bool
-    public var routes: [Route]
+    package var rate: Double
+    package var paused: Bool
+    package var routes: [Route]
 
-    public init(url: String, rate: Double, paused: Bool, routes: [Route]) {
+    package init(url: String, rate: Double, paused: Bool, routes: [Route]) {
         self.url = url
         self.rate = rate
         self.paused = paused
@@ -48,7 +48,7 @@ public struct DemoTraffic: Sendable, Hashable {
     }
 
     /// `50 req/s`, `paused`, `no traffic (--rate 0)`.
-    public var trafficText: String {
+    package var trafficText: String {
         if paused { return "traffic paused (p resumes)" }
         if rate <= 0 { return "no traffic (+ starts it)" }
         return "\(HumanUnits.rate(rate)) req/s"

@@ -1,9 +1,9 @@
 import CacheMonitor
 
 /// A line the operator types into (a filter, a prefix, a TTL), with the cursor at the end.
-public struct InputLine: Sendable, Hashable {
+package struct InputLine: Sendable, Hashable {
     /// What the typed text is for.
-    public enum Purpose: Sendable, Hashable {
+    package enum Purpose: Sendable, Hashable {
         /// Filter the key browser (prefix, or glob when it has `*`, `?` or `[`).
         case filter
         /// A prefix to invalidate on the backend.
@@ -12,19 +12,19 @@ public struct InputLine: Sendable, Hashable {
         case ttl(MonitoredBackend, key: [UInt8])
     }
 
-    public var purpose: Purpose
-    public var text: String
+    package var purpose: Purpose
+    package var text: String
     /// The text before editing, restored on Esc.
-    public var original: String
+    package var original: String
 
-    public init(purpose: Purpose, text: String = "") {
+    package init(purpose: Purpose, text: String = "") {
         self.purpose = purpose
         self.text = text
         original = text
     }
 
     /// The prompt shown before the text.
-    public var prompt: String {
+    package var prompt: String {
         switch purpose {
         case .filter: "filter (prefix or glob, \\xNN for bytes)"
         case .prefix: "invalidate prefix"

@@ -2,44 +2,44 @@ import CacheMonitor
 
 /// The key browser of one backend: what was loaded, how it is filtered, sorted and shown, and where the
 /// selection is.
-public struct KeyBrowserState: Sendable {
+package struct KeyBrowserState: Sendable {
     /// List of keys, or a tree of their prefixes.
-    public enum ViewMode: String, Sendable, Hashable {
+    package enum ViewMode: String, Sendable, Hashable {
         case list, tree
     }
 
     /// Whose keys.
-    public var backend: MonitoredBackend
+    package var backend: MonitoredBackend
     /// The filter the window was loaded with (`nil` = all keys), as typed.
-    public var filterText: String
-    public var filter: KeyMatch
-    public var window: KeyWindow?
+    package var filterText: String
+    package var filter: KeyMatch
+    package var window: KeyWindow?
     /// Why loading failed, when it did.
-    public var loadError: String?
-    public var sort: KeySort = .key
-    public var viewMode: ViewMode = .list
+    package var loadError: String?
+    package var sort: KeySort = .key
+    package var viewMode: ViewMode = .list
     /// The window's keys in `sort` order, narrowed by the filter being typed (kept, not recomputed per frame).
-    public private(set) var rows: [BrowsedKey] = []
+    package private(set) var rows: [BrowsedKey] = []
     /// The tree of the window's keys (built when the tree view is on).
-    public private(set) var tree: KeyTree?
+    package private(set) var tree: KeyTree?
     /// The tree nodes entered, outermost first (empty = the top level).
-    public var treePath: [[UInt8]] = []
-    public var selection = 0
+    package var treePath: [[UInt8]] = []
+    package var selection = 0
     /// The first row shown.
-    public var scroll = 0
+    package var scroll = 0
 
-    public init(backend: MonitoredBackend, filterText: String = "", filter: KeyMatch = .all) {
+    package init(backend: MonitoredBackend, filterText: String = "", filter: KeyMatch = .all) {
         self.backend = backend
         self.filterText = filterText
         self.filter = filter
     }
 
     /// Whether the window is still loading.
-    public var isLoading: Bool { window.map { !$0.complete } ?? (loadError == nil) }
+    package var isLoading: Bool { window.map { !$0.complete } ?? (loadError == nil) }
 
     /// Re-sorts and re-filters the loaded keys; `narrowing` is a filter being typed (applied to what is
     /// loaded until the operator presses Enter and the backend is asked).
-    public mutating func rebuild(at now: Double, narrowing: KeyMatch? = nil) {
+    package mutating func rebuild(at now: Double, narrowing: KeyMatch? = nil) {
         let sorted = window?.sorted(by: sort, at: now) ?? []
         rows = narrowing.map { match in sorted.filter { match.accepts($0.key) } } ?? sorted
         if viewMode == .tree {
@@ -51,7 +51,7 @@ public struct KeyBrowserState: Sendable {
     }
 
     /// The tree level shown: the children of the node `treePath` leads to.
-    public var treeLevel: [KeyTree.Node] {
+    package var treeLevel: [KeyTree.Node] {
         guard let tree else { return [] }
         var nodes = tree.roots
         for prefix in treePath {
@@ -62,10 +62,10 @@ public struct KeyBrowserState: Sendable {
     }
 
     /// How many rows the current view has.
-    public var rowCount: Int { viewMode == .tree ? treeLevel.count : rows.count }
+    package var rowCount: Int { viewMode == .tree ? treeLevel.count : rows.count }
 
     /// The key under the selection: a listed key, or a tree leaf.
-    public var selectedKey: BrowsedKey? {
+    package var selectedKey: BrowsedKey? {
         switch viewMode {
         case .list:
             return rows.indices.contains(selection) ? rows[selection] : nil
@@ -78,7 +78,7 @@ public struct KeyBrowserState: Sendable {
     }
 
     /// The tree group under the selection (a node with children), in tree view.
-    public var selectedGroup: KeyTree.Node? {
+    package var selectedGroup: KeyTree.Node? {
         guard viewMode == .tree else { return nil }
         let level = treeLevel
         guard level.indices.contains(selection), !level[selection].children.isEmpty else { return nil }
@@ -86,7 +86,7 @@ public struct KeyBrowserState: Sendable {
     }
 
     /// Keeps the selection on a row and the scroll where the selection is visible in `visibleRows` rows.
-    public mutating func clampSelection(visibleRows: Int? = nil) {
+    package mutating func clampSelection(visibleRows: Int? = nil) {
         selection = max(0, min(selection, rowCount - 1))
         if let visibleRows, visibleRows > 0 {
             if selection < scroll { scroll = selection }
@@ -96,7 +96,7 @@ public struct KeyBrowserState: Sendable {
     }
 
     /// Forgets `keys` (after they were deleted).
-    public mutating func remove(_ keys: Set<[UInt8]>, at now: Double) {
+    package mutating func remove(_ keys: Set<[UInt8]>, at now: Double) {
         window?.remove(keys)
         rebuild(at: now)
     }

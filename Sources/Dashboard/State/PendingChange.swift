@@ -2,12 +2,12 @@ import CacheMonitor
 
 /// A change the operator asked for and on what — what a confirmation dialog names and what the loop runs
 /// once it is confirmed.
-public struct PendingChange: Sendable, Hashable {
-    public var change: Change
+package struct PendingChange: Sendable, Hashable {
+    package var change: Change
     /// The backend it touches; `nil` for the demo's clear, which has its own hook.
-    public var backend: MonitoredBackend?
+    package var backend: MonitoredBackend?
 
-    public init(_ change: Change, on backend: MonitoredBackend?) {
+    package init(_ change: Change, on backend: MonitoredBackend?) {
         self.change = change
         self.backend = backend
     }
@@ -21,5 +21,5 @@ public struct PendingChange: Sendable, Hashable {
     }
 
     /// The backend's name as the overview shows it, `demo` for the demo's cache.
-    public var backendName: String { backend?.name ?? "demo" }
+    package var backendName: String { backend?.name ?? "demo" }
 }

@@ -3,10 +3,10 @@ import CacheMonitor
 /// The dashboard's logic as one pure function: an event changes the state and names the work to do
 /// (effects), which the loop runs and answers with more events. No I/O, no clock, no terminal — so every
 /// key sequence can be tested.
-public enum Reducer {
+package enum Reducer {
     /// Applies `event` to `state`.
     /// - Returns: the work to run, in order.
-    public static func reduce(_ state: inout AppState, _ event: DashboardEvent) -> [DashboardEffect] {
+    package static func reduce(_ state: inout AppState, _ event: DashboardEvent) -> [DashboardEffect] {
         switch event {
         case .key(let key):
             return handle(key, &state)

@@ -1,9 +1,9 @@
 /// What a cell means, never which colour it has: widgets name roles, themes map roles to colours.
-public enum StyleRole: String, Sendable, Hashable, CaseIterable {
+package enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case text, dim, accent, border, borderFocused, header, selection, hit, miss, warning, error, keyHint, good
 
     /// The role's position in `allCases`, for tables indexed by role (a terminal's colour cache).
-    public var ordinal: Int {
+    package var ordinal: Int {
         switch self {
         case .text: 0
         case .dim: 1
@@ -22,7 +22,7 @@ public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     }
 
     /// One letter per role, for role dumps in tests.
-    public var letter: Character {
+    package var letter: Character {
         switch self {
         case .text: "."
         case .dim: "d"
@@ -42,11 +42,11 @@ public enum StyleRole: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Emphasis on top of a role's colours.
-public struct CellAttributes: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+package struct CellAttributes: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    public static let bold = CellAttributes(rawValue: 1)
-    public static let underline = CellAttributes(rawValue: 2)
-    public static let reverse = CellAttributes(rawValue: 4)
+    package static let bold = CellAttributes(rawValue: 1)
+    package static let underline = CellAttributes(rawValue: 2)
+    package static let reverse = CellAttributes(rawValue: 4)
 }

@@ -1,10 +1,10 @@
 /// How one role looks: foreground, background, emphasis.
-public struct RoleStyle: Sendable, Hashable {
-    public var foreground: ThemeColor
-    public var background: ThemeColor
-    public var attributes: CellAttributes
+package struct RoleStyle: Sendable, Hashable {
+    package var foreground: ThemeColor
+    package var background: ThemeColor
+    package var attributes: CellAttributes
 
-    public init(_ foreground: ThemeColor = .terminalDefault, on background: ThemeColor = .terminalDefault, _ attributes: CellAttributes = []) {
+    package init(_ foreground: ThemeColor = .terminalDefault, on background: ThemeColor = .terminalDefault, _ attributes: CellAttributes = []) {
         self.foreground = foreground
         self.background = background
         self.attributes = attributes
@@ -13,22 +13,22 @@ public struct RoleStyle: Sendable, Hashable {
 
 /// Colours for every ``StyleRole`` — loaded from `themes/NAME.toml`, with a compiled-in default so the
 /// binary works with no files at all.
-public struct Theme: Sendable, Hashable {
-    public var name: String
-    public var styles: [StyleRole: RoleStyle]
+package struct Theme: Sendable, Hashable {
+    package var name: String
+    package var styles: [StyleRole: RoleStyle]
 
-    public init(name: String, styles: [StyleRole: RoleStyle]) {
+    package init(name: String, styles: [StyleRole: RoleStyle]) {
         self.name = name
         self.styles = styles
     }
 
     /// The style of `role` (the default theme's when this theme leaves it out).
-    public func style(for role: StyleRole) -> RoleStyle {
+    package func style(for role: StyleRole) -> RoleStyle {
         styles[role] ?? Theme.builtInDefault.styles[role] ?? RoleStyle()
     }
 
     /// Emphasis that keeps roles apart without any colour (monochrome terminals, `NO_COLOR`).
-    public static func monochromeAttributes(for role: StyleRole) -> CellAttributes {
+    package static func monochromeAttributes(for role: StyleRole) -> CellAttributes {
         switch role {
         case .selection, .header: .reverse
         case .error: [.bold, .underline]
@@ -38,7 +38,7 @@ public struct Theme: Sendable, Hashable {
     }
 
     /// The default theme, as `themes/default.toml` has it (a test keeps the two equal).
-    public static let builtInDefault = Theme(name: "default", styles: [
+    package static let builtInDefault = Theme(name: "default", styles: [
         .text: RoleStyle(),
         .dim: RoleStyle(.indexed(245)),
         .accent: RoleStyle(.indexed(81)),

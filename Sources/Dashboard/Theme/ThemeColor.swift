@@ -1,6 +1,6 @@
 /// A colour as a theme file writes it: the terminal's default, one of the 256 indexed colours (the first 16
 /// by name too), or `#rrggbb` — shown as the nearest colour the terminal has.
-public enum ThemeColor: Sendable, Hashable {
+package enum ThemeColor: Sendable, Hashable {
     case terminalDefault
     case indexed(UInt8)
     case rgb(UInt8, UInt8, UInt8)
@@ -11,7 +11,7 @@ public enum ThemeColor: Sendable, Hashable {
     ]
 
     /// Parses `default`, a name (`red`, `bright-blue`, `gray`), `0`–`255`, or `#rrggbb`; `nil` otherwise.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let lower = text.lowercased()
         if lower == "default" || lower == "none" {
             self = .terminalDefault
@@ -29,7 +29,7 @@ public enum ThemeColor: Sendable, Hashable {
     }
 
     /// The colour on a 256-colour terminal (`nil` = the terminal's default).
-    public var index256: Int? {
+    package var index256: Int? {
         switch self {
         case .terminalDefault: return nil
         case .indexed(let index): return Int(index)
@@ -43,7 +43,7 @@ public enum ThemeColor: Sendable, Hashable {
     }
 
     /// The colour on an 8-colour terminal: the nearest of the eight basic ones (`nil` = default).
-    public var index8: Int? {
+    package var index8: Int? {
         guard let index = index256 else { return nil }
         if index < 16 { return index % 8 }
         let rgb = Self.rgb(of: index)

@@ -1,7 +1,7 @@
 /// Fits a backend address into a column without losing what identifies it: the port (and the end of
 /// the host) stay, the start of the host gives way — `…ache-primary.internal:6379`.
-public enum AddressText {
-    public static func fit(_ address: String, width: Int) -> String {
+package enum AddressText {
+    package static func fit(_ address: String, width: Int) -> String {
         guard width > 0 else { return "" }
         guard CharacterWidth.of(address) > width else { return address }
         // A pool: keep as many whole servers as fit, then say how many more.

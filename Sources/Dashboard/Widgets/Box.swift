@@ -1,7 +1,7 @@
 /// A frame with rounded corners and an optional title: `╭─ Confirm ─╮` (`+- Confirm -+` on an ASCII canvas).
-public enum Box {
+package enum Box {
     /// Draws the frame around `rect` (its border is inside the rect) and clears the inside.
-    public static func draw(_ rect: Rect, title: String? = nil, into canvas: inout Canvas, role: StyleRole = .border) {
+    package static func draw(_ rect: Rect, title: String? = nil, into canvas: inout Canvas, role: StyleRole = .border) {
         guard rect.width >= 2, rect.height >= 2 else { return }
         let (horizontal, vertical) = ("─", "│")
         let corners = ["╭", "╮", "╰", "╯"]
@@ -19,7 +19,7 @@ public enum Box {
     }
 
     /// A rect `width` × `height` centred in a canvas (shrunk to fit).
-    public static func centred(width: Int, height: Int, in canvas: Canvas) -> Rect {
+    package static func centred(width: Int, height: Int, in canvas: Canvas) -> Rect {
         let w = min(width, canvas.width)
         let h = min(height, canvas.height)
         return Rect(x: (canvas.width - w) / 2, y: (canvas.height - h) / 2, width: w, height: h)

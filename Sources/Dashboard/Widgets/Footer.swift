@@ -1,6 +1,6 @@
 /// The bottom line: the keys that work here, `key label` pairs from the key table.
-public enum Footer {
-    public static func draw(_ hints: [(key: String, label: String)], into canvas: inout Canvas, y: Int) {
+package enum Footer {
+    package static func draw(_ hints: [(key: String, label: String)], into canvas: inout Canvas, y: Int) {
         canvas.fill(Rect(x: 0, y: y, width: canvas.width, height: 1), role: .dim)
         var x = 1
         for hint in hints {

@@ -1,7 +1,7 @@
 /// A filled bar for a fraction (memory used of max): `[████░░░░] 47%`, coloured by thresholds.
-public struct Gauge: Sendable {
+package struct Gauge: Sendable {
     /// Draws `fraction` (0…1, `nil` for unknown) in `width` columns: a bar, then the percentage.
-    public static func draw(
+    package static func draw(
         _ fraction: Double?, into canvas: inout Canvas, x: Int, y: Int, width: Int,
         warning: Double = 0.8, critical: Double = 0.95
     ) {

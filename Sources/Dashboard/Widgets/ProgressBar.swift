@@ -1,7 +1,7 @@
 /// Progress of a job: `[██████░░░░] 60%` when the total is known, else a count that grows.
-public enum ProgressBar {
+package enum ProgressBar {
     /// Draws `done` of `total` at (`x`, `y`) in `width` columns, followed by `label`.
-    public static func draw(done: Int, total: Int?, label: String, into canvas: inout Canvas, x: Int, y: Int, width: Int) {
+    package static func draw(done: Int, total: Int?, label: String, into canvas: inout Canvas, x: Int, y: Int, width: Int) {
         guard width > 0 else { return }
         var used = 0
         if let total, total > 0, width >= 30 {

@@ -1,11 +1,11 @@
 /// A history as one row of block characters, newest on the right: `▁▂▃▄▅▆▇█` (`__.--==#` on an ASCII canvas).
 /// Missing values (no traffic, a backend down) stay blank, so gaps look like gaps.
-public struct Sparkline: Sendable {
-    public static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+package struct Sparkline: Sendable {
+    package static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// The characters for the last `width` values, scaled between `minimum` and `maximum` (the values' own
     /// range when not given).
-    public static func characters(
+    package static func characters(
         _ values: [Double?], width: Int, minimum: Double? = nil, maximum: Double? = nil
     ) -> [Character] {
         guard width > 0 else { return [] }
@@ -24,7 +24,7 @@ public struct Sparkline: Sendable {
     }
 
     /// Draws the sparkline at (`x`, `y`).
-    public static func draw(
+    package static func draw(
         _ values: [Double?], into canvas: inout Canvas, x: Int, y: Int, width: Int, role: StyleRole = .accent,
         minimum: Double? = nil, maximum: Double? = nil
     ) {

@@ -1,19 +1,19 @@
 /// One column of a ``Table``: how wide it may be and how important it is when space runs out.
-public struct TableColumn: Sendable, Hashable {
-    public enum Alignment: Sendable, Hashable { case left, right }
+package struct TableColumn: Sendable, Hashable {
+    package enum Alignment: Sendable, Hashable { case left, right }
 
-    public var title: String
+    package var title: String
     /// Never narrower than this (or the column is hidden).
-    public var minWidth: Int
+    package var minWidth: Int
     /// Never wider than this; `nil` = takes any spare room its weight gives it.
-    public var maxWidth: Int?
+    package var maxWidth: Int?
     /// Share of the spare room.
-    public var weight: Int
-    public var alignment: Alignment
+    package var weight: Int
+    package var alignment: Alignment
     /// When the terminal is too narrow, columns with the lowest priority are hidden first.
-    public var priority: Int
+    package var priority: Int
 
-    public init(_ title: String, minWidth: Int, maxWidth: Int? = nil, weight: Int = 0, alignment: Alignment = .left, priority: Int = 0) {
+    package init(_ title: String, minWidth: Int, maxWidth: Int? = nil, weight: Int = 0, alignment: Alignment = .left, priority: Int = 0) {
         self.title = title
         self.minWidth = minWidth
         self.maxWidth = maxWidth
@@ -24,11 +24,11 @@ public struct TableColumn: Sendable, Hashable {
 }
 
 /// One cell of a table row.
-public struct TableCell: Sendable, Hashable {
-    public var text: String
-    public var role: StyleRole
+package struct TableCell: Sendable, Hashable {
+    package var text: String
+    package var role: StyleRole
 
-    public init(_ text: String, role: StyleRole = .text) {
+    package init(_ text: String, role: StyleRole = .text) {
         self.text = text
         self.role = role
     }
@@ -37,9 +37,9 @@ public struct TableCell: Sendable, Hashable {
 /// Rows under a header, columns sized to the room there is: every column gets its minimum, the
 /// least important columns are hidden when even that does not fit, spare room goes by weight, and text
 /// too long for its column ends in `…`.
-public enum Table {
+package enum Table {
     /// The width of each column, `nil` for a hidden one, for a table `width` columns wide (one space between columns).
-    public static func layout(_ columns: [TableColumn], width: Int) -> [Int?] {
+    package static func layout(_ columns: [TableColumn], width: Int) -> [Int?] {
         var visible = Array(columns.indices)
         func needed() -> Int { visible.reduce(0) { $0 + columns[$1].minWidth } + max(0, visible.count - 1) }
         while needed() > width, let drop = visible.min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) {
@@ -70,7 +70,7 @@ public enum Table {
 
     /// Draws the header and `rows` in `rect`; `selected` is highlighted. Rows beyond the rect's height are
     /// not drawn (the caller scrolls by passing the visible slice).
-    public static func draw(
+    package static func draw(
         _ columns: [TableColumn], rows: [[TableCell]], selected: Int? = nil, into canvas: inout Canvas, rect: Rect
     ) {
         guard rect.height > 0, rect.width > 0 else { return }
@@ -103,7 +103,7 @@ public enum Table {
 
 extension Table {
     /// The x of each column's first cell (`nil` for hidden columns), for widgets drawn over a table's cells.
-    public static func origins(_ widths: [Int?], x: Int) -> [Int?] {
+    package static func origins(_ widths: [Int?], x: Int) -> [Int?] {
         var column = x
         return widths.map { width in
             guard let width else { return nil }

@@ -1,15 +1,15 @@
 /// The tutorial's "upstream API": weather per city, deterministic, after a real delay. Counts its calls.
-public actor DemoUpstream {
+package actor DemoUpstream {
     /// How many requests reached the "API".
-    public private(set) var calls = 0
+    package private(set) var calls = 0
     private let delay: Duration
 
-    public init(delay: Duration = .milliseconds(100)) {
+    package init(delay: Duration = .milliseconds(100)) {
         self.delay = delay
     }
 
     /// One city's weather.
-    public func weather(city: String) async throws -> DemoWeather {
+    package func weather(city: String) async throws -> DemoWeather {
         calls += 1
         try await Task.sleep(for: delay)
         let seed = city.lowercased().unicodeScalars.reduce(7) { ($0 &* 31 &+ Int($1.value)) & 0xFFFF }
@@ -19,8 +19,8 @@ public actor DemoUpstream {
 }
 
 /// What the upstream API answers.
-public struct DemoWeather: Codable, Sendable, Hashable {
-    public var city: String
-    public var temperatureC: Int
-    public var conditions: String
+package struct DemoWeather: Codable, Sendable, Hashable {
+    package var city: String
+    package var temperatureC: Int
+    package var conditions: String
 }

@@ -1,6 +1,6 @@
 /// The demo's routes, one per section of the Flask-Caching tutorial, in the tutorial's order. One table
 /// serves the router's counters, the traffic generator, the routes panel and the README.
-public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
+package enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
     case hello = "/"
     case users = "/api/users"
     case user = "/api/users/{id}"
@@ -14,10 +14,10 @@ public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
     case uncached = "/static"
 
     /// The route's path template, as Hummingbird names the endpoint (`/api/users/{id}`).
-    public var template: String { rawValue }
+    package var template: String { rawValue }
 
     /// Whether answers come from a cache (and so count as hits or misses).
-    public var isCached: Bool {
+    package var isCached: Bool {
         switch self {
         case .update, .invalidate, .uncached: false
         default: true
@@ -25,7 +25,7 @@ public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
     }
 
     /// The tutorial section the route shows.
-    public var section: String {
+    package var section: String {
         switch self {
         case .hello: "Adding Caching · Setting cache control headers"
         case .users: "Caching Database Queries"
@@ -40,13 +40,13 @@ public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
     }
 
     /// The route an endpoint path names (`/api/users/{id}`, with or without the leading slash).
-    public init?(endpointPath: String) {
+    package init?(endpointPath: String) {
         let path = endpointPath.hasPrefix("/") ? endpointPath : "/" + endpointPath
         self.init(rawValue: path)
     }
 
     /// The route a request target (`/api/users/7/update?conditional=1`) goes to.
-    public static func matching(target: String) -> DemoRoute? {
+    package static func matching(target: String) -> DemoRoute? {
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return allCases.first { route in
@@ -56,19 +56,19 @@ public enum DemoRoute: String, CaseIterable, Sendable, Hashable, Comparable {
         }
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
+    package static func < (lhs: Self, rhs: Self) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 }
 
 /// Whether an answer came from the cache: the demo puts it in an `X-Cache` header (`HIT` or `MISS`) on
 /// every cached route, so any HTTP client (the traffic generator, curl, wrk scripts) can tell.
-public enum CacheOutcome: String, Sendable, Hashable {
+package enum CacheOutcome: String, Sendable, Hashable {
     case hit = "HIT"
     case miss = "MISS"
     /// The route is not cached, or failed.
     case none = ""
 
     /// The response header carrying the outcome.
-    public static let headerName = "X-Cache"
+    package static let headerName = "X-Cache"
 }

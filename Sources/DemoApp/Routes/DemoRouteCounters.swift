@@ -1,12 +1,12 @@
 import Synchronization
 
 /// What the app itself counted on one route: requests answered, and of the cached ones, hits and misses.
-public struct DemoRouteCount: Sendable, Hashable {
-    public var requests = 0
-    public var hits = 0
-    public var misses = 0
+package struct DemoRouteCount: Sendable, Hashable {
+    package var requests = 0
+    package var hits = 0
+    package var misses = 0
 
-    public init(requests: Int = 0, hits: Int = 0, misses: Int = 0) {
+    package init(requests: Int = 0, hits: Int = 0, misses: Int = 0) {
         self.requests = requests
         self.hits = hits
         self.misses = misses
@@ -14,7 +14,7 @@ public struct DemoRouteCount: Sendable, Hashable {
 }
 
 /// The app's own per-route counters (lock-free: one set of atomics per route, fixed at start).
-public final class DemoRouteCounters: Sendable {
+package final class DemoRouteCounters: Sendable {
     private final class Slot: Sendable {
         let requests = Atomic<Int>(0)
         let hits = Atomic<Int>(0)
@@ -23,7 +23,7 @@ public final class DemoRouteCounters: Sendable {
 
     private let slots: [DemoRoute: Slot]
 
-    public init() {
+    package init() {
         slots = Dictionary(uniqueKeysWithValues: DemoRoute.allCases.map { ($0, Slot()) })
     }
 
@@ -38,7 +38,7 @@ public final class DemoRouteCounters: Sendable {
     }
 
     /// The counts so far, per route (routes never requested included, at zero).
-    public func snapshot() -> [DemoRoute: DemoRouteCount] {
+    package func snapshot() -> [DemoRoute: DemoRouteCount] {
         slots.mapValues { slot in
             DemoRouteCount(
                 requests: slot.requests.load(ordering: .relaxed), hits: slot.hits.load(ordering: .relaxed),

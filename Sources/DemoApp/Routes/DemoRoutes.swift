@@ -138,14 +138,14 @@ struct ExpensiveResult: Codable, Sendable, ResponseEncodable {
 }
 
 /// What `/api/users/{id}/update` answers.
-public struct DemoUpdateResult: Codable, Sendable {
-    public var id: Int
-    public var age: Int
-    public var version: Int
+package struct DemoUpdateResult: Codable, Sendable {
+    package var id: Int
+    package var age: Int
+    package var version: Int
     /// Whether `user_{id}` was deleted (always, unless `?conditional=1` and the user is under 25).
-    public var invalidated: Bool
+    package var invalidated: Bool
     /// Whether the key was in the cache when it was deleted.
-    public var keyExisted: Bool
+    package var keyExisted: Bool
 }
 
 struct Report: Codable, Sendable {

@@ -4,12 +4,12 @@ import NIOCore
 
 /// The demo app served on loopback. Asked for a port that is taken, it serves on a free one instead and
 /// says so (``note``).
-public final class DemoServer: Sendable {
-    public let host: String
+package final class DemoServer: Sendable {
+    package let host: String
     /// The port it listens on.
-    public let port: Int
+    package let port: Int
     /// Set when the requested port was taken: what happened and where the app went instead.
-    public let note: String?
+    package let note: String?
     private let task: Task<Void, Never>
 
     private init(host: String, port: Int, note: String?, task: Task<Void, Never>) {
@@ -20,10 +20,10 @@ public final class DemoServer: Sendable {
     }
 
     /// `http://127.0.0.1:5000`.
-    public var url: String { "http://\(host):\(port)" }
+    package var url: String { "http://\(host):\(port)" }
 
     /// Starts serving `demo` on `host:port` (port 0: any free port); returns once it accepts connections.
-    public static func start(_ demo: DemoApp, host: String = "127.0.0.1", port: Int = 5000) async throws -> DemoServer {
+    package static func start(_ demo: DemoApp, host: String = "127.0.0.1", port: Int = 5000) async throws -> DemoServer {
         do {
             return try await serve(demo, host: host, port: port, note: nil)
         } catch let error where port != 0 {
@@ -35,7 +35,7 @@ public final class DemoServer: Sendable {
     }
 
     /// Stops serving (connections in flight are closed).
-    public func stop() async {
+    package func stop() async {
         task.cancel()
         await task.value
     }
@@ -77,8 +77,8 @@ public final class DemoServer: Sendable {
 }
 
 /// Why the demo app is not serving.
-public enum DemoServerError: Error, CustomStringConvertible {
+package enum DemoServerError: Error, CustomStringConvertible {
     case stopped
 
-    public var description: String { "the demo app stopped" }
+    package var description: String { "the demo app stopped" }
 }

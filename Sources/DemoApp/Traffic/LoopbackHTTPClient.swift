@@ -5,12 +5,12 @@ import NIOPosix
 /// One keep-alive HTTP/1.1 connection that sends GETs one after another and reads each answer's status
 /// and `X-Cache` header (the body is read and dropped). Small on purpose: the traffic generator needs
 /// nothing more, and the binary stays free of a full HTTP client.
-public struct LoopbackHTTPClient: Sendable {
+package struct LoopbackHTTPClient: Sendable {
     /// What came back.
-    public struct Answer: Sendable {
-        public var status: Int
-        public var outcome: CacheOutcome
-        public var body: [UInt8]
+    package struct Answer: Sendable {
+        package var status: Int
+        package var outcome: CacheOutcome
+        package var body: [UInt8]
     }
 
     typealias Connection = NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>

@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// Run it for a fixed number of requests (``run(requests:)``) or until stopped (``start()`` / ``stop()``);
 /// pause, resume and change the rate while it runs.
-public final class TrafficGenerator: Sendable {
+package final class TrafficGenerator: Sendable {
     /// The rate `+`/`-` step through (requests per second).
-    public static let rateSteps: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000]
+    package static let rateSteps: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000]
 
     private let client: LoopbackHTTPClient
     private let mix: TrafficMix
@@ -23,7 +23,7 @@ public final class TrafficGenerator: Sendable {
     /// - Parameters:
     ///   - rate: requests per second over all clients (`.infinity`: as fast as they go; 0: none).
     ///   - clients: how many connections send at once.
-    public init(host: String = "127.0.0.1", port: Int, mix: TrafficMix, rate: Double = 50, clients: Int = 8, limit: Int? = nil) {
+    package init(host: String = "127.0.0.1", port: Int, mix: TrafficMix, rate: Double = 50, clients: Int = 8, limit: Int? = nil) {
         client = LoopbackHTTPClient(host: host, port: port)
         self.mix = mix
         self.clients = max(1, clients)
@@ -31,7 +31,7 @@ public final class TrafficGenerator: Sendable {
     }
 
     /// Sends `requests` requests as fast as the rate allows, then returns what it saw.
-    public static func run(
+    package static func run(
         requests: Int, host: String = "127.0.0.1", port: Int, mix: TrafficMix, rate: Double = .infinity, clients: Int = 8
     ) async -> TrafficReport {
         let generator = TrafficGenerator(host: host, port: port, mix: mix, rate: rate, clients: clients, limit: requests)
@@ -40,7 +40,7 @@ public final class TrafficGenerator: Sendable {
     }
 
     /// Starts sending in the background until ``stop()``.
-    public func start() {
+    package func start() {
         running.withLock { task in
             guard task == nil else { return }
             task = Task { await self.sendAll() }
@@ -48,13 +48,13 @@ public final class TrafficGenerator: Sendable {
     }
 
     /// Waits until a bounded generator has sent its requests (or until it is stopped).
-    public func waitUntilDone() async {
+    package func waitUntilDone() async {
         let task = running.withLock { $0 }
         await task?.value
     }
 
     /// Stops sending and waits for the clients to finish their requests in flight.
-    public func stop() async {
+    package func stop() async {
         let task = running.withLock { task in
             defer { task = nil }
             return task
@@ -64,11 +64,11 @@ public final class TrafficGenerator: Sendable {
         await task?.value
     }
 
-    public func setRate(_ rate: Double) async { await pacer.setRate(rate) }
-    public func setPaused(_ paused: Bool) async { await pacer.setPaused(paused) }
+    package func setRate(_ rate: Double) async { await pacer.setRate(rate) }
+    package func setPaused(_ paused: Bool) async { await pacer.setPaused(paused) }
 
     /// One step up or down ``rateSteps`` from the current rate; returns the new rate.
-    public func stepRate(up: Bool) async -> Double {
+    package func stepRate(up: Bool) async -> Double {
         let current = await pacer.rate
         let next = up
             ? Self.rateSteps.first { $0 > current } ?? Self.rateSteps.last ?? current
@@ -79,7 +79,7 @@ public final class TrafficGenerator: Sendable {
 
     /// Sends one request now, outside the paced stream (counted like the others): how the dashboard's
     /// `u` updates a user.
-    public func send(_ target: String) async throws -> LoopbackHTTPClient.Answer {
+    package func send(_ target: String) async throws -> LoopbackHTTPClient.Answer {
         var oneOff = client
         oneOff.keepBodies = true
         let route = DemoRoute.matching(target: target)
@@ -95,7 +95,7 @@ public final class TrafficGenerator: Sendable {
     }
 
     /// The counts so far.
-    public func report() async -> TrafficReport {
+    package func report() async -> TrafficReport {
         TrafficReport(
             routes: statistics.snapshot(), rate: await pacer.rate, paused: await pacer.paused,
             elapsed: (ContinuousClock.now - started).inSeconds
@@ -146,17 +146,17 @@ public final class TrafficGenerator: Sendable {
 }
 
 /// What a traffic run sent and saw.
-public struct TrafficReport: Sendable {
+package struct TrafficReport: Sendable {
     /// Per route, in the tutorial's order (routes never sent are absent).
-    public var routes: [RouteTraffic]
+    package var routes: [RouteTraffic]
     /// The current rate (requests per second).
-    public var rate: Double
-    public var paused: Bool
+    package var rate: Double
+    package var paused: Bool
     /// Seconds since the generator was made.
-    public var elapsed: Double
+    package var elapsed: Double
 
-    public var requests: Int { routes.reduce(0) { $0 + $1.requests } }
-    public var hits: Int { routes.reduce(0) { $0 + $1.hits } }
-    public var misses: Int { routes.reduce(0) { $0 + $1.misses } }
-    public var errors: Int { routes.reduce(0) { $0 + $1.errors } }
+    package var requests: Int { routes.reduce(0) { $0 + $1.requests } }
+    package var hits: Int { routes.reduce(0) { $0 + $1.hits } }
+    package var misses: Int { routes.reduce(0) { $0 + $1.misses } }
+    package var errors: Int { routes.reduce(0) { $0 + $1.errors } }
 }

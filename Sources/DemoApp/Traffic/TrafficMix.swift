@@ -1,31 +1,31 @@
 /// One request the generator sends.
-public struct TrafficRequest: Sendable, Hashable {
-    public var route: DemoRoute
+package struct TrafficRequest: Sendable, Hashable {
+    package var route: DemoRoute
     /// Path and query, such as `/api/users/7` or `/api/weather?city=Oslo`.
-    public var target: String
+    package var target: String
 }
 
 /// What the virtual clients ask for: a weighted mix of the demo's routes, with Zipf-distributed users,
 /// cities and inputs (hot keys hit, cold ones miss), a few updates (invalidations) and, every
 /// `clearEvery` requests, one clear of the whole demo cache.
-public struct TrafficMix: Sendable {
+package struct TrafficMix: Sendable {
     /// Relative weights of the routes sent (routes not listed, or not served, are not sent).
-    public var weights: [DemoRoute: Int]
+    package var weights: [DemoRoute: Int]
     /// Every this many requests, one is `/api/invalidate_cache` (0 = never).
-    public var clearEvery: Int
+    package var clearEvery: Int
     private let users: ZipfSampler
     private let cities: ZipfSampler
     private let inputs: ZipfSampler
     private let routes: [DemoRoute]
     private let cumulative: [Int]
 
-    public static let defaultWeights: [DemoRoute: Int] = [
+    package static let defaultWeights: [DemoRoute: Int] = [
         .hello: 10, .users: 8, .user: 40, .update: 2, .weather: 12, .expensive: 10,
         .simplecache: 4, .redis: 4, .memcached: 4, .uncached: 4,
     ]
 
     /// The cities the weather route is asked about (the first ones most often).
-    public static let cities = [
+    package static let cities = [
         "London", "Paris", "Tokyo", "New York", "Berlin", "Madrid", "Rome", "Oslo", "Lisbon", "Vienna",
         "Prague", "Dublin", "Sydney", "Toronto", "Seoul", "Cairo", "Lima", "Nairobi", "Mumbai", "São Paulo",
     ]
@@ -33,7 +33,7 @@ public struct TrafficMix: Sendable {
     /// - Parameters:
     ///   - available: the routes the app serves (`/redis` needs a Redis behind the demo).
     ///   - users: how many users the database holds (ids 1…users).
-    public init(available: [DemoRoute], users: Int, weights: [DemoRoute: Int] = Self.defaultWeights, clearEvery: Int = 3_000) {
+    package init(available: [DemoRoute], users: Int, weights: [DemoRoute: Int] = Self.defaultWeights, clearEvery: Int = 3_000) {
         self.weights = weights
         self.clearEvery = max(0, clearEvery)
         self.users = ZipfSampler(count: users, exponent: 1.0)
@@ -48,7 +48,7 @@ public struct TrafficMix: Sendable {
     }
 
     /// The request numbered `number` (1, 2, …) of a run.
-    public func request(number: Int, using generator: inout some RandomNumberGenerator) -> TrafficRequest {
+    package func request(number: Int, using generator: inout some RandomNumberGenerator) -> TrafficRequest {
         if clearEvery > 0, number % clearEvery == 0 {
             return TrafficRequest(route: .invalidate, target: "/api/invalidate_cache")
         }

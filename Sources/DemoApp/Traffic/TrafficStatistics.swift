@@ -4,33 +4,33 @@ import Histogram
 import Synchronization
 
 /// One route's traffic as the generator saw it.
-public struct RouteTraffic: Sendable, Hashable {
-    public var route: DemoRoute
-    public var requests = 0
-    public var hits = 0
-    public var misses = 0
+package struct RouteTraffic: Sendable, Hashable {
+    package var route: DemoRoute
+    package var requests = 0
+    package var hits = 0
+    package var misses = 0
     /// Requests that failed (connection trouble or a status other than 2xx).
-    public var errors = 0
+    package var errors = 0
     /// Latency percentiles (seconds) of answers served from the cache, and of those that were not.
-    public var hitLatency = LatencySummary()
-    public var missLatency = LatencySummary()
+    package var hitLatency = LatencySummary()
+    package var missLatency = LatencySummary()
 
-    public init(route: DemoRoute) {
+    package init(route: DemoRoute) {
         self.route = route
     }
 
     /// hits / (hits + misses); `nil` before any cached answer.
-    public var hitRatio: Double? {
+    package var hitRatio: Double? {
         hits + misses == 0 ? nil : Double(hits) / Double(hits + misses)
     }
 }
 
 /// p50 and p99 of a set of latencies, in seconds; `nil` when nothing was measured.
-public struct LatencySummary: Sendable, Hashable {
-    public var p50: Double?
-    public var p99: Double?
+package struct LatencySummary: Sendable, Hashable {
+    package var p50: Double?
+    package var p99: Double?
 
-    public init(p50: Double? = nil, p99: Double? = nil) {
+    package init(p50: Double? = nil, p99: Double? = nil) {
         self.p50 = p50
         self.p99 = p99
     }
