@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import CacheMonitor
 import Foundation
@@ -41,8 +42,7 @@ extension BenchCommand {
         }
 
         static func seconds(_ duration: Duration) -> Double {
-            let (whole, atto) = duration.components
-            return Double(whole) + Double(atto) / 1e18
+            duration.inSeconds
         }
     }
 

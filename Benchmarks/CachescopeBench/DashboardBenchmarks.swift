@@ -94,8 +94,7 @@ extension BenchCommand {
             let clock = ContinuousClock()
             let started = clock.now
             for _ in 0..<max(1, count) { body() }
-            let (seconds, attoseconds) = (clock.now - started).components
-            return (Double(seconds) + Double(attoseconds) / 1e18) * 1000 / Double(max(1, count))
+            return (clock.now - started).inSeconds * 1000 / Double(max(1, count))
         }
 
         static func overviewState(width: Int, height: Int) -> AppState {

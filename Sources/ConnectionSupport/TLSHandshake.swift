@@ -1,3 +1,4 @@
+import Basics
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -65,6 +66,6 @@ public struct TLSFailure: Error, Sendable, CustomStringConvertible {
             return "the server does not speak TLS on this port (use redis:// for a plain port)"
         }
         if text.contains("uncleanShutdown") { return "the server closed the connection during the handshake" }
-        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return ErrorText.oneLine(error)
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import NIOCore
 import NIOSSL
@@ -115,7 +116,7 @@ public struct TLSSettings: Sendable, Hashable {
         if text.contains("No such file") || text.contains("ENOENT") || text.contains("errno: 2") { return "no such file" }
         if text.contains("Permission denied") || text.contains("EACCES") { return "permission denied" }
         if text.contains("PEM") || text.contains("failedToLoadCertificate") || text.contains("failedToLoadPrivateKey") { return "not a PEM file" }
-        return text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return ErrorText.oneLine(error)
     }
 }
 
