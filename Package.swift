@@ -6,16 +6,17 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 /// In `RESP` and `Caching`, async functions run on their caller's executor unless marked `@concurrent`, so
 /// a call from the main actor (or any actor) costs no executor hop. Not for targets that implement
 /// Hummingbird's protocols, whose requirements are `@concurrent`. Switching it on or off changes calling
 /// conventions: clean the build of dependent targets afterwards (an incremental build can mix the two).
-let callerIsolatedSettings = swiftSettings + [
-    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
-]
+let callerIsolatedSettings =
+    swiftSettings + [
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault")
+    ]
 
 let package = Package(
     name: "cachescope",

@@ -22,7 +22,7 @@ FULL_SETS=${FULL_SETS:-200000}
 PEER_FULL_SETS=${PEER_FULL_SETS:-300}
 MEMOIZE_CALLS=${MEMOIZE_CALLS:-200000}
 
-python3 -c 'import flask, flask_caching, cachelib' 2>/dev/null || { say "installing flask and flask-caching"; python3 -m pip install -q flask flask-caching; }
+bench_python flask flask-caching cachelib
 
 servers_init
 say "building cachescope-bench ($CONFIGURATION)"
@@ -31,7 +31,7 @@ bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
 results="$workdir/results.jsonl"
 : >"$results"
 peer=scripts/bench/cachelib_peers.py
-field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+field() { "$PY" -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 
 for rep in $(seq "$REPS"); do
     for threshold in "$THRESHOLD" 500; do
@@ -39,7 +39,7 @@ for rep in $(seq "$REPS"); do
         say "SimpleCache at threshold $threshold, repetition $rep/$REPS"
         ours=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS" --level backend)
         facade=$("$bench" simplecache --threshold "$threshold" --full-sets "$FULL_SETS" --level facade)
-        theirs=$(python3 "$peer" simplecache "$threshold" "$PEER_FULL_SETS")
+        theirs=$("$PY" "$peer" simplecache "$threshold" "$PEER_FULL_SETS")
         for measure in set get full-set; do
             key=$(echo "$measure" | sed 's/full-set/fullSet/')OpsPerSecond
             record "simplecache-$measure-$label" cachescope "$(echo "$ours" | field "$key")" ops/s
@@ -49,11 +49,11 @@ for rep in $(seq "$REPS"); do
     done
     say "memoize hits, repetition $rep/$REPS"
     record memoize-hit cachescope "$("$bench" memoize --calls "$MEMOIZE_CALLS" | field microsecondsPerHit)" µs
-    record memoize-hit flask-caching "$(python3 "$peer" memoize "$MEMOIZE_CALLS" | field microsecondsPerHit)" µs
+    record memoize-hit flask-caching "$("$PY" "$peer" memoize "$MEMOIZE_CALLS" | field microsecondsPerHit)" µs
 done
 
 big=$(size_label "$THRESHOLD")
-python3 scripts/lib/bench_report.py "$results" caching \
+"$PY" scripts/lib/bench_report.py "$results" caching \
     --ratio "SimpleCache get, threshold $big: cachescope / cachelib (target ≥ 10, goal 20)" "simplecache-get-$big" cachescope cachelib \
     --ratio "SimpleCache set, threshold $big: cachescope / cachelib (target ≥ 10, goal 20)" "simplecache-set-$big" cachescope cachelib \
     --ratio "SimpleCache set when full, threshold $big: cachescope / cachelib (target ≥ 10)" "simplecache-full-set-$big" cachescope cachelib \

@@ -24,7 +24,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
-python3 -c 'import redis.cluster' 2>/dev/null || { say "installing redis-py"; python3 -m pip install -q redis; }
+bench_python redis
 
 servers_init
 say "building cachescope-bench ($CONFIGURATION)"
@@ -87,12 +87,12 @@ SH
 for rep in $(seq "$REPS"); do
     say "cluster prefix invalidation, repetition $rep/$REPS"
     populate_cluster
-    ours=$("$bench" invalidate --url "redis://$seed" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    ours=$("$bench" invalidate --url "redis://$seed" --prefix p: | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
     check_cluster_left cachescope
     record "cluster-invalidate-$size" "cachescope" "$ours"
 
     populate_cluster
-    theirs=$(seconds_of python3 "$workdir/redis_py_cluster.py" "$seed_port")
+    theirs=$(seconds_of "$PY" "$workdir/redis_py_cluster.py" "$seed_port")
     check_cluster_left redis-py
     record "cluster-invalidate-$size" "redis-py RedisCluster" "$theirs"
 
@@ -103,11 +103,11 @@ for rep in $(seq "$REPS"); do
 
     redis-cli -p "$single_port" flushall >/dev/null
     "$bench" populate --url "redis://127.0.0.1:$single_port" --total "$KEYS" --prefixed "$PREFIXED" --prefix p:
-    single=$("$bench" invalidate --url "redis://127.0.0.1:$single_port" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    single=$("$bench" invalidate --url "redis://127.0.0.1:$single_port" --prefix p: | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
     [ "$(redis-cli -p "$single_port" dbsize)" -eq $((KEYS - PREFIXED)) ] || { say "single node: wrong key count left"; exit 1; }
     record "single-node-invalidate-$size" "cachescope" "$single"
 done
 
-python3 scripts/lib/bench_report.py "$results" cluster \
+"$PY" scripts/lib/bench_report.py "$results" cluster \
     --ratio "cluster prefix invalidation: best peer time / cachescope time (target ≥ 2)" "cluster-invalidate-$size" best-peer cachescope
 say "wrote bench-results.json"

@@ -54,7 +54,7 @@ before=$(ticks)
 sleep "$IDLE_SECONDS"
 after=$(ticks)
 hz=$(getconf CLK_TCK)
-record dashboard-idle-3-backends-cpu cachescope "$(python3 -c "print(($after - $before) / $hz / $IDLE_SECONDS * 100)")" "% of a core"
+record dashboard-idle-3-backends-cpu cachescope "$("$PY" -c "print(($after - $before) / $hz / $IDLE_SECONDS * 100)")" "% of a core"
 record dashboard-idle-3-backends-rss cachescope "$(awk '/VmRSS/ {print $2 / 1024}' "/proc/$pid/status")" MB
 record dashboard-idle-3-backends-peak-rss cachescope "$(awk '/VmHWM/ {print $2 / 1024}' "/proc/$pid/status")" MB
 tmux send-keys -t "$session" q
@@ -64,7 +64,7 @@ cleanup_tmux
 # 2. The key browser on a big keyspace.
 say "filling $url with $KEYS keys"
 "$bin/cachescope-bench" populate --url "$url" --total "$KEYS" --prefixed 0
-field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+field() { "$PY" -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 for rep in $(seq "$REPS"); do
     say "dashboard key browser, repetition $rep/$REPS"
     out=$("$bin/cachescope-bench" dashboard-first-page --url "$url")
@@ -86,5 +86,5 @@ for rep in $(seq "$REPS"); do
     record frame-200x60-draw-and-present cachescope "$(field renderAndPresentMs <"$out")" ms
 done
 
-python3 scripts/lib/bench_report.py "$results" dashboard
+"$PY" scripts/lib/bench_report.py "$results" dashboard
 say "wrote bench-results.json"

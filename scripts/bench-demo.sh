@@ -17,8 +17,7 @@ REPS=${REPS:-5}
 DURATION=${DURATION:-10}
 
 command -v wrk >/dev/null 2>&1 || apt_install wrk
-python3 -c 'import flask, flask_caching' 2>/dev/null || { say "installing flask and flask-caching"; python3 -m pip install -q flask flask-caching; }
-python3 -m gunicorn --version >/dev/null 2>&1 || { say "installing gunicorn"; python3 -m pip install -q gunicorn; }
+bench_python flask flask-caching gunicorn
 
 servers_init
 say "building cachescope ($CONFIGURATION)"
@@ -34,12 +33,23 @@ for _ in $(seq 100); do grep -q "demo app on" "$workdir/demo.out" && break; slee
 ours=$(sed -n 's/^demo app on \(http:[^ ]*\).*/\1/p' "$workdir/demo.out")
 [ -n "$ours" ] || { cat "$workdir/demo.out" >&2; echo "the demo app did not start" >&2; exit 1; }
 
-flask_port=$(spare_port)
-python3 -m gunicorn -w 2 -b "127.0.0.1:$flask_port" --chdir scripts/bench --log-level warning flask_tutorial_app:app &
-started_pids+=($!)
-flask="http://127.0.0.1:$flask_port"
-for _ in $(seq 100); do curl -sf "$flask/" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -sf "$flask/" >/dev/null || { echo "gunicorn did not start" >&2; exit 1; }
+# gunicorn on a spare port; a port taken meanwhile (its bind fails and it exits) means another port.
+flask=""
+for _ in 1 2 3 4 5; do
+    flask_port=$(spare_port)
+    "$PY" -m gunicorn -w 2 -b "127.0.0.1:$flask_port" --chdir scripts/bench --log-level warning flask_tutorial_app:app \
+        >>"$workdir/gunicorn.log" 2>&1 &
+    gunicorn_pid=$!
+    started_pids+=("$gunicorn_pid")
+    for _ in $(seq 100); do
+        curl -sf "http://127.0.0.1:$flask_port/" >/dev/null 2>&1 && { flask="http://127.0.0.1:$flask_port"; break; }
+        kill -0 "$gunicorn_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -n "$flask" ] && break
+    kill "$gunicorn_pid" 2>/dev/null || true
+done
+[ -n "$flask" ] || { tail -5 "$workdir/gunicorn.log" >&2; echo "gunicorn did not start" >&2; exit 1; }
 
 # Fill both caches, check the cached route answers from the cache, then warm up each target.
 curl -sf "$ours/" >/dev/null
@@ -54,7 +64,7 @@ for rep in $(seq "$REPS"); do
     record cached-route-hits flask-caching+gunicorn-w2 "$(rate_of "$flask/")" "req/s"
 done
 
-python3 scripts/lib/bench_report.py "$results" demo \
+"$PY" scripts/lib/bench_report.py "$results" demo \
     --ratio "cached route / uncached static route (target ≥ 0.9)" cached-route-hits cachescope cachescope@uncached-static-route \
     --ratio "cachescope / Flask-Caching + gunicorn -w 2 (target ≥ 5, goal 10)" cached-route-hits cachescope flask-caching+gunicorn-w2
 say "wrote bench-results.json"

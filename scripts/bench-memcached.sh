@@ -22,7 +22,7 @@ missing=()
 command -v memcached >/dev/null 2>&1 || missing+=(memcached)
 [ -x /usr/bin/time ] || missing+=(time)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
-python3 -c 'import pymemcache' 2>/dev/null || { say "installing pymemcache"; python3 -m pip install -q pymemcache; }
+bench_python pymemcache
 
 servers_init
 say "building cachescope-bench and cachescope ($CONFIGURATION)"
@@ -55,11 +55,11 @@ seconds = time.perf_counter() - start
 print(json.dumps({"keys": fetched, "seconds": seconds, "keysPerSecond": fetched / seconds}))
 PY
 
-rate() { python3 -c 'import json,sys; print(json.load(sys.stdin)["keysPerSecond"])'; }
+rate() { "$PY" -c 'import json,sys; print(json.load(sys.stdin)["keysPerSecond"])'; }
 for rep in $(seq "$REPS"); do
     say "multi-get, repetition $rep/$REPS"
     record multiget-100 cachescope "$("$bench" memcached-multiget --server "127.0.0.1:$small" --rounds "$ROUNDS" | rate)" keys/s
-    record multiget-100 pymemcache "$(python3 "$workdir/pymemcache_multiget.py" "$small" "$ROUNDS" | rate)" keys/s
+    record multiget-100 pymemcache "$("$PY" "$workdir/pymemcache_multiget.py" "$small" "$ROUNDS" | rate)" keys/s
     record multiget-100-depth-16 cachescope "$("$bench" memcached-multiget --server "127.0.0.1:$small" --rounds "$((ROUNDS / 16))" --depth 16 | rate)" keys/s
 done
 
@@ -89,15 +89,15 @@ PY
 for rep in $(seq "$REPS"); do
     say "metadump listing, repetition $rep/$REPS"
     record "list-$(size_label "$ITEMS")" cachescope "$(seconds_of "$cachescope" keys --memcached "127.0.0.1:$big" --limit 2000000 --json)"
-    record "list-$(size_label "$ITEMS")" "raw metadump" "$(seconds_of python3 "$workdir/raw_metadump.py" "$big")"
+    record "list-$(size_label "$ITEMS")" "raw metadump" "$(seconds_of "$PY" "$workdir/raw_metadump.py" "$big")"
 done
 peak=$(peak_mb_of "$workdir/keys.json" "$cachescope" keys --memcached "127.0.0.1:$big" --limit 2000000 --json)
-listed=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
+listed=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
 [ "$listed" -eq "$ITEMS" ] || { say "keys listed $listed items, not $ITEMS"; exit 1; }
 record "list-$(size_label "$ITEMS")-peak-memory" cachescope "$peak" MB
 
 # --- report -------------------------------------------------------------------------------------
-python3 scripts/lib/bench_report.py "$results" memcached \
+"$PY" scripts/lib/bench_report.py "$results" memcached \
     --ratio "multi-get of 100: cachescope / pymemcache, both one per round trip (target ≥ 3)" multiget-100 cachescope pymemcache \
     --ratio "multi-get of 100: cachescope with 16 in flight / pymemcache" multiget-100-depth-16 cachescope pymemcache@multiget-100 \
     --ratio "metadump listing: cachescope time / raw metadump time (target ≤ 1.5)" "list-$(size_label "$ITEMS")" cachescope "raw metadump"

@@ -32,7 +32,7 @@ start_three_backends
 say "filling $url with $KEYS keys"
 "$bench" populate --url "$url" --total "$KEYS" --prefixed 0
 
-field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
+field() { "$PY" -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 for rep in $(seq "$REPS"); do
     say "key browser, repetition $rep/$REPS"
     out=$("$bench" browse-first-page --url "$url")
@@ -46,5 +46,5 @@ out=$("$bench" poller-cost --redis "$url" --memcached "$m1" --memcached "$pool" 
 record poller-3-backends-cpu cachescope "$(echo "$out" | field cpuPercent)" "% of a core"
 record poller-3-backends-peak-memory cachescope "$(echo "$out" | field peakMB)" MB
 
-python3 scripts/lib/bench_report.py "$results" monitor
+"$PY" scripts/lib/bench_report.py "$results" monitor
 say "wrote bench-results.json"

@@ -26,7 +26,7 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
 [ -x /usr/bin/time ] || missing+=(time)
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
-python3 -c 'import redis' 2>/dev/null || { say "installing redis-py"; python3 -m pip install -q redis; }
+bench_python redis
 
 servers_init
 say "building cachescope-bench ($CONFIGURATION)"
@@ -48,11 +48,11 @@ for command in SET GET; do
     for rep in $(seq "$REPS"); do
         say "$command pipeline, repetition $rep/$REPS"
         ours=$("$bench" pipeline --url "$url" --command "$command" --requests "$PIPELINE_REQUESTS" --depth 16 \
-            | python3 -c 'import json,sys; print(json.load(sys.stdin)["opsPerSecond"])')
+            | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["opsPerSecond"])')
         record "pipeline-$command" "cachescope" "$ours" ops/s
         lower=$(echo "$command" | tr 'A-Z' 'a-z')
         theirs=$(redis-benchmark -p "$port" -c 1 -P 16 -n "$PIPELINE_REQUESTS" -t "$lower" --csv \
-            | python3 -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(float(rows[-1][1]))')
+            | "$PY" -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(float(rows[-1][1]))')
         record "pipeline-$command" "redis-benchmark" "$theirs" ops/s
     done
 done
@@ -89,12 +89,12 @@ PY
 for rep in $(seq "$REPS"); do
     say "prefix invalidation, repetition $rep/$REPS"
     populate
-    ours=$("$bench" invalidate --url "$url" --prefix p: | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    ours=$("$bench" invalidate --url "$url" --prefix p: | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
     check_left cachescope
     record "invalidate-$size" "cachescope" "$ours"
 
     populate
-    theirs=$(seconds_of python3 "$workdir/redis_py.py" "$port")
+    theirs=$(seconds_of "$PY" "$workdir/redis_py.py" "$port")
     check_left redis-py
     record "invalidate-$size" "redis-py" "$theirs"
 
@@ -111,12 +111,12 @@ for rep in $(seq "$REPS"); do
     record "keys-first-100-of-$(size_label "$KEYS")" "cachescope" "$seconds"
 done
 peak=$(peak_mb_of "$workdir/keys.json" "$cachescope" keys --redis "$url" --limit "$KEYS" --json)
-listed=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
+listed=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["keys"]))' "$workdir/keys.json")
 [ "$listed" -eq "$KEYS" ] || { say "keys listed $listed keys, not $KEYS"; exit 1; }
 record "keys-all-$(size_label "$KEYS")-peak-memory" "cachescope" "$peak" MB
 
 # --- report -------------------------------------------------------------------------------------
-python3 scripts/lib/bench_report.py "$results" redis \
+"$PY" scripts/lib/bench_report.py "$results" redis \
     --ratio "pipeline-SET: cachescope / redis-benchmark (target ≥ 0.7)" pipeline-SET cachescope redis-benchmark \
     --ratio "pipeline-GET: cachescope / redis-benchmark (target ≥ 0.7)" pipeline-GET cachescope redis-benchmark \
     --ratio "prefix invalidation: best peer time / cachescope time (target ≥ 2)" "invalidate-$size" best-peer cachescope

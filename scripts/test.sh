@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command (README): installs what is missing, starts redis-server and memcached on spare
-# loopback ports, runs `swift test` with their addresses in the environment, and always stops the
+# The test command (README): installs what is missing, checks the code's format, starts redis-server and
+# memcached on spare loopback ports, runs `swift test` with their addresses in the environment, and always stops the
 # servers it started. Extra arguments go to `swift test` (e.g. scripts/test.sh --filter Memoize). Without
 # arguments it then runs `scripts/bench.sh --quick` (every benchmark comparison once on small data, so the
 # scripts cannot rot; SKIP_BENCH_CHECK=1 skips it).
@@ -27,7 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || say "continuing: tests that need a missing server are skipped."
 fi
 
-# --- 2. servers on spare loopback ports --------------------------------------------------------
+# --- 2. the code's format (.swift-format; `swift format format -i -r Sources Tests Benchmarks Package.swift` fixes it)
+say "swift format lint (.swift-format)"
+swift format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift || {
+    say "the format differs from .swift-format: run swift format format -i -r Sources Tests Benchmarks Package.swift"
+    exit 1
+}
+
+# --- 3. servers on spare loopback ports --------------------------------------------------------
 servers_init
 reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR
@@ -61,7 +68,7 @@ if command -v memcached >/dev/null 2>&1; then
     say "memcached $(memcached -V | awk '{print $2}') on $CACHESCOPE_TEST_MEMCACHED"
 fi
 
-# --- 3. the tests --------------------------------------------------------------------------------
+# --- 4. the tests --------------------------------------------------------------------------------
 say "swift build (the binary the command-line tests run)"
 run swift build
 say "swift test $*"
@@ -73,7 +80,7 @@ if [ "$status" -eq 0 ] && ! grep -Eq 'Test run with [1-9][0-9]* tests?.* passed|
 fi
 [ "$status" -eq 0 ] && say "all tests passed" || { say "tests FAILED (exit $status)"; exit "$status"; }
 
-# --- 4. the benchmark scripts, once on small data (they must not rot; the figures mean nothing) -------
+# --- 5. the benchmark scripts, once on small data (they must not rot; the figures mean nothing) -------
 if [ -z "${SKIP_BENCH_CHECK:-}" ] && [ $# -eq 0 ]; then
     say "scripts/bench.sh --quick (each comparison once, debug build, small data)"
     run scripts/bench.sh --quick >"$workdir/bench-quick.log" 2>&1 || {

@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import CacheMonitor
 import Foundation
 import RESP
@@ -11,7 +11,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cachescope-bench",
         abstract: "Benchmarks of cachescope's Redis and memcached clients (run by scripts/bench-*.sh).",
-        subcommands: [Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self, DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self]
+        subcommands: [
+            Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
+            DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self,
+        ]
     )
 }
 
@@ -29,7 +32,8 @@ extension BenchCommand {
             let connection = try await client.connect()
             let name = command.uppercased()
             let batch = (0..<depth).map { _ in
-                name == "GET" ? RESPCommand("GET", key: Array("key:__rand_int__".utf8)) : RESPCommand("SET", key: Array("key:__rand_int__".utf8), ["xxx"])
+                name == "GET"
+                    ? RESPCommand("GET", key: Array("key:__rand_int__".utf8)) : RESPCommand("SET", key: Array("key:__rand_int__".utf8), ["xxx"])
             }
             let clock = ContinuousClock()
             let started = clock.now

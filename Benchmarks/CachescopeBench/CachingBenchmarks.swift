@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import Caching
 import ConnectionSupport
 
@@ -13,7 +13,10 @@ extension BenchCommand {
 
         @Option(help: "The cache's threshold (entries).") var threshold: Int = 200_000
         @Option(help: "Sets of new keys into the full cache.") var fullSets: Int = 200_000
-        @Option(help: "backend: SimpleCache itself, as cachelib's SimpleCache is measured (values encoded to and decoded from bytes); facade: through Cache (key prefix, statistics, Codable values).")
+        @Option(
+            help:
+                "backend: SimpleCache itself, as cachelib's SimpleCache is measured (values encoded to and decoded from bytes); facade: through Cache (key prefix, statistics, Codable values)."
+        )
         var level: String = "backend"
 
         func run() async throws {
@@ -40,7 +43,8 @@ extension BenchCommand {
             for index in 0..<fullSets { try await cache.set("new:\(index)", "value-\(index)") }
             let fullSeconds = (clock.now - started).inSeconds
 
-            print("""
+            print(
+                """
                 {"threshold":\(threshold),"setOpsPerSecond":\(Double(keys.count) / setSeconds),\
                 "getOpsPerSecond":\(Double(keys.count) / getSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds)}
                 """)
@@ -59,7 +63,9 @@ extension BenchCommand.SimpleCacheOperations {
         let clock = ContinuousClock()
 
         var started = clock.now
-        for (index, key) in keys.enumerated() { try cache.set(key, CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime) }
+        for (index, key) in keys.enumerated() {
+            try cache.set(key, CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime)
+        }
         let setSeconds = (clock.now - started).inSeconds
 
         started = clock.now
@@ -78,7 +84,8 @@ extension BenchCommand.SimpleCacheOperations {
         for (key, value) in prepared { try cache.set(key, value, timeout: lifetime) }
         let preparedSeconds = (clock.now - started).inSeconds
 
-        print("""
+        print(
+            """
             {"threshold":\(threshold),"setOpsPerSecond":\(Double(keys.count) / setSeconds),\
             "getOpsPerSecond":\(Double(keys.count) / getSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds),\
             "preparedFullSetOpsPerSecond":\(Double(prepared.count) / preparedSeconds)}

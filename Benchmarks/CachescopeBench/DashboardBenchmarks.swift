@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import CacheMonitor
 import Caching
 import Dashboard
@@ -38,7 +38,9 @@ extension BenchCommand {
             _ = Reducer.reduce(&state, .keysLoaded(backend: backendID, filter: filter, window: window))
             _ = DashboardView.render(state)
             let full = clock.now - started
-            print("{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"rowsOnFirstPage\":\(shownKeys),\"keys\":\(window.keys.count),\"peakMB\":\(ResourceUse.peakMegabytes)}")
+            print(
+                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"rowsOnFirstPage\":\(shownKeys),\"keys\":\(window.keys.count),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+            )
             await source.close()
         }
     }
@@ -60,9 +62,12 @@ extension BenchCommand {
             let overview = Self.overviewState(width: width, height: height)
             var keys = overview
             _ = Reducer.reduce(&keys, .key(.enter))
-            let window = KeyWindow.complete((0..<10_000).map { index in
-                BrowsedKey(key: Array("flask_cache_view//api/users/\(index)".utf8), type: "string", ttlMilliseconds: Int64(index % 600) * 1000, size: 120 + index % 900, readAt: keys.now)
-            })
+            let window = KeyWindow.complete(
+                (0..<10_000).map { index in
+                    BrowsedKey(
+                        key: Array("flask_cache_view//api/users/\(index)".utf8), type: "string", ttlMilliseconds: Int64(index % 600) * 1000,
+                        size: 120 + index % 900, readAt: keys.now)
+                })
             _ = Reducer.reduce(&keys, .keysLoaded(backend: BackendID(0), filter: .all, window: window))
             var result = [
                 ("overviewMs", Self.time(frames) { _ = DashboardView.render(overview) }),
@@ -80,7 +85,8 @@ extension BenchCommand {
                 screen.restore()
                 result.append(("renderAndPresentMs", presented + (result[0].1 + result[1].1) / 2))
             }
-            let json = "{\"width\":\(width),\"height\":\(height),\"frames\":\(frames)," + result.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+            let json =
+                "{\"width\":\(width),\"height\":\(height),\"frames\":\(frames)," + result.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
             if let output {
                 try json.write(toFile: output, atomically: true, encoding: .utf8)
             } else {
@@ -111,7 +117,8 @@ extension BenchCommand {
                 let described = MonitoredBackend(
                     id: BackendID(position), name: name, kind: kind, address: address, source: InProcessSource(name: name, backend: NullCache())
                 )
-                var snapshot = BackendSnapshot(backend: described, status: .up, sample: after, rates: BackendRates(from: before, to: after, seconds: 1))
+                var snapshot = BackendSnapshot(
+                    backend: described, status: .up, sample: after, rates: BackendRates(from: before, to: after, seconds: 1))
                 for index in 0..<300 {
                     snapshot.hitRatioHistory.append(0.8 + 0.2 * sin(Double(index) / 10 + seed))
                     snapshot.operationsHistory.append(10_000 + 5_000 * cos(Double(index) / 7 + seed))
@@ -119,11 +126,12 @@ extension BenchCommand {
                 }
                 return snapshot
             }
-            let snapshot = Snapshot(backends: [
-                backend(0, "sessions", .redis, "cache-primary.internal:6379", 0),
-                backend(1, "pages", .memcached, "10.0.0.11:11211,10.0.0.12:11211", 1),
-                backend(2, "local", .inProcess, "this process (SimpleCache)", 2),
-            ], takenAt: 300)
+            let snapshot = Snapshot(
+                backends: [
+                    backend(0, "sessions", .redis, "cache-primary.internal:6379", 0),
+                    backend(1, "pages", .memcached, "10.0.0.11:11211,10.0.0.12:11211", 1),
+                    backend(2, "local", .inProcess, "this process (SimpleCache)", 2),
+                ], takenAt: 300)
             return AppState(snapshot: snapshot, width: width, height: height, now: MonotonicSeconds.now, clockText: "12:00:00")
         }
     }

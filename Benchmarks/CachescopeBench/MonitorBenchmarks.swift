@@ -26,7 +26,9 @@ extension BenchCommand {
                 return true
             }
             let full = clock.now - started
-            print("{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"keys\":\(loaded.keys.count),\"more\":\(loaded.more),\"peakMB\":\(ResourceUse.peakMegabytes)}")
+            print(
+                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"keys\":\(loaded.keys.count),\"more\":\(loaded.more),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+            )
             await source.close()
         }
     }
@@ -49,13 +51,17 @@ extension BenchCommand {
             for await snapshot in stream {
                 snapshots += 1
                 if ContinuousClock.now >= deadline {
-                    guard snapshot.upCount == backends.count else { throw ValidationError("only \(snapshot.upCount) of \(backends.count) backends were up") }
+                    guard snapshot.upCount == backends.count else {
+                        throw ValidationError("only \(snapshot.upCount) of \(backends.count) backends were up")
+                    }
                     break
                 }
             }
             await poller.stop()
             let cpu = ResourceUse.cpuSeconds - cpuBefore
-            print("{\"backends\":\(backends.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}")
+            print(
+                "{\"backends\":\(backends.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+            )
         }
     }
 }
@@ -65,7 +71,8 @@ enum ResourceUse {
     static var cpuSeconds: Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec)
+            / 1e6
     }
 
     static var peakMegabytes: Double {

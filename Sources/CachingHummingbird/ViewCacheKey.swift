@@ -1,5 +1,5 @@
-import Foundation
 import Caching
+import Foundation
 
 /// The key prefix of a cached route (Flask-Caching's `key_prefix`): a template in which `%s` is replaced
 /// by the request path (default `view/%s`, giving `view//api/users`, as Flask-Caching does), a fixed

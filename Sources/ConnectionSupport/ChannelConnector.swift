@@ -47,11 +47,13 @@ public enum ChannelConnector {
                 var handshakeDone: EventLoopFuture<Void>?
                 if let handshake {
                     let done = channel.eventLoop.makePromise(of: Void.self)
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: handshake.context, serverHostname: handshake.serverName))
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOSSLClientHandler(context: handshake.context, serverHostname: handshake.serverName))
                     try channel.pipeline.syncOperations.addHandler(TLSHandshakeObserver(done: done, peer: peer))
                     // A server that never finishes the handshake fails it after the connect timeout.
                     let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-                        done.fail(ConnectFailure(timedOut: true, message: "TLS with \(peer) failed: no handshake within \(timeout): is this its TLS port?"))
+                        done.fail(
+                            ConnectFailure(timedOut: true, message: "TLS with \(peer) failed: no handshake within \(timeout): is this its TLS port?"))
                         channel.close(promise: nil)
                     }
                     done.futureResult.whenComplete { _ in timer.cancel() }

@@ -51,10 +51,12 @@ public struct TLSFailure: Error, Sendable, CustomStringConvertible {
     static func explain(_ error: any Error) -> String {
         let text = String(describing: error)
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
-            return "the server's certificate is not issued for the name connected to (\(text)); set the expected name (--tls-server-name, tls_server_name) or connect by a name the certificate carries"
+            return
+                "the server's certificate is not issued for the name connected to (\(text)); set the expected name (--tls-server-name, tls_server_name) or connect by a name the certificate carries"
         }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
-            return "the server's certificate is not trusted (certificate verify failed): give the CA that signed it (--tls-ca-file, tls_ca_file or ssl_ca_certs=)"
+            return
+                "the server's certificate is not trusted (certificate verify failed): give the CA that signed it (--tls-ca-file, tls_ca_file or ssl_ca_certs=)"
         }
         if text.contains("CERTIFICATE_REQUIRED") || text.contains("SSLV3_ALERT_HANDSHAKE_FAILURE") {
             return "the server wants a client certificate: give one (--tls-cert-file and --tls-key-file)"
@@ -62,7 +64,9 @@ public struct TLSFailure: Error, Sendable, CustomStringConvertible {
         if text.contains("ALERT_BAD_CERTIFICATE") || text.contains("ALERT_UNKNOWN_CA") || text.contains("ALERT_CERTIFICATE_UNKNOWN") {
             return "the server refused our client certificate (not signed by a CA it trusts)"
         }
-        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST") || text.contains("RECORD_TOO_LARGE") {
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("PACKET_LENGTH_TOO_LONG") || text.contains("HTTP_REQUEST")
+            || text.contains("RECORD_TOO_LARGE")
+        {
             return "the server does not speak TLS on this port (use redis:// for a plain port)"
         }
         if text.contains("uncleanShutdown") { return "the server closed the connection during the handshake" }

@@ -28,7 +28,9 @@ public struct TLSSettings: Sendable, Hashable {
         case none
     }
 
-    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, serverName: String? = nil, verification: Verification = .full) {
+    public init(
+        caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, serverName: String? = nil, verification: Verification = .full
+    ) {
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
@@ -54,7 +56,9 @@ public struct TLSSettings: Sendable, Hashable {
         for (what, path) in [("CA file", caFile), ("client certificate", certificateFile), ("client key", keyFile)] {
             guard let path else { continue }
             guard FileManager.default.fileExists(atPath: path) else { throw TLSSettingsError("the \(what) \(path) does not exist") }
-            guard FileManager.default.isReadableFile(atPath: path) else { throw TLSSettingsError("the \(what) \(path) cannot be read (permission denied)") }
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                throw TLSSettingsError("the \(what) \(path) cannot be read (permission denied)")
+            }
         }
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch verification {

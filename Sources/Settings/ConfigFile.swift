@@ -65,7 +65,8 @@ package struct ConfigFile: Sendable {
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
     package static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
         guard let base else { return nil }
         let path = base + "/cachescope/config.toml"
@@ -95,7 +96,8 @@ package struct ConfigFile: Sendable {
         }
         let lines = ConfigLines(text: text)
         for key in table.keys where !Self.topLevelFields.contains(key) {
-            throw failure(lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh, theme, [thresholds] or [[backend]] tables")
+            throw failure(
+                lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh, theme, [thresholds] or [[backend]] tables")
         }
         if let value = table["refresh"] {
             guard let text = value.string, let duration = DurationText.parse(text), duration > .zero else {
@@ -152,7 +154,8 @@ package struct ConfigFile: Sendable {
         case "redis-cluster", "redisclustercache", "redis_cluster": kind = .redisCluster
         case "memcached", "memcachedcache": kind = .memcached
         default:
-            throw failure(line("type"), "unknown type '\(typeText)'; expected redis, redis-cluster or memcached (RedisCache and MemcachedCache work too)")
+            throw failure(
+                line("type"), "unknown type '\(typeText)'; expected redis, redis-cluster or memcached (RedisCache and MemcachedCache work too)")
         }
         let keyPrefix = try string("key_prefix")
         let passwordVariable = try string("password_env")
@@ -173,11 +176,18 @@ package struct ConfigFile: Sendable {
                 } else if isCluster, let array = value.array, array.count > 0, (0..<array.count).allSatisfy({ array[$0].string != nil }) {
                     urlTexts = (0..<array.count).compactMap { array[$0].string }
                 } else {
-                    throw failure(line("url"), isCluster ? "url must be \"redis://host:port\" or a list of seed URLs" : "url must be a string such as \"redis://host:port/db\"")
+                    throw failure(
+                        line("url"),
+                        isCluster
+                            ? "url must be \"redis://host:port\" or a list of seed URLs" : "url must be a string such as \"redis://host:port/db\"")
                 }
             }
             guard !urlTexts.isEmpty else {
-                throw failure(lines.backendLine(index) ?? 0, isCluster ? "a Redis Cluster backend needs url = \"redis://host:port\" (or a list of seed URLs)" : "a Redis backend needs url = \"redis://host:port/db\"")
+                throw failure(
+                    lines.backendLine(index) ?? 0,
+                    isCluster
+                        ? "a Redis Cluster backend needs url = \"redis://host:port\" (or a list of seed URLs)"
+                        : "a Redis backend needs url = \"redis://host:port/db\"")
             }
             let tlsFields = ["tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"]
             var tlsOptions: [String: String] = [:]
@@ -202,8 +212,12 @@ package struct ConfigFile: Sendable {
                     } else if let tlsGiven {
                         throw failure(line(tlsGiven), "\(tlsGiven) is for TLS connections: write the url as rediss://")
                     }
-                    if isCluster, url.database != 0 { throw failure(line("url"), "url: a Redis Cluster has only database 0 (drop /\(url.database) from \(url))") }
-                    if isCluster, case .unix = url.address { throw failure(line("url"), "url: a Redis Cluster is reached over TCP, not a Unix socket") }
+                    if isCluster, url.database != 0 {
+                        throw failure(line("url"), "url: a Redis Cluster has only database 0 (drop /\(url.database) from \(url))")
+                    }
+                    if isCluster, case .unix = url.address {
+                        throw failure(line("url"), "url: a Redis Cluster is reached over TCP, not a Unix socket")
+                    }
                     urls.append(url)
                 } catch let error as RedisError {
                     throw failure(line("url"), "url: \(error.message)")
@@ -220,7 +234,9 @@ package struct ConfigFile: Sendable {
             if let value = entry["servers"] {
                 if let text = value.string {
                     serversText = text
-                } else if let array = value.array, array.count > 0, let parts = Optional((0..<array.count).compactMap { array[$0].string }), parts.count == array.count {
+                } else if let array = value.array, array.count > 0, let parts = Optional((0..<array.count).compactMap { array[$0].string }),
+                    parts.count == array.count
+                {
                     serversText = parts.joined(separator: ",")
                 } else {
                     throw failure(line("servers"), "servers must be \"host:port\" or a list such as [\"host:11211\", \"host2:11211\"]")
@@ -321,7 +337,8 @@ struct ConfigLines {
         for number in start..<end {
             let line = lines[number].trimmingCharacters(in: .whitespaces)
             if index == nil, line.hasPrefix("[") { break }
-            let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            let name = line.split(separator: "=", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"'"))
             if name == field || (index == nil && field == "backend" && line.hasPrefix("backend")) { return number + 1 }
         }
         return nil

@@ -41,7 +41,8 @@ package enum ThemeFile {
         let roles = Dictionary(uniqueKeysWithValues: StyleRole.allCases.map { (fileKey($0), $0) })
         for (key, value) in table {
             guard let role = roles[key] else {
-                throw SettingsError("\(path):\(line(of: key)): unknown role '\(key)'; expected \(StyleRole.allCases.map(fileKey).joined(separator: ", "))")
+                throw SettingsError(
+                    "\(path):\(line(of: key)): unknown role '\(key)'; expected \(StyleRole.allCases.map(fileKey).joined(separator: ", "))")
             }
             guard let entry = value.table else {
                 throw SettingsError("\(path):\(line(of: key)): \(key) must be a table ([\(key)] with fg, bg, bold…)")
@@ -52,7 +53,8 @@ package enum ThemeFile {
                 case "fg", "bg":
                     let text = fieldValue.string ?? fieldValue.int.map(String.init)
                     guard let text, let color = ThemeColor(parsing: text) else {
-                        throw SettingsError("\(path):\(line(of: key)): [\(key)] \(field) = \(fieldValue) is not a colour (a name, 0–255, #rrggbb or \"default\")")
+                        throw SettingsError(
+                            "\(path):\(line(of: key)): [\(key)] \(field) = \(fieldValue) is not a colour (a name, 0–255, #rrggbb or \"default\")")
                     }
                     if field == "fg" { style.foreground = color } else { style.background = color }
                 default:

@@ -32,7 +32,8 @@ struct CachescopeCommand: AsyncParsableCommand {
     @OptionGroup var demoOptions: DemoOptions
 
     @Option(
-        help: ArgumentHelp("The dashboard's colours: default, light, high-contrast, monochrome, or any themes/NAME.toml (t cycles).", valueName: "name")
+        help: ArgumentHelp(
+            "The dashboard's colours: default, light, high-contrast, monochrome, or any themes/NAME.toml (t cycles).", valueName: "name")
     )
     var theme: String?
 

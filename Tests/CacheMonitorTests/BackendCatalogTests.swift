@@ -93,6 +93,8 @@ import Testing
 
     @Test func aNameUsedTwiceIsRefused() throws {
         let configured = [BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: "redis://s:1"))]
-        #expect { try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"]) } throws: { "\($0)".contains("two backends are named 'redis'") }
+        #expect { try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"]) } throws: {
+            "\($0)".contains("two backends are named 'redis'")
+        }
     }
 }

@@ -4,7 +4,9 @@ import Testing
 
 /// Rates between two samples: per second, interval hit ratio, own reads left out, resets never negative.
 @Suite struct BackendRatesTests {
-    func sample(hits: UInt64, misses: UInt64, own: (UInt64, UInt64) = (0, 0), operations: UInt64? = 100, evictions: UInt64 = 0, uptime: UInt64? = 100) -> SourceSample {
+    func sample(
+        hits: UInt64, misses: UInt64, own: (UInt64, UInt64) = (0, 0), operations: UInt64? = 100, evictions: UInt64 = 0, uptime: UInt64? = 100
+    ) -> SourceSample {
         var sample = SourceSample(totalHits: hits, totalMisses: misses)
         sample.ownReadHits = own.0
         sample.ownReadMisses = own.1
@@ -15,7 +17,9 @@ import Testing
     }
 
     @Test func ratesAndTheIntervalHitRatio() {
-        let rates = BackendRates(from: sample(hits: 100, misses: 100, operations: 1000, evictions: 1), to: sample(hits: 190, misses: 130, operations: 1600, evictions: 5, uptime: 102), seconds: 2)
+        let rates = BackendRates(
+            from: sample(hits: 100, misses: 100, operations: 1000, evictions: 1),
+            to: sample(hits: 190, misses: 130, operations: 1600, evictions: 5, uptime: 102), seconds: 2)
         #expect(rates.hits == 90 && rates.misses == 30)
         #expect(rates.hitsPerSecond == 45 && rates.missesPerSecond == 15)
         #expect(rates.hitRatio == 0.75)
@@ -41,7 +45,9 @@ import Testing
     }
 
     @Test func aRestartCountsFromZeroInsteadOfGoingNegative() {
-        let rates = BackendRates(from: sample(hits: 1_000_000, misses: 500, operations: 9_999_999, uptime: 86_400), to: sample(hits: 40, misses: 10, operations: 70, uptime: 3), seconds: 1)
+        let rates = BackendRates(
+            from: sample(hits: 1_000_000, misses: 500, operations: 9_999_999, uptime: 86_400),
+            to: sample(hits: 40, misses: 10, operations: 70, uptime: 3), seconds: 1)
         #expect(rates.countersReset)
         #expect(rates.hits == 40 && rates.misses == 10 && rates.operations == 70)
         #expect(rates.hitRatio == 0.8)
@@ -49,7 +55,9 @@ import Testing
 
     @Test func aStatsResetWithoutRestartIsCaughtToo() {
         // CONFIG RESETSTAT: uptime keeps growing, counters drop.
-        let rates = BackendRates(from: sample(hits: 5000, misses: 5000, operations: 20_000, uptime: 100), to: sample(hits: 3, misses: 1, operations: 9, uptime: 101), seconds: 1)
+        let rates = BackendRates(
+            from: sample(hits: 5000, misses: 5000, operations: 20_000, uptime: 100), to: sample(hits: 3, misses: 1, operations: 9, uptime: 101),
+            seconds: 1)
         #expect(rates.countersReset)
         #expect(rates.hits == 3 && rates.misses == 1 && rates.operations == 9)
     }
@@ -81,9 +89,15 @@ import Testing
     }
 
     @Test func aClusterIsMeasuredNodeByNodeWithReplicasLeftOut() {
-        let before = cluster([node("a:1", hits: 100, misses: 10, operations: 1000), node("b:1", hits: 50, misses: 5, operations: 500), node("r:1", hits: 7, misses: 0, operations: 900, master: false)])
+        let before = cluster([
+            node("a:1", hits: 100, misses: 10, operations: 1000), node("b:1", hits: 50, misses: 5, operations: 500),
+            node("r:1", hits: 7, misses: 0, operations: 900, master: false),
+        ])
         let after = cluster(
-            [node("a:1", hits: 130, misses: 20, operations: 1100), node("b:1", hits: 60, misses: 5, operations: 530), node("r:1", hits: 9, misses: 0, operations: 1000, master: false)],
+            [
+                node("a:1", hits: 130, misses: 20, operations: 1100), node("b:1", hits: 60, misses: 5, operations: 530),
+                node("r:1", hits: 9, misses: 0, operations: 1000, master: false),
+            ],
             own: (2, 1), ownCommands: 6
         )
         let rates = BackendRates(from: before, to: after, seconds: 2)

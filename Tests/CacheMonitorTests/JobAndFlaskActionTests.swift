@@ -1,10 +1,10 @@
-import Caching
 import Basics
+import Caching
 import Foundation
 import Memcache
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 @testable import CacheMonitor
 
@@ -26,7 +26,9 @@ import TestSupport
     @Test func aPrefixChangeReportsProgressAndATypedOutcome() async throws {
         let (backend, source) = try filledCache((0..<50).map { "p:\($0)" } + ["keep"])
         let counted = await ChangeRunner(readOnly: true).start(.invalidatePrefix(bytes("p:")), on: self.backend(source), dryRun: true).outcome
-        #expect(counted.totals.matched == 50 && counted.totals.deleted == 0 && counted.dryRun && counted.ending == .completed, "a dry run is allowed read-only")
+        #expect(
+            counted.totals.matched == 50 && counted.totals.deleted == 0 && counted.dryRun && counted.ending == .completed,
+            "a dry run is allowed read-only")
         let job = ChangeRunner(readOnly: false).start(.invalidatePrefix(bytes("p:")), on: self.backend(source))
         var progress = 0
         var outcome: ChangeOutcome?
@@ -161,9 +163,11 @@ import TestSupport
             "flask_cache_view//api/users/7", "flask_cache_view//api/usersX", "flask_cache_view//other",
         ])
         let keys = try await FlaskCachingActions.routeKeys(path: "/api/users", on: source)
-        #expect(Set(keys.map { String(decoding: $0, as: UTF8.self) }) == [
-            "flask_cache_view//api/users", "flask_cache_view//api/users" + digest, "flask_cache_view//api/users" + String(repeating: "c", count: 32),
-        ])
+        #expect(
+            Set(keys.map { String(decoding: $0, as: UTF8.self) }) == [
+                "flask_cache_view//api/users", "flask_cache_view//api/users" + digest,
+                "flask_cache_view//api/users" + String(repeating: "c", count: 32),
+            ])
     }
 
     @Test(.enabled(if: TestServers.redis != nil, Comment(rawValue: TestServers.skipMessage)))
@@ -183,7 +187,8 @@ import TestSupport
         #expect(KeyKind.of(bytes("\(prefix)Xw3kP0vD1aQ9rT5uAbCdEf"), prefix: bytes(prefix)) == .memoize)
         let outcome = await ChangeRunner(readOnly: false).start(.deleteKeys([versionKey]), on: backend(source)).outcome
         #expect(outcome.totals.deleted == 1)
-        let left = try await admin.send(RESPCommand("EXISTS", keys: [bytes("\(prefix)app.views.expensive_memver"), bytes("\(prefix)app.views.cheap_memver")]))
+        let left = try await admin.send(
+            RESPCommand("EXISTS", keys: [bytes("\(prefix)app.views.expensive_memver"), bytes("\(prefix)app.views.cheap_memver")]))
         #expect(left.integer == 1, "only the chosen function's version key is gone")
         try await admin.deleteKeys(withPrefix: bytes(prefix))
         await admin.close()
@@ -200,7 +205,10 @@ import TestSupport
         let cache = Cache(backend: backend, keyPrefix: "app:")
         let square = cache.memoize("app.square", timeout: 600) { (n: Int) in n * n }
         let cube = cache.memoize("app.cube", timeout: 600) { (n: Int) in n * n * n }
-        for n in 0..<20 { _ = try await square(n); _ = try await cube(n) }
+        for n in 0..<20 {
+            _ = try await square(n)
+            _ = try await cube(n)
+        }
         let before = backend.statistics().keys
         let source = InProcessSource(name: "demo", backend: backend)
         let change = Change.invalidateMemoized(function: "memoize/app.square", keyPrefix: bytes("app:"), sweep: true)
@@ -215,7 +223,10 @@ import TestSupport
         #expect(swept == 20 && outcome.totals.deleted == 21)
         #expect(backend.statistics().keys == before - 21, "20 results and the version key")
         let calls = CallCounter()
-        let again = cache.memoize("app.cube", timeout: 600) { (n: Int) in calls.tick(); return n * n * n }
+        let again = cache.memoize("app.cube", timeout: 600) { (n: Int) in
+            calls.tick()
+            return n * n * n
+        }
         #expect(try await again(3) == 27 && calls.value == 0, "the other function's results are still there")
     }
 
@@ -246,7 +257,10 @@ import TestSupport
         let outcome = await ChangeRunner(readOnly: false).start(change, on: MonitoredBackend(id: BackendID(0), source: source)).outcome
         #expect(outcome.detail == .memoized(versionKeyExisted: true, version: "AbC1xY", swept: 12))
         var left = 0
-        _ = try await source.browseKeys(matching: .prefix(bytes(prefix)), limit: 1000) { left += $0.count; return true }
+        _ = try await source.browseKeys(matching: .prefix(bytes(prefix)), limit: 1000) {
+            left += $0.count
+            return true
+        }
         #expect(left == 12, "the other function's version key and 10 results, and the view key")
         try await admin.deleteKeys(withPrefix: bytes(prefix))
         await admin.close()
@@ -255,7 +269,9 @@ import TestSupport
 
     @Test func versionTokensAreReadFromTextAndPickles() {
         #expect(FlaskCachingActions.versionToken(bytes("Qw3kP0")) == "Qw3kP0")
-        #expect(FlaskCachingActions.versionToken([UInt8(ascii: "!"), 0x80, 0x02, UInt8(ascii: "X"), 6, 0, 0, 0] + bytes("AbC1xY") + [UInt8(ascii: ".")]) == "AbC1xY")
+        #expect(
+            FlaskCachingActions.versionToken([UInt8(ascii: "!"), 0x80, 0x02, UInt8(ascii: "X"), 6, 0, 0, 0] + bytes("AbC1xY") + [UInt8(ascii: ".")])
+                == "AbC1xY")
         #expect(FlaskCachingActions.versionToken([UInt8(ascii: "!"), 0x80, 0x05]) == nil)
     }
 
@@ -264,11 +280,16 @@ import TestSupport
         let cache = Cache(backend: backend)
         try await cache.set("flask_cache_view//api/users", "[{\"id\":1}]")
         let source = InProcessSource(name: "demo", backend: backend)
-        let details = try #require(try await source.details(of: BrowsedKey(key: bytes("flask_cache_view//api/users"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512, kindPrefix: nil))
+        let details = try #require(
+            try await source.details(
+                of: BrowsedKey(key: bytes("flask_cache_view//api/users"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512,
+                kindPrefix: nil))
         #expect(details.kind == .view)
         #expect(details.value.label == "json")
         #expect((details.key.ttlMilliseconds ?? 0) > 290_000)
-        #expect(try await source.details(of: BrowsedKey(key: bytes("gone"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512, kindPrefix: nil) == nil)
+        #expect(
+            try await source.details(
+                of: BrowsedKey(key: bytes("gone"), type: "text", ttlMilliseconds: nil, size: nil), maxBytes: 512, kindPrefix: nil) == nil)
         let sample = try await source.sample()
         #expect(sample.ownReadHits == 1 && sample.ownReadMisses == 1 && sample.applicationHits == 0, "the monitor's reads are its own")
     }

@@ -1,8 +1,8 @@
 import Caching
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 @testable import CacheMonitor
 
@@ -16,7 +16,10 @@ import TestSupport
         for index in 0..<5 { try backend.set("other:\(index)", CacheValue(format: .text, bytes: [1]), timeout: 0) }
         let source = InProcessSource(name: "demo", backend: backend)
         var updates = 0
-        let window = try await KeyWindow.load(from: source, matching: .prefix(bytes("k:")), capacity: 100) { _ in updates += 1; return true }
+        let window = try await KeyWindow.load(from: source, matching: .prefix(bytes("k:")), capacity: 100) { _ in
+            updates += 1
+            return true
+        }
         #expect(window.keys.count == 100 && window.more && window.complete && updates >= 1)
         let all = try await KeyWindow.load(from: source, matching: .glob(bytes("other:[0-2]")), capacity: 100)
         #expect(all.keys.map(\.key) == ["other:0", "other:1", "other:2"].map(bytes) && !all.more)
@@ -75,7 +78,10 @@ import TestSupport
         let flask = tree.roots[0]
         #expect(flask.count == 2)
         let only = KeyTree(keys: keys, delimiters: [UInt8(ascii: ":")])
-        #expect(only.roots.map { String(decoding: $0.segment, as: UTF8.self) } == ["flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain", "user:"])
+        #expect(
+            only.roots.map { String(decoding: $0.segment, as: UTF8.self) } == [
+                "flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain", "user:",
+            ])
         #expect(only.roots[2].isKey && only.roots[2].count == 1)
     }
 

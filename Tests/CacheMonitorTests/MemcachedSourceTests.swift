@@ -2,8 +2,8 @@ import Basics
 import ConnectionSupport
 import Foundation
 import Memcache
-import Testing
 import TestSupport
+import Testing
 
 @testable import CacheMonitor
 
@@ -20,7 +20,10 @@ import TestSupport
 
     private func listAll(_ source: MemcachedSource, accept: ([UInt8]) -> Bool = { _ in true }) async throws -> [MemcachedKeyEntry] {
         var entries: [MemcachedKeyEntry] = []
-        _ = try await source.listKeys(limit: .max, accept: accept) { entries.append(contentsOf: $0); return true }
+        _ = try await source.listKeys(limit: .max, accept: accept) {
+            entries.append(contentsOf: $0)
+            return true
+        }
         return entries
     }
 
@@ -45,7 +48,10 @@ import TestSupport
                 #expect(server.values[field] != nil, "stats has \(field)")
             }
         }
-        guard case .failure(let error) = stats.servers[2].result else { Issue.record("the dead server must be down"); return }
+        guard case .failure(let error) = stats.servers[2].result else {
+            Issue.record("the dead server must be down")
+            return
+        }
         #expect(error.message.contains("connection refused"))
         await source.close()
     }
@@ -71,7 +77,10 @@ import TestSupport
 
         #expect(try await listAll(source) { $0.hasBytePrefix(Array("memo:".utf8)) }.count == 4000)
         var limited = 0
-        let more = try await source.listKeys(limit: 100) { limited += $0.count; return true }
+        let more = try await source.listKeys(limit: 100) {
+            limited += $0.count
+            return true
+        }
         #expect(limited == 100 && more)
         await source.close()
     }
@@ -113,7 +122,10 @@ import TestSupport
         let dry = try await source.deleteKeys(withPrefix: prefix, dryRun: true)
         #expect(dry.totals.matched == 2000 && dry.totals.deleted == 0 && dry.totals.finished)
         var seen: [DeletionTotals] = []
-        let done = try await source.deleteKeys(withPrefix: prefix) { seen.append($0); return true }
+        let done = try await source.deleteKeys(withPrefix: prefix) {
+            seen.append($0)
+            return true
+        }
         #expect(done.totals.matched == 2000 && done.totals.deleted == 2000 && done.totals.finished)
         #expect(done.servers.map(\.totals.deleted) == [1500, 500])
         #expect(seen.last?.finished == true && seen.map(\.deleted) == seen.map(\.deleted).sorted(), "progress only grows")

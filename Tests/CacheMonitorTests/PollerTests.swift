@@ -1,9 +1,9 @@
 import Basics
-import RESP
-import TestSupport
 import Clocks
 import ConnectionSupport
+import RESP
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CacheMonitor
@@ -18,7 +18,10 @@ final class ScriptedSource: CacheSource {
     }
 
     struct Refused: Error, CustomStringConvertible { var description: String { "WRONGPASS invalid password" } }
-    struct Failed: Error, CustomStringConvertible { let text: String; var description: String { text } }
+    struct Failed: Error, CustomStringConvertible {
+        let text: String
+        var description: String { text }
+    }
 
     let name: String
     private let state = Mutex<(behaviour: Behaviour, samples: Int, attempts: Int, hung: [CheckedContinuation<Void, Never>])>((.answer, 0, 0, []))
@@ -88,7 +91,9 @@ final class ScriptedSource: CacheSource {
 /// The poller with scripted sources on a test clock.
 @Suite struct PollerTests {
     /// Waits (in real time, at most 5 s) until `condition` holds for the poller's current snapshot.
-    func eventually(_ poller: Poller<TestClock<Duration>>, _ what: Comment, _ condition: (Snapshot) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async {
+    func eventually(
+        _ poller: Poller<TestClock<Duration>>, _ what: Comment, _ condition: (Snapshot) -> Bool, sourceLocation: SourceLocation = #_sourceLocation
+    ) async {
         for _ in 0..<5000 {
             if condition(await poller.current) { return }
             try? await Task.sleep(for: .milliseconds(1))
@@ -132,7 +137,10 @@ final class ScriptedSource: CacheSource {
         #expect(backend.hitRatioHistory.values.count == 2, "one history point per sample")
         var published = false
         while let snapshot = await snapshots.next() {
-            if snapshot.backends[0].rates != nil { published = true; break }
+            if snapshot.backends[0].rates != nil {
+                published = true
+                break
+            }
         }
         #expect(published, "the refreshed figures are published at once, not at the next interval")
         await clock.advance(by: .milliseconds(900))
@@ -147,7 +155,8 @@ final class ScriptedSource: CacheSource {
         let clock = TestClock()
         let hanging = ScriptedSource(name: "hanging", behaviour: .hang)
         let healthy = ScriptedSource(name: "healthy")
-        let poller = Poller(backends: MonitoredBackend.numbered([hanging, healthy]), configuration: .init(interval: .seconds(1), timeout: .seconds(2)), clock: clock)
+        let poller = Poller(
+            backends: MonitoredBackend.numbered([hanging, healthy]), configuration: .init(interval: .seconds(1), timeout: .seconds(2)), clock: clock)
         await poller.start()
         await eventually(poller, "healthy up") { $0.backends[1].status == .up }
         #expect(await poller.current.backends[0].status == .connecting)
@@ -166,7 +175,9 @@ final class ScriptedSource: CacheSource {
     @Test func aDownBackendIsRetriedWithCappedBackoffAndComesBackByItself() async {
         let clock = TestClock()
         let source = ScriptedSource(name: "flaky", behaviour: .fail("cannot connect to fake: connection refused"))
-        let poller = Poller(backends: MonitoredBackend.numbered([source]), configuration: .init(interval: .seconds(1), timeout: .seconds(2), maxBackoff: .seconds(5)), clock: clock)
+        let poller = Poller(
+            backends: MonitoredBackend.numbered([source]), configuration: .init(interval: .seconds(1), timeout: .seconds(2), maxBackoff: .seconds(5)),
+            clock: clock)
         await poller.start()
         await eventually(poller, "down") { $0.backends[0].status == .down }
         #expect(await poller.current.backends[0].error == "cannot connect to fake: connection refused")
@@ -203,7 +214,8 @@ final class ScriptedSource: CacheSource {
     }
 
     @Test func backoffDoublesUpToTheCap() {
-        let poller = Poller(backends: MonitoredBackend.numbered([]), configuration: .init(interval: .seconds(1), maxBackoff: .seconds(5)), clock: TestClock())
+        let poller = Poller(
+            backends: MonitoredBackend.numbered([]), configuration: .init(interval: .seconds(1), maxBackoff: .seconds(5)), clock: TestClock())
         #expect(poller.backoff(afterFailures: 1) == .seconds(1))
         #expect(poller.backoff(afterFailures: 2) == .seconds(2))
         #expect(poller.backoff(afterFailures: 3) == .seconds(4))
@@ -213,7 +225,9 @@ final class ScriptedSource: CacheSource {
 
     @Test func snapshotsArePublishedEveryInterval() async {
         let clock = TestClock()
-        let poller = Poller(backends: MonitoredBackend.numbered([ScriptedSource(name: "a"), ScriptedSource(name: "b")]), configuration: .init(interval: .seconds(1)), clock: clock)
+        let poller = Poller(
+            backends: MonitoredBackend.numbered([ScriptedSource(name: "a"), ScriptedSource(name: "b")]), configuration: .init(interval: .seconds(1)),
+            clock: clock)
         var iterator = await poller.snapshots().makeAsyncIterator()
         let first = await iterator.next()
         #expect(first?.backends.map(\.name) == ["a", "b"])
@@ -245,7 +259,8 @@ final class ScriptedSource: CacheSource {
         let admin = RedisClient(url: url)
         try await admin.send(RESPCommand("SET", ["k", "v"]))
         try await admin.send((0..<500).map { _ in RESPCommand("GET", ["k"]) })
-        let poller = Poller(backends: MonitoredBackend.numbered([RedisSource(name: "redis", url: url)]), configuration: .init(interval: .milliseconds(100)))
+        let poller = Poller(
+            backends: MonitoredBackend.numbered([RedisSource(name: "redis", url: url)]), configuration: .init(interval: .milliseconds(100)))
         // A loaded machine can time the first sample out; rates need one good sample before the reset.
         var before = await poller.sampleAll()
         for _ in 0..<20 where before.backends[0].status != .up { before = await poller.sampleAll() }

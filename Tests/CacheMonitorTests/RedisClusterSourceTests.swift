@@ -1,8 +1,8 @@
 import CacheMonitor
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// Watching a Redis Cluster through a plain `redis://` URL of one node: the shared 3-master cluster of
 /// `scripts/test.sh` for listing and invalidation (each test under its own prefix), clusters of the tests'

@@ -1,8 +1,8 @@
 import CacheMonitor
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// The Redis monitoring source against real servers: scanning, details, previews, deletion and prefix
 /// invalidation on the `scripts/test.sh` server (each test under its own prefix), own-read accounting on a
@@ -51,8 +51,8 @@ import TestSupport
             prefix + [0xFF, 0x00, 0x01], prefix + Array("ünïcødé ✓".utf8),
         ]
         let decoys: [[UInt8]] = [
-            base + Array("aXXbYc\\1".utf8),        // matches the glob a*b?[c]\ if it were not escaped
-            base + Array("a*b?[c]".utf8),          // one byte short of the prefix
+            base + Array("aXXbYc\\1".utf8),  // matches the glob a*b?[c]\ if it were not escaped
+            base + Array("a*b?[c]".utf8),  // one byte short of the prefix
             base + Array("a*b?[d]\\x".utf8),
             Array(base.dropLast()),
         ]
@@ -93,7 +93,9 @@ import TestSupport
     @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
     func detailsGiveTypeTTLAndSizeAndSkipVanishedKeys() async throws {
         let (source, admin, prefix) = try fixture()
-        let string = prefix + Array("s".utf8), list = prefix + Array("l".utf8), hash = prefix + Array("h".utf8)
+        let string = prefix + Array("s".utf8)
+        let list = prefix + Array("l".utf8)
+        let hash = prefix + Array("h".utf8)
         try await admin.send([
             RESPCommand("SET", key: string, ["value", "PX", 60_000]),
             RESPCommand("RPUSH", key: list, ["a", "b"]),
@@ -113,8 +115,11 @@ import TestSupport
     @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
     func previewsShowTheFirstPartOnly() async throws {
         let (source, admin, prefix) = try fixture()
-        let big = prefix + Array("big".utf8), list = prefix + Array("list".utf8)
-        let set = prefix + Array("set".utf8), zset = prefix + Array("zset".utf8), hash = prefix + Array("hash".utf8)
+        let big = prefix + Array("big".utf8)
+        let list = prefix + Array("list".utf8)
+        let set = prefix + Array("set".utf8)
+        let zset = prefix + Array("zset".utf8)
+        let hash = prefix + Array("hash".utf8)
         try await admin.send([
             RESPCommand("SET", key: big, [String(repeating: "x", count: 100_000)]),
             RESPCommand("RPUSH", key: list, (0..<50).map { "item\($0)" }),
@@ -122,13 +127,22 @@ import TestSupport
             RESPCommand("ZADD", key: zset, ["1", "one", "2", "two"]),
             RESPCommand("HSET", key: hash, ["f1", "v1", "f2", "v2"]),
         ])
-        #expect(try await source.preview(of: big, type: "string") == .string(prefix: Array(repeating: UInt8(ascii: "x"), count: 512), length: 100_000))
+        #expect(
+            try await source.preview(of: big, type: "string") == .string(prefix: Array(repeating: UInt8(ascii: "x"), count: 512), length: 100_000))
         #expect(try await source.preview(of: list, type: "list") == .items((0..<10).map { Array("item\($0)".utf8) }, total: 50))
-        guard case .items(let members, let total) = try await source.preview(of: set, type: "set") else { Issue.record("not items"); return }
+        guard case .items(let members, let total) = try await source.preview(of: set, type: "set") else {
+            Issue.record("not items")
+            return
+        }
         #expect(total == 50)
         #expect(members.count <= 10 && !members.isEmpty)
-        #expect(try await source.preview(of: zset, type: "zset") == .items([Array("one".utf8), Array("1".utf8), Array("two".utf8), Array("2".utf8)], total: 2))
-        guard case .fields(let fields, let count) = try await source.preview(of: hash, type: "hash") else { Issue.record("not fields"); return }
+        #expect(
+            try await source.preview(of: zset, type: "zset")
+                == .items([Array("one".utf8), Array("1".utf8), Array("two".utf8), Array("2".utf8)], total: 2))
+        guard case .fields(let fields, let count) = try await source.preview(of: hash, type: "hash") else {
+            Issue.record("not fields")
+            return
+        }
         #expect(count == 2)
         #expect(Set(fields.map { String(decoding: $0.field, as: UTF8.self) }) == ["f1", "f2"])
         #expect(try await source.preview(of: prefix + Array("none".utf8), type: "list") == .missing)

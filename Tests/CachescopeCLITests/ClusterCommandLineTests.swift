@@ -1,7 +1,7 @@
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// The headless commands on the 3-master test cluster, reached through a plain `--redis` URL of one node or a
 /// `type = "redis-cluster"` backend with several seeds: the cluster is one backend named `redis`.
@@ -72,7 +72,8 @@ struct ClusterCommandLineTests {
     }
 
     @Test func aConfiguredClusterTakesSeveralSeeds() throws {
-        let path = try cli.configFile("""
+        let path = try cli.configFile(
+            """
             [[backend]]
             name = "sessions"
             type = "redis-cluster"

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The configuration file: backends from `[[backend]]` tables, the XDG default location, and one-line errors
 /// naming the file, the line and the field.
@@ -21,7 +21,8 @@ import TestSupport
     }
 
     @Test func backendsComeFromTheFileFirstThenTheFlags() throws {
-        let home = try configHome("""
+        let home = try configHome(
+            """
             refresh = "2s"
 
             [[backend]]
@@ -52,17 +53,26 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n\n[[backend]]\ntype = \"memcached\"\nservres = [\"x:1\"]\n", ":8:", "servres"),
+        (
+            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n\n[[backend]]\ntype = \"memcached\"\nservres = [\"x:1\"]\n", ":8:",
+            "servres"
+        ),
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:notaport\"\n", ":3:", "port"),
         ("[[backend]\nname = 1\n", ":1:", "expected"),
         ("[[backend]]\ntype = \"mongodb\"\n", ":2:", "unknown type 'mongodb'"),
         ("[[backend]]\nname = \"x\"\n", ":1:", "needs a type"),
-        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\npassword_env = \"CACHESCOPE_UNSET_VARIABLE_FOR_TESTS\"\n", ":4:", "CACHESCOPE_UNSET_VARIABLE_FOR_TESTS"),
+        (
+            "[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\npassword_env = \"CACHESCOPE_UNSET_VARIABLE_FOR_TESTS\"\n", ":4:",
+            "CACHESCOPE_UNSET_VARIABLE_FOR_TESTS"
+        ),
         ("[[backend]]\ntype = \"memcached\"\nservers = \"a:1,,b:2\"\n", ":3:", "empty entry"),
         ("[[backend]]\nname = \"has space\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n", ":2:", "name"),
         ("refresh = \"soon\"\n", ":1:", "refresh"),
         ("colour = \"red\"\n", ":1:", "unknown setting 'colour'"),
-        ("[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:2\"\n", ":6:", "two backends are named 'a'"),
+        (
+            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:2\"\n",
+            ":6:", "two backends are named 'a'"
+        ),
     ])
     func mistakesAreOneLineWithFileLineAndFieldAndExitTwo(text: String, line: String, detail: String) throws {
         let home = try configHome(text)

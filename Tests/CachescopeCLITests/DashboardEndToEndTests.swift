@@ -1,11 +1,11 @@
 import Foundation
 import RESP
+import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-import TestSupport
 
 /// The real binary in a real terminal (tmux), driven by keys as a person would: the overview, the key
 /// browser, deleting a key and invalidating a prefix through their dialogs, resizing, and quitting — with
@@ -96,7 +96,8 @@ import TestSupport
         try? FileManager.default.removeItem(at: pidFile)
         let third = try TmuxSession(command: "sh -c 'echo $$ > \(pidFile.path); exec \(binary) --redis \(server.url())'")
         try third.waitFor("1/1 up")
-        let orphan = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let orphan = try #require(
+            Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         third.close()
         let deadline = Date().addingTimeInterval(5)
         while kill(orphan, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
@@ -149,7 +150,10 @@ import TestSupport
 }
 
 /// The dashboard on the shared 3-master test cluster, through the URL of one node.
-@Suite(.enabled(if: DashboardEndToEndTests.tmux != nil && CommandLineTests.binary != nil && TestServers.cluster != nil, Comment(rawValue: TestServers.clusterSkipMessage)))
+@Suite(
+    .enabled(
+        if: DashboardEndToEndTests.tmux != nil && CommandLineTests.binary != nil && TestServers.cluster != nil,
+        Comment(rawValue: TestServers.clusterSkipMessage)))
 struct ClusterDashboardEndToEndTests {
     @Test func aClusterIsOneRowThatExpandsIntoItsNodes() throws {
         let seed = try #require(TestServers.cluster?.first)

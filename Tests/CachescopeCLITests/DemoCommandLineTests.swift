@@ -28,7 +28,9 @@ import Testing
     }
 
     @Test func badDemoFlagsAreUsageErrors() throws {
-        for arguments in [["demo", "--port", "70000"], ["demo", "--rate", "-1"], ["demo", "--requests", "0"], ["demo", "--requests", "5", "--rate", "0"]] {
+        for arguments in [
+            ["demo", "--port", "70000"], ["demo", "--rate", "-1"], ["demo", "--requests", "0"], ["demo", "--requests", "5", "--rate", "0"],
+        ] {
             let result = try cli.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")
             #expect(!result.output.isEmpty)

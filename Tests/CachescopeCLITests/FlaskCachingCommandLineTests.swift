@@ -1,7 +1,7 @@
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// `invalidate --route` and `--memoized [--sweep]` on keys laid out exactly as Flask-Caching 2.5 writes
 /// them with cachelib's RedisCache (captured from a real app).
@@ -23,10 +23,16 @@ import TestSupport
             RESPCommand("SET", [Array("flask_cache___main__.expensive_memver".utf8), version("FxvLvy")]),
             RESPCommand("SET", [Array("flask_cache___main__.other_memver".utf8), version("JpvIrO")]),
         ]
-        for key in ["0Kb3lDKnQwwINdkOFxvLvy", "Gt9xvvcm1xc/vp5uFxvLvy", "QtU/408qTAJVufrVFxvLvy", "wTcfe+MGxnVqdp/uFxvLvy", "7iIOwNZCKG3FEx3sJpvIrO", "HKWo+wHAd24G7AaFJpvIrO"] {
+        for key in [
+            "0Kb3lDKnQwwINdkOFxvLvy", "Gt9xvvcm1xc/vp5uFxvLvy", "QtU/408qTAJVufrVFxvLvy", "wTcfe+MGxnVqdp/uFxvLvy", "7iIOwNZCKG3FEx3sJpvIrO",
+            "HKWo+wHAd24G7AaFJpvIrO",
+        ] {
             commands.append(RESPCommand("SET", [Array("flask_cache_\(key)".utf8), result]))
         }
-        for key in ["view//api/users", "view//api/users/7", "view//api/weather" + String(repeating: "7e17", count: 16), "view//api/weather" + String(repeating: "b6d3", count: 16)] {
+        for key in [
+            "view//api/users", "view//api/users/7", "view//api/weather" + String(repeating: "7e17", count: 16),
+            "view//api/weather" + String(repeating: "b6d3", count: 16),
+        ] {
             commands.append(RESPCommand("SET", ["flask_cache_\(key)", "page"]))
         }
         try await redis.send(commands)
@@ -35,9 +41,11 @@ import TestSupport
         #expect(route["deleted"] as? Int == 1, "only /api/users, not /api/users/7")
         let weather = try json(try cli.run(["invalidate", "--redis", server.url(), "--route", "/api/weather", "--yes", "--json"]).output)
         #expect(weather["deleted"] as? Int == 2, "both query-string variants")
-        let dry = try json(try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--dry-run", "--json"]).output)
+        let dry = try json(
+            try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--dry-run", "--json"]).output)
         #expect(dry["matched"] as? Int == 5 && dry["deleted"] as? Int == 0, "the version key and 4 results")
-        let swept = try json(try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--yes", "--json"]).output)
+        let swept = try json(
+            try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--yes", "--json"]).output)
         #expect(swept["deleted"] as? Int == 5)
         let remaining = try await redis.send(RESPCommand("DBSIZE")).integer
         #expect(remaining == 4, "the other function's version key and 2 results, and /api/users/7")

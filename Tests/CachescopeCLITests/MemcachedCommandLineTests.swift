@@ -1,7 +1,7 @@
 import Foundation
 import Memcache
-import Testing
 import TestSupport
+import Testing
 
 /// `cachescope keys` and `cachescope invalidate` on memcached backends (`--memcached`), against servers this
 /// suite starts so every listing is exact.

@@ -1,7 +1,7 @@
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// `cachescope keys` and `cachescope invalidate` against the test Redis: output contracts (JSON field names),
 /// confirmation, and exit codes.

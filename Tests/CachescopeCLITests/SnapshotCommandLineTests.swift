@@ -1,8 +1,8 @@
 import Foundation
 import Memcache
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// `cachescope snapshot` against servers this suite starts, so every counter is known exactly.
 @Suite(.serialized) struct SnapshotCommandLineTests {
@@ -29,8 +29,10 @@ import TestSupport
         #expect(result.status == 0)
         let list = try backends(result.output)
         #expect(list.map { $0["name"] as? String } == ["redis", "memcached"])
-        let contract = ["name", "type", "address", "status", "error", "hits", "misses", "hitRatio", "lifetimeHitRatio", "opsPerSec", "totalHits",
-                        "totalMisses", "keys", "memoryBytes", "evictions", "latencyMs", "ownReads"]
+        let contract = [
+            "name", "type", "address", "status", "error", "hits", "misses", "hitRatio", "lifetimeHitRatio", "opsPerSec", "totalHits",
+            "totalMisses", "keys", "memoryBytes", "evictions", "latencyMs", "ownReads",
+        ]
         for backend in list {
             for field in contract { #expect(backend.keys.contains(field), "\(field) in \(backend["name"] ?? "?")") }
             #expect(backend["status"] as? String == "up")
@@ -69,7 +71,8 @@ import TestSupport
         guard let locked = try RedisServerProcess(arguments: ["--requirepass", "s3cret"]) else { return }
         let dead = "127.0.0.1:\(TestServers.freePort())"
         let result = try cli.run([
-            "snapshot", "--redis", locked.url(), "--redis", locked.url(password: "wrong-hunter2"), "--memcached", dead, "--json", "--interval", "100ms",
+            "snapshot", "--redis", locked.url(), "--redis", locked.url(password: "wrong-hunter2"), "--memcached", dead, "--json", "--interval",
+            "100ms",
         ])
         #expect(result.status == 0)
         #expect(!result.output.contains("hunter2") && !result.output.contains("s3cret"))

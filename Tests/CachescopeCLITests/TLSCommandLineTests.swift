@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `rediss://` from the command line and the configuration file, against the TLS redis-server of
 /// `scripts/test.sh` (throwaway CA; certificate for `localhost` only; client certificates required).
@@ -48,14 +48,17 @@ struct TLSCommandLineTests {
 
     @Test func filesAndFlagsThatCannotBeUsedAreUsageErrors() throws {
         let missing = try cli.run(["snapshot", "--redis", "rediss://localhost:\(try port())", "--tls-ca-file", "/nonexistent/ca.pem"])
-        #expect(missing.status == 2 && missing.output.contains("/nonexistent/ca.pem does not exist") && missing.output.split(separator: "\n").count == 1, "\(missing.output)")
+        #expect(
+            missing.status == 2 && missing.output.contains("/nonexistent/ca.pem does not exist") && missing.output.split(separator: "\n").count == 1,
+            "\(missing.output)")
         let plain = try cli.run(["snapshot", "--redis", "redis://localhost:\(try port())", "--tls-ca-file", "\(try directory())/ca.crt"])
         #expect(plain.status == 2 && plain.output.contains("rediss://"), "\(plain.output)")
     }
 
     @Test func theConfigurationFileTakesTLSFields() throws {
         let directory = try directory()
-        let path = try cli.configFile("""
+        let path = try cli.configFile(
+            """
             [[backend]]
             name = "managed"
             type = "redis"
@@ -68,7 +71,8 @@ struct TLSCommandLineTests {
         let result = try cli.run(["snapshot", "--json", "--interval", "100ms", "--config", path])
         #expect(try backend(result.output)["status"] as? String == "up", "\(result.output)")
 
-        try "[[backend]]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:1\"\ntls_ca_file = \"/ca.pem\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "[[backend]]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:1\"\ntls_ca_file = \"/ca.pem\"\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         let wrong = try cli.run(["snapshot", "--config", path])
         #expect(wrong.status == 2 && wrong.output.contains(path + ":4:") && wrong.output.contains("rediss://"), "\(wrong.output)")
     }

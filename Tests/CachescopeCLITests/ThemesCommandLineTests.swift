@@ -31,7 +31,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-themes-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try "[text]\nfg = \"red\"\n\n[sparkles]\nfg = 3\n".write(to: directory.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
+        try "[text]\nfg = \"red\"\n\n[sparkles]\nfg = 3\n".write(
+            to: directory.appendingPathComponent("broken.toml"), atomically: true, encoding: .utf8)
         try "[header]\nfg = \"chartreuse-ish\"\n".write(to: directory.appendingPathComponent("badcolour.toml"), atomically: true, encoding: .utf8)
         let result = try cli.run(["themes"], environment: ["CACHESCOPE_THEMES": directory.path])
         #expect(result.status == 2)

@@ -1,11 +1,11 @@
 import Caching
 import CachingHummingbird
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Synchronization
+import TestSupport
 import Testing
 
 /// Cached routes: Flask-Caching's `@cache.cached()` (checklist items 13–27 that apply to views).
@@ -132,9 +132,11 @@ import Testing
         let keys = try await cache.backend.listKeys(prefix: "", limit: 10).keys.map(\.key)
         #expect(keys.count == 2)
         #expect(keys.allSatisfy { $0.hasPrefix("search//api/users") && $0.count == "search//api/users".count + 64 })
-        #expect(middleware.cacheKey(path: "/api/users", query: "b=2&a=1&tag=y&tag=x") == keys.first { _ in true }.map { _ in
-            middleware.cacheKey(path: "/api/users", queryItems: [("tag", "x"), ("a", "1"), ("tag", "y"), ("b", "2")])
-        })
+        #expect(
+            middleware.cacheKey(path: "/api/users", query: "b=2&a=1&tag=y&tag=x")
+                == keys.first { _ in true }.map { _ in
+                    middleware.cacheKey(path: "/api/users", queryItems: [("tag", "x"), ("a", "1"), ("tag", "y"), ("b", "2")])
+                })
     }
 
     @Test func theQueryHashFollowsTheCacheOrTheRouteHashMethod() {
@@ -192,10 +194,12 @@ import Testing
         let cache = Cache(backend: SimpleCache())
         let calls = CallCounter()
         let checks = CallCounter()
-        let middleware = Middleware(cache: cache, forcedUpdate: { request, _ in
-            checks.tick()
-            return request.headers[.cacheControl] == "no-cache"
-        })
+        let middleware = Middleware(
+            cache: cache,
+            forcedUpdate: { request, _ in
+                checks.tick()
+                return request.headers[.cacheControl] == "no-cache"
+            })
         try await app(middleware, calls: calls).test(.router) { client in
             _ = try await client.execute(uri: "/api/users", method: .get)
             let forced = try await client.execute(uri: "/api/users", method: .get, headers: [.cacheControl: "no-cache"])
@@ -328,7 +332,12 @@ import Testing
         let calls = CallCounter()
         let evaluations = CallCounter()
         let fixed = Middleware(cache: cache, keyPrefix: "all-users")
-        let dynamic = Middleware(cache: cache, keyPrefix: .dynamic { path in evaluations.tick(); return "dyn:\(path)" })
+        let dynamic = Middleware(
+            cache: cache,
+            keyPrefix: .dynamic { path in
+                evaluations.tick()
+                return "dyn:\(path)"
+            })
         let application = app(fixed, calls: calls) { group in
             group.get("a") { _, _ in "a \(calls.tick())" }
             group.get("b") { _, _ in "b \(calls.tick())" }

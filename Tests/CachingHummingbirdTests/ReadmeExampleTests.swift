@@ -1,8 +1,8 @@
 import Caching
 import CachingHummingbird
-import TestSupport
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The README's "Caching library in 30 lines" example, kept compiling and true.

@@ -1,7 +1,7 @@
+import TestSupport
 import Testing
 
 @testable import Caching
-import TestSupport
 
 /// The `Cache` facade's data methods, Flask-Caching checklist items 1–8 and 11, plus bad input.
 @Suite struct CacheOperationsTests {

@@ -50,7 +50,8 @@ import Testing
         let clock = ManualCacheClock()
         let cache = SimpleCache(threshold: 50, clock: clock)
         for index in 0..<200 {
-            try cache.set("k\(index)", CacheValue(format: .integer, bytes: Array("\(index)".utf8)), timeout: CacheTimeout(seconds: Double(1000 - index)))
+            try cache.set(
+                "k\(index)", CacheValue(format: .integer, bytes: Array("\(index)".utf8)), timeout: CacheTimeout(seconds: Double(1000 - index)))
         }
         let survivors = cache.listKeys(prefix: "", limit: 100).keys.map(\.key)
         #expect(survivors.count == 51)

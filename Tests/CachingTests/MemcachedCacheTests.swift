@@ -1,7 +1,7 @@
 import Foundation
 import Memcache
-import Testing
 import TestSupport
+import Testing
 
 @testable import Caching
 
@@ -46,7 +46,10 @@ import TestSupport
     @Test(.enabled(if: enabled, Comment(rawValue: "memcached is not installed")))
     func valuesOfEveryKindRoundTripWithFlagsOtherClientsUnderstand() async throws {
         let (cache, _, prefix) = try makeCache()
-        struct User: Codable, Equatable { var name: String; var age: Int }
+        struct User: Codable, Equatable {
+            var name: String
+            var age: Int
+        }
         try await cache.set("text", "héllo")
         try await cache.set("int", -42)
         try await cache.set("bytes", [UInt8]([0, 1, 255, 13, 10]))
@@ -191,7 +194,10 @@ import TestSupport
     func memoizeWorksOnMemcached() async throws {
         let (cache, _, _) = try makeCache()
         let calls = CallCounter()
-        let square = cache.memoize("square", timeout: 60) { (n: Int) in calls.tick(); return n * n }
+        let square = cache.memoize("square", timeout: 60) { (n: Int) in
+            calls.tick()
+            return n * n
+        }
         #expect(try await square(7) == 49)
         #expect(try await square(7) == 49)
         #expect(calls.value == 1)

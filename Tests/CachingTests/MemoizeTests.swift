@@ -1,8 +1,8 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Caching
-import TestSupport
 
 /// memoize, following Flask-Caching 2.5 (checklist items 25 and 28–38).
 ///
@@ -25,7 +25,10 @@ import TestSupport
     @Test func sameArgumentsHitDifferentArgumentsMissAndEntriesExpire() async throws {
         let fixture = ClockedCache()
         let calls = CallCounter()
-        let add = fixture.cache.memoize("add", timeout: 10) { (a: Int, b: Int) in calls.tick(); return a + b }
+        let add = fixture.cache.memoize("add", timeout: 10) { (a: Int, b: Int) in
+            calls.tick()
+            return a + b
+        }
         #expect(try await add(1, 2) == 3)
         #expect(try await add(1, 2) == 3)
         #expect(calls.value == 1)
@@ -52,7 +55,10 @@ import TestSupport
     @Test func memoizeUsesTheCacheDefaultTimeoutWhenNoneIsGiven() async throws {
         let fixture = ClockedCache(defaultTimeout: 30)
         let calls = CallCounter()
-        let f = fixture.cache.memoize("f") { (n: Int) in calls.tick(); return n }
+        let f = fixture.cache.memoize("f") { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(1)
         fixture.clock.advance(by: 29)
         _ = try await f(1)
@@ -65,7 +71,10 @@ import TestSupport
     @Test func aFalsyValueAndNilAreDifferentCalls() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let describe = cache.memoize("describe") { (n: Int?) in calls.tick(); return n.map(String.init) ?? "none" }
+        let describe = cache.memoize("describe") { (n: Int?) in
+            calls.tick()
+            return n.map(String.init) ?? "none"
+        }
         #expect(try await describe(0) == "0")
         #expect(try await describe(nil) == "none")
         #expect(try await describe(0) == "0")
@@ -87,7 +96,10 @@ import TestSupport
     @Test func ignoredArgumentsDoNotAffectTheKey() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let fetch = cache.memoize("fetch", ignoring: [1]) { (id: Int, requestID: String) in calls.tick(); return id * 10 }
+        let fetch = cache.memoize("fetch", ignoring: [1]) { (id: Int, requestID: String) in
+            calls.tick()
+            return id * 10
+        }
         #expect(try await fetch(1, "req-a") == 10)
         #expect(try await fetch(1, "req-b") == 10)
         #expect(calls.value == 1)
@@ -97,7 +109,10 @@ import TestSupport
     @Test func deleteMemoizedWithoutArgumentsInvalidatesEveryCall() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let square = cache.memoize("square") { (n: Int) in calls.tick(); return n * n }
+        let square = cache.memoize("square") { (n: Int) in
+            calls.tick()
+            return n * n
+        }
         _ = try await square(2)
         _ = try await square(3)
         try await cache.deleteMemoized(square)
@@ -112,7 +127,10 @@ import TestSupport
     @Test func deleteMemoizedWithArgumentsInvalidatesOnlyThatCall() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let square = cache.memoize("square") { (n: Int) in calls.tick(); return n * n }
+        let square = cache.memoize("square") { (n: Int) in
+            calls.tick()
+            return n * n
+        }
         _ = try await square(2)
         _ = try await square(3)
         #expect(try await cache.deleteMemoized(square, arguments: 2))
@@ -126,7 +144,10 @@ import TestSupport
     @Test func deletingTheVersionHashForcesARecompute() async throws {
         let fixture = ClockedCache()
         let calls = CallCounter()
-        let f = fixture.cache.memoize("f") { (n: Int) in calls.tick(); return n }
+        let f = fixture.cache.memoize("f") { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(1)
         #expect(fixture.backend.has("memoize/f_memver"))
         try await fixture.cache.deleteMemoizedVersionHash(f)
@@ -139,7 +160,10 @@ import TestSupport
     @Test func cacheKeyIsExactlyTheKeyUsedAndUncachedBypassesTheCache() async throws {
         let fixture = ClockedCache(keyPrefix: "app:")
         let calls = CallCounter()
-        let f = fixture.cache.memoize("pkg.views.<locals>.f") { (n: Int) in calls.tick(); return n + 1 }
+        let f = fixture.cache.memoize("pkg.views.<locals>.f") { (n: Int) in
+            calls.tick()
+            return n + 1
+        }
         #expect(f.name == "pkg.views.locals.f", "names are sanitised as Flask-Caching does")
         _ = try await f(1)
         let key = try await f.cacheKey(1)
@@ -154,7 +178,10 @@ import TestSupport
         let backend = RecordingBackend()
         let cache = Cache(backend: backend)
         let calls = CallCounter()
-        let f = cache.memoize("f", unless: { (n: Int) in n < 0 }) { (n: Int) in calls.tick(); return n }
+        let f = cache.memoize("f", unless: { (n: Int) in n < 0 }) { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(-1)
         _ = try await f(-1)
         #expect(calls.value == 2)
@@ -169,7 +196,13 @@ import TestSupport
         let calls = CallCounter()
         let checks = CallCounter()
         let forcing = Flag()
-        let f = cache.memoize("f", forcedUpdate: { (_: Int) in checks.tick(); return forcing.value }) { (n: Int) in
+        let f = cache.memoize(
+            "f",
+            forcedUpdate: { (_: Int) in
+                checks.tick()
+                return forcing.value
+            }
+        ) { (n: Int) in
             calls.tick()
             return n + calls.value
         }
@@ -185,7 +218,13 @@ import TestSupport
         let cache = ClockedCache().cache
         let calls = CallCounter()
         let staleChecks = CallCounter()
-        let f = cache.memoize("f", isStale: { (value: Int, n: Int) in staleChecks.tick(); return value < n * 10 + 2 }) { (n: Int) in
+        let f = cache.memoize(
+            "f",
+            isStale: { (value: Int, n: Int) in
+                staleChecks.tick()
+                return value < n * 10 + 2
+            }
+        ) { (n: Int) in
             calls.tick()
             return n * 10 + calls.value
         }
@@ -199,7 +238,10 @@ import TestSupport
     @Test func responseFilterDecidesWhatIsStored() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let f = cache.memoize("f", responseFilter: { (value: Int) in value >= 0 }) { (n: Int) in calls.tick(); return n }
+        let f = cache.memoize("f", responseFilter: { (value: Int) in value >= 0 }) { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(-1)
         _ = try await f(-1)
         _ = try await f(5)
@@ -210,11 +252,17 @@ import TestSupport
     @Test func nilResultsAreNotServedUnlessCacheNone() async throws {
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let lookup = cache.memoize("lookup") { (id: Int) -> String? in calls.tick(); return nil }
+        let lookup = cache.memoize("lookup") { (id: Int) -> String? in
+            calls.tick()
+            return nil
+        }
         _ = try await lookup(1)
         _ = try await lookup(1)
         #expect(calls.value == 2)
-        let cachedLookup = cache.memoize("cachedLookup", cacheNone: true) { (id: Int) -> String? in calls.tick(); return nil }
+        let cachedLookup = cache.memoize("cachedLookup", cacheNone: true) { (id: Int) -> String? in
+            calls.tick()
+            return nil
+        }
         #expect(try await cachedLookup(1) == nil)
         #expect(try await cachedLookup(1) == nil)
         #expect(calls.value == 3, "with cacheNone the stored nil is served")
@@ -223,7 +271,10 @@ import TestSupport
     @Test func theTimeoutIsWritableAndReadAtStoreTime() async throws {
         let fixture = ClockedCache()
         let calls = CallCounter()
-        let f = fixture.cache.memoize("f", timeout: 100) { (n: Int) in calls.tick(); return n }
+        let f = fixture.cache.memoize("f", timeout: 100) { (n: Int) in
+            calls.tick()
+            return n
+        }
         #expect(f.timeout == 100)
         f.timeout = 5
         _ = try await f(1)
@@ -259,11 +310,18 @@ import TestSupport
     }
 
     @Test func methodsCachePerInstanceAndInvalidatePerInstance() async throws {
-        struct Adder: CacheIdentifiable { var id: String; var cachingID: String { id } }
+        struct Adder: CacheIdentifiable {
+            var id: String
+            var cachingID: String { id }
+        }
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let add = cache.memoizeMethod("Adder.add") { (adder: Adder, n: Int) in calls.tick(); return n + adder.id.count }
-        let first = Adder(id: "a"), second = Adder(id: "bb")
+        let add = cache.memoizeMethod("Adder.add") { (adder: Adder, n: Int) in
+            calls.tick()
+            return n + adder.id.count
+        }
+        let first = Adder(id: "a")
+        let second = Adder(id: "bb")
         #expect(try await add(first, 1) == 2)
         #expect(try await add(second, 1) == 3)
         #expect(try await add(first, 1) == 2)
@@ -288,7 +346,10 @@ import TestSupport
         struct Service: CacheIdentifiable { var cachingID: String }
         let cache = ClockedCache().cache
         let calls = CallCounter()
-        let lookup = cache.memoizeMethod("Service.lookup", ignoreInstance: true) { (_: Service, n: Int) in calls.tick(); return n }
+        let lookup = cache.memoizeMethod("Service.lookup", ignoreInstance: true) { (_: Service, n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await lookup(Service(cachingID: "one"), 5)
         _ = try await lookup(Service(cachingID: "two"), 5)
         #expect(calls.value == 1)

@@ -1,7 +1,7 @@
+import TestSupport
 import Testing
 
 @testable import Caching
-import TestSupport
 
 /// The memoize version key never expires before the newest entry written under it (checklist 36,
 /// Flask-Caching bug #531), and expires once its entries have.
@@ -9,7 +9,10 @@ import TestSupport
     @Test func anEntryWrittenLateKeepsItsFullTimeout() async throws {
         let fixture = ClockedCache()
         let calls = CallCounter()
-        let f = fixture.cache.memoize("f", timeout: 100) { (n: Int) in calls.tick(); return n }
+        let f = fixture.cache.memoize("f", timeout: 100) { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(1)
         fixture.clock.advance(by: 90)
         _ = try await f(2)
@@ -42,7 +45,10 @@ import TestSupport
     @Test func aNeverExpiringEntryKeepsItsVersionForever() async throws {
         let fixture = ClockedCache()
         let calls = CallCounter()
-        let f = fixture.cache.memoize("f", timeout: 10) { (n: Int) in calls.tick(); return n }
+        let f = fixture.cache.memoize("f", timeout: 10) { (n: Int) in
+            calls.tick()
+            return n
+        }
         _ = try await f(1)
         f.timeout = .never
         _ = try await f(2)

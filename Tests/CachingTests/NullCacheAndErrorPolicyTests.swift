@@ -1,7 +1,7 @@
+import TestSupport
 import Testing
 
 @testable import Caching
-import TestSupport
 
 /// Checklist 10 (NullCache and its warning) and 27 (backend failures are logged and treated as misses, or
 /// thrown when configured).
@@ -56,7 +56,10 @@ import TestSupport
         let logs = LogCapture()
         let cache = Cache(backend: UnreachableBackend(), configuration: .init(logger: logs.logger))
         let calls = CallCounter()
-        let double = cache.memoize("double") { (n: Int) in calls.tick(); return n * 2 }
+        let double = cache.memoize("double") { (n: Int) in
+            calls.tick()
+            return n * 2
+        }
         #expect(try await double(21) == 42)
         #expect(try await double(21) == 42)
         #expect(calls.value == 2)

@@ -1,7 +1,7 @@
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 @testable import Caching
 
@@ -34,7 +34,10 @@ import TestSupport
     @Test(.enabled(if: enabled, Comment(rawValue: TestServers.skipMessage)))
     func valuesOfEveryKindRoundTrip() async throws {
         let (cache, backend, prefix) = try makeCache()
-        struct User: Codable, Equatable { var name: String; var age: Int }
+        struct User: Codable, Equatable {
+            var name: String
+            var age: Int
+        }
         try await cache.set("text", "héllo")
         try await cache.set("int", -42)
         try await cache.set("bool", true)
@@ -183,7 +186,10 @@ import TestSupport
     func memoizeWorksOnRedis() async throws {
         let (cache, _, _) = try makeCache()
         let calls = CallCounter()
-        let square = cache.memoize("square", timeout: 60) { (n: Int) in calls.tick(); return n * n }
+        let square = cache.memoize("square", timeout: 60) { (n: Int) in
+            calls.tick()
+            return n * n
+        }
         #expect(try await square(7) == 49)
         #expect(try await square(7) == 49)
         #expect(calls.value == 1)

@@ -1,7 +1,7 @@
 import Foundation
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 @testable import Caching
 

@@ -1,8 +1,8 @@
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Caching
-import TestSupport
 
 /// Hit/miss counting per cache and per group, and hit/miss events (checklist item 40).
 @Suite struct StatisticsTests {

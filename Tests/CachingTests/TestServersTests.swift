@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 /// Proves the test script's servers are up, so the integration tests of later issues really run in CI.
 @Suite struct TestServersTests {

@@ -10,7 +10,9 @@ import Testing
 enum Fixtures {
     static let now = 1000.0
 
-    static func sample(hits: UInt64, misses: UInt64, keys: Int, memory: UInt64?, maxMemory: UInt64?, operations: UInt64, evictions: UInt64 = 0) -> SourceSample {
+    static func sample(
+        hits: UInt64, misses: UInt64, keys: Int, memory: UInt64?, maxMemory: UInt64?, operations: UInt64, evictions: UInt64 = 0
+    ) -> SourceSample {
         var sample = SourceSample(totalHits: hits, totalMisses: misses)
         sample.keys = keys
         sample.memoryBytes = memory
@@ -27,7 +29,8 @@ enum Fixtures {
     /// A backend as the run would make it; its source is a fake that the renderer and reducer never ask.
     static func backend(_ position: Int, _ name: String, _ kind: BackendKind, _ address: String, keyPrefix: [UInt8]? = nil) -> MonitoredBackend {
         MonitoredBackend(
-            id: BackendID(position), name: name, kind: kind, address: address, keyPrefix: keyPrefix, source: FakeSource(name: name, address: address, kind: kind)
+            id: BackendID(position), name: name, kind: kind, address: address, keyPrefix: keyPrefix,
+            source: FakeSource(name: name, address: address, kind: kind)
         )
     }
 
@@ -40,7 +43,8 @@ enum Fixtures {
     ) -> BackendSnapshot {
         var current = after
         current.servers = servers
-        var backend = BackendSnapshot(backend: described, status: .up, sample: current, rates: BackendRates(from: before, to: current, seconds: 1), sampledAt: now)
+        var backend = BackendSnapshot(
+            backend: described, status: .up, sample: current, rates: BackendRates(from: before, to: current, seconds: 1), sampledAt: now)
         for value in history { backend.hitRatioHistory.append(value) }
         for value in history { backend.operationsHistory.append(value.map { $0 * 1000 }) }
         for _ in history { backend.memoryHistory.append(Double(current.memoryBytes ?? 0)) }
@@ -59,7 +63,10 @@ enum Fixtures {
             before: sample(hits: 100, misses: 100, keys: 52_000, memory: 62_000_000, maxMemory: 64_000_000, operations: 300, evictions: 10),
             after: sample(hits: 130, misses: 170, keys: 52_000, memory: 63_500_000, maxMemory: 64_000_000, operations: 400, evictions: 13),
             history: [0.5, 0.45, 0.3],
-            servers: [ServerReading(address: "10.0.0.11:11211", up: true), ServerReading(address: "10.0.0.12:11211", up: true), ServerReading(address: "10.0.0.13:11211", up: false, error: "connection refused")]
+            servers: [
+                ServerReading(address: "10.0.0.11:11211", up: true), ServerReading(address: "10.0.0.12:11211", up: true),
+                ServerReading(address: "10.0.0.13:11211", up: false, error: "connection refused"),
+            ]
         )
         let down = BackendSnapshot(
             backend: reports, status: .down, error: "cannot connect to 127.0.0.1:6390: connection refused",
@@ -86,18 +93,32 @@ enum Fixtures {
 
     /// A state at `width`×`height` on the overview, with the fixture snapshot.
     static func state(width: Int = 120, height: Int = 40, readOnly: Bool = false) -> AppState {
-        AppState(readOnly: readOnly, refreshSeconds: 1, themeNames: ["default", "light"], snapshot: snapshot, width: width, height: height, now: now, clockText: "12:34:56")
+        AppState(
+            readOnly: readOnly, refreshSeconds: 1, themeNames: ["default", "light"], snapshot: snapshot, width: width, height: height, now: now,
+            clockText: "12:34:56")
     }
 
     /// The demo's routes panel figures: a cached route (hits 0.2 ms, misses 120 ms), an idle one, an
     /// uncached one and one with failures.
-    static let demoTraffic = DemoTraffic(url: "http://127.0.0.1:5000", rate: 50, paused: false, routes: [
-        .init(path: "/", section: "Adding Caching · Setting cache control headers", requestsPerSecond: 5.2, hitRatio: 0.99, hitP50: 0.0002, missP50: 0.003, errors: 0, isCached: true),
-        .init(path: "/api/users", section: "Caching Database Queries", requestsPerSecond: 4.5, hitRatio: 0.97, hitP50: 0.0002, missP50: 0.121, errors: 0, isCached: true),
-        .init(path: "/api/users/{id}/update", section: "Manual and conditional invalidation", requestsPerSecond: 1, hitRatio: nil, hitP50: nil, missP50: nil, errors: 0, isCached: false),
-        .init(path: "/api/invalidate_cache", section: "Cache Invalidation", requestsPerSecond: 0, hitRatio: nil, hitP50: nil, missP50: nil, errors: 0, isCached: false),
-        .init(path: "/api/weather", section: "Caching API Responses", requestsPerSecond: 8, hitRatio: 0.42, hitP50: 0.0003, missP50: 0.102, errors: 3, isCached: true),
-    ])
+    static let demoTraffic = DemoTraffic(
+        url: "http://127.0.0.1:5000", rate: 50, paused: false,
+        routes: [
+            .init(
+                path: "/", section: "Adding Caching · Setting cache control headers", requestsPerSecond: 5.2, hitRatio: 0.99, hitP50: 0.0002,
+                missP50: 0.003, errors: 0, isCached: true),
+            .init(
+                path: "/api/users", section: "Caching Database Queries", requestsPerSecond: 4.5, hitRatio: 0.97, hitP50: 0.0002, missP50: 0.121,
+                errors: 0, isCached: true),
+            .init(
+                path: "/api/users/{id}/update", section: "Manual and conditional invalidation", requestsPerSecond: 1, hitRatio: nil, hitP50: nil,
+                missP50: nil, errors: 0, isCached: false),
+            .init(
+                path: "/api/invalidate_cache", section: "Cache Invalidation", requestsPerSecond: 0, hitRatio: nil, hitP50: nil, missP50: nil,
+                errors: 0, isCached: false),
+            .init(
+                path: "/api/weather", section: "Caching API Responses", requestsPerSecond: 8, hitRatio: 0.42, hitP50: 0.0003, missP50: 0.102,
+                errors: 3, isCached: true),
+        ])
 
     /// The overview with the embedded demo running.
     static func demoState(width: Int = 120, height: Int = 40) -> AppState {

@@ -162,7 +162,10 @@ import Testing
         var state = Fixtures.browsing()
         Fixtures.press([.down], &state)
         Fixtures.press([.character("D")], &state)
-        #expect(state.dialog?.change == PendingChange(.invalidateMemoized(function: "app.expensive", keyPrefix: bytes("flask_cache_"), sweep: false), on: Fixtures.sessions))
+        #expect(
+            state.dialog?.change
+                == PendingChange(
+                    .invalidateMemoized(function: "app.expensive", keyPrefix: bytes("flask_cache_"), sweep: false), on: Fixtures.sessions))
     }
 
     @Test func invalidateOnAPlainKeyAsksForAPrefixAndRefusesAnEmptyOne() {

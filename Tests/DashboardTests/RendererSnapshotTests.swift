@@ -22,7 +22,8 @@ import Testing
         assertSnapshot(canvas, named: "overview-demo-120x40", roles: true)
         let text = canvas.text()
         let users = text.split(separator: "\n").first { $0.contains("/api/users ") } ?? ""
-        #expect(users.contains("0.2ms") && users.contains("121ms") && users.contains("×605"), "hit and miss medians and the ratio between them: \(users)")
+        #expect(
+            users.contains("0.2ms") && users.contains("121ms") && users.contains("×605"), "hit and miss medians and the ratio between them: \(users)")
         #expect(text.contains("/api/users/{id}/update"), "route paths are not cut")
         #expect(text.contains("demo app http://127.0.0.1:5000 · 50 req/s"))
         #expect(text.contains("p pause") && text.contains("u update user"), "the footer offers the demo's keys")
@@ -37,8 +38,12 @@ import Testing
         state.snapshot = Snapshot(backends: [BackendSnapshot(backend: demo, status: .up)], takenAt: Fixtures.now)
         state.selectedBackend = demo.id
         _ = Reducer.reduce(&state, .key(.enter))
-        let keys = ["cachescope_demo:view//api/users", "cachescope_demo:memoize/expensive/0123456789abcdefAbCdEf", "cachescope_demo:memoize/expensive_memver", "cachescope_demo:user_7"]
-        _ = Reducer.reduce(&state, .keysLoaded(backend: demo.id, filter: .all, window: KeyWindow.complete(keys.map { Fixtures.key($0, ttl: 60_000) })))
+        let keys = [
+            "cachescope_demo:view//api/users", "cachescope_demo:memoize/expensive/0123456789abcdefAbCdEf", "cachescope_demo:memoize/expensive_memver",
+            "cachescope_demo:user_7",
+        ]
+        _ = Reducer.reduce(
+            &state, .keysLoaded(backend: demo.id, filter: .all, window: KeyWindow.complete(keys.map { Fixtures.key($0, ttl: 60_000) })))
         let lines = DashboardView.render(state).text().split(separator: "\n")
         func kind(of key: String) -> String? {
             guard let line = lines.first(where: { $0.contains(key + " ") }) else { return nil }
@@ -63,7 +68,8 @@ import Testing
 
     @Test func expandingAClusterListsItsNodesWithRoleSlotsAndRates() {
         func node(_ port: Int, role: NodeRole, slots: Int, hits: UInt64, up: Bool = true, health: NodeHealth = .online) -> ServerReading {
-            var reading = ServerReading(address: "10.0.1.1:\(port)", up: up, error: up ? nil : "cannot connect to 10.0.1.1:\(port): connection refused")
+            var reading = ServerReading(
+                address: "10.0.1.1:\(port)", up: up, error: up ? nil : "cannot connect to 10.0.1.1:\(port): connection refused")
             reading.role = role
             reading.slots = slots
             reading.hits = hits
@@ -74,17 +80,22 @@ import Testing
             reading.countsInTotals = role == .master
             return reading
         }
-        let before = [node(7000, role: .master, slots: 5461, hits: 1000), node(7001, role: .master, slots: 5462, hits: 2000, health: .suspected),
-                      node(7002, role: .master, slots: 5461, hits: 3000), node(7003, role: .replica, slots: 0, hits: 10)]
-        let after = [node(7000, role: .master, slots: 5461, hits: 1400), node(7001, role: .master, slots: 5462, hits: 2100, health: .suspected),
-                     node(7002, role: .master, slots: 5461, hits: 0, up: false), node(7003, role: .replica, slots: 0, hits: 10)]
+        let before = [
+            node(7000, role: .master, slots: 5461, hits: 1000), node(7001, role: .master, slots: 5462, hits: 2000, health: .suspected),
+            node(7002, role: .master, slots: 5461, hits: 3000), node(7003, role: .replica, slots: 0, hits: 10),
+        ]
+        let after = [
+            node(7000, role: .master, slots: 5461, hits: 1400), node(7001, role: .master, slots: 5462, hits: 2100, health: .suspected),
+            node(7002, role: .master, slots: 5461, hits: 0, up: false), node(7003, role: .replica, slots: 0, hits: 10),
+        ]
         var previous = Fixtures.sample(hits: 6000, misses: 1500, keys: 3000, memory: 1, maxMemory: nil, operations: 12_000)
         previous.servers = before
         var current = Fixtures.sample(hits: 3500, misses: 875, keys: 2000, memory: 1, maxMemory: nil, operations: 7000)
         current.servers = after
         let described = Fixtures.backend(0, "sessions", .redis, "10.0.1.1:7000")
-        var cluster = BackendSnapshot(backend: described, kind: .redisCluster, status: .up, sample: current,
-                                      rates: BackendRates(from: previous, to: current, seconds: 1), sampledAt: Fixtures.now)
+        var cluster = BackendSnapshot(
+            backend: described, kind: .redisCluster, status: .up, sample: current,
+            rates: BackendRates(from: previous, to: current, seconds: 1), sampledAt: Fixtures.now)
         cluster.hitRatioHistory.append(0.8)
         var state = Fixtures.state()
         _ = Reducer.reduce(&state, .snapshot(Snapshot(backends: [cluster], takenAt: Fixtures.now)))
@@ -164,7 +175,8 @@ import Testing
         Fixtures.press([.enter], &state)
         state.detailsKey = key
         let value = Array("{\"name\": \"Ada\", \"age\": 36}".utf8)
-        _ = Reducer.reduce(&state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
+        _ = Reducer.reduce(
+            &state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
         let canvas = DashboardView.render(state)
         assertSnapshot(canvas, named: "details-120x40")
         #expect(canvas.text().contains("embstr"))
@@ -284,7 +296,8 @@ private func progress(deleted: Int, scanned: Int) -> DeletionTotals {
         state.detailsKey = key
         state.screen = .details
         let value = Array("Grüße — 日本".utf8)
-        _ = Reducer.reduce(&state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
+        _ = Reducer.reduce(
+            &state, .detailsLoaded(key: key, details: KeyDetails(key: key, encoding: "embstr", valueBytes: value, length: value.count)))
         let canvas = DashboardView.render(state)
         assertSnapshot(canvas, named: "ascii-details-120x40")
         #expect(canvas.text().contains("Gr\\xC3\\xBC\\xC3\\x9Fe \\xE2\\x80\\x94 \\xE6\\x97\\xA5\\xE6\\x9C\\xAC"))
@@ -319,7 +332,8 @@ private func progress(deleted: Int, scanned: Int) -> DeletionTotals {
                     let code = line.trimmingCharacters(in: .whitespaces)
                     guard !code.hasPrefix("//") else { continue }
                     // The text inside string literals.
-                    let literals = code.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+                    let literals = code.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map(
+                        \.element)
                     for literal in literals {
                         for character in literal where !character.isASCII && AsciiGlyphs.standIns[character] == nil { missing.insert(character) }
                     }

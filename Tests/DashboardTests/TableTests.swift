@@ -26,10 +26,12 @@ import Testing
 
     @Test func rowsAreDrawnAlignedTruncatedAndSelected() {
         var canvas = Canvas(width: 40, height: 4)
-        Table.draw(columns, rows: [
-            [TableCell("redis"), TableCell("10.0.0.5:6379"), TableCell("97.5%", role: .hit), TableCell("0.4ms")],
-            [TableCell("a-very-long-name"), TableCell("h:1"), TableCell("—", role: .dim), TableCell("—")],
-        ], selected: 1, into: &canvas, rect: Rect(x: 0, y: 0, width: 40, height: 4))
+        Table.draw(
+            columns,
+            rows: [
+                [TableCell("redis"), TableCell("10.0.0.5:6379"), TableCell("97.5%", role: .hit), TableCell("0.4ms")],
+                [TableCell("a-very-long-name"), TableCell("h:1"), TableCell("—", role: .dim), TableCell("—")],
+            ], selected: 1, into: &canvas, rect: Rect(x: 0, y: 0, width: 40, height: 4))
         let lines = canvas.text().split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("NAME ") && lines[0].contains(" ADDRESS ") && lines[0].hasSuffix("LATENCY"), "\(lines[0])")
         #expect(lines[1].contains("10.0.0.5:6379") && lines[1].contains("97.5%") && lines[1].hasSuffix("0.4ms"), "\(lines[1])")

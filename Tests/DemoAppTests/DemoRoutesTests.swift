@@ -152,7 +152,9 @@ import Testing
                 #expect(second["cached"] as? Bool == true, "/\(backend) is served from its own backend the second time")
             }
         }
-        #expect(try await redis.has(DemoApp.keyPrefix + "report") && memcached.has(DemoApp.keyPrefix + "report"), "each route writes to its backend, under the demo prefix")
+        #expect(
+            try await redis.has(DemoApp.keyPrefix + "report") && memcached.has(DemoApp.keyPrefix + "report"),
+            "each route writes to its backend, under the demo prefix")
         #expect(try await all.clearAll() == 2, "the clear covers every backend the demo uses")
     }
 

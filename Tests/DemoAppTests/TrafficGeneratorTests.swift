@@ -17,7 +17,9 @@ import Testing
             #expect((1...100).contains(rank))
             counts[rank] += 1
         }
-        #expect(counts[1] > counts[10] && counts[10] > counts[100], "hot keys are drawn more often than cold ones: \(counts[1]) \(counts[10]) \(counts[100])")
+        #expect(
+            counts[1] > counts[10] && counts[10] > counts[100],
+            "hot keys are drawn more often than cold ones: \(counts[1]) \(counts[10]) \(counts[100])")
         #expect(counts[1] > 20_000 / 10, "rank 1 takes about a fifth of the draws under s = 1")
     }
 
@@ -70,7 +72,8 @@ import Testing
         let demo = demo()
         let server = try await DemoServer.start(demo, port: 0)
         for paused in [true, false] {
-            let generator = TrafficGenerator(port: server.port, mix: TrafficMix(available: demo.availableRoutes, users: 200), rate: paused ? 50 : 0, clients: 8)
+            let generator = TrafficGenerator(
+                port: server.port, mix: TrafficMix(available: demo.availableRoutes, users: 200), rate: paused ? 50 : 0, clients: 8)
             if paused { await generator.setPaused(true) }
             generator.start()
             try await Task.sleep(for: .milliseconds(100))

@@ -1,7 +1,7 @@
 import Foundation
 import Memcache
-import Testing
 import TestSupport
+import Testing
 
 /// The client against real memcached servers: the one `scripts/test.sh` starts (shared, so every test
 /// uses keys of its own and never flushes it), and servers this suite starts itself.
@@ -73,7 +73,9 @@ import TestSupport
         let items = try await memcached.get(keys)
         #expect(items.map(\.value) == (0..<500).map { Array("\($0)".utf8) })
         // incr on a non-number is an error reply; the other replies of the batch still arrive.
-        let mixed = try await memcached.send([try .increment(keys[0], by: 1), try .store(.set, key: keys[1], value: Array("x".utf8)), try .increment(keys[1], by: 1), .version])
+        let mixed = try await memcached.send([
+            try .increment(keys[0], by: 1), try .store(.set, key: keys[1], value: Array("x".utf8)), try .increment(keys[1], by: 1), .version,
+        ])
         #expect(mixed[0] == .number(1))
         #expect(mixed[2].error?.code == .clientError)
         if case .version = mixed[3] {} else { Issue.record("expected a version reply, got \(mixed[3])") }

@@ -5,7 +5,9 @@ import Testing
 @Suite("memcached reply parser")
 struct MemcachedReplyParserTests {
     /// Parses `text` fed whole and, separately, one byte at a time; both must give `expected`.
-    private func check(_ text: String, shape: MemcachedCommand.ReplyShape, _ expected: MemcachedReply, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func check(
+        _ text: String, shape: MemcachedCommand.ReplyShape, _ expected: MemcachedReply, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         var parser = MemcachedReplyParser()
         var whole = ByteBuffer(string: text)
         #expect(try parser.parse(&whole, shape: shape) == expected, sourceLocation: sourceLocation)
@@ -39,7 +41,9 @@ struct MemcachedReplyParserTests {
     }
 
     @Test func valueBytesThatLookLikeEndAreData() throws {
-        try check("VALUE x 0 5\r\nEND\r\n\r\nEND\r\n", shape: .values, .values([MemcachedItem(key: Array("x".utf8), flags: 0, value: Array("END\r\n".utf8))]))
+        try check(
+            "VALUE x 0 5\r\nEND\r\n\r\nEND\r\n", shape: .values,
+            .values([MemcachedItem(key: Array("x".utf8), flags: 0, value: Array("END\r\n".utf8))]))
     }
 
     @Test func singleLineReplies() throws {
@@ -54,8 +58,12 @@ struct MemcachedReplyParserTests {
     @Test func errorRepliesAreTypedValues() throws {
         try check("ERROR\r\n", shape: .line, .error(MemcachedError(.unknownCommand, "ERROR: the server does not know this command")))
         try check("CLIENT_ERROR bad data chunk\r\n", shape: .line, .error(MemcachedError(.clientError, "CLIENT_ERROR bad data chunk")))
-        try check("SERVER_ERROR out of memory storing object\r\n", shape: .values, .error(MemcachedError(.serverError, "SERVER_ERROR out of memory storing object")))
-        try check("SERVER_ERROR object too large for cache\r\n", shape: .stats, .error(MemcachedError(.serverError, "SERVER_ERROR object too large for cache")))
+        try check(
+            "SERVER_ERROR out of memory storing object\r\n", shape: .values,
+            .error(MemcachedError(.serverError, "SERVER_ERROR out of memory storing object")))
+        try check(
+            "SERVER_ERROR object too large for cache\r\n", shape: .stats,
+            .error(MemcachedError(.serverError, "SERVER_ERROR object too large for cache")))
     }
 
     @Test func statsReplies() throws {

@@ -1,8 +1,8 @@
 import ConnectionSupport
 import Foundation
 import Memcache
-import Testing
 import TestSupport
+import Testing
 
 /// `lru_crawler metadump`, prefix deletion and pools against memcached servers this suite starts, so
 /// listings see exactly the keys the test wrote.

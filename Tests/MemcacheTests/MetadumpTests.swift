@@ -1,15 +1,18 @@
-@testable import Memcache
 import NIOCore
 import Testing
+
+@testable import Memcache
 
 @Suite("lru_crawler metadump lines")
 struct MetadumpTests {
     @Test func fullLineOfMemcached1_6_24() throws {
         let entry = try #require(MetadumpEntry(line: Array("key=user%3A42 exp=1764441600 la=1764440000 cas=9 fetch=yes cls=1 size=64 flags=16".utf8)))
-        #expect(entry == MetadumpEntry(
-            key: Array("user:42".utf8), expiresAt: 1_764_441_600, lastAccess: 1_764_440_000, casUnique: 9, fetched: true,
-            slabClass: 1, size: 64, flags: 16
-        ))
+        #expect(
+            entry
+                == MetadumpEntry(
+                    key: Array("user:42".utf8), expiresAt: 1_764_441_600, lastAccess: 1_764_440_000, casUnique: 9, fetched: true,
+                    slabClass: 1, size: 64, flags: 16
+                ))
         #expect(entry.remainingSeconds(serverTime: 1_764_441_500) == 100)
         #expect(entry.remainingSeconds(serverTime: 1_764_441_700) == 0)
     }

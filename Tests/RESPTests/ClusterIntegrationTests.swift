@@ -120,7 +120,9 @@ struct ClusterClientIntegrationTests {
         await deployment.close()
 
         let otherDatabase = RedisDeployment(url: try RedisURL(parsing: "redis://\(seed.host):\(seed.port)/3"))
-        await #expect { _ = try await otherDatabase.shape() } throws: { ($0 as? RedisError)?.code == .invalidURL && "\($0)".contains("only database 0") }
+        await #expect { _ = try await otherDatabase.shape() } throws: {
+            ($0 as? RedisError)?.code == .invalidURL && "\($0)".contains("only database 0")
+        }
         await otherDatabase.close()
     }
 

@@ -1,5 +1,6 @@
-@testable import RESP
 import Testing
+
+@testable import RESP
 
 /// `CLUSTER NODES` text, `MOVED`/`ASK` replies, and the per-slot split of multi-key commands.
 @Suite struct ClusterNodesAndSplitTests {
@@ -34,7 +35,9 @@ import Testing
         let ask = ClusterRedirection(errorMessage: "ASK 12182 :7002", answeringHost: "10.0.0.4")
         #expect(ask?.kind == .ask && ask?.address == "10.0.0.4:7002", "an empty host is the answering node's")
         #expect(ClusterRedirection(errorMessage: "MOVED 3999 [::1]:7000", answeringHost: "h")?.address == "[::1]:7000")
-        for other in ["ERR unknown command", "MOVED", "MOVED 99999 h:1", "MOVED 1 h:0", "ASK x h:1", "CROSSSLOT Keys in request don't hash to the same slot"] {
+        for other in [
+            "ERR unknown command", "MOVED", "MOVED 99999 h:1", "MOVED 1 h:0", "ASK x h:1", "CROSSSLOT Keys in request don't hash to the same slot",
+        ] {
             #expect(ClusterRedirection(errorMessage: other, answeringHost: "h") == nil, "\(other)")
         }
     }

@@ -29,7 +29,8 @@ import Testing
                     switch command.first?.uppercased() {
                     case "PING": return RESPReply.simple("PONG")
                     case "CLIENT", "ASKING": return RESPReply.simple("OK")
-                    case "CLUSTER" where command.dropFirst().first?.uppercased() == "SHARDS": return RESPReply.error("ERR unknown subcommand 'SHARDS'")
+                    case "CLUSTER" where command.dropFirst().first?.uppercased() == "SHARDS":
+                        return RESPReply.error("ERR unknown subcommand 'SHARDS'")
                     case "CLUSTER": return RESPReply.clusterSlots([(0...16383, host: "127.0.0.1", port: shared.owner.load(ordering: .relaxed))])
                     default:
                         let known = shared.both.withLock { $0 }

@@ -15,16 +15,25 @@ import Testing
 
     @Test func shardsGiveEachSlotItsMasterWithReplicasApart() throws {
         let reply = RESPValue.array([
-            .array([bulk("slots"), .array([.integer(0), .integer(5460)]), bulk("nodes"), .array([
-                node(id: "a", endpoint: "127.0.0.1", port: 7000, role: "master"),
-                node(id: "d", endpoint: "127.0.0.1", port: 7003, role: "replica"),
-            ])]),
-            .array([bulk("slots"), .array([.integer(5461), .integer(10922)]), bulk("nodes"), .array([
-                node(id: "b", endpoint: "", port: 7001, role: "master"),
-            ])]),
-            .array([bulk("slots"), .array([.integer(10923), .integer(12000), .integer(12001), .integer(16383)]), bulk("nodes"), .array([
-                node(id: "c", endpoint: "?", port: 7002, role: "master", health: "loading"),
-            ])]),
+            .array([
+                bulk("slots"), .array([.integer(0), .integer(5460)]), bulk("nodes"),
+                .array([
+                    node(id: "a", endpoint: "127.0.0.1", port: 7000, role: "master"),
+                    node(id: "d", endpoint: "127.0.0.1", port: 7003, role: "replica"),
+                ]),
+            ]),
+            .array([
+                bulk("slots"), .array([.integer(5461), .integer(10922)]), bulk("nodes"),
+                .array([
+                    node(id: "b", endpoint: "", port: 7001, role: "master")
+                ]),
+            ]),
+            .array([
+                bulk("slots"), .array([.integer(10923), .integer(12000), .integer(12001), .integer(16383)]), bulk("nodes"),
+                .array([
+                    node(id: "c", endpoint: "?", port: 7002, role: "master", health: "loading")
+                ]),
+            ]),
         ])
         let topology = try ClusterTopology.parse(shards: reply, seedHost: "seed.example")
         #expect(topology.shards.count == 3)
@@ -42,11 +51,15 @@ import Testing
         let reply = RESPValue.array([
             .map([
                 .init(key: bulk("slots"), value: .array([.integer(0), .integer(16383)])),
-                .init(key: bulk("nodes"), value: .array([.map([
-                    .init(key: bulk("id"), value: bulk("a")), .init(key: bulk("port"), value: .integer(7000)),
-                    .init(key: bulk("endpoint"), value: bulk("10.1.2.3")), .init(key: bulk("role"), value: bulk("master")),
-                ])])),
-            ]),
+                .init(
+                    key: bulk("nodes"),
+                    value: .array([
+                        .map([
+                            .init(key: bulk("id"), value: bulk("a")), .init(key: bulk("port"), value: .integer(7000)),
+                            .init(key: bulk("endpoint"), value: bulk("10.1.2.3")), .init(key: bulk("role"), value: bulk("master")),
+                        ])
+                    ])),
+            ])
         ])
         let topology = try ClusterTopology.parse(shards: reply, seedHost: "x")
         #expect(topology.shards.map(\.master.address) == ["10.1.2.3:7000"])
@@ -55,7 +68,9 @@ import Testing
 
     @Test func slotsRepliesMergeRangesOfOneMaster() throws {
         let reply = RESPValue.array([
-            .array([.integer(0), .integer(99), .array([bulk("127.0.0.1"), .integer(7000), bulk("a")]), .array([bulk(""), .integer(7003), bulk("d")])]),
+            .array([
+                .integer(0), .integer(99), .array([bulk("127.0.0.1"), .integer(7000), bulk("a")]), .array([bulk(""), .integer(7003), bulk("d")]),
+            ]),
             .array([.integer(100), .integer(16000), .array([bulk("127.0.0.1"), .integer(7001), bulk("b")])]),
             .array([.integer(16001), .integer(16383), .array([bulk("127.0.0.1"), .integer(7000), bulk("a")])]),
         ])

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import RESP
 
@@ -84,16 +84,19 @@ import TestSupport
         let admin = try client()
         let server = try #require(TestServers.redis)
         try await admin.send("ACL", "SETUSER", "cachescope_test", "on", ">right-password", "~*", "+@all")
-        let good = RedisClient(url: try RedisURL(parsing: "redis://cachescope_test:right-password@\(server.host):\(server.port)"), configuration: Self.fast)
+        let good = RedisClient(
+            url: try RedisURL(parsing: "redis://cachescope_test:right-password@\(server.host):\(server.port)"), configuration: Self.fast)
         #expect(try await good.send("ACL", "WHOAMI") == .bulkString(Array("cachescope_test".utf8)))
-        let bad = RedisClient(url: try RedisURL(parsing: "redis://cachescope_test:wrong-password@\(server.host):\(server.port)"), configuration: Self.fast)
+        let bad = RedisClient(
+            url: try RedisURL(parsing: "redis://cachescope_test:wrong-password@\(server.host):\(server.port)"), configuration: Self.fast)
         await #expect {
             try await bad.connect()
         } throws: { error in
             guard let error = error as? RedisError else { return false }
             return error.code == .authenticationFailed && error.message.contains("WRONGPASS") && !error.message.contains("wrong-password")
         }
-        let noPasswordConfigured = RedisClient(url: try RedisURL(parsing: "redis://:whatever@\(server.host):\(server.port)"), configuration: Self.fast)
+        let noPasswordConfigured = RedisClient(
+            url: try RedisURL(parsing: "redis://:whatever@\(server.host):\(server.port)"), configuration: Self.fast)
         await #expect { try await noPasswordConfigured.connect() } throws: { ($0 as? RedisError)?.code == .authenticationFailed }
         try await admin.send("ACL", "DELUSER", "cachescope_test")
         await good.close()

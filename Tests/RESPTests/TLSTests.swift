@@ -1,13 +1,16 @@
 import ConnectionSupport
 import RESP
-import Testing
 import TestSupport
+import Testing
 
 /// `rediss://` URLs, and TLS against the redis-server `scripts/test.sh` starts with a throwaway CA: its
 /// certificate names `localhost` only, and it wants a client certificate.
 @Suite struct TLSTests {
     @Test func redissURLsCarryTheirTLSOptions() throws {
-        let url = try RedisURL(parsing: "rediss://:pw@cache.example.com:6380/2?ssl_ca_certs=/etc/ca.pem&ssl_certfile=/c.pem&ssl_keyfile=/k.pem&ssl_server_name=redis.internal")
+        let url = try RedisURL(
+            parsing:
+                "rediss://:pw@cache.example.com:6380/2?ssl_ca_certs=/etc/ca.pem&ssl_certfile=/c.pem&ssl_keyfile=/k.pem&ssl_server_name=redis.internal"
+        )
         #expect(url.tls == TLSSettings(caFile: "/etc/ca.pem", certificateFile: "/c.pem", keyFile: "/k.pem", serverName: "redis.internal"))
         #expect(url.database == 2 && url.password == "pw")
         #expect(url.description == "rediss://:***@cache.example.com:6380/2")
@@ -52,7 +55,14 @@ import TestSupport
 
     @Test(.enabled(if: enabled, Comment(rawValue: TestServers.tlsSkipMessage)))
     func verifiedConnectionsWork() async throws {
-        for url in [try url(verified), try url(host: "127.0.0.1") { var tls = verified($0); tls.serverName = "localhost"; return tls }] {
+        for url in [
+            try url(verified),
+            try url(host: "127.0.0.1") {
+                var tls = verified($0)
+                tls.serverName = "localhost"
+                return tls
+            },
+        ] {
             let client = RedisClient(url: url)
             #expect(try await client.send(RESPCommand("PING")).string == "PONG")
             let key = Array("tls-test:\(url.hostAndPort)".utf8)

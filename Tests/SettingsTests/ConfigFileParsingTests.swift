@@ -56,17 +56,26 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n\n[[backend]]\ntype = \"memcached\"\nservres = [\"x:1\"]\n", ":8:", "servres"),
+        (
+            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n\n[[backend]]\ntype = \"memcached\"\nservres = [\"x:1\"]\n", ":8:",
+            "servres"
+        ),
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:notaport\"\n", ":3:", "port"),
         ("[[backend]\nname = 1\n", ":1:", "expected"),
         ("[[backend]]\ntype = \"mongodb\"\n", ":2:", "unknown type 'mongodb'"),
         ("[[backend]]\nname = \"x\"\n", ":1:", "needs a type"),
-        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\npassword_env = \"CACHESCOPE_UNSET_VARIABLE_FOR_TESTS\"\n", ":4:", "CACHESCOPE_UNSET_VARIABLE_FOR_TESTS"),
+        (
+            "[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\npassword_env = \"CACHESCOPE_UNSET_VARIABLE_FOR_TESTS\"\n", ":4:",
+            "CACHESCOPE_UNSET_VARIABLE_FOR_TESTS"
+        ),
         ("[[backend]]\ntype = \"memcached\"\nservers = \"a:1,,b:2\"\n", ":3:", "empty entry"),
         ("[[backend]]\nname = \"has space\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n", ":2:", "name"),
         ("refresh = \"soon\"\n", ":1:", "refresh"),
         ("colour = \"red\"\n", ":1:", "unknown setting 'colour'"),
-        ("[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:2\"\n", ":6:", "two backends are named 'a'"),
+        (
+            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:2\"\n",
+            ":6:", "two backends are named 'a'"
+        ),
         ("[thresholds]\nhit_ratio_warning = 1.5\n", ":2:", "hit_ratio_warning"),
         ("[thresholds]\nmemory_warning = 0.9\nmemory_critical = 0.5\n", ":3:", "memory_critical"),
         ("[[backend]]\ntype = \"redis-cluster\"\nurl = \"redis://h:7000/3\"\n", ":3:", "only database 0"),

@@ -33,9 +33,12 @@ import Testing
     }
 
     @Test func aBrokenOrMissingThemeFallsBackToTheDefaultWithOneLine() throws {
-        let directory = try write(["broken.toml": "[text]\nfg = \"red\"\n\n[sparkles]\nfg = 3\n", "badcolour.toml": "[header]\nfg = \"chartreuse-ish\"\n"])
+        let directory = try write([
+            "broken.toml": "[text]\nfg = \"red\"\n\n[sparkles]\nfg = 3\n", "badcolour.toml": "[header]\nfg = \"chartreuse-ish\"\n",
+        ])
         defer { try? FileManager.default.removeItem(at: directory) }
-        let catalog = ThemeCatalog(environment: ["CACHESCOPE_THEMES": directory.path, "HOME": "/nonexistent"], executablePath: "/nonexistent/bin/cachescope")
+        let catalog = ThemeCatalog(
+            environment: ["CACHESCOPE_THEMES": directory.path, "HOME": "/nonexistent"], executablePath: "/nonexistent/bin/cachescope")
         #expect(catalog.names.contains("broken") && catalog.names.first == "default")
         let broken = catalog.load("broken")
         #expect(broken.theme == Theme.builtInDefault)

@@ -116,8 +116,12 @@ public enum RESPReply {
 
     /// A `CLUSTER SLOTS` reply: each range served by one master.
     public static func clusterSlots(_ ranges: [(ClosedRange<Int>, host: String, port: Int)]) -> String {
-        array(ranges.map { range in
-            array([integer(range.0.lowerBound), integer(range.0.upperBound), array([bulk(range.host), integer(range.port), bulk(String(repeating: "a", count: 40))])])
-        })
+        array(
+            ranges.map { range in
+                array([
+                    integer(range.0.lowerBound), integer(range.0.upperBound),
+                    array([bulk(range.host), integer(range.port), bulk(String(repeating: "a", count: 40))]),
+                ])
+            })
     }
 }

@@ -44,19 +44,46 @@ public final class RecordingBackend: CacheBackend {
     public func resetCalls() { log.withLock { $0.removeAll() } }
     private func note(_ call: String) { log.withLock { $0.append(call) } }
 
-    public func get(_ key: String) async throws -> CacheValue? { note("get"); return inner.get(key) }
-    public func getMany(_ keys: [String]) async throws -> [CacheValue?] { note("getMany"); return inner.getMany(keys) }
-    public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws { note("set"); try inner.set(key, value, timeout: timeout) }
+    public func get(_ key: String) async throws -> CacheValue? {
+        note("get")
+        return inner.get(key)
+    }
+    public func getMany(_ keys: [String]) async throws -> [CacheValue?] {
+        note("getMany")
+        return inner.getMany(keys)
+    }
+    public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws {
+        note("set")
+        try inner.set(key, value, timeout: timeout)
+    }
     public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) async throws -> [String] {
         note("setMany")
         return try inner.setMany(entries, timeout: timeout)
     }
-    public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws -> Bool { note("add"); return try inner.add(key, value, timeout: timeout) }
-    public func delete(_ key: String) async throws -> Bool { note("delete"); return inner.delete(key) }
-    public func deleteMany(_ keys: [String]) async throws -> [String] { note("deleteMany"); return inner.deleteMany(keys) }
-    public func has(_ key: String) async throws -> Bool { note("has"); return inner.has(key) }
-    public func touch(_ key: String, timeout: CacheTimeout) async throws -> Bool { note("touch"); return try inner.touch(key, timeout: timeout) }
-    public func clear(prefix: String) async throws -> Int { note("clear"); return inner.clear(prefix: prefix) }
+    public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) async throws -> Bool {
+        note("add")
+        return try inner.add(key, value, timeout: timeout)
+    }
+    public func delete(_ key: String) async throws -> Bool {
+        note("delete")
+        return inner.delete(key)
+    }
+    public func deleteMany(_ keys: [String]) async throws -> [String] {
+        note("deleteMany")
+        return inner.deleteMany(keys)
+    }
+    public func has(_ key: String) async throws -> Bool {
+        note("has")
+        return inner.has(key)
+    }
+    public func touch(_ key: String, timeout: CacheTimeout) async throws -> Bool {
+        note("touch")
+        return try inner.touch(key, timeout: timeout)
+    }
+    public func clear(prefix: String) async throws -> Int {
+        note("clear")
+        return inner.clear(prefix: prefix)
+    }
     public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) async throws -> Int64 {
         note("increment")
         return try inner.increment(key, by: delta, timeout: timeout)

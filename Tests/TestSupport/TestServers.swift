@@ -23,7 +23,8 @@ public enum TestServers {
     /// `ca.crt`, `client.crt`/`client.key`, `other-ca.crt`; the server's certificate names `localhost` only.
     public static var tls: (host: String, port: Int)? { address("CACHESCOPE_TEST_TLS") }
     public static var tlsDirectory: String? { ProcessInfo.processInfo.environment["CACHESCOPE_TEST_TLS_DIR"] }
-    public static let tlsSkipMessage = "no TLS test server: run scripts/test.sh, which makes a throwaway CA with openssl and starts redis-server with --tls-port"
+    public static let tlsSkipMessage =
+        "no TLS test server: run scripts/test.sh, which makes a throwaway CA with openssl and starts redis-server with --tls-port"
     public static let clusterSkipMessage = "no test cluster: run scripts/test.sh, which creates a 3-master Redis Cluster on spare ports"
 
     /// `redis://host:port/<db>` of the test Redis, if there is one.
@@ -61,15 +62,24 @@ public enum TestServers {
         return received > 0 ? String(decoding: buffer[..<received], as: UTF8.self) : ""
     }
 
-    /// A TCP port nothing listens on right now: a random one below Linux's ephemeral range (32768+), so a
-    /// port a test just freed (a killed server) is not handed straight to another test, as the kernel's
-    /// own choice of port 0 can be when many tests start servers at once.
+    /// A TCP port nothing listens on right now: a random one below the kernel's ephemeral range (read from
+    /// `/proc/sys/net/ipv4/ip_local_port_range`), so no client's outgoing socket can be holding it and a port
+    /// a test just freed (a killed server) is not handed straight to another test, as the kernel's own choice
+    /// of port 0 can be when many tests start servers at once.
     public static func freePort() -> Int {
+        let low = ephemeralRangeStart()
+        let base = low > 12_000 ? 10_000 : 1024
         for _ in 0..<200 {
-            let port = Int.random(in: 20_000..<32_000)
+            let port = Int.random(in: base..<low)
             if bindable(port) { return port }
         }
         return kernelChosenPort()
+    }
+
+    /// The first port the kernel hands out to outgoing connections (32768 when it cannot be read).
+    static func ephemeralRangeStart() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32_768
     }
 
     private static func bindable(_ port: Int) -> Bool {

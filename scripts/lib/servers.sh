@@ -49,10 +49,17 @@ run() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# spare_port — a loopback port nothing listens on, drawn below the kernel's ephemeral range (read from
+# /proc/sys/net/ipv4/ip_local_port_range; 32768 when it cannot be read), so that no client's outgoing
+# socket can be holding it. A server that still fails to bind is started again on another port
+# (start_server does that).
 spare_port() {
-    local port
+    local low port base
+    low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true)
+    [[ "$low" =~ ^[0-9]+$ ]] || low=32768
+    base=$(( low > 12000 ? 10000 : 1024 ))
     for _ in $(seq 100); do
-        port=$(( 20000 + RANDOM % 30000 ))
+        port=$(( base + RANDOM % (low - base) ))
         port_in_use "$port" || { echo "$port"; return 0; }
     done
     return 1

@@ -88,7 +88,8 @@ package struct BackendCatalog: Sendable {
             throw BackendCatalogError(message: "two backends are named '\(backend.name)': give each a name of its own")
         }
         for backend in self.backends {
-            for url in backend.clusterSeeds ?? backend.redisURL.map { [$0] } ?? [] {
+            let urls = backend.clusterSeeds ?? backend.redisURL.map { [$0] } ?? []
+            for url in urls {
                 guard let tls = url.tls else { continue }
                 do {
                     _ = try tls.makeContext()
@@ -120,7 +121,10 @@ package struct BackendCatalog: Sendable {
     /// - Throws: ``BackendCatalogError`` naming what exists.
     package func select(_ name: String?) throws -> BackendDescriptor {
         guard !backends.isEmpty else {
-            throw BackendCatalogError(message: "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a [[backend]] table to the configuration file")
+            throw BackendCatalogError(
+                message:
+                    "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a [[backend]] table to the configuration file"
+            )
         }
         guard let name else {
             guard backends.count == 1, let only = backends.first else {

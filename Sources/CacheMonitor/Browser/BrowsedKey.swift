@@ -1,5 +1,6 @@
 import Basics
 import ConnectionSupport
+
 /// One key as the key browser lists it, with what was known when it was read.
 package struct BrowsedKey: Sendable, Hashable {
     /// The key's bytes, exactly as stored.

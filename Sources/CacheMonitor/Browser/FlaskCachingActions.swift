@@ -41,7 +41,8 @@ package enum FlaskCachingActions {
         function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
     ) async throws -> (versionKey: [UInt8], version: String?, results: [[UInt8]]) {
         let key = versionKey(function: function, prefix: prefix)
-        guard sweep, let value = try await source.firstBytes(of: BrowsedKey(key: key, type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 256),
+        guard sweep,
+            let value = try await source.firstBytes(of: BrowsedKey(key: key, type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 256),
             let version = versionToken(value.bytes)
         else { return (key, nil, []) }
         // Flask-Caching: <prefix><16-char digest><version>[…]; ours: <prefix>memoize/<name>/<16-char digest><version>[…].

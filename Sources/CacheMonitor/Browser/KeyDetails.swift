@@ -12,7 +12,9 @@ package struct KeyDetails: Sendable, Hashable {
     /// The bytes the description was made from (at most the requested number; empty for collections).
     package var valueBytes: [UInt8]
 
-    package init(key: BrowsedKey, encoding: String?, valueBytes: [UInt8], length: Int, flags: UInt32? = nil, kindPrefix: [UInt8]? = nil, lines: [String]? = nil) {
+    package init(
+        key: BrowsedKey, encoding: String?, valueBytes: [UInt8], length: Int, flags: UInt32? = nil, kindPrefix: [UInt8]? = nil, lines: [String]? = nil
+    ) {
         self.key = key
         self.encoding = encoding
         self.valueBytes = valueBytes

@@ -27,7 +27,7 @@ package enum KeyKind: String, Sendable, Hashable {
         if rest.hasSuffixBytes(Array("_memver".utf8)) { return .version }
         if rest.starts(with: "view/".utf8) { return .view }
         if rest.starts(with: "memoize/".utf8) { return .memoize }
-        if (rest.count == 22 || rest.count == 28), rest.allSatisfy(isBase64) { return .memoize }
+        if rest.count == 22 || rest.count == 28, rest.allSatisfy(isBase64) { return .memoize }
         return .plain
     }
 

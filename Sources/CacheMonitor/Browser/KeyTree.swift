@@ -64,7 +64,8 @@ package struct KeyTree: Sendable, Hashable {
         func sortedChildren(prefix: [UInt8]) -> [Node] {
             children.map { segment, builder in
                 let full = prefix + segment
-                return Node(segment: segment, prefix: full, count: builder.count, isKey: builder.isKey, children: builder.sortedChildren(prefix: full))
+                return Node(
+                    segment: segment, prefix: full, count: builder.count, isKey: builder.isKey, children: builder.sortedChildren(prefix: full))
             }.sorted { $0.segment.lexicographicallyPrecedes($1.segment) }
         }
     }

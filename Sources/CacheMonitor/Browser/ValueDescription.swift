@@ -35,8 +35,9 @@ package struct ValueDescription: Sendable, Hashable {
         if let text = String(validating: body, as: UTF8.self) {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if !truncated, trimmed.first == "{" || trimmed.first == "[",
-               let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
-               let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
+                let object = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]),
+                let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            {
                 label = "json"
                 lines = Self.limit(String(decoding: pretty, as: UTF8.self).split(separator: "\n").map(String.init), maxLines)
                 return
@@ -46,12 +47,13 @@ package struct ValueDescription: Sendable, Hashable {
             return
         }
         label = "binary"
-        lines = Self.limit(stride(from: 0, to: body.count, by: 16).map { offset in
-            let row = body[offset..<min(offset + 16, body.count)]
-            let hex = row.map { String($0, radix: 16).leftPaddedZero(2) }.joined(separator: " ")
-            let ascii = String(row.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "." })
-            return String(offset, radix: 16).leftPaddedZero(4) + "  " + hex.padding(toLength: 47, withPad: " ", startingAt: 0) + "  " + ascii
-        }, maxLines)
+        lines = Self.limit(
+            stride(from: 0, to: body.count, by: 16).map { offset in
+                let row = body[offset..<min(offset + 16, body.count)]
+                let hex = row.map { String($0, radix: 16).leftPaddedZero(2) }.joined(separator: " ")
+                let ascii = String(row.map { (0x20..<0x7F).contains($0) ? Character(UnicodeScalar($0)) : "." })
+                return String(offset, radix: 16).leftPaddedZero(4) + "  " + hex.padding(toLength: 47, withPad: " ", startingAt: 0) + "  " + ascii
+            }, maxLines)
     }
 
     private static func limit(_ lines: [String], _ maxLines: Int) -> [String] {

@@ -19,7 +19,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         /// How many values each history keeps.
         package var historyLength: Int
 
-        package init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300) {
+        package init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300)
+        {
             self.interval = interval
             self.timeout = timeout
             self.maxBackoff = maxBackoff
@@ -133,7 +134,11 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             let clock = clock
             let wait = Task { _ = try? await clock.sleep(until: next, tolerance: nil) }
             waits[index] = wait
-            await withTaskCancellationHandler { await wait.value } onCancel: { wait.cancel() }
+            await withTaskCancellationHandler {
+                await wait.value
+            } onCancel: {
+                wait.cancel()
+            }
             waits[index] = nil
         }
     }

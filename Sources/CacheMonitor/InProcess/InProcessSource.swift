@@ -71,7 +71,9 @@ package final class InProcessSource: CacheSource {
         let listing = try await backend.listKeys(prefix: text, limit: 1).keys.first { $0.key == text }
         let ttl = listing?.remainingSeconds.map { Int64(($0 * 1000).rounded(.up)) }
         let listed = BrowsedKey(key: key.key, type: "\(value.format)", ttlMilliseconds: ttl, size: value.bytes.count)
-        return KeyDetails(key: listed, encoding: "\(value.format)", valueBytes: Array(value.bytes.prefix(maxBytes)), length: value.bytes.count, kindPrefix: kindPrefix)
+        return KeyDetails(
+            key: listed, encoding: "\(value.format)", valueBytes: Array(value.bytes.prefix(maxBytes)), length: value.bytes.count,
+            kindPrefix: kindPrefix)
     }
 
     package func countExisting(_ keys: [[UInt8]]) async throws -> Int {

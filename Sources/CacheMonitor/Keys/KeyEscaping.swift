@@ -46,7 +46,9 @@ package enum KeyEscaping {
                 index += 1
                 continue
             }
-            guard index + 1 < utf8.count else { throw KeyEscapingError(text: text, reason: "it ends with a lone backslash (write \\\\ for a backslash)") }
+            guard index + 1 < utf8.count else {
+                throw KeyEscapingError(text: text, reason: "it ends with a lone backslash (write \\\\ for a backslash)")
+            }
             switch utf8[index + 1] {
             case UInt8(ascii: "\\"):
                 bytes.append(UInt8(ascii: "\\"))
@@ -58,7 +60,8 @@ package enum KeyEscaping {
                 bytes.append(value)
                 index += 4
             default:
-                throw KeyEscapingError(text: text, reason: "unknown escape \\\(Character(UnicodeScalar(utf8[index + 1]))) (only \\\\ and \\xNN exist)")
+                throw KeyEscapingError(
+                    text: text, reason: "unknown escape \\\(Character(UnicodeScalar(utf8[index + 1]))) (only \\\\ and \\xNN exist)")
             }
         }
         return bytes

@@ -8,9 +8,12 @@ extension MemcachedSource: CacheSource {
     package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         try await listKeys(limit: limit, accept: filter.accepts) { entries in
             let now = MonotonicSeconds.now
-            return try await body(entries.map { entry in
-                BrowsedKey(key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server, readAt: now)
-            })
+            return try await body(
+                entries.map { entry in
+                    BrowsedKey(
+                        key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server,
+                        readAt: now)
+                })
         }
     }
 
@@ -21,7 +24,9 @@ extension MemcachedSource: CacheSource {
             guard let preview = try await preview(of: key.key, on: server, maxBytes: maxBytes) else { continue }
             var listed = key
             listed.server = server
-            return KeyDetails(key: listed, encoding: "flags \(preview.flags)", valueBytes: preview.prefix, length: preview.length, flags: preview.flags, kindPrefix: kindPrefix)
+            return KeyDetails(
+                key: listed, encoding: "flags \(preview.flags)", valueBytes: preview.prefix, length: preview.length, flags: preview.flags,
+                kindPrefix: kindPrefix)
         }
         return nil
     }

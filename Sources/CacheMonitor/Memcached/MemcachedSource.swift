@@ -56,10 +56,17 @@ package final class MemcachedSource: KeyDeletionSource {
                     do {
                         let lines = try await client.stats()
                         let values = Dictionary(lines.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-                        return Indexed(index: index, sample: MemcachedServerSample(address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
+                        return Indexed(
+                            index: index,
+                            sample: MemcachedServerSample(
+                                address: client.address.description,
+                                result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
                     } catch {
                         let message = (error as? MemcachedError)?.message ?? "\(error)"
-                        return Indexed(index: index, sample: MemcachedServerSample(address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
+                        return Indexed(
+                            index: index,
+                            sample: MemcachedServerSample(
+                                address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
                     }
                 }
             }

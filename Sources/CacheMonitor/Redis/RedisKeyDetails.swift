@@ -36,9 +36,15 @@ package enum RedisValuePreview: Sendable, Hashable {
 
     package func hash(into hasher: inout Hasher) {
         switch self {
-        case .string(let prefix, let length): hasher.combine(prefix); hasher.combine(length)
-        case .items(let items, let total): hasher.combine(items); hasher.combine(total)
-        case .fields(let fields, let total): hasher.combine(fields.map(\.field)); hasher.combine(total)
+        case .string(let prefix, let length):
+            hasher.combine(prefix)
+            hasher.combine(length)
+        case .items(let items, let total):
+            hasher.combine(items)
+            hasher.combine(total)
+        case .fields(let fields, let total):
+            hasher.combine(fields.map(\.field))
+            hasher.combine(total)
         case .unsupported(let type): hasher.combine(type)
         case .missing: hasher.combine(0)
         }

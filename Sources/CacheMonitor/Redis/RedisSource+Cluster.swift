@@ -93,7 +93,9 @@ extension RedisSource {
             readings.append(reading)
         }
         guard !masters.isEmpty else {
-            throw RedisError(.connectionFailed, "no master of the cluster answered: " + (failures.isEmpty ? "the cluster has no master" : failures.joined(separator: "; ")))
+            throw RedisError(
+                .connectionFailed,
+                "no master of the cluster answered: " + (failures.isEmpty ? "the cluster has no master" : failures.joined(separator: "; ")))
         }
         // PING + INFO on every node that answered, and CLUSTER SHARDS on one.
         ownReads.recordCommands(2 * readings.filter(\.up).count + 1)

@@ -111,7 +111,9 @@ package final class RedisSource: Sendable {
     }
 
     /// One `SCAN` page of one server (a cluster's master).
-    func scanPage(on server: any RedisCommandExecutor, cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
+    func scanPage(
+        on server: any RedisCommandExecutor, cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000
+    ) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
         try await server.scan(cursor: cursor, match: pattern, count: count)
     }
 
@@ -237,7 +239,8 @@ package final class RedisSource: Sendable {
             let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
             defer { Task { await worker.close() } }
             let outcome = try await worker.deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
-            return DeletionOutcome(totals: outcome.totals, servers: outcome.masters.map { DeletionOutcome.Server(address: $0.address, totals: $0.totals) })
+            return DeletionOutcome(
+                totals: outcome.totals, servers: outcome.masters.map { DeletionOutcome.Server(address: $0.address, totals: $0.totals) })
         }
         let worker = RedisClient(url: url, configuration: configuration)
         defer { Task { await worker.close() } }

@@ -79,7 +79,8 @@ public struct CacheKeyLimits: Sendable, Hashable {
             throw CacheError(.invalidKey, "cache key \(KeyText.quoted(key)) is \(utf8.count) bytes; this backend allows at most \(maxBytes)")
         }
         if !allowsWhitespaceAndControl, let bad = utf8.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            throw CacheError(.invalidKey, "cache key \(KeyText.quoted(key)) contains \(KeyText.byteName(bad)), which this backend does not allow in keys")
+            throw CacheError(
+                .invalidKey, "cache key \(KeyText.quoted(key)) contains \(KeyText.byteName(bad)), which this backend does not allow in keys")
         }
     }
 }

@@ -203,8 +203,9 @@ struct SimpleCacheStore {
     /// and the amortised cost per write O(log n) with a small constant (no key is hashed).
     private mutating func compactIfNeeded() {
         guard marks.count > 4 * entries.count + 4096 else { return }
-        marks.rebuild(from: entries.map { key, entry in
-            (ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), entry.lifetime)
-        })
+        marks.rebuild(
+            from: entries.map { key, entry in
+                (ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), entry.lifetime)
+            })
     }
 }

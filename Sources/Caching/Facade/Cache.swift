@@ -91,10 +91,11 @@ public final class Cache: Sendable {
             group?.recordMiss()
         }
         if let handler = configuration.eventHandler, let group {
-            handler(CacheEvent(
-                outcome: outcome, kind: group.kind, group: group.name, key: key, arguments: arguments(),
-                cacheName: configuration.name
-            ))
+            handler(
+                CacheEvent(
+                    outcome: outcome, kind: group.kind, group: group.name, key: key, arguments: arguments(),
+                    cacheName: configuration.name
+                ))
         }
     }
 }

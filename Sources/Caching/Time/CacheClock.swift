@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// The time source a cache uses for expiry. Inject a ``ManualCacheClock`` in tests instead of sleeping.
 public protocol CacheClock: Sendable {

@@ -1,5 +1,6 @@
 import Basics
 import ConnectionSupport
+
 /// How long a cache entry lives, as in Flask-Caching: a number of seconds, where `0` means "never expires".
 ///
 /// ```swift

@@ -144,9 +144,10 @@ package struct Canvas: Sendable, Hashable {
     /// The characters, one line per row, trailing spaces kept (wide characters appear once).
     package func text() -> String {
         (0..<height).map { y in
-            String((0..<width).compactMap { x -> Character? in
-                self[x, y].isContinuation ? nil : character(x: x, y: y)
-            })
+            String(
+                (0..<width).compactMap { x -> Character? in
+                    self[x, y].isContinuation ? nil : character(x: x, y: y)
+                })
         }.joined(separator: "\n")
     }
 

@@ -39,7 +39,8 @@ package enum KeyMap {
 
     package static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
-        KeyBinding(["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: anywhereButInputs),
+        KeyBinding(
+            ["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: anywhereButInputs),
         KeyBinding(["f"], .freeze, "freeze or unfreeze the display (sampling goes on)", footer: "freeze", section: "General", in: browsing),
         KeyBinding(["r"], .refresh, "refresh now", section: "General", in: browsing),
         KeyBinding(["t"], .nextTheme, "next theme", section: "General", in: browsing),
@@ -54,21 +55,29 @@ package enum KeyMap {
         KeyBinding(["Home"], .home, "first row", section: "Moving", in: lists),
         KeyBinding(["End"], .end, "last row", section: "Moving", in: lists),
         KeyBinding(["Enter"], .open, "open the backend's keys, or a key's details", footer: "open", section: "Moving", in: lists),
-        KeyBinding(["Esc", "←"], .back, "back (up one tree level, then to the overview)", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
+        KeyBinding(
+            ["Esc", "←"], .back, "back (up one tree level, then to the overview)", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["s"], .sort, "sort by key, TTL or size", footer: "sort", section: "Keys", in: [.keyBrowser]),
-        KeyBinding(["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
-        KeyBinding(["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes", in: [.keyBrowser], dangerous: true),
+        KeyBinding(
+            ["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
+        KeyBinding(
+            ["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes",
+            in: [.keyBrowser], dangerous: true),
         KeyBinding(["T"], .setTTL, "set or remove the selected key's TTL", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
-        KeyBinding(["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true, demo: true),
+        KeyBinding(
+            ["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true, demo: true),
         KeyBinding(["p"], .pauseTraffic, "pause or resume the demo traffic", footer: "pause", section: "Demo traffic", in: [.overview], demo: true),
         KeyBinding(["+"], .fasterTraffic, "more demo traffic", footer: "faster", section: "Demo traffic", in: [.overview], demo: true),
         KeyBinding(["-"], .slowerTraffic, "less demo traffic", footer: "slower", section: "Demo traffic", in: [.overview], demo: true),
-        KeyBinding(["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview], dangerous: true, demo: true),
+        KeyBinding(
+            ["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview],
+            dangerous: true, demo: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
-        KeyBinding(["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
+        KeyBinding(
+            ["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
         KeyBinding(["Esc"], .stopJob, "stop the running change (what is deleted stays deleted)", footer: "stop", section: "Dialogs", in: [.job]),
         KeyBinding(["Enter"], .confirm, "apply what was typed", footer: "apply", section: "Input lines", in: [.input]),
         KeyBinding(["Esc"], .cancel, "leave the input line", footer: "cancel", section: "Input lines", in: [.input]),
@@ -91,7 +100,8 @@ package enum KeyMap {
 
     /// The footer hints for `context`, in table order: the bindings with a footer label, the demo's only
     /// with a demo, none of the actions in `hidden`.
-    package static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding] {
+    package static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding]
+    {
         bindings(readOnly: readOnly).filter { binding in
             binding.contexts.contains(context) && binding.footerLabel != nil && !binding.keys.isEmpty
                 && (demo || !binding.requiresDemo) && !hidden.contains(binding.action)

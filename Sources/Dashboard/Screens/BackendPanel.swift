@@ -20,13 +20,20 @@ enum BackendPanel {
             y += 1
         }
         let rates = backend.rates
-        line("hit ratio", Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
-             "now \(HumanUnits.ratio(rates?.hitRatio)) · life \(HumanUnits.ratio(backend.lifetimeHitRatio))", role: state.thresholds.role(forHitRatio: rates?.hitRatio))
-        line("ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(HumanUnits.rate(rates?.operationsPerSecond))/s", role: .accent)
-        let memory = backend.sample.map { sample in
-            sample.memoryBytes.map { OverviewRow.memoryText($0, sample.maxMemoryBytes ?? 0) } ?? "—"
-        } ?? "—"
-        line("memory", Array(backend.memoryHistory.values), minimum: 0, maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory, role: .accent)
+        line(
+            "hit ratio", Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
+            "now \(HumanUnits.ratio(rates?.hitRatio)) · life \(HumanUnits.ratio(backend.lifetimeHitRatio))",
+            role: state.thresholds.role(forHitRatio: rates?.hitRatio))
+        line(
+            "ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(HumanUnits.rate(rates?.operationsPerSecond))/s",
+            role: .accent)
+        let memory =
+            backend.sample.map { sample in
+                sample.memoryBytes.map { OverviewRow.memoryText($0, sample.maxMemoryBytes ?? 0) } ?? "—"
+            } ?? "—"
+        line(
+            "memory", Array(backend.memoryHistory.values), minimum: 0, maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory,
+            role: .accent)
         guard y < rect.y + rect.height - 1 else { return }
         var facts: [String] = []
         if backend.status != .up {
@@ -41,7 +48,8 @@ enum BackendPanel {
             if sample.servers.contains(where: { $0.role != nil }) {
                 let masters = sample.servers.filter { $0.role == .master }
                 let replicas = sample.servers.count - masters.count
-                facts.append("\(masters.filter(\.up).count)/\(masters.count) masters up" + (replicas > 0 ? ", \(replicas) replicas" : "") + " (e expands)")
+                facts.append(
+                    "\(masters.filter(\.up).count)/\(masters.count) masters up" + (replicas > 0 ? ", \(replicas) replicas" : "") + " (e expands)")
             } else if sample.servers.count > 1 {
                 facts.append("\(sample.servers.filter(\.up).count)/\(sample.servers.count) servers up (e expands)")
             }

@@ -53,9 +53,12 @@ enum DetailsScreen {
         case .view:
             return FlaskCachingKeyParts.route(of: key).map { "view — cached route \($0.path) (D invalidates the route)" } ?? "view — a cached route"
         case .memoize:
-            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "memoize — result of \($0.function)" } ?? "memoize — a memoized result"
+            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "memoize — result of \($0.function)" }
+                ?? "memoize — a memoized result"
         case .version:
-            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "version — of memoized \($0.function) (D = delete_memoized)" } ?? "version — a memoize version key"
+            return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map {
+                "version — of memoized \($0.function) (D = delete_memoized)"
+            } ?? "version — a memoize version key"
         case .plain:
             return "plain"
         }

@@ -36,7 +36,11 @@ enum DialogView {
         switch count {
         case .notNeeded: ("", .text)
         case .counting(let soFar): ("counting matching keys… \(HumanUnits.count(soFar)) so far", .dim)
-        case .counted(let count, let more): ("\(HumanUnits.count(count))\(more ? "+" : "") matching \(count == 1 && !more ? "key" : "keys") will be deleted", count == 0 ? .dim : .warning)
+        case .counted(let count, let more):
+            (
+                "\(HumanUnits.count(count))\(more ? "+" : "") matching \(count == 1 && !more ? "key" : "keys") will be deleted",
+                count == 0 ? .dim : .warning
+            )
         case .failed(let error): ("could not count: \(error)", .error)
         }
     }

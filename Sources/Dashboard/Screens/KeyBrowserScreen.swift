@@ -28,8 +28,10 @@ enum KeyBrowserScreen {
                     row[0].text = "  " + state.keyText(node.segment)
                     return row
                 }
-                return [TableCell("▸ \(state.keyText(node.segment))", role: .accent), TableCell("group", role: .dim), TableCell(""),
-                        TableCell(""), TableCell(HumanUnits.count(node.count), role: .dim)]
+                return [
+                    TableCell("▸ \(state.keyText(node.segment))", role: .accent), TableCell("group", role: .dim), TableCell(""),
+                    TableCell(""), TableCell(HumanUnits.count(node.count), role: .dim),
+                ]
             }
         }
         Table.draw(columns, rows: rows, selected: browser.rowCount > 0 ? browser.selection - first : nil, into: &canvas, rect: tableRect)

@@ -83,14 +83,20 @@ enum OverviewRow {
             return
         }
         if let x = origins[Column.trend.rawValue], let width = widths[Column.trend.rawValue] {
-            Sparkline.draw(Array(backend.hitRatioHistory.values), into: &canvas, x: x, y: y, width: width, role: selected ? .selection : .accent, minimum: 0, maximum: 1)
+            Sparkline.draw(
+                Array(backend.hitRatioHistory.values), into: &canvas, x: x, y: y, width: width, role: selected ? .selection : .accent, minimum: 0,
+                maximum: 1)
         }
         if let x = origins[Column.memory.rawValue], let width = widths[Column.memory.rawValue] {
             let sample = backend.sample
             if let used = sample?.memoryBytes, let max = sample?.maxMemoryBytes, max > 0 {
-                Gauge.draw(Double(used) / Double(max), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning, critical: state.thresholds.memoryCritical)
+                Gauge.draw(
+                    Double(used) / Double(max), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning,
+                    critical: state.thresholds.memoryCritical)
             } else {
-                canvas.write(sample?.memoryBytes.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", x: x, y: y, role: selected ? .selection : .dim, maxWidth: width)
+                canvas.write(
+                    sample?.memoryBytes.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", x: x, y: y, role: selected ? .selection : .dim,
+                    maxWidth: width)
             }
         }
     }
@@ -107,17 +113,19 @@ enum OverviewRow {
     }
 
     static func statusText(_ status: BackendStatus) -> String {
-        let mark: String = switch status {
-        case .up: "●"
-        case .down, .authFailed: "✖"
-        case .connecting: "○"
-        }
-        let word = switch status {
-        case .up: "up"
-        case .down: "down"
-        case .authFailed: "auth"
-        case .connecting: "wait"
-        }
+        let mark: String =
+            switch status {
+            case .up: "●"
+            case .down, .authFailed: "✖"
+            case .connecting: "○"
+            }
+        let word =
+            switch status {
+            case .up: "up"
+            case .down: "down"
+            case .authFailed: "auth"
+            case .connecting: "wait"
+            }
         return "\(mark) \(word)"
     }
 

@@ -85,10 +85,12 @@ enum OverviewScreen {
         for (offset, row) in shown.enumerated() {
             if let server = row.server { OverviewRow.drawServerReason(server, origins: origins, y: tableRect.y + 1 + offset, into: &canvas) }
             guard let backend = row.backend else { continue }
-            OverviewRow.drawGraphics(backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.id == selectedID, into: &canvas)
+            OverviewRow.drawGraphics(
+                backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.id == selectedID, into: &canvas)
         }
         if panelHeight > 4, let selected = state.selectedSnapshot {
-            BackendPanel.draw(selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
+            BackendPanel.draw(
+                selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
             return tableHeight + panelHeight
         }
         return min(rect.height, rows.count + 1)

@@ -52,12 +52,13 @@ enum Actions {
         case .deleteKey, .invalidatePrefix, .setTTL, .clearDemoCache, .typePrefix:
             return ChangeRequests.request(action, &state)
         case .pauseTraffic, .fasterTraffic, .slowerTraffic, .updateUser:
-            let command: TrafficCommand = switch action {
-            case .pauseTraffic: .pauseOrResume
-            case .fasterTraffic: .faster
-            case .slowerTraffic: .slower
-            default: .updateRandomUser
-            }
+            let command: TrafficCommand =
+                switch action {
+                case .pauseTraffic: .pauseOrResume
+                case .fasterTraffic: .faster
+                case .slowerTraffic: .slower
+                default: .updateRandomUser
+                }
             return [.traffic(command)]
         case .confirm:
             return confirm(&state)
@@ -137,14 +138,15 @@ enum Actions {
 
     private static func step(_ index: Int, _ action: DashboardAction, count: Int, page: Int) -> Int {
         guard count > 0 else { return 0 }
-        let target = switch action {
-        case .moveUp: index - 1
-        case .moveDown: index + 1
-        case .pageUp: index - page
-        case .pageDown: index + page
-        case .home: 0
-        default: count - 1
-        }
+        let target =
+            switch action {
+            case .moveUp: index - 1
+            case .moveDown: index + 1
+            case .pageUp: index - page
+            case .pageDown: index + page
+            case .home: 0
+            default: count - 1
+            }
         return max(0, min(count - 1, target))
     }
 

@@ -117,7 +117,10 @@ package struct Thresholds: Sendable, Hashable {
     /// TTLs below this many seconds are highlighted.
     package var ttlWarningSeconds: Double
 
-    package init(hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95, ttlWarningSeconds: Double = 10) {
+    package init(
+        hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95,
+        ttlWarningSeconds: Double = 10
+    ) {
         self.hitRatioWarning = hitRatioWarning
         self.hitRatioCritical = hitRatioCritical
         self.memoryWarning = memoryWarning

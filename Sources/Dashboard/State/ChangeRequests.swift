@@ -21,7 +21,8 @@ enum ChangeRequests {
         switch action {
         case .deleteKey:
             guard let key else {
-                Actions.note(browser.selectedGroup == nil ? "no key selected" : "d deletes one key; D invalidates this whole prefix", role: .warning, &state)
+                Actions.note(
+                    browser.selectedGroup == nil ? "no key selected" : "d deletes one key; D invalidates this whole prefix", role: .warning, &state)
                 return []
             }
             return open(PendingChange(.deleteKeys([key.key]), on: backend), &state)
@@ -43,7 +44,8 @@ enum ChangeRequests {
         }
         if let key {
             if let route = FlaskCachingKeyParts.route(of: key.key) {
-                return open(PendingChange(.invalidateRoute(path: route.path, keyPrefix: route.keyPrefix), on: backend), offersTypedPrefix: true, &state)
+                return open(
+                    PendingChange(.invalidateRoute(path: route.path, keyPrefix: route.keyPrefix), on: backend), offersTypedPrefix: true, &state)
             }
             if let memoized = FlaskCachingKeyParts.memoizedFunction(of: key.key, keyPrefix: backend.keyPrefix) {
                 let change = Change.invalidateMemoized(function: memoized.function, keyPrefix: memoized.keyPrefix, sweep: false)

@@ -52,7 +52,10 @@ enum DataEvents {
                 state.detailsKey = nil
                 state.details = nil
             } else if case .setExpiry = outcome.change {
-                return [.loadDetails(backend, key: BrowsedKey(key: key.key, type: key.type, ttlMilliseconds: nil, size: nil)), .loadKeys(backend, filter: browser.filter)]
+                return [
+                    .loadDetails(backend, key: BrowsedKey(key: key.key, type: key.type, ttlMilliseconds: nil, size: nil)),
+                    .loadKeys(backend, filter: browser.filter),
+                ]
             }
         }
         return [.loadKeys(backend, filter: browser.filter)]

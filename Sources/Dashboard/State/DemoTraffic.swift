@@ -21,7 +21,10 @@ package struct DemoTraffic: Sendable, Hashable {
         /// Whether answers come from a cache at all.
         package var isCached: Bool
 
-        package init(path: String, section: String, requestsPerSecond: Double?, hitRatio: Double?, hitP50: Double?, missP50: Double?, errors: Int, isCached: Bool) {
+        package init(
+            path: String, section: String, requestsPerSecond: Double?, hitRatio: Double?, hitP50: Double?, missP50: Double?, errors: Int,
+            isCached: Bool
+        ) {
             self.path = path
             self.section = section
             self.requestsPerSecond = requestsPerSecond

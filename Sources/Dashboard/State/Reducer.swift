@@ -56,7 +56,8 @@ package enum Reducer {
             return []
         }
         if binding.requiresDemo, !state.hasDemo {
-            Actions.note("no demo here: '\(key.name)' (\(binding.description)) works while the demo runs (with no backend configured, or with --demo)", &state)
+            Actions.note(
+                "no demo here: '\(key.name)' (\(binding.description)) works while the demo runs (with no backend configured, or with --demo)", &state)
             return []
         }
         return Actions.perform(binding.action, key: key, &state)

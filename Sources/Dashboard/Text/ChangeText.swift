@@ -112,7 +112,8 @@ enum MessageText {
         case .resumed(let rate): "demo traffic resumed · \(HumanUnits.rate(rate)) req/s"
         case .rateChanged(let rate): "demo traffic: \(HumanUnits.rate(rate)) req/s"
         case .userUpdated(let id, let version, let keyExisted):
-            keyExisted ? "updated user \(id) (v\(version)): user_\(id) invalidated, the next read misses"
+            keyExisted
+                ? "updated user \(id) (v\(version)): user_\(id) invalidated, the next read misses"
                 : "updated user \(id) (v\(version)): user_\(id) was not cached"
         case .updateFailed(let id, let reason): "updating user \(id) failed: \(reason)"
         }

@@ -38,19 +38,21 @@ package struct Theme: Sendable, Hashable {
     }
 
     /// The default theme, as `themes/default.toml` has it (a test keeps the two equal).
-    package static let builtInDefault = Theme(name: "default", styles: [
-        .text: RoleStyle(),
-        .dim: RoleStyle(.indexed(245)),
-        .accent: RoleStyle(.indexed(81)),
-        .border: RoleStyle(.indexed(240)),
-        .borderFocused: RoleStyle(.indexed(214), on: .terminalDefault, .bold),
-        .header: RoleStyle(.indexed(231), on: .indexed(24), .bold),
-        .selection: RoleStyle(.indexed(231), on: .indexed(31)),
-        .hit: RoleStyle(.indexed(114)),
-        .miss: RoleStyle(.indexed(209)),
-        .warning: RoleStyle(.indexed(220)),
-        .error: RoleStyle(.indexed(203), on: .terminalDefault, .bold),
-        .keyHint: RoleStyle(.indexed(214), on: .terminalDefault, .bold),
-        .good: RoleStyle(.indexed(114)),
-    ])
+    package static let builtInDefault = Theme(
+        name: "default",
+        styles: [
+            .text: RoleStyle(),
+            .dim: RoleStyle(.indexed(245)),
+            .accent: RoleStyle(.indexed(81)),
+            .border: RoleStyle(.indexed(240)),
+            .borderFocused: RoleStyle(.indexed(214), on: .terminalDefault, .bold),
+            .header: RoleStyle(.indexed(231), on: .indexed(24), .bold),
+            .selection: RoleStyle(.indexed(231), on: .indexed(31)),
+            .hit: RoleStyle(.indexed(114)),
+            .miss: RoleStyle(.indexed(209)),
+            .warning: RoleStyle(.indexed(220)),
+            .error: RoleStyle(.indexed(203), on: .terminalDefault, .bold),
+            .keyHint: RoleStyle(.indexed(214), on: .terminalDefault, .bold),
+            .good: RoleStyle(.indexed(114)),
+        ])
 }

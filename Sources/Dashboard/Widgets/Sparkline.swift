@@ -15,12 +15,13 @@ package struct Sparkline: Sendable {
         let high = maximum ?? present.max() ?? 1
         let palette = blocks
         let padding = Array(repeating: Character(" "), count: width - shown.count)
-        return padding + shown.map { value in
-            guard let value, value.isFinite else { return " " }
-            let span = high - low
-            let level = span > 0 ? (min(max(value, low), high) - low) / span : (value > 0 ? 1 : 0)
-            return palette[min(palette.count - 1, Int((level * Double(palette.count - 1)).rounded()))]
-        }
+        return padding
+            + shown.map { value in
+                guard let value, value.isFinite else { return " " }
+                let span = high - low
+                let level = span > 0 ? (min(max(value, low), high) - low) / span : (value > 0 ? 1 : 0)
+                return palette[min(palette.count - 1, Int((level * Double(palette.count - 1)).rounded()))]
+            }
     }
 
     /// Draws the sparkline at (`x`, `y`).

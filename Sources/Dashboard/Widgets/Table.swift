@@ -75,7 +75,9 @@ package enum Table {
     ) {
         guard rect.height > 0, rect.width > 0 else { return }
         let widths = layout(columns, width: rect.width)
-        drawRow(columns.map { TableCell($0.title, role: .header) }, columns: columns, widths: widths, into: &canvas, x: rect.x, y: rect.y, attributes: .bold)
+        drawRow(
+            columns.map { TableCell($0.title, role: .header) }, columns: columns, widths: widths, into: &canvas, x: rect.x, y: rect.y,
+            attributes: .bold)
         for (offset, row) in rows.prefix(rect.height - 1).enumerated() {
             let y = rect.y + 1 + offset
             if offset == selected {

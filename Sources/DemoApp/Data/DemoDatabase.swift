@@ -62,7 +62,10 @@ package struct DemoDelays: Sendable, Hashable {
     /// `/expensive/{n}` and the two-backend report.
     package var computation: Duration
 
-    package init(usersQuery: Duration = .milliseconds(120), userQuery: Duration = .milliseconds(50), upstream: Duration = .milliseconds(100), computation: Duration = .milliseconds(80)) {
+    package init(
+        usersQuery: Duration = .milliseconds(120), userQuery: Duration = .milliseconds(50), upstream: Duration = .milliseconds(100),
+        computation: Duration = .milliseconds(80)
+    ) {
         self.usersQuery = usersQuery
         self.userQuery = userQuery
         self.upstream = upstream

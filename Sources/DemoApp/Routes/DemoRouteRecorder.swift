@@ -8,7 +8,6 @@ import Hummingbird
 struct DemoRouteRecorder<Context: RequestContext>: RouterMiddleware {
     let counters: DemoRouteCounters
 
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let route = context.endpointPath.flatMap(DemoRoute.init(endpointPath:))
         var response: Response

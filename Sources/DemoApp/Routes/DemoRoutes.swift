@@ -32,13 +32,15 @@ struct DemoRoutes: Sendable {
         // "Adding Caching" + "Setting cache control headers": a cached hello with Cache-Control and Expires.
         let hello = router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, responseHitIndication: true))
         hello.get("/") { _, _ -> Response in
-            var response = Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
+            var response = Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Hello, World!")))
             response.setCacheHeaders(maxAge: 300, visibility: .public)
             return response
         }
 
         // "Caching Database Queries": the whole list, cached as a view.
-        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, responseHitIndication: true)).get("api/users") { _, _ in
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, responseHitIndication: true)).get("api/users") {
+            _, _ in
             try await database.allUsers()
         }
 
@@ -69,10 +71,11 @@ struct DemoRoutes: Sendable {
         }
 
         // "Caching API Responses": the query string is part of the key.
-        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, queryString: true, responseHitIndication: true)).get("api/weather") { request, _ in
-            let city = request.uri.queryParameters.get("city") ?? "London"
-            return try await upstream.weather(city: city)
-        }
+        router.group().add(middleware: CachedResponseMiddleware<Context>(cache: cache, timeout: 300, queryString: true, responseHitIndication: true))
+            .get("api/weather") { request, _ in
+                let city = request.uri.queryParameters.get("city") ?? "London"
+                return try await upstream.weather(city: city)
+            }
 
         // "Caching Expensive Functions": memoize.
         let expensive = expensive
@@ -92,7 +95,9 @@ struct DemoRoutes: Sendable {
         router.get("simplecache") { _, _ -> Response in
             try Self.reportResponse(try await Self.cachedReport(on: cache, backend: "simplecache", report))
         }
-        for (backend, second, flag) in [("redis", demo.redisCache, "--redis redis://HOST:PORT"), ("memcached", demo.memcachedCache, "--memcached HOST:PORT")] {
+        for (backend, second, flag) in [
+            ("redis", demo.redisCache, "--redis redis://HOST:PORT"), ("memcached", demo.memcachedCache, "--memcached HOST:PORT"),
+        ] {
             router.get(RouterPath(backend)) { _, _ -> Response in
                 guard let second else {
                     throw HTTPError(.serviceUnavailable, message: "no \(backend) behind the demo: run cachescope --demo \(flag)")

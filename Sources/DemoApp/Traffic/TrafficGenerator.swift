@@ -70,7 +70,8 @@ package final class TrafficGenerator: Sendable {
     /// One step up or down ``rateSteps`` from the current rate; returns the new rate.
     package func stepRate(up: Bool) async -> Double {
         let current = await pacer.rate
-        let next = up
+        let next =
+            up
             ? Self.rateSteps.first { $0 > current } ?? Self.rateSteps.last ?? current
             : Self.rateSteps.last { $0 < current } ?? Self.rateSteps.first ?? current
         await pacer.setRate(next)
@@ -128,7 +129,8 @@ package final class TrafficGenerator: Sendable {
                         let sent = ContinuousClock.now
                         do {
                             let answer = try await get(request.target)
-                            statistics.record(request.route, outcome: answer.outcome, succeeded: (200..<300).contains(answer.status), latency: .now - sent)
+                            statistics.record(
+                                request.route, outcome: answer.outcome, succeeded: (200..<300).contains(answer.status), latency: .now - sent)
                         } catch {
                             statistics.record(request.route, outcome: .none, succeeded: false, latency: .now - sent)
                             throw error

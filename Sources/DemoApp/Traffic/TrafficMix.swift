@@ -80,9 +80,9 @@ package struct TrafficMix: Sendable {
     }
 }
 
-private extension String {
+extension String {
     /// Percent-encodes everything but unreserved characters (RFC 3986), so any city name is a valid query.
-    var addingPercentEncodingForQuery: String {
+    fileprivate var addingPercentEncodingForQuery: String {
         var encoded = ""
         for byte in utf8 {
             switch byte {
@@ -97,6 +97,6 @@ private extension String {
     }
 }
 
-private extension String {
-    var leftPadded: String { count < 2 ? "0" + self : self }
+extension String {
+    fileprivate var leftPadded: String { count < 2 ? "0" + self : self }
 }

@@ -62,17 +62,21 @@ public final class MemcachedConnection: Sendable {
         do {
             let reply = try await handshake.send([.version]).first
             guard case .version(let version)? = reply else {
-                throw MemcachedError(.protocolViolation, "\(peer) does not speak the memcached protocol (its answer to 'version': \(reply.map { "\($0)" } ?? "none"))")
+                throw MemcachedError(
+                    .protocolViolation, "\(peer) does not speak the memcached protocol (its answer to 'version': \(reply.map { "\($0)" } ?? "none"))")
             }
             return MemcachedConnection(channel: channel, peer: peer, serverVersion: version, commandTimeout: configuration.commandTimeout)
         } catch let error as MemcachedError {
             try? await channel.close().get()
             switch error.code {
             case .timeout:
-                throw MemcachedError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a memcached server?")
+                throw MemcachedError(
+                    .timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a memcached server?")
             case .protocolViolation, .unknownCommand, .clientError:
                 let detail = error.message.components(separatedBy: ": ").dropFirst().joined(separator: ": ")
-                throw MemcachedError(.protocolViolation, "\(peer) does not speak the memcached protocol (its answer to 'version': \(detail.isEmpty ? error.message : detail))")
+                throw MemcachedError(
+                    .protocolViolation,
+                    "\(peer) does not speak the memcached protocol (its answer to 'version': \(detail.isEmpty ? error.message : detail))")
             default:
                 throw error
             }
@@ -95,7 +99,8 @@ public final class MemcachedConnection: Sendable {
         case .unix(let path): endpoint = .unix(path: path)
         }
         do {
-            return try await ChannelConnector.connect(to: endpoint, peer: address.description, timeout: connectTimeout, group: group, initialize: initialize)
+            return try await ChannelConnector.connect(
+                to: endpoint, peer: address.description, timeout: connectTimeout, group: group, initialize: initialize)
         } catch let failure as ConnectFailure {
             throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
         }

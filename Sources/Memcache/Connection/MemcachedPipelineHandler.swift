@@ -50,7 +50,11 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
         guard !queue.isEmpty || received != nil else {
-            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(incoming.readableBytesView)) arrived without a request"))
+            fail(
+                context: context,
+                MemcachedError(
+                    .protocolViolation,
+                    "protocol violation from \(peer): \(MemcachedReplyParser.quote(incoming.readableBytesView)) arrived without a request"))
             return
         }
         if var existing = received {
@@ -78,7 +82,11 @@ final class MemcachedPipelineHandler: ChannelDuplexHandler {
             return
         }
         if let leftover = received, leftover.readableBytes > 0, queue.isEmpty {
-            fail(context: context, MemcachedError(.protocolViolation, "protocol violation from \(peer): \(MemcachedReplyParser.quote(leftover.readableBytesView)) arrived without a request"))
+            fail(
+                context: context,
+                MemcachedError(
+                    .protocolViolation,
+                    "protocol violation from \(peer): \(MemcachedReplyParser.quote(leftover.readableBytesView)) arrived without a request"))
             return
         }
         if received?.readableBytes == 0 {

@@ -86,7 +86,8 @@ public enum MetadumpReader {
                     case .more: continue
                     case .busy:
                         guard clock.now < busyDeadline else {
-                            throw MemcachedError(.crawlerBusy, "\(peer): the LRU crawler stayed busy with another request for \(busyWait); try again later")
+                            throw MemcachedError(
+                                .crawlerBusy, "\(peer): the LRU crawler stayed busy with another request for \(busyWait); try again later")
                         }
                         try await Task.sleep(for: backoff)
                         backoff = min(backoff * 2, .seconds(1))
@@ -202,10 +203,12 @@ struct MetadumpWalk {
             return MemcachedError(.metadumpUnavailable, "\(peer) does not allow listing keys (started with -X / --disable-dumping)")
         }
         if text.hasPrefix("CLIENT_ERROR lru crawler disabled") {
-            return MemcachedError(.metadumpUnavailable, "\(peer) has its LRU crawler disabled, so keys cannot be listed (enable it with 'lru_crawler enable')")
+            return MemcachedError(
+                .metadumpUnavailable, "\(peer) has its LRU crawler disabled, so keys cannot be listed (enable it with 'lru_crawler enable')")
         }
         if text == "ERROR" || text.hasPrefix("CLIENT_ERROR bad command line") {
-            return MemcachedError(.metadumpUnavailable, "\(peer) does not support lru_crawler metadump, which listing keys needs (memcached 1.4.31 or later)")
+            return MemcachedError(
+                .metadumpUnavailable, "\(peer) does not support lru_crawler metadump, which listing keys needs (memcached 1.4.31 or later)")
         }
         if text.hasPrefix("BADCLASS") { return MemcachedError(.clientError, "\(peer): \(text)") }
         if text.hasPrefix("ERROR") || text.hasPrefix("CLIENT_ERROR") { return MemcachedError(.clientError, "\(peer): \(text)") }
@@ -228,7 +231,9 @@ final class ReadTimeoutHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.fireErrorCaught(MemcachedError(.timeout, "\(peer) sent nothing for \(DurationText.limit(.nanoseconds(timeout.nanoseconds))) during lru_crawler metadump"))
+            context.fireErrorCaught(
+                MemcachedError(
+                    .timeout, "\(peer) sent nothing for \(DurationText.limit(.nanoseconds(timeout.nanoseconds))) during lru_crawler metadump"))
             context.close(promise: nil)
             return
         }

@@ -35,7 +35,11 @@ extension ClusterTopology {
             var slots: [ClosedRange<Int>] = []
             for slot in fields.dropFirst(8) where !slot.hasPrefix("[") {
                 let bounds = slot.split(separator: "-", maxSplits: 1).compactMap { Int($0) }
-                if bounds.count == 2, bounds[0] <= bounds[1] { slots.append(bounds[0]...bounds[1]) } else if bounds.count == 1 { slots.append(bounds[0]...bounds[0]) }
+                if bounds.count == 2, bounds[0] <= bounds[1] {
+                    slots.append(bounds[0]...bounds[1])
+                } else if bounds.count == 1 {
+                    slots.append(bounds[0]...bounds[0])
+                }
             }
             lines.append(Line(id: String(fields[0]), node: node, isMaster: flags.contains("master"), masterID: String(fields[3]), slots: slots))
         }

@@ -140,7 +140,8 @@ public struct ClusterTopology: Sendable, Hashable {
                 guard let port = preferTLSPort ? secure ?? plain : plain ?? secure else { continue }
                 let endpoint = node["endpoint"]?.string ?? node["ip"]?.string ?? ""
                 let parsed = ClusterNode(
-                    id: node["id"]?.string, host: host(endpoint, seedHost: seedHost), port: Int(port), health: node["health"]?.string.map(ClusterNodeHealth.init(text:))
+                    id: node["id"]?.string, host: host(endpoint, seedHost: seedHost), port: Int(port),
+                    health: node["health"]?.string.map(ClusterNodeHealth.init(text:))
                 )
                 if node["role"]?.string == "master" { master = parsed } else { replicas.append(parsed) }
             }

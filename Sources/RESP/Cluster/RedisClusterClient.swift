@@ -356,7 +356,9 @@ public final class RedisClusterClient: RedisCommandExecutor {
                 let client = batch.client
                 let commands = batch.commands
                 group.addTask {
-                    do { return Outcome(index: index, result: .success(try await client.send(commands))) } catch { return Outcome(index: index, result: .failure(error)) }
+                    do { return Outcome(index: index, result: .success(try await client.send(commands))) } catch {
+                        return Outcome(index: index, result: .failure(error))
+                    }
                 }
             }
             var byIndex: [Int: Result<[RESPValue], any Error>] = [:]

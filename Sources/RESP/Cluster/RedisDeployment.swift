@@ -40,7 +40,9 @@ public final class RedisDeployment: RedisCommandExecutor {
     }
 
     /// A URL that may be a single server or a cluster node; which one is learned on first use.
-    public init(url: RedisURL, configuration: RESPConnection.Configuration = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        url: RedisURL, configuration: RESPConnection.Configuration = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.url = url
         seeds = [url]
         self.configuration = configuration
@@ -50,7 +52,10 @@ public final class RedisDeployment: RedisCommandExecutor {
 
     /// A cluster known to be one, reached through any of `seeds`.
     /// - Throws: ``RedisError`` `.invalidURL` (no seeds, a Unix socket, a database other than 0).
-    public init(clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(), group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    public init(
+        clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
         let cluster = try RedisClusterClient(seeds: seeds, configuration: configuration, group: group)
         url = cluster.seeds[0]
         self.seeds = seeds
@@ -109,7 +114,8 @@ public final class RedisDeployment: RedisCommandExecutor {
     }
 
     private func resolve(_ probe: RedisClient) async throws -> Shape {
-        let onlyDatabaseZero = RedisError(.invalidURL, "\(url) is a Redis Cluster node and a cluster has only database 0: drop /\(url.database) from the URL")
+        let onlyDatabaseZero = RedisError(
+            .invalidURL, "\(url) is a Redis Cluster node and a cluster has only database 0: drop /\(url.database) from the URL")
         let reply: RESPValue
         do {
             reply = try await probe.send([RESPCommand("INFO", ["cluster"])])[0]

@@ -1,7 +1,9 @@
 /// Key commands (<https://redis.io/docs/latest/commands/?group=keyspace>) and `SCAN`.
 extension RedisCommandExecutor {
     /// One `SCAN` step: the next cursor (`0` = done) and the keys of this page (possibly repeated across pages).
-    public func scan(cursor: UInt64, match pattern: [UInt8]? = nil, count: Int = 1000, type: String? = nil) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
+    public func scan(
+        cursor: UInt64, match pattern: [UInt8]? = nil, count: Int = 1000, type: String? = nil
+    ) async throws -> (cursor: UInt64, keys: [[UInt8]]) {
         try Self.parseScan(try await send(Self.scanCommand(cursor: cursor, match: pattern, count: count, type: type)))
     }
 

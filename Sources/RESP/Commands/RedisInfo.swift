@@ -32,7 +32,8 @@ public struct RedisInfo: Sendable, Hashable {
                     let parts = pair.split(separator: "=", maxSplits: 1)
                     if parts.count == 2, let number = Int(parts[1]) { entries[parts[0]] = number }
                 }
-                keyspace[index] = Database(keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0)
+                keyspace[index] = Database(
+                    keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0)
             }
         }
         self.fields = fields

@@ -70,7 +70,8 @@ public final class RESPConnection: Sendable {
         }
         let channel: any Channel
         do {
-            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group, tls: url.tls) { channel in
+            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group, tls: url.tls)
+            { channel in
                 try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
                 return channel
             }
@@ -152,7 +153,8 @@ public final class RESPConnection: Sendable {
         do {
             replies = try await send(commands)
         } catch let error as RedisError where error.code == .timeout {
-            throw RedisError(.timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
+            throw RedisError(
+                .timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
         } catch let error as RedisError where error.code == .connectionClosed {
             // A TLS port drops a client that speaks plain RESP; a TLS 1.3 server that wants a client certificate
             // drops a client without one right after the handshake (its alert may be lost with the connection).

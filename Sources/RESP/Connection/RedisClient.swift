@@ -1,6 +1,6 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
-import ConnectionSupport
 
 /// A Redis client for one server: a single multiplexed, pipelined connection that is opened on first
 /// use and reopened after it fails.

@@ -20,7 +20,8 @@ enum DashboardRunner {
         }
         let setup = try connection.setup()
         // The demo runs when nothing is configured, or when asked; never by itself against given servers.
-        let session = demo || setup.catalog.backends.isEmpty
+        let session =
+            demo || setup.catalog.backends.isEmpty
             ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
         // Made once: the demo's own cache first (number 1), then the configured backends in display order.
         let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []

@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import CacheMonitor
 import Dashboard
 import DemoApp
@@ -31,7 +31,9 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await DemoSession.start(options: demo, backends: try DemoLaunch.backends(connection.setup()), limit: requests)
         if let note = session.server.note { Terminal.printError("cachescope: \(note)") }
-        let traffic = requests.map { "\($0) requests at \(HumanUnits.rate(demo.rate)) req/s" } ?? (demo.rate > 0 ? "\(HumanUnits.rate(demo.rate)) req/s" : "no traffic (--rate 0)")
+        let traffic =
+            requests.map { "\($0) requests at \(HumanUnits.rate(demo.rate)) req/s" }
+            ?? (demo.rate > 0 ? "\(HumanUnits.rate(demo.rate)) req/s" : "no traffic (--rate 0)")
         Terminal.printLine("demo app on \(session.server.url) · traffic: \(traffic) · Ctrl-C stops")
         if requests != nil {
             await session.generator.waitUntilDone()

@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import CacheMonitor
 import ConnectionSupport
 import Dashboard
@@ -229,7 +229,9 @@ struct InvalidateCommand: AsyncParsableCommand {
         // A pool's servers or a cluster's masters: each one's share.
         if outcome.servers.count > 1 {
             for server in outcome.servers {
-                print("  \(server.address): \(dryRun ? "\(server.totals.matched) matched" : "\(server.totals.deleted) deleted of \(server.totals.matched)")")
+                print(
+                    "  \(server.address): \(dryRun ? "\(server.totals.matched) matched" : "\(server.totals.deleted) deleted of \(server.totals.matched)")"
+                )
             }
         }
     }

@@ -1,5 +1,5 @@
-import Basics
 import ArgumentParser
+import Basics
 import CacheMonitor
 import ConnectionSupport
 import Settings
@@ -15,16 +15,22 @@ struct ConnectionOptions: ParsableArguments {
     )
     var redis: [String] = []
 
-    @Option(name: .customLong("tls-ca-file"), help: ArgumentHelp("rediss://: the PEM CA certificate(s) to trust (default: the system's).", valueName: "file"))
+    @Option(
+        name: .customLong("tls-ca-file"),
+        help: ArgumentHelp("rediss://: the PEM CA certificate(s) to trust (default: the system's).", valueName: "file"))
     var tlsCAFile: String?
 
-    @Option(name: .customLong("tls-cert-file"), help: ArgumentHelp("rediss://: a PEM client certificate, for servers that ask for one.", valueName: "file"))
+    @Option(
+        name: .customLong("tls-cert-file"),
+        help: ArgumentHelp("rediss://: a PEM client certificate, for servers that ask for one.", valueName: "file"))
     var tlsCertFile: String?
 
     @Option(name: .customLong("tls-key-file"), help: ArgumentHelp("rediss://: the PEM key of --tls-cert-file.", valueName: "file"))
     var tlsKeyFile: String?
 
-    @Option(name: .customLong("tls-server-name"), help: ArgumentHelp("rediss://: the name the server's certificate must carry (default: the host).", valueName: "name"))
+    @Option(
+        name: .customLong("tls-server-name"),
+        help: ArgumentHelp("rediss://: the name the server's certificate must carry (default: the host).", valueName: "name"))
     var tlsServerName: String?
 
     @Flag(name: .customLong("tls-skip-verify"), help: "rediss://: accept any certificate (encrypted, NOT authenticated; test setups only).")
@@ -41,13 +47,15 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("config"),
-        help: ArgumentHelp("A TOML file with [[backend]] tables (default: $XDG_CONFIG_HOME/cachescope/config.toml when it exists).", valueName: "file")
+        help: ArgumentHelp(
+            "A TOML file with [[backend]] tables (default: $XDG_CONFIG_HOME/cachescope/config.toml when it exists).", valueName: "file")
     )
     var config: String?
 
     @Option(
         name: .customLong("refresh"),
-        help: ArgumentHelp("How often backends are sampled: 1s, 500ms, 2.5s (default: refresh in the configuration file, else 1s).", valueName: "duration")
+        help: ArgumentHelp(
+            "How often backends are sampled: 1s, 500ms, 2.5s (default: refresh in the configuration file, else 1s).", valueName: "duration")
     )
     var refresh: String?
 
@@ -63,7 +71,8 @@ struct ConnectionOptions: ParsableArguments {
         }
         let catalog: BackendCatalog
         do {
-            catalog = try BackendCatalog(configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
+            catalog = try BackendCatalog(
+                configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
         } catch let error as BackendCatalogError {
             throw CommandFailure(.usage, error.message)
         }
@@ -89,7 +98,9 @@ struct ConnectionOptions: ParsableArguments {
     /// The TLS flags, as defaults for every `rediss://` URL given with `--redis`; `nil` when none is given.
     private func tlsDefaults() -> TLSSettings? {
         guard tlsCAFile != nil || tlsCertFile != nil || tlsKeyFile != nil || tlsServerName != nil || tlsSkipVerify else { return nil }
-        return TLSSettings(caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile, serverName: tlsServerName, verification: tlsSkipVerify ? .none : .full)
+        return TLSSettings(
+            caFile: tlsCAFile, certificateFile: tlsCertFile, keyFile: tlsKeyFile, serverName: tlsServerName,
+            verification: tlsSkipVerify ? .none : .full)
     }
 }
 

@@ -1,6 +1,6 @@
 import Basics
-import ConnectionSupport
 import CacheMonitor
+import ConnectionSupport
 import Dashboard
 
 /// How `cachescope snapshot` prints a ``Snapshot``: one JSON object per backend, or a table.

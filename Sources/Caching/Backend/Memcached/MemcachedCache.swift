@@ -79,8 +79,9 @@ public final class MemcachedCache: CacheBackend {
         var stored: [Bool] = Array(repeating: false, count: entries.count)
         let results = try await pool.sendPartitioned(wire) { positions in
             try positions.map { position in
-                try .store(.set, key: wire[position], value: entries[position].value.bytes,
-                           flags: MemcachedValueEncoding.flags(for: entries[position].value.format), exptime: exptime)
+                try .store(
+                    .set, key: wire[position], value: entries[position].value.bytes,
+                    flags: MemcachedValueEncoding.flags(for: entries[position].value.format), exptime: exptime)
             }
         }
         for result in results {
@@ -155,7 +156,9 @@ public final class MemcachedCache: CacheBackend {
                     }
                     return result
                 case .notFound:
-                    if try await client.store(.add, key: wire, value: Array(String(delta).utf8), flags: MemcachedValueEncoding.integerFlags, exptime: exptime) == .stored {
+                    if try await client.store(
+                        .add, key: wire, value: Array(String(delta).utf8), flags: MemcachedValueEncoding.integerFlags, exptime: exptime) == .stored
+                    {
                         return delta
                     }
                     continue
@@ -164,7 +167,9 @@ public final class MemcachedCache: CacheBackend {
                 }
             }
             guard let item = try await client.get([wire], withCAS: true).first, let casUnique = item.casUnique else {
-                if try await client.store(.add, key: wire, value: Array(String(delta).utf8), flags: MemcachedValueEncoding.integerFlags, exptime: exptime) == .stored {
+                if try await client.store(
+                    .add, key: wire, value: Array(String(delta).utf8), flags: MemcachedValueEncoding.integerFlags, exptime: exptime) == .stored
+                {
                     return delta
                 }
                 continue
@@ -212,12 +217,13 @@ public final class MemcachedCache: CacheBackend {
                         hasMore = true
                         return false
                     }
-                    found.append(CacheKeyInfo(
-                        key: String(decoding: entry.key, as: UTF8.self),
-                        remainingSeconds: entry.remainingSeconds(serverTime: serverTime).map(Double.init),
-                        size: entry.size,
-                        format: entry.flags.map(MemcachedValueEncoding.format(forFlags:))
-                    ))
+                    found.append(
+                        CacheKeyInfo(
+                            key: String(decoding: entry.key, as: UTF8.self),
+                            remainingSeconds: entry.remainingSeconds(serverTime: serverTime).map(Double.init),
+                            size: entry.size,
+                            format: entry.flags.map(MemcachedValueEncoding.format(forFlags:))
+                        ))
                 }
                 return true
             }

@@ -44,7 +44,8 @@ enum MemcachedValueEncoding {
             // incr/decr on old servers may leave trailing spaces.
             var digits = item.value[...]
             while digits.last == 0x20 { digits = digits.dropLast() }
-            return Int64(decimalASCII: Array(digits)) != nil ? CacheValue(format: .integer, bytes: Array(digits)) : CacheValue(format: .raw, bytes: item.value)
+            return Int64(decimalASCII: Array(digits)) != nil
+                ? CacheValue(format: .integer, bytes: Array(digits)) : CacheValue(format: .raw, bytes: item.value)
         case textFlags:
             return CacheValue(format: String(validating: item.value, as: UTF8.self) == nil ? .raw : .text, bytes: item.value)
         case jsonFlags:

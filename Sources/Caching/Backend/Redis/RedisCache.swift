@@ -110,7 +110,8 @@ public final class RedisCache: CacheBackend {
 
     public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) async throws -> Int64 {
         let bytes = Array(key.utf8)
-        let change = delta < 0 && delta != .min
+        let change =
+            delta < 0 && delta != .min
             ? RESPCommand("DECRBY", key: bytes, [-delta])
             : RESPCommand("INCRBY", key: bytes, [delta])
         let replies = try await client.send([RESPCommand("SET", key: bytes, ["0", "NX"] + Self.expiry(timeout)), change])
@@ -161,12 +162,13 @@ public final class RedisCache: CacheBackend {
         for (index, key) in found.enumerated() {
             let ttl = replies[2 * index].integer ?? -2
             guard ttl != -2 else { continue }
-            infos.append(CacheKeyInfo(
-                key: String(decoding: key, as: UTF8.self),
-                remainingSeconds: ttl < 0 ? nil : Double(ttl) / 1000,
-                size: replies[2 * index + 1].integer.map { Int($0) },
-                format: nil
-            ))
+            infos.append(
+                CacheKeyInfo(
+                    key: String(decoding: key, as: UTF8.self),
+                    remainingSeconds: ttl < 0 ? nil : Double(ttl) / 1000,
+                    size: replies[2 * index + 1].integer.map { Int($0) },
+                    format: nil
+                ))
         }
         return CacheKeyListing(keys: infos.sorted { $0.key < $1.key }, totalMatching: nil, hasMore: hasMore)
     }
