@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // cachescope — "htop for caches": a terminal dashboard for Redis, memcached and in-process caches,
 // the Flask-Caching-like `Caching` library, and cached routes for Hummingbird 2.
-// The target graph follows ../shared/design.md: an arrow only ever points down the list below.
+// The target graph is DESIGN.md's "Package layout": a target depends only on targets above it in this list.
 
 import PackageDescription
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo app's cached route under load, with wrk (-t2 -c32, the load), side by side in one run:
+# The demo app's cached route under load, with wrk (-t2 -c32), side by side in one run:
 #   cachescope /        — the tutorial's cached hello (CachedResponseMiddleware on SimpleCache, every
 #                         request a hit after the first), release build, `cachescope demo --rate 0`;
 #   cachescope /static  — an uncached route of the same app (target: the cached route ≥ 90% of it);

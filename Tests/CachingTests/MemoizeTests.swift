@@ -20,7 +20,7 @@ import Testing
 /// - 12 (config precedence app < constructor < init_app): Swift has no app config dictionary; a `Cache`
 ///   takes one `Configuration` value. Several caches with different backends coexisting is tested in
 ///   CacheOperationsTests, one cache serving several routers in CachingHummingbirdTests.
-/// - 39 (Jinja template fragments) is outside this bar.
+/// - 39 (Jinja template fragments) has no Swift counterpart (no templates here).
 @Suite struct MemoizeTests {
     @Test func sameArgumentsHitDifferentArgumentsMissAndEntriesExpire() async throws {
         let fixture = ClockedCache()
