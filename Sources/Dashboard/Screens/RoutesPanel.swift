@@ -39,7 +39,7 @@ enum RoutesPanel {
             TableCell(route.path, role: .text),
             TableCell(HumanUnits.rate(route.requestsPerSecond)),
             TableCell(
-                route.isCached ? HumanUnits.ratio(route.hitRatio) : "·",
+                route.isCached ? HumanUnits.ratio(route.hitRatio) : "—",
                 role: route.isCached ? state.thresholds.role(forHitRatio: route.hitRatio) : .dim),
             TableCell(DurationText.latency(seconds(route.hitP50)), role: .hit),
             TableCell(DurationText.latency(seconds(route.missP50)), role: route.missP50 == nil ? .dim : .miss),
