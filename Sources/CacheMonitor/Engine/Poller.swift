@@ -36,8 +36,6 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     }
 
     package let configuration: Configuration
-    /// The backends watched, in display order.
-    package let backends: [MonitoredBackend]
     private let clock: C
     private let started: C.Instant
     private var states: [SourceState]
@@ -50,7 +48,6 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     private var nextSubscriber = 0
 
     package init(backends: [MonitoredBackend], configuration: Configuration = .init(), clock: C) {
-        self.backends = backends
         self.configuration = configuration
         self.clock = clock
         started = clock.now
@@ -86,7 +83,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// Starts a sampling task per backend and the publishing task; does nothing when already running.
     package func start() {
         guard tasks.isEmpty else { return }
-        for index in backends.indices {
+        for index in states.indices {
             tasks.append(Task { await self.watch(index) })
         }
         tasks.append(Task { await self.publish() })
@@ -106,7 +103,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// for one-shot reports, while no sampling tasks run. Two calls an interval apart give rates.
     package func sampleAll() async -> Snapshot {
         await withTaskGroup(of: Void.self) { group in
-            for index in backends.indices {
+            for index in states.indices {
                 group.addTask { await self.sampleOnce(index) }
             }
         }
@@ -146,7 +143,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// Samples one source and records the outcome; returns when to sample it next.
     @discardableResult
     private func sampleOnce(_ index: Int) async -> C.Instant {
-        let source = backends[index].source
+        let source = states[index].snapshot.backend.source
         let began = clock.now
         let result: Result<SourceSample, any Error>
         do {
@@ -163,7 +160,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         state.snapshot.sampledAt = started.duration(to: now).inSeconds
         switch result {
         case .success(let sample):
-            state.snapshot.kind = backends[index].source.kind
+            state.snapshot.kind = state.snapshot.backend.source.kind
             let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
             state.snapshot.status = .up
             state.snapshot.error = nil
@@ -178,7 +175,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             state.nextAttempt = began.advanced(by: configuration.interval)
         case .failure(let error):
             state.failures += 1
-            state.snapshot.status = backends[index].source.isAuthenticationFailure(error) ? .authFailed : .down
+            state.snapshot.status = state.snapshot.backend.source.isAuthenticationFailure(error) ? .authFailed : .down
             state.snapshot.error = ErrorText.oneLine(error)
             state.snapshot.rates = nil
             state.snapshot.hitRatioHistory.append(nil)
