@@ -97,19 +97,13 @@ package final class EffectRunner {
         counting?.stop()
         let job = changes.start(change.change, on: change.backend, dryRun: true)
         counting = job
-        let inbox = inbox
-        Task.detached {
-            for await event in job.events {
-                switch event {
-                case .progress(let totals, _):
-                    inbox.post(.matchCount(change: change, count: .counting(soFar: totals.matched)))
-                case .finished(let outcome):
-                    switch outcome.ending {
-                    case .completed: inbox.post(.matchCount(change: change, count: .counted(outcome.totals.matched, more: false)))
-                    case .failed(let error): inbox.post(.matchCount(change: change, count: .failed(error)))
-                    case .stopped, .refused: break
-                    }
-                }
+        follow(job) { totals, _ in
+            .matchCount(change: change, count: .counting(soFar: totals.matched))
+        } finished: { outcome in
+            switch outcome.ending {
+            case .completed: .matchCount(change: change, count: .counted(outcome.totals.matched, more: false))
+            case .failed(let error): .matchCount(change: change, count: .failed(error))
+            case .stopped, .refused: nil
             }
         }
     }
@@ -119,14 +113,29 @@ package final class EffectRunner {
         counting?.stop()
         let job = changes.start(change.change, on: change.backend)
         running = job
+        follow(job) { totals, elapsed in
+            .jobProgress(totals, elapsed: elapsed)
+        } finished: {
+            .jobFinished($0)
+        }
+    }
+
+    /// Posts a job's events to the loop as dashboard events, to the job's end. The task that reads them is
+    /// never cancelled — a stop is asked of the job — so the finished event always arrives. Every job the
+    /// dashboard runs (changes now, samplers later) is followed this way.
+    private func follow<Progress: Sendable, Outcome: Sendable>(
+        _ job: Job<Progress, Outcome>, progress: @escaping @Sendable (Progress, Duration) -> DashboardEvent?,
+        finished: @escaping @Sendable (Outcome) -> DashboardEvent?
+    ) {
         let inbox = inbox
-        // Never cancelled: stopping the job ends its events with the outcome, which must reach the screen.
         Task.detached {
             for await event in job.events {
-                switch event {
-                case .progress(let totals, let elapsed): inbox.post(.jobProgress(totals, elapsed: elapsed))
-                case .finished(let outcome): inbox.post(.jobFinished(outcome))
-                }
+                let posted: DashboardEvent? =
+                    switch event {
+                    case .progress(let value, let elapsed): progress(value, elapsed)
+                    case .finished(let outcome): finished(outcome)
+                    }
+                if let posted { inbox.post(posted) }
             }
         }
     }
