@@ -13,11 +13,13 @@ extension BenchCommand {
 
         @Option(help: "The cache's threshold (entries).") var threshold: Int = 200_000
         @Option(help: "Sets of new keys into the full cache.") var fullSets: Int = 200_000
-        @Option(
-            help:
-                "backend: SimpleCache itself, as cachelib's SimpleCache is measured (values encoded to and decoded from bytes); facade: through Cache (key prefix, statistics, Codable values)."
-        )
+        @Option(help: ArgumentHelp(Self.levelHelp))
         var level: String = "backend"
+
+        static let levelHelp = """
+            backend: SimpleCache itself, as cachelib's SimpleCache is measured (values encoded to and decoded from bytes); \
+            facade: through Cache (key prefix, statistics, Codable values).
+            """
 
         func run() async throws {
             guard level == "backend" || level == "facade" else { throw ValidationError("--level is backend or facade") }

@@ -39,7 +39,8 @@ extension BenchCommand {
             _ = DashboardView.render(state)
             let full = clock.now - started
             print(
-                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"rowsOnFirstPage\":\(shownKeys),\"keys\":\(window.keys.count),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),"
+                    + "\"rowsOnFirstPage\":\(shownKeys),\"keys\":\(window.keys.count),\"peakMB\":\(ResourceUse.peakMegabytes)}"
             )
             await source.close()
         }

@@ -27,7 +27,8 @@ extension BenchCommand {
             }
             let full = clock.now - started
             print(
-                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),\"keys\":\(loaded.keys.count),\"more\":\(loaded.more),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+                "{\"firstPageSeconds\":\(Pipeline.seconds(firstPage ?? full)),\"windowSeconds\":\(Pipeline.seconds(full)),"
+                    + "\"keys\":\(loaded.keys.count),\"more\":\(loaded.more),\"peakMB\":\(ResourceUse.peakMegabytes)}"
             )
             await source.close()
         }
@@ -60,7 +61,8 @@ extension BenchCommand {
             await poller.stop()
             let cpu = ResourceUse.cpuSeconds - cpuBefore
             print(
-                "{\"backends\":\(backends.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}"
+                "{\"backends\":\(backends.count),\"seconds\":\(seconds),\"snapshots\":\(snapshots),\"cpuSeconds\":\(cpu),"
+                    + "\"cpuPercent\":\(cpu / Double(seconds) * 100),\"peakMB\":\(ResourceUse.peakMegabytes)}"
             )
         }
     }

@@ -52,11 +52,13 @@ public struct TLSFailure: Error, Sendable, CustomStringConvertible {
         let text = String(describing: error)
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return
-                "the server's certificate is not issued for the name connected to (\(text)); set the expected name (--tls-server-name, tls_server_name) or connect by a name the certificate carries"
+                "the server's certificate is not issued for the name connected to (\(text)); set the expected name (--tls-server-name, "
+                + "tls_server_name) or connect by a name the certificate carries"
         }
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return
-                "the server's certificate is not trusted (certificate verify failed): give the CA that signed it (--tls-ca-file, tls_ca_file or ssl_ca_certs=)"
+                "the server's certificate is not trusted (certificate verify failed): give the CA that signed it (--tls-ca-file, "
+                + "tls_ca_file or ssl_ca_certs=)"
         }
         if text.contains("CERTIFICATE_REQUIRED") || text.contains("SSLV3_ALERT_HANDSHAKE_FAILURE") {
             return "the server wants a client certificate: give one (--tls-cert-file and --tls-key-file)"

@@ -3,7 +3,8 @@ import Foundation
 
 /// The `cachescope` command: "htop for caches".
 ///
-/// Without a subcommand it opens the dashboard on the configured backends. Usage errors exit with 2 (not ArgumentParser's 64), as documented in ``ExitStatus``.
+/// Without a subcommand it opens the dashboard on the configured backends. Usage errors exit with 2 (not
+/// ArgumentParser's 64), as documented in ``ExitStatus``.
 @main
 struct CachescopeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

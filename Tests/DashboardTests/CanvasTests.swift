@@ -42,7 +42,8 @@ import Testing
         var ascii = Canvas(width: 2, height: 1, asciiOnly: true)
         Sparkline.draw([0, 1], into: &ascii, x: 0, y: 0, width: 2, minimum: 0, maximum: 1)
         #expect(ascii.text() == "_#", "an ASCII canvas draws the lowest and highest blocks as _ and #")
-        #expect(String(Sparkline.characters((0..<10).map { Double($0) }, width: 3)) == "▁▅█", "the newest values that fit, scaled to their own range")
+        let newest = String(Sparkline.characters((0..<10).map { Double($0) }, width: 3))
+        #expect(newest == "▁▅█", "the newest values that fit, scaled to their own range")
     }
 
     @Test func gaugesFillAndColourByThreshold() {

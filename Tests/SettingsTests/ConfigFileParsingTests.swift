@@ -73,7 +73,8 @@ import Testing
         ("refresh = \"soon\"\n", ":1:", "refresh"),
         ("colour = \"red\"\n", ":1:", "unknown setting 'colour'"),
         (
-            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:2\"\n",
+            "[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = \"redis://h:1\"\n[[backend]]\nname = \"a\"\ntype = \"redis\"\nurl = "
+                + "\"redis://h:2\"\n",
             ":6:", "two backends are named 'a'"
         ),
         ("[thresholds]\nhit_ratio_warning = 1.5\n", ":2:", "hit_ratio_warning"),

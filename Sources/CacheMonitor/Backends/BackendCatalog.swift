@@ -123,7 +123,8 @@ package struct BackendCatalog: Sendable {
         guard !backends.isEmpty else {
             throw BackendCatalogError(
                 message:
-                    "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a [[backend]] table to the configuration file"
+                    "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a "
+                    + "[[backend]] table to the configuration file"
             )
         }
         guard let name else {

@@ -77,7 +77,9 @@ package enum KeyMap {
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
         KeyBinding(
-            ["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog], dangerous: true),
+            ["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog],
+            dangerous: true
+        ),
         KeyBinding(["Esc"], .stopJob, "stop the running change (what is deleted stays deleted)", footer: "stop", section: "Dialogs", in: [.job]),
         KeyBinding(["Enter"], .confirm, "apply what was typed", footer: "apply", section: "Input lines", in: [.input]),
         KeyBinding(["Esc"], .cancel, "leave the input line", footer: "cancel", section: "Input lines", in: [.input]),

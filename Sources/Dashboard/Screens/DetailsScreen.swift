@@ -51,7 +51,8 @@ enum DetailsScreen {
     static func kindText(_ kind: KeyKind, key: [UInt8], prefix: [UInt8]?) -> String {
         switch kind {
         case .view:
-            return FlaskCachingKeyParts.route(of: key).map { "view — cached route \($0.path) (D invalidates the route)" } ?? "view — a cached route"
+            return FlaskCachingKeyParts.route(of: key).map { "view — cached route \($0.path) (D invalidates the route)" }
+                ?? "view — a cached route"
         case .memoize:
             return FlaskCachingKeyParts.memoizedFunction(of: key, keyPrefix: prefix).map { "memoize — result of \($0.function)" }
                 ?? "memoize — a memoized result"

@@ -22,7 +22,8 @@ enum StatusLine {
             let done = job.progress.deleted
             let stop = job.stopping ? "stopping after this batch (what is deleted stays deleted)" : "Esc stops"
             var label =
-                "\(HumanUnits.count(done)) deleted · \(DurationText.latency(job.elapsed)) · \(stop) · \(ChangeText.verb(job.change.change)) on \(job.change.backendName)"
+                "\(HumanUnits.count(done)) deleted · \(DurationText.latency(job.elapsed)) · \(stop) · "
+                + "\(ChangeText.verb(job.change.change)) on \(job.change.backendName)"
             if job.progress.scanned > 0 { label += " · \(HumanUnits.count(job.progress.scanned)) scanned" }
             ProgressBar.draw(done: done, total: job.expected, label: label, into: &canvas, x: 1, y: y, width: width - 2)
             return

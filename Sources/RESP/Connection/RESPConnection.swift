@@ -161,7 +161,8 @@ public final class RESPConnection: Sendable {
             if url.tls == nil { throw RedisError(.connectionClosed, "\(peer) closed the connection at once: if it is a TLS port, use rediss://") }
             throw RedisError(
                 .tlsFailed,
-                "TLS with \(peer) failed: the server closed the connection after the handshake: if it wants a client certificate, give one (--tls-cert-file and --tls-key-file)"
+                "TLS with \(peer) failed: the server closed the connection after the handshake: if it wants a client certificate, give one "
+                    + "(--tls-cert-file and --tls-key-file)"
             )
         }
         for (position, reply) in replies.enumerated() {

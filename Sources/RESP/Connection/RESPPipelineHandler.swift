@@ -12,11 +12,12 @@ struct RESPRequest: Sendable {
 /// Frames replies and matches them to pipelined commands, first in, first out.
 ///
 /// It parses the byte stream itself with ``RESPParser`` (what ``RESPDecoder`` does in a separate
-/// `ByteToMessageHandler`), which saves boxing every reply in `NIOAny` on the hot path. Each write is a whole batch (one buffer, one flush); its promise completes when as many replies have
-/// arrived as it had commands. RESP3 push messages are out-of-band and skipped. One timer guards the
-/// oldest batch: if its replies are not all in by its deadline the connection is failed and closed —
-/// after a missing reply, later replies can no longer be matched safely. Any error, or the connection
-/// closing, fails every waiting batch.
+/// `ByteToMessageHandler`), which saves boxing every reply in `NIOAny` on the hot path. Each write is a
+/// whole batch (one buffer, one flush); its promise completes when as many replies have arrived as it had
+/// commands. RESP3 push messages are out-of-band and skipped. One timer guards the oldest batch: if its
+/// replies are not all in by its deadline the connection is failed and closed — after a missing reply,
+/// later replies can no longer be matched safely. Any error, or the connection closing, fails every
+/// waiting batch.
 final class RESPPipelineHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = RESPRequest

@@ -229,9 +229,8 @@ struct InvalidateCommand: AsyncParsableCommand {
         // A pool's servers or a cluster's masters: each one's share.
         if outcome.servers.count > 1 {
             for server in outcome.servers {
-                print(
-                    "  \(server.address): \(dryRun ? "\(server.totals.matched) matched" : "\(server.totals.deleted) deleted of \(server.totals.matched)")"
-                )
+                let share = dryRun ? "\(server.totals.matched) matched" : "\(server.totals.deleted) deleted of \(server.totals.matched)"
+                print("  \(server.address): \(share)")
             }
         }
     }

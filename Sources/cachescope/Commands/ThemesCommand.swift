@@ -33,9 +33,8 @@ struct ThemesCommand: ParsableCommand {
             for role in StyleRole.allCases {
                 let style = theme.style(for: role)
                 let attributes = ThemeFile.attributeNames.filter { style.attributes.contains($0.1) }.map(\.0)
-                print(
-                    "\(ThemeFile.fileKey(role))\tfg=\(Self.text(style.foreground))\tbg=\(Self.text(style.background))\t\(attributes.joined(separator: ","))"
-                )
+                let colours = "fg=\(Self.text(style.foreground))\tbg=\(Self.text(style.background))"
+                print("\(ThemeFile.fileKey(role))\t\(colours)\t\(attributes.joined(separator: ","))")
             }
             return
         }

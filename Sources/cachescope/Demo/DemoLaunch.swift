@@ -9,7 +9,8 @@ enum DemoLaunch {
         if setup.readOnly, !backends.isEmpty {
             throw CommandFailure(
                 .usage,
-                "--read-only and the demo: the demo writes (under cachescope_demo:) to the servers given; drop --read-only, or run the demo without --redis/--memcached"
+                "--read-only and the demo: the demo writes (under cachescope_demo:) to the servers given; drop --read-only, or run the "
+                    + "demo without --redis/--memcached"
             )
         }
         return backends

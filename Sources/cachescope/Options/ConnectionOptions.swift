@@ -78,7 +78,8 @@ struct ConnectionOptions: ParsableArguments {
         }
         for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none {
             Terminal.printError(
-                "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is encrypted, but anyone on the path can pretend to be the server"
+                "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is "
+                    + "encrypted, but anyone on the path can pretend to be the server"
             )
         }
         return RunSetup(config: config, catalog: catalog, refresh: try refreshInterval(config: config), readOnly: readOnly)
