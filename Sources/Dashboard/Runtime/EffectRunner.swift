@@ -43,6 +43,8 @@ package final class EffectRunner {
             perform(change)
         case .stopJob:
             running?.stop()
+        case .stopCount:
+            counting?.stop()
         case .traffic(let command):
             guard let demo else { return }
             let inbox = inbox

@@ -65,9 +65,11 @@ enum Actions {
         case .cancel:
             if state.input != nil {
                 InputEditing.cancel(&state)
-            } else if state.dialog != nil {
+            } else if let dialog = state.dialog {
                 state.dialog = nil
                 note("cancelled; nothing was touched", &state)
+                // A count still scanning stops with its dialog: no load on a server for nothing.
+                if case .counting = dialog.matchCount { return [.stopCount] }
             }
         case .stopJob:
             guard var job = state.job, !job.stopping else { break }

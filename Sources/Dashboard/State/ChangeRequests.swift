@@ -11,6 +11,7 @@ enum ChangeRequests {
             guard let dialog = state.dialog, dialog.offersTypedPrefix, let backend = dialog.change.backend else { return [] }
             state.dialog = nil
             state.input = InputLine(purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change)))
+            if case .counting = dialog.matchCount { return [.stopCount] }
             return []
         default:
             break

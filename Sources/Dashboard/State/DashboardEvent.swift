@@ -43,6 +43,8 @@ package enum DashboardEffect: Sendable, Hashable {
     case run(PendingChange, expected: Int?)
     /// Ask the running change to stop after the batch in flight.
     case stopJob
+    /// Stop counting for a dialog that closed.
+    case stopCount
     case applyTheme(String)
     /// Demo traffic controls.
     case traffic(TrafficCommand)
