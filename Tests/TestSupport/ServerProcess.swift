@@ -9,28 +9,51 @@ public class ServerProcess: @unchecked Sendable {
     private let binary: String
     private var arguments: [String]
     private let probe: String
+    private let identity: (query: String, field: String)
     private var process: Process?
 
     /// - Parameters:
     ///   - candidates: where the binary may be installed; `nil` is returned when none is.
     ///   - arguments: builds the command line from the port and a scratch directory.
     ///   - probe: what to send to see that the server answers.
-    init?(name: String, candidates: [String], probe: String, arguments: (Int, URL) -> [String]) throws {
+    ///   - identity: what to send to learn the answering server's process id, and the field that carries it
+    ///     (`STAT pid 123`, `process_id:123`).
+    init?(
+        name: String, candidates: [String], probe: String, identity: (query: String, field: String), arguments: (Int, URL) -> [String]
+    ) throws {
         guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         self.binary = binary
         self.probe = probe
+        self.identity = identity
         port = TestServers.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-\(name)-\(port)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.arguments = arguments(port, directory)
         // Another test may take the same free port between our check and the server's bind: then our server
-        // exits and the probe reaches theirs. Start again on another port until the one answering is ours.
-        for _ in 0..<5 {
+        // exits and the probe reaches theirs (and pausing or killing "ours" would touch nothing). Start again
+        // on another port until the server answering says it is our process.
+        for _ in 0..<8 {
             try start()
-            if process?.isRunning == true { return }
+            if let process, process.isRunning {
+                // A server that asks for a password first does not say; it is running, which is as much as can be told.
+                guard let answering = answeringProcessID() else { return }
+                if answering == process.processIdentifier { return }
+            }
+            if let process { Foundation.kill(process.processIdentifier, SIGKILL) }
+            process = nil
             port = TestServers.freePort()
             self.arguments = arguments(port, directory)
         }
+        throw POSIXError(.EADDRINUSE)
+    }
+
+    /// The process id the server answering on the port reports; `nil` when it does not say (no answer, or
+    /// a password is wanted first).
+    private func answeringProcessID() -> Int32? {
+        guard let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, identity.query),
+            let range = reply.range(of: identity.field)
+        else { return nil }
+        return Int32(reply[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// Starts the server (again) and waits until it answers.
@@ -91,7 +114,7 @@ public final class RedisServerProcess: ServerProcess, @unchecked Sendable {
     public init?(arguments extra: [String] = []) throws {
         try super.init(
             name: "redis", candidates: ["/usr/bin/redis-server", "/usr/local/bin/redis-server", "/opt/homebrew/bin/redis-server"],
-            probe: "PING\r\n"
+            probe: "PING\r\n", identity: ("INFO server\r\n", "process_id:")
         ) { port, directory in
             ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.path] + extra
         }
@@ -111,7 +134,7 @@ public final class MemcachedServerProcess: ServerProcess, @unchecked Sendable {
         let root = getuid() == 0 ? ["-u", "root"] : []
         try super.init(
             name: "memcached", candidates: ["/usr/bin/memcached", "/usr/local/bin/memcached", "/opt/homebrew/bin/memcached"],
-            probe: "version\r\n"
+            probe: "version\r\n", identity: ("stats\r\n", "STAT pid ")
         ) { port, directory in
             ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "64", "-P", directory.appendingPathComponent("memcached.pid").path] + root + extra
         }
