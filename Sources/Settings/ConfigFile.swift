@@ -27,6 +27,7 @@ import TOMLKit
 /// url = "redis://10.0.0.5:6379/0"      # redis-cluster: one node, or a list of seeds ["redis://a:7000", …]
 /// password_env = "SESSIONS_REDIS_PASSWORD"
 /// key_prefix = "flask_cache_"
+/// delimiters = ":/"                    # where keys split into groups (default : / _ . - |)
 ///
 /// [[backend]]
 /// name = "managed"
@@ -55,7 +56,7 @@ package struct ConfigFile: Sendable {
     package var path: String
 
     static let backendFields = [
-        "name", "type", "url", "servers", "key_prefix", "password_env",
+        "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env",
         "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify",
     ]
     static let topLevelFields = ["refresh", "theme", "thresholds", "backend"]
@@ -122,7 +123,8 @@ package struct ConfigFile: Sendable {
             guard let entry = array[index].table else {
                 throw failure(lines.backendLine(index), "backend must be tables written [[backend]]")
             }
-            let parsed = try backend(entry, index: index, lines: lines, environment: environment)
+            var parsed = try backend(entry, index: index, lines: lines, environment: environment)
+            parsed.delimiters = try delimiters(entry, index: index, lines: lines)
             if entry["name"] != nil, backends.contains(where: { $0.name.lowercased() == parsed.name.lowercased() }) {
                 throw failure(lines.line(ofField: "name", inBackend: index), "two backends are named '\(parsed.name)'; give each a name of its own")
             }
@@ -255,6 +257,18 @@ package struct ConfigFile: Sendable {
             }
         case .inProcess:
             throw failure(line("type"), "in-process caches are the demo's own; they need no [[backend]] table")
+        }
+    }
+
+    /// `delimiters = ":/"`: where the backend's keys are split into groups (the standard ones when not set).
+    private func delimiters(_ entry: TOMLTable, index: Int, lines: ConfigLines) throws -> KeyDelimiters {
+        guard let value = entry["delimiters"] else { return .standard }
+        let line = lines.line(ofField: "delimiters", inBackend: index) ?? lines.backendLine(index)
+        guard let text = value.string else { throw failure(line, "delimiters must be a string of characters, such as \":/\"") }
+        do {
+            return try KeyDelimiters(text)
+        } catch let error as KeyDelimitersError {
+            throw failure(line, "delimiters: \(error.description)")
         }
     }
 

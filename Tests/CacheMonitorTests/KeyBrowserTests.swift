@@ -65,24 +65,40 @@ import Testing
         #expect(window.keys.count == 2)
     }
 
-    @Test func theTreeGroupsByDelimitersWithCounts() {
-        let keys = ["user:1:name", "user:1:age", "user:2:name", "flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain"].map(bytes)
+    @Test func theTreeGroupsByDelimitersWithCountsAndMergesSingleChildChains() throws {
+        let keys = [
+            "user:1:name", "user:1:age", "user:2:name", "flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain",
+            "cachescope_demo:user_7", "cachescope_demo:view//",
+        ].map(bytes)
         let tree = KeyTree(keys: keys)
-        #expect(tree.count == 6)
-        #expect(tree.roots.map { String(decoding: $0.segment, as: UTF8.self) } == ["flask_", "plain", "user:"])
-        let user = tree.roots[2]
+        #expect(tree.count == 8)
+        #expect(tree.roots.map { String(decoding: $0.segment, as: UTF8.self) } == ["cachescope_demo:", "flask_cache_view//api/", "plain", "user:"])
+        let demo = tree.roots[0]
+        #expect(demo.count == 2 && demo.prefix == bytes("cachescope_demo:"), "no useless cachescope_ level")
+        let user = tree.roots[3]
         #expect(user.count == 3 && user.prefix == bytes("user:"))
-        #expect(user.children.map { String(decoding: $0.segment, as: UTF8.self) } == ["1:", "2:"])
+        #expect(user.children.map { String(decoding: $0.segment, as: UTF8.self) } == ["1:", "2:name"], "a group of one key is that key")
         #expect(user.children[0].count == 2 && user.children[0].prefix == bytes("user:1:"))
         #expect(user.children[0].children.allSatisfy { $0.isKey })
-        let flask = tree.roots[0]
-        #expect(flask.count == 2)
-        let only = KeyTree(keys: keys, delimiters: [UInt8(ascii: ":")])
+        #expect(user.children[1].isKey && user.children[1].prefix == bytes("user:2:name"))
+        let flask = tree.roots[1]
+        #expect(flask.count == 2 && flask.children.map { String(decoding: $0.segment, as: UTF8.self) } == ["users", "users/7"])
+        let only = KeyTree(keys: keys, delimiters: try KeyDelimiters(":"))
         #expect(
             only.roots.map { String(decoding: $0.segment, as: UTF8.self) } == [
-                "flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain", "user:",
+                "cachescope_demo:", "flask_cache_view//api/users", "flask_cache_view//api/users/7", "plain", "user:",
             ])
-        #expect(only.roots[2].isKey && only.roots[2].count == 1)
+        #expect(only.roots[3].isKey && only.roots[3].count == 1)
+    }
+
+    @Test func delimitersComeFromTextAndSayWhatIsWrong() throws {
+        #expect(try KeyDelimiters(":/").bytes == [UInt8(ascii: ":"), UInt8(ascii: "/")])
+        #expect(KeyDelimiters.standard.text == "-./:_|")
+        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters("") }
+        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters(": ") }
+        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters("·") }
+        #expect(KeyDelimiters.standard.parentPrefix(of: bytes("user:42:name")) == bytes("user:42:"))
+        #expect(KeyDelimiters.standard.parentPrefix(of: bytes("plain")) == bytes("plain"))
     }
 
     @Test func flaskCachingAndCachingKeysAreLabelled() {

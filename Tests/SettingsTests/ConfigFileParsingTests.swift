@@ -33,6 +33,7 @@ import Testing
             [[backend]]
             name = "shards"
             type = "redis-cluster"
+            delimiters = ":"
             url = ["redis://10.0.0.7:7000", "redis://10.0.0.8:7000"]
 
             [[backend]]
@@ -53,6 +54,7 @@ import Testing
         #expect(config.backends[1].clusterSeeds?.map(\.hostAndPort) == ["10.0.0.7:7000", "10.0.0.8:7000"])
         #expect(config.backends[2].memcachedServers?.count == 2)
         #expect(config.backends[2].address == "10.0.0.6:11211,10.0.0.9:11211")
+        #expect(config.backends[1].delimiters == (try KeyDelimiters(":")) && config.backends[0].delimiters == .standard)
     }
 
     @Test(arguments: [
@@ -82,6 +84,7 @@ import Testing
         ("[[backend]]\ntype = \"redis-cluster\"\nurl = \"redis://h:7000/3\"\n", ":3:", "only database 0"),
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ntls_ca_file = \"/ca.pem\"\n", ":4:", "rediss://"),
         ("[[backend]]\ntype = \"memcached\"\nservers = [\"a:1\"]\npassword_env = \"HOME\"\n", ":4:", "no password"),
+        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ndelimiters = \": \"\n", ":4:", "delimiters"),
     ])
     func everyMistakeIsOneLineWithFileLineAndField(text: String, line: String, detail: String) {
         do {

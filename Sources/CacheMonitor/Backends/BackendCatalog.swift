@@ -18,6 +18,8 @@ package struct BackendDescriptor: Sendable, Hashable {
     package var memcachedServers: [MemcachedAddress]?
     /// The application's key prefix on this backend (config `key_prefix`), when known.
     package var keyPrefix: String?
+    /// Where its keys are split into groups (config `delimiters`); the standard ones when not given.
+    package var delimiters: KeyDelimiters = .standard
     /// Whether the name was given (config `name`) rather than derived from the type.
     var isNamed = false
 
@@ -201,7 +203,7 @@ extension BackendDescriptor {
 
     /// This backend as the run watches it: its source made (nothing connects yet), with `id`.
     package func monitored(id: BackendID) throws -> MonitoredBackend {
-        MonitoredBackend(id: id, source: try makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) })
+        MonitoredBackend(id: id, source: try makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) }, delimiters: delimiters)
     }
 }
 

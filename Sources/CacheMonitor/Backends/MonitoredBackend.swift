@@ -30,29 +30,32 @@ package struct MonitoredBackend: Sendable, Hashable, Identifiable {
     /// The application's key prefix on it (config `key_prefix`, the demo's `cachescope_demo:`), so keys are
     /// labelled past it and Flask-Caching routes found under it; `nil` when unknown.
     package let keyPrefix: [UInt8]?
+    /// Where its keys are split into prefix groups (the key browser's tree, insights).
+    package let delimiters: KeyDelimiters
     package let tls: TLSState
     package let capabilities: BackendCapabilities
     /// What talks to it.
     package let source: any CacheSource
 
     /// A backend from its source, which knows its name, kind, address and TLS state.
-    package init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil) {
+    package init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard) {
         self.init(
-            id: id, name: source.name, kind: source.kind, address: source.address, keyPrefix: keyPrefix, tls: source.tls,
+            id: id, name: source.name, kind: source.kind, address: source.address, keyPrefix: keyPrefix, delimiters: delimiters, tls: source.tls,
             capabilities: source.capabilities, source: source
         )
     }
 
     /// A backend with every part given (tests describe backends their source does not).
     package init(
-        id: BackendID, name: String, kind: BackendKind, address: String, keyPrefix: [UInt8]? = nil, tls: TLSState = .plain,
-        capabilities: BackendCapabilities = .all, source: any CacheSource
+        id: BackendID, name: String, kind: BackendKind, address: String, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard,
+        tls: TLSState = .plain, capabilities: BackendCapabilities = .all, source: any CacheSource
     ) {
         self.id = id
         self.name = name
         self.kind = kind
         self.address = address
         self.keyPrefix = keyPrefix
+        self.delimiters = delimiters
         self.tls = tls
         self.capabilities = capabilities
         self.source = source

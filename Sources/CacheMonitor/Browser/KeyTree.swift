@@ -1,6 +1,7 @@
 /// Keys grouped by their prefixes: `user:1:name` sits under `user:` → `user:1:` when `:` is a delimiter.
 /// Every node counts the keys below it, so the browser can show "user: (1,204)" and invalidate a node by
-/// its prefix.
+/// its prefix. A group with a single child and no key of its own is merged with that child
+/// (`cachescope_` → `cachescope_demo:` is one group, `cachescope_demo:`), so no level is there for nothing.
 package struct KeyTree: Sendable, Hashable {
     /// One group (or one key, for a leaf).
     package struct Node: Sendable, Hashable {
@@ -16,17 +17,15 @@ package struct KeyTree: Sendable, Hashable {
         package var children: [Node]
     }
 
-    /// The delimiters groups end at (`:`, `/`, `_` by default).
-    package let delimiters: Set<UInt8>
+    /// The delimiters groups end at.
+    package let delimiters: KeyDelimiters
     /// The top-level groups and keys, sorted by segment.
     package let roots: [Node]
     /// All keys in the tree.
     package let count: Int
 
-    package static let defaultDelimiters: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "_")]
-
     /// Builds the tree of `keys`.
-    package init(keys: [[UInt8]], delimiters: Set<UInt8> = KeyTree.defaultDelimiters) {
+    package init(keys: [[UInt8]], delimiters: KeyDelimiters = .standard) {
         self.delimiters = delimiters
         let root = Builder()
         for key in keys {
@@ -63,6 +62,13 @@ package struct KeyTree: Sendable, Hashable {
 
         func sortedChildren(prefix: [UInt8]) -> [Node] {
             children.map { segment, builder in
+                // A chain of single children without keys of their own is one group.
+                var segment = segment
+                var builder = builder
+                while !builder.isKey, builder.children.count == 1, let (next, child) = builder.children.first {
+                    segment += next
+                    builder = child
+                }
                 let full = prefix + segment
                 return Node(
                     segment: segment, prefix: full, count: builder.count, isKey: builder.isKey, children: builder.sortedChildren(prefix: full))

@@ -10,7 +10,7 @@ enum ChangeRequests {
         case .typePrefix:
             guard let dialog = state.dialog, dialog.offersTypedPrefix, let backend = dialog.change.backend else { return [] }
             state.dialog = nil
-            state.input = InputLine(purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change)))
+            state.input = InputLine(purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change, delimiters: backend.delimiters)))
             if case .counting = dialog.matchCount { return [.stopCount] }
             return []
         default:
@@ -53,7 +53,7 @@ enum ChangeRequests {
                 return open(PendingChange(change, on: backend), offersTypedPrefix: true, &state)
             }
         }
-        let typed = key.map { state.keyText(parentPrefix(of: $0.key)) } ?? browser.filterText
+        let typed = key.map { state.keyText(backend.delimiters.parentPrefix(of: $0.key)) } ?? browser.filterText
         state.input = InputLine(purpose: .prefix(backend), text: typed)
         return []
     }
@@ -73,21 +73,14 @@ enum ChangeRequests {
         return false
     }
 
-    /// The key up to and including its last delimiter (`user:42:name` → `user:42:`), the whole key when it
-    /// has none.
-    static func parentPrefix(of key: [UInt8]) -> [UInt8] {
-        guard let last = key.dropLast().lastIndex(where: { KeyTree.defaultDelimiters.contains($0) }) else { return key }
-        return Array(key[...last])
-    }
-
     /// What `p` offers to type instead of a route or memoized function: the keys' common start.
-    private static func suggestedPrefix(for change: Change) -> [UInt8] {
+    private static func suggestedPrefix(for change: Change, delimiters: KeyDelimiters) -> [UInt8] {
         switch change {
         case .invalidateRoute(let path, let keyPrefix): keyPrefix + Array("view/\(path)".utf8)
         case .invalidateMemoized(let function, let keyPrefix, _): keyPrefix + Array(function.utf8)
         case .invalidatePrefix(let prefix): prefix
-        case .deleteKeys(let keys): keys.first.map(parentPrefix(of:)) ?? []
-        case .setExpiry(let key, _): parentPrefix(of: key)
+        case .deleteKeys(let keys): keys.first.map(delimiters.parentPrefix(of:)) ?? []
+        case .setExpiry(let key, _): delimiters.parentPrefix(of: key)
         case .clearDemoCache: []
         }
     }

@@ -43,7 +43,7 @@ package struct KeyBrowserState: Sendable {
         let sorted = window?.sorted(by: sort, at: now) ?? []
         rows = narrowing.map { match in sorted.filter { match.accepts($0.key) } } ?? sorted
         if viewMode == .tree {
-            tree = KeyTree(keys: rows.map(\.key))
+            tree = KeyTree(keys: rows.map(\.key), delimiters: backend.delimiters)
         } else {
             tree = nil
         }
