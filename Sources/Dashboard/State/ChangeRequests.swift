@@ -10,7 +10,8 @@ enum ChangeRequests {
         case .typePrefix:
             guard let dialog = state.dialog, dialog.offersTypedPrefix, let backend = dialog.change.backend else { return [] }
             state.dialog = nil
-            state.input = InputLine(purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change, delimiters: backend.delimiters)))
+            state.input = InputLine(
+                purpose: .prefix(backend), text: state.keyText(suggestedPrefix(for: dialog.change.change, delimiters: backend.delimiters)))
             if case .counting = dialog.matchCount { return [.stopCount] }
             return []
         default:
