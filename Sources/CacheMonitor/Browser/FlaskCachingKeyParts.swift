@@ -25,6 +25,14 @@ package enum FlaskCachingKeyParts {
         return (keyPrefix, text)
     }
 
+    /// Where the route of a Flask-Caching view key ends: the whole key for `…view//api/users`, and before
+    /// the digest of a query-string variant (`…view//api/users<32 hex>`), so a route's keys group together;
+    /// `nil` for other keys.
+    package static func routeBase(of key: [UInt8]) -> Int? {
+        guard let route = route(of: key) else { return nil }
+        return route.keyPrefix.count + 5 + route.path.utf8.count
+    }
+
     /// The application's key prefix and the memoized function of a version key (`flask_cache_app.expensive_memver`
     /// → `app.expensive`) or of one of our `Caching` library's results (`memoize/<name>/<digest><version>` →
     /// `memoize/<name>`). `nil` for other keys, and for Flask-Caching's opaque result keys (their function

@@ -1,0 +1,75 @@
+import Basics
+
+/// What a keyspace analysis found: per prefix group, how many keys and how much memory (estimated for the
+/// whole backend when only a sample was read), how long they live, and the biggest keys.
+package struct KeyspaceReport: Sendable, Hashable {
+    /// One prefix group, with its figures scaled to the whole backend.
+    package struct Group: Sendable, Hashable {
+        /// The keys' common start, ending at a delimiter (`sess:`, `flask_cache_view/`); empty for the whole
+        /// keyspace.
+        package var prefix: [UInt8]
+        /// 0 for the whole keyspace, 1 for top-level groups, and so on.
+        package var depth: Int
+        /// Keys of this group read.
+        package var sampledKeys: Int
+        /// Keys in the group, estimated.
+        package var keys: Int
+        /// Bytes the group takes, estimated; `nil` when the backend cannot tell.
+        package var memoryBytes: Int?
+        /// The group's fraction (0–1) of the backend's memory; `nil` when memory is unknown.
+        package var share: Double?
+        /// Keys by TTL left, estimated; the buckets add up to ``keys``.
+        package var ttl: TTLBuckets
+        /// The mean element count (or string length) of its keys, where known.
+        package var meanElements: Double?
+        /// Keys written and never read, estimated; `nil` where the backend cannot tell.
+        package var neverRead: Int?
+        /// Keys that end exactly at this prefix (the group's own key), estimated.
+        package var ownKeys: Int
+        /// Sub-groups, largest memory first (then most keys).
+        package var children: [Group]
+
+        /// Keys without a TTL.
+        package var noTTLKeys: Int { ttl.none }
+    }
+
+    /// Keys the backend holds, and how many were read.
+    package var totalKeys: Int
+    package var sampledKeys: Int
+    /// Whether the figures are estimates from a sample (fewer keys read than the backend holds).
+    package var estimated: Bool { sampledKeys < totalKeys }
+    package var memorySource: MemorySource?
+    /// Why memory is estimated or unknown, when it is.
+    package var memoryNote: String?
+    /// Whether "never read" is known.
+    package var neverReadKnown: Bool
+    /// The whole keyspace (depth 0), its groups below it.
+    package var root: Group
+    /// The biggest keys read, by memory (by elements where memory is unknown), biggest first.
+    package var bigKeys: [SampledKey]
+    /// Nodes or servers whose keys are missing from the figures, and why.
+    package var missingNodes: [KeyspaceCensus.MissingNode]
+
+    /// Every group down to `depth` (1 = top level), depth first, each level largest first.
+    package func groups(toDepth depth: Int) -> [Group] {
+        var out: [Group] = []
+        func visit(_ group: Group) {
+            for child in group.children where child.depth <= depth {
+                out.append(child)
+                visit(child)
+            }
+        }
+        visit(root)
+        return out
+    }
+
+    /// The group whose prefix is `prefix`, if there is one.
+    package func group(_ prefix: [UInt8]) -> Group? {
+        var current = root
+        while current.prefix != prefix {
+            guard let next = current.children.first(where: { prefix.hasBytePrefix($0.prefix) }) else { return nil }
+            current = next
+        }
+        return current
+    }
+}

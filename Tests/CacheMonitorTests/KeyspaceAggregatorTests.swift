@@ -1,0 +1,108 @@
+import Basics
+import Testing
+
+@testable import CacheMonitor
+
+/// Keys added up into prefix groups, and the figures scaled from a sample to the whole backend.
+@Suite struct KeyspaceAggregatorTests {
+    func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    func key(_ name: String, ttl: Int64? = nil, memory: Int? = 100, elements: Int? = nil, neverRead: Bool? = nil) -> SampledKey {
+        SampledKey(key: bytes(name), type: "string", ttlMilliseconds: ttl, memoryBytes: memory, elements: elements, neverRead: neverRead)
+    }
+
+    @Test func everyKeyReadGivesExactFiguresPerGroup() throws {
+        var aggregator = KeyspaceAggregator()
+        for id in 0..<30 { aggregator.add(key("sess:\(id)", ttl: 30_000, memory: 200, neverRead: id < 10)) }
+        for id in 0..<10 { aggregator.add(key("user:\(id):profile", ttl: nil, memory: 500, elements: 4, neverRead: false)) }
+        aggregator.add(key("cachescope_demo:user_7", ttl: 7_200_000, memory: 50, neverRead: false))
+        aggregator.add(key("cachescope_demo:view//", ttl: 100_000_000, memory: 50, neverRead: false))
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 42, sampledKeys: 42, memorySource: .memoryUsage, neverReadKnown: true))
+        #expect(!report.estimated)
+        #expect(report.root.keys == 42 && report.root.memoryBytes == 30 * 200 + 10 * 500 + 100)
+        let top = report.root.children.map { String(decoding: $0.prefix, as: UTF8.self) }
+        #expect(top == ["sess:", "user:", "cachescope_demo:"], "largest memory first, and no cachescope_ level")
+        let sessions = try #require(report.group(bytes("sess:")))
+        #expect(sessions.keys == 30 && sessions.memoryBytes == 6000 && sessions.depth == 1)
+        #expect(sessions.ttl == TTLBuckets(underMinute: 30) && sessions.noTTLKeys == 0)
+        #expect(sessions.neverRead == 10)
+        #expect(abs((sessions.share ?? 0) - 6000.0 / 11_100.0) < 1e-9)
+        let users = try #require(report.group(bytes("user:")))
+        #expect(users.noTTLKeys == 10 && users.meanElements == 4 && users.neverRead == 0)
+        #expect(users.children.count == 10, "user:0: … user:9:")
+        let demo = try #require(report.group(bytes("cachescope_demo:")))
+        #expect(demo.ttl == TTLBuckets(underDay: 1, dayOrMore: 1))
+        #expect(report.groups(toDepth: 1).count == 3)
+        let shares = report.root.children.compactMap(\.share).reduce(0, +)
+        #expect(abs(shares - 1) < 1e-9, "top-level groups cover all the memory here")
+    }
+
+    @Test func aSampleIsScaledToTheWholeBackendAndBucketsStillAddUp() throws {
+        var aggregator = KeyspaceAggregator()
+        for id in 0..<700 { aggregator.add(key("a:\(id)", ttl: id % 3 == 0 ? nil : 10_000, memory: 10)) }
+        for id in 0..<300 { aggregator.add(key("b:\(id)", ttl: 90_000_000, memory: 1000)) }
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 12_345, sampledKeys: 1000, memorySource: .memoryUsage))
+        #expect(report.estimated && report.sampledKeys == 1000 && report.totalKeys == 12_345)
+        #expect(report.root.keys == 12_345 && report.root.ttl.total == 12_345)
+        let a = try #require(report.group(bytes("a:")))
+        #expect(a.keys == Int((700 * 12.345).rounded()) && a.sampledKeys == 700)
+        #expect(a.ttl.total == a.keys, "the buckets add up to the group's keys")
+        #expect(a.memoryBytes == Int((7000 * 12.345).rounded()))
+        #expect(report.group(bytes("b:"))?.ttl == TTLBuckets(dayOrMore: Int((300 * 12.345).rounded())))
+        #expect(report.root.children.first?.prefix == bytes("b:"), "b: takes more memory")
+        #expect(report.group(bytes("a:"))?.neverRead == nil, "never-read unknown stays unknown")
+    }
+
+    @Test func unknownSizesAreUnknownAndPartlyKnownOnesStandForTheRest() throws {
+        var unknown = KeyspaceAggregator()
+        unknown.add(key("x:1", memory: nil))
+        let blind = unknown.report(KeyspaceCensus(totalKeys: 1, sampledKeys: 1, memorySource: nil))
+        #expect(blind.root.memoryBytes == nil && blind.group(bytes("x:1"))?.share == nil)
+        var partly = KeyspaceAggregator()
+        partly.add(key("y:1", memory: 100))
+        partly.add(key("y:2", memory: nil))
+        let report = partly.report(KeyspaceCensus(totalKeys: 2, sampledKeys: 2, memorySource: .length))
+        #expect(report.group(bytes("y:"))?.memoryBytes == 200)
+    }
+
+    @Test func aFlaskRouteIsAGroupOfItsQueryStringVariants() throws {
+        var aggregator = KeyspaceAggregator()
+        let digest = String(repeating: "ab12", count: 8)
+        for name in ["flask_cache_view//api/users", "flask_cache_view//api/users\(digest)", "flask_cache_view//api/weather\(digest)"] {
+            aggregator.add(key(name))
+        }
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 3, sampledKeys: 3, memorySource: .memoryUsage))
+        let users = try #require(report.group(bytes("flask_cache_view//api/users")))
+        #expect(users.keys == 2 && users.ownKeys == 1, "the route and its variant")
+        #expect(report.group(bytes("flask_cache_view//api/"))?.keys == 3)
+    }
+
+    @Test func groupsAreBoundedAndKeysBeyondCountInTheirParents() {
+        var aggregator = KeyspaceAggregator(maxDepth: 8, maxGroups: 10)
+        for id in 0..<1000 { aggregator.add(key("user:\(id):x")) }
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 1000, sampledKeys: 1000, memorySource: .memoryUsage))
+        #expect(report.group(bytes("user:"))?.keys == 1000)
+        #expect(report.groups(toDepth: 8).count <= 10)
+        var shallow = KeyspaceAggregator(maxDepth: 1)
+        shallow.add(key("a:b:c"))
+        #expect(shallow.report(KeyspaceCensus(totalKeys: 1, sampledKeys: 1, memorySource: nil)).groups(toDepth: 9).map(\.depth) == [1])
+    }
+
+    @Test func theBiggestKeysAreKeptBiggestFirst() {
+        var aggregator = KeyspaceAggregator(topKeys: 3)
+        for (name, memory) in [("a", 5), ("b", 50), ("c", 500), ("d", 1), ("e", 5000)] { aggregator.add(key(name, memory: memory)) }
+        aggregator.add(key("f", memory: nil, elements: 10))
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 6, sampledKeys: 6, memorySource: .memoryUsage))
+        #expect(report.bigKeys.map { String(decoding: $0.key, as: UTF8.self) } == ["e", "c", "b"])
+    }
+
+    @Test func anEmptyKeyspaceIsAnEmptyReport() {
+        let report = KeyspaceAggregator().report(KeyspaceCensus(totalKeys: 0, sampledKeys: 0, memorySource: .memoryUsage))
+        #expect(report.root.keys == 0 && report.root.children.isEmpty && report.bigKeys.isEmpty && !report.estimated)
+    }
+
+    @Test func bucketsScaleToAnExactTotal() {
+        let scaled = KeyspaceAggregator.scaled(TTLBuckets(none: 1, underMinute: 1, underHour: 1), to: 10)
+        #expect(scaled.total == 10 && scaled.counts.allSatisfy { $0 == 3 || $0 == 4 || $0 == 0 })
+    }
+}
