@@ -82,6 +82,9 @@ final class ScriptedSource: CacheSource {
     func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool { false }
     func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? { nil }
     func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool { false }
+    func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus {
+        KeyspaceCensus(totalKeys: 0, sampledKeys: 0, memorySource: nil)
+    }
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome { DeletionOutcome(totals: DeletionTotals()) }
     func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
         DeletionOutcome(totals: DeletionTotals())

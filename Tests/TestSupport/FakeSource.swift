@@ -86,6 +86,15 @@ package final class FakeSource: CacheSource {
         return KeyDetails(key: listed, encoding: "string", valueBytes: Array("value".utf8), length: 5, kindPrefix: kindPrefix)
     }
 
+    /// Every key, exact: a string of 16 bytes each.
+    package func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus {
+        let keys = state.withLock { $0.keys }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        let batch = keys.map { SampledKey(key: $0.key, type: "string", ttlMilliseconds: $0.value, memoryBytes: 16, elements: 5) }
+        if !batch.isEmpty { body(batch) }
+        _ = progress(batch.count)
+        return KeyspaceCensus(totalKeys: batch.count, sampledKeys: batch.count, memorySource: .memoryUsage)
+    }
+
     package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         state.withLock { state in
             guard state.keys[key] != nil else { return false }

@@ -23,6 +23,11 @@ package protocol CacheSource: KeyDeletionSource {
     /// read now; `nil` when the key is gone. Counted as own reads. `kindPrefix` is the application's key
     /// prefix, for labelling.
     func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails?
+    /// Reads keys for a keyspace analysis — every key, or about `limit` of them (a fair sample) where reading
+    /// all would take long — handing them to `body` a batch at a time (memory stays flat); `progress` sees how
+    /// many were read and returns `false` to stop. The lookups this causes are counted as own reads.
+    /// - Returns: how many keys the backend holds (what a sample is scaled to), and what is known.
+    func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus
     /// Sets `key` to expire in `milliseconds` (whole seconds where the backend counts in seconds), or with
     /// `nil` removes its expiry so it never expires.
     /// - Returns: whether the key existed.

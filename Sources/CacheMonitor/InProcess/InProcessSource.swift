@@ -109,6 +109,24 @@ package final class InProcessSource: CacheSource {
 }
 
 extension InProcessSource {
+    /// Every key, exact, from the cache itself (whatever `limit`): its format, TTL and value length.
+    package func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus {
+        let listing = try await backend.listKeys(prefix: "", limit: Int.max)
+        var read = 0
+        for start in stride(from: 0, to: listing.keys.count, by: 1000) {
+            let batch = listing.keys[start..<min(start + 1000, listing.keys.count)].map { info in
+                SampledKey(
+                    key: Array(info.key.utf8), type: info.format.map { "\($0)" } ?? "value",
+                    ttlMilliseconds: info.remainingSeconds.map { Int64(($0 * 1000).rounded(.up)) }, memoryBytes: info.size,
+                    elements: info.size)
+            }
+            body(batch)
+            read += batch.count
+            guard progress(read) else { break }
+        }
+        return KeyspaceCensus(totalKeys: listing.keys.count, sampledKeys: read, memorySource: .length)
+    }
+
     /// The cache's own `touch` (a timeout of 0 = never expires).
     package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         let timeout = milliseconds.map { CacheTimeout(seconds: max(0.001, Double($0) / 1000)) } ?? .never

@@ -97,7 +97,8 @@ package struct KeyspaceAggregator {
             return KeyspaceReport.Group(
                 prefix: prefix, depth: depth, sampledKeys: tally.keys, keys: keys, memoryBytes: memory,
                 share: memory.flatMap { value in rootMemory.map { $0 > 0 ? Double(value) / Double($0) : 0 } },
-                ttl: Self.scaled(tally.ttl, to: keys), meanElements: tally.elementsKnown > 0 ? Double(tally.elements) / Double(tally.elementsKnown) : nil,
+                ttl: Self.scaled(tally.ttl, to: keys),
+                meanElements: tally.elementsKnown > 0 ? Double(tally.elements) / Double(tally.elementsKnown) : nil,
                 neverRead: census.neverReadKnown && tally.neverReadKnown > 0
                     ? Int((Double(tally.neverRead) * Double(keys) / Double(tally.neverReadKnown)).rounded()) : nil,
                 ownKeys: Int((Double(node.ownKeys) * scale).rounded()),

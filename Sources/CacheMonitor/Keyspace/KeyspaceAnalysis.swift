@@ -1,0 +1,76 @@
+import Basics
+
+/// How a keyspace analysis reads and groups keys.
+package struct KeyspaceOptions: Sendable, Hashable {
+    /// About how many keys to read where a backend is sampled (Redis); `nil` reads every key, which makes
+    /// every figure exact. memcached and in-process caches are always read whole.
+    package var sampleSize: Int?
+    /// How many of the biggest keys to keep.
+    package var topKeys: Int
+    /// How many delimiters deep groups go.
+    package var maxDepth: Int
+
+    /// 50,000 keys: every prefix with 5% of the keys or more is then within ±10% of its true count.
+    package static let defaultSampleSize = 50_000
+
+    package init(sampleSize: Int? = KeyspaceOptions.defaultSampleSize, topKeys: Int = 20, maxDepth: Int = 8) {
+        self.sampleSize = sampleSize
+        self.topKeys = topKeys
+        self.maxDepth = maxDepth
+    }
+}
+
+/// How far a keyspace analysis got.
+package struct KeyspaceProgress: Sendable, Hashable {
+    /// Keys read so far.
+    package var sampled: Int
+    /// Keys it means to read (`nil`: all of them).
+    package var target: Int?
+}
+
+/// How a keyspace analysis ended: the report (also after a stop: the keys read until then are a sample
+/// too) and how long it took.
+package struct KeyspaceOutcome: Sendable, Hashable {
+    package enum Ending: Sendable, Hashable {
+        case completed
+        /// Stopped on request; the report covers what was read.
+        case stopped
+        /// Failed (one line); there is no report.
+        case failed(String)
+    }
+
+    package var backend: MonitoredBackend
+    package var options: KeyspaceOptions
+    package var report: KeyspaceReport?
+    package var ending: Ending
+    package var elapsed: Duration
+}
+
+/// A running keyspace analysis.
+package typealias KeyspaceJob = Job<KeyspaceProgress, KeyspaceOutcome>
+
+/// Keyspace analyses as jobs: the backend's keys read (sampled or all), added up by prefix as they arrive,
+/// with progress and a stop between batches.
+package enum KeyspaceAnalysis {
+    /// Starts analysing `backend`'s keyspace.
+    package static func start(on backend: MonitoredBackend, options: KeyspaceOptions = KeyspaceOptions()) -> KeyspaceJob {
+        KeyspaceJob { context in
+            var aggregator = KeyspaceAggregator(delimiters: backend.delimiters, maxDepth: options.maxDepth, topKeys: options.topKeys)
+            var outcome = KeyspaceOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
+            do {
+                let census = try await backend.source.sampleKeyspace(limit: options.sampleSize) { batch in
+                    for key in batch { aggregator.add(key) }
+                } progress: { read in
+                    context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
+                    return !context.isStopRequested
+                }
+                outcome.report = aggregator.report(census)
+                if context.isStopRequested { outcome.ending = .stopped }
+            } catch {
+                outcome.ending = .failed(ErrorText.oneLine(error))
+            }
+            outcome.elapsed = context.elapsed
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Basics
+import RESP
+import Synchronization
+
+extension RedisSource {
+    /// Reads keys for a keyspace analysis on connections of their own (the dashboard's sampling never waits
+    /// behind it): every key, or about `limit` of them — a cluster's masters at once, each its share by its
+    /// `DBSIZE`. A master that cannot be read is reported missing while the others go on.
+    package func sampleKeyspace(
+        limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool
+    ) async throws -> KeyspaceCensus {
+        if try await cluster() != nil {
+            let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
+            defer { Task { await worker.close() } }
+            let masters = try await worker.masterClients().map { (address: $0.shard.master.address, server: $0.client as any RedisCommandExecutor) }
+            return try await sample(masters, limit: limit, inCluster: true, body: body, progress: progress)
+        }
+        let worker = RedisClient(url: url, configuration: configuration)
+        defer { Task { await worker.close() } }
+        return try await sample([(url.hostAndPort, worker)], limit: limit, inCluster: false, body: body, progress: progress)
+    }
+
+    /// Samples `servers` at once, each up to its share of `limit`, handing every batch to `body` here (one
+    /// caller at a time).
+    private func sample(
+        _ servers: [(address: String, server: any RedisCommandExecutor)], limit: Int?, inCluster: Bool, body: ([SampledKey]) -> Void,
+        progress: (Int) -> Bool
+    ) async throws -> KeyspaceCensus {
+        var sizes: [Int?] = []
+        var missing: [KeyspaceCensus.MissingNode] = []
+        for (address, server) in servers {
+            do {
+                sizes.append(Int(try await server.send(RESPCommand("DBSIZE")).integer ?? 0))
+            } catch {
+                guard inCluster else { throw error }
+                sizes.append(nil)
+                missing.append(KeyspaceCensus.MissingNode(address: address, reason: ErrorText.oneLine(error)))
+            }
+        }
+        ownReads.recordCommands(servers.count)
+        let total = sizes.compactMap { $0 }.reduce(0, +)
+        // Each server's share of the sample follows its share of the keys.
+        let targets: [Int?] = sizes.map { size in
+            guard let limit, let size else { return nil }
+            return total > 0 ? min(size, Int((Double(limit) * Double(size) / Double(total)).rounded(.up))) : 0
+        }
+        enum Event: Sendable {
+            case batch([SampledKey])
+            case done(Int, RedisKeyspaceSampler.Result)
+            case failed(Int, String)
+        }
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let stop = StopFlag()
+        var sampled = 0
+        var refusal: RedisKeyspaceSampler.MemoryRefusal?
+        var results: [RedisKeyspaceSampler.Result] = []
+        var firstFailure: String?
+        await withTaskGroup(of: Void.self) { group in
+            for (index, entry) in servers.enumerated() where sizes[index] != nil {
+                let sampler = RedisKeyspaceSampler(server: entry.server, node: inCluster ? entry.address : nil)
+                let target = targets[index] ?? nil
+                group.addTask {
+                    do {
+                        let result = try await sampler.run(target: limit == nil ? nil : target) { batch in
+                            sink.yield(.batch(batch))
+                            return !stop.isSet
+                        }
+                        sink.yield(.done(index, result))
+                    } catch {
+                        sink.yield(.failed(index, ErrorText.oneLine(error)))
+                    }
+                }
+            }
+            var running = sizes.compactMap { $0 }.count
+            if running == 0 { sink.finish() }
+            for await event in events {
+                switch event {
+                case .batch(let batch):
+                    body(batch)
+                    sampled += batch.count
+                    if !progress(sampled) { stop.set() }
+                case .done(_, let result):
+                    results.append(result)
+                    if let found = result.memoryRefusal { refusal = found }
+                    running -= 1
+                case .failed(let index, let reason):
+                    firstFailure = firstFailure ?? reason
+                    missing.append(KeyspaceCensus.MissingNode(address: servers[index].address, reason: reason))
+                    running -= 1
+                }
+                if running == 0 { break }
+            }
+            sink.finish()
+        }
+        if !inCluster, let firstFailure { throw RedisError(.connectionFailed, firstFailure) }
+        if results.isEmpty, let firstFailure { throw RedisError(.connectionFailed, "no master of the cluster could be read: \(firstFailure)") }
+        ownReads.recordCommands(results.reduce(0) { $0 + $1.commands })
+        ownReads.record(hits: results.reduce(0) { $0 + $1.hits }, misses: results.reduce(0) { $0 + $1.misses })
+        // Keys of missing masters are not in the figures: scale to the keys of the masters that were read.
+        let readTotal = zip(sizes, servers.indices).filter { size, index in size != nil && !missing.contains { $0.address == servers[index].address }
+        }
+        .compactMap(\.0).reduce(0, +)
+        return KeyspaceCensus(
+            totalKeys: max(readTotal, sampled), sampledKeys: sampled, memorySource: refusal == nil ? .memoryUsage : .length,
+            memoryNote: refusal.map { "MEMORY USAGE refused (\($0.reason)): sizes are string lengths, unknown for collections" },
+            neverReadKnown: false, missingNodes: missing
+        )
+    }
+}
+
+/// A flag set once, read from any task.
+final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
+}
