@@ -22,7 +22,10 @@ struct CachescopeCommand: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: CachescopeVersion.current,
-        subcommands: [SnapshotCommand.self, KeysCommand.self, InvalidateCommand.self, DemoCommand.self, KeymapCommand.self, ThemesCommand.self]
+        subcommands: [
+            SnapshotCommand.self, KeysCommand.self, AnalyzeCommand.self, InvalidateCommand.self, DemoCommand.self, KeymapCommand.self,
+            ThemesCommand.self,
+        ]
     )
 
     @OptionGroup var connection: ConnectionOptions
