@@ -72,6 +72,44 @@ import Glibc
     }
 
     @Test(.enabled(if: enabled, Comment(rawValue: skip)))
+    func insightsShowWhereTheKeysAreAndInvalidateAGroup() async throws {
+        let server = try #require(try RedisServerProcess())
+        defer { server.kill() }
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        defer { Task { await redis.close() } }
+        _ = try await redis.send((1...300).map { RESPCommand("SET", key: Array("sess:\($0)".utf8), ["v", "EX", "600"]) })
+        _ = try await redis.send((1...100).map { RESPCommand("HSET", key: Array("cart:\($0)".utf8), ["item", "1"]) })
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
+        defer { session.close() }
+        try session.waitFor("1/1 up")
+        session.send(["i"])
+        try session.waitFor("400 keys, every one read")
+        var screen = try session.screen()
+        let sessions = screen.split(separator: "\n").first { $0.contains("sess:") } ?? ""
+        #expect(sessions.contains("300") && sessions.contains("%"), "the group with its keys and share: \(screen)")
+        #expect(screen.contains("cart:"))
+        session.send(["b"])
+        try session.waitFor("biggest keys")
+        session.send(["Escape"])
+        try session.waitFor("prefix groups")
+        // The groups by memory: sess: (300 strings), then cart: (100 small hashes).
+        session.send(["Down"])
+        session.send(["D"])
+        try session.waitFor("100 matching keys will be deleted")
+        screen = try session.screen()
+        #expect(screen.contains("Delete every key under 'cart:'"), "\(screen)")
+        session.send(["y"])
+        try session.waitFor("deleted 100 keys under 'cart:'")
+        #expect(try await redis.send(RESPCommand("DBSIZE")).integer == 300)
+        session.send(["r"])
+        try session.waitFor("300 keys, every one read")
+        session.send(["Escape"])
+        try session.waitFor("every 1s")
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+    }
+
+    @Test(.enabled(if: enabled, Comment(rawValue: skip)))
     func sigtermAndCtrlCGiveTheTerminalBack() throws {
         let server = try #require(try RedisServerProcess())
         defer { server.kill() }

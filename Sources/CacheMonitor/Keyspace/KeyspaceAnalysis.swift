@@ -26,6 +26,11 @@ package struct KeyspaceProgress: Sendable, Hashable {
     package var sampled: Int
     /// Keys it means to read (`nil`: all of them).
     package var target: Int?
+
+    package init(sampled: Int, target: Int?) {
+        self.sampled = sampled
+        self.target = target
+    }
 }
 
 /// How a keyspace analysis ended: the report (also after a stop: the keys read until then are a sample
@@ -44,6 +49,14 @@ package struct KeyspaceOutcome: Sendable, Hashable {
     package var report: KeyspaceReport?
     package var ending: Ending
     package var elapsed: Duration
+
+    package init(backend: MonitoredBackend, options: KeyspaceOptions, report: KeyspaceReport?, ending: Ending, elapsed: Duration) {
+        self.backend = backend
+        self.options = options
+        self.report = report
+        self.ending = ending
+        self.elapsed = elapsed
+    }
 }
 
 /// A running keyspace analysis.

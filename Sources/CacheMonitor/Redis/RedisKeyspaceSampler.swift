@@ -1,12 +1,13 @@
 import Basics
 import RESP
+import Synchronization
 
 /// Reads one Redis server's keys for a keyspace analysis, gently: `SCAN` pages (never `KEYS`), then for
-/// each small batch of keys one pipeline of `TYPE`, `PTTL` and `MEMORY USAGE`, with the element counts
-/// (`STRLEN`, `HLEN`, `LLEN`, `SCARD`, `ZCARD`, `XLEN`) of the batch before riding in the same pipeline — so
-/// one round trip per batch. Batches shrink and pauses grow when the server answers slowly, so other
-/// clients never wait long behind it. `SCAN` visits keys in hash order, which makes its first keys a fair
-/// sample of the whole keyspace.
+/// each small batch of keys one pipeline of `TYPE`, `PTTL` and `MEMORY USAGE` and one of element counts
+/// (`STRLEN`, `HLEN`, `LLEN`, `SCARD`, `ZCARD`, `XLEN`). A few batches are in flight at once, so the server
+/// is never idle waiting for the next round trip; when its answers slow down, batches get smaller, fewer
+/// run at once and pauses are added, so other clients never wait long behind us. `SCAN` visits keys in
+/// hash order, which makes its first keys a fair sample of the whole keyspace.
 struct RedisKeyspaceSampler {
     /// A user whose ACL (or a server whose configuration) refuses `MEMORY USAGE`: sizes then come from
     /// string lengths.
@@ -16,115 +17,151 @@ struct RedisKeyspaceSampler {
 
     /// What one server's read gave.
     struct Result: Sendable {
-        var sampled: Int
+        var sampled = 0
         var memoryRefusal: MemoryRefusal?
         /// Lookups that found their key, and that did not (own reads, left out of the hit ratio).
-        var hits: Int
-        var misses: Int
-        var commands: Int
+        var hits = 0
+        var misses = 0
+        var commands = 0
     }
 
     let server: any RedisCommandExecutor
     /// The node's `host:port` in a cluster; `nil` for a single server.
     let node: String?
-    /// The most keys per pipeline (four commands each: about 200 commands a pipeline).
+    /// The most keys per batch: a pipeline of about 150 commands, then one of 50.
     static let largestBatch = 50
     static let smallestBatch = 5
-    /// A pipeline slower than this makes the next batches smaller and adds a pause as long as it took.
-    static let slowPipeline: Duration = .milliseconds(4)
+    /// The most batches in flight at once.
+    static let mostInFlight = 4
+    /// A batch slower than this makes the next ones smaller and fewer, with a pause as long as it took.
+    static let slowBatch: Duration = .milliseconds(8)
 
     /// Reads up to `target` keys (all with `nil`), handing each batch to `emit`, which returns `false` to stop.
     func run(target: Int?, emit: ([SampledKey]) async -> Bool) async throws -> Result {
-        var result = Result(sampled: 0, hits: 0, misses: 0, commands: 0)
-        var memoryUsage = true
-        var batchSize = 20
+        var result = Result()
+        let memoryUsage = MemoryUsageSwitch()
         var seen = KeyDigestSet()
         var pending: [[UInt8]] = []
         var cursor: UInt64 = 0
         var scanned = false
-        // The previous batch's keys whose element count rides in the next pipeline.
-        var waiting: [(key: SampledKey, command: RESPCommand)] = []
+        var dispatched = 0
+        var batchSize = 20
+        var inFlightLimit = 2
+        func wanted() -> Int { target.map { max(0, $0 - dispatched) } ?? Int.max }
+        return try await withThrowingTaskGroup(of: BatchRead.self) { group in
+            var inFlight = 0
+            while true {
+                while inFlight < inFlightLimit, wanted() > 0 {
+                    while pending.count < batchSize, !scanned, wanted() > pending.count {
+                        let page = try await server.scan(cursor: cursor, count: 500)
+                        result.commands += 1
+                        cursor = page.cursor
+                        scanned = cursor == 0
+                        pending += page.keys.filter { seen.insert($0) }
+                    }
+                    let take = min(batchSize, pending.count, wanted())
+                    guard take > 0 else { break }
+                    let batch = Array(pending.prefix(take))
+                    pending.removeFirst(take)
+                    dispatched += take
+                    inFlight += 1
+                    let withMemory = memoryUsage.isOn
+                    group.addTask { try await read(batch, withMemory: withMemory) }
+                }
+                guard inFlight > 0, let read = try await group.next() else { break }
+                inFlight -= 1
+                result.commands += read.commands
+                result.hits += read.hits
+                result.misses += read.misses
+                if let refusal = read.memoryRefusal {
+                    memoryUsage.turnOff()
+                    result.memoryRefusal = refusal
+                }
+                result.sampled += read.keys.count
+                if !read.keys.isEmpty, await !emit(read.keys) {
+                    group.cancelAll()
+                    return result
+                }
+                // Gentle: a slow answer means a busy server — smaller batches, fewer at once, a pause.
+                if read.took > Self.slowBatch {
+                    batchSize = max(Self.smallestBatch, batchSize / 2)
+                    inFlightLimit = 1
+                    try? await Task.sleep(for: read.took)
+                } else if read.took < .milliseconds(2) {
+                    batchSize = min(Self.largestBatch, batchSize + 10)
+                    inFlightLimit = min(Self.mostInFlight, inFlightLimit + 1)
+                }
+            }
+            return result
+        }
+    }
+
+    /// One batch read: its keys, what the reads cost, how long they took.
+    struct BatchRead: Sendable {
+        var keys: [SampledKey] = []
+        var memoryRefusal: MemoryRefusal?
+        var hits = 0
+        var misses = 0
+        var commands = 0
+        var took: Duration = .zero
+    }
+
+    /// `TYPE`, `PTTL` (and `MEMORY USAGE`) of `keys` in one pipeline, then their element counts in another.
+    private func read(_ keys: [[UInt8]], withMemory: Bool) async throws -> BatchRead {
+        var read = BatchRead()
         let clock = ContinuousClock()
-        func wanted() -> Int { target.map { max(0, $0 - result.sampled - waiting.count) } ?? Int.max }
-        while true {
-            if pending.count < batchSize, !scanned, wanted() > pending.count {
-                let page = try await server.scan(cursor: cursor, count: 500)
-                result.commands += 1
-                cursor = page.cursor
-                scanned = cursor == 0
-                pending += page.keys.filter { seen.insert($0) }
+        let started = clock.now
+        var commands: [RESPCommand] = []
+        commands.reserveCapacity(keys.count * 3)
+        for key in keys {
+            commands.append(RESPCommand("TYPE", key: key))
+            commands.append(RESPCommand("PTTL", key: key))
+            if withMemory { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
+        }
+        let replies = try await server.send(commands)
+        read.commands += commands.count
+        let perKey = withMemory ? 3 : 2
+        if withMemory, let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey + 2].errorMessage }).first {
+            read.memoryRefusal = MemoryRefusal(reason: refusal)
+        }
+        var found: [SampledKey] = []
+        var counts: [RESPCommand] = []
+        var counted: [Int] = []
+        for (index, key) in keys.enumerated() {
+            let base = index * perKey
+            let type = replies[base].string ?? "none"
+            let ttl = replies[base + 1].integer ?? -2
+            guard type != "none", ttl != -2 else {
+                read.misses += 2
+                continue
             }
-            let take = min(batchSize, pending.count, wanted())
-            let batch = Array(pending.prefix(take))
-            pending.removeFirst(take)
-            if batch.isEmpty && waiting.isEmpty && (scanned || wanted() == 0) { break }
-            if batch.isEmpty && waiting.isEmpty { continue }
-            var commands = waiting.map(\.command)
-            for key in batch {
-                commands.append(RESPCommand("TYPE", key: key))
-                commands.append(RESPCommand("PTTL", key: key))
-                if memoryUsage { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
-            }
-            let started = clock.now
-            let replies = try await server.send(commands)
-            let took = clock.now - started
-            result.commands += commands.count
-            // The element counts of the previous batch come first.
-            var finished: [SampledKey] = []
-            for (index, entry) in waiting.enumerated() {
-                var key = entry.key
-                if let count = replies[index].integer {
-                    key.elements = Int(count)
-                    if !memoryUsage, key.type == "string" { key.memoryBytes = Int(count) }
-                    result.hits += 1
-                } else {
-                    result.misses += 1
-                }
-                finished.append(key)
-            }
-            waiting = []
-            let perKey = memoryUsage ? 3 : 2
-            var offset = finished.count
-            if memoryUsage, let refusal = batch.indices.lazy.compactMap({ replies[offset + $0 * perKey + 2].errorMessage }).first {
-                memoryUsage = false
-                result.memoryRefusal = MemoryRefusal(reason: refusal)
-            }
-            for key in batch {
-                let type = replies[offset].string ?? "none"
-                let ttl = replies[offset + 1].integer ?? -2
-                let memory = perKey == 3 ? replies[offset + 2].integer.map { Int($0) } : nil
-                offset += perKey
-                guard type != "none", ttl != -2 else {
-                    result.misses += 2
-                    continue
-                }
-                result.hits += 2
-                let sampled = SampledKey(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, memoryBytes: memory, node: node)
-                if let count = Self.elementCount(of: key, type: type) {
-                    waiting.append((sampled, count))
-                } else {
-                    finished.append(sampled)
-                }
-            }
-            if !memoryUsage {
-                // Refused in this very batch: sizes of what is waiting come from lengths instead.
-                waiting = waiting.map { entry in
-                    var key = entry.key
-                    key.memoryBytes = nil
-                    return (key, entry.command)
-                }
-            }
-            result.sampled += finished.count
-            if !finished.isEmpty, await !emit(finished) { return result }
-            // Gentle: a slow answer means a busy server — smaller batches, and a pause as long as the wait.
-            if took > Self.slowPipeline {
-                batchSize = max(Self.smallestBatch, batchSize / 2)
-                try? await Task.sleep(for: took)
-            } else if took < .milliseconds(1) {
-                batchSize = min(Self.largestBatch, batchSize + 5)
+            read.hits += 2
+            let memory = withMemory && read.memoryRefusal == nil ? replies[base + 2].integer.map { Int($0) } : nil
+            found.append(SampledKey(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, memoryBytes: memory, node: node))
+            if let count = Self.elementCount(of: key, type: type) {
+                counts.append(count)
+                counted.append(found.count - 1)
             }
         }
-        return result
+        if !counts.isEmpty {
+            let replies = try await server.send(counts)
+            read.commands += counts.count
+            for (position, reply) in zip(counted, replies) {
+                guard let count = reply.integer else {
+                    read.misses += 1
+                    continue
+                }
+                read.hits += 1
+                found[position].elements = Int(count)
+                // Without MEMORY USAGE, a string's size is its length.
+                if found[position].memoryBytes == nil, !withMemory || read.memoryRefusal != nil, found[position].type == "string" {
+                    found[position].memoryBytes = Int(count)
+                }
+            }
+        }
+        read.keys = found
+        read.took = clock.now - started
+        return read
     }
 
     /// The command counting a key's elements (a string's length), for the types that have one.
@@ -139,4 +176,11 @@ struct RedisKeyspaceSampler {
         default: nil
         }
     }
+}
+
+/// Whether `MEMORY USAGE` is still asked (off once the server refused it), shared by the batches in flight.
+private final class MemoryUsageSwitch: Sendable {
+    private let on = Atomic<Bool>(true)
+    var isOn: Bool { on.load(ordering: .relaxed) }
+    func turnOff() { on.store(false, ordering: .relaxed) }
 }

@@ -12,7 +12,7 @@ extension RedisSource {
         if try await cluster() != nil {
             let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
             defer { Task { await worker.close() } }
-            let masters = try await worker.masterClients().map { (address: $0.shard.master.address, server: $0.client as any RedisCommandExecutor) }
+            let masters = try await worker.masterClients().map { (address: $0.shard.master.address, server: $0.client) }
             return try await sample(masters, limit: limit, inCluster: true, body: body, progress: progress)
         }
         let worker = RedisClient(url: url, configuration: configuration)
@@ -23,7 +23,7 @@ extension RedisSource {
     /// Samples `servers` at once, each up to its share of `limit`, handing every batch to `body` here (one
     /// caller at a time).
     private func sample(
-        _ servers: [(address: String, server: any RedisCommandExecutor)], limit: Int?, inCluster: Bool, body: ([SampledKey]) -> Void,
+        _ servers: [(address: String, server: RedisClient)], limit: Int?, inCluster: Bool, body: ([SampledKey]) -> Void,
         progress: (Int) -> Bool
     ) async throws -> KeyspaceCensus {
         var sizes: [Int?] = []
@@ -59,11 +59,16 @@ extension RedisSource {
             for (index, entry) in servers.enumerated() where sizes[index] != nil {
                 let sampler = RedisKeyspaceSampler(server: entry.server, node: inCluster ? entry.address : nil)
                 let target = targets[index] ?? nil
+                let client = entry.server
                 group.addTask {
                     do {
-                        let result = try await sampler.run(target: limit == nil ? nil : target) { batch in
-                            sink.yield(.batch(batch))
-                            return !stop.isSet
+                        // On the connection's own event loop: a reply resumes the sampler without a thread hop.
+                        let connection = try await client.connect()
+                        let result = try await withTaskExecutorPreference(connection.taskExecutor) {
+                            try await sampler.run(target: limit == nil ? nil : target) { batch in
+                                sink.yield(.batch(batch))
+                                return !stop.isSet
+                            }
                         }
                         sink.yield(.done(index, result))
                     } catch {

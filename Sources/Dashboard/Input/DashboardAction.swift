@@ -5,6 +5,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
     case open, back, expand
     case filter, toggleView, sort, freeze, refresh, nextTheme
+    case insights, bigKeys
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
     case confirm, cancel, typePrefix, stopJob
@@ -12,7 +13,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
 
 /// Where the keyboard focus is; a binding applies in some of them.
 package enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case overview, keyBrowser, details, dialog, input
+    case overview, keyBrowser, details, insights, dialog, input
     /// A change is running: its progress bar has the focus.
     case job
 }

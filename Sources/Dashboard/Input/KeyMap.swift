@@ -33,16 +33,16 @@ package struct KeyBinding: Sendable, Hashable {
 /// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
 /// README's key list all come from it, so they cannot drift apart.
 package enum KeyMap {
-    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details]
-    static let lists: Set<KeyContext> = [.overview, .keyBrowser]
-    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .dialog, .job]
+    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights]
+    static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights]
+    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .dialog, .job]
 
     package static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
         KeyBinding(
             ["q", "F10"], .quit, "quit (inside an input, Esc leaves the input first)", footer: "quit", section: "General", in: anywhereButInputs),
         KeyBinding(["f"], .freeze, "freeze or unfreeze the display (sampling goes on)", footer: "freeze", section: "General", in: browsing),
-        KeyBinding(["r"], .refresh, "refresh now", section: "General", in: browsing),
+        KeyBinding(["r"], .refresh, "refresh now (on insights: read the keys again)", section: "General", in: browsing),
         KeyBinding(["t"], .nextTheme, "next theme", section: "General", in: browsing),
         KeyBinding(["Tab"], .nextBackend, "next backend", section: "Backends", in: browsing),
         KeyBinding(["Shift-Tab"], .previousBackend, "previous backend", section: "Backends", in: browsing),
@@ -54,17 +54,23 @@ package enum KeyMap {
         KeyBinding(["PgDn"], .pageDown, "page down", section: "Moving", in: lists),
         KeyBinding(["Home"], .home, "first row", section: "Moving", in: lists),
         KeyBinding(["End"], .end, "last row", section: "Moving", in: lists),
-        KeyBinding(["Enter"], .open, "open the backend's keys, or a key's details", footer: "open", section: "Moving", in: lists),
+        KeyBinding(["Enter"], .open, "open the backend's keys, a key's details, or a prefix group", footer: "open", section: "Moving", in: lists),
         KeyBinding(
-            ["Esc", "←"], .back, "back (up one tree level, then to the overview)", footer: "back", section: "Moving", in: [.keyBrowser, .details]),
+            ["Esc", "←"], .back, "back (up one level, then to the overview; stops a running analysis)", footer: "back", section: "Moving",
+            in: [.keyBrowser, .details, .insights]),
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
-        KeyBinding(["s"], .sort, "sort by key, TTL or size", footer: "sort", section: "Keys", in: [.keyBrowser]),
+        KeyBinding(
+            ["s"], .sort, "sort by key, TTL or size (insights: memory, keys, no TTL)", footer: "sort", section: "Keys", in: [.keyBrowser, .insights]),
+        KeyBinding(
+            ["i"], .insights, "insights: keys, memory and TTLs per prefix, and the biggest keys", footer: "insights", section: "Insights",
+            in: [.overview, .keyBrowser]),
+        KeyBinding(["b"], .bigKeys, "the biggest keys, or back to the prefix groups", footer: "big keys", section: "Insights", in: [.insights]),
         KeyBinding(
             ["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(
-            ["D"], .invalidatePrefix, "invalidate a prefix (the tree node, or one you type)", footer: "invalidate", section: "Changes",
-            in: [.keyBrowser], dangerous: true),
+            ["D"], .invalidatePrefix, "invalidate a prefix (the tree node or group, or one you type)", footer: "invalidate", section: "Changes",
+            in: [.keyBrowser, .insights], dangerous: true),
         KeyBinding(["T"], .setTTL, "set or remove the selected key's TTL", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(
             ["c"], .clearDemoCache, "clear the demo's cache", footer: "clear demo", section: "Changes", in: [.overview], dangerous: true, demo: true),

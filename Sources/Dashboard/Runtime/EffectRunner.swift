@@ -15,6 +15,7 @@ package final class EffectRunner {
     private var reading: Task<Void, Never>?
     private var counting: ChangeJob?
     private var running: ChangeJob?
+    private var analyses: [BackendID: KeyspaceJob] = [:]
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
@@ -45,6 +46,17 @@ package final class EffectRunner {
             running?.stop()
         case .stopCount:
             counting?.stop()
+        case .analyzeKeyspace(let backend):
+            let job = KeyspaceAnalysis.start(on: backend)
+            analyses[backend.id]?.stop()
+            analyses[backend.id] = job
+            follow(job) { progress, _ in
+                .keyspaceProgress(backend: backend.id, progress)
+            } finished: {
+                .keyspaceAnalyzed($0)
+            }
+        case .stopAnalysis(let backend):
+            analyses[backend]?.stop()
         case .traffic(let command):
             guard let demo else { return }
             let inbox = inbox
@@ -57,6 +69,7 @@ package final class EffectRunner {
         for task in [loading, reading] { task?.cancel() }
         counting?.stop()
         running?.stop()
+        for analysis in analyses.values { analysis.stop() }
     }
 
     private func loadKeys(_ backend: MonitoredBackend, _ filter: KeyMatch) {

@@ -22,6 +22,8 @@ package enum DashboardView {
             if let browser = state.keyBrowser { KeyBrowserScreen.draw(state, browser, into: &canvas, rect: body) }
         case .details:
             DetailsScreen.draw(state, into: &canvas, rect: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1))
+        case .insights:
+            if let insights = state.insights { InsightsScreen.draw(state, insights, into: &canvas, rect: body) }
         }
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
         let hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [] : [.typePrefix] } ?? []

@@ -25,6 +25,12 @@ package enum Layout {
         max(1, height - 5)
     }
 
+    /// Rows of groups (or big keys) the insights screen shows: all but the header, the title, the notes
+    /// line, the table's header, the status line and the footer.
+    package static func insightsRows(height: Int) -> Int {
+        max(1, height - 6)
+    }
+
     /// The rows between the header and the status line.
     static func body(width: Int, height: Int) -> Rect {
         Rect(x: 0, y: 1, width: width, height: max(0, height - 3))

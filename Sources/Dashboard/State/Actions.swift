@@ -25,6 +25,7 @@ enum Actions {
         case .open:
             return open(&state)
         case .back:
+            if state.screen == .insights { return InsightsActions.back(&state) }
             back(&state)
         case .expand:
             guard let selected = state.selectedSnapshot else { break }
@@ -43,6 +44,12 @@ enum Actions {
             browser.scroll = 0
             browser.rebuild(at: state.now)
             state.keyBrowser = browser
+        case .insights:
+            return InsightsActions.open(&state)
+        case .bigKeys:
+            InsightsActions.toggleBigKeys(&state)
+        case .sort where state.screen == .insights:
+            InsightsActions.sort(&state)
         case .sort:
             guard var browser = state.keyBrowser else { break }
             browser.sort = browser.sort.next
@@ -100,6 +107,9 @@ enum Actions {
             if let key = state.detailsKey, let backend = state.keyBrowser?.backend {
                 effects.append(.loadDetails(backend, key: key))
             }
+        case .insights:
+            note("reading the keys again", &state)
+            return InsightsActions.start(&state)
         }
         note("refreshing", &state)
         return effects
@@ -120,8 +130,13 @@ enum Actions {
             chosen = digit - 1
         }
         state.selectedBackend = backends[chosen].id
-        guard state.screen != .overview else { return [] }
-        return openKeys(of: backends[chosen].backend, &state)
+        switch state.screen {
+        case .overview: return []
+        case .insights:
+            state.screen = .overview
+            return InsightsActions.open(&state)
+        default: return openKeys(of: backends[chosen].backend, &state)
+        }
     }
 
     private static func move(_ action: DashboardAction, _ state: inout AppState) {
@@ -131,6 +146,10 @@ enum Actions {
             state.selectedBackend = backends[step(current, action, count: backends.count, page: max(1, state.height - 6))].id
             return
         }
+        if state.screen == .insights {
+            InsightsActions.move(action, &state)
+            return
+        }
         guard var browser = state.keyBrowser else { return }
         let rows = Layout.keyRows(height: state.height)
         browser.selection = step(browser.selection, action, count: browser.rowCount, page: max(1, rows - 1))
@@ -138,7 +157,7 @@ enum Actions {
         state.keyBrowser = browser
     }
 
-    private static func step(_ index: Int, _ action: DashboardAction, count: Int, page: Int) -> Int {
+    static func step(_ index: Int, _ action: DashboardAction, count: Int, page: Int) -> Int {
         guard count > 0 else { return 0 }
         let target =
             switch action {
@@ -173,6 +192,9 @@ enum Actions {
             state.detailsError = nil
             return [.loadDetails(browser.backend, key: key)]
         case .details:
+            return []
+        case .insights:
+            InsightsActions.open(group: &state)
             return []
         }
     }
@@ -209,7 +231,7 @@ enum Actions {
             } else {
                 state.screen = .overview
             }
-        case .overview:
+        case .overview, .insights:
             break
         }
     }

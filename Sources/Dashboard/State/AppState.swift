@@ -6,7 +6,7 @@ import CacheMonitor
 package struct AppState: Sendable {
     /// The main screens.
     package enum Screen: Sendable, Hashable {
-        case overview, keys, details
+        case overview, keys, details, insights
     }
 
     /// Options fixed at start.
@@ -38,6 +38,9 @@ package struct AppState: Sendable {
     /// Pools and clusters whose servers are listed under their row.
     package var expandedBackends: Set<BackendID> = []
     package var keyBrowser: KeyBrowserState?
+    /// Each backend's insights, kept until re-sampled, and the backend whose insights are shown.
+    package var insightsByBackend: [BackendID: InsightsState] = [:]
+    package var insightsBackend: BackendID?
     /// The key whose details are open, and what was read about it.
     package var details: KeyDetails?
     package var detailsError: String?
@@ -86,6 +89,17 @@ package struct AppState: Sendable {
         case .overview: return .overview
         case .keys: return .keyBrowser
         case .details: return .details
+        case .insights: return .insights
+        }
+    }
+
+    /// The insights shown (or last shown).
+    package var insights: InsightsState? {
+        get { insightsBackend.flatMap { insightsByBackend[$0] } }
+        set {
+            guard let newValue else { return }
+            insightsByBackend[newValue.backend.id] = newValue
+            insightsBackend = newValue.backend.id
         }
     }
 

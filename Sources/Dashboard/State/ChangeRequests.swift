@@ -17,6 +17,15 @@ enum ChangeRequests {
         default:
             break
         }
+        if state.screen == .insights {
+            // D on the insights screen: the selected prefix group, counted live in the dialog.
+            guard action == .invalidatePrefix, let insights = state.insights else { return [] }
+            guard let group = insights.selectedGroup else {
+                Actions.note("select a prefix group to invalidate it", role: .warning, &state)
+                return []
+            }
+            return open(PendingChange(.invalidatePrefix(group.prefix), on: insights.backend), &state)
+        }
         guard state.screen != .overview, let browser = state.keyBrowser else { return [] }
         let backend = browser.backend
         let key = state.screen == .details ? state.detailsKey : browser.selectedKey

@@ -21,6 +21,10 @@ package enum DashboardEvent: Sendable {
     case jobProgress(DeletionTotals, elapsed: Duration)
     /// The running change ended (completed, stopped, refused or failed).
     case jobFinished(ChangeOutcome)
+    /// A keyspace analysis read more keys.
+    case keyspaceProgress(backend: BackendID, KeyspaceProgress)
+    /// A keyspace analysis ended.
+    case keyspaceAnalyzed(KeyspaceOutcome)
     /// A one-line note from the loop (a theme file problem).
     case notice(String, role: StyleRole)
     /// A demo key's work ended.
@@ -45,6 +49,10 @@ package enum DashboardEffect: Sendable, Hashable {
     case stopJob
     /// Stop counting for a dialog that closed.
     case stopCount
+    /// Analyse a backend's keyspace (its insights).
+    case analyzeKeyspace(MonitoredBackend)
+    /// Stop the running analysis of a backend (what was read is kept).
+    case stopAnalysis(BackendID)
     case applyTheme(String)
     /// Demo traffic controls.
     case traffic(TrafficCommand)

@@ -29,6 +29,10 @@ enum DataEvents {
         case .jobProgress(let progress, let elapsed):
             state.job?.progress = progress
             state.job?.elapsed = elapsed
+        case .keyspaceProgress(let backend, let progress):
+            InsightsActions.progress(backend, progress, &state)
+        case .keyspaceAnalyzed(let outcome):
+            InsightsActions.finished(outcome, &state)
         case .jobFinished(let outcome):
             state.job = nil
             state.message = StatusMessage(.change(outcome), role: MessageText.role(of: outcome), at: state.now)
