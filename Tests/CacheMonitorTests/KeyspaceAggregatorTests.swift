@@ -14,27 +14,33 @@ import Testing
     @Test func everyKeyReadGivesExactFiguresPerGroup() throws {
         var aggregator = KeyspaceAggregator()
         for id in 0..<30 { aggregator.add(key("sess:\(id)", ttl: 30_000, memory: 200, neverRead: id < 10)) }
-        for id in 0..<10 { aggregator.add(key("user:\(id):profile", ttl: nil, memory: 500, elements: 4, neverRead: false)) }
+        for id in 0..<10 {
+            aggregator.add(key("user:\(id):profile", ttl: nil, memory: 300, elements: 4, neverRead: false))
+            aggregator.add(key("user:\(id):settings", ttl: nil, memory: 200, elements: 4, neverRead: false))
+        }
         aggregator.add(key("cachescope_demo:user_7", ttl: 7_200_000, memory: 50, neverRead: false))
         aggregator.add(key("cachescope_demo:view//", ttl: 100_000_000, memory: 50, neverRead: false))
-        let report = aggregator.report(KeyspaceCensus(totalKeys: 42, sampledKeys: 42, memorySource: .memoryUsage, neverReadKnown: true))
+        aggregator.add(key("lonely", ttl: nil, memory: 7, neverRead: false))
+        aggregator.add(key("solo:1", ttl: nil, memory: 8, neverRead: false))
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 54, sampledKeys: 54, memorySource: .memoryUsage, neverReadKnown: true))
         #expect(!report.estimated)
-        #expect(report.root.keys == 42 && report.root.memoryBytes == 30 * 200 + 10 * 500 + 100)
+        #expect(report.root.keys == 54 && report.root.memoryBytes == 30 * 200 + 10 * 500 + 100 + 15)
         let top = report.root.children.map { String(decoding: $0.prefix, as: UTF8.self) }
-        #expect(top == ["sess:", "user:", "cachescope_demo:"], "largest memory first, and no cachescope_ level")
+        #expect(top == ["sess:", "user:", "cachescope_demo:", "solo:1"], "largest memory first, no cachescope_ level, a lone key as itself")
         let sessions = try #require(report.group(bytes("sess:")))
         #expect(sessions.keys == 30 && sessions.memoryBytes == 6000 && sessions.depth == 1)
         #expect(sessions.ttl == TTLBuckets(underMinute: 30) && sessions.noTTLKeys == 0)
         #expect(sessions.neverRead == 10)
-        #expect(abs((sessions.share ?? 0) - 6000.0 / 11_100.0) < 1e-9)
+        #expect(abs((sessions.share ?? 0) - 6000.0 / 11_115.0) < 1e-9)
         let users = try #require(report.group(bytes("user:")))
-        #expect(users.noTTLKeys == 10 && users.meanElements == 4 && users.neverRead == 0)
-        #expect(users.children.count == 10, "user:0: … user:9:")
+        #expect(users.noTTLKeys == 20 && users.meanElements == 4 && users.neverRead == 0)
+        #expect(users.children.count == 10, "user:0: … user:9:, two keys each")
         let demo = try #require(report.group(bytes("cachescope_demo:")))
         #expect(demo.ttl == TTLBuckets(underDay: 1, dayOrMore: 1))
-        #expect(report.groups(toDepth: 1).count == 3)
+        #expect(report.groups(toDepth: 1).count == 4)
+        #expect(report.group(bytes("user:"))?.children.allSatisfy { $0.keys == 2 } == true)
         let shares = report.root.children.compactMap(\.share).reduce(0, +)
-        #expect(abs(shares - 1) < 1e-9, "top-level groups cover all the memory here")
+        #expect(abs(shares - (1 - 7.0 / 11_115.0)) < 1e-9, "top-level groups cover all the memory but the key without a delimiter")
     }
 
     @Test func aSampleIsScaledToTheWholeBackendAndBucketsStillAddUp() throws {

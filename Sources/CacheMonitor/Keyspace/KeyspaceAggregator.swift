@@ -49,6 +49,7 @@ package struct KeyspaceAggregator {
                 break
             }
             node.tally.add(key)
+            if node.firstKey == nil { node.firstKey = key.key }
             depth += 1
             start = end
             if start == key.key.count { node.ownKeys += 1 }
@@ -85,12 +86,19 @@ package struct KeyspaceAggregator {
             let tally = node.tally
             let keys = Int((Double(tally.keys) * scale).rounded())
             let memory = tally.memory(scaledBy: scale)
-            let children = node.children.map { segment, child -> KeyspaceReport.Group in
+            let children = node.children.compactMap { segment, child -> KeyspaceReport.Group? in
                 // A single child without keys of its own is the same group, one level on.
                 var (segment, child) = (segment, child)
                 while child.ownKeys == 0, child.children.count == 1, let (next, grandchild) = child.children.first {
                     segment += next
                     child = grandchild
+                }
+                // A "group" of one key read, or of its own key alone, is that key. Below the top level it counts in
+                // its parent only (groups of single keys are noise there, and many); at the top it is shown as
+                // the key itself, so no key hides in the figures.
+                if child.children.isEmpty, child.tally.keys == 1 || child.ownKeys == child.tally.keys {
+                    guard depth == 0, let key = child.firstKey else { return nil }
+                    return group(child, prefix: child.tally.keys == 1 ? key : prefix + segment, depth: depth + 1)
                 }
                 return group(child, prefix: prefix + segment, depth: depth + 1)
             }
@@ -130,6 +138,8 @@ package struct KeyspaceAggregator {
     /// One group while keys are added.
     private final class Node {
         var tally = Tally()
+        /// The first key counted here (what a group of one key is shown as).
+        var firstKey: [UInt8]?
         var ownKeys = 0
         var children: [[UInt8]: Node] = [:]
     }

@@ -50,11 +50,13 @@ package struct KeyspaceReport: Sendable, Hashable {
     /// Nodes or servers whose keys are missing from the figures, and why.
     package var missingNodes: [KeyspaceCensus.MissingNode]
 
-    /// Every group down to `depth` (1 = top level), depth first, each level largest first.
-    package func groups(toDepth depth: Int) -> [Group] {
+    /// Every group down to `depth` (1 = top level), depth first, each level largest first: every top-level
+    /// group, and below that the `perGroup` largest groups of each group (the rest count in their parent).
+    package func groups(toDepth depth: Int, perGroup: Int = Int.max) -> [Group] {
         var out: [Group] = []
         func visit(_ group: Group) {
-            for child in group.children where child.depth <= depth {
+            let shown = group.depth == 0 ? group.children : Array(group.children.prefix(perGroup))
+            for child in shown where child.depth <= depth {
                 out.append(child)
                 visit(child)
             }

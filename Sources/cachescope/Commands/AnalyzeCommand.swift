@@ -32,7 +32,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How many keys to sample on Redis, or all (every key: exact figures).", valueName: "n|all"))
     var sample: String = String(KeyspaceOptions.defaultSampleSize)
 
-    @Option(help: ArgumentHelp("How many of the biggest keys to list.", valueName: "n"))
+    @Option(help: ArgumentHelp("How many of the biggest keys to list, and of each group's largest sub-groups.", valueName: "n"))
     var top: Int = 20
 
     @Option(help: ArgumentHelp("How many levels of prefix groups to list (1 = top level only).", valueName: "n"))
@@ -88,9 +88,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             return
         }
         if json {
-            print(AnalyzeReport.json(report, outcome: outcome, depth: depth).text)
+            print(AnalyzeReport.json(report, outcome: outcome, depth: depth, top: top).text)
         } else {
-            print(AnalyzeReport.table(report, outcome: outcome, depth: depth), terminator: "")
+            print(AnalyzeReport.table(report, outcome: outcome, depth: depth, top: top), terminator: "")
         }
     }
 }

@@ -3,7 +3,10 @@ import CacheMonitor
 
 /// How `cachescope analyze` prints a keyspace report: one JSON object, or tables.
 enum AnalyzeReport {
-    static func json(_ report: KeyspaceReport, outcome: KeyspaceOutcome, depth: Int) -> JSONValue {
+    /// - Parameters:
+    ///   - depth: how many levels of groups to list.
+    ///   - top: how many of each group's sub-groups to list (every top-level group is).
+    static func json(_ report: KeyspaceReport, outcome: KeyspaceOutcome, depth: Int, top: Int) -> JSONValue {
         .object([
             ("backend", .string(outcome.backend.name)),
             ("type", .string(outcome.backend.source.kind.rawValue)),
@@ -11,7 +14,7 @@ enum AnalyzeReport {
             ("totalKeys", .integer(Int64(report.totalKeys))),
             ("estimated", .bool(report.estimated)),
             ("elapsedMs", .integer(outcome.elapsed.inMilliseconds)),
-            ("prefixes", .array(report.groups(toDepth: depth).map(group))),
+            ("prefixes", .array(report.groups(toDepth: depth, perGroup: top).map(group))),
             ("bigKeys", .array(report.bigKeys.map(bigKey))),
             ("memorySource", .optional(report.memorySource?.rawValue)),
             ("memoryNote", .optional(report.memoryNote)),
@@ -52,10 +55,10 @@ enum AnalyzeReport {
         ])
     }
 
-    static func table(_ report: KeyspaceReport, outcome: KeyspaceOutcome, depth: Int) -> String {
+    static func table(_ report: KeyspaceReport, outcome: KeyspaceOutcome, depth: Int, top: Int) -> String {
         var text = headline(report, outcome: outcome) + "\n"
         for note in notes(report) { text += note + "\n" }
-        let groups = report.groups(toDepth: depth)
+        let groups = report.groups(toDepth: depth, perGroup: top)
         guard !groups.isEmpty || !report.bigKeys.isEmpty else { return text + "no keys\n" }
         var rows = [["PREFIX", "KEYS", "MEMORY", "SHARE", "NO TTL", "<1m", "<1h", "<1d", ">=1d", "NEVER READ"]]
         for group in groups {
