@@ -98,7 +98,16 @@ package struct KeyspaceAggregator {
                 // the key itself, so no key hides in the figures.
                 if child.children.isEmpty, child.tally.keys == 1 || child.ownKeys == child.tally.keys {
                     guard depth == 0, let key = child.firstKey else { return nil }
-                    return group(child, prefix: child.tally.keys == 1 ? key : prefix + segment, depth: depth + 1)
+                    guard child.tally.keys == 1 else { return group(child, prefix: prefix + segment, depth: depth + 1) }
+                    // One key is one key, sample or not: its own figures, unscaled.
+                    var lone = group(child, prefix: key, depth: depth + 1)
+                    lone.keys = 1
+                    lone.ownKeys = 1
+                    lone.memoryBytes = child.tally.memory(scaledBy: 1)
+                    lone.share = lone.memoryBytes.flatMap { value in rootMemory.map { $0 > 0 ? Double(value) / Double($0) : 0 } }
+                    lone.ttl = child.tally.ttl
+                    lone.neverRead = lone.neverRead.map { _ in child.tally.neverRead }
+                    return lone
                 }
                 return group(child, prefix: prefix + segment, depth: depth + 1)
             }
