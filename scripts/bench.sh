@@ -3,7 +3,8 @@
 # today (see each script's header): Redis (pipelining, prefix invalidation, key listing), Redis Cluster
 # (prefix invalidation on 3 masters), memcached
 # (multi-get, metadump listing), the Caching library (SimpleCache, memoize), the demo's cached route
-# (wrk), the dashboard (idle cost, first page, frames), the monitor engine. Each script installs what it
+# (wrk), the dashboard (idle cost, first page, frames), the monitor engine, keyspace analysis (redis-cli
+# --memkeys/--bigkeys, raw metadump). Each script installs what it
 # needs, starts its own servers on spare loopback ports and stops them; each writes its section of
 # bench-results.json. At the end, every target is listed as met or missed.
 #
@@ -24,7 +25,7 @@ elif [ -n "${1:-}" ]; then
 fi
 
 rm -f bench-results.json
-for suite in redis cluster memcached caching demo dashboard monitor; do
+for suite in redis cluster memcached caching demo dashboard monitor analyze; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

@@ -13,6 +13,9 @@ ABSOLUTE = [
     ("dashboard", "dashboard-idle-3-backends-cpu", "cachescope", "≤", 1.0, "dashboard idle on 3 backends, % of a core"),
     ("dashboard", "dashboard-idle-3-backends-rss", "cachescope", "≤", 40.0, "dashboard idle on 3 backends, RSS MB"),
     ("dashboard", "dashboard-first-page-of-", "cachescope", "≤", 0.2, "key listing: first page, s"),
+    ("analyze", "analyze-1M-worst-error", "cachescope", "≤", 10.0, "keyspace sample: worst error of a prefix with ≥ 5% of the keys, %"),
+    ("analyze", "analyze-1M-concurrent-ping-p99", "cachescope", "≤", 5.0, "keyspace analysis: p99 of another client's PING, ms"),
+    ("analyze", "analyze-all-1M-peak-memory", "cachescope", "≤", 100.0, "keyspace analysis of every key: peak memory, MB"),
 ]
 
 rows = []
