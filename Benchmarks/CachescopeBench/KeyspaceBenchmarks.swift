@@ -35,7 +35,8 @@ extension BenchCommand {
                     }
                 }
             }
-            commands.append(RESPCommand("HSET", key: Array("big:hash".utf8), (0..<20_000).flatMap { ["field\($0)", "value\($0)"] as [any RESPArgument] }))
+            commands.append(
+                RESPCommand("HSET", key: Array("big:hash".utf8), (0..<20_000).flatMap { ["field\($0)", "value\($0)"] as [any RESPArgument] }))
             commands.append(RESPCommand("RPUSH", key: Array("big:list".utf8), (0..<20_000).map { "item\($0)" as any RESPArgument }))
             commands.append(RESPCommand("SET", key: Array("big:string".utf8), [String(repeating: "B", count: 500_000)]))
             try await client.send(commands)

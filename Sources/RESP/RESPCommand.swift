@@ -19,6 +19,18 @@ public struct RESPCommand: Sendable, Hashable, CustomStringConvertible {
         self.init(name, [key] + arguments, keyPositions: [1])
     }
 
+    /// A command from its name's bytes and its arguments as bytes, `keyPositions` as above — for hot paths
+    /// that send millions of commands: with the name's bytes made once, building one costs one allocation.
+    public init(bytes arguments: [[UInt8]], keyPositions: [Int]) {
+        self.arguments = arguments
+        self.keyPositions = keyPositions
+    }
+
+    /// `[1]`: the first argument is the key (shared, so commands built with it allocate nothing for it).
+    public static let firstArgumentIsKey = [1]
+    /// `[2]`: the second argument is the key (`MEMORY USAGE key`, `OBJECT FREQ key`).
+    public static let secondArgumentIsKey = [2]
+
     /// A command whose arguments are all keys: `MGET`, `DEL`, `UNLINK`, `EXISTS`.
     public init(_ name: String, keys: [[UInt8]]) {
         self.init(name, keys, keyPositions: Array(1...max(1, keys.count)).prefix(keys.count).map { $0 })

@@ -126,6 +126,15 @@ import Testing
         #expect(report.group(bytes("s:1"))?.memoryBytes == 5, "a string's size is its length")
         #expect(report.group(bytes("h:1"))?.memoryBytes == nil, "a hash's is unknown")
         #expect(report.sampledKeys == 2)
+        try await admin.send(RESPCommand("ACL", ["SETUSER", "blind", "on", ">pw", "~*", "+@connection", "+scan", "+dbsize", "+pttl"]))
+        let blind = RedisSource(name: "redis", url: try RedisURL(parsing: "redis://blind:pw@127.0.0.1:\(server.port)"))
+        let refused = await KeyspaceAnalysis.start(on: MonitoredBackend(id: BackendID(0), source: blind)).outcome
+        guard case .failed(let reason) = refused.ending else {
+            Issue.record("a user without TYPE analysed: \(refused.ending)")
+            return
+        }
+        #expect(reason.contains("NOPERM") && reason.contains("type"), "\(reason)")
+        await blind.close()
         await admin.close()
         await source.close()
     }

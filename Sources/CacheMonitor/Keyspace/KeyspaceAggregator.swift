@@ -37,12 +37,13 @@ package struct KeyspaceAggregator {
         var depth = 0
         for end in boundaries(of: key.key) {
             guard depth < maxDepth else { break }
-            let segment = Array(key.key[start..<end])
+            // Looked up by a slice of the key: no copy unless a group is made.
+            let segment = key.key[start..<end]
             if let next = node.children[segment] {
                 node = next
             } else if groups < maxGroups {
                 let made = Node()
-                node.children[segment] = made
+                node.children[ArraySlice(Array(segment))] = made
                 groups += 1
                 node = made
             } else {
@@ -88,7 +89,7 @@ package struct KeyspaceAggregator {
             let memory = tally.memory(scaledBy: scale)
             let children = node.children.compactMap { segment, child -> KeyspaceReport.Group? in
                 // A single child without keys of its own is the same group, one level on.
-                var (segment, child) = (segment, child)
+                var (segment, child) = (Array(segment), child)
                 while child.ownKeys == 0, child.children.count == 1, let (next, grandchild) = child.children.first {
                     segment += next
                     child = grandchild
@@ -150,7 +151,7 @@ package struct KeyspaceAggregator {
         /// The first key counted here (what a group of one key is shown as).
         var firstKey: [UInt8]?
         var ownKeys = 0
-        var children: [[UInt8]: Node] = [:]
+        var children: [ArraySlice<UInt8>: Node] = [:]
     }
 }
 

@@ -32,7 +32,7 @@ struct RedisKeyspaceSampler {
     static let largestBatch = 50
     static let smallestBatch = 5
     /// The most batches in flight at once.
-    static let mostInFlight = 4
+    static let mostInFlight = 8
     /// A batch slower than this makes the next ones smaller and fewer, with a pause as long as it took.
     static let slowBatch: Duration = .milliseconds(8)
 
@@ -114,13 +114,17 @@ struct RedisKeyspaceSampler {
         var commands: [RESPCommand] = []
         commands.reserveCapacity(keys.count * 3)
         for key in keys {
-            commands.append(RESPCommand("TYPE", key: key))
-            commands.append(RESPCommand("PTTL", key: key))
-            if withMemory { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
+            commands.append(RESPCommand(bytes: [Name.type, key], keyPositions: RESPCommand.firstArgumentIsKey))
+            commands.append(RESPCommand(bytes: [Name.pttl, key], keyPositions: RESPCommand.firstArgumentIsKey))
+            if withMemory { commands.append(RESPCommand(bytes: [Name.memory, Name.usage, key], keyPositions: RESPCommand.secondArgumentIsKey)) }
         }
         let replies = try await server.send(commands)
         read.commands += commands.count
         let perKey = withMemory ? 3 : 2
+        // TYPE and PTTL are what the analysis is made of: a server (or an ACL) refusing them ends it, in one line.
+        if let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey].errorMessage ?? replies[$0 * perKey + 1].errorMessage }).first {
+            throw RedisError.reply(refusal)
+        }
         if withMemory, let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey + 2].errorMessage }).first {
             read.memoryRefusal = MemoryRefusal(reason: refusal)
         }
@@ -166,15 +170,31 @@ struct RedisKeyspaceSampler {
 
     /// The command counting a key's elements (a string's length), for the types that have one.
     static func elementCount(of key: [UInt8], type: String) -> RESPCommand? {
-        switch type {
-        case "string": RESPCommand("STRLEN", key: key)
-        case "hash": RESPCommand("HLEN", key: key)
-        case "list": RESPCommand("LLEN", key: key)
-        case "set": RESPCommand("SCARD", key: key)
-        case "zset": RESPCommand("ZCARD", key: key)
-        case "stream": RESPCommand("XLEN", key: key)
-        default: nil
-        }
+        let name: [UInt8]? =
+            switch type {
+            case "string": Name.strlen
+            case "hash": Name.hlen
+            case "list": Name.llen
+            case "set": Name.scard
+            case "zset": Name.zcard
+            case "stream": Name.xlen
+            default: nil
+            }
+        return name.map { RESPCommand(bytes: [$0, key], keyPositions: RESPCommand.firstArgumentIsKey) }
+    }
+
+    /// The commands' names as bytes, made once (millions of commands are built from them).
+    private enum Name {
+        static let type = Array("TYPE".utf8)
+        static let pttl = Array("PTTL".utf8)
+        static let memory = Array("MEMORY".utf8)
+        static let usage = Array("USAGE".utf8)
+        static let strlen = Array("STRLEN".utf8)
+        static let hlen = Array("HLEN".utf8)
+        static let llen = Array("LLEN".utf8)
+        static let scard = Array("SCARD".utf8)
+        static let zcard = Array("ZCARD".utf8)
+        static let xlen = Array("XLEN".utf8)
     }
 }
 
