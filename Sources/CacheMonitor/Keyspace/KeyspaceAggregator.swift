@@ -62,8 +62,17 @@ package struct KeyspaceAggregator {
     /// view key at the end of its route (the route key itself, or before a query-string digest).
     private func boundaries(of key: [UInt8]) -> [Int] {
         var ends: [Int] = []
-        for (index, byte) in key.enumerated() where delimiters.contains(byte) && index + 1 < key.count { ends.append(index + 1) }
-        if let route = FlaskCachingKeyParts.routeBase(of: key), route <= key.count, !ends.contains(route) {
+        var mayBeView = false
+        for index in key.indices where delimiters.contains(key[index]) && index + 1 < key.count {
+            ends.append(index + 1)
+            // `…view/`: only then is it worth asking whether the key is a Flask-Caching view.
+            if !mayBeView, index >= 4, key[index] == UInt8(ascii: "/"), key[index - 4] == UInt8(ascii: "v"), key[index - 1] == UInt8(ascii: "w") {
+                mayBeView = true
+            }
+        }
+        if mayBeView || !delimiters.contains(UInt8(ascii: "/")), let route = FlaskCachingKeyParts.routeBase(of: key), route <= key.count,
+            !ends.contains(route)
+        {
             ends.append(route)
             ends.sort()
         }

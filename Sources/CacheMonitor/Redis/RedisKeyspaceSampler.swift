@@ -31,8 +31,9 @@ struct RedisKeyspaceSampler {
     /// The most keys per batch: a pipeline of about 150 commands, then one of 50.
     static let largestBatch = 50
     static let smallestBatch = 5
-    /// The most batches in flight at once.
-    static let mostInFlight = 8
+    /// The most batches in flight at once: a few for a sample (it is quick anyway, and another client's
+    /// command then waits behind at most a few hundred of ours), more when every key is read.
+    static func mostInFlight(readingAll: Bool) -> Int { readingAll ? 8 : 3 }
     /// A batch slower than this makes the next ones smaller and fewer, with a pause as long as it took.
     static let slowBatch: Duration = .milliseconds(8)
 
@@ -89,7 +90,7 @@ struct RedisKeyspaceSampler {
                     try? await Task.sleep(for: read.took)
                 } else if read.took < .milliseconds(2) {
                     batchSize = min(Self.largestBatch, batchSize + 10)
-                    inFlightLimit = min(Self.mostInFlight, inFlightLimit + 1)
+                    inFlightLimit = min(Self.mostInFlight(readingAll: target == nil), inFlightLimit + 1)
                 }
             }
             return result
