@@ -3,6 +3,26 @@ import Testing
 
 @testable import CacheMonitor
 
+/// A UUID-like text made from a number (deterministic, hex groups split by `-`).
+struct FakeUUID {
+    let text: String
+    init(_ seed: Int) {
+        var state = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        var hex = ""
+        for _ in 0..<4 {
+            state ^= state >> 31
+            state = state &* 0xBF58_476D_1CE4_E5B9
+            hex += String(state, radix: 16).leftPadded(to: 16)
+        }
+        let digits = Array(hex.prefix(32))
+        text = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(digits[$0]) }.joined(separator: "-")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
 /// Keys added up into prefix groups, and the figures scaled from a sample to the whole backend.
 @Suite struct KeyspaceAggregatorTests {
     func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
@@ -80,7 +100,67 @@ import Testing
         let report = aggregator.report(KeyspaceCensus(totalKeys: 3, sampledKeys: 3, memorySource: .memoryUsage))
         let users = try #require(report.group(bytes("flask_cache_view//api/users")))
         #expect(users.keys == 2 && users.ownKeys == 1, "the route and its variant")
+        #expect(users.flask == .route(path: "/api/users", keyPrefix: bytes("flask_cache_")), "D on it invalidates the route, not /api/users/7")
         #expect(report.group(bytes("flask_cache_view//api/"))?.keys == 3)
+        #expect(report.group(bytes("flask_cache_view//api/"))?.flask == nil, "a delimiter cut is a plain prefix")
+    }
+
+    /// Flask-Caching's memoized results (`flask_cache_` + 16 digest characters + the function's version)
+    /// carry no function name: they group by function through the versions their version keys hold.
+    @Test func memoizedResultsGroupByFunctionThroughTheirVersion() throws {
+        var aggregator = KeyspaceAggregator()
+        let digests = ["0Kb3lDKnQwwINdkO", "Gt9xvvcm1xc/vp5u", "QtU/408qTAJVufrV", "wTcfe+MGxnVqdp/u", "7iIOwNZCKG3FEx3s", "HKWo+wHAd24G7AaF"]
+        for (index, digest) in digests.enumerated() {
+            aggregator.add(key("flask_cache_\(digest)FxvLvy", ttl: 300_000, memory: 100))
+            aggregator.add(key("flask_cache_\(digest)JpvIrO" + (index < 2 ? "inst01" : ""), ttl: 300_000, memory: 10))
+            aggregator.add(key("flask_cache_\(digest)oldVer", ttl: 300_000, memory: 1000))
+        }
+        aggregator.add(key("flask_cache_app.views.expensive_memver", memory: 50))
+        aggregator.add(key("flask_cache_view//api/users", memory: 50))
+        #expect(Set(aggregator.memoizedVersions) == [bytes("FxvLvy"), bytes("JpvIrO"), bytes("oldVer")])
+        #expect(aggregator.versionKeys == [bytes("flask_cache_app.views.expensive_memver")])
+        let census = KeyspaceCensus(totalKeys: 20, sampledKeys: 20, memorySource: .memoryUsage)
+        let functions = MemoizedFunctions(byVersion: [bytes("FxvLvy"): "app.views.expensive", bytes("JpvIrO"): "app.Shop.price"], complete: true)
+        let report = aggregator.report(census, functions: functions)
+        let flask = try #require(report.group(bytes("flask_cache_")))
+        #expect(flask.keys == 20)
+        let memoized = flask.children.filter(\.isMemoized)
+        #expect(memoized.count == 3)
+        let stale = try #require(memoized.first { $0.flask == .staleMemoized(keyPrefix: bytes("flask_cache_")) })
+        #expect(stale.keys == 6 && stale.memoryBytes == 6000 && stale.depth == flask.depth + 1)
+        let expensive = try #require(memoized.first { $0.flask == .memoized(function: "app.views.expensive", keyPrefix: bytes("flask_cache_")) })
+        #expect(expensive.keys == 6 && expensive.ttl == TTLBuckets(underHour: 6) && expensive.prefix == bytes("flask_cache_"))
+        #expect(memoized.first { $0.flask == .memoized(function: "app.Shop.price", keyPrefix: bytes("flask_cache_")) }?.keys == 6, "methods too")
+        #expect(flask.children.first?.flask == .staleMemoized(keyPrefix: bytes("flask_cache_")), "largest memory first")
+        #expect(report.groups(toDepth: 8).allSatisfy { !$0.prefix.starts(with: bytes("flask_cache_Gt9")) }, "no groups inside the random digests")
+
+        let unread = aggregator.report(census, functions: MemoizedFunctions(byVersion: [:], complete: false))
+        let unknown = (unread.group(bytes("flask_cache_"))?.children ?? []).filter { $0.isMemoized }
+        #expect(unknown.count == 1 && unknown.first?.keys == 18 && unknown.first?.flask == .memoized(function: nil, keyPrefix: bytes("flask_cache_")))
+    }
+
+    @Test func memoizedResultsUnderTheApplicationsOwnPrefix() throws {
+        var aggregator = KeyspaceAggregator(keyPrefix: bytes("shop"))
+        for digest in ["0Kb3lDKnQwwINdkO", "Gt9xvvcm1xc/vp5u"] { aggregator.add(key("shop\(digest)FxvLvy")) }
+        aggregator.add(key("flask_cache_0Kb3lDKnQwwINdkOFxvLvy"))
+        let report = aggregator.report(
+            KeyspaceCensus(totalKeys: 3, sampledKeys: 3, memorySource: .memoryUsage),
+            functions: MemoizedFunctions(byVersion: [bytes("FxvLvy"): "shop.total"], complete: true))
+        let shop = try #require(report.group(bytes("shop")))
+        #expect(shop.children.map(\.flask) == [.memoized(function: "shop.total", keyPrefix: bytes("shop"))] && shop.keys == 2)
+    }
+
+    /// Keys with random parts (UUIDs split at each `-`) make a group each; the room they take is given back
+    /// so that prefixes met later still get their groups.
+    @Test func randomKeysDoNotCrowdOutLaterPrefixes() throws {
+        var aggregator = KeyspaceAggregator(maxGroups: 2_000)
+        for id in 0..<20_000 { aggregator.add(key("session:\(FakeUUID(id).text)")) }
+        for id in 0..<300 { aggregator.add(key("user:\(id % 3):\(id)")) }
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 20_300, sampledKeys: 20_300, memorySource: .memoryUsage))
+        #expect(report.group(bytes("session:"))?.keys == 20_000)
+        let users = try #require(report.group(bytes("user:")))
+        #expect(users.keys == 300 && users.children.map(\.keys) == [100, 100, 100])
+        #expect(report.groups(toDepth: 8).count <= 2_000)
     }
 
     @Test func groupsAreBoundedAndKeysBeyondCountInTheirParents() {

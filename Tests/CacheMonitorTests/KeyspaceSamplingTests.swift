@@ -176,10 +176,16 @@ import Testing
             try (0..<2000).map { try .store(.set, key: Array("page:\($0)".utf8), value: Array(repeating: 1, count: 100), exptime: 600) })
         _ = try await client.send(try (0..<500).map { try .store(.set, key: Array("tmp:\($0)".utf8), value: [1]) })
         _ = try await client.send(try (0..<1000).map { try .get([Array("page:\($0)".utf8)]) })
+        // Flask-Caching's memoized results of one function, named through its version key's value.
+        _ = try await client.send(
+            try [.store(.set, key: Array("flask_cache_app.total_memver".utf8), value: Array("FxvLvy".utf8))]
+                + ["0Kb3lDKnQwwINdkO", "Gt9xvvcm1xc/vp5u"].map { try .store(.set, key: Array("flask_cache_\($0)FxvLvy".utf8), value: [1]) })
         await client.close()
         let source = MemcachedSource(name: "memcached", addresses: [address])
         let report = try await analyze(source)
-        #expect(!report.estimated && report.totalKeys == 2500 && report.neverReadKnown)
+        #expect(!report.estimated && report.totalKeys == 2503 && report.neverReadKnown)
+        let flask = report.group(bytes("flask_cache_"))?.children ?? []
+        #expect(flask.first { $0.flask == .memoized(function: "app.total", keyPrefix: bytes("flask_cache_")) }?.keys == 2)
         let pages = try #require(report.group(bytes("page:")))
         #expect(pages.keys == 2000 && pages.neverRead == 1000, "half the pages were never read")
         #expect(pages.ttl.underHour == 2000)
@@ -218,6 +224,67 @@ import Testing
         #expect(outcome.ending == .stopped)
         let report = try #require(outcome.report)
         #expect(report.sampledKeys < 30_000 && report.totalKeys == 30_000 && report.estimated, "what was read stands for the rest")
+        await admin.close()
+        await source.close()
+    }
+    /// Flask-Caching's memoized results, laid out as Flask-Caching 2.5 writes them with cachelib's RedisCache:
+    /// `flask_cache_<16 base64 digest characters><6-character version>`, the version in the function's
+    /// pickled version key. `expensive` has 3,000 results, `Shop.price` 1,000 (methods: an instance version
+    /// too), and 500 results are left from a version no key holds any more (after `delete_memoized`).
+    static func flaskMemoizeCommands() -> [RESPCommand] {
+        func pickled(_ token: String) -> [UInt8] {
+            Array("!".utf8) + [0x80, 0x05, 0x95, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x06] + Array(token.utf8) + [0x94, UInt8(ascii: ".")]
+        }
+        func digest(_ id: Int) -> String {
+            var state = UInt64(id) &* 0x9E37_79B9_7F4A_7C15 &+ 7
+            let bytes = (0..<12).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            return Data(bytes).base64EncodedString()
+        }
+        let result: [UInt8] = Array("!".utf8) + [0x80, 0x05, 0x4B, 0x04, UInt8(ascii: ".")]
+        var commands = [
+            RESPCommand("SET", key: Array("flask_cache_app.views.expensive_memver".utf8), [pickled("FxvLvy")]),
+            RESPCommand("SET", key: Array("flask_cache_app.Shop.price_memver".utf8), [pickled("JpvIrO")]),
+            RESPCommand("SET", key: Array("flask_cache_app.Shop.price.shop7_memver".utf8), [pickled("inst07")]),
+        ]
+        for id in 0..<4500 {
+            let version = id < 3000 ? "FxvLvy" : id < 4000 ? "JpvIrOinst07" : "oldVer"
+            commands.append(RESPCommand("SET", key: Array("flask_cache_\(digest(id))\(version)".utf8), [result, "EX", 3600]))
+        }
+        return commands
+    }
+
+    @Test func flaskCachingMemoizedResultsGroupByFunctionSampledOrWhole() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let url = try RedisURL(parsing: server.url())
+        let admin = RedisClient(url: url)
+        try await admin.send(Self.flaskMemoizeCommands())
+        for start in stride(from: 0, to: 20_000, by: 1000) {
+            try await admin.send((start..<start + 1000).map { RESPCommand("SET", key: Array("pad:\($0)".utf8), ["v"]) })
+        }
+        let source = RedisSource(name: "redis", url: url)
+        let whole = try await analyze(source, KeyspaceOptions(sampleSize: nil))
+        let flask = try #require(whole.group(bytes("flask_cache_")))
+        func memoized(_ report: KeyspaceReport, _ kind: FlaskCachingGroup) -> KeyspaceReport.Group? {
+            report.group(bytes("flask_cache_"))?.children.first { $0.flask == kind }
+        }
+        let prefix = bytes("flask_cache_")
+        #expect(flask.keys == 4503)
+        #expect(memoized(whole, .memoized(function: "app.views.expensive", keyPrefix: prefix))?.keys == 3000)
+        #expect(memoized(whole, .memoized(function: "app.Shop.price", keyPrefix: prefix))?.keys == 1000)
+        #expect(memoized(whole, .staleMemoized(keyPrefix: prefix))?.keys == 500)
+        #expect(flask.children.filter(\.isMemoized).count == 3)
+        #expect(flask.children.allSatisfy { $0.isMemoized || $0.keys < 10 }, "no groups inside the digests")
+
+        // A sample rarely holds the version keys: they are looked up by name.
+        let sampled = try await analyze(source, KeyspaceOptions(sampleSize: 5_000))
+        #expect(sampled.estimated)
+        let expensive = try #require(memoized(sampled, .memoized(function: "app.views.expensive", keyPrefix: prefix)))
+        #expect(abs(Double(expensive.keys) - 3000) <= 600, "\(expensive.keys) of 3,000")
+        #expect(memoized(sampled, .memoized(function: "app.Shop.price", keyPrefix: prefix)) != nil)
+        #expect(memoized(sampled, .staleMemoized(keyPrefix: prefix)) != nil)
         await admin.close()
         await source.close()
     }

@@ -56,6 +56,40 @@ import Testing
         await redis.close()
     }
 
+    /// Keys as Flask-Caching 2.5 writes them (captured from a real app): memoized results are listed per
+    /// function, with what the group is in `flask`, and a route's keys as the route.
+    @Test func flaskCachingGroupsSayWhichFunctionOrRoute() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        let version: (String) -> [UInt8] = { token in
+            Array("!".utf8) + [0x80, 0x05, 0x95, 0x0A, 0, 0, 0, 0, 0, 0, 0, 0x8C, 0x06] + Array(token.utf8) + [0x94, UInt8(ascii: ".")]
+        }
+        var commands = [RESPCommand("SET", [Array("flask_cache___main__.expensive_memver".utf8), version("FxvLvy")])]
+        for key in ["0Kb3lDKnQwwINdkOFxvLvy", "Gt9xvvcm1xc/vp5uFxvLvy", "QtU/408qTAJVufrVFxvLvy", "7iIOwNZCKG3FEx3sJpvIrO"] {
+            commands.append(RESPCommand("SET", [Array("flask_cache_\(key)".utf8), "result"]))
+        }
+        for key in ["view//api/users", "view//api/users" + String(repeating: "7e17", count: 8), "view//api/users/7", "view//api/users/8"] {
+            commands.append(RESPCommand("SET", ["flask_cache_\(key)", "page"]))
+        }
+        try await redis.send(commands)
+        let result = try cli.run(["analyze", "--redis", server.url(), "--json", "--depth", "4"])
+        #expect(result.status == 0, "\(result.output)")
+        let prefixes = try #require(try json(result.output)["prefixes"] as? [[String: Any]])
+        let memoized = prefixes.filter { ($0["flask"] as? [String: Any])?["kind"] as? String == "memoized" }
+        #expect(memoized.count == 1)
+        #expect((memoized.first?["flask"] as? [String: Any])?["function"] as? String == "__main__.expensive")
+        #expect(
+            memoized.first?["keys"] as? Int == 3 && memoized.first?["prefix"] as? String == "flask_cache_" && memoized.first?["depth"] as? Int == 2)
+        let stale = prefixes.filter { ($0["flask"] as? [String: Any])?["kind"] as? String == "stale-memoized" }
+        #expect(stale.first?["keys"] as? Int == 1, "a version no version key holds")
+        let route = try #require(prefixes.first { $0["prefix"] as? String == "flask_cache_view//api/users" })
+        #expect(route["keys"] as? Int == 2 && (route["flask"] as? [String: Any])?["route"] as? String == "/api/users")
+        #expect(prefixes.first { $0["prefix"] as? String == "flask_cache_view//api/users/" }?["flask"] is NSNull, "a plain prefix")
+        let table = try cli.run(["analyze", "--redis", server.url(), "--depth", "4"]).output
+        #expect(table.contains("flask_cache_ [memoized __main__.expensive]"), "\(table)")
+        await redis.close()
+    }
+
     @Test func badInputIsAUsageErrorAndADeadServerABackendFailure() throws {
         let unknown = try cli.run(["analyze", "nosuch", "--redis", "redis://127.0.0.1:1"])
         #expect(unknown.status == 2 && unknown.output.contains("the backends are"), "\(unknown.output)")

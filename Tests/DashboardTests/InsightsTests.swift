@@ -113,4 +113,44 @@ import Testing
         #expect(canvas.cells.allSatisfy { $0.scalar.isASCII })
         #expect(canvas.roles() == DashboardView.render(Self.analysed()).roles())
     }
+    /// Flask-Caching's groups: a route invalidates only that route (not longer paths under its prefix), a
+    /// memoized function is `delete_memoized` with its results swept, stale results have nothing to run.
+    @Test func dOnFlaskCachingGroupsRunsTheirOwnInvalidation() {
+        var aggregator = KeyspaceAggregator()
+        let digests = ["0Kb3lDKnQwwINdkO", "Gt9xvvcm1xc/vp5u", "QtU/408qTAJVufrV"]
+        for digest in digests {
+            for version in ["FxvLvy", "oldVer"] {
+                aggregator.add(SampledKey(key: bytes("flask_cache_\(digest)\(version)"), type: "string", ttlMilliseconds: 60_000, memoryBytes: 100))
+            }
+        }
+        for suffix in ["", String(repeating: "ab12", count: 8)] {
+            aggregator.add(SampledKey(key: bytes("flask_cache_view//api/users\(suffix)"), type: "string", ttlMilliseconds: nil, memoryBytes: 10))
+        }
+        let functions = MemoizedFunctions(byVersion: [bytes("FxvLvy"): "app.expensive"], complete: true)
+        let report = aggregator.report(KeyspaceCensus(totalKeys: 8, sampledKeys: 8, memorySource: .memoryUsage), functions: functions)
+        var state = Fixtures.state()
+        _ = Fixtures.press([.character("i")], &state)
+        _ = Reducer.reduce(
+            &state,
+            .keyspaceAnalyzed(
+                KeyspaceOutcome(backend: Fixtures.sessions, options: KeyspaceOptions(), report: report, ending: .completed, elapsed: .zero)))
+        Fixtures.press([.enter], &state)
+        let names = state.insights?.level.map { $0.name(keyText: { String(decoding: $0, as: UTF8.self) }) }
+        #expect(names == ["flask_cache_ [memoized app.expensive]", "flask_cache_ [stale memoized, unreachable]", "flask_cache_view//api/users"])
+        #expect(DashboardView.render(state).text().contains("flask_cache_ [memoized app.expensive]"))
+        let memoized = PendingChange(
+            .invalidateMemoized(function: "app.expensive", keyPrefix: bytes("flask_cache_"), sweep: true), on: Fixtures.sessions)
+        #expect(Fixtures.press([.character("D")], &state) == [.count(memoized)], "delete_memoized and its results, counted first")
+        Fixtures.press([.escape, .down], &state)
+        #expect(Fixtures.press([.character("D")], &state).isEmpty && state.dialog == nil)
+        #expect(DashboardView.render(state).text().contains("go when they expire"))
+        Fixtures.press([.down], &state)
+        let route = PendingChange(.invalidateRoute(path: "/api/users", keyPrefix: bytes("flask_cache_")), on: Fixtures.sessions)
+        #expect(Fixtures.press([.character("D")], &state) == [.count(route)], "the route, not /api/users/7 under the same prefix")
+        Fixtures.press([.character("y")], &state)
+        var done = ChangeOutcome(change: route.change, backend: Fixtures.sessions, dryRun: false)
+        done.totals = DeletionTotals(matched: 2, deleted: 2)
+        _ = Reducer.reduce(&state, .jobFinished(done))
+        #expect(DashboardView.render(state).text().contains("changed since: r reads again"))
+    }
 }

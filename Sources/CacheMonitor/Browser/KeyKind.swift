@@ -31,7 +31,8 @@ package enum KeyKind: String, Sendable, Hashable {
         return .plain
     }
 
-    private static func isBase64(_ byte: UInt8) -> Bool {
+    /// A character of standard or URL-safe base64.
+    static func isBase64(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
         case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="), UInt8(ascii: "-"), UInt8(ascii: "_"): true

@@ -68,7 +68,8 @@ package enum KeyspaceAnalysis {
     /// Starts analysing `backend`'s keyspace.
     package static func start(on backend: MonitoredBackend, options: KeyspaceOptions = KeyspaceOptions()) -> KeyspaceJob {
         KeyspaceJob { context in
-            var aggregator = KeyspaceAggregator(delimiters: backend.delimiters, maxDepth: options.maxDepth, topKeys: options.topKeys)
+            var aggregator = KeyspaceAggregator(
+                delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth, topKeys: options.topKeys)
             var outcome = KeyspaceOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
             do {
                 let census = try await backend.source.sampleKeyspace(limit: options.sampleSize) { batch in
@@ -77,7 +78,11 @@ package enum KeyspaceAnalysis {
                     context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
                     return !context.isStopRequested
                 }
-                outcome.report = aggregator.report(census)
+                let functions = await MemoizedFunctions.read(
+                    versions: aggregator.memoizedVersions, versionKeys: aggregator.versionKeys, keyPrefix: aggregator.memoizePrefix,
+                    wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.source
+                ) { context.isStopRequested }
+                outcome.report = aggregator.report(census, functions: functions)
                 if context.isStopRequested { outcome.ending = .stopped }
             } catch {
                 outcome.ending = .failed(ErrorText.oneLine(error))

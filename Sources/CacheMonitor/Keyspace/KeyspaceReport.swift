@@ -28,9 +28,27 @@ package struct KeyspaceReport: Sendable, Hashable {
         package var ownKeys: Int
         /// Sub-groups, largest memory first (then most keys).
         package var children: [Group]
+        /// What the group is to Flask-Caching, when it is one route's keys or one memoized function's results
+        /// (whose keys share only the application's prefix, ``prefix``).
+        package var flask: FlaskCachingGroup?
 
         /// Keys without a TTL.
         package var noTTLKeys: Int { ttl.none }
+
+        /// How the group is listed: its prefix written by `keyText`, and for memoized results what they are
+        /// (`flask_cache_ [memoized app.get_user]`).
+        package func name(keyText: ([UInt8]) -> String) -> String {
+            guard isMemoized, let flask else { return keyText(prefix) }
+            return keyText(prefix) + " [" + flask.label + "]"
+        }
+
+        /// Whether it holds memoized results of a function rather than every key under ``prefix``.
+        package var isMemoized: Bool {
+            switch flask {
+            case .memoized, .staleMemoized: true
+            case .route, nil: false
+            }
+        }
     }
 
     /// Keys the backend holds, and how many were read.
@@ -69,9 +87,31 @@ package struct KeyspaceReport: Sendable, Hashable {
     package func group(_ prefix: [UInt8]) -> Group? {
         var current = root
         while current.prefix != prefix {
-            guard let next = current.children.first(where: { prefix.hasBytePrefix($0.prefix) }) else { return nil }
+            guard let next = current.children.first(where: { !$0.isMemoized && prefix.hasBytePrefix($0.prefix) }) else { return nil }
             current = next
         }
         return current
+    }
+}
+
+/// A group Flask-Caching gives a meaning: the keys of one cached route, or one memoized function's results.
+package enum FlaskCachingGroup: Sendable, Hashable {
+    /// One route's keys: the page and its query-string variants (not longer paths).
+    case route(path: String, keyPrefix: [UInt8])
+    /// A memoized function's results (`module.qualname`); `function` is `nil` when the version keys that name
+    /// functions could not all be read.
+    case memoized(function: String?, keyPrefix: [UInt8])
+    /// Memoized results stored under versions no version key holds any more (after `delete_memoized`, or
+    /// once a version key expired): nothing can read them; they take memory until they expire.
+    case staleMemoized(keyPrefix: [UInt8])
+
+    /// How a person reads it: `route /api/users`, `memoized app.get_user`, `stale memoized, unreachable`.
+    package var label: String {
+        switch self {
+        case .route(let path, _): "route \(path)"
+        case .memoized(let function?, _): "memoized \(function)"
+        case .memoized(nil, _): "memoized, function unknown"
+        case .staleMemoized: "stale memoized, unreachable"
+        }
     }
 }

@@ -74,6 +74,7 @@ enum InsightsScreen {
             let ago = seconds < 1 ? "just now" : "\(HumanUnits.ttl(milliseconds: Int64(seconds) * 1000)) ago"
             let stopped = outcome.ending == .stopped ? ", stopped early" : ""
             parts.append(("\(read)\(stopped) · read \(ago) in \(DurationText.latency(outcome.elapsed))", .dim))
+            if insights.changedSinceRead { parts.append(("changed since: r reads again", .warning)) }
             let memory: String =
                 switch report.memorySource {
                 case .memoryUsage: "memory as the server counts it"
@@ -95,7 +96,7 @@ enum InsightsScreen {
         let mark = group.children.isEmpty ? "  " : "▸ "
         let share = group.share.map { shareText($0) } ?? "—"
         return [
-            TableCell(mark + state.keyText(group.prefix), role: group.children.isEmpty ? .text : .accent),
+            TableCell(mark + group.name(keyText: state.keyText), role: group.children.isEmpty ? .text : .accent),
             TableCell(HumanUnits.count(group.keys)),
             TableCell(HumanUnits.size(group.memoryBytes).replacingQuestionMark, role: .text),
             TableCell(share, role: .accent),

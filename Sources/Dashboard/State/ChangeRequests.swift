@@ -24,7 +24,19 @@ enum ChangeRequests {
                 Actions.note("select a prefix group to invalidate it", role: .warning, &state)
                 return []
             }
-            return open(PendingChange(.invalidatePrefix(group.prefix), on: insights.backend), &state)
+            switch group.flask {
+            case .route(let path, let keyPrefix):
+                return open(PendingChange(.invalidateRoute(path: path, keyPrefix: keyPrefix), on: insights.backend), &state)
+            case .memoized(let function?, let keyPrefix):
+                // delete_memoized, and its results swept now rather than left to expire.
+                let change = Change.invalidateMemoized(function: function, keyPrefix: keyPrefix, sweep: true)
+                return open(PendingChange(change, on: insights.backend), &state)
+            case .memoized(nil, _), .staleMemoized:
+                Actions.note("these results carry no function name or prefix of their own: they go when they expire", role: .warning, &state)
+                return []
+            case nil:
+                return open(PendingChange(.invalidatePrefix(group.prefix), on: insights.backend), &state)
+            }
         }
         guard state.screen != .overview, let browser = state.keyBrowser else { return [] }
         let backend = browser.backend

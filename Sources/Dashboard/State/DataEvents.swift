@@ -36,6 +36,12 @@ enum DataEvents {
         case .jobFinished(let outcome):
             state.job = nil
             state.message = StatusMessage(.change(outcome), role: MessageText.role(of: outcome), at: state.now)
+            var changedKeys = outcome.totals.deleted > 0
+            if case .setExpiry = outcome.change, outcome.ending == .completed { changedKeys = true }
+            if let backend = outcome.backend, changedKeys {
+                // The insights of that backend were read before: they stay, marked as older than the change.
+                state.insightsByBackend[backend.id]?.changedSinceRead = true
+            }
             return afterChange(outcome, &state)
         default:
             break

@@ -35,7 +35,7 @@ enum InsightsActions {
     static func open(group state: inout AppState) {
         guard var insights = state.insights, let group = insights.selectedGroup else { return }
         guard !group.children.isEmpty else {
-            Actions.note("\(state.keyText(group.prefix)) has no smaller groups", &state)
+            Actions.note("\(group.name(keyText: state.keyText)) has no smaller groups", &state)
             return
         }
         insights.path.append(group.prefix)
@@ -101,6 +101,7 @@ enum InsightsActions {
         case .completed, .stopped:
             insights.outcome = outcome
             insights.finishedAt = state.now
+            insights.changedSinceRead = false
             insights.path = insights.path.filter { prefix in outcome.report?.group(prefix) != nil }
             insights.clampSelection(visibleRows: Layout.insightsRows(height: state.height))
         }

@@ -20,6 +20,9 @@ package struct InsightsState: Sendable {
     /// The last analysis that ended, and when (monotonic seconds).
     package var outcome: KeyspaceOutcome?
     package var finishedAt: Double?
+    /// Whether a change (a deletion, a TTL set) was made on the backend since the last analysis: its
+    /// figures are older than that.
+    package var changedSinceRead = false
     /// How far the running analysis got; `nil` when none runs.
     package var progress: KeyspaceProgress?
     /// The groups entered, outermost first (empty: the top level).

@@ -16,6 +16,7 @@ package struct PendingChange: Sendable, Hashable {
     var needsCount: Bool {
         switch change {
         case .invalidatePrefix, .invalidateRoute: true
+        case .invalidateMemoized(_, _, let sweep): sweep
         default: false
         }
     }

@@ -41,7 +41,19 @@ enum AnalyzeReport {
             ),
             ("neverRead", .optional(group.neverRead)),
             ("meanElements", .optional(group.meanElements)),
+            ("flask", flask(group.flask)),
         ])
+    }
+
+    /// What a group is to Flask-Caching: `{"kind":"route","route":"/api/users"}`, `{"kind":"memoized",
+    /// "function":"app.get_user"}` (`null` when unknown), `{"kind":"stale-memoized"}`; `null` for a plain prefix.
+    private static func flask(_ group: FlaskCachingGroup?) -> JSONValue {
+        switch group {
+        case .route(let path, _): .object([("kind", .string("route")), ("route", .string(path))])
+        case .memoized(let function, _): .object([("kind", .string("memoized")), ("function", .optional(function))])
+        case .staleMemoized: .object([("kind", .string("stale-memoized"))])
+        case nil: .null
+        }
     }
 
     private static func bigKey(_ key: SampledKey) -> JSONValue {
@@ -64,7 +76,7 @@ enum AnalyzeReport {
         for group in groups {
             let ttl = group.ttl
             rows.append([
-                String(repeating: "  ", count: group.depth - 1) + KeyEscaping.escape(group.prefix), HumanUnits.count(group.keys),
+                String(repeating: "  ", count: group.depth - 1) + group.name(keyText: { KeyEscaping.escape($0) }), HumanUnits.count(group.keys),
                 HumanUnits.size(group.memoryBytes), group.share.map { percent($0) } ?? "-", percent(of: group.noTTLKeys, group.keys),
                 HumanUnits.count(ttl.underMinute), HumanUnits.count(ttl.underHour), HumanUnits.count(ttl.underDay), HumanUnits.count(ttl.dayOrMore),
                 group.neverRead.map { percent(of: $0, group.keys) } ?? "-",
