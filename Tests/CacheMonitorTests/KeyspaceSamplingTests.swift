@@ -134,6 +134,15 @@ import Testing
             return
         }
         #expect(reason.contains("NOPERM") && reason.contains("type"), "\(reason)")
+        // Element counts refused: unknown, and said so; the rest stands.
+        try await admin.send(
+            RESPCommand("ACL", ["SETUSER", "nocount", "on", ">pw", "~*", "+@connection", "+scan", "+dbsize", "+type", "+pttl", "+memory", "+strlen"]))
+        let noCount = RedisSource(name: "redis", url: try RedisURL(parsing: "redis://nocount:pw@127.0.0.1:\(server.port)"))
+        let counted = try await analyze(noCount)
+        #expect(counted.memorySource == .memoryUsage && counted.sampledKeys == 2)
+        #expect(counted.elementsNote?.contains("element counts refused") == true, "\(counted.elementsNote ?? "no note")")
+        #expect(counted.group(bytes("h:1"))?.meanElements == nil && counted.group(bytes("s:1"))?.meanElements == 5)
+        await noCount.close()
         await blind.close()
         await admin.close()
         await source.close()

@@ -69,6 +69,7 @@ extension KeyspaceAggregator {
         top.ttl = Self.scaled(root.tally.ttl, to: top.keys)
         return KeyspaceReport(
             totalKeys: census.totalKeys, sampledKeys: count, memorySource: census.memorySource, memoryNote: census.memoryNote,
+            elementsNote: census.elementsNote,
             neverReadKnown: census.neverReadKnown, root: top, bigKeys: bigKeys, missingNodes: census.missingNodes
         )
     }

@@ -59,6 +59,8 @@ package struct KeyspaceReport: Sendable, Hashable {
     package var memorySource: MemorySource?
     /// Why memory is estimated or unknown, when it is.
     package var memoryNote: String?
+    /// Why element counts are unknown, when they are.
+    package var elementsNote: String?
     /// Whether "never read" is known.
     package var neverReadKnown: Bool
     /// The whole keyspace (depth 0), its groups below it.

@@ -99,18 +99,22 @@ package struct KeyspaceCensus: Sendable, Hashable {
     package var memorySource: MemorySource?
     /// Why memory figures are estimated or unknown, when they are (`MEMORY USAGE` refused…).
     package var memoryNote: String?
+    /// Why element counts are unknown, when the server refused them.
+    package var elementsNote: String?
     /// Whether "never read" is known for the keys read.
     package var neverReadKnown: Bool
     package var missingNodes: [MissingNode]
 
     package init(
-        totalKeys: Int, sampledKeys: Int, memorySource: MemorySource?, memoryNote: String? = nil, neverReadKnown: Bool = false,
+        totalKeys: Int, sampledKeys: Int, memorySource: MemorySource?, memoryNote: String? = nil, elementsNote: String? = nil,
+        neverReadKnown: Bool = false,
         missingNodes: [MissingNode] = []
     ) {
         self.totalKeys = totalKeys
         self.sampledKeys = sampledKeys
         self.memorySource = memorySource
         self.memoryNote = memoryNote
+        self.elementsNote = elementsNote
         self.neverReadKnown = neverReadKnown
         self.missingNodes = missingNodes
     }

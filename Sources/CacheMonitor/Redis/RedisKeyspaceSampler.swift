@@ -19,6 +19,8 @@ struct RedisKeyspaceSampler {
     struct Result: Sendable {
         var sampled = 0
         var memoryRefusal: MemoryRefusal?
+        /// Why element counts are unknown, when the server refused them (`HLEN`… denied by an ACL).
+        var elementsRefusal: String?
         /// Lookups that found their key, and that did not (own reads, left out of the hit ratio).
         var hits = 0
         var misses = 0
@@ -78,6 +80,7 @@ struct RedisKeyspaceSampler {
                     memoryUsage.turnOff()
                     result.memoryRefusal = refusal
                 }
+                result.elementsRefusal = result.elementsRefusal ?? read.elementsRefusal
                 result.sampled += read.keys.count
                 if !read.keys.isEmpty, await !emit(read.keys) {
                     group.cancelAll()
@@ -101,6 +104,7 @@ struct RedisKeyspaceSampler {
     struct BatchRead: Sendable {
         var keys: [SampledKey] = []
         var memoryRefusal: MemoryRefusal?
+        var elementsRefusal: String?
         var hits = 0
         var misses = 0
         var commands = 0
@@ -153,7 +157,11 @@ struct RedisKeyspaceSampler {
             read.commands += counts.count
             for (position, reply) in zip(counted, replies) {
                 guard let count = reply.integer else {
-                    read.misses += 1
+                    if let refusal = reply.errorMessage {
+                        read.elementsRefusal = read.elementsRefusal ?? refusal
+                    } else {
+                        read.misses += 1
+                    }
                     continue
                 }
                 read.hits += 1

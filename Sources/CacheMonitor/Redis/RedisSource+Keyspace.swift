@@ -53,6 +53,7 @@ extension RedisSource {
         let stop = StopFlag()
         var sampled = 0
         var refusal: RedisKeyspaceSampler.MemoryRefusal?
+        var elementsRefusal: String?
         var results: [RedisKeyspaceSampler.Result] = []
         var firstFailure: String?
         await withTaskGroup(of: Void.self) { group in
@@ -87,6 +88,7 @@ extension RedisSource {
                 case .done(_, let result):
                     results.append(result)
                     if let found = result.memoryRefusal { refusal = found }
+                    elementsRefusal = elementsRefusal ?? result.elementsRefusal
                     running -= 1
                 case .failed(let index, let reason):
                     firstFailure = firstFailure ?? reason
@@ -108,6 +110,7 @@ extension RedisSource {
         return KeyspaceCensus(
             totalKeys: max(readTotal, sampled), sampledKeys: sampled, memorySource: refusal == nil ? .memoryUsage : .length,
             memoryNote: refusal.map { "MEMORY USAGE refused (\($0.reason)): sizes are string lengths, unknown for collections" },
+            elementsNote: elementsRefusal.map { "element counts refused (\($0)): elements unknown where refused" },
             neverReadKnown: false, missingNodes: missing
         )
     }

@@ -83,6 +83,7 @@ enum InsightsScreen {
                 }
             parts.append((memory, .dim))
             if let note = report.memoryNote { parts.append((note, .warning)) }
+            if let note = report.elementsNote { parts.append((note, .warning)) }
             for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
         }
         var x = 1

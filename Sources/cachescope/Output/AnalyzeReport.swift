@@ -18,6 +18,7 @@ enum AnalyzeReport {
             ("bigKeys", .array(report.bigKeys.map(bigKey))),
             ("memorySource", .optional(report.memorySource?.rawValue)),
             ("memoryNote", .optional(report.memoryNote)),
+            ("elementsNote", .optional(report.elementsNote)),
             ("missingNodes", .array(report.missingNodes.map { .object([("address", .string($0.address)), ("reason", .string($0.reason))]) })),
             ("stopped", .bool(outcome.ending == .stopped)),
         ])
@@ -113,7 +114,7 @@ enum AnalyzeReport {
     }
 
     static func notes(_ report: KeyspaceReport) -> [String] {
-        (report.memoryNote.map { [$0] } ?? []) + report.missingNodes.map { "missing \($0.address): \($0.reason)" }
+        [report.memoryNote, report.elementsNote].compactMap { $0 } + report.missingNodes.map { "missing \($0.address): \($0.reason)" }
     }
 
     private static func percent(_ fraction: Double) -> String { "\(HumanUnits.oneDecimal(fraction * 100))%" }
