@@ -120,5 +120,13 @@ import Testing
         #expect(document["type"] as? String == "memcached" && document["estimated"] as? Bool == false)
         let page = try #require((document["prefixes"] as? [[String: Any]])?.first { $0["prefix"] as? String == "page:" })
         #expect(page["neverRead"] as? Int == 30 && page["keys"] as? Int == 40)
+        // A pool with a server down: the others are read, the dead one is named.
+        let pool = try cli.run(["analyze", "--memcached", "\(server.address),127.0.0.1:1", "--json"])
+        #expect(pool.status == 0, "\(pool.output)")
+        let partial = try json(pool.output)
+        #expect(partial["totalKeys"] as? Int == 40)
+        let missing = try #require(partial["missingNodes"] as? [[String: Any]])
+        #expect(missing.count == 1 && missing.first?["address"] as? String == "127.0.0.1:1")
+        #expect(try cli.run(["analyze", "--memcached", "127.0.0.1:1,127.0.0.1:2"]).status == 1, "none answers: a backend failure")
     }
 }

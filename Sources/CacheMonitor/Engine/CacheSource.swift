@@ -9,6 +9,9 @@ package protocol CacheSource: KeyDeletionSource {
     var tls: TLSState { get }
     /// What can be done with it besides sampling (everything, unless it says otherwise).
     var capabilities: BackendCapabilities { get }
+    /// Connects for reading: where the backend is several servers, one that answers is enough (what reads
+    /// them reports the others missing).
+    func connectForReading() async throws
     /// Reads the backend's counters now.
     /// - Throws: the backend's error; an authentication failure is reported as ``BackendStatus/authFailed``.
     func sample() async throws -> SourceSample
@@ -35,6 +38,8 @@ package protocol CacheSource: KeyDeletionSource {
 }
 
 extension CacheSource {
+    package func connectForReading() async throws { try await connect() }
+
     package func isAuthenticationFailure(_ error: any Error) -> Bool { false }
     package var tls: TLSState { .plain }
     package var capabilities: BackendCapabilities { .all }

@@ -39,6 +39,20 @@ package final class MemcachedSource: KeyDeletionSource {
         for client in clients { try await client.connect() }
     }
 
+    /// At least one server of the pool answers (the others are reported missing by what reads them).
+    package func connectForReading() async throws {
+        var firstError: (any Error)?
+        for client in clients {
+            do {
+                try await client.connect()
+                return
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
+    }
+
     /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
     /// or hides the others.
     package func stats() async -> MemcachedStats {

@@ -68,7 +68,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let options = KeyspaceOptions(sampleSize: limit, topKeys: top, maxDepth: max(8, depth))
         let source = backend.source
         do {
-            try await CommandFailure.reporting(backend.name, backend.address) { try await source.connect() }
+            try await CommandFailure.reporting(backend.name, backend.address) { try await source.connectForReading() }
         } catch {
             await source.close()
             throw error
