@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -63,18 +64,21 @@ public enum TestServers {
     }
 
     /// A TCP port nothing listens on right now: a random one below the kernel's ephemeral range (read from
-    /// `/proc/sys/net/ipv4/ip_local_port_range`), so no client's outgoing socket can be holding it and a port
-    /// a test just freed (a killed server) is not handed straight to another test, as the kernel's own choice
-    /// of port 0 can be when many tests start servers at once.
+    /// `/proc/sys/net/ipv4/ip_local_port_range`), so no client's outgoing socket can be holding it, and never
+    /// one handed out before in this test run — a port a test frees by killing its server is not handed to
+    /// another test, whose server would then answer where the first test expects silence.
     public static func freePort() -> Int {
         let low = ephemeralRangeStart()
         let base = low > 12_000 ? 10_000 : 1024
         for _ in 0..<200 {
             let port = Int.random(in: base..<low)
-            if bindable(port) { return port }
+            if bindable(port), handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
         return kernelChosenPort()
     }
+
+    /// The ports ``freePort()`` gave in this process.
+    private static let handedOut = Mutex<Set<Int>>([])
 
     /// The first port the kernel hands out to outgoing connections (32768 when it cannot be read).
     static func ephemeralRangeStart() -> Int {
