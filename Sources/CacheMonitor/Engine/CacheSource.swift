@@ -35,6 +35,15 @@ package protocol CacheSource: KeyDeletionSource {
     /// `nil` removes its expiry so it never expires.
     /// - Returns: whether the key existed.
     func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool
+    /// What a traffic sample here needs before it starts (settings to change, what it cannot measure),
+    /// learned without changing anything.
+    /// - Throws: when the backend cannot be sampled at all (one line).
+    func trafficPreflight() async throws -> TrafficPreflight
+    /// Listens to the backend's traffic, counting it into `recorder`, while `listen` runs (it returns when the
+    /// time is up, on a stop, or once ``TrafficRecorder/endStreams()`` was called); then closes the streams
+    /// and puts back every setting changed for them — also when `listen` ends early or a stream fails.
+    /// - Throws: when no stream could be started (one line); nothing is left changed.
+    func sampleTraffic(_ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void) async throws -> TrafficStreamsEnding
 }
 
 extension CacheSource {
@@ -43,4 +52,22 @@ extension CacheSource {
     package func isAuthenticationFailure(_ error: any Error) -> Bool { false }
     package var tls: TLSState { .plain }
     package var capabilities: BackendCapabilities { .all }
+
+    package func trafficPreflight() async throws -> TrafficPreflight {
+        throw TrafficUnavailable("\(kind.rawValue) backends cannot be sampled for traffic")
+    }
+
+    package func sampleTraffic(
+        _ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void
+    ) async throws
+        -> TrafficStreamsEnding
+    {
+        throw TrafficUnavailable("\(kind.rawValue) backends cannot be sampled for traffic")
+    }
+}
+
+/// A backend that cannot be sampled for traffic, and why (one line).
+package struct TrafficUnavailable: Error, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

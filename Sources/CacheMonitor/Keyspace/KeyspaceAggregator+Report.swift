@@ -19,7 +19,7 @@ extension KeyspaceAggregator {
                     ? Int((Double(tally.neverRead) * Double(keys) / Double(tally.neverReadKnown)).rounded()) : nil,
                 ownKeys: Int((Double(ownKeys) * scale).rounded()),
                 children: [],
-                flask: route(of: prefix)
+                flask: splitter.route(of: prefix)
             )
         }
         func group(_ node: Node, prefix: [UInt8], depth: Int) -> KeyspaceReport.Group {
@@ -74,33 +74,9 @@ extension KeyspaceAggregator {
         )
     }
 
-    /// The route a group of exactly one Flask-Caching route's keys serves: one cut at the route's end (not at a
-    /// delimiter, where longer paths would share it).
-    private func route(of prefix: [UInt8]) -> FlaskCachingGroup? {
-        guard let last = prefix.last, !delimiters.contains(last), let route = FlaskCachingKeyParts.route(of: prefix),
-            FlaskCachingKeyParts.routeBase(of: prefix) == prefix.count
-        else { return nil }
-        return .route(path: route.path, keyPrefix: route.keyPrefix)
-    }
-
-    /// The memoized results by function: one group per function named, the rest as results of versions no
-    /// version key holds (stale) — or, when not every version key could be read, of unknown functions.
+    /// The memoized results by function (see ``MemoizedFunctions/groups(_:overflow:keyPrefix:)``).
     private func memoizedGroups(_ functions: MemoizedFunctions?) -> [(FlaskCachingGroup, Tally)] {
-        var byFunction: [String: Tally] = [:]
-        var unnamed = memoizedOverflow
-        for (version, tally) in memoized {
-            if let name = functions?.byVersion[version] {
-                byFunction[name, default: Tally()].merge(tally)
-            } else {
-                unnamed.merge(tally)
-            }
-        }
-        var groups = byFunction.map { (FlaskCachingGroup.memoized(function: $0.key, keyPrefix: memoizePrefix), $0.value) }
-        if unnamed.keys > 0 {
-            let stale = functions?.complete == true && memoizedOverflow.keys == 0
-            groups.append((stale ? .staleMemoized(keyPrefix: memoizePrefix) : .memoized(function: nil, keyPrefix: memoizePrefix), unnamed))
-        }
-        return groups
+        MemoizedFunctions.groups(memoized, overflow: memoizedOverflow, keyPrefix: memoizePrefix, functions: functions) { $0.merge($1) }
     }
 
     /// `buckets` scaled so they add up to `total` exactly (largest remainders get the rounding).

@@ -10,13 +10,14 @@ import Basics
 /// report. When the groups reach ``maxGroups`` (keys with random parts, such as UUIDs, make a group each),
 /// the smallest groups below the top level are dropped: their keys still count in their parents.
 package struct KeyspaceAggregator {
-    package let delimiters: KeyDelimiters
+    package let splitter: PrefixSplitter
+    package var delimiters: KeyDelimiters { splitter.delimiters }
     package let maxDepth: Int
     package let maxGroups: Int
     package let topKeys: Int
     /// The application's key prefix under which memoized results are recognised (Flask-Caching's default
     /// `flask_cache_` unless the backend names its own).
-    package let memoizePrefix: [UInt8]
+    package var memoizePrefix: [UInt8] { splitter.memoizePrefix }
     let root = Node()
     private var groups = 0
     private(set) var bigKeys: [SampledKey] = []
@@ -41,8 +42,7 @@ package struct KeyspaceAggregator {
     package init(
         delimiters: KeyDelimiters = .standard, keyPrefix: [UInt8]? = nil, maxDepth: Int = 8, maxGroups: Int = 20_000, topKeys: Int = 20
     ) {
-        self.delimiters = delimiters
-        self.memoizePrefix = keyPrefix.flatMap { $0.isEmpty ? nil : $0 } ?? KeyKind.flaskPrefix
+        splitter = PrefixSplitter(delimiters: delimiters, keyPrefix: keyPrefix)
         self.maxDepth = max(1, maxDepth)
         self.maxGroups = max(1, maxGroups)
         self.topKeys = max(0, topKeys)
@@ -56,10 +56,8 @@ package struct KeyspaceAggregator {
     package mutating func add(_ key: SampledKey) {
         count += 1
         root.tally.add(key)
-        let result = MemoizedResultKey(key.key, keyPrefix: memoizePrefix)
-        if result == nil, versionKeys.count < MemoizedFunctions.maxVersionKeys, key.key.hasBytePrefix(memoizePrefix),
-            KeyKind.of(key.key, prefix: memoizePrefix) == .version
-        {
+        let result = splitter.memoized(key.key)
+        if result == nil, versionKeys.count < MemoizedFunctions.maxVersionKeys, splitter.isVersionKey(key.key) {
             versionKeys.insert(key.key)
         }
         // Room for this key's whole path first (never while walking it: its own groups could go).
@@ -67,7 +65,7 @@ package struct KeyspaceAggregator {
         var node = root
         var start = 0
         var depth = 0
-        for end in boundaries(of: key.key, memoized: result) {
+        for end in splitter.boundaries(of: key.key, memoized: result) {
             guard depth < maxDepth else { break }
             // Looked up by a slice of the key: no copy unless a group is made.
             let segment = key.key[start..<end]
@@ -121,33 +119,6 @@ package struct KeyspaceAggregator {
             }
         }
         return dropped
-    }
-
-    /// Where `key` splits into groups: after each delimiter (not at its very end), and for a Flask-Caching
-    /// view key at the end of its route (the route key itself, or before a query-string digest). A memoized
-    /// result splits only up to its namespace (its digest is random).
-    private func boundaries(of key: [UInt8], memoized: MemoizedResultKey?) -> [Int] {
-        var ends: [Int] = []
-        if let memoized {
-            for index in 0..<memoized.namespaceEnd where delimiters.contains(key[index]) { ends.append(index + 1) }
-            if ends.last != memoized.namespaceEnd { ends.append(memoized.namespaceEnd) }
-            return ends
-        }
-        var mayBeView = false
-        for index in key.indices where delimiters.contains(key[index]) && index + 1 < key.count {
-            ends.append(index + 1)
-            // `…view/`: only then is it worth asking whether the key is a Flask-Caching view.
-            if !mayBeView, index >= 4, key[index] == UInt8(ascii: "/"), key[index - 4] == UInt8(ascii: "v"), key[index - 1] == UInt8(ascii: "w") {
-                mayBeView = true
-            }
-        }
-        if mayBeView || !delimiters.contains(UInt8(ascii: "/")), let route = FlaskCachingKeyParts.routeBase(of: key), route <= key.count,
-            !ends.contains(route)
-        {
-            ends.append(route)
-            ends.sort()
-        }
-        return ends
     }
 
     private mutating func noteIfBig(_ key: SampledKey) {

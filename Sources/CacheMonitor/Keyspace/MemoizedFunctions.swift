@@ -75,3 +75,35 @@ package struct MemoizedFunctions: Sendable, Hashable {
         try await name(from: listed)
     }
 }
+
+extension MemoizedFunctions {
+    /// Figures kept per memoize version, grouped by function: one group per function named, the rest (and
+    /// `overflow`, the versions that did not fit) as results of versions no version key holds (stale) — or,
+    /// when not every version key could be read, of unknown functions.
+    static func groups<Figures: Emptiable>(
+        _ byVersion: [[UInt8]: Figures], overflow: Figures, keyPrefix: [UInt8], functions: MemoizedFunctions?,
+        merge: (inout Figures, Figures) -> Void
+    ) -> [(FlaskCachingGroup, Figures)] {
+        var byFunction: [String: Figures] = [:]
+        var unnamed = overflow
+        for (version, figures) in byVersion {
+            if let name = functions?.byVersion[version] {
+                merge(&byFunction[name, default: Figures()], figures)
+            } else {
+                merge(&unnamed, figures)
+            }
+        }
+        var groups = byFunction.map { (FlaskCachingGroup.memoized(function: $0.key, keyPrefix: keyPrefix), $0.value) }
+        if !unnamed.isEmpty {
+            let stale = functions?.complete == true && overflow.isEmpty
+            groups.append((stale ? .staleMemoized(keyPrefix: keyPrefix) : .memoized(function: nil, keyPrefix: keyPrefix), unnamed))
+        }
+        return groups
+    }
+}
+
+/// Figures that start empty and say whether they still are.
+protocol Emptiable {
+    init()
+    var isEmpty: Bool { get }
+}

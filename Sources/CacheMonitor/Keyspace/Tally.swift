@@ -1,5 +1,5 @@
 /// The figures of one group, unscaled: keys read and what is known about them.
-struct Tally {
+struct Tally: Emptiable {
     var keys = 0
     var memory = 0
     var memoryKnown = 0
@@ -8,6 +8,8 @@ struct Tally {
     var elementsKnown = 0
     var neverRead = 0
     var neverReadKnown = 0
+
+    var isEmpty: Bool { keys == 0 }
 
     mutating func add(_ key: SampledKey) {
         keys += 1

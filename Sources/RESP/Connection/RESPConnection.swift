@@ -122,6 +122,22 @@ public final class RESPConnection: Sendable {
         }
     }
 
+    /// Sends `command` — one that makes the server stream (`MONITOR`, `SUBSCRIBE channel`) — and from then on
+    /// hands every value the server sends unasked to `onValue`, on the connection's event loop, as it is read
+    /// (nothing is queued). `onClose` is told once when the connection ends (with the error, if it failed).
+    /// Commands can still be sent; their replies are matched as before.
+    /// - Returns: the command's reply (an error reply too, such as `NOPERM`).
+    public func stream(
+        _ command: RESPCommand, onValue: @escaping @Sendable (RESPValue) -> Void, onClose: @escaping @Sendable (RedisError?) -> Void
+    ) async throws -> RESPValue {
+        try await channel.eventLoop.submit { [channel] in
+            let handler = try channel.pipeline.syncOperations.handler(type: RESPPipelineHandler.self)
+            handler.unsolicited = onValue
+            handler.onClose = onClose
+        }.get()
+        return try await send([command])[0]
+    }
+
     /// Closes the connection; waiting commands fail with `.connectionClosed`.
     public func close() async {
         try? await channel.close().get()

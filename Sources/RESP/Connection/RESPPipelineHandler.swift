@@ -30,6 +30,10 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     /// Received bytes not parsed yet (the start of an incomplete reply).
     private var received: ByteBuffer?
     private var failed = false
+    /// Where values nobody asked for go once the connection streams (`MONITOR`, `SUBSCRIBE`), and RESP3 pushes.
+    var unsolicited: ((RESPValue) -> Void)?
+    /// Told once when the connection closes or fails, while it streams.
+    var onClose: ((RedisError?) -> Void)?
 
     init(commandTimeout: TimeAmount, peer: String, limits: RESPParser.Limits) {
         self.commandTimeout = commandTimeout
@@ -81,7 +85,14 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
     }
 
     private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
-        if case .push = value { return }
+        if case .push = value {
+            unsolicited?(value)
+            return
+        }
+        if queue.isEmpty, let unsolicited {
+            unsolicited(value)
+            return
+        }
         guard queue.deliver(value) else {
             fail(context: context, RedisError(.protocolViolation, "protocol violation: \(peer) sent a reply nobody asked for"))
             return
@@ -98,6 +109,8 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         queue.failAll(RedisError(.connectionClosed, "connection to \(peer) closed"))
+        onClose?(nil)
+        onClose = nil
         context.fireChannelInactive()
     }
 
@@ -105,6 +118,8 @@ final class RESPPipelineHandler: ChannelDuplexHandler {
         guard !failed else { return }
         failed = true
         queue.failAll(error)
+        onClose?(error)
+        onClose = nil
         received = nil
         context.close(promise: nil)
     }

@@ -48,7 +48,7 @@ enum AnalyzeReport {
 
     /// What a group is to Flask-Caching: `{"kind":"route","route":"/api/users"}`, `{"kind":"memoized",
     /// "function":"app.get_user"}` (`null` when unknown), `{"kind":"stale-memoized"}`; `null` for a plain prefix.
-    private static func flask(_ group: FlaskCachingGroup?) -> JSONValue {
+    static func flask(_ group: FlaskCachingGroup?) -> JSONValue {
         switch group {
         case .route(let path, _): .object([("kind", .string("route")), ("route", .string(path))])
         case .memoized(let function, _): .object([("kind", .string("memoized")), ("function", .optional(function))])
@@ -117,12 +117,12 @@ enum AnalyzeReport {
         [report.memoryNote, report.elementsNote].compactMap { $0 } + report.missingNodes.map { "missing \($0.address): \($0.reason)" }
     }
 
-    private static func percent(_ fraction: Double) -> String { "\(HumanUnits.oneDecimal(fraction * 100))%" }
+    static func percent(_ fraction: Double) -> String { "\(HumanUnits.oneDecimal(fraction * 100))%" }
 
     private static func percent(of part: Int, _ whole: Int) -> String { whole > 0 ? percent(Double(part) / Double(whole)) : "-" }
 
     /// Columns padded to their widest cell; columns from `rightFrom` on are right-aligned.
-    private static func aligned(_ rows: [[String]], rightFrom: Int) -> String {
+    static func aligned(_ rows: [[String]], rightFrom: Int) -> String {
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.indices.map { column in

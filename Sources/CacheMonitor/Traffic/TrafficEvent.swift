@@ -1,0 +1,51 @@
+/// One thing a traffic sample saw happen to a key.
+package enum TrafficEvent: Sendable, Hashable {
+    /// A read; `hit` says whether the key was there, `nil` when the stream does not say (Redis `MONITOR`,
+    /// whose misses arrive apart, as ``miss``).
+    case read(hit: Bool?)
+    /// A miss reported apart from its read (Redis key-miss events): counts a miss, not a read.
+    case miss
+    /// A write (set, delete, increment, expire…).
+    case write
+}
+
+/// How a traffic sample learned what it shows — also the `method` of `cachescope traffic --json`.
+package enum TrafficMethod: String, Sendable, Hashable {
+    /// memcached `watch fetchers mutations`: every read with its hit or miss.
+    case watch
+    /// Redis `MONITOR` for reads and writes, key-miss events for misses.
+    case monitorKeymiss = "monitor+keymiss"
+    /// Redis `MONITOR` alone: reads and writes, hit ratio unknown.
+    case monitor
+    /// The `Caching` library's own counters, in this process.
+    case inProcess = "in-process"
+
+    /// Whether misses (so hit ratios) are known.
+    package var knowsMisses: Bool { self != .monitor }
+}
+
+/// Reads, misses and writes of one group (or key), counted.
+struct TrafficCounts: Sendable, Hashable, Emptiable {
+    var reads = 0
+    var misses = 0
+    var writes = 0
+
+    var isEmpty: Bool { reads == 0 && misses == 0 && writes == 0 }
+    var events: Int { reads + misses + writes }
+
+    mutating func add(_ event: TrafficEvent) {
+        switch event {
+        case .read(let hit):
+            reads += 1
+            if hit == false { misses += 1 }
+        case .miss: misses += 1
+        case .write: writes += 1
+        }
+    }
+
+    mutating func merge(_ other: TrafficCounts) {
+        reads += other.reads
+        misses += other.misses
+        writes += other.writes
+    }
+}

@@ -1,0 +1,175 @@
+import Basics
+
+/// How a traffic sample runs.
+package struct TrafficOptions: Sendable, Hashable {
+    /// How long it listens.
+    package var duration: Duration
+    /// How many delimiters deep groups go.
+    package var maxDepth: Int
+    /// How many hot keys and miss storms are listed.
+    package var topKeys: Int
+    /// Whether server settings the sample needs may be changed for it (and put back afterwards): only after
+    /// a yes, never in `--read-only`.
+    package var mayChangeSettings: Bool
+
+    package static let defaultDuration = Duration.seconds(10)
+    package static let maxDuration = Duration.seconds(120)
+
+    package init(duration: Duration = TrafficOptions.defaultDuration, maxDepth: Int = 8, topKeys: Int = 20, mayChangeSettings: Bool = false) {
+        self.duration = min(max(duration, .milliseconds(100)), Self.maxDuration)
+        self.maxDepth = maxDepth
+        self.topKeys = topKeys
+        self.mayChangeSettings = mayChangeSettings
+    }
+}
+
+/// A server setting a traffic sample changes for its duration, and puts back.
+package struct SettingChange: Sendable, Hashable {
+    /// `host:port`.
+    package var server: String
+    package var name: String
+    package var from: String
+    package var to: String
+
+    package init(server: String, name: String, from: String, to: String) {
+        self.server = server
+        self.name = name
+        self.from = from
+        self.to = to
+    }
+
+    /// `notify-keyspace-events "" → "Em" on 127.0.0.1:6379`.
+    package var description: String { "\(name) \"\(from)\" → \"\(to)\" on \(server)" }
+}
+
+/// What a traffic sample on a backend needs before it starts, learned without changing anything: the
+/// settings it would change (asked first), how it measures with and without them, and what it costs.
+package struct TrafficPreflight: Sendable, Hashable {
+    /// How it measures when ``changes`` are made (or none are needed).
+    package var method: TrafficMethod
+    /// How it measures without them.
+    package var methodWithoutChanges: TrafficMethod
+    /// Settings to change for the sample (empty: nothing to ask).
+    package var changes: [SettingChange]
+    /// What the sample costs the server, in one line (`nil`: nothing worth saying).
+    package var cost: String?
+    /// What it cannot measure, and why (one line each).
+    package var notes: [String]
+
+    package init(
+        method: TrafficMethod, methodWithoutChanges: TrafficMethod? = nil, changes: [SettingChange] = [], cost: String? = nil, notes: [String] = []
+    ) {
+        self.method = method
+        self.methodWithoutChanges = methodWithoutChanges ?? method
+        self.changes = changes
+        self.cost = cost
+        self.notes = notes
+    }
+}
+
+/// What a backend's streams reported besides events, once they ended.
+package struct TrafficStreamsEnding: Sendable, Hashable {
+    package var method: TrafficMethod
+    package var notes: [String] = []
+    /// Why the streams ended before their time, when they did.
+    package var partial: String?
+    package var missingNodes: [KeyspaceCensus.MissingNode] = []
+    /// Loud lines for settings not put back.
+    package var settingsNotRestored: [String] = []
+
+    package init(method: TrafficMethod) {
+        self.method = method
+    }
+}
+
+/// How far a traffic sample got.
+package struct TrafficProgress: Sendable, Hashable {
+    /// Time listened so far, and in all.
+    package var elapsed: Duration
+    package var duration: Duration
+    /// Events counted so far.
+    package var events: Int
+}
+
+/// How a traffic sample ended: the report (also after a stop), or why there is none.
+package struct TrafficOutcome: Sendable, Hashable {
+    package enum Ending: Sendable, Hashable {
+        case completed
+        /// Stopped on request; the report covers the time listened.
+        case stopped
+        /// Failed before anything was sampled (one line).
+        case failed(String)
+    }
+
+    package var backend: MonitoredBackend
+    package var options: TrafficOptions
+    package var report: TrafficReport?
+    package var ending: Ending
+    package var elapsed: Duration
+}
+
+/// A running traffic sample.
+package typealias TrafficJob = Job<TrafficProgress, TrafficOutcome>
+
+/// Traffic samples as jobs: the backend's event streams counted by prefix and key for a while (or until
+/// stopped), every setting changed for them put back on every way out.
+package enum TrafficSampling {
+    /// Starts sampling `backend`'s traffic.
+    package static func start(on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions()) -> TrafficJob {
+        TrafficJob { context in
+            let recorder = TrafficRecorder(
+                TrafficAggregator(delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth))
+            var outcome = TrafficOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
+            let listenedFrom = ContinuousClock.now
+            var listened = Duration.zero
+            do {
+                let ending = try await backend.source.sampleTraffic(options, into: recorder) {
+                    let started = ContinuousClock.now
+                    while !recorder.streamsEnded {
+                        let elapsed = ContinuousClock.now - started
+                        context.report(TrafficProgress(elapsed: elapsed, duration: options.duration, events: recorder.eventsCounted))
+                        guard elapsed < options.duration else { break }
+                        guard await context.pause(for: min(.milliseconds(250), options.duration - elapsed)) else { break }
+                    }
+                    listened = ContinuousClock.now - started
+                }
+                if listened == .zero { listened = ContinuousClock.now - listenedFrom }
+                let memoized = recorder.memoized
+                let functions =
+                    memoized.versions.isEmpty
+                    ? nil
+                    : await MemoizedFunctions.read(
+                        versions: memoized.versions, versionKeys: memoized.versionKeys, keyPrefix: memoized.keyPrefix, wholeKeyspace: false,
+                        on: backend.source
+                    ) { false }
+                var report = recorder.report(method: ending.method, duration: listened, functions: functions, hotKeyCount: options.topKeys)
+                report.eventsSeen = recorder.eventsCounted + recorder.eventsNotCounted
+                report.eventsCounted = recorder.eventsCounted
+                report.unreadableLines = recorder.unreadableLines
+                report.notes = ending.notes
+                if report.unreadableLines > 0 {
+                    report.notes.append("\(HumanUnits.count(report.unreadableLines)) lines of the stream were not its format and were skipped")
+                }
+                if report.eventsSeen > report.eventsCounted {
+                    report.notes.append(
+                        "sampled \(Self.percent(report.sampledFraction)) of the events: the server sent faster than they could be read")
+                }
+                report.partial = ending.partial
+                report.missingNodes = ending.missingNodes
+                report.settingsNotRestored = ending.settingsNotRestored
+                outcome.report = report
+                if context.isStopRequested { outcome.ending = .stopped }
+            } catch {
+                outcome.ending = .failed(ErrorText.oneLine(error))
+            }
+            outcome.elapsed = context.elapsed
+            return outcome
+        }
+    }
+
+    /// `42%`, `99.5%`.
+    static func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        return value >= 10 || value == 0 ? "\(Int(value.rounded()))%" : "\((value * 10).rounded() / 10)%"
+    }
+}

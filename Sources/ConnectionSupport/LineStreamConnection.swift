@@ -1,0 +1,149 @@
+import NIOCore
+import NIOPosix
+
+/// A connection that sends one request and then hands each line the server sends to a consumer, on the
+/// connection's event loop as it arrives: for streams such as memcached's `watch`. Nothing is buffered
+/// beyond the line being read; a line longer than the limit is skipped (and counted).
+public final class LineStreamConnection: Sendable {
+    private let channel: any Channel
+    private let closed: EventLoopFuture<Void>
+
+    private init(channel: any Channel, closed: EventLoopFuture<Void>) {
+        self.channel = channel
+        self.closed = closed
+    }
+
+    /// Connects, sends `request` and waits for the server's first line (its answer to the request, returned);
+    /// every later line goes to `onLine` (without its `\r\n`), on the event loop.
+    /// - Parameters:
+    ///   - onOverlong: called for each line longer than `maxLineLength`, which is skipped.
+    /// - Throws: ``ConnectFailure``, or ``LineStreamError`` when the server closes the connection or sends no
+    ///   line within `timeout`.
+    public static func open(
+        to endpoint: ServerEndpoint, peer: String, timeout: Duration, request: [UInt8], maxLineLength: Int = 64 * 1024,
+        onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void, onOverlong: @escaping @Sendable () -> Void = {}
+    ) async throws -> (connection: LineStreamConnection, firstLine: [UInt8]) {
+        let (channel, first, closed) = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: timeout) {
+            channel -> (any Channel, EventLoopFuture<[UInt8]>, EventLoopFuture<Void>) in
+            let first = channel.eventLoop.makePromise(of: [UInt8].self)
+            let handler = LineStreamHandler(maxLineLength: maxLineLength, first: first, onLine: onLine, onOverlong: onOverlong)
+            try channel.pipeline.syncOperations.addHandler(handler)
+            return (channel, first.futureResult, channel.closeFuture)
+        }
+        let connection = LineStreamConnection(channel: channel, closed: closed)
+        let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { channel.close(promise: nil) }
+        do {
+            try await channel.writeAndFlush(ByteBuffer(bytes: request))
+            let line = try await first.get()
+            timer.cancel()
+            return (connection, line)
+        } catch {
+            timer.cancel()
+            await connection.close()
+            throw LineStreamError("\(peer) closed the connection without answering \(String(decoding: request, as: UTF8.self).trimmingNewlines)")
+        }
+    }
+
+    /// Waits until the connection closes (the server closed it, or ``close()``).
+    public func waitUntilClosed() async {
+        try? await closed.get()
+    }
+
+    /// Whether the connection is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Closes the connection; lines already read have been handed over.
+    public func close() async {
+        try? await channel.close().get()
+    }
+}
+
+/// A line stream ended before its first line.
+public struct LineStreamError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Splits the bytes into lines and hands them over as they come.
+private final class LineStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let maxLineLength: Int
+    private var first: EventLoopPromise<[UInt8]>?
+    private let onLine: @Sendable (UnsafeRawBufferPointer) -> Void
+    private let onOverlong: @Sendable () -> Void
+    /// The start of a line whose end has not arrived.
+    private var partial: ByteBuffer?
+    /// Skipping the rest of an overlong line.
+    private var skipping = false
+
+    init(
+        maxLineLength: Int, first: EventLoopPromise<[UInt8]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        onOverlong: @escaping @Sendable () -> Void
+    ) {
+        self.maxLineLength = maxLineLength
+        self.first = first
+        self.onLine = onLine
+        self.onOverlong = onOverlong
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        if var existing = partial {
+            partial = nil
+            existing.writeBuffer(&incoming)
+            incoming = existing
+        }
+        incoming.withUnsafeReadableBytes { bytes in
+            var start = 0
+            while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                if skipping {
+                    skipping = false
+                } else {
+                    var end = newline
+                    if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                    deliver(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                }
+                start = newline + 1
+            }
+            let left = bytes.count - start
+            if skipping {
+                // Still inside an overlong line: drop what came.
+            } else if left > maxLineLength {
+                skipping = true
+                onOverlong()
+            } else if left > 0 {
+                partial = ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+            }
+        }
+    }
+
+    private func deliver(_ line: UnsafeRawBufferPointer) {
+        if let promise = first {
+            first = nil
+            promise.succeed(Array(line))
+        } else {
+            onLine(line)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        first?.fail(ChannelError.eof)
+        first = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        first?.fail(error)
+        first = nil
+        context.close(promise: nil)
+    }
+}
+
+extension String {
+    fileprivate var trimmingNewlines: String {
+        var text = self
+        while let last = text.last, last.isNewline { text.removeLast() }
+        return text
+    }
+}
