@@ -200,6 +200,7 @@ let package = Package(
                 "Memcache",
                 "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/CachescopeBench",
             swiftSettings: swiftSettings

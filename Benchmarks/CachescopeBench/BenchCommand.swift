@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks of cachescope's Redis and memcached clients (run by scripts/bench-*.sh).",
         subcommands: [
             Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
-            DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self, PopulateMixture.self,
+            DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self, PopulateMixture.self, ReplayStream.self,
         ]
     )
 }

@@ -61,16 +61,16 @@ extension MemcachedSource {
 }
 
 /// Reads one server's `watch` lines into the recorder, pairing each store with its lookup.
-final class WatchStreamReader: Sendable {
+package final class WatchStreamReader: Sendable {
     private let recorder: TrafficRecorder
     private let pairing = Mutex(WatchEventPairing())
 
-    init(recorder: TrafficRecorder) {
+    package init(recorder: TrafficRecorder) {
         self.recorder = recorder
     }
 
     /// Reads one line (on the connection's event loop).
-    @Sendable func read(_ line: UnsafeRawBufferPointer) {
+    @Sendable package func read(_ line: UnsafeRawBufferPointer) {
         let parsed = WatchLine.parse(line)
         switch parsed {
         case .skipped(let count): recorder.notCounted(count)
@@ -84,7 +84,7 @@ final class WatchStreamReader: Sendable {
     }
 
     /// Counts the lookups still waiting for their connection's next line, as reads (the stream ended).
-    func finish() {
+    package func finish() {
         var events: [(key: [UInt8], event: TrafficEvent)] = []
         pairing.withLock { $0.flush { events.append(($0, $1)) } }
         recorder.record(events)

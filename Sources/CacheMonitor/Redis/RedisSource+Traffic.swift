@@ -8,7 +8,7 @@ extension RedisSource {
     /// `notify-keyspace-events` (`A` does not include `m`).
     static let keymissFlags: [Character] = ["E", "m"]
     static let notifyEvents = "notify-keyspace-events"
-    static let monitorCost = "MONITOR sends every command of the server to cachescope while it runs: it can halve a busy server's throughput"
+    static let monitorCost = "MONITOR can halve a busy server's throughput while it runs"
 
     /// The servers a traffic sample listens to: the server, or every master of the cluster.
     private func trafficServers() async throws -> [RedisURL] {
@@ -185,8 +185,10 @@ extension RedisSource {
 
 /// The addresses of cachescope's own connections to a server (named `cachescope…`), whose commands a
 /// traffic sample leaves out.
-final class OwnClients: Sendable {
+package final class OwnClients: Sendable {
     private let addresses = Mutex<Set<[UInt8]>>([])
+
+    package init() {}
 
     /// Reads `CLIENT LIST` on `client`'s server and adds the addresses of cachescope's connections (kept
     /// when it is refused).
@@ -209,21 +211,24 @@ final class OwnClients: Sendable {
 /// Reads one server's `MONITOR` lines into the recorder. When lines arrive more than two seconds behind the
 /// server's clock (we read slower than the server sends), they are skipped — counted as not counted — until
 /// it catches up, so the server never buffers without bound for us.
-final class MonitorStreamReader: Sendable {
+package final class MonitorStreamReader: Sendable {
     private let recorder: TrafficRecorder
     private let database: Int
     private let ownClients: OwnClients
     /// The smallest (our clock − the server's clock) seen: the lag of a line is its excess over it.
     private let offset = Mutex<Double?>(nil)
-    static let maxLag = 2.0
+    private let maxLag: Double
 
-    init(recorder: TrafficRecorder, database: Int, ownClients: OwnClients) {
+    /// - Parameter maxLag: seconds behind the server's clock from which lines are skipped (`.infinity` for a
+    ///   recorded stream replayed).
+    package init(recorder: TrafficRecorder, database: Int, ownClients: OwnClients = OwnClients(), maxLag: Double = 2) {
         self.recorder = recorder
         self.database = database
         self.ownClients = ownClients
+        self.maxLag = maxLag
     }
 
-    @Sendable func read(_ value: RESPValue) {
+    @Sendable package func read(_ value: RESPValue) {
         guard case .simpleString(let bytes) = value else { return }
         guard let line = MonitorLine.parse(bytes) else {
             recorder.unreadableLine()
@@ -238,7 +243,7 @@ final class MonitorStreamReader: Sendable {
             }
             return difference - known
         }
-        guard behind <= Self.maxLag else {
+        guard behind <= maxLag else {
             recorder.notCounted(1)
             return
         }

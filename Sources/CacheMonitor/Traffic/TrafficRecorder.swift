@@ -12,7 +12,7 @@ package final class TrafficRecorder: Sendable {
 
     private let state: Mutex<State>
 
-    init(_ aggregator: sending TrafficAggregator) {
+    package init(_ aggregator: sending TrafficAggregator) {
         state = Mutex(State(aggregator: aggregator))
     }
 
@@ -57,7 +57,7 @@ package final class TrafficRecorder: Sendable {
     }
 
     /// The report of the figures, once the streams are closed.
-    func report(method: TrafficMethod, duration: Duration, functions: MemoizedFunctions?, hotKeyCount: Int) -> TrafficReport {
+    package func report(method: TrafficMethod, duration: Duration, functions: MemoizedFunctions?, hotKeyCount: Int) -> TrafficReport {
         state.withLock { $0.aggregator.report(method: method, duration: duration, functions: functions, hotKeyCount: hotKeyCount) }
     }
 }

@@ -89,6 +89,12 @@ package struct TrafficProgress: Sendable, Hashable {
     package var duration: Duration
     /// Events counted so far.
     package var events: Int
+
+    package init(elapsed: Duration, duration: Duration, events: Int) {
+        self.elapsed = elapsed
+        self.duration = duration
+        self.events = events
+    }
 }
 
 /// How a traffic sample ended: the report (also after a stop), or why there is none.
@@ -106,6 +112,14 @@ package struct TrafficOutcome: Sendable, Hashable {
     package var report: TrafficReport?
     package var ending: Ending
     package var elapsed: Duration
+
+    package init(backend: MonitoredBackend, options: TrafficOptions, report: TrafficReport?, ending: Ending, elapsed: Duration) {
+        self.backend = backend
+        self.options = options
+        self.report = report
+        self.ending = ending
+        self.elapsed = elapsed
+    }
 }
 
 /// A running traffic sample.

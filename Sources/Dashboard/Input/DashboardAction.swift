@@ -5,10 +5,10 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, home, end
     case open, back, expand
     case filter, toggleView, sort, freeze, refresh, nextTheme
-    case insights, bigKeys
+    case insights, bigKeys, sampleTraffic, hotKeys
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
-    case confirm, cancel, typePrefix, stopJob
+    case confirm, cancel, typePrefix, stopJob, monitorOnly
 }
 
 /// Where the keyboard focus is; a binding applies in some of them.

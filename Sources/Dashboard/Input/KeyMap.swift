@@ -61,11 +61,16 @@ package enum KeyMap {
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
         KeyBinding(
-            ["s"], .sort, "sort by key, TTL or size (insights: memory, keys, no TTL)", footer: "sort", section: "Keys", in: [.keyBrowser, .insights]),
+            ["s"], .sort, "sort by key, TTL or size (insights: memory, keys, reads…)", footer: "sort", section: "Keys",
+            in: [.keyBrowser, .insights]),
         KeyBinding(
             ["i"], .insights, "insights: keys, memory and TTLs per prefix, and the biggest keys", footer: "insights", section: "Insights",
             in: [.overview, .keyBrowser]),
         KeyBinding(["b"], .bigKeys, "the biggest keys, or back to the prefix groups", footer: "big keys", section: "Insights", in: [.insights]),
+        KeyBinding(
+            ["w"], .sampleTraffic, "sample the traffic for 10 s: hit ratio per prefix", footer: "traffic",
+            section: "Insights", in: [.insights]),
+        KeyBinding(["H"], .hotKeys, "the hot keys and miss storms of the sample", footer: "hot keys", section: "Insights", in: [.insights]),
         KeyBinding(
             ["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(
@@ -82,6 +87,9 @@ package enum KeyMap {
             dangerous: true, demo: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
+        KeyBinding(
+            ["m"], .monitorOnly, "sample traffic without changing a setting", footer: "no change", section: "Dialogs",
+            in: [.dialog]),
         KeyBinding(
             ["p"], .typePrefix, "type a prefix instead of the one offered", footer: "type prefix", section: "Dialogs", in: [.dialog],
             dangerous: true

@@ -10,6 +10,8 @@ package final class DashboardLoop {
     private let poller: Poller<ContinuousClock>
     private let inbox: EventInbox
     private let runner: EffectRunner
+    /// Lines to print once the terminal is given back: server settings a traffic sample could not put back.
+    package private(set) var exitNotes: [String] = []
     private let demo: (any DemoControls)?
     private let themes: (String) -> (theme: Theme, problem: String?)
     private let wallClock: () -> String
@@ -89,6 +91,8 @@ package final class DashboardLoop {
             }
             await Task.yield()
         }
+        // Settings a traffic sample changed go back before the dashboard ends.
+        exitNotes = await runner.finishTrafficSamples()
         await poller.stop()
     }
 

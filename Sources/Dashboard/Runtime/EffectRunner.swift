@@ -16,6 +16,7 @@ package final class EffectRunner {
     private var counting: ChangeJob?
     private var running: ChangeJob?
     private var analyses: [BackendID: KeyspaceJob] = [:]
+    private var samples: [BackendID: TrafficJob] = [:]
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
@@ -57,6 +58,27 @@ package final class EffectRunner {
             }
         case .stopAnalysis(let backend):
             analyses[backend]?.stop()
+        case .preflightTraffic(let backend):
+            let inbox = inbox
+            Task.detached {
+                do {
+                    try await backend.source.connectForReading()
+                    inbox.post(.trafficPreflight(backend, try await backend.source.trafficPreflight()))
+                } catch {
+                    inbox.post(.trafficUnavailable(backend: backend.id, reason: ErrorText.oneLine(error)))
+                }
+            }
+        case .sampleTraffic(let backend, let mayChangeSettings):
+            samples[backend.id]?.stop()
+            let job = TrafficSampling.start(on: backend, options: TrafficOptions(mayChangeSettings: mayChangeSettings))
+            samples[backend.id] = job
+            follow(job) { progress, _ in
+                .trafficProgress(backend: backend.id, progress)
+            } finished: {
+                .trafficSampled($0)
+            }
+        case .stopTraffic(let backend):
+            samples[backend]?.stop()
         case .traffic(let command):
             guard let demo else { return }
             let inbox = inbox
@@ -70,6 +92,20 @@ package final class EffectRunner {
         counting?.stop()
         running?.stop()
         for analysis in analyses.values { analysis.stop() }
+        for sample in samples.values { sample.stop() }
+    }
+
+    /// Stops the traffic samples and waits for them to end — they put back the server settings they
+    /// changed — before the dashboard exits.
+    /// - Returns: one loud line per setting that could not be put back.
+    package func finishTrafficSamples() async -> [String] {
+        var lines: [String] = []
+        for sample in samples.values {
+            sample.stop()
+            lines += await sample.outcome.report?.settingsNotRestored ?? []
+        }
+        samples = [:]
+        return lines
     }
 
     private func loadKeys(_ backend: MonitoredBackend, _ filter: KeyMatch) {

@@ -22,7 +22,8 @@ enum DialogView {
         canvas.write(count, x: x, y: y, role: role, maxWidth: inner)
         y += 1
         let hints = KeyMap.bindings(readOnly: state.readOnly).filter { binding in
-            binding.contexts.contains(.dialog) && binding.action != .quit && (dialog.offersTypedPrefix || binding.action != .typePrefix)
+            binding.contexts.contains(.dialog) && binding.action != .quit && binding.action != .monitorOnly
+                && (dialog.offersTypedPrefix || binding.action != .typePrefix)
         }
         var hx = x
         for hint in hints {

@@ -2,18 +2,47 @@ import Basics
 import CacheMonitor
 
 /// A backend's insights: where its keys and memory are, per prefix group (keys, memory, its share, keys
-/// without a TTL, a TTL mix, never-read items, mean elements), or its biggest keys — from the last analysis,
-/// with what it read and when.
+/// without a TTL, a TTL mix, never-read items, mean elements) and, once its traffic was sampled, what is read
+/// from each (reads/s, hit ratio, misses/s, writes/s); or its biggest keys, or its hottest keys — from the last
+/// analysis and sample, with what they read and when.
 enum InsightsScreen {
-    static let groupColumns = [
-        TableColumn("prefix", minWidth: 14, weight: 1, priority: 100),
-        TableColumn("keys", minWidth: 7, maxWidth: 11, alignment: .right, priority: 95),
-        TableColumn("memory", minWidth: 7, maxWidth: 8, alignment: .right, priority: 90),
-        TableColumn("share", minWidth: 13, maxWidth: 13, priority: 80),
-        TableColumn("no TTL", minWidth: 6, maxWidth: 6, alignment: .right, priority: 70),
-        TableColumn("TTL mix", minWidth: 7, maxWidth: 7, priority: 60),
-        TableColumn("unread", minWidth: 6, maxWidth: 6, alignment: .right, priority: 50),
-        TableColumn("elements", minWidth: 8, maxWidth: 8, alignment: .right, priority: 40),
+    /// The columns: the traffic ones only once a sample runs or ran — then first in priority after the
+    /// prefix (they are what the operator asked for).
+    static func groupColumns(sampled: Bool) -> [TableColumn] {
+        let traffic = 95
+        let stored = [
+            TableColumn("prefix", minWidth: 14, weight: 1, priority: 100),
+            TableColumn("keys", minWidth: 7, maxWidth: 11, alignment: .right, priority: 95),
+            TableColumn("memory", minWidth: 7, maxWidth: 8, alignment: .right, priority: 90),
+            TableColumn("share", minWidth: 13, maxWidth: 13, priority: 80),
+            TableColumn("no TTL", minWidth: 6, maxWidth: 6, alignment: .right, priority: 70),
+            TableColumn("TTL mix", minWidth: 7, maxWidth: 7, priority: 60),
+            TableColumn("unread", minWidth: 6, maxWidth: 6, alignment: .right, priority: 50),
+            TableColumn("elements", minWidth: 8, maxWidth: 8, alignment: .right, priority: 40),
+        ]
+        guard sampled else { return stored }
+        return stored + [
+            TableColumn("reads/s", minWidth: 7, maxWidth: 8, alignment: .right, priority: traffic + 2),
+            TableColumn("hit ratio", minWidth: 9, maxWidth: 9, alignment: .right, priority: traffic + 3),
+            TableColumn("misses/s", minWidth: 8, maxWidth: 8, alignment: .right, priority: traffic + 1),
+            TableColumn("writes/s", minWidth: 8, maxWidth: 8, alignment: .right, priority: traffic - 10),
+        ]
+    }
+
+    /// Keys missed again and again in the sample (never cached, or expiring too soon).
+    static let missStormColumns = [
+        TableColumn("miss storm", minWidth: 14, weight: 1, priority: 100),
+        TableColumn("misses", minWidth: 7, maxWidth: 10, alignment: .right, priority: 95),
+        TableColumn("misses/s", minWidth: 8, maxWidth: 8, alignment: .right, priority: 90),
+    ]
+
+    static let hotKeyColumns = [
+        TableColumn("hot key", minWidth: 14, weight: 1, priority: 100),
+        TableColumn("reads", minWidth: 7, maxWidth: 10, alignment: .right, priority: 95),
+        TableColumn("reads/s", minWidth: 7, maxWidth: 8, alignment: .right, priority: 90),
+        TableColumn("share", minWidth: 13, maxWidth: 13, priority: 85),
+        TableColumn("hit ratio", minWidth: 9, maxWidth: 9, alignment: .right, priority: 80),
+        TableColumn("misses", minWidth: 7, maxWidth: 10, alignment: .right, priority: 70),
     ]
 
     static let bigKeyColumns = [
@@ -34,17 +63,48 @@ enum InsightsScreen {
         let selected = insights.rowCount > 0 ? insights.selection - first : nil
         switch insights.view {
         case .prefixes:
-            let rows = insights.level.dropFirst(first).prefix(visible).map { cells(for: $0, state: state) }
-            Table.draw(groupColumns, rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
+            let report = insights.trafficReport
+            let sampled = report != nil || insights.isSampling
+            let rows = insights.level.dropFirst(first).prefix(visible).map { row in
+                let cells = cells(for: row, traffic: report, state: state)
+                return sampled ? cells : Array(cells.prefix(8))
+            }
+            Table.draw(groupColumns(sampled: sampled), rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
         case .bigKeys:
             let keys = insights.outcome?.report?.bigKeys ?? []
             let rows = keys.dropFirst(first).prefix(visible).map { cells(for: $0, state: state) }
             Table.draw(bigKeyColumns, rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
+        case .hotKeys:
+            let report = insights.trafficReport
+            let keys = report?.hotKeys ?? []
+            let storms = report?.missStorms ?? []
+            // Miss storms below the hot keys, when there are any: a header and up to a third of the rows.
+            let stormRows = storms.isEmpty ? 0 : min(storms.count + 2, max(3, tableRect.height / 3))
+            var hotRect = tableRect
+            hotRect.height -= stormRows
+            let rows = keys.dropFirst(first).prefix(max(0, visible - stormRows)).map { cells(for: $0, report: report, state: state) }
+            Table.draw(hotKeyColumns, rows: Array(rows), selected: selected, into: &canvas, rect: hotRect)
+            if stormRows > 0, let report {
+                let stormRect = Rect(x: tableRect.x, y: tableRect.y + hotRect.height + 1, width: tableRect.width, height: stormRows - 1)
+                let cells = storms.prefix(stormRows - 2).map {
+                    [
+                        TableCell(state.keyText($0.key)), TableCell(HumanUnits.count($0.misses), role: .warning),
+                        TableCell(HumanUnits.rate(report.rate($0.misses))),
+                    ]
+                }
+                Table.draw(missStormColumns, rows: cells, selected: nil, into: &canvas, rect: stormRect)
+            }
         }
         if insights.rowCount == 0 {
-            let text =
-                insights.outcome?.report == nil
-                ? (insights.isRunning ? "reading keys…" : "no analysis yet: r reads the keys") : "no keys here"
+            let text: String =
+                switch insights.view {
+                case .hotKeys:
+                    insights.trafficReport == nil
+                        ? (insights.isSampling ? "listening to the traffic…" : "no traffic sample yet: w listens for 10 s") : "no reads in the sample"
+                default:
+                    insights.outcome?.report == nil && insights.trafficReport == nil
+                        ? (insights.isRunning ? "reading keys…" : "no analysis yet: r reads the keys") : "no keys here"
+                }
             canvas.write(text, x: tableRect.x, y: tableRect.y + 2, role: .dim, maxWidth: tableRect.width)
         }
     }
@@ -53,8 +113,14 @@ enum InsightsScreen {
         var path = "\(insights.backend.name) › insights"
         for prefix in insights.path { path += " › " + state.keyText(prefix) }
         if insights.view == .bigKeys { path += " › biggest keys" }
+        if insights.view == .hotKeys { path += " › hot keys" }
         canvas.write(path, x: 1, y: y, role: .accent, attributes: .bold, maxWidth: width * 2 / 3)
-        let mode = insights.view == .prefixes ? "prefix groups · sort \(insights.sort.rawValue)" : "biggest keys"
+        let mode =
+            switch insights.view {
+            case .prefixes: "prefix groups · sort \(insights.sort.rawValue)"
+            case .bigKeys: "biggest keys"
+            case .hotKeys: "hot keys"
+            }
         if CharacterWidth.of(mode) + 2 < width / 3 { canvas.write(mode, x: width - CharacterWidth.of(mode) - 1, y: y, role: .dim) }
     }
 
@@ -86,6 +152,7 @@ enum InsightsScreen {
             if let note = report.elementsNote { parts.append((note, .warning)) }
             for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
         }
+        parts += trafficParts(state, insights)
         var x = 1
         for (index, part) in parts.enumerated() where x < width - 1 {
             if index > 0 { x += canvas.write(" · ", x: x, y: y, role: .dim, maxWidth: width - x - 1) }
@@ -93,20 +160,74 @@ enum InsightsScreen {
         }
     }
 
-    static func cells(for group: KeyspaceReport.Group, state: AppState) -> [TableCell] {
-        let mark = group.children.isEmpty ? "  " : "▸ "
-        let share = group.share.map { shareText($0) } ?? "—"
-        return [
-            TableCell(mark + group.name(keyText: state.keyText), role: group.children.isEmpty ? .text : .accent),
-            TableCell(HumanUnits.count(group.keys)),
-            TableCell(HumanUnits.size(group.memoryBytes).replacingQuestionMark, role: .text),
-            TableCell(share, role: .accent),
-            TableCell(percent(group.noTTLKeys, of: group.keys), role: group.noTTLKeys > 0 ? .text : .dim),
-            TableCell(String(Sparkline.characters(group.ttl.counts.map(Double.init), width: 5, minimum: 0)), role: .accent),
-            TableCell(group.neverRead.map { percent($0, of: group.keys) } ?? "—", role: (group.neverRead ?? 0) > 0 ? .warning : .dim),
-            TableCell(group.meanElements.map { HumanUnits.rate($0) } ?? "—", role: .dim),
+    /// The traffic sample: running (a countdown), or what the last one measured and what it could not.
+    private static func trafficParts(_ state: AppState, _ insights: InsightsState) -> [(String, StyleRole)] {
+        var parts: [(String, StyleRole)] = []
+        if let progress = insights.trafficProgress {
+            let left = max(Duration.zero, progress.duration - progress.elapsed)
+            let seconds = Int((Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18).rounded(.up))
+            parts.append(("listening… \(seconds) s left, \(HumanUnits.count(progress.events)) events (Esc stops)", .warning))
+        }
+        guard let report = insights.trafficReport else {
+            if insights.trafficProgress == nil { parts.append(("w samples the traffic", .dim)) }
+            return parts
+        }
+        let seconds = insights.trafficFinishedAt.map { max(0, state.now - $0) } ?? 0
+        let ago = seconds < 1 ? "just now" : "\(HumanUnits.ttl(milliseconds: Int64(seconds) * 1000)) ago"
+        let ratio = report.root.hitRatio.map { "hit ratio \(percent(fraction: $0))" } ?? "hit ratio unknown"
+        parts.append(("traffic \(DurationText.took(report.duration)) by \(report.method.rawValue) \(ago): \(ratio)", .dim))
+        if report.eventsSeen > report.eventsCounted { parts.append(("sampled \(percent(fraction: report.sampledFraction)) of the events", .warning)) }
+        if let partial = report.partial { parts.append((partial, .warning)) }
+        for line in report.settingsNotRestored { parts.append((line, .error)) }
+        for note in report.notes { parts.append((note, .dim)) }
+        return parts
+    }
+
+    static func cells(for row: InsightsRow, traffic report: TrafficReport?, state: AppState) -> [TableCell] {
+        let mark = row.hasChildren ? "▸ " : "  "
+        let name = TableCell(mark + row.name(keyText: state.keyText), role: row.hasChildren ? .accent : .text)
+        var cells: [TableCell]
+        if let group = row.keyspace {
+            cells = [
+                name,
+                TableCell(HumanUnits.count(group.keys)),
+                TableCell(HumanUnits.size(group.memoryBytes).replacingQuestionMark, role: .text),
+                TableCell(group.share.map { shareText($0) } ?? "—", role: .accent),
+                TableCell(percent(group.noTTLKeys, of: group.keys), role: group.noTTLKeys > 0 ? .text : .dim),
+                TableCell(String(Sparkline.characters(group.ttl.counts.map(Double.init), width: 5, minimum: 0)), role: .accent),
+                TableCell(group.neverRead.map { percent($0, of: group.keys) } ?? "—", role: (group.neverRead ?? 0) > 0 ? .warning : .dim),
+                TableCell(group.meanElements.map { HumanUnits.rate($0) } ?? "—", role: .dim),
+            ]
+        } else {
+            // Read but not stored (only missed), or not in the keyspace analysis.
+            cells = [name, TableCell("0", role: .dim)] + Array(repeating: TableCell("—", role: .dim), count: 6)
+        }
+        guard let report else { return cells + Array(repeating: TableCell("—", role: .dim), count: 4) }
+        guard let traffic = row.traffic else { return cells + [TableCell("0", role: .dim)] + Array(repeating: TableCell("—", role: .dim), count: 3) }
+        let ratio = traffic.hitRatio
+        let ratioRole: StyleRole = ratio.map { $0 < 0.5 ? .error : $0 < 0.8 ? .warning : .good } ?? .dim
+        return cells + [
+            TableCell(HumanUnits.rate(report.rate(traffic.reads))),
+            TableCell(ratio.map { percent(fraction: $0) } ?? "—", role: ratioRole),
+            TableCell(traffic.misses.map { HumanUnits.rate(report.rate($0)) } ?? "—", role: (traffic.misses ?? 0) > 0 ? .warning : .dim),
+            TableCell(HumanUnits.rate(report.rate(traffic.writes)), role: .dim),
         ]
     }
+
+    static func cells(for key: TrafficReport.HotKey, report: TrafficReport?, state: AppState) -> [TableCell] {
+        let ratio = key.hitRatio
+        return [
+            TableCell(state.keyText(key.key)),
+            TableCell(HumanUnits.count(key.reads)),
+            TableCell(report.map { HumanUnits.rate($0.rate(key.reads)) } ?? "—"),
+            TableCell(shareText(key.share), role: .accent),
+            TableCell(ratio.map { percent(fraction: $0) } ?? "—", role: ratio.map { $0 < 0.5 ? .error : $0 < 0.8 ? .warning : .good } ?? .dim),
+            TableCell(key.misses.map(HumanUnits.count) ?? "—", role: (key.misses ?? 0) > 0 ? .warning : .dim),
+        ]
+    }
+
+    /// `87.5%`.
+    private static func percent(fraction: Double) -> String { "\(HumanUnits.oneDecimal(fraction * 100))%" }
 
     static func cells(for key: SampledKey, state: AppState) -> [TableCell] {
         [

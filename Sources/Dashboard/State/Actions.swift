@@ -48,6 +48,12 @@ enum Actions {
             return InsightsActions.open(&state)
         case .bigKeys:
             InsightsActions.toggleBigKeys(&state)
+        case .hotKeys:
+            TrafficActions.toggleHotKeys(&state)
+        case .sampleTraffic:
+            return TrafficActions.request(&state)
+        case .monitorOnly:
+            return TrafficActions.answer(changeSettings: false, &state)
         case .sort where state.screen == .insights:
             InsightsActions.sort(&state)
         case .sort:
@@ -69,6 +75,9 @@ enum Actions {
             return [.traffic(command)]
         case .confirm:
             return confirm(&state)
+        case .cancel where state.trafficConsent != nil:
+            state.trafficConsent = nil
+            note("no traffic sample; nothing was changed", &state)
         case .cancel:
             if state.input != nil {
                 InputEditing.cancel(&state)
@@ -238,6 +247,7 @@ enum Actions {
 
     private static func confirm(_ state: inout AppState) -> [DashboardEffect] {
         if state.input != nil { return InputEditing.apply(&state) }
+        if state.trafficConsent != nil { return TrafficActions.answer(changeSettings: true, &state) }
         guard let dialog = state.dialog else { return [] }
         state.dialog = nil
         var expected: Int?

@@ -47,6 +47,8 @@ package struct AppState: Sendable {
     package var detailsKey: BrowsedKey?
 
     package var dialog: Dialog?
+    /// A traffic sample waiting for a yes to change the server settings it needs.
+    package var trafficConsent: TrafficConsent?
     package var input: InputLine?
     package var job: JobState?
     package var showHelp = false
@@ -83,7 +85,7 @@ package struct AppState: Sendable {
     /// Where the keyboard focus is.
     package var context: KeyContext {
         if input != nil { return .input }
-        if dialog != nil { return .dialog }
+        if dialog != nil || trafficConsent != nil { return .dialog }
         if job != nil { return .job }
         switch screen {
         case .overview: return .overview

@@ -25,6 +25,13 @@ package enum DashboardEvent: Sendable {
     case keyspaceProgress(backend: BackendID, KeyspaceProgress)
     /// A keyspace analysis ended.
     case keyspaceAnalyzed(KeyspaceOutcome)
+    /// What a traffic sample on a backend needs (settings to change first), or why it cannot run.
+    case trafficPreflight(MonitoredBackend, TrafficPreflight)
+    case trafficUnavailable(backend: BackendID, reason: String)
+    /// A traffic sample listened a while longer.
+    case trafficProgress(backend: BackendID, TrafficProgress)
+    /// A traffic sample ended.
+    case trafficSampled(TrafficOutcome)
     /// A one-line note from the loop (a theme file problem).
     case notice(String, role: StyleRole)
     /// A demo key's work ended.
@@ -53,6 +60,12 @@ package enum DashboardEffect: Sendable, Hashable {
     case analyzeKeyspace(MonitoredBackend)
     /// Stop the running analysis of a backend (what was read is kept).
     case stopAnalysis(BackendID)
+    /// Learn what a traffic sample on a backend needs (nothing is changed).
+    case preflightTraffic(MonitoredBackend)
+    /// Sample a backend's traffic, changing the settings it needs only when allowed.
+    case sampleTraffic(MonitoredBackend, mayChangeSettings: Bool)
+    /// Stop a backend's running traffic sample (what was counted is kept, settings are put back).
+    case stopTraffic(BackendID)
     case applyTheme(String)
     /// Demo traffic controls.
     case traffic(TrafficCommand)

@@ -33,6 +33,14 @@ enum DataEvents {
             InsightsActions.progress(backend, progress, &state)
         case .keyspaceAnalyzed(let outcome):
             InsightsActions.finished(outcome, &state)
+        case .trafficPreflight(let backend, let preflight):
+            return TrafficActions.preflight(backend, preflight, &state)
+        case .trafficUnavailable(let backend, let reason):
+            TrafficActions.unavailable(backend, reason, &state)
+        case .trafficProgress(let backend, let progress):
+            TrafficActions.progress(backend, progress, &state)
+        case .trafficSampled(let outcome):
+            TrafficActions.finished(outcome, &state)
         case .jobFinished(let outcome):
             state.job = nil
             state.message = StatusMessage(.change(outcome), role: MessageText.role(of: outcome), at: state.now)

@@ -34,7 +34,7 @@ enum InsightsActions {
     /// Enter: into the selected group, when it has groups of its own.
     static func open(group state: inout AppState) {
         guard var insights = state.insights, let group = insights.selectedGroup else { return }
-        guard !group.children.isEmpty else {
+        guard group.hasChildren else {
             Actions.note("\(group.name(keyText: state.keyText)) has no smaller groups", &state)
             return
         }
@@ -50,11 +50,15 @@ enum InsightsActions {
             state.screen = .overview
             return []
         }
+        if insights.isSampling {
+            Actions.note("stopping the traffic sample (what was counted is kept)", &state)
+            return [.stopTraffic(insights.backend.id)]
+        }
         if insights.isRunning {
             Actions.note("stopping the analysis (what was read is kept)", &state)
             return [.stopAnalysis(insights.backend.id)]
         }
-        if insights.view == .bigKeys {
+        if insights.view != .prefixes {
             insights.view = .prefixes
         } else if let left = insights.path.popLast() {
             insights.selection = insights.level.firstIndex { $0.prefix == left } ?? 0

@@ -50,6 +50,7 @@ enum DashboardRunner {
         )
         await loop.run()
         terminal.restore()
+        for line in loop.exitNotes { Terminal.printError("cachescope: \(line)") }
         await session?.stop()
         for backend in backends { await backend.source.close() }
     }
