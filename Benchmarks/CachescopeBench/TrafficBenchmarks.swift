@@ -21,6 +21,7 @@ extension BenchCommand {
             // `redis-cli monitor` starts with `OK`.
             if lines.first.map({ Array($0) }) == Array("OK".utf8) { lines.removeFirst() }
             let recorder = TrafficRecorder(TrafficAggregator())
+            let baseline = Self.residentBytes(field: "VmRSS:")
             let clock = ContinuousClock()
             var elapsed = Duration.zero
             switch kind {
@@ -51,19 +52,21 @@ extension BenchCommand {
             default:
                 throw ValidationError("--kind: monitor or watch")
             }
+            // What counting holds (groups, watched keys), the recorder still alive: resident now minus before.
+            let counting = max(0, Self.residentBytes(field: "VmRSS:") - baseline)
             let report = recorder.report(method: kind == "watch" ? .watch : .monitor, duration: .seconds(1), functions: nil, hotKeyCount: 20)
             let count = lines.count * repeats
             let seconds = elapsed.inSeconds
             print(
                 "{\"kind\":\"\(kind)\",\"lines\":\(count),\"seconds\":\(seconds),\"linesPerSecond\":\(Double(count) / seconds),"
                     + "\"events\":\(recorder.eventsCounted),\"notCounted\":\(recorder.eventsNotCounted),\"unreadable\":\(recorder.unreadableLines),\"prefixes\":\(report.root.children.count),"
-                    + "\"peakRSSBytes\":\(Self.peakResidentBytes())}")
+                    + "\"countingBytes\":\(counting),\"peakRSSBytes\":\(Self.residentBytes(field: "VmHWM:"))}")
         }
 
-        /// The process's peak resident memory (`VmHWM`), in bytes.
-        static func peakResidentBytes() -> Int {
+        /// A resident-memory figure of the process (`VmRSS:` now, `VmHWM:` at its peak), in bytes.
+        static func residentBytes(field: String) -> Int {
             guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
                 let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
             else { return 0 }
             return kilobytes * 1024

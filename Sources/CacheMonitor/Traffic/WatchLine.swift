@@ -18,7 +18,7 @@ package enum WatchLine: Sendable, Hashable {
     /// A line that is not the stream's format.
     case unreadable
 
-    /// Reads one line (without its line end).
+    /// Reads one line (without its line end), in one pass over its `name=value` fields.
     package static func parse(_ line: UnsafeRawBufferPointer) -> WatchLine {
         if line.starts(with: Self.skippedField) {
             return Int(decimal: line[Self.skippedField.count...]).map(WatchLine.skipped) ?? .unreadable
@@ -26,32 +26,42 @@ package enum WatchLine: Sendable, Hashable {
         guard line.starts(with: Self.timestampField) else {
             return line.elementsEqual(Self.ok) || line.isEmpty ? .other : .unreadable
         }
-        guard let type = field(Self.typeField, in: line) else { return .unreadable }
-        let isFetch = type.elementsEqual(Self.itemGet)
-        guard isFetch || type.elementsEqual(Self.itemStore) else { return .other }
-        guard let encoded = field(Self.keyField, in: line),
-            let connection = field(Self.connectionField, in: line).flatMap({ Int(decimal: $0) })
-        else { return .unreadable }
-        let key = PercentEncoding.decode(encoded)
-        guard isFetch else { return .store(key: key, connection: connection) }
-        guard let status = field(Self.statusField, in: line) else { return .unreadable }
-        return .fetch(key: key, found: status.elementsEqual(Self.found), connection: connection)
-    }
-
-    /// The value of ` name=` (its bytes up to the next space), if the line has the field.
-    private static func field(_ name: [UInt8], in line: UnsafeRawBufferPointer) -> Slice<UnsafeRawBufferPointer>? {
-        guard let start = line.firstRange(of: name)?.upperBound else { return nil }
-        let end = line[start...].firstIndex(of: UInt8(ascii: " ")) ?? line.endIndex
-        return line[start..<end]
+        var type: Range<Int>?
+        var key: Range<Int>?
+        var status: Range<Int>?
+        var connection: Range<Int>?
+        var start = 0
+        while start < line.count {
+            var end = start
+            while end < line.count, line[end] != UInt8(ascii: " ") { end += 1 }
+            // `name=value`: the name is told by its length and first byte.
+            var equals = start
+            while equals < end, line[equals] != UInt8(ascii: "=") { equals += 1 }
+            if equals < end {
+                let value = (equals + 1)..<end
+                switch (equals - start, line[start]) {
+                case (4, UInt8(ascii: "t")): type = value
+                case (3, UInt8(ascii: "k")): key = value
+                case (6, UInt8(ascii: "s")): status = value
+                case (3, UInt8(ascii: "c")): connection = value
+                default: break
+                }
+            }
+            start = end + 1
+        }
+        guard let type else { return .unreadable }
+        let isFetch = line[type].elementsEqual(Self.itemGet)
+        guard isFetch || line[type].elementsEqual(Self.itemStore) else { return .other }
+        guard let key, let connection, let number = Int(decimal: line[connection]) else { return .unreadable }
+        let decoded = PercentEncoding.decode(line[key])
+        guard isFetch else { return .store(key: decoded, connection: number) }
+        guard let status else { return .unreadable }
+        return .fetch(key: decoded, found: line[status].elementsEqual(Self.found), connection: number)
     }
 
     private static let ok = Array("OK".utf8)
     private static let skippedField = Array("skipped=".utf8)
     private static let timestampField = Array("ts=".utf8)
-    private static let typeField = Array(" type=".utf8)
-    private static let keyField = Array(" key=".utf8)
-    private static let statusField = Array(" status=".utf8)
-    private static let connectionField = Array(" cfd=".utf8)
     private static let itemGet = Array("item_get".utf8)
     private static let itemStore = Array("item_store".utf8)
     private static let found = Array("found".utf8)
