@@ -68,7 +68,10 @@ import Testing
         var state = InsightsTests.analysed()
         state.readOnly = true
         _ = Fixtures.press([.character("w")], &state)
-        #expect(Reducer.reduce(&state, .trafficPreflight(Fixtures.sessions, Self.preflight)) == [.sampleTraffic(Fixtures.sessions, mayChangeSettings: false)])
+        #expect(
+            Reducer.reduce(&state, .trafficPreflight(Fixtures.sessions, Self.preflight)) == [
+                .sampleTraffic(Fixtures.sessions, mayChangeSettings: false)
+            ])
         #expect(state.trafficConsent == nil)
     }
 

@@ -16,6 +16,10 @@ ABSOLUTE = [
     ("analyze", "analyze-1M-worst-error", "cachescope", "≤", 10.0, "keyspace sample: worst error of a prefix with ≥ 5% of the keys, %"),
     ("analyze", "analyze-1M-concurrent-ping-p99", "cachescope", "≤", 5.0, "keyspace analysis: p99 of another client's PING, ms"),
     ("analyze", "analyze-all-1M-peak-memory", "cachescope", "≤", 100.0, "keyspace analysis of every key: peak memory, MB"),
+    ("traffic", "monitor-stream-rate", "cachescope", "≥", 300000.0, "MONITOR stream parsed and counted, lines/s"),
+    ("traffic", "watch-stream-rate", "cachescope", "≥", 300000.0, "memcached watch stream parsed and counted, lines/s"),
+    ("traffic", "monitor-stream-counting-memory", "cachescope", "≤", 50.0, "MONITOR stream: memory counting holds, MB"),
+    ("traffic", "watch-stream-counting-memory", "cachescope", "≤", 50.0, "watch stream: memory counting holds, MB"),
 ]
 
 rows = []

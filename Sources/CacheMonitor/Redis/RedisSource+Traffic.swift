@@ -68,6 +68,8 @@ extension RedisSource {
         var streams: [(connection: RESPConnection, isMonitor: Bool)] = []
         let closed = ClosedStreams(expected: servers.count, recorder: recorder)
         let ownClients = OwnClients()
+        // Misses count only while MONITOR counts reads, so both cover the same time.
+        let counting = CountingWindow()
         var refresher: Task<Void, Never>?
         do {
             for server in servers {
@@ -106,7 +108,9 @@ extension RedisSource {
                     streams.append((subscriber, false))
                     let channel = "__keyevent@\(server.database)__:keymiss"
                     let reply = try await subscriber.stream(RESPCommand("SUBSCRIBE", [channel])) { value in
-                        guard let parts = value.array, parts.count == 3, parts[0].bytes == Self.messageWord, let key = parts[2].bytes else { return }
+                        guard counting.isOpen, let parts = value.array, parts.count == 3, parts[0].bytes == Self.messageWord,
+                            let key = parts[2].bytes
+                        else { return }
                         recorder.record(key, .miss)
                     } onClose: { _ in
                     }
@@ -116,7 +120,7 @@ extension RedisSource {
                 }
                 let monitor = try await RESPConnection.connect(to: server, configuration: streamConfiguration)
                 streams.append((monitor, true))
-                let reader = MonitorStreamReader(recorder: recorder, database: server.database, ownClients: ownClients)
+                let reader = MonitorStreamReader(recorder: recorder, database: server.database, ownClients: ownClients, window: counting)
                 let address = server.hostAndPort
                 let reply = try await monitor.stream(RESPCommand("MONITOR"), onValue: reader.read) { _ in closed.closed(address) }
                 if let message = reply.errorMessage { throw RedisError(.serverError, "\(server.hostAndPort) refused MONITOR: \(message)") }
@@ -124,6 +128,7 @@ extension RedisSource {
             if ending.method == .monitor && servers.count > 1 {
                 ending.notes.append("key-miss events are not on every master: hit ratios unknown")
             }
+            counting.open()
             // Connections cachescope opens meanwhile (browsing, another cachescope) are left out too.
             let refreshers = servers.map { RedisClient(url: $0, configuration: configuration) }
             refresher = Task {
@@ -143,6 +148,7 @@ extension RedisSource {
             throw error
         }
         refresher?.cancel()
+        counting.close()
         let lost = closed.servers
         // MONITOR first, then (a moment later) the key-miss events: a read counted always has its miss counted.
         for (stream, isMonitor) in streams where isMonitor { await stream.close() }
@@ -183,6 +189,15 @@ extension RedisSource {
     }
 }
 
+/// Whether a sample counts now: from the moment every stream listens until the streams start closing.
+final class CountingWindow: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    var isOpen: Bool { state.load(ordering: .acquiring) }
+    func open() { state.store(true, ordering: .releasing) }
+    func close() { state.store(false, ordering: .releasing) }
+}
+
 /// The addresses of cachescope's own connections to a server (named `cachescope…`), whose commands a
 /// traffic sample leaves out.
 package final class OwnClients: Sendable {
@@ -218,18 +233,26 @@ package final class MonitorStreamReader: Sendable {
     /// The smallest (our clock − the server's clock) seen: the lag of a line is its excess over it.
     private let offset = Mutex<Double?>(nil)
     private let maxLag: Double
+    private let window: CountingWindow?
 
-    /// - Parameter maxLag: seconds behind the server's clock from which lines are skipped (`.infinity` for a
-    ///   recorded stream replayed).
-    package init(recorder: TrafficRecorder, database: Int, ownClients: OwnClients = OwnClients(), maxLag: Double = 2) {
+    /// - Parameters:
+    ///   - maxLag: seconds behind the server's clock from which lines are skipped (`.infinity` for a recorded
+    ///     stream replayed).
+    ///   - window: lines count only while it is open (`nil`: always).
+    package convenience init(recorder: TrafficRecorder, database: Int, ownClients: OwnClients = OwnClients(), maxLag: Double = 2) {
+        self.init(recorder: recorder, database: database, ownClients: ownClients, maxLag: maxLag, window: nil)
+    }
+
+    init(recorder: TrafficRecorder, database: Int, ownClients: OwnClients, maxLag: Double = 2, window: CountingWindow?) {
         self.recorder = recorder
         self.database = database
         self.ownClients = ownClients
         self.maxLag = maxLag
+        self.window = window
     }
 
     @Sendable package func read(_ value: RESPValue) {
-        guard case .simpleString(let bytes) = value else { return }
+        guard case .simpleString(let bytes) = value, window?.isOpen ?? true else { return }
         guard let line = MonitorLine.parse(bytes) else {
             recorder.unreadableLine()
             return
