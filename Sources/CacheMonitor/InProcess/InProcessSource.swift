@@ -10,6 +10,8 @@ package final class InProcessSource: CacheSource {
     package let backend: any CacheBackend
     /// Reads the monitor made itself (details), which the cache counts as hits or misses.
     package let ownReads = OwnReads()
+    /// The key-traffic log sequences of the monitor's own reads.
+    let ownTraffic = OwnTrafficSequences()
 
     package init(name: String, backend: any CacheBackend) {
         self.name = name
@@ -63,6 +65,11 @@ package final class InProcessSource: CacheSource {
 
     package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         let text = String(decoding: key.key, as: UTF8.self)
+        // The log's entries of this read are ours: left out of traffic figures.
+        let before = (backend as? any KeyTrafficSource)?.keyTrafficSequence
+        defer {
+            if let before, let after = (backend as? any KeyTrafficSource)?.keyTrafficSequence { ownTraffic.note(before..<after) }
+        }
         guard let value = try await backend.get(text) else {
             ownReads.record(hits: 0, misses: 1)
             return nil

@@ -32,8 +32,11 @@ extension KeyspaceAggregator {
                 }
                 // A "group" of one key read, or of its own key alone, is that key. Below the top level it counts in
                 // its parent only (groups of single keys are noise there, and many); at the top it is shown as
-                // the key itself, so no key hides in the figures.
-                if child.children.isEmpty, !child.holdsMemoized, child.tally.keys == 1 || child.ownKeys == child.tally.keys {
+                // the key itself, so no key hides in the figures. A Flask-Caching route stays a group, even as
+                // one key (a page without query strings): its traffic is shown per route too.
+                if child.children.isEmpty, !child.holdsMemoized, child.tally.keys == 1 || child.ownKeys == child.tally.keys,
+                    splitter.route(of: prefix + segment) == nil
+                {
                     guard depth == 0, let key = child.firstKey else { return nil }
                     guard child.tally.keys == 1 else { return group(child, prefix: prefix + segment, depth: depth + 1) }
                     // One key is one key, sample or not: its own figures, unscaled.

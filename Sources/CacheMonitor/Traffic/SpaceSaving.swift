@@ -1,10 +1,10 @@
 /// The most frequent keys of a stream, in bounded memory: the Space-Saving algorithm (Metwally, Agrawal and
-/// El Abbadi, 2005). It watches at most ``capacity`` keys; a new key replaces the least counted one and
+/// El Abbadi, 2005). It watches at most ``capacity`` keys; a new key replaces a least counted one and
 /// inherits its count as ``Entry/overestimate``. Every key counted more than `total / capacity` times is
 /// always among those watched, and each count is at most its overestimate above the truth.
 ///
-/// A min-heap keeps the least counted key at hand, so counting costs O(log capacity) however many distinct
-/// keys pass.
+/// Watched keys sit in buckets by count (the paper's Stream-Summary: a list per count), so counting a key —
+/// watched or new — costs one key lookup and a few integer moves, however many distinct keys pass.
 package struct SpaceSaving {
     /// One watched key.
     package struct Entry: Sendable, Hashable {
@@ -21,88 +21,87 @@ package struct SpaceSaving {
     }
 
     package let capacity: Int
-    /// A min-heap by count.
-    private var heap: [Entry] = []
-    /// Where each watched key sits in ``heap``.
-    private var position: [[UInt8]: Int] = [:]
+    private var entries: [Entry] = []
+    /// Where each watched key sits in ``entries``.
+    private var slot: [[UInt8]: Int] = [:]
+    /// Each count's slots, as a doubly linked list through ``next``/``previous`` (-1 ends it).
+    private var head: [Int: Int] = [:]
+    private var next: [Int] = []
+    private var previous: [Int] = []
+    /// The smallest count watched.
+    private var least = 0
     /// Everything counted.
     package private(set) var total = 0
 
     package init(capacity: Int) {
         self.capacity = max(1, capacity)
-        heap.reserveCapacity(self.capacity)
-        position.reserveCapacity(self.capacity)
     }
 
     /// Counts `key` `times` more times.
     package mutating func count(_ key: [UInt8], times: Int = 1) {
+        guard times > 0 else { return }
         total += times
-        if let index = position[key] {
-            heap[index].count += times
-            siftDown(index)
-        } else if heap.count < capacity {
-            heap.append(Entry(key: key, count: times, overestimate: 0, secondary: 0))
-            position[key] = heap.count - 1
-            siftUp(heap.count - 1)
+        if let index = slot[key] {
+            move(index, by: times)
+        } else if entries.count < capacity {
+            let index = entries.count
+            entries.append(Entry(key: key, count: times, overestimate: 0, secondary: 0))
+            next.append(-1)
+            previous.append(-1)
+            slot[key] = index
+            link(index)
+            least = entries.count == 1 ? times : min(least, times)
         } else {
-            // Replace the least counted key; its count stays with the newcomer as possible error.
-            let least = heap[0]
-            position[least.key] = nil
-            heap[0] = Entry(key: key, count: least.count + times, overestimate: least.count, secondary: 0)
-            position[key] = 0
-            siftDown(0)
+            // Replace a least counted key; its count stays with the newcomer as possible error.
+            guard let index = head[least] else { return }
+            slot[entries[index].key] = nil
+            entries[index].key = key
+            entries[index].overestimate = entries[index].count
+            entries[index].secondary = 0
+            slot[key] = index
+            move(index, by: times)
         }
     }
 
     /// Adds `amount` to `key`'s second figure, if it is watched.
     package mutating func addSecondary(_ key: [UInt8], _ amount: Int = 1) {
-        if let index = position[key] { heap[index].secondary += amount }
+        if let index = slot[key] { entries[index].secondary += amount }
     }
 
     /// The `limit` keys counted most for certain (``Entry/guaranteed``), most first (ties by key); keys whose
     /// count may all belong to keys they replaced are left out.
     package func top(_ limit: Int) -> [Entry] {
         Array(
-            heap.filter { $0.guaranteed > 0 }.sorted {
+            entries.filter { $0.guaranteed > 0 }.sorted {
                 $0.guaranteed != $1.guaranteed ? $0.guaranteed > $1.guaranteed : $0.key.lexicographicallyPrecedes($1.key)
             }.prefix(limit))
     }
 
-    /// Adds `other`'s counts (another stream's summary) to this one.
-    package mutating func merge(_ other: SpaceSaving) {
-        for entry in other.heap {
-            count(entry.key, times: entry.count)
-            addSecondary(entry.key, entry.secondary)
-        }
-        total += other.total - other.heap.reduce(0) { $0 + $1.count }
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard heap[child].count < heap[parent].count else { return }
-            swapAt(child, parent)
-            child = parent
+    /// Moves the key at `index` up by `times` counts, to its new count's list.
+    private mutating func move(_ index: Int, by times: Int) {
+        let old = entries[index].count
+        unlink(index)
+        entries[index].count = old + times
+        link(index)
+        if old == least, head[old] == nil {
+            // Counts go up by one in a stream, so the next smallest is the one above; a bigger step looks.
+            least = times == 1 ? old + 1 : head.keys.min() ?? old + times
         }
     }
 
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            guard left < heap.count else { return }
-            let right = left + 1
-            let smaller = right < heap.count && heap[right].count < heap[left].count ? right : left
-            guard heap[smaller].count < heap[parent].count else { return }
-            swapAt(parent, smaller)
-            parent = smaller
-        }
+    private mutating func link(_ index: Int) {
+        let count = entries[index].count
+        let first = head[count] ?? -1
+        next[index] = first
+        previous[index] = -1
+        if first >= 0 { previous[first] = index }
+        head[count] = index
     }
 
-    private mutating func swapAt(_ first: Int, _ second: Int) {
-        heap.swapAt(first, second)
-        position[heap[first].key] = first
-        position[heap[second].key] = second
+    private mutating func unlink(_ index: Int) {
+        let count = entries[index].count
+        let (before, after) = (previous[index], next[index])
+        if before >= 0 { next[before] = after } else if after >= 0 { head[count] = after } else { head[count] = nil }
+        if after >= 0 { previous[after] = before }
     }
 }

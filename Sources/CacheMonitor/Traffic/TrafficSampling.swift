@@ -76,6 +76,8 @@ package struct TrafficStreamsEnding: Sendable, Hashable {
     package var missingNodes: [KeyspaceCensus.MissingNode] = []
     /// Loud lines for settings not put back.
     package var settingsNotRestored: [String] = []
+    /// The time the figures cover, when it is not the time listened (an in-process cache's log, read back).
+    package var covered: Duration?
 
     package init(method: TrafficMethod) {
         self.method = method
@@ -148,6 +150,7 @@ package enum TrafficSampling {
                     listened = ContinuousClock.now - started
                 }
                 if listened == .zero { listened = ContinuousClock.now - listenedFrom }
+                if let covered = ending.covered { listened = covered }
                 let memoized = recorder.memoized
                 let functions =
                     memoized.versions.isEmpty

@@ -37,25 +37,41 @@ public final class SimpleCache: CacheBackend {
 
     public func get(_ key: String) -> CacheValue? {
         let now = clock.now()
-        return store.withLock { $0.get(key, now: now) }
+        return store.withLock { store in
+            let value = store.get(key, now: now)
+            store.traffic.record(key, value == nil ? .miss : .hit, at: now)
+            return value
+        }
     }
 
     public func getMany(_ keys: [String]) -> [CacheValue?] {
         let now = clock.now()
-        return store.withLock { store in keys.map { store.get($0, now: now) } }
+        return store.withLock { store in
+            keys.map { key in
+                let value = store.get(key, now: now)
+                store.traffic.record(key, value == nil ? .miss : .hit, at: now)
+                return value
+            }
+        }
     }
 
     public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws {
         let now = clock.now()
         let lifetime = try timeout.validated().lifetime
-        store.withLock { $0.set(key, value, lifetime: lifetime, now: now) }
+        store.withLock { store in
+            store.set(key, value, lifetime: lifetime, now: now)
+            store.traffic.record(key, .write, at: now)
+        }
     }
 
     public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) throws -> [String] {
         let now = clock.now()
         let lifetime = try timeout.validated().lifetime
         store.withLock { store in
-            for entry in entries { store.set(entry.key, entry.value, lifetime: lifetime, now: now) }
+            for entry in entries {
+                store.set(entry.key, entry.value, lifetime: lifetime, now: now)
+                store.traffic.record(entry.key, .write, at: now)
+            }
         }
         return entries.map(\.key)
     }
@@ -63,31 +79,47 @@ public final class SimpleCache: CacheBackend {
     public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws -> Bool {
         let now = clock.now()
         let lifetime = try timeout.validated().lifetime
-        return store.withLock { $0.add(key, value, lifetime: lifetime, now: now) }
+        return store.withLock { store in
+            store.traffic.record(key, .write, at: now)
+            return store.add(key, value, lifetime: lifetime, now: now)
+        }
     }
 
     public func delete(_ key: String) -> Bool {
         let now = clock.now()
-        return store.withLock { $0.delete(key, now: now) }
+        return store.withLock { store in
+            store.traffic.record(key, .write, at: now)
+            return store.delete(key, now: now)
+        }
     }
 
     public func deleteMany(_ keys: [String]) -> [String] {
         let now = clock.now()
         store.withLock { store in
-            for key in keys { _ = store.delete(key, now: now) }
+            for key in keys {
+                _ = store.delete(key, now: now)
+                store.traffic.record(key, .write, at: now)
+            }
         }
         return keys
     }
 
     public func has(_ key: String) -> Bool {
         let now = clock.now()
-        return store.withLock { $0.has(key, now: now) }
+        return store.withLock { store in
+            let found = store.has(key, now: now)
+            store.traffic.record(key, found ? .hit : .miss, at: now)
+            return found
+        }
     }
 
     public func touch(_ key: String, timeout: CacheTimeout) throws -> Bool {
         let now = clock.now()
         let lifetime = try timeout.validated().lifetime
-        return store.withLock { $0.touch(key, lifetime: lifetime, now: now) }
+        return store.withLock { store in
+            store.traffic.record(key, .write, at: now)
+            return store.touch(key, lifetime: lifetime, now: now)
+        }
     }
 
     public func clear(prefix: String) -> Int {
@@ -97,7 +129,10 @@ public final class SimpleCache: CacheBackend {
     public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) throws -> Int64 {
         let now = clock.now()
         let lifetime = try timeout.validated().lifetime
-        return try store.withLock { try $0.increment(key, by: delta, lifetimeIfCreated: lifetime, now: now) }
+        return try store.withLock { store in
+            store.traffic.record(key, .write, at: now)
+            return try store.increment(key, by: delta, lifetimeIfCreated: lifetime, now: now)
+        }
     }
 
     public func statistics() -> CacheBackendStatistics {
@@ -109,4 +144,13 @@ public final class SimpleCache: CacheBackend {
         let now = clock.now()
         return store.withLock { $0.listKeys(prefix: prefix, limit: limit, now: now) }
     }
+}
+
+extension SimpleCache: KeyTrafficSource {
+    public func keyTraffic(lastSeconds seconds: Double) -> KeyTrafficWindow {
+        let now = clock.now()
+        return store.withLock { $0.traffic.window(since: now - max(0, seconds), now: now) }
+    }
+
+    public var keyTrafficSequence: UInt64 { store.withLock { $0.traffic.next } }
 }

@@ -26,6 +26,8 @@ struct SimpleCacheStore {
     private var marks = ExpiryIndex()
     private var nextSequence: UInt64 = 0
     private(set) var counters = CacheBackendStatistics()
+    /// The last key operations, per key (see ``KeyTrafficLog``).
+    var traffic = KeyTrafficLog()
 
     init(threshold: Int) {
         self.threshold = threshold

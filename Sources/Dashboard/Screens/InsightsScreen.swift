@@ -11,7 +11,7 @@ enum InsightsScreen {
     static func groupColumns(sampled: Bool) -> [TableColumn] {
         let traffic = 95
         let stored = [
-            TableColumn("prefix", minWidth: 14, weight: 1, priority: 100),
+            TableColumn("prefix", minWidth: sampled ? 24 : 14, weight: 1, priority: 100),
             TableColumn("keys", minWidth: 7, maxWidth: 11, alignment: .right, priority: 95),
             TableColumn("memory", minWidth: 7, maxWidth: 8, alignment: .right, priority: 90),
             TableColumn("share", minWidth: 13, maxWidth: 13, priority: 80),
@@ -65,8 +65,9 @@ enum InsightsScreen {
         case .prefixes:
             let report = insights.trafficReport
             let sampled = report != nil || insights.isSampling
+            let parent = insights.path.last ?? []
             let rows = insights.level.dropFirst(first).prefix(visible).map { row in
-                let cells = cells(for: row, traffic: report, state: state)
+                let cells = cells(for: row, traffic: report, under: parent, state: state)
                 return sampled ? cells : Array(cells.prefix(8))
             }
             Table.draw(groupColumns(sampled: sampled), rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
@@ -183,9 +184,15 @@ enum InsightsScreen {
         return parts
     }
 
-    static func cells(for row: InsightsRow, traffic report: TrafficReport?, state: AppState) -> [TableCell] {
+    /// A row's cells; inside a group (`parent`), names start with `…` where they repeat the group's prefix, so
+    /// what tells the rows apart stays in view.
+    static func cells(for row: InsightsRow, traffic report: TrafficReport?, under parent: [UInt8] = [], state: AppState) -> [TableCell] {
         let mark = row.hasChildren ? "▸ " : "  "
-        let name = TableCell(mark + row.name(keyText: state.keyText), role: row.hasChildren ? .accent : .text)
+        let shown = row.name { prefix in
+            guard !parent.isEmpty, prefix.count > parent.count, prefix.hasBytePrefix(parent) else { return state.keyText(prefix) }
+            return "…" + state.keyText(Array(prefix[parent.count...]))
+        }
+        let name = TableCell(mark + shown, role: row.hasChildren ? .accent : .text)
         var cells: [TableCell]
         if let group = row.keyspace {
             cells = [

@@ -33,6 +33,8 @@ package struct InsightsState: Sendable {
     package var trafficFinishedAt: Double?
     /// How far the running traffic sample got; `nil` when none runs.
     package var trafficProgress: TrafficProgress?
+    /// Why the last traffic sample failed, when it did (an in-process cache's live figures then stop).
+    package var trafficFailure: String?
     /// The groups entered, outermost first (empty: the top level).
     package var path: [[UInt8]] = []
     package var view: View = .prefixes

@@ -14,7 +14,7 @@ package enum Reducer {
             state.now = now
             state.clockText = clock
             if let message = state.message, now - message.shownAt > 10 { state.message = nil }
-            return []
+            return TrafficActions.tick(&state)
         case .resize(let width, let height):
             state.width = max(0, width)
             state.height = max(0, height)

@@ -64,14 +64,26 @@ enum TrafficActions {
         insights.trafficProgress = nil
         switch outcome.ending {
         case .failed(let reason):
+            insights.trafficFailure = reason
             Actions.note("sampling \(outcome.backend.name)'s traffic failed: \(reason)", role: .error, &state)
         case .completed, .stopped:
+            insights.trafficFailure = nil
             insights.traffic = outcome
             insights.trafficFinishedAt = state.now
             if let lost = outcome.report?.settingsNotRestored.first { Actions.note(lost, role: .error, &state) }
             insights.clampSelection(visibleRows: Layout.insightsRows(height: state.height))
         }
         state.insightsByBackend[outcome.backend.id] = insights
+    }
+
+    /// Each second: an in-process cache's insights follow its traffic live — its log is read back every
+    /// two seconds while they are shown (nothing is sampled: the library counts every operation).
+    static func tick(_ state: inout AppState) -> [DashboardEffect] {
+        guard state.screen == .insights, let insights = state.insights, insights.backend.kind == .inProcess, !insights.isSampling,
+            insights.trafficFailure == nil
+        else { return [] }
+        if let last = insights.trafficFinishedAt, state.now - last < 2 { return [] }
+        return start(insights.backend, mayChangeSettings: false, &state)
     }
 
     /// `H`: the hottest keys, or back to the prefix groups.
