@@ -112,6 +112,24 @@ import Testing
         #expect(try await notifyEvents(client) == "xK")
     }
 
+    @Test func anLFUPolicyGivesHotKeysFromTheKeyspaceSampleWithoutMonitor() async throws {
+        guard let server = try RedisServerProcess(arguments: ["--maxmemory-policy", "allkeys-lfu", "--lfu-log-factor", "0"]) else { return }
+        let (backend, client) = try redisBackend(server)
+        defer { Task { await client.close() } }
+        try await client.send((0..<200).map { RESPCommand("SET", key: bytes("item:\($0)"), ["v"]) })
+        for _ in 0..<40 { try await client.send([RESPCommand("GET", key: bytes("item:7")), RESPCommand("GET", key: bytes("item:8"))]) }
+        for _ in 0..<20 { try await client.send(RESPCommand("GET", key: bytes("item:8"))) }
+        let report = try #require(await KeyspaceAnalysis.start(on: backend).outcome.report)
+        #expect(report.frequentKeys.prefix(2).map(\.key) == [bytes("item:8"), bytes("item:7")])
+        #expect((report.frequentKeys.first?.frequency ?? 0) > (report.frequentKeys.dropFirst(2).first?.frequency ?? 0))
+        // Without an LFU policy there is no such list.
+        let plain = try #require(try RedisServerProcess())
+        let (other, otherClient) = try redisBackend(plain)
+        try await otherClient.send(RESPCommand("SET", key: bytes("a:1"), ["v"]))
+        await otherClient.close()
+        #expect(try #require(await KeyspaceAnalysis.start(on: other).outcome.report).frequentKeys.isEmpty)
+    }
+
     @Test func redisWithoutPermissionToChangeSettingsCountsReadsOnly() async throws {
         guard let server = try RedisServerProcess() else { return }
         let (backend, client) = try redisBackend(server)

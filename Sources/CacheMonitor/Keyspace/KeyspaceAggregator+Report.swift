@@ -73,7 +73,7 @@ extension KeyspaceAggregator {
         return KeyspaceReport(
             totalKeys: census.totalKeys, sampledKeys: count, memorySource: census.memorySource, memoryNote: census.memoryNote,
             elementsNote: census.elementsNote,
-            neverReadKnown: census.neverReadKnown, root: top, bigKeys: bigKeys, missingNodes: census.missingNodes
+            neverReadKnown: census.neverReadKnown, root: top, bigKeys: bigKeys, frequentKeys: frequentKeys, missingNodes: census.missingNodes
         )
     }
 

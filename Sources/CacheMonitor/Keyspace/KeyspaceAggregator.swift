@@ -21,6 +21,8 @@ package struct KeyspaceAggregator {
     let root = Node()
     private var groups = 0
     private(set) var bigKeys: [SampledKey] = []
+    /// The keys with the highest LFU counters read (servers with an LFU policy), highest first.
+    private(set) var frequentKeys: [SampledKey] = []
     /// Keys added.
     package private(set) var count = 0
     /// Flask-Caching memoized results by their function's version.
@@ -123,6 +125,13 @@ package struct KeyspaceAggregator {
 
     private mutating func noteIfBig(_ key: SampledKey) {
         guard topKeys > 0 else { return }
+        if let frequency = key.frequency,
+            frequentKeys.count < topKeys || frequency > (frequentKeys.last?.frequency ?? 0)
+        {
+            let place = frequentKeys.firstIndex { ($0.frequency ?? 0) < frequency } ?? frequentKeys.count
+            frequentKeys.insert(key, at: place)
+            if frequentKeys.count > topKeys { frequentKeys.removeLast() }
+        }
         func weight(_ key: SampledKey) -> (Int, Int) { (key.memoryBytes ?? -1, key.elements ?? -1) }
         if bigKeys.count == topKeys, let smallest = bigKeys.last, weight(key) <= weight(smallest) { return }
         let place = bigKeys.firstIndex { weight($0) < weight(key) } ?? bigKeys.count

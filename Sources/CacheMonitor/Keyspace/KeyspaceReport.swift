@@ -67,6 +67,9 @@ package struct KeyspaceReport: Sendable, Hashable {
     package var root: Group
     /// The biggest keys read, by memory (by elements where memory is unknown), biggest first.
     package var bigKeys: [SampledKey]
+    /// On a server with an LFU eviction policy: the keys read with the highest LFU counter (`OBJECT FREQ`),
+    /// highest first — hot keys without sampling traffic; empty elsewhere.
+    package var frequentKeys: [SampledKey] = []
     /// Nodes or servers whose keys are missing from the figures, and why.
     package var missingNodes: [KeyspaceCensus.MissingNode]
 

@@ -15,6 +15,9 @@ package struct SampledKey: Sendable, Hashable {
     /// Whether it was never read since it was written (memcached `fetch=no`); `nil` where the backend
     /// cannot tell.
     package var neverRead: Bool?
+    /// Redis's LFU counter (`OBJECT FREQ`, 0–255, logarithmic) on a server with an LFU eviction policy: how
+    /// often it is read, without sampling traffic; `nil` elsewhere.
+    package var frequency: Int?
 
     package init(
         key: [UInt8], type: String, ttlMilliseconds: Int64?, memoryBytes: Int?, elements: Int? = nil, node: String? = nil,

@@ -30,6 +30,8 @@ struct RedisKeyspaceSampler {
     let server: any RedisCommandExecutor
     /// The node's `host:port` in a cluster; `nil` for a single server.
     let node: String?
+    /// Whether to read each key's LFU counter (`OBJECT FREQ`: the server evicts by LFU).
+    var readsFrequency = false
     /// The most keys per batch: a pipeline of about 150 commands, then one of 50.
     static let largestBatch = 50
     static let smallestBatch = 5
@@ -122,10 +124,11 @@ struct RedisKeyspaceSampler {
             commands.append(RESPCommand(bytes: [Name.type, key], keyPositions: RESPCommand.firstArgumentIsKey))
             commands.append(RESPCommand(bytes: [Name.pttl, key], keyPositions: RESPCommand.firstArgumentIsKey))
             if withMemory { commands.append(RESPCommand(bytes: [Name.memory, Name.usage, key], keyPositions: RESPCommand.secondArgumentIsKey)) }
+            if readsFrequency { commands.append(RESPCommand(bytes: [Name.object, Name.freq, key], keyPositions: RESPCommand.secondArgumentIsKey)) }
         }
         let replies = try await server.send(commands)
         read.commands += commands.count
-        let perKey = withMemory ? 3 : 2
+        let perKey = 2 + (withMemory ? 1 : 0) + (readsFrequency ? 1 : 0)
         // TYPE and PTTL are what the analysis is made of: a server (or an ACL) refusing them ends it, in one line.
         if let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey].errorMessage ?? replies[$0 * perKey + 1].errorMessage }).first {
             throw RedisError.reply(refusal)
@@ -146,7 +149,9 @@ struct RedisKeyspaceSampler {
             }
             read.hits += 2
             let memory = withMemory && read.memoryRefusal == nil ? replies[base + 2].integer.map { Int($0) } : nil
-            found.append(SampledKey(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, memoryBytes: memory, node: node))
+            var sampled = SampledKey(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, memoryBytes: memory, node: node)
+            if readsFrequency { sampled.frequency = replies[base + perKey - 1].integer.map { Int($0) } }
+            found.append(sampled)
             if let count = Self.elementCount(of: key, type: type) {
                 counts.append(count)
                 counted.append(found.count - 1)
@@ -197,6 +202,8 @@ struct RedisKeyspaceSampler {
         static let type = Array("TYPE".utf8)
         static let pttl = Array("PTTL".utf8)
         static let memory = Array("MEMORY".utf8)
+        static let object = Array("OBJECT".utf8)
+        static let freq = Array("FREQ".utf8)
         static let usage = Array("USAGE".utf8)
         static let strlen = Array("STRLEN".utf8)
         static let hlen = Array("HLEN".utf8)

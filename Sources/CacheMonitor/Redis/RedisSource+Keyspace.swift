@@ -38,6 +38,13 @@ extension RedisSource {
             }
         }
         ownReads.recordCommands(servers.count)
+        // An LFU eviction policy keeps a read counter per key: `OBJECT FREQ` gives hot keys without MONITOR.
+        var lfu: [Bool] = []
+        for (_, server) in servers {
+            let policy = try? await server.send(RESPCommand("CONFIG", ["GET", "maxmemory-policy"])).array?.last?.string
+            lfu.append(policy?.contains("lfu") == true)
+        }
+        ownReads.recordCommands(servers.count)
         let total = sizes.compactMap { $0 }.reduce(0, +)
         // Each server's share of the sample follows its share of the keys.
         let targets: [Int?] = sizes.map { size in
@@ -58,7 +65,8 @@ extension RedisSource {
         var firstFailure: String?
         await withTaskGroup(of: Void.self) { group in
             for (index, entry) in servers.enumerated() where sizes[index] != nil {
-                let sampler = RedisKeyspaceSampler(server: entry.server, node: inCluster ? entry.address : nil)
+                var sampler = RedisKeyspaceSampler(server: entry.server, node: inCluster ? entry.address : nil)
+                sampler.readsFrequency = lfu[index]
                 let target = targets[index] ?? nil
                 let client = entry.server
                 group.addTask {

@@ -29,6 +29,14 @@ enum InsightsScreen {
         ]
     }
 
+    /// Hot keys from the server's LFU counters (an LFU eviction policy), before any traffic sample.
+    static let lfuColumns = [
+        TableColumn("hot key (LFU counter, w samples the traffic)", minWidth: 14, weight: 1, priority: 100),
+        TableColumn("LFU", minWidth: 5, maxWidth: 5, alignment: .right, priority: 95),
+        TableColumn("type", minWidth: 6, maxWidth: 8, priority: 60),
+        TableColumn("node", minWidth: 8, maxWidth: 22, priority: 30),
+    ]
+
     /// Keys missed again and again in the sample (never cached, or expiring too soon).
     static let missStormColumns = [
         TableColumn("miss storm", minWidth: 14, weight: 1, priority: 100),
@@ -77,6 +85,17 @@ enum InsightsScreen {
             Table.draw(bigKeyColumns, rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
         case .hotKeys:
             let report = insights.trafficReport
+            if report == nil, let frequent = insights.outcome?.report?.frequentKeys, !frequent.isEmpty {
+                // No traffic sample yet, but the server's LFU counters tell which keys are read most.
+                let rows = frequent.dropFirst(first).prefix(visible).map { key in
+                    [
+                        TableCell(state.keyText(key.key)), TableCell(key.frequency.map(String.init) ?? "—"), TableCell(key.type, role: .dim),
+                        TableCell(key.node ?? "—", role: .dim),
+                    ]
+                }
+                Table.draw(lfuColumns, rows: Array(rows), selected: selected, into: &canvas, rect: tableRect)
+                break
+            }
             let keys = report?.hotKeys ?? []
             let storms = report?.missStorms ?? []
             // Miss storms below the hot keys, when there are any: a header and up to a third of the rows.

@@ -96,7 +96,7 @@ package struct InsightsState: Sendable {
         switch view {
         case .prefixes: level.count
         case .bigKeys: outcome?.report?.bigKeys.count ?? 0
-        case .hotKeys: trafficReport?.hotKeys.count ?? 0
+        case .hotKeys: trafficReport?.hotKeys.count ?? outcome?.report?.frequentKeys.count ?? 0
         }
     }
 

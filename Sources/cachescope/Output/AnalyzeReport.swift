@@ -16,6 +16,13 @@ enum AnalyzeReport {
             ("elapsedMs", .integer(outcome.elapsed.inMilliseconds)),
             ("prefixes", .array(report.groups(toDepth: depth, perGroup: top).map(group))),
             ("bigKeys", .array(report.bigKeys.map(bigKey))),
+            (
+                "lfuHotKeys",
+                .array(
+                    report.frequentKeys.map {
+                        .object([("key", .string(KeyEscaping.escape($0.key))), ("lfuCounter", .optional($0.frequency)), ("node", .optional($0.node))])
+                    })
+            ),
             ("memorySource", .optional(report.memorySource?.rawValue)),
             ("memoryNote", .optional(report.memoryNote)),
             ("elementsNote", .optional(report.elementsNote)),
@@ -93,6 +100,13 @@ enum AnalyzeReport {
                 ])
             }
             text += "\n" + aligned(big, rightFrom: 2)
+        }
+        if !report.frequentKeys.isEmpty {
+            var hot = [["HOT KEY (LFU)", "LFU COUNTER", "TYPE", "NODE"]]
+            for key in report.frequentKeys.prefix(top) {
+                hot.append([KeyEscaping.escape(key.key), key.frequency.map(String.init) ?? "-", key.type, key.node ?? "-"])
+            }
+            text += "\n" + aligned(hot, rightFrom: 1)
         }
         return text
     }
