@@ -173,6 +173,54 @@ import Glibc
         try session.waitFor("EXIT=0")
     }
 
+    /// The demo's insights show per-prefix hit ratios live from the library's own counters; on a Redis
+    /// server, `w` asks before turning key-miss events on, samples, and puts the setting back.
+    @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
+    func trafficPerPrefixLiveOnTheDemoAndSampledOnRedis() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-traffic-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let demo = try TmuxSession(command: "env XDG_CONFIG_HOME=\(home.path) \(CommandLineTests.binary?.path ?? "")")
+        defer { demo.close() }
+        try demo.waitFor("demo app http://127.0.0.1:", seconds: 10)
+        try await Task.sleep(for: .seconds(2))
+        demo.send(["i"])
+        try demo.waitFor("by in-process", seconds: 10)
+        let live = try demo.screen()
+        #expect(live.contains("hit ratio") && live.contains("reads/s") && live.contains("cachescope_demo:"), "\(live)")
+        demo.send(["q"])
+        try demo.waitFor("EXIT=0")
+
+        guard let server = try RedisServerProcess() else { return }
+        let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
+        try await client.send((0..<20).map { RESPCommand("SET", key: Array("page:\($0)".utf8), ["v"]) })
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
+        defer { session.close() }
+        try session.waitFor("1/1 up")
+        session.send(["i"])
+        try session.waitFor("keys, every one read")
+        session.send(["w"])
+        try session.waitFor("notify-keyspace-events")
+        session.send(["y"])
+        try session.waitFor("listening")
+        let reads = Task {
+            for round in 0..<400 {
+                _ = try? await client.send(RESPCommand("GET", key: Array("page:\(round % 40)".utf8)))
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        try session.waitFor("by monitor+keymiss", seconds: 20)
+        await reads.value
+        let sampled = try session.screen()
+        let pages = sampled.split(separator: "\n").first { $0.contains("page:") } ?? ""
+        #expect(pages.contains("%"), "the page: group has a hit ratio:\n\(sampled)")
+        let flags = try await client.send(RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])).array?.last?.string
+        #expect(flags == "", "the setting is put back")
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+        await client.close()
+    }
+
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
     func aDeadBackendStaysVisibleWithItsReason() throws {
         let port = TestServers.freePort()
