@@ -40,11 +40,16 @@ public protocol KeyTrafficSource: CacheBackend {
 /// cache's own lock; memory is bounded by the capacity whatever the traffic.
 struct KeyTrafficLog {
     let capacity: Int
-    private var keys: [String] = []
-    private var kinds: [KeyTrafficEvent.Kind] = []
-    private var times: [Double] = []
+    /// The ring: filled up to ``capacity``, then overwritten oldest first.
+    private var entries: [Entry] = []
     /// The sequence of the next event.
     private(set) var next: UInt64 = 0
+
+    private struct Entry {
+        var key: String
+        var kind: KeyTrafficEvent.Kind
+        var time: Double
+    }
 
     /// 16,384 operations: ten seconds of a few hundred requests a second, in about 0.5 MB.
     static let defaultCapacity = 16_384
@@ -54,31 +59,27 @@ struct KeyTrafficLog {
     }
 
     mutating func record(_ key: String, _ kind: KeyTrafficEvent.Kind, at time: Double) {
-        if keys.count < capacity {
-            keys.append(key)
-            kinds.append(kind)
-            times.append(time)
+        let entry = Entry(key: key, kind: kind, time: time)
+        if entries.count < capacity {
+            entries.append(entry)
         } else {
-            let slot = Int(next % UInt64(capacity))
-            keys[slot] = key
-            kinds[slot] = kind
-            times[slot] = time
+            entries[Int(next % UInt64(capacity))] = entry
         }
         next &+= 1
     }
 
     /// The events at or after `since` (seconds, the cache's clock), oldest first.
     func window(since start: Double, now: Double) -> KeyTrafficWindow {
-        let held = UInt64(keys.count)
+        let held = UInt64(entries.count)
         let first = next - held
         var events: [KeyTrafficEvent] = []
         var sequence = next
         // Newest back to the window's start.
         while sequence > first {
             let previous = sequence - 1
-            let slot = Int(previous % UInt64(capacity))
-            guard times[slot] >= start else { break }
-            events.append(KeyTrafficEvent(key: keys[slot], kind: kinds[slot], time: times[slot], sequence: previous))
+            let entry = entries[Int(previous % UInt64(capacity))]
+            guard entry.time >= start else { break }
+            events.append(KeyTrafficEvent(key: entry.key, kind: entry.kind, time: entry.time, sequence: previous))
             sequence = previous
         }
         events.reverse()
