@@ -102,9 +102,13 @@ import Testing
         let outcome = try await sample(backend, options: TrafficOptions(duration: .seconds(60), mayChangeSettings: true)) {
             #expect(try await notifyEvents(client) == "xKEm")
             try await runWorkload(on: client)
-            // Our own browsing is left out.
-            _ = try await backend.source.details(
-                of: BrowsedKey(key: bytes("hot:key"), type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 10, kindPrefix: nil)
+            // Our own browsing is left out, from a connection opened during the sample too.
+            let browser = RedisSource(name: "browser", url: try RedisURL(parsing: server.url()))
+            for _ in 0..<30 {
+                _ = try await browser.details(
+                    of: BrowsedKey(key: bytes("hot:key"), type: "string", ttlMilliseconds: nil, size: nil), maxBytes: 10, kindPrefix: nil)
+            }
+            await browser.close()
         }
         let report = try #require(outcome.report)
         try checkFigures(report, method: .monitorKeymiss)
@@ -144,6 +148,20 @@ import Testing
         #expect(report.group(bytes("hot:key"))?.reads == 300)
         #expect(report.notes.contains { $0.contains("hit ratios unknown") })
         #expect(try await notifyEvents(client) == "")
+    }
+
+    @Test func aServerThatRefusesWatchIsOneLine() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        // Redis answers `watch fetchers mutations` with an error line, as a memcached without watch would.
+        let source = MemcachedSource(name: "memcached", addresses: [MemcachedAddress(host: "127.0.0.1", port: server.port)])
+        let outcome = await TrafficSampling.start(
+            on: MonitoredBackend(id: BackendID(0), source: source), options: TrafficOptions(duration: .seconds(2))
+        ).outcome
+        guard case .failed(let reason) = outcome.ending else {
+            Issue.record("expected a failure, got \(outcome.ending)")
+            return
+        }
+        #expect(reason.contains("refused 'watch fetchers mutations'") && !reason.contains("\n"), "\(reason)")
     }
 
     @Test func anACLUserWithoutMonitorGetsOneLineAndNothingChanged() async throws {

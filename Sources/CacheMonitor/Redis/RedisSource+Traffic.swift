@@ -221,6 +221,19 @@ package final class OwnClients: Sendable {
     }
 
     func contains(_ address: [UInt8]) -> Bool { addresses.withLock { $0.contains(address) } }
+
+    /// Notes a connection that named itself cachescope's in the stream (`CLIENT SETNAME cachescope…`, sent
+    /// first by every connection it opens): its commands are left out from its very first.
+    func learn(from line: MonitorLine) {
+        let arguments = line.arguments
+        guard arguments.count >= 3, arguments[2].starts(with: Self.namePrefix), arguments[0].count == 6,
+            String(decoding: arguments[0], as: UTF8.self).lowercased() == "client",
+            String(decoding: arguments[1], as: UTF8.self).lowercased() == "setname"
+        else { return }
+        _ = addresses.withLock { $0.insert(line.client) }
+    }
+
+    private static let namePrefix = Array("cachescope".utf8)
 }
 
 /// Reads one server's `MONITOR` lines into the recorder. When lines arrive more than two seconds behind the
@@ -270,6 +283,7 @@ package final class MonitorStreamReader: Sendable {
             recorder.notCounted(1)
             return
         }
+        ownClients.learn(from: line)
         guard line.database == database, !ownClients.contains(line.client) else { return }
         var events: [(key: [UInt8], event: TrafficEvent)] = []
         RedisTrafficCommands.events(line.arguments) { events.append(($0, $1)) }
