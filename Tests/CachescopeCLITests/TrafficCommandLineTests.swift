@@ -37,6 +37,33 @@ import Testing
         }
     }
 
+    /// Waits until the server shows a `MONITOR` connection (the sample listens), then a moment more.
+    func waitForMonitor(_ client: RedisClient) async throws {
+        for _ in 0..<300 {
+            let list = try await client.send(RESPCommand("CLIENT", ["LIST"])).string ?? ""
+            if list.contains("cmd=monitor") {
+                try await Task.sleep(for: .milliseconds(300))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no MONITOR connection appeared")
+    }
+
+    /// Waits until memcached shows a `watch` connection (the sample listens), then a moment more.
+    func waitForWatcher(_ address: String) async throws {
+        let parts = address.split(separator: ":")
+        for _ in 0..<300 {
+            let stats = (try? TestServers.exchange(host: String(parts[0]), port: Int(parts[1]) ?? 0, "stats conns\r\n")) ?? ""
+            if stats.contains("conn_watch") {
+                try await Task.sleep(for: .milliseconds(300))
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no watch connection appeared")
+    }
+
     func notifyEvents(_ client: RedisClient) async throws -> String? {
         try await client.send(RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])).array?.last?.string
     }
@@ -45,8 +72,8 @@ import Testing
         guard let server = try MemcachedServerProcess() else { return }
         let client = MemcachedClient(address: try MemcachedAddress(parsing: server.address))
         _ = try await client.send([try .store(.set, key: Array("user:1".utf8), value: [1]), try .store(.set, key: Array("user:2".utf8), value: [1])])
-        let running = try Running(["traffic", "--memcached", server.address, "--duration", "2s", "--json", "--top", "3"])
-        try await Task.sleep(for: .milliseconds(700))
+        let running = try Running(["traffic", "--memcached", server.address, "--duration", "4s", "--json", "--top", "3"])
+        try await waitForWatcher(server.address)
         for id in 0..<30 { _ = try await client.get([Array("user:\(id % 3 == 2 ? 2 : 1)".utf8)]) }
         for id in 0..<10 { _ = try await client.get([Array("miss:\(id % 2)".utf8)]) }
         let result = running.finish()
@@ -75,8 +102,8 @@ import Testing
     @Test func redisWithoutYesChangesNothingAndSaysWhatItCouldNotMeasure() async throws {
         guard let server = try RedisServerProcess() else { return }
         let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
-        let running = try Running(["traffic", "--redis", server.url(), "--duration", "1500ms", "--json"])
-        try await Task.sleep(for: .milliseconds(700))
+        let running = try Running(["traffic", "--redis", server.url(), "--duration", "4s", "--json"])
+        try await waitForMonitor(client)
         for _ in 0..<20 { try await client.send(RESPCommand("GET", key: Array("page:home".utf8))) }
         let result = running.finish()
         #expect(result.status == 0, "\(result.errors)")
@@ -105,6 +132,7 @@ import Testing
             changed = try await notifyEvents(client) == "xKEm"
         }
         #expect(changed, "the sample turned key-miss events on")
+        try await waitForMonitor(client)
         for id in 0..<5 { try await client.send(RESPCommand("GET", key: Array("gone:\(id)".utf8))) }
         try await Task.sleep(for: .milliseconds(300))
         running.process.terminate()
