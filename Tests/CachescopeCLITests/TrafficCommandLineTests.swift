@@ -39,7 +39,7 @@ import Testing
 
     /// Waits until the server shows a `MONITOR` connection (the sample listens), then a moment more.
     func waitForMonitor(_ client: RedisClient) async throws {
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             let list = try await client.send(RESPCommand("CLIENT", ["LIST"])).string ?? ""
             if list.contains("cmd=monitor") {
                 try await Task.sleep(for: .milliseconds(300))
@@ -53,7 +53,7 @@ import Testing
     /// Waits until memcached shows a `watch` connection (the sample listens), then a moment more.
     func waitForWatcher(_ address: String) async throws {
         let parts = address.split(separator: ":")
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             let stats = (try? TestServers.exchange(host: String(parts[0]), port: Int(parts[1]) ?? 0, "stats conns\r\n")) ?? ""
             if stats.contains("conn_watch") {
                 try await Task.sleep(for: .milliseconds(300))
@@ -72,10 +72,13 @@ import Testing
         guard let server = try MemcachedServerProcess() else { return }
         let client = MemcachedClient(address: try MemcachedAddress(parsing: server.address))
         _ = try await client.send([try .store(.set, key: Array("user:1".utf8), value: [1]), try .store(.set, key: Array("user:2".utf8), value: [1])])
-        let running = try Running(["traffic", "--memcached", server.address, "--duration", "4s", "--json", "--top", "3"])
+        // Listening until stopped (SIGTERM, as Ctrl-C): the workload is inside the sample however slow the machine.
+        let running = try Running(["traffic", "--memcached", server.address, "--duration", "60s", "--json", "--top", "3"])
         try await waitForWatcher(server.address)
         for id in 0..<30 { _ = try await client.get([Array("user:\(id % 3 == 2 ? 2 : 1)".utf8)]) }
         for id in 0..<10 { _ = try await client.get([Array("miss:\(id % 2)".utf8)]) }
+        try await Task.sleep(for: .milliseconds(500))
+        running.process.terminate()
         let result = running.finish()
         await client.close()
         #expect(result.status == 0, "\(result.errors)")
@@ -102,9 +105,11 @@ import Testing
     @Test func redisWithoutYesChangesNothingAndSaysWhatItCouldNotMeasure() async throws {
         guard let server = try RedisServerProcess() else { return }
         let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
-        let running = try Running(["traffic", "--redis", server.url(), "--duration", "4s", "--json"])
+        let running = try Running(["traffic", "--redis", server.url(), "--duration", "60s", "--json"])
         try await waitForMonitor(client)
         for _ in 0..<20 { try await client.send(RESPCommand("GET", key: Array("page:home".utf8))) }
+        try await Task.sleep(for: .milliseconds(500))
+        running.process.terminate()
         let result = running.finish()
         #expect(result.status == 0, "\(result.errors)")
         let document = try json(result.output)

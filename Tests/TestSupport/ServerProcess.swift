@@ -83,12 +83,28 @@ public class ServerProcess: @unchecked Sendable {
     public func kill() {
         guard let process else { return }
         self.process = nil
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        Foundation.kill(process.processIdentifier, SIGCONT)
-        if process.isRunning { process.waitUntilExit() }
-        for _ in 0..<100 where (try? TestServers.exchange(host: "127.0.0.1", port: port, probe)) != nil {
+        let pid = process.processIdentifier
+        Foundation.kill(pid, SIGKILL)
+        Foundation.kill(pid, SIGCONT)
+        // Gone for certain before returning: no /proc entry, or a zombie whose sockets are closed (not asking
+        // `Process.isRunning`, which can be wrong after a stop and a continue).
+        for _ in 0..<250 where Self.isAlive(pid) {
             Thread.sleep(forTimeInterval: 0.02)
         }
+        // And its port refuses connections.
+        for _ in 0..<250 {
+            guard (try? TestServers.exchange(host: "127.0.0.1", port: port, probe)) != nil else { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+    }
+
+    /// Whether process `pid` still runs (exists and is not a zombie).
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return Foundation.kill(pid, 0) == 0 && !FileManager.default.fileExists(atPath: "/proc") }
+        // `pid (name) S …`: the state follows the name's closing parenthesis.
+        guard let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+        return state != "Z" && state != "X"
     }
 
     /// Freezes the server (SIGSTOP): connections stay open, nothing is answered.

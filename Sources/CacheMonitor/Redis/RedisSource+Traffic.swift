@@ -72,59 +72,73 @@ extension RedisSource {
         let counting = CountingWindow()
         var refresher: Task<Void, Never>?
         do {
+            var listening = 0
+            var firstFailure: (any Error)?
             for server in servers {
-                let control = RedisClient(url: server, configuration: configuration)
-                defer { Task { await control.close() } }
-                var missesKnown = false
-                switch try await Self.keyspaceEvents(on: control) {
-                case .value(let flags):
-                    let missing = Self.keymissFlags.filter { !flags.contains($0) }
-                    if missing.isEmpty {
-                        missesKnown = true
-                    } else if options.mayChangeSettings {
-                        let change = SettingChange(server: server.hostAndPort, name: Self.notifyEvents, from: flags, to: flags + String(missing))
-                        let reply = try await control.send(RESPCommand("CONFIG", ["SET", Self.notifyEvents, change.to]))
-                        if let message = reply.errorMessage {
-                            ending.notes.append("\(server.hostAndPort) refused CONFIG SET \(Self.notifyEvents) (\(message)): hit ratios unknown")
-                        } else {
-                            changed.append((server, change))
+                let before = streams.count
+                do {
+                    let control = RedisClient(url: server, configuration: configuration)
+                    defer { Task { await control.close() } }
+                    var missesKnown = false
+                    switch try await Self.keyspaceEvents(on: control) {
+                    case .value(let flags):
+                        let missing = Self.keymissFlags.filter { !flags.contains($0) }
+                        if missing.isEmpty {
                             missesKnown = true
+                        } else if options.mayChangeSettings {
+                            let change = SettingChange(server: server.hostAndPort, name: Self.notifyEvents, from: flags, to: flags + String(missing))
+                            let reply = try await control.send(RESPCommand("CONFIG", ["SET", Self.notifyEvents, change.to]))
+                            if let message = reply.errorMessage {
+                                ending.notes.append("\(server.hostAndPort) refused CONFIG SET \(Self.notifyEvents) (\(message)): hit ratios unknown")
+                            } else {
+                                changed.append((server, change))
+                                missesKnown = true
+                            }
+                        } else {
+                            ending.notes.append(
+                                "\(Self.notifyEvents) on \(server.hostAndPort) lacks \(String(missing)) and was left alone: hit ratios unknown, reads and writes only"
+                            )
                         }
-                    } else {
-                        ending.notes.append(
-                            "\(Self.notifyEvents) on \(server.hostAndPort) lacks \(String(missing)) and was left alone: hit ratios unknown, reads and writes only"
-                        )
+                    case .refused(let reason):
+                        ending.notes.append("\(server.hostAndPort) refused CONFIG GET \(Self.notifyEvents) (\(reason)): hit ratios unknown")
                     }
-                case .refused(let reason):
-                    ending.notes.append("\(server.hostAndPort) refused CONFIG GET \(Self.notifyEvents) (\(reason)): hit ratios unknown")
+                    if !missesKnown { ending.method = .monitor }
+                    await ownClients.refresh(on: control)
+                    var streamConfiguration = configuration
+                    streamConfiguration.clientName = "cachescope-traffic"
+                    streamConfiguration.noTouch = false
+                    if missesKnown {
+                        let subscriber = try await RESPConnection.connect(to: server, configuration: streamConfiguration)
+                        streams.append((subscriber, false))
+                        let channel = "__keyevent@\(server.database)__:keymiss"
+                        let reply = try await subscriber.stream(RESPCommand("SUBSCRIBE", [channel])) { value in
+                            guard counting.isOpen, let parts = value.array, parts.count == 3, parts[0].bytes == Self.messageWord,
+                                let key = parts[2].bytes
+                            else { return }
+                            recorder.record(key, .miss)
+                        } onClose: { _ in
+                        }
+                        if let message = reply.errorMessage {
+                            throw RedisError(.serverError, "\(server.hostAndPort) refused SUBSCRIBE \(channel): \(message)")
+                        }
+                    }
+                    let monitor = try await RESPConnection.connect(to: server, configuration: streamConfiguration)
+                    streams.append((monitor, true))
+                    let reader = MonitorStreamReader(recorder: recorder, database: server.database, ownClients: ownClients, window: counting)
+                    let address = server.hostAndPort
+                    let reply = try await monitor.stream(RESPCommand("MONITOR"), onValue: reader.read) { _ in closed.closed(address) }
+                    if let message = reply.errorMessage { throw RedisError(.serverError, "\(server.hostAndPort) refused MONITOR: \(message)") }
+                    listening += 1
+                } catch  where servers.count > 1 && !(error is CancellationError) {
+                    // A master that cannot be listened to is named; the others are sampled.
+                    firstFailure = firstFailure ?? error
+                    for stream in streams[before...] { await stream.connection.close() }
+                    streams.removeSubrange(before...)
+                    ending.missingNodes.append(KeyspaceCensus.MissingNode(address: server.hostAndPort, reason: ErrorText.oneLine(error)))
                 }
-                if !missesKnown { ending.method = .monitor }
-                await ownClients.refresh(on: control)
-                var streamConfiguration = configuration
-                streamConfiguration.clientName = "cachescope-traffic"
-                streamConfiguration.noTouch = false
-                if missesKnown {
-                    let subscriber = try await RESPConnection.connect(to: server, configuration: streamConfiguration)
-                    streams.append((subscriber, false))
-                    let channel = "__keyevent@\(server.database)__:keymiss"
-                    let reply = try await subscriber.stream(RESPCommand("SUBSCRIBE", [channel])) { value in
-                        guard counting.isOpen, let parts = value.array, parts.count == 3, parts[0].bytes == Self.messageWord,
-                            let key = parts[2].bytes
-                        else { return }
-                        recorder.record(key, .miss)
-                    } onClose: { _ in
-                    }
-                    if let message = reply.errorMessage {
-                        throw RedisError(.serverError, "\(server.hostAndPort) refused SUBSCRIBE \(channel): \(message)")
-                    }
-                }
-                let monitor = try await RESPConnection.connect(to: server, configuration: streamConfiguration)
-                streams.append((monitor, true))
-                let reader = MonitorStreamReader(recorder: recorder, database: server.database, ownClients: ownClients, window: counting)
-                let address = server.hostAndPort
-                let reply = try await monitor.stream(RESPCommand("MONITOR"), onValue: reader.read) { _ in closed.closed(address) }
-                if let message = reply.errorMessage { throw RedisError(.serverError, "\(server.hostAndPort) refused MONITOR: \(message)") }
             }
+            if listening == 0, let firstFailure { throw firstFailure }
+            closed.expect(listening)
             if ending.method == .monitor && servers.count > 1 {
                 ending.notes.append("key-miss events are not on every master: hit ratios unknown")
             }
