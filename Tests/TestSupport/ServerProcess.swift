@@ -100,7 +100,10 @@ public class ServerProcess: @unchecked Sendable {
 
     /// Whether process `pid` still runs (exists and is not a zombie).
     private static func isAlive(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return Foundation.kill(pid, 0) == 0 && !FileManager.default.fileExists(atPath: "/proc") }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+            // No entry: gone (or no /proc at all, where only the signal test can tell).
+            return !FileManager.default.fileExists(atPath: "/proc") && Foundation.kill(pid, 0) == 0
+        }
         // `pid (name) S …`: the state follows the name's closing parenthesis.
         guard let close = stat.lastIndex(of: ")") else { return true }
         let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
