@@ -101,7 +101,6 @@ struct TrafficSampleCommand: AsyncParsableCommand {
     /// Whether the settings the sample needs may be changed: never in read-only, at once with --yes, else
     /// only after a yes on a terminal. Says on standard error what is given up otherwise.
     private func askToChange(_ preflight: TrafficPreflight, readOnly: Bool) throws -> Bool {
-        for note in preflight.notes where preflight.changes.isEmpty { _ = note }
         guard !preflight.changes.isEmpty else { return false }
         let changes = preflight.changes.map(\.description).joined(separator: "; ")
         if readOnly {
