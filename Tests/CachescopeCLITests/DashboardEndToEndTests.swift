@@ -261,7 +261,8 @@ struct ClusterDashboardEndToEndTests {
 }
 
 /// A detached tmux session running a command in a 120×40 terminal; after the command ends, the pane shows
-/// `EXIT=<status>`.
+/// `EXIT=<status>`. Each session has a tmux server of its own (`-L name`): with one shared server, a session
+/// started while another test's last session closed could be lost with the exiting server.
 final class TmuxSession {
     let name = "cachescope-e2e-\(UUID().uuidString.prefix(8))"
     let tmux: String
@@ -296,7 +297,7 @@ final class TmuxSession {
         // tmux itself needs a terminal type even for detached sessions; CI may run without one.
         var environment = ProcessInfo.processInfo.environment
         if (environment["TERM"] ?? "").isEmpty || environment["TERM"] == "dumb" { environment["TERM"] = "xterm-256color" }
-        let argv = ([tmux] + arguments).map { strdup($0) } + [nil]
+        let argv = ([tmux, "-L", name] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
@@ -348,8 +349,12 @@ final class TmuxSession {
         throw TmuxTimeout(text: text, screen: last)
     }
 
+    /// Ends the session; its server, left without sessions, reaps the pane's process and exits.
     func close() {
         _ = try? run(["kill-session", "-t", name])
+        // Its socket file, which an exiting server may leave behind.
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(directory)/tmux-\(getuid())/\(name)")
     }
 }
 
