@@ -182,42 +182,42 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: home) }
         let demo = try TmuxSession(command: "env XDG_CONFIG_HOME=\(home.path) \(CommandLineTests.binary?.path ?? "")")
         defer { demo.close() }
-        try demo.waitFor("demo app http://127.0.0.1:", seconds: 10)
+        try await offThePool { try demo.waitFor("demo app http://127.0.0.1:", seconds: 10) }
         try await Task.sleep(for: .seconds(2))
         demo.send(["i"])
-        try demo.waitFor("by in-process", seconds: 10)
-        let live = try demo.screen()
+        try await offThePool { try demo.waitFor("by in-process", seconds: 10) }
+        let live = try await offThePool { try demo.screen() }
         #expect(live.contains("hit ratio") && live.contains("reads/s") && live.contains("cachescope_demo:"), "\(live)")
         demo.send(["q"])
-        try demo.waitFor("EXIT=0")
+        try await offThePool { try demo.waitFor("EXIT=0") }
 
         guard let server = try RedisServerProcess() else { return }
         let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
         try await client.send((0..<20).map { RESPCommand("SET", key: Array("page:\($0)".utf8), ["v"]) })
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
         defer { session.close() }
-        try session.waitFor("1/1 up")
+        try await offThePool { try session.waitFor("1/1 up") }
         session.send(["i"])
-        try session.waitFor("keys, every one read")
+        try await offThePool { try session.waitFor("keys, every one read") }
         session.send(["w"])
-        try session.waitFor("notify-keyspace-events")
+        try await offThePool { try session.waitFor("notify-keyspace-events") }
         session.send(["y"])
-        try session.waitFor("listening")
+        try await offThePool { try session.waitFor("listening") }
         let reads = Task {
             for round in 0..<400 {
                 _ = try? await client.send(RESPCommand("GET", key: Array("page:\(round % 40)".utf8)))
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        try session.waitFor("by monitor+keymiss", seconds: 20)
+        try await offThePool { try session.waitFor("by monitor+keymiss", seconds: 20) }
         await reads.value
-        let sampled = try session.screen()
+        let sampled = try await offThePool { try session.screen() }
         let pages = sampled.split(separator: "\n").first { $0.contains("page:") } ?? ""
         #expect(pages.contains("%"), "the page: group has a hit ratio:\n\(sampled)")
         let flags = try await client.send(RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])).array?.last?.string
         #expect(flags == "", "the setting is put back")
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await offThePool { try session.waitFor("EXIT=0") }
         await client.close()
     }
 
@@ -263,7 +263,7 @@ struct ClusterDashboardEndToEndTests {
 /// A detached tmux session running a command in a 120×40 terminal; after the command ends, the pane shows
 /// `EXIT=<status>`. Each session has a tmux server of its own (`-L name`): with one shared server, a session
 /// started while another test's last session closed could be lost with the exiting server.
-final class TmuxSession {
+final class TmuxSession: Sendable {
     let name = "cachescope-e2e-\(UUID().uuidString.prefix(8))"
     let tmux: String
 

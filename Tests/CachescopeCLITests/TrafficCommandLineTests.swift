@@ -6,7 +6,7 @@ import Testing
 
 /// `cachescope traffic` as a user runs it: the JSON contract, a setting changed only with `--yes` and put back
 /// also on SIGTERM, `--read-only`, bad input.
-@Suite struct TrafficCommandLineTests {
+@Suite(.serialized) struct TrafficCommandLineTests {
     func json(_ text: String) throws -> [String: Any] {
         let line = text.split(separator: "\n").first { $0.hasPrefix("{") }.map(String.init) ?? text
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(text)")
@@ -54,7 +54,9 @@ import Testing
     func waitForWatcher(_ address: String) async throws {
         let parts = address.split(separator: ":")
         for _ in 0..<600 {
-            let stats = (try? TestServers.exchange(host: String(parts[0]), port: Int(parts[1]) ?? 0, "stats conns\r\n")) ?? ""
+            let host = String(parts[0])
+            let port = Int(parts[1]) ?? 0
+            let stats = (try? await offThePool { try TestServers.exchange(host: host, port: port, "stats conns\r\n") }) ?? ""
             if stats.contains("conn_watch") {
                 try await Task.sleep(for: .milliseconds(300))
                 return
@@ -79,7 +81,7 @@ import Testing
         for id in 0..<10 { _ = try await client.get([Array("miss:\(id % 2)".utf8)]) }
         try await Task.sleep(for: .milliseconds(500))
         running.process.terminate()
-        let result = running.finish()
+        let result = try await offThePool { running.finish() }
         await client.close()
         #expect(result.status == 0, "\(result.errors)")
         let document = try json(result.output)
@@ -110,7 +112,7 @@ import Testing
         for _ in 0..<20 { try await client.send(RESPCommand("GET", key: Array("page:home".utf8))) }
         try await Task.sleep(for: .milliseconds(500))
         running.process.terminate()
-        let result = running.finish()
+        let result = try await offThePool { running.finish() }
         #expect(result.status == 0, "\(result.errors)")
         let document = try json(result.output)
         #expect(document["method"] as? String == "monitor")
@@ -119,7 +121,10 @@ import Testing
         #expect(page["reads"] as? Int == 20 && page["hitRatio"] is NSNull && page["misses"] is NSNull)
         #expect(result.errors.contains("not changing notify-keyspace-events"), "\(result.errors)")
         #expect(try await notifyEvents(client) == "")
-        let readOnly = try CommandLineTests().run(["traffic", "--redis", server.url(), "--duration", "200ms", "--yes", "--read-only", "--json"])
+        let url = server.url()
+        let readOnly = try await offThePool {
+            try CommandLineTests().run(["traffic", "--redis", url, "--duration", "200ms", "--yes", "--read-only", "--json"])
+        }
         #expect(readOnly.status == 0)
         #expect(readOnly.output.contains("--read-only: not changing"))
         #expect(try await notifyEvents(client) == "")
@@ -141,7 +146,7 @@ import Testing
         for id in 0..<5 { try await client.send(RESPCommand("GET", key: Array("gone:\(id)".utf8))) }
         try await Task.sleep(for: .milliseconds(300))
         running.process.terminate()
-        let result = running.finish()
+        let result = try await offThePool { running.finish() }
         #expect(result.status == 0, "\(result.errors)")
         #expect(try await notifyEvents(client) == "xK")
         let document = try json(result.output)

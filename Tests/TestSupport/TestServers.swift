@@ -154,3 +154,12 @@ public final class SilentServer: @unchecked Sendable {
 
     deinit { close(fd) }
 }
+
+/// Runs blocking work (a child process to its end, a socket read, a tmux poll) on a thread of its own, so
+/// an async test that waits for it never holds one of the few threads every other test's tasks run on.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.start()
+    }
+}

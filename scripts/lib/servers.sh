@@ -161,7 +161,7 @@ start_redis_cluster() {
     local ports=() port n
     for n in 1 2 3; do
         start_server "cluster$n" 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
-            --cluster-enabled yes --cluster-config-file "$workdir/nodes-@PORT@.conf" --cluster-node-timeout 2000 \
+            --cluster-enabled yes --cluster-config-file "$workdir/nodes-@PORT@.conf" --cluster-node-timeout 10000 \
             --daemonize yes --pidfile "$workdir/cluster$n.pid" --logfile "$workdir/cluster$n.log" --dir "$workdir" \
             >"$workdir/cluster$n.port" || return 1
         ports+=("$(cat "$workdir/cluster$n.port")")
