@@ -1,0 +1,47 @@
+import RESP
+
+/// One entry of a Redis server's slow log (`SLOWLOG GET`): a command that took longer than
+/// `slowlog-log-slower-than`.
+package struct SlowLogEntry: Sendable, Hashable {
+    /// The server's id for it: increasing, never reused while the server runs.
+    package var id: Int64
+    /// When it ran, in Unix seconds.
+    package var time: Int64
+    package var durationMicroseconds: Int64
+    /// The command and its arguments (the server keeps at most 32, and cuts long ones).
+    package var arguments: [[UInt8]]
+    /// The client's `host:port` and name (Redis 4+), when the server says.
+    package var clientAddress: String?
+    package var clientName: String?
+    /// The cluster node it ran on; `nil` for a single server.
+    package var node: String?
+
+    package init(
+        id: Int64, time: Int64, durationMicroseconds: Int64, arguments: [[UInt8]], clientAddress: String? = nil, clientName: String? = nil,
+        node: String? = nil
+    ) {
+        self.id = id
+        self.time = time
+        self.durationMicroseconds = durationMicroseconds
+        self.arguments = arguments
+        self.clientAddress = clientAddress
+        self.clientName = clientName
+        self.node = node
+    }
+
+    /// The entries of a `SLOWLOG GET` reply, newest first as the server lists them; entries that are not
+    /// the reply's format are skipped.
+    package static func parse(_ reply: RESPValue, node: String? = nil) -> [SlowLogEntry] {
+        guard let entries = reply.array else { return [] }
+        return entries.compactMap { entry in
+            guard let fields = entry.array, fields.count >= 4, let id = fields[0].integer, let time = fields[1].integer,
+                let duration = fields[2].integer, let arguments = fields[3].array
+            else { return nil }
+            let address = fields.count > 4 ? fields[4].string.flatMap { $0.isEmpty ? nil : $0 } : nil
+            let name = fields.count > 5 ? fields[5].string.flatMap { $0.isEmpty ? nil : $0 } : nil
+            return SlowLogEntry(
+                id: id, time: time, durationMicroseconds: duration, arguments: arguments.compactMap(\.bytes), clientAddress: address,
+                clientName: name, node: node)
+        }
+    }
+}
