@@ -44,6 +44,10 @@ package protocol CacheSource: KeyDeletionSource {
     /// and puts back every setting changed for them — also when `listen` ends early or a stream fails.
     /// - Throws: when no stream could be started (one line); nothing is left changed.
     func sampleTraffic(_ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void) async throws -> TrafficStreamsEnding
+    /// The health of each server (a cluster's every node, a pool's every server); those that cannot be
+    /// reached are missing.
+    /// - Throws: when no server can be read, or the backend has no server (in process).
+    func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])
 }
 
 extension CacheSource {
@@ -63,6 +67,12 @@ extension CacheSource {
         -> TrafficStreamsEnding
     {
         throw TrafficUnavailable("\(kind.rawValue) backends cannot be sampled for traffic")
+    }
+}
+
+extension CacheSource {
+    package func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+        throw TrafficUnavailable("\(kind.rawValue) backends have no server whose health could be read")
     }
 }
 

@@ -30,6 +30,8 @@ package struct ServerHealth: Sendable, Hashable {
     package var slabs: HealthView<[SlabClass]> = .notApplicable
     /// memcached `stats settings`, in the server's order.
     package var settings: HealthView<[Setting]> = .notApplicable
+    /// Connections refused since the server started (`rejected_connections`, memcached `rejected_conns`).
+    package var rejectedConnections: Int64?
 
     package init(address: String) {
         self.address = address

@@ -15,6 +15,8 @@ extension MemcachedSource {
                 let slabs = try await client.stats("slabs").map { (name: $0.name, value: $0.value) }
                 let items = try await client.stats("items").map { (name: $0.name, value: $0.value) }
                 health.slabs = .value(SlabClass.parse(slabs: slabs, items: items))
+                health.rejectedConnections = try await client.stats().first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }
+                    .flatMap { Int64($0.value) }
                 do {
                     health.settings = .value(try await client.stats("settings").map { ServerHealth.Setting(name: $0.name, value: $0.value) })
                 } catch let error as MemcachedError where !error.breaksConnection {

@@ -60,6 +60,7 @@ extension RedisSource {
             health.memory = MemoryHealth(info).map { .value($0) } ?? .refused("INFO memory gave no used_memory")
             health.replication = ReplicationHealth(info).map { .value($0) } ?? .refused("INFO replication gave no role")
             health.persistence = PersistenceHealth(info).map { .value($0) } ?? .refused("INFO persistence gave nothing")
+            health.rejectedConnections = info.integer("rejected_connections")
         case .refused(let reason):
             (health.commands, health.memory, health.replication, health.persistence) = (
                 .refused(reason), .refused(reason), .refused(reason), .refused(reason)

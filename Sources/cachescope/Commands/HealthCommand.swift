@@ -1,0 +1,64 @@
+import ArgumentParser
+import Basics
+import CacheMonitor
+import Foundation
+
+/// `cachescope health`: what the server itself says — slow log, commands, clients, memory, replication,
+/// persistence (Redis); slabs and settings (memcached) — and what needs attention.
+struct HealthCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "health",
+        abstract: "Show a backend's server health: slow log, commands, clients, memory, replication, persistence; memcached slabs.",
+        discussion: """
+            Every node of a Redis Cluster and every server of a memcached pool is read at once; a node that cannot \
+            be reached is named. A view an ACL refuses (SLOWLOG, CLIENT, CONFIG) says which permission it lacks; \
+            the others are shown. Attention lines name a rule (fragmentation, replica-link, replica-lag, slowlog, \
+            rejected-connections, evicted-unfetched, memory, persistence, noeviction-full); read once, slowlog \
+            means entries of the last minute, and rejected connections and items evicted unread count since the \
+            server started.
+
+            With --json: {"backend","type","nodes":[{"address","slowlog":[{"id","time","durationUs","command",\
+            "client"}],"commands":[{"command","calls","usecPerCall","p50Us","p99Us","p999Us","failed","rejected"}],\
+            "clients":[{"id","name","address","ageS","idleS","db","command","queryBufferBytes","outputMemoryBytes",\
+            "totalMemoryBytes","flags"}],"memory":{…},"replication":{…},"persistence":{…},"slabs":[…],\
+            "attention":[{"rule","message"}],"refused":{"<view>":"<why>"}}],"missingNodes":[…]} — Redis fields are \
+            null for memcached and the other way round; see the README for every field.
+
+            \(ExitStatus.documentation)
+            """
+    )
+
+    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    var backend: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let setup = try connection.setup()
+        let backend = try setup.backend(self.backend)
+        let source = backend.source
+        defer { Task { await source.close() } }
+        let read: (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])
+        do {
+            read = try await CommandFailure.reporting(backend.name, backend.address) { try await source.readHealth() }
+        } catch let unavailable as TrafficUnavailable {
+            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(unavailable.description)")
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        let nodes = read.servers.map { server -> (ServerHealth, [Attention]) in
+            let recent = server.slowLog.value?.filter { $0.time >= now - 60 }.count ?? 0
+            let unread = server.slabs.value?.reduce(Int64(0)) { $0 + Int64($1.evictedUnfetched) } ?? 0
+            let attention = AttentionRules.evaluate(
+                server, newSlowEntries: recent, newRejectedConnections: server.rejectedConnections ?? 0, newEvictedUnfetched: unread)
+            return (server, attention)
+        }
+        if json {
+            print(HealthReportText.json(backend: backend, nodes: nodes, missing: read.missing).text)
+        } else {
+            print(HealthReportText.table(backend: backend, nodes: nodes, missing: read.missing), terminator: "")
+        }
+    }
+}
