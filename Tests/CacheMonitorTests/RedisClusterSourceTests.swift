@@ -137,7 +137,7 @@ import Testing
 
         cluster.nodes[0].kill()
         var promoted = false
-        for _ in 0..<60 where !promoted {
+        for _ in 0..<160 where !promoted {
             try await Task.sleep(for: .milliseconds(250))
             let sample = try await source.sample()
             promoted = sample.servers.contains { $0.address == replicaAddress && $0.role == .master && $0.up && ($0.slots ?? 0) > 0 }

@@ -32,7 +32,7 @@ final class ScriptedTerminal: TerminalBackend {
     private let patience: Duration
     private var waitingSince: ContinuousClock.Instant?
 
-    init(width: Int, height: Int, unicode: Bool = true, patience: Duration = .seconds(15), script: [Step]) {
+    init(width: Int, height: Int, unicode: Bool = true, patience: Duration = .seconds(45), script: [Step]) {
         size = (width, height)
         supportsUnicode = unicode
         screen = Canvas(width: width, height: height)

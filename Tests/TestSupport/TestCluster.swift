@@ -16,7 +16,7 @@ public final class TestCluster: @unchecked Sendable {
 
     public init?(withReplica: Bool = false) async throws {
         func node() throws -> RedisServerProcess? {
-            try RedisServerProcess(arguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "1000"])
+            try RedisServerProcess(arguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"])
         }
         var nodes: [RedisServerProcess] = []
         for _ in 0..<3 {
