@@ -14,6 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
             DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self, PopulateMixture.self, ReplayStream.self,
+            HealthRead.self,
         ]
     )
 }
