@@ -2,9 +2,9 @@ import Basics
 
 /// What a keyspace analysis found: per prefix group, how many keys and how much memory (estimated for the
 /// whole backend when only a sample was read), how long they live, and the biggest keys.
-package struct KeyspaceReport: Sendable, Hashable {
+package struct KeyspaceReport: Sendable, Hashable, PrefixGroupTree {
     /// One prefix group, with its figures scaled to the whole backend.
-    package struct Group: Sendable, Hashable {
+    package struct Group: Sendable, Hashable, PrefixGroup {
         /// The keys' common start, ending at a delimiter (`sess:`, `flask_cache_view/`); empty for the whole
         /// keyspace.
         package var prefix: [UInt8]
@@ -34,21 +34,6 @@ package struct KeyspaceReport: Sendable, Hashable {
 
         /// Keys without a TTL.
         package var noTTLKeys: Int { ttl.none }
-
-        /// How the group is listed: its prefix written by `keyText`, and for memoized results what they are
-        /// (`flask_cache_ [memoized app.get_user]`).
-        package func name(keyText: ([UInt8]) -> String) -> String {
-            guard isMemoized, let flask else { return keyText(prefix) }
-            return keyText(prefix) + " [" + flask.label + "]"
-        }
-
-        /// Whether it holds memoized results of a function rather than every key under ``prefix``.
-        package var isMemoized: Bool {
-            switch flask {
-            case .memoized, .staleMemoized: true
-            case .route, nil: false
-            }
-        }
     }
 
     /// Keys the backend holds, and how many were read.
@@ -72,31 +57,6 @@ package struct KeyspaceReport: Sendable, Hashable {
     package var frequentKeys: [SampledKey] = []
     /// Nodes or servers whose keys are missing from the figures, and why.
     package var missingNodes: [KeyspaceCensus.MissingNode]
-
-    /// Every group down to `depth` (1 = top level), depth first, each level largest first: every top-level
-    /// group, and below that the `perGroup` largest groups of each group (the rest count in their parent).
-    package func groups(toDepth depth: Int, perGroup: Int = Int.max) -> [Group] {
-        var out: [Group] = []
-        func visit(_ group: Group) {
-            let shown = group.depth == 0 ? group.children : Array(group.children.prefix(perGroup))
-            for child in shown where child.depth <= depth {
-                out.append(child)
-                visit(child)
-            }
-        }
-        visit(root)
-        return out
-    }
-
-    /// The group whose prefix is `prefix`, if there is one.
-    package func group(_ prefix: [UInt8]) -> Group? {
-        var current = root
-        while current.prefix != prefix {
-            guard let next = current.children.first(where: { !$0.isMemoized && prefix.hasBytePrefix($0.prefix) }) else { return nil }
-            current = next
-        }
-        return current
-    }
 }
 
 /// A group Flask-Caching gives a meaning: the keys of one cached route, or one memoized function's results.

@@ -28,9 +28,11 @@ package enum RedisTrafficCommands {
 
     /// The events `arguments` (a command and its arguments, as `MONITOR` shows them) cause.
     package static func events(_ arguments: [[UInt8]], body: (_ key: [UInt8], _ event: TrafficEvent) -> Void) {
-        guard let name = arguments.first, name.count <= 20, var shape = table[lowercased(name)] else { return }
+        guard let first = arguments.first, first.count <= 20 else { return }
+        let name = lowercased(first)
+        guard var shape = table[name] else { return }
         // `SET k v … GET` reads the old value too.
-        if name.count == 3, lowercased(name) == set, arguments.dropFirst(3).contains(where: { lowercased($0) == get }) { shape.reads = true }
+        if name == set, arguments.dropFirst(3).contains(where: { $0.count == 3 && lowercased($0) == get }) { shape.reads = true }
         for key in keys(of: arguments, shape.keys) {
             if shape.reads { body(key, .read(hit: nil)) }
             if shape.writes { body(key, .write) }

@@ -2,9 +2,9 @@ import Basics
 
 /// What a traffic sample saw: per prefix group reads, hits, misses and writes over the sample's time, the
 /// hottest keys and the keys missed again and again.
-package struct TrafficReport: Sendable, Hashable {
+package struct TrafficReport: Sendable, Hashable, PrefixGroupTree {
     /// One prefix group (the same groups as ``KeyspaceReport/Group``).
-    package struct Group: Sendable, Hashable {
+    package struct Group: Sendable, Hashable, PrefixGroup {
         /// The keys' common start, ending at a delimiter; empty for the whole backend.
         package var prefix: [UInt8]
         /// 0 for the whole backend, 1 for top-level groups, and so on.
@@ -25,19 +25,6 @@ package struct TrafficReport: Sendable, Hashable {
         package var hitRatio: Double? {
             guard let hits, reads > 0 else { return nil }
             return Double(hits) / Double(reads)
-        }
-
-        /// How the group is listed (memoized results with their function).
-        package func name(keyText: ([UInt8]) -> String) -> String {
-            guard isMemoized, let flask else { return keyText(prefix) }
-            return keyText(prefix) + " [" + flask.label + "]"
-        }
-
-        package var isMemoized: Bool {
-            switch flask {
-            case .memoized, .staleMemoized: true
-            case .route, nil: false
-            }
         }
     }
 
@@ -97,30 +84,5 @@ package struct TrafficReport: Sendable, Hashable {
     package func rate(_ count: Int) -> Double {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return seconds > 0 ? Double(count) / seconds : 0
-    }
-
-    /// Every group down to `depth` (1 = top level), depth first, each level busiest first: every top-level
-    /// group, and below that the `perGroup` busiest of each group.
-    package func groups(toDepth depth: Int, perGroup: Int = Int.max) -> [Group] {
-        var out: [Group] = []
-        func visit(_ group: Group) {
-            let shown = group.depth == 0 ? group.children : Array(group.children.prefix(perGroup))
-            for child in shown where child.depth <= depth {
-                out.append(child)
-                visit(child)
-            }
-        }
-        visit(root)
-        return out
-    }
-
-    /// The group whose prefix is `prefix` (not a memoized function's), if there is one.
-    package func group(_ prefix: [UInt8]) -> Group? {
-        var current = root
-        while current.prefix != prefix {
-            guard let next = current.children.first(where: { !$0.isMemoized && prefix.hasBytePrefix($0.prefix) }) else { return nil }
-            current = next
-        }
-        return current
     }
 }
