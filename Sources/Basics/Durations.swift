@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Duration {
     /// The span in seconds.
     public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
@@ -18,6 +24,11 @@ public enum MonotonicSeconds {
     public static var now: Double {
         origin.duration(to: .now).inSeconds
     }
+}
+
+/// The wall clock in whole Unix seconds — what servers stamp their slow logs with.
+public enum UnixTime {
+    public static var now: Int64 { Int64(time(nil)) }
 }
 
 /// Durations read from and written as text — the one place that turns a `Duration` into words.

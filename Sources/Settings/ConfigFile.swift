@@ -13,6 +13,7 @@ import TOMLKit
 /// refresh = "1s"
 ///
 /// theme = "default"                    # the dashboard's theme (--theme wins)
+/// mouse = true                         # clicks and the wheel (false, or --no-mouse, keeps text selection)
 ///
 /// [thresholds]                         # when the dashboard colours figures yellow or red
 /// hit_ratio_warning = 0.8              # interval hit ratio below this
@@ -20,6 +21,9 @@ import TOMLKit
 /// memory_warning = 0.8                 # memory used / max above this
 /// memory_critical = 0.95
 /// ttl_warning = "10s"                  # TTLs below this are highlighted
+/// fragmentation_ratio = 1.5            # attention: RSS / used memory above this …
+/// fragmentation_bytes = "100MB"        # … with more than this wasted
+/// replica_lag = "10s"                  # attention: a replica this far behind
 ///
 /// [[backend]]
 /// name = "sessions"
@@ -50,6 +54,8 @@ package struct ConfigFile: Sendable {
     package var refresh: Duration?
     /// The dashboard's theme (`theme`), when set.
     package var theme: String?
+    /// Whether the dashboard takes mouse clicks and the wheel (`mouse`; true when unset).
+    package var mouse: Bool?
     /// The dashboard's colour thresholds (`[thresholds]`), defaults where unset.
     package var thresholds = Thresholds()
     /// Where it was read from.
@@ -59,8 +65,11 @@ package struct ConfigFile: Sendable {
         "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env",
         "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify",
     ]
-    static let topLevelFields = ["refresh", "theme", "thresholds", "backend"]
-    static let thresholdFields = ["hit_ratio_warning", "hit_ratio_critical", "memory_warning", "memory_critical", "ttl_warning"]
+    static let topLevelFields = ["refresh", "theme", "mouse", "thresholds", "backend"]
+    static let thresholdFields = [
+        "hit_ratio_warning", "hit_ratio_critical", "memory_warning", "memory_critical", "ttl_warning", "fragmentation_ratio",
+        "fragmentation_bytes", "replica_lag",
+    ]
 
     /// The file `--config` names, else `$XDG_CONFIG_HOME/cachescope/config.toml` (or
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
@@ -98,13 +107,20 @@ package struct ConfigFile: Sendable {
         let lines = ConfigLines(text: text)
         for key in table.keys where !Self.topLevelFields.contains(key) {
             throw failure(
-                lines.line(ofField: key, inBackend: nil), "unknown setting '\(key)'; expected refresh, theme, [thresholds] or [[backend]] tables")
+                lines.line(ofField: key, inBackend: nil),
+                "unknown setting '\(key)'; expected refresh, theme, mouse, [thresholds] or [[backend]] tables")
         }
         if let value = table["refresh"] {
             guard let text = value.string, let duration = DurationText.parse(text), duration > .zero else {
                 throw failure(lines.line(ofField: "refresh", inBackend: nil), "refresh must be a duration such as \"1s\" or \"500ms\"")
             }
             refresh = duration
+        }
+        if let value = table["mouse"] {
+            guard let flag = value.bool else {
+                throw failure(lines.line(ofField: "mouse", inBackend: nil), "mouse must be true or false")
+            }
+            mouse = flag
         }
         if let value = table["theme"] {
             guard let name = value.string, !name.isEmpty else {
@@ -302,6 +318,24 @@ package struct ConfigFile: Sendable {
                 throw failure(line("ttl_warning"), "ttl_warning must be a duration such as \"10s\"")
             }
             thresholds.ttlWarningSeconds = duration.inSeconds
+        }
+        if let value = entry["fragmentation_ratio"] {
+            guard let ratio = value.double ?? value.int.map(Double.init), ratio >= 1, ratio <= 100 else {
+                throw failure(line("fragmentation_ratio"), "fragmentation_ratio must be a number from 1 to 100, such as 1.5")
+            }
+            thresholds.fragmentationRatio = ratio
+        }
+        if let value = entry["fragmentation_bytes"] {
+            guard let bytes = value.int.map(Int64.init) ?? value.string.flatMap(ByteSizeText.parse), bytes >= 0 else {
+                throw failure(line("fragmentation_bytes"), "fragmentation_bytes must be a size such as \"100MB\" or a number of bytes")
+            }
+            thresholds.fragmentationBytes = bytes
+        }
+        if let value = entry["replica_lag"] {
+            guard let text = value.string, let duration = DurationText.parse(text), duration >= .seconds(1) else {
+                throw failure(line("replica_lag"), "replica_lag must be a duration of at least 1s, such as \"10s\"")
+            }
+            thresholds.replicaLagSeconds = Int64(duration.inSeconds.rounded())
         }
     }
 

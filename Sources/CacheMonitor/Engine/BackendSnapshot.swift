@@ -19,6 +19,8 @@ package struct BackendSnapshot: Sendable, Hashable {
     package var sampledAt: Double?
     /// Seconds until the next attempt when the backend is down (the retry countdown), else `nil`.
     package var retryIn: Double?
+    /// The servers' health and what needs attention, once read (never for an in-process cache).
+    package var health: BackendHealth?
 
     /// A backend seen as `status`, with empty histories of `historyLength` values (what the poller starts
     /// from, and what tests build fixtures from).

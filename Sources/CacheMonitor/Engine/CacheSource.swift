@@ -44,10 +44,17 @@ package protocol CacheSource: KeyDeletionSource {
     /// and puts back every setting changed for them — also when `listen` ends early or a stream fails.
     /// - Throws: when no stream could be started (one line); nothing is left changed.
     func sampleTraffic(_ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void) async throws -> TrafficStreamsEnding
-    /// The health of each server (a cluster's every node, a pool's every server); those that cannot be
-    /// reached are missing.
+    /// The health of each server (a cluster's every node, a pool's every server), every view or only what
+    /// the attention rules need; servers that cannot be reached are missing.
     /// - Throws: when no server can be read, or the backend has no server (in process).
-    func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])
+    func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])
+    /// The commands the monitor sent to the server at `address` so far, by their `INFO commandstats` names
+    /// (empty where the server counts no commands per name).
+    func ownCommandCounts(on address: String) -> [String: UInt64]
+    /// Closes one client connection of a server (`CLIENT KILL ID`), after checking it is not one of
+    /// cachescope's own.
+    /// - Returns: whether it was still connected.
+    func killClient(_ client: ClientToKill) async throws -> Bool
 }
 
 extension CacheSource {
@@ -71,9 +78,23 @@ extension CacheSource {
 }
 
 extension CacheSource {
-    package func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+    package func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
         throw TrafficUnavailable("\(kind.rawValue) backends have no server whose health could be read")
     }
+
+    package func ownCommandCounts(on address: String) -> [String: UInt64] { [:] }
+
+    package func killClient(_ client: ClientToKill) async throws -> Bool {
+        throw TrafficUnavailable("\(kind.rawValue) backends have no clients to close")
+    }
+
+    /// Every view of every server.
+    package func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+        try await readHealth(.full)
+    }
+
+    /// Whether the backend has servers whose health can be read.
+    package var hasServerHealth: Bool { kind != .inProcess }
 }
 
 /// A backend that cannot be sampled for traffic, and why (one line).

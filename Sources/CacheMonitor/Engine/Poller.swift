@@ -18,13 +18,22 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         package var maxBackoff: Duration
         /// How many values each history keeps.
         package var historyLength: Int
+        /// Time between two readings of a server's health for the attention rules (the backend whose
+        /// health is in focus is read fully every `interval`); `nil` reads no health unless focused.
+        package var healthInterval: Duration?
+        /// Where the attention rules draw their lines.
+        package var attention: AttentionThresholds
 
-        package init(interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300)
-        {
+        package init(
+            interval: Duration = .seconds(1), timeout: Duration = .seconds(2), maxBackoff: Duration = .seconds(5), historyLength: Int = 300,
+            healthInterval: Duration? = .seconds(5), attention: AttentionThresholds = AttentionThresholds()
+        ) {
             self.interval = interval
             self.timeout = timeout
             self.maxBackoff = maxBackoff
             self.historyLength = historyLength
+            self.healthInterval = healthInterval
+            self.attention = attention
         }
     }
 
@@ -33,6 +42,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         var previous: (sample: SourceSample, at: C.Instant)?
         var failures = 0
         var nextAttempt: C.Instant?
+        var health: HealthTracker
     }
 
     package let configuration: Configuration
@@ -44,6 +54,10 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     private var waits: [Int: Task<Void, Never>] = [:]
     /// Backends woken by ``refreshNow()`` whose sample is not recorded yet: each one recorded publishes.
     private var refreshing: Set<Int> = []
+    /// Each health task's wait until its next reading, which a change of focus cuts short.
+    private var healthWaits: [Int: Task<Void, Never>] = [:]
+    /// The backend whose health is read fully every interval (its health screen is open).
+    private var healthFocus: BackendID?
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
     private var nextSubscriber = 0
 
@@ -51,7 +65,11 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         self.configuration = configuration
         self.clock = clock
         started = clock.now
-        states = backends.map { SourceState(snapshot: BackendSnapshot(backend: $0, historyLength: configuration.historyLength)) }
+        states = backends.map {
+            SourceState(
+                snapshot: BackendSnapshot(backend: $0, historyLength: configuration.historyLength),
+                health: HealthTracker(thresholds: configuration.attention))
+        }
     }
 
     /// Every backend as last seen.
@@ -85,6 +103,9 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         guard tasks.isEmpty else { return }
         for index in states.indices {
             tasks.append(Task { await self.watch(index) })
+            if states[index].snapshot.backend.source.hasServerHealth {
+                tasks.append(Task { await self.watchHealth(index) })
+            }
         }
         tasks.append(Task { await self.publish() })
     }
@@ -95,19 +116,37 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         tasks = []
         for wait in waits.values { wait.cancel() }
         waits = [:]
+        for wait in healthWaits.values { wait.cancel() }
+        healthWaits = [:]
         for continuation in subscribers.values { continuation.finish() }
         subscribers = [:]
     }
 
     /// Samples every backend once, now and concurrently (each with the timeout), and returns the snapshot —
-    /// for one-shot reports, while no sampling tasks run. Two calls an interval apart give rates.
-    package func sampleAll() async -> Snapshot {
+    /// for one-shot reports, while no sampling tasks run. Two calls an interval apart give rates. With
+    /// `health`, each backend with servers also has its health read for the attention rules.
+    package func sampleAll(health: Bool = false) async -> Snapshot {
         await withTaskGroup(of: Void.self) { group in
             for index in states.indices {
-                group.addTask { await self.sampleOnce(index) }
+                group.addTask {
+                    await self.sampleOnce(index)
+                    if health, await self.states[index].snapshot.status == .up { await self.readHealthOnce(index, scope: .attention) }
+                }
             }
         }
         return current
+    }
+
+    /// Reads the health of `backend` fully every interval from now on (its health screen opened), and only
+    /// for the attention rules again once another one (or none) is in focus.
+    package func focusHealth(on backend: BackendID?) {
+        guard backend != healthFocus else { return }
+        let previous = healthFocus
+        healthFocus = backend
+        for (index, state) in states.enumerated() where state.snapshot.id == backend || state.snapshot.id == previous {
+            healthWaits[index]?.cancel()
+            healthWaits[index] = nil
+        }
     }
 
     /// Wakes every sampling task that waits for its next sample, so each backend is sampled now and its
@@ -138,6 +177,43 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             }
             waits[index] = nil
         }
+    }
+
+    /// Reads one backend's health every `healthInterval` — fully every `interval` while it is in focus — while
+    /// it is up; its snapshot carries the outcome.
+    private func watchHealth(_ index: Int) async {
+        while !Task.isCancelled {
+            let focused = states[index].snapshot.id == healthFocus
+            if states[index].snapshot.status == .up, focused || configuration.healthInterval != nil {
+                await readHealthOnce(index, scope: focused ? .full : .attention)
+                if focused { publishNow() }
+            }
+            let pause =
+                focused || states[index].snapshot.status != .up ? configuration.interval : configuration.healthInterval ?? configuration.interval
+            let clock = clock
+            let wait = Task { _ = try? await clock.sleep(for: pause) }
+            healthWaits[index] = wait
+            await withTaskCancellationHandler {
+                await wait.value
+            } onCancel: {
+                wait.cancel()
+            }
+            healthWaits[index] = nil
+        }
+    }
+
+    /// Reads one backend's health (within the timeout) and records it.
+    private func readHealthOnce(_ index: Int, scope: HealthScope) async {
+        let source = states[index].snapshot.backend.source
+        do {
+            let reading = try await withDeadline(configuration.timeout, clock: clock) { try await source.readHealth(scope) }
+            let now = started.duration(to: clock.now).inSeconds
+            states[index].health.record(
+                reading.servers, missing: reading.missing, scope: scope, now: now, unixTime: UnixTime.now, own: { source.ownCommandCounts(on: $0) })
+        } catch {
+            states[index].health.recordFailure(ErrorText.oneLine(error), now: started.duration(to: clock.now).inSeconds)
+        }
+        states[index].snapshot.health = states[index].health.health
     }
 
     /// Samples one source and records the outcome; returns when to sample it next.

@@ -14,6 +14,15 @@ package enum HealthView<Value: Sendable & Hashable>: Sendable, Hashable {
     }
 }
 
+/// How much of a server's health to read.
+package enum HealthScope: Sendable, Hashable {
+    /// Every view (the health screen, `cachescope health`).
+    case full
+    /// Only what the attention rules need (the overview's periodic reading): no clients, commands, latency
+    /// events or advice — the reading stays cheap on a server with thousands of clients.
+    case attention
+}
+
 /// One server's health at one moment (a cluster's node, a pool's server): what was slow, which commands
 /// cost what, who is connected, memory, replication and persistence (Redis); slab classes and settings
 /// (memcached). Each view is read on its own, so a refused one never hides the others.
@@ -30,6 +39,8 @@ package struct ServerHealth: Sendable, Hashable {
     package var slabs: HealthView<[SlabClass]> = .notApplicable
     /// memcached `stats settings`, in the server's order.
     package var settings: HealthView<[Setting]> = .notApplicable
+    /// memcached `stats conns`: its client connections.
+    package var connections: HealthView<[MemcachedConnectionInfo]> = .notApplicable
     /// Connections refused since the server started (`rejected_connections`, memcached `rejected_conns`).
     package var rejectedConnections: Int64?
 

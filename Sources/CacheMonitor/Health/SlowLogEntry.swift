@@ -29,6 +29,18 @@ package struct SlowLogEntry: Sendable, Hashable {
         self.node = node
     }
 
+    /// The command as one string: its arguments in the key escape form (pure ASCII with `asciiOnly`),
+    /// separated by spaces.
+    package func commandText(asciiOnly: Bool = false) -> String {
+        arguments.map { KeyEscaping.escape($0, asciiOnly: asciiOnly) }.joined(separator: " ")
+    }
+
+    /// The client as the server named it: `127.0.0.1:5000 (worker)`; `nil` when it said nothing.
+    package var clientText: String? {
+        let text = [clientAddress, clientName.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+        return text.isEmpty ? nil : text
+    }
+
     /// The entries of a `SLOWLOG GET` reply, newest first as the server lists them; entries that are not
     /// the reply's format are skipped.
     package static func parse(_ reply: RESPValue, node: String? = nil) -> [SlowLogEntry] {

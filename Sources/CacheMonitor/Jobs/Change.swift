@@ -18,6 +18,8 @@ package enum Change: Sendable, Hashable {
     case setExpiry(key: [UInt8], milliseconds: Int64?)
     /// Clear the embedded demo's cache (its own keys only), through the hook the runner was given.
     case clearDemoCache
+    /// Close one client connection of a Redis server (`CLIENT KILL ID`) — never one of cachescope's own.
+    case killClient(ClientToKill)
 
     /// Whether it works on a watched backend (every change but the demo's clear, which has its own hook).
     package var needsBackend: Bool { self != .clearDemoCache }
@@ -28,8 +30,24 @@ package enum Change: Sendable, Hashable {
         case .deleteKeys, .invalidateRoute, .invalidateMemoized: .deleteKeys
         case .invalidatePrefix: .invalidatePrefix
         case .setExpiry: .setExpiry
-        case .clearDemoCache: []
+        case .clearDemoCache, .killClient: []
         }
+    }
+}
+
+/// The client connection a kill is about: its id on one server, and how the operator saw it.
+package struct ClientToKill: Sendable, Hashable {
+    package var id: Int64
+    /// The server (`host:port`) it is connected to.
+    package var node: String
+    package var name: String?
+    package var address: String
+
+    package init(id: Int64, node: String, name: String?, address: String) {
+        self.id = id
+        self.node = node
+        self.name = name
+        self.address = address
     }
 }
 
@@ -55,6 +73,8 @@ package struct ChangeOutcome: Sendable, Hashable {
         case memoized(versionKeyExisted: Bool, version: String?, swept: Int)
         /// A TTL change: whether the key existed.
         case expiry(keyExisted: Bool)
+        /// A client kill: whether the connection was still there (and was closed).
+        case killed(existed: Bool)
     }
 
     package var change: Change
@@ -93,7 +113,7 @@ package struct ChangeOutcome: Sendable, Hashable {
         guard !dryRun, ending != .refused else { return [] }
         switch (change, detail) {
         case (.setExpiry(let key, _), .expiry(keyExisted: false)): return [key]
-        case (.setExpiry, _), (.invalidatePrefix, _), (.clearDemoCache, _): return []
+        case (.setExpiry, _), (.invalidatePrefix, _), (.clearDemoCache, _), (.killClient, _): return []
         default: return ending == .completed ? keys : []
         }
     }

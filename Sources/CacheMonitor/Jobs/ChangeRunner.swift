@@ -117,6 +117,10 @@ private struct ChangeWork {
             let existed = dryRun ? try await source.countExisting([key]) > 0 : try await source.setExpiry(of: key, milliseconds: milliseconds)
             outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
             outcome.detail = .expiry(keyExisted: existed)
+        case .killClient(let client):
+            let existed = dryRun ? false : try await source.killClient(client)
+            outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
+            outcome.detail = .killed(existed: existed)
         case .clearDemoCache:
             break
         }

@@ -5,7 +5,7 @@ extension MemcachedSource {
     /// The health of every server of the pool, at once: slab classes (`stats slabs` with `stats items`),
     /// settings (`stats settings`) and connections (`stats conns`, where the server has it). A server that
     /// cannot be reached is missing; the others are read.
-    package func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+    package func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
         var servers: [ServerHealth] = []
         var missing: [KeyspaceCensus.MissingNode] = []
         for client in clients {
@@ -17,10 +17,11 @@ extension MemcachedSource {
                 health.slabs = .value(SlabClass.parse(slabs: slabs, items: items))
                 health.rejectedConnections = try await client.stats().first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }
                     .flatMap { Int64($0.value) }
-                do {
-                    health.settings = .value(try await client.stats("settings").map { ServerHealth.Setting(name: $0.name, value: $0.value) })
-                } catch let error as MemcachedError where !error.breaksConnection {
-                    health.settings = .refused("stats settings refused: \(error.message)")
+                if scope == .full {
+                    health.settings = try await optionalStats(client, "settings") {
+                        .value($0.map { ServerHealth.Setting(name: $0.name, value: $0.value) })
+                    }
+                    health.connections = try await optionalStats(client, "conns") { .value(MemcachedConnectionInfo.parse($0)) }
                 }
                 servers.append(health)
             } catch {
@@ -29,5 +30,16 @@ extension MemcachedSource {
         }
         if servers.isEmpty, let first = missing.first { throw MemcachedError(.connectionFailed, "\(first.address): \(first.reason)") }
         return (servers, missing)
+    }
+
+    /// A `stats` group an older server may not have: its view, or one line saying the server refused it.
+    private func optionalStats<Value>(
+        _ client: MemcachedClient, _ group: String, _ read: ([(name: String, value: String)]) -> HealthView<Value>
+    ) async throws -> HealthView<Value> {
+        do {
+            return read(try await client.stats(group).map { (name: $0.name, value: $0.value) })
+        } catch let error as MemcachedError where !error.breaksConnection {
+            return .refused("stats \(group) refused: \(error.message)")
+        }
     }
 }

@@ -2,27 +2,55 @@ import Basics
 import RESP
 
 extension RedisSource {
-    /// The health of the server, or of every node of the cluster (masters and replicas), read at once on
-    /// connections of their own. A view the server refuses (an ACL without `SLOWLOG`, `CLIENT` or `CONFIG`)
-    /// says which permission it lacks; the other views are read. A node that cannot be reached is missing.
-    package func readHealth() async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
-        var nodes: [RedisURL] = [url]
-        if try await cluster() != nil {
-            let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
-            defer { Task { await worker.close() } }
-            let topology = try await worker.topology()
-            nodes = topology.shards.flatMap { [$0.master] + $0.replicas }.map { worker.client(for: $0).url }
+    package func ownCommandCounts(on address: String) -> [String: UInt64] { ownCommands.counts(on: address) }
+
+    /// Closes one client of the server (or of a cluster's node) with `CLIENT KILL ID`, after reading it
+    /// again (`CLIENT LIST ID`): one of cachescope's own connections is refused, a client gone meanwhile is
+    /// reported as such.
+    package func killClient(_ target: ClientToKill) async throws -> Bool {
+        let server: RedisClient
+        switch try await client.shape() {
+        case .single(let single):
+            guard single.url.hostAndPort == target.node else { throw RedisError(.serverError, "\(target.node) is not a server of \(name)") }
+            server = single
+        case .cluster(let cluster):
+            let nodes = try await cluster.topology().shards.flatMap { [$0.master] + $0.replicas }
+            guard let node = nodes.first(where: { cluster.client(for: $0).url.hostAndPort == target.node }) else {
+                throw RedisError(.serverError, "\(target.node) is not a node of \(name)")
+            }
+            server = cluster.client(for: node)
         }
-        let configuration = configuration
+        let listed = try await server.send([RESPCommand("CLIENT", ["LIST", "ID", target.id])])[0]
+        if let message = listed.errorMessage { throw RedisError.reply(message) }
+        guard let now = RedisClientInfo.parse(listed.string ?? "").first(where: { $0.id == target.id }) else { return false }
+        guard !now.isCachescope else {
+            throw RedisError(.serverError, "client \(target.id) is one of cachescope's own connections (\(now.name ?? "")): not closed")
+        }
+        let reply = try await server.send([RESPCommand("CLIENT", ["KILL", "ID", target.id])])[0]
+        if let message = reply.errorMessage { throw RedisError.reply(message) }
+        return (reply.integer ?? 0) > 0
+    }
+
+    /// The health of the server, or of every node of the cluster (masters and replicas), read at once on the
+    /// source's own connections (no connection is opened per reading). A view the server refuses (an ACL
+    /// without `SLOWLOG`, `CLIENT` or `CONFIG`) says which permission it lacks; the other views are read. A
+    /// node that cannot be reached is missing. `.attention` reads only what the attention rules need.
+    package func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+        let nodes: [RedisClient]
+        switch try await client.shape() {
+        case .single(let server):
+            nodes = [server]
+        case .cluster(let cluster):
+            let topology = try await cluster.topology()
+            nodes = topology.shards.flatMap { [$0.master] + $0.replicas }.map { cluster.client(for: $0) }
+        }
         var servers: [ServerHealth] = []
         var missing: [KeyspaceCensus.MissingNode] = []
         await withTaskGroup(of: (Int, Result<ServerHealth, any Error>).self) { group in
             for (index, node) in nodes.enumerated() {
                 group.addTask {
-                    let client = RedisClient(url: node, configuration: configuration)
-                    defer { Task { await client.close() } }
                     do {
-                        return (index, .success(try await Self.readHealth(of: client, address: node.hostAndPort)))
+                        return (index, .success(try await Self.readHealth(of: node, address: node.url.hostAndPort, scope: scope)))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -34,7 +62,7 @@ extension RedisSource {
                 switch result {
                 case .success(let health): servers.append(health)
                 case .failure(let error):
-                    missing.append(KeyspaceCensus.MissingNode(address: nodes[index].hostAndPort, reason: ErrorText.oneLine(error)))
+                    missing.append(KeyspaceCensus.MissingNode(address: nodes[index].url.hostAndPort, reason: ErrorText.oneLine(error)))
                 }
             }
         }
@@ -43,20 +71,25 @@ extension RedisSource {
     }
 
     /// One pipeline for every view of one server.
-    static func readHealth(of client: RedisClient, address: String) async throws -> ServerHealth {
-        let replies = try await client.send([
+    static func readHealth(of client: RedisClient, address: String, scope: HealthScope) async throws -> ServerHealth {
+        let full = scope == .full
+        var commands = [
             RESPCommand("SLOWLOG", ["GET", 128]),
-            RESPCommand("INFO", ["commandstats", "latencystats", "memory", "replication", "persistence", "stats"]),
-            RESPCommand("CLIENT", ["LIST"]),
-            RESPCommand("CONFIG", ["GET", "latency-monitor-threshold"]),
-            RESPCommand("LATENCY", ["LATEST"]),
-            RESPCommand("MEMORY", ["DOCTOR"]),
-        ])
+            RESPCommand("INFO", (full ? ["commandstats", "latencystats"] : []) + ["memory", "replication", "persistence", "stats"]),
+        ]
+        // The attention reading leaves out what its rules do not need: the clients, latency and advice.
+        if full {
+            commands += [
+                RESPCommand("CLIENT", ["LIST"]), RESPCommand("CONFIG", ["GET", "latency-monitor-threshold"]), RESPCommand("LATENCY", ["LATEST"]),
+                RESPCommand("MEMORY", ["DOCTOR"]),
+            ]
+        }
+        let replies = try await client.send(commands)
         var health = ServerHealth(address: address)
         health.slowLog = view(replies[0], needs: "SLOWLOG") { .value(SlowLogEntry.parse($0, node: address)) }
         switch view(replies[1], needs: "INFO", { reply -> HealthView<RedisInfo> in .value(RedisInfo(parsing: reply.string ?? "")) }) {
         case .value(let info):
-            health.commands = .value(CommandStat.parse(info))
+            if full { health.commands = .value(CommandStat.parse(info)) }
             health.memory = MemoryHealth(info).map { .value($0) } ?? .refused("INFO memory gave no used_memory")
             health.replication = ReplicationHealth(info).map { .value($0) } ?? .refused("INFO replication gave no role")
             health.persistence = PersistenceHealth(info).map { .value($0) } ?? .refused("INFO persistence gave nothing")
@@ -67,6 +100,7 @@ extension RedisSource {
             )
         case .notApplicable: break
         }
+        guard full else { return health }
         health.clients = view(replies[2], needs: "CLIENT") { .value(RedisClientInfo.parse($0.string ?? "")) }
         let threshold = replies[3].array?.last?.integer
         switch view(replies[4], needs: "LATENCY", { .value(LatencyEvent.parse($0)) }) {

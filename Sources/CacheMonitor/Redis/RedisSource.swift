@@ -25,6 +25,8 @@ package final class RedisSource: Sendable {
     package let seeds: [RedisURL]
     /// Lookups the monitor made itself.
     package let ownReads = OwnReads()
+    /// Every command the monitor sent, per server (left out of the health view's calls per second).
+    package let ownCommands: OwnCommands
     /// One server or a cluster, as the URL turns out to be.
     let client: RedisDeployment
     let configuration: RESPConnection.Configuration
@@ -44,6 +46,8 @@ package final class RedisSource: Sendable {
     package init(name: String, url: RedisURL, configuration: RESPConnection.Configuration = .init()) {
         var configuration = configuration
         configuration.noTouch = true
+        ownCommands = OwnCommands()
+        configuration.observer = ownCommands
         self.name = name
         self.url = url
         seeds = [url]
@@ -56,6 +60,8 @@ package final class RedisSource: Sendable {
     package init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
         var configuration = configuration
         configuration.noTouch = true
+        ownCommands = OwnCommands()
+        configuration.observer = ownCommands
         client = try RedisDeployment(clusterSeeds: seeds, configuration: configuration)
         self.name = name
         url = client.url

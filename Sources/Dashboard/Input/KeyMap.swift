@@ -33,9 +33,9 @@ package struct KeyBinding: Sendable, Hashable {
 /// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
 /// README's key list all come from it, so they cannot drift apart.
 package enum KeyMap {
-    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights]
-    static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights]
-    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .dialog, .job]
+    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health]
+    static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights, .health]
+    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .dialog, .job]
 
     package static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
@@ -54,15 +54,17 @@ package enum KeyMap {
         KeyBinding(["PgDn"], .pageDown, "page down", section: "Moving", in: lists),
         KeyBinding(["Home"], .home, "first row", section: "Moving", in: lists),
         KeyBinding(["End"], .end, "last row", section: "Moving", in: lists),
-        KeyBinding(["Enter"], .open, "open the backend's keys, a key's details, or a prefix group", footer: "open", section: "Moving", in: lists),
+        KeyBinding(
+            ["Enter"], .open, "open the backend's keys, a key's details, or a prefix group", footer: "open", section: "Moving",
+            in: [.overview, .keyBrowser, .insights]),
         KeyBinding(
             ["Esc", "←"], .back, "back (up one level, then to the overview; stops a running analysis)", footer: "back", section: "Moving",
-            in: [.keyBrowser, .details, .insights]),
+            in: [.keyBrowser, .details, .insights, .health]),
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
         KeyBinding(
-            ["s"], .sort, "sort by key, TTL or size (insights: memory, keys, reads…)", footer: "sort", section: "Keys",
-            in: [.keyBrowser, .insights]),
+            ["s"], .sort, "sort by key, TTL or size (insights: memory, keys, reads…; health: commands, clients)", footer: "sort",
+            section: "Keys", in: [.keyBrowser, .insights, .health]),
         KeyBinding(
             ["i"], .insights, "insights: keys, memory and TTLs per prefix, and the biggest keys", footer: "insights", section: "Insights",
             in: [.overview, .keyBrowser]),
@@ -71,6 +73,15 @@ package enum KeyMap {
             ["w"], .sampleTraffic, "sample the traffic for 10 s: hit ratio per prefix", footer: "traffic",
             section: "Insights", in: [.insights]),
         KeyBinding(["H"], .hotKeys, "the hot keys and miss storms of the sample", footer: "hot keys", section: "Insights", in: [.insights]),
+        KeyBinding(
+            ["h"], .health, "server health: slow log, commands, clients, memory…", footer: "health", section: "Health",
+            in: [.overview, .keyBrowser, .insights]),
+        KeyBinding(["]"], .nextTab, "next health tab", footer: "tab", section: "Health", in: [.health]),
+        KeyBinding(["["], .previousTab, "previous health tab", section: "Health", in: [.health]),
+        KeyBinding([">"], .nextNode, "next server (all merged, then each)", footer: "server", section: "Health", in: [.health]),
+        KeyBinding(["<"], .previousNode, "previous server", section: "Health", in: [.health]),
+        KeyBinding(
+            ["K"], .killClient, "close the selected client (never our own)", footer: "kill", section: "Health", in: [.health], dangerous: true),
         KeyBinding(
             ["d", "Del"], .deleteKey, "delete the selected key", footer: "delete", section: "Changes", in: [.keyBrowser, .details], dangerous: true),
         KeyBinding(

@@ -70,7 +70,7 @@ package final class DashboardLoop {
             let now = MonotonicSeconds.now
             if now.rounded(.down) != lastSecond {
                 lastSecond = now.rounded(.down)
-                apply(.tick(now: now, clock: wallClock()))
+                apply(.tick(now: now, clock: wallClock(), unixTime: UnixTime.now))
                 dirty = true
             }
             for event in inbox.drain() {

@@ -35,6 +35,9 @@ package final class EffectRunner {
         case .refreshNow:
             let poller = poller
             Task.detached { await poller.refreshNow() }
+        case .focusHealth(let backend):
+            let poller = poller
+            Task.detached { await poller.focusHealth(on: backend) }
         case .loadKeys(let backend, let filter):
             loadKeys(backend, filter)
         case .loadDetails(let backend, let key):

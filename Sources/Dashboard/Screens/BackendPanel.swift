@@ -34,6 +34,12 @@ enum BackendPanel {
         line(
             "memory", Array(backend.memoryHistory.values), minimum: 0, maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory,
             role: .accent)
+        // What needs attention, one line each (as many as fit above the facts line).
+        for line in backend.status == .up ? backend.health?.attention ?? [] : [] where y < rect.y + rect.height - 2 {
+            let node = (backend.health?.servers.count ?? 1) > 1 ? line.node.map { " (\($0))" } ?? "" : ""
+            canvas.write("⚠ \(line.rule.rawValue): \(line.message)\(node)", x: x, y: y, role: AttentionText.role(line.rule), maxWidth: width)
+            y += 1
+        }
         guard y < rect.y + rect.height - 1 else { return }
         var facts: [String] = []
         if backend.status != .up {

@@ -24,6 +24,8 @@ package enum DashboardView {
             DetailsScreen.draw(state, into: &canvas, rect: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1))
         case .insights:
             if let insights = state.insights { InsightsScreen.draw(state, insights, into: &canvas, rect: body) }
+        case .health:
+            if let health = state.health { HealthScreen.draw(state, health, into: &canvas, rect: body) }
         }
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
         var hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [.monitorOnly] : [.typePrefix, .monitorOnly] } ?? []

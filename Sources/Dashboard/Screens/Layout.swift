@@ -31,6 +31,12 @@ package enum Layout {
         max(1, height - 6)
     }
 
+    /// Rows of a health tab's table: all but the header, the title, the tab bar, the attention line, the
+    /// table's header, the status line and the footer.
+    package static func healthRows(height: Int) -> Int {
+        max(1, height - 7)
+    }
+
     /// The rows between the header and the status line.
     static func body(width: Int, height: Int) -> Rect {
         Rect(x: 0, y: 1, width: width, height: max(0, height - 3))

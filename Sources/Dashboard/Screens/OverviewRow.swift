@@ -20,6 +20,9 @@ enum OverviewRow {
         if counted.contains(where: { !$0.up }) {
             set(.status, "▲ \(counted.filter(\.up).count)/\(counted.count)", .warning)
         }
+        if let attention = backend.health?.attention, let role = AttentionText.role(of: attention) {
+            set(.attention, "⚠ \(attention.count)", role)
+        }
         let rates = backend.rates
         let ratio = rates?.hitRatio
         set(.hitRatio, HumanUnits.ratio(ratio), state.thresholds.role(forHitRatio: ratio))

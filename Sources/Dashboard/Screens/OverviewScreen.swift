@@ -4,7 +4,7 @@ import CacheMonitor
 /// panel about the selected backend.
 enum OverviewScreen {
     enum Column: Int, CaseIterable {
-        case number, name, type, address, status, hitRatio, lifetime, trend, hits, misses, ops, keys, memory, evictions, latency
+        case number, name, type, address, status, attention, hitRatio, lifetime, trend, hits, misses, ops, keys, memory, evictions, latency
     }
 
     /// - Parameter showsNodes: a cluster's nodes are listed: their type cell (role, slots) then matters more
@@ -19,6 +19,8 @@ enum OverviewScreen {
             TableColumn("type", minWidth: 11, maxWidth: 13, priority: showsNodes ? 48 : 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: showsNodes ? 7 : 6, maxWidth: 11, priority: 97),
+            // What needs attention on the backend's servers: `⚠ 2` (h shows why; the panel says it in words).
+            TableColumn("⚠", minWidth: 3, maxWidth: 4, priority: 92),
             TableColumn("hit%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 95),
             TableColumn("life%", minWidth: 6, maxWidth: 6, alignment: .right, priority: 45),
             TableColumn("trend", minWidth: 8, maxWidth: 60, weight: 3, priority: 40),
@@ -72,7 +74,8 @@ enum OverviewScreen {
             }
         }
         // The panel sits right under the table when there is room for it.
-        let panelHeight = full ? min(7, max(0, rect.height - rows.count - 2)) : 0
+        let attentionLines = min(4, state.selectedSnapshot?.status == .up ? state.selectedSnapshot?.health?.attention.count ?? 0 : 0)
+        let panelHeight = full ? min(7 + attentionLines, max(0, rect.height - rows.count - 2)) : 0
         let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rows.count + 2) : rect.height
         let selectedID = state.selectedSnapshot?.id
         let selectedRow = rows.firstIndex { $0.id == selectedID && $0.server == nil }

@@ -26,6 +26,10 @@ enum Actions {
             return open(&state)
         case .back:
             if state.screen == .insights { return InsightsActions.back(&state) }
+            if state.screen == .health {
+                state.screen = .overview
+                return []
+            }
             back(&state)
         case .expand:
             guard let selected = state.selectedSnapshot else { break }
@@ -50,6 +54,16 @@ enum Actions {
             InsightsActions.toggleBigKeys(&state)
         case .hotKeys:
             TrafficActions.toggleHotKeys(&state)
+        case .health:
+            return HealthActions.open(&state)
+        case .nextTab, .previousTab:
+            HealthActions.switchTab(by: action == .nextTab ? 1 : -1, &state)
+        case .nextNode, .previousNode:
+            HealthActions.switchNode(by: action == .nextNode ? 1 : -1, &state)
+        case .killClient:
+            return HealthActions.kill(&state)
+        case .sort where state.screen == .health:
+            HealthActions.sort(&state)
         case .sampleTraffic:
             return TrafficActions.request(&state)
         case .monitorOnly:
@@ -119,6 +133,8 @@ enum Actions {
         case .insights:
             note("reading the keys again", &state)
             return InsightsActions.start(&state)
+        case .health:
+            break
         }
         note("refreshing", &state)
         return effects
@@ -144,6 +160,8 @@ enum Actions {
         case .insights:
             state.screen = .overview
             return InsightsActions.open(&state)
+        case .health:
+            return HealthActions.open(&state)
         default: return openKeys(of: backends[chosen].backend, &state)
         }
     }
@@ -157,6 +175,10 @@ enum Actions {
         }
         if state.screen == .insights {
             InsightsActions.move(action, &state)
+            return
+        }
+        if state.screen == .health {
+            HealthActions.move(action, &state)
             return
         }
         guard var browser = state.keyBrowser else { return }
@@ -200,7 +222,7 @@ enum Actions {
             state.details = nil
             state.detailsError = nil
             return [.loadDetails(browser.backend, key: key)]
-        case .details:
+        case .details, .health:
             return []
         case .insights:
             InsightsActions.open(group: &state)
@@ -240,7 +262,7 @@ enum Actions {
             } else {
                 state.screen = .overview
             }
-        case .overview, .insights:
+        case .overview, .insights, .health:
             break
         }
     }

@@ -6,7 +6,7 @@ import CacheMonitor
 package struct AppState: Sendable {
     /// The main screens.
     package enum Screen: Sendable, Hashable {
-        case overview, keys, details, insights
+        case overview, keys, details, insights, health
     }
 
     /// Options fixed at start.
@@ -42,6 +42,10 @@ package struct AppState: Sendable {
     package var insightsByBackend: [BackendID: InsightsState] = [:]
     package var insightsBackend: BackendID?
     /// The key whose details are open, and what was read about it.
+    /// The health screen (kept when left, so it opens where it was).
+    package var health: HealthState?
+    /// The backend whose health the poller reads fully (its health screen is open).
+    package var healthFocus: BackendID?
     package var details: KeyDetails?
     package var detailsError: String?
     package var detailsKey: BrowsedKey?
@@ -60,6 +64,8 @@ package struct AppState: Sendable {
     /// Monotonic seconds (TTL countdowns) and the wall clock (`HH:MM:SS`), set by ticks.
     package var now: Double
     package var clockText: String
+    /// The wall clock in Unix seconds (slow-log entries are stamped with it), set by ticks.
+    package var unixTime: Int64 = 0
     package var isQuitting = false
 
     package init(
@@ -92,6 +98,7 @@ package struct AppState: Sendable {
         case .keys: return .keyBrowser
         case .details: return .details
         case .insights: return .insights
+        case .health: return .health
         }
     }
 
@@ -132,6 +139,11 @@ package struct Thresholds: Sendable, Hashable {
     package var memoryCritical: Double
     /// TTLs below this many seconds are highlighted.
     package var ttlWarningSeconds: Double
+    /// Where the attention rules draw their lines (fragmentation, replica lag); their memory warning is
+    /// ``memoryWarning``.
+    package var fragmentationRatio: Double = 1.5
+    package var fragmentationBytes: Int64 = 100 << 20
+    package var replicaLagSeconds: Int64 = 10
 
     package init(
         hitRatioWarning: Double = 0.8, hitRatioCritical: Double = 0.5, memoryWarning: Double = 0.8, memoryCritical: Double = 0.95,
@@ -142,6 +154,13 @@ package struct Thresholds: Sendable, Hashable {
         self.memoryWarning = memoryWarning
         self.memoryCritical = memoryCritical
         self.ttlWarningSeconds = ttlWarningSeconds
+    }
+
+    /// The attention rules' thresholds.
+    package var attention: AttentionThresholds {
+        AttentionThresholds(
+            fragmentationRatio: fragmentationRatio, fragmentationBytes: fragmentationBytes, replicaLagSeconds: replicaLagSeconds,
+            memoryWarning: memoryWarning)
     }
 
     /// The role for a hit ratio.

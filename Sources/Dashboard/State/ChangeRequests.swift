@@ -103,7 +103,7 @@ enum ChangeRequests {
         case .invalidatePrefix(let prefix): prefix
         case .deleteKeys(let keys): keys.first.map(delimiters.parentPrefix(of:)) ?? []
         case .setExpiry(let key, _): delimiters.parentPrefix(of: key)
-        case .clearDemoCache: []
+        case .clearDemoCache, .killClient: []
         }
     }
 }

@@ -6,7 +6,7 @@ import CacheMonitor
 package enum DashboardEvent: Sendable {
     case key(KeyPress)
     /// A second passed (TTL countdowns, the clock): monotonic seconds and the wall clock text.
-    case tick(now: Double, clock: String)
+    case tick(now: Double, clock: String, unixTime: Int64 = 0)
     case resize(width: Int, height: Int)
     case snapshot(Snapshot)
     /// The key browser's window grew (`complete` when loading ended) — for the backend and filter asked.
@@ -67,6 +67,8 @@ package enum DashboardEffect: Sendable, Hashable {
     /// Stop a backend's running traffic sample (what was counted is kept, settings are put back).
     case stopTraffic(BackendID)
     case applyTheme(String)
+    /// Read this backend's health fully every interval (its health screen is open); `nil`: none.
+    case focusHealth(BackendID?)
     /// Demo traffic controls.
     case traffic(TrafficCommand)
 }

@@ -9,10 +9,11 @@ package enum Reducer {
     package static func reduce(_ state: inout AppState, _ event: DashboardEvent) -> [DashboardEffect] {
         switch event {
         case .key(let key):
-            return handle(key, &state)
-        case .tick(let now, let clock):
+            return handle(key, &state) + focus(&state)
+        case .tick(let now, let clock, let unixTime):
             state.now = now
             state.clockText = clock
+            if unixTime > 0 { state.unixTime = unixTime }
             if let message = state.message, now - message.shownAt > 10 { state.message = nil }
             return TrafficActions.tick(&state)
         case .resize(let width, let height):
@@ -83,6 +84,14 @@ package enum Reducer {
                 return
             }
         }
+    }
+
+    /// The health the poller should read fully: the backend whose health screen is open.
+    private static func focus(_ state: inout AppState) -> [DashboardEffect] {
+        let wanted = state.screen == .health && !state.isQuitting ? state.health?.backend.id : nil
+        guard wanted != state.healthFocus else { return [] }
+        state.healthFocus = wanted
+        return [.focusHealth(wanted)]
     }
 
     static func quit(_ state: inout AppState) -> [DashboardEffect] {

@@ -17,6 +17,7 @@ enum ChangeText {
             milliseconds.map { "expire key '\(keyText(key))' in \(HumanUnits.ttl(milliseconds: $0))" }
                 ?? "remove the TTL of key '\(keyText(key))' (it will never expire)"
         case .clearDemoCache: "clear the demo's cache (its own keys only)"
+        case .killClient(let client): "close client \(client.id) \(client.name.map { "'\($0)' " } ?? "")(\(client.address)) on \(client.node)"
         }
     }
 
@@ -27,6 +28,7 @@ enum ChangeText {
         case .invalidatePrefix, .invalidateRoute, .invalidateMemoized: "invalidating"
         case .setExpiry: "setting TTL"
         case .clearDemoCache: "clearing the demo cache"
+        case .killClient: "closing a client"
         }
     }
 
@@ -44,6 +46,7 @@ enum ChangeText {
             case .invalidateMemoized(let function, _, _) where deleted == 0: return "invalidating '\(function)' failed: \(error)"
             case .setExpiry(let key, _): return "setting the TTL of '\(keyText(key))' failed: \(error)"
             case .clearDemoCache: return "clearing the demo cache failed: \(error)"
+            case .killClient(let client): return "closing client \(client.id) failed: \(error)"
             default: return "failed after deleting \(HumanUnits.count(deleted)) keys: \(error)"
             }
         case .stopped:
@@ -63,6 +66,9 @@ enum ChangeText {
             let text = "'\(keyText(key))'"
             guard existed else { return "key \(text) is gone on \(name); nothing changed" }
             return milliseconds.map { "key \(text) now expires in \(HumanUnits.countdown(milliseconds: $0))" } ?? "key \(text) now never expires"
+        case (.killClient(let client), .killed(let existed)):
+            return existed
+                ? "closed client \(client.id) (\(client.address)) on \(client.node)" : "client \(client.id) had already gone from \(client.node)"
         case (.clearDemoCache, _):
             return "cleared the demo cache: \(HumanUnits.count(deleted)) keys removed"
         default:

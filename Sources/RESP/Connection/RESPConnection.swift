@@ -23,11 +23,15 @@ public final class RESPConnection: Sendable {
         /// Send `CLIENT NO-TOUCH on` (Redis 7.2+; ignored by older servers): this connection's reads then
         /// leave the keys' LRU/LFU information alone — for monitors, which should not look like traffic.
         public var noTouch: Bool
+        /// Told of every batch sent on connections made with this configuration (login commands too).
+        public var observer: (any RESPCommandObserver)?
 
         public init(
             connectTimeout: Duration = .seconds(5), commandTimeout: Duration = .seconds(5), protocolVersion: Int = 2,
-            clientName: String? = "cachescope", limits: RESPParser.Limits = .init(), noTouch: Bool = false
+            clientName: String? = "cachescope", limits: RESPParser.Limits = .init(), noTouch: Bool = false,
+            observer: (any RESPCommandObserver)? = nil
         ) {
+            self.observer = observer
             self.connectTimeout = connectTimeout
             self.commandTimeout = commandTimeout
             self.protocolVersion = protocolVersion
@@ -40,10 +44,12 @@ public final class RESPConnection: Sendable {
     private let channel: any Channel
     /// The server's address, for messages.
     public let peer: String
+    private let observer: (any RESPCommandObserver)?
 
-    private init(channel: any Channel, peer: String) {
+    private init(channel: any Channel, peer: String, observer: (any RESPCommandObserver)?) {
         self.channel = channel
         self.peer = peer
+        self.observer = observer
     }
 
     /// The event loop this connection's I/O runs on. Work isolated to it (an actor whose executor is this
@@ -82,7 +88,7 @@ public final class RESPConnection: Sendable {
         } catch let failure as TLSSettingsError {
             throw RedisError(.tlsFailed, "TLS for \(peer): \(failure.message)")
         }
-        let connection = RESPConnection(channel: channel, peer: peer)
+        let connection = RESPConnection(channel: channel, peer: peer, observer: configuration.observer)
         do {
             try await connection.logIn(url, configuration: configuration)
         } catch {
@@ -97,6 +103,7 @@ public final class RESPConnection: Sendable {
     /// - Throws: ``RedisError`` when the connection fails, times out or receives bytes that are not RESP.
     @discardableResult
     public func send(_ commands: [RESPCommand], isolation: isolated (any Actor)? = #isolation) async throws -> [RESPValue] {
+        observer?.sent(commands, to: peer)
         var payload = channel.allocator.buffer(capacity: commands.count * 32)
         for command in commands { payload.writeRESPCommand(command.arguments) }
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)

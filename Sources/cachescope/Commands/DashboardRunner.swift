@@ -36,7 +36,7 @@ enum DashboardRunner {
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         state.hasDemo = session != nil
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
-        let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh))
+        let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh, attention: state.thresholds.attention))
         var clearDemoCache: (@Sendable () async throws -> Int)?
         if let session { clearDemoCache = { try await session.clearCache() } }
         let changes = setup.changeRunner(clearDemoCache: clearDemoCache)

@@ -47,14 +47,11 @@ struct HealthCommand: AsyncParsableCommand {
         } catch let unavailable as TrafficUnavailable {
             throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(unavailable.description)")
         }
-        let now = Int64(Date().timeIntervalSince1970)
-        let nodes = read.servers.map { server -> (ServerHealth, [Attention]) in
-            let recent = server.slowLog.value?.filter { $0.time >= now - 60 }.count ?? 0
-            let unread = server.slabs.value?.reduce(Int64(0)) { $0 + Int64($1.evictedUnfetched) } ?? 0
-            let attention = AttentionRules.evaluate(
-                server, newSlowEntries: recent, newRejectedConnections: server.rejectedConnections ?? 0, newEvictedUnfetched: unread)
-            return (server, attention)
-        }
+        // One reading through the dashboard's tracker: slowlog = entries of the last minute; rejected
+        // connections and items evicted unread since the server started.
+        var tracker = HealthTracker(thresholds: setup.config?.thresholds.attention ?? AttentionThresholds())
+        tracker.record(read.servers, missing: read.missing, scope: .full, now: 0, unixTime: UnixTime.now)
+        let nodes = read.servers.map { server in (server, tracker.health.attention.filter { $0.node == server.address }) }
         if json {
             print(HealthReportText.json(backend: backend, nodes: nodes, missing: read.missing).text)
         } else {

@@ -186,7 +186,7 @@ struct InvalidateCommand: AsyncParsableCommand {
         case .invalidateMemoized(let function, _, let sweep):
             let results = max(0, (outcome?.keys.count ?? 1) - 1)
             return sweep ? "version key and \(results) stored results of \(function)" : "version key of \(function)"
-        case .setExpiry, .clearDemoCache:
+        case .setExpiry, .clearDemoCache, .killClient:
             return "keys"
         }
     }

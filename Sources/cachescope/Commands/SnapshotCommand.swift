@@ -15,7 +15,9 @@ struct SnapshotCommand: AsyncParsableCommand {
             reported with its status (up, down, auth_failed, connecting) and error; it does not make the command \
             fail. With --json: {"backends":[{"name","type","address","status","error","hits","misses","hitRatio",\
             "lifetimeHitRatio","opsPerSec","totalHits","totalMisses","keys","memoryBytes","evictions","latencyMs",\
-            "ownReads",…}]}.
+            "ownReads","attention":[{"rule","message","node"}],…}]}. attention lists what needs the operator's \
+            attention on the backend's servers (rules as in 'cachescope health'; null for an in-process cache or a \
+            backend that is down).
 
             Exit codes: 0 a report was printed (whatever the backends' state); 2 usage or configuration error.
             """
@@ -48,10 +50,14 @@ struct SnapshotCommand: AsyncParsableCommand {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
         }
         let interval = interval.flatMap(DurationText.parse) ?? setup.refresh
-        let poller = Poller(backends: backends, configuration: .init(interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2)))
-        _ = await poller.sampleAll()
+        let poller = Poller(
+            backends: backends,
+            configuration: .init(
+                interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2),
+                attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
+        _ = await poller.sampleAll(health: true)
         try? await Task.sleep(for: interval)
-        let snapshot = await poller.sampleAll()
+        let snapshot = await poller.sampleAll(health: true)
         for backend in backends { await backend.source.close() }
         if json {
             print(JSONValue.object([("backends", .array(snapshot.backends.map(SnapshotReport.json)))]).text)

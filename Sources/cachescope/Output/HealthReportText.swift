@@ -33,22 +33,19 @@ enum HealthReportText {
             ("persistence", view("persistence", health.persistence, persistence)),
             ("latencyEvents", view("latencyEvents", health.latencyEvents) { .array($0.map(latency)) }),
             ("slabs", view("slabs", health.slabs) { .array($0.map(slab)) }),
+            ("settings", view("settings", health.settings) { .object($0.map { ($0.name, .string($0.value)) }) }),
+            ("connections", view("connections", health.connections) { .array($0.map(connection)) }),
             ("rejectedConnections", .optional(health.rejectedConnections.map { Int($0) })),
             ("attention", .array(attention.map { .object([("rule", .string($0.rule.rawValue)), ("message", .string($0.message))]) })),
         ]
         return .object(fields + [("refused", .object(refused))])
     }
 
-    /// A slow-log command as one string: arguments in the key escape form, separated by spaces.
-    static func commandText(_ arguments: [[UInt8]]) -> String {
-        arguments.map { KeyEscaping.escape($0) }.joined(separator: " ")
-    }
-
     private static func slowLogEntry(_ entry: SlowLogEntry) -> JSONValue {
         .object([
             ("id", .integer(entry.id)), ("time", .integer(entry.time)), ("durationUs", .integer(entry.durationMicroseconds)),
-            ("command", .string(commandText(entry.arguments))),
-            ("client", .optional([entry.clientAddress, entry.clientName.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ").nilIfEmpty)),
+            ("command", .string(entry.commandText())),
+            ("client", .optional(entry.clientText)),
         ])
     }
 
@@ -113,6 +110,14 @@ enum HealthReportText {
         ])
     }
 
+    private static func connection(_ connection: MemcachedConnectionInfo) -> JSONValue {
+        .object([
+            ("descriptor", .integer(Int64(connection.descriptor))), ("address", .string(connection.address)),
+            ("listenAddress", .optional(connection.listenAddress)), ("state", .string(connection.state)),
+            ("idleS", .integer(connection.idleSeconds)),
+        ])
+    }
+
     private static func slab(_ slab: SlabClass) -> JSONValue {
         .object([
             ("class", .integer(Int64(slab.id))), ("chunkSize", .integer(Int64(slab.chunkSize))), ("items", .integer(Int64(slab.items))),
@@ -169,7 +174,7 @@ enum HealthReportText {
                     rows.append([
                         String(entry.id), String(entry.time), DurationText.latency(.microseconds(entry.durationMicroseconds)),
                         entry.clientAddress ?? "-",
-                        String(commandText(entry.arguments).prefix(60)),
+                        String(entry.commandText().prefix(60)),
                     ])
                 }
                 text += "\n" + AnalyzeReport.aligned(rows, rightFrom: 1)
@@ -215,10 +220,7 @@ enum HealthReportText {
         note("latency events", health.latencyEvents)
         note("slabs", health.slabs)
         note("settings", health.settings)
+        note("connections", health.connections)
         return out
     }
-}
-
-extension String {
-    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -37,6 +37,7 @@ enum SnapshotReport {
             ("uptimeSeconds", .optional(live ? sample?.uptimeSeconds : nil)),
             ("version", .optional(live ? sample?.version : nil)),
             ("clients", .optional(live ? sample?.clients : nil)),
+            ("attention", live ? backend.health.map { attention(json: $0.attention) } ?? .null : .null),
         ]
         if let servers = sample?.servers, !servers.isEmpty, live {
             // A cluster's nodes (with their role and slots) are `nodes`; a memcached pool's servers, `servers`.
@@ -44,6 +45,11 @@ enum SnapshotReport {
             fields.append((isCluster ? "nodes" : "servers", .array(servers.map { server(json: $0, rates: rates?.servers[$0.address]) })))
         }
         return .object(fields)
+    }
+
+    /// What needs attention: `[{"rule","message","node"}]`.
+    static func attention(json attention: [Attention]) -> JSONValue {
+        .array(attention.map { .object([("rule", .string($0.rule.rawValue)), ("message", .string($0.message)), ("node", .optional($0.node))]) })
     }
 
     /// One server of a pool or node of a cluster: its counters, its own rates, and for a node its role,

@@ -1,0 +1,70 @@
+import CacheMonitor
+
+/// The views of a backend's health screen, one tab each.
+package enum HealthTab: String, Sendable, Hashable, CaseIterable {
+    case slowLog = "slow log"
+    case commands
+    case latency
+    case clients
+    case memory
+    case replication = "replication"
+    case slabs
+    case settings
+    case connections
+
+    /// The tabs a backend of `kind` has: Redis views, or memcached ones.
+    package static func tabs(for kind: BackendKind) -> [HealthTab] {
+        switch kind {
+        case .redis, .redisCluster: [.slowLog, .commands, .latency, .clients, .memory, .replication]
+        case .memcached: [.slabs, .settings, .connections]
+        case .inProcess: []
+        }
+    }
+
+    /// Whether the tab lists rows the selection moves over.
+    var isList: Bool { self != .memory && self != .replication }
+}
+
+/// The health screen of one backend: which tab, which server (all of them merged, or one), the sort of the
+/// sortable tabs, and the selection.
+package struct HealthState: Sendable, Hashable {
+    /// How the commands are ordered (most first).
+    package enum CommandSort: String, Sendable, Hashable, CaseIterable {
+        case callsPerSecond = "calls/s"
+        case calls
+        case usecPerCall = "µs/call"
+        case p99
+        case failed
+
+        package var next: CommandSort { Self.allCases[((Self.allCases.firstIndex(of: self) ?? 0) + 1) % Self.allCases.count] }
+    }
+
+    /// How the clients are ordered (most first).
+    package enum ClientSort: String, Sendable, Hashable, CaseIterable {
+        case memory, idle, age
+
+        package var next: ClientSort { Self.allCases[((Self.allCases.firstIndex(of: self) ?? 0) + 1) % Self.allCases.count] }
+    }
+
+    package var backend: MonitoredBackend
+    package var tab: HealthTab
+    /// The server shown (`host:port`); `nil` merges every server (with a node column).
+    package var node: String?
+    package var commandSort: CommandSort = .callsPerSecond
+    package var clientSort: ClientSort = .memory
+    package var selection = 0
+    package var scroll = 0
+
+    package init(backend: MonitoredBackend, kind: BackendKind) {
+        self.backend = backend
+        tab = HealthTab.tabs(for: kind).first ?? .slowLog
+    }
+
+    /// Keeps the selection on one of `count` rows, in view in `visibleRows` rows.
+    package mutating func clampSelection(count: Int, visibleRows: Int) {
+        selection = max(0, min(selection, count - 1))
+        if selection < scroll { scroll = selection }
+        if visibleRows > 0, selection >= scroll + visibleRows { scroll = selection - visibleRows + 1 }
+        scroll = max(0, min(scroll, max(0, count - 1)))
+    }
+}
