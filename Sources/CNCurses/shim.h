@@ -37,4 +37,35 @@ static inline int cn_locale_is_utf8(void) {
         && (codeset[2] == 'F' || codeset[2] == 'f');
 }
 
+/// Asks for clicks and the wheel (presses only: clicks are not delayed to tell them from drags), or none.
+static inline void cn_enable_mouse(int on) {
+    mmask_t old = 0;
+    if (!on) {
+        mousemask(0, &old);
+        return;
+    }
+    mmask_t wanted = BUTTON1_PRESSED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    wanted |= BUTTON5_PRESSED;
+#endif
+    mousemask(wanted, &old);
+    mouseinterval(0);
+}
+
+static inline int cn_key_mouse(void) { return KEY_MOUSE; }
+
+/// The mouse event behind a KEY_MOUSE: 1 a left press, 3 wheel up, 4 wheel down, 0 anything else.
+static inline int cn_read_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 3;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 4;
+#endif
+    return 0;
+}
+
 #endif

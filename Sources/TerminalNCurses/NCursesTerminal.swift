@@ -33,14 +33,17 @@ package final class NCursesTerminal: TerminalBackend {
     /// The curses attributes and colour pair of each (role, emphasis), for the theme last presented.
     private var looks: [(attributes: attr_t, pair: Int16)?] = Array(repeating: nil, count: StyleRole.allCases.count * 8)
 
+    /// The last click, to tell a double click.
+    private var lastClick: (x: Int32, y: Int32, at: ContinuousClock.Instant)?
+
     private struct PairKey: Hashable {
         var foreground: Int16
         var background: Int16
     }
 
-    /// Takes over the terminal (alternate screen, no echo, raw keys).
+    /// Takes over the terminal (alternate screen, no echo, raw keys; clicks and the wheel with `mouse`).
     /// - Parameter environment: for `NO_COLOR`.
-    package init(environment: [String: String]) {
+    package init(environment: [String: String], mouse: Bool = true) {
         setlocale(LC_ALL, "")
         supportsUnicode = cn_locale_is_utf8() != 0
         set_escdelay(25)
@@ -50,6 +53,7 @@ package final class NCursesTerminal: TerminalBackend {
         nonl()
         keypad(cn_stdscr(), true)
         curs_set(0)
+        cn_enable_mouse(mouse ? 1 : 0)
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         if !noColor, has_colors() {
             start_color()
@@ -146,6 +150,8 @@ package final class NCursesTerminal: TerminalBackend {
 
     private func special(_ code: Int32) -> TerminalInput? {
         switch code {
+        case cn_key_mouse():
+            return mouse()
         case KEY_RESIZE:
             previous = nil
             let size = size
@@ -165,6 +171,25 @@ package final class NCursesTerminal: TerminalBackend {
         case (KEY_F0 + 1)...(KEY_F0 + 12): return .key(.function(Int(code - KEY_F0)))
         default: return nil
         }
+    }
+
+    /// The mouse event waiting: a press is a click, a second press on the same cell within 400 ms a double
+    /// click.
+    private func mouse() -> TerminalInput? {
+        var x: Int32 = 0
+        var y: Int32 = 0
+        let kind: MouseEvent.Kind
+        switch cn_read_mouse(&x, &y) {
+        case 1:
+            let now = ContinuousClock.now
+            let double = lastClick.map { $0.x == x && $0.y == y && now - $0.at < .milliseconds(400) } ?? false
+            lastClick = double ? nil : (x, y, now)
+            kind = double ? .doubleClick : .click
+        case 3: kind = .wheelUp
+        case 4: kind = .wheelDown
+        default: return nil
+        }
+        return .mouse(MouseEvent(kind, x: Int(x), y: Int(y)))
     }
 
     private func typed(_ value: UInt32) -> TerminalInput? {

@@ -43,8 +43,13 @@ struct CachescopeCommand: AsyncParsableCommand {
     )
     var theme: String?
 
+    @Flag(
+        name: .customLong("no-mouse"),
+        help: "Leave the mouse to the terminal (text selection works as usual); also mouse = false in the config file.")
+    var noMouse = false
+
     func run() async throws {
-        try await DashboardRunner.run(connection: connection, themeName: theme, demo: demo, demoOptions: demoOptions)
+        try await DashboardRunner.run(connection: connection, themeName: theme, demo: demo, demoOptions: demoOptions, mouse: !noMouse)
     }
 
     static func main() async {

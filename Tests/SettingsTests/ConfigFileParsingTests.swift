@@ -22,6 +22,9 @@ import Testing
             hit_ratio_warning = 0.9
             memory_critical = 0.99
             ttl_warning = "30s"
+            fragmentation_ratio = 2
+            fragmentation_bytes = "1GB"
+            replica_lag = "30s"
 
             [[backend]]
             name = "sessions"
@@ -46,6 +49,11 @@ import Testing
         #expect(config.theme == "light")
         #expect(config.thresholds.hitRatioWarning == 0.9 && config.thresholds.memoryCritical == 0.99 && config.thresholds.ttlWarningSeconds == 30)
         #expect(config.thresholds.hitRatioCritical == Thresholds().hitRatioCritical, "unset thresholds keep their defaults")
+        #expect(
+            config.thresholds.attention
+                == AttentionThresholds(fragmentationRatio: 2, fragmentationBytes: 1 << 30, replicaLagSeconds: 30, memoryWarning: 0.8))
+        #expect(config.mouse == nil)
+        #expect(try parse("mouse = false\n").mouse == false)
         #expect(config.backends.map(\.name) == ["sessions", "shards", "memcached"])
         #expect(config.backends.map(\.kind) == [.redis, .redisCluster, .memcached])
         #expect(config.backends[0].redisURL?.password == "hunter2")
@@ -85,6 +93,10 @@ import Testing
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ntls_ca_file = \"/ca.pem\"\n", ":4:", "rediss://"),
         ("[[backend]]\ntype = \"memcached\"\nservers = [\"a:1\"]\npassword_env = \"HOME\"\n", ":4:", "no password"),
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ndelimiters = \": \"\n", ":4:", "delimiters"),
+        ("[thresholds]\nfragmentation_ratio = 0.5\n", ":2:", "fragmentation_ratio"),
+        ("[thresholds]\nfragmentation_bytes = \"lots\"\n", ":2:", "fragmentation_bytes"),
+        ("[thresholds]\nreplica_lag = 10\n", ":2:", "replica_lag"),
+        ("mouse = \"no\"\n", ":1:", "mouse must be true or false"),
     ])
     func everyMistakeIsOneLineWithFileLineAndField(text: String, line: String, detail: String) {
         do {

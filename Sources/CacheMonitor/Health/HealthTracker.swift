@@ -36,15 +36,22 @@ package struct HealthTracker: Sendable {
         var attention: [Attention] = []
         for server in servers {
             let address = server.address
-            if let entries = server.slowLog.value { health.slowLog.merge(entries, node: address) }
+            if let entries = server.slowLog.value {
+                health.slowLog.merge(
+                    entries.map { entry in
+                        var entry = entry
+                        if entry.node == nil { entry.node = address }
+                        return entry
+                    }, node: address)
+            }
             let recentSlow = health.slowLog.entries.lazy.filter { ($0.node ?? "") == address && $0.time >= unixTime - Int64(Self.window) }.count
             let current = Counters(
                 at: now, rejected: server.rejectedConnections ?? 0,
                 evictedUnfetched: server.slabs.value?.reduce(Int64(0)) { $0 + Int64($1.evictedUnfetched) } ?? 0)
-            var kept = (counters[address] ?? []).filter { now - $0.at <= Self.window }
-            let baseline = kept.first
-            kept.append(current)
-            counters[address] = kept
+            let previous = counters[address] ?? []
+            // The oldest reading of the last minute; with none that recent, the last one before it.
+            let baseline = previous.first { now - $0.at <= Self.window } ?? previous.last
+            counters[address] = previous.filter { now - $0.at <= Self.window } + [current]
             func increase(_ value: KeyPath<Counters, Int64>) -> Int64 {
                 guard let baseline else { return current[keyPath: value] }
                 let delta = current[keyPath: value] - baseline[keyPath: value]

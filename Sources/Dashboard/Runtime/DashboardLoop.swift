@@ -85,6 +85,7 @@ package final class DashboardLoop {
             if let input = terminal.read(timeoutMilliseconds: 100) {
                 switch input {
                 case .key(let key): apply(.key(key))
+                case .mouse(let event): apply(.mouse(event))
                 case .resize(let width, let height): apply(.resize(width: width, height: height))
                 }
                 dirty = true

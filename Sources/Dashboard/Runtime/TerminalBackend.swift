@@ -1,6 +1,7 @@
-/// What the terminal gave the loop: a key, or a new size.
+/// What the terminal gave the loop: a key, a mouse action, or a new size.
 package enum TerminalInput: Sendable, Hashable {
     case key(KeyPress)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
 }
 

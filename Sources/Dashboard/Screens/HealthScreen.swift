@@ -17,14 +17,16 @@ enum HealthScreen {
         }
         let tableRect = Rect(x: rect.x + 1, y: rect.y + 3, width: rect.width - 2, height: rect.height - 3)
         guard let health = snapshot?.health else {
-            drawAttention(nil, error: snapshot?.status == .up ? nil : snapshot?.error, state: state, into: &canvas, y: rect.y + 2, width: rect.width)
+            drawAttention(
+                nil, naming: false, error: snapshot?.status == .up ? nil : snapshot?.error, state: state, into: &canvas, y: rect.y + 2,
+                width: rect.width)
             let text = snapshot?.status == .up ? "reading the server's health…" : "\(screen.backend.name) is not up: nothing to read"
             canvas.write(text, x: tableRect.x, y: tableRect.y + 1, role: .dim, maxWidth: tableRect.width)
             return
         }
         let shown = health.attention.filter { screen.node == nil || $0.node == screen.node }
-        drawAttention(shown, error: health.error, state: state, into: &canvas, y: rect.y + 2, width: rect.width)
         let merged = screen.node == nil && health.servers.count + health.missing.count > 1
+        drawAttention(shown, naming: merged, error: health.error, state: state, into: &canvas, y: rect.y + 2, width: rect.width)
         let table = HealthTables.table(screen, health, merged: merged, state: state)
         let visible = Layout.healthRows(height: state.height)
         let first = min(screen.scroll, max(0, table.rows.count - 1))
@@ -75,7 +77,9 @@ enum HealthScreen {
     }
 
     /// One line: what needs attention on the servers shown, the reading's failure, or that all is well.
-    private static func drawAttention(_ attention: [Attention]?, error: String?, state: AppState, into canvas: inout Canvas, y: Int, width: Int) {
+    private static func drawAttention(
+        _ attention: [Attention]?, naming nodes: Bool, error: String?, state: AppState, into canvas: inout Canvas, y: Int, width: Int
+    ) {
         var x = 1
         if let error {
             x += canvas.write("reading failed: \(error)", x: x, y: y, role: .error, maxWidth: width - 2) + 2
@@ -87,7 +91,8 @@ enum HealthScreen {
         }
         for (index, line) in attention.enumerated() where x < width - 2 {
             if index > 0 { x += canvas.write(" · ", x: x, y: y, role: .dim, maxWidth: width - x - 1) }
-            x += canvas.write("⚠ \(line.message)", x: x, y: y, role: AttentionText.role(line.rule), maxWidth: width - x - 1)
+            let node = nodes ? line.node.map { "\($0): " } ?? "" : ""
+            x += canvas.write("⚠ \(node)\(line.message)", x: x, y: y, role: AttentionText.role(line.rule), maxWidth: width - x - 1)
         }
     }
 }

@@ -53,7 +53,7 @@ enum HealthTables {
     }
 
     private static func nodeColumn(_ merged: Bool) -> [TableColumn] {
-        merged ? [TableColumn("node", minWidth: 9, maxWidth: 21, priority: 60)] : []
+        merged ? [TableColumn("node", minWidth: 21, maxWidth: 21, priority: 60)] : []
     }
 
     private static func slowLog(_ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState) -> Content {
@@ -178,7 +178,7 @@ enum HealthTables {
             TableColumn("dataset", minWidth: 7, maxWidth: 8, alignment: .right, priority: 60),
             TableColumn("overhead", minWidth: 8, maxWidth: 8, alignment: .right, priority: 40),
             TableColumn("maxmemory", minWidth: 9, maxWidth: 9, alignment: .right, priority: 85),
-            TableColumn("policy", minWidth: 10, maxWidth: 16, priority: 75),
+            TableColumn("policy", minWidth: 15, maxWidth: 16, priority: 75),
         ]
         func size(_ bytes: Int64?) -> String { bytes.map { HumanUnits.size(Int($0)) } ?? "—" }
         var notes: [(String, StyleRole)] = []

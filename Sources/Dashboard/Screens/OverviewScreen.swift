@@ -54,7 +54,6 @@ enum OverviewScreen {
             canvas.write(text, x: rect.x + 2, y: rect.y + 1, role: .dim, maxWidth: rect.width - 4)
             return 2
         }
-        let full = Layout.isFull(width: state.width, height: state.height)
         let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
         let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
         let showsNodes = backends.contains { state.expandedBackends.contains($0.id) && $0.sample?.servers.contains { $0.role != nil } == true }
@@ -73,14 +72,10 @@ enum OverviewScreen {
                 }
             }
         }
-        // The panel sits right under the table when there is room for it.
-        let attentionLines = min(4, state.selectedSnapshot?.status == .up ? state.selectedSnapshot?.health?.attention.count ?? 0 : 0)
-        let panelHeight = full ? min(7 + attentionLines, max(0, rect.height - rows.count - 2)) : 0
-        let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rows.count + 2) : rect.height
         let selectedID = state.selectedSnapshot?.id
         let selectedRow = rows.firstIndex { $0.id == selectedID && $0.server == nil }
+        let (panelHeight, tableHeight, first) = geometry(state, rect: rect, rowCount: rows.count, selectedRow: selectedRow)
         let visible = max(1, tableHeight - 1)
-        let first = selectedRow.map { max(0, $0 - visible + 1) } ?? 0
         let shown = Array(rows[first..<min(rows.count, first + visible)])
         let tableRect = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 1, height: tableHeight)
         Table.draw(columns, rows: shown.map(\.cells), selected: selectedRow.map { $0 - first }, into: &canvas, rect: tableRect)
@@ -97,6 +92,37 @@ enum OverviewScreen {
             return tableHeight + panelHeight
         }
         return min(rect.height, rows.count + 1)
+    }
+
+    /// How the rows share `rect` with the panel: the panel's height (0: none), the table's (with its header),
+    /// and the first row shown (the selected one stays in view).
+    static func geometry(_ state: AppState, rect: Rect, rowCount: Int, selectedRow: Int?) -> (panel: Int, table: Int, first: Int) {
+        let full = Layout.isFull(width: state.width, height: state.height)
+        // The panel sits right under the table when there is room for it.
+        let attentionLines = min(4, state.selectedSnapshot?.status == .up ? state.selectedSnapshot?.health?.attention.count ?? 0 : 0)
+        let panelHeight = full ? min(7 + attentionLines, max(0, rect.height - rowCount - 2)) : 0
+        let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rowCount + 2) : rect.height
+        let visible = max(1, tableHeight - 1)
+        return (panelHeight, tableHeight, selectedRow.map { max(0, $0 - visible + 1) } ?? 0)
+    }
+
+    /// The rows of the table in order: each backend, then its servers when expanded — what a click picks.
+    static func rowBackends(_ state: AppState) -> [(id: BackendID, isServer: Bool)] {
+        state.snapshot.backends.flatMap { backend -> [(id: BackendID, isServer: Bool)] in
+            let servers = state.expandedBackends.contains(backend.id) && backend.hasServerRows ? backend.sample?.servers.count ?? 0 : 0
+            return [(backend.id, false)] + Array(repeating: (backend.id, true), count: servers)
+        }
+    }
+
+    /// The backend whose row (or server row) is drawn on line `y`, if any.
+    static func backend(atLine y: Int, _ state: AppState) -> BackendID? {
+        let rect = Layout.body(width: state.width, height: state.height)
+        let rows = rowBackends(state)
+        let selectedRow = rows.firstIndex { $0.id == state.selectedSnapshot?.id && !$0.isServer }
+        let (_, tableHeight, first) = geometry(state, rect: rect, rowCount: rows.count, selectedRow: selectedRow)
+        let index = first + y - (rect.y + 1)
+        guard y > rect.y, y < rect.y + tableHeight, rows.indices.contains(index) else { return nil }
+        return rows[index].id
     }
 
     /// The address cell, fitted so the port survives.

@@ -5,6 +5,8 @@ import CacheMonitor
 /// work the loop ran for an earlier effect.
 package enum DashboardEvent: Sendable {
     case key(KeyPress)
+    /// A click or the wheel (when the mouse is on).
+    case mouse(MouseEvent)
     /// A second passed (TTL countdowns, the clock): monotonic seconds and the wall clock text.
     case tick(now: Double, clock: String, unixTime: Int64 = 0)
     case resize(width: Int, height: Int)

@@ -10,6 +10,8 @@ package enum Reducer {
         switch event {
         case .key(let key):
             return handle(key, &state) + focus(&state)
+        case .mouse(let event):
+            return MouseActions.handle(event, &state) + focus(&state)
         case .tick(let now, let clock, let unixTime):
             state.now = now
             state.clockText = clock

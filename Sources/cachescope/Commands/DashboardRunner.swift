@@ -10,7 +10,9 @@ import TerminalNCurses
 /// run until the operator quits — and the terminal given back on every way out.
 enum DashboardRunner {
     @MainActor
-    static func run(connection: ConnectionOptions, themeName: String?, demo: Bool, demoOptions: DemoOptions) async throws {
+    /// - Parameter mouse: whether clicks and the wheel work (`--no-mouse` turns them off; so does `mouse =
+    ///   false` in the config file).
+    static func run(connection: ConnectionOptions, themeName: String?, demo: Bool, demoOptions: DemoOptions, mouse: Bool = true) async throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure(.usage, "the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'")
         }
@@ -42,7 +44,7 @@ enum DashboardRunner {
         let changes = setup.changeRunner(clearDemoCache: clearDemoCache)
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
-        let terminal = NCursesTerminal(environment: environment)
+        let terminal = NCursesTerminal(environment: environment, mouse: mouse && setup.config?.mouse != false)
         defer { terminal.restore() }
         let loop = DashboardLoop(
             terminal: terminal, poller: poller, state: state, changes: changes, demo: session,
