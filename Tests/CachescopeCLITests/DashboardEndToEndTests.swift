@@ -221,6 +221,53 @@ import Glibc
         await client.close()
     }
 
+    /// `h` on a Redis server and a memcached server: every tab, a slow command with the attention count on
+    /// the overview, a named client closed through the dialog; memcached's slabs, settings and connections.
+    @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
+    func healthTabsOnRedisAndMemcached() async throws {
+        guard let server = try RedisServerProcess(arguments: ["--enable-debug-command", "local", "--slowlog-log-slower-than", "5000"]),
+            let memcached = try MemcachedServerProcess()
+        else { return }
+        let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "nightly-job"))
+        defer { Task { await client.close() } }
+        try await client.send(RESPCommand("DEBUG", ["SLEEP", "0.01"]))
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url()) --memcached \(memcached.address)")
+        defer { session.close() }
+        try await offThePool { try session.waitFor("2/2 up") }
+        try await offThePool { try session.waitFor("⚠ slowlog: 1 new slow-log entry") }
+        #expect(try await offThePool { try session.screen() }.contains("⚠ 1"))
+        session.send(["h"])
+        try await offThePool { try session.waitFor("DEBUG SLEEP 0.01") }
+        for (tab, expected) in [("commands", "calls/s"), ("latency", "latency-monitor-threshold"), ("clients", "nightly-job")] {
+            session.send(["]"])
+            try await offThePool { try session.waitFor("health › \(tab)") }
+            try await offThePool { try session.waitFor(expected) }
+        }
+        // The clients sorted by idle time: the job (idle since its command) above our busy connection.
+        session.send(["s"])
+        try await offThePool { try session.waitFor("clients sorted by idle") }
+        session.send(["K"])
+        try await offThePool { try session.waitFor("'nightly-job'") }
+        session.send(["y"])
+        try await offThePool { try session.waitFor("closed client") }
+        for (tab, expected) in [("memory", "MEMORY DOCTOR"), ("replication", "master")] {
+            session.send(["]"])
+            try await offThePool { try session.waitFor("health › \(tab)") }
+            try await offThePool { try session.waitFor(expected) }
+        }
+        session.send(["Tab"])
+        try await offThePool { try session.waitFor("memcached › health › slabs") }
+        for (tab, expected) in [("settings", "maxbytes"), ("connections", "conn_")] {
+            session.send(["]"])
+            try await offThePool { try session.waitFor("health › \(tab)") }
+            try await offThePool { try session.waitFor(expected) }
+        }
+        session.send(["Escape"])
+        try await offThePool { try session.waitFor("h health") }
+        session.send(["q"])
+        try await offThePool { try session.waitFor("EXIT=0") }
+    }
+
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
     func aDeadBackendStaysVisibleWithItsReason() throws {
         let port = TestServers.freePort()
