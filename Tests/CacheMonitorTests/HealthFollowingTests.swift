@@ -144,4 +144,24 @@ import Testing
         #expect(attention?.connections == .notApplicable && attention?.settings == .notApplicable, "the attention reading stays small")
         #expect(attention?.slabs.value != nil)
     }
+
+    @Test(.enabled(if: TestServers.cluster != nil, Comment(rawValue: TestServers.clusterSkipMessage)))
+    func everyNodeOfAClusterIsReadOnTheSourcesOwnConnections() async throws {
+        let seeds = try #require(TestServers.cluster)
+        let source = RedisSource(name: "cluster", url: try RedisURL(parsing: "redis://\(seeds[0].host):\(seeds[0].port)"))
+        defer { Task { await source.close() } }
+        let first = try await source.readHealth()
+        #expect(first.servers.count >= 3, "every node: \(first.servers.map(\.address))")
+        #expect(first.missing.isEmpty)
+        #expect(first.servers.allSatisfy { $0.clients.value?.contains { $0.isCachescope } == true })
+        // A second reading opens no connection: the clients named cachescope stay the same.
+        let before = first.servers.flatMap { $0.clients.value ?? [] }.filter(\.isCachescope).map(\.id)
+        let second = try await source.readHealth()
+        let after = second.servers.flatMap { $0.clients.value ?? [] }.filter(\.isCachescope).map(\.id)
+        #expect(Set(after) == Set(before))
+        // Our own commands are counted per node, under their commandstats names.
+        for server in second.servers {
+            #expect(source.ownCommandCounts(on: server.address)["client|list"] ?? 0 >= 2, "\(server.address)")
+        }
+    }
 }

@@ -22,7 +22,7 @@ extension RedisSource {
         }
         let listed = try await server.send([RESPCommand("CLIENT", ["LIST", "ID", target.id])])[0]
         if let message = listed.errorMessage { throw RedisError.reply(message) }
-        guard let now = RedisClientInfo.parse(listed.string ?? "").first(where: { $0.id == target.id }) else { return false }
+        guard let now = RedisClientInfo.parse(bytes: listed.bytes ?? []).first(where: { $0.id == target.id }) else { return false }
         guard !now.isCachescope else {
             throw RedisError(.serverError, "client \(target.id) is one of cachescope's own connections (\(now.name ?? "")): not closed")
         }
@@ -101,7 +101,7 @@ extension RedisSource {
         case .notApplicable: break
         }
         guard full else { return health }
-        health.clients = view(replies[2], needs: "CLIENT") { .value(RedisClientInfo.parse($0.string ?? "")) }
+        health.clients = view(replies[2], needs: "CLIENT") { .value(RedisClientInfo.parse(bytes: $0.bytes ?? [])) }
         let threshold = replies[3].array?.last?.integer
         switch view(replies[4], needs: "LATENCY", { .value(LatencyEvent.parse($0)) }) {
         case .value(let events) where events.isEmpty && threshold == 0:
