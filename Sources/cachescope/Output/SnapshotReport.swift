@@ -103,6 +103,9 @@ enum SnapshotReport {
             for server in backend.sample?.servers ?? [] where !server.up {
                 problems.append("\(backend.name) \(server.address): \(server.error ?? "down")")
             }
+            for line in live ? backend.health?.attention ?? [] : [] {
+                problems.append("\(backend.name)\(line.node.map { " \($0)" } ?? ""): ⚠ \(line.rule.rawValue): \(line.message)")
+            }
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         var text = ""
