@@ -50,31 +50,40 @@ extension RedisSource {
         }
         var servers: [ServerHealth] = []
         var missing: [KeyspaceCensus.MissingNode] = []
-        await withTaskGroup(of: (Int, Result<ServerHealth, any Error>).self) { group in
+        // Results as a small struct that carries its own place and address (see DESIGN: tuples of a task group
+        // came back mispaired in release builds of Swift 6.3.1).
+        struct NodeReading: Sendable {
+            var index: Int
+            var address: String
+            var health: ServerHealth?
+            var failure: String?
+        }
+        await withTaskGroup(of: NodeReading.self) { group in
             for (index, node) in nodes.enumerated() {
+                let address = node.url.hostAndPort
                 group.addTask {
                     do {
-                        let health = try await Self.readHealth(of: node, address: node.url.hostAndPort, scope: scope)
+                        let health = try await Self.readHealth(of: node, address: address, scope: scope)
                         // Our commands are left out of the ops/s the overview shows.
                         let sent = UInt64(scope == .full ? 6 : 2)
                         if isCluster {
-                            self.nodeSampleCommands.withLock { $0[node.url.hostAndPort, default: 0] += sent }
+                            self.nodeSampleCommands.withLock { $0[address, default: 0] += sent }
                         } else {
                             self.ownReads.recordCommands(Int(sent))
                         }
-                        return (index, .success(health))
+                        return NodeReading(index: index, address: address, health: health)
                     } catch {
-                        return (index, .failure(error))
+                        return NodeReading(index: index, address: address, failure: ErrorText.oneLine(error))
                     }
                 }
             }
-            var results: [(Int, Result<ServerHealth, any Error>)] = []
+            var results: [NodeReading] = []
             for await result in group { results.append(result) }
-            for (index, result) in results.sorted(by: { $0.0 < $1.0 }) {
-                switch result {
-                case .success(let health): servers.append(health)
-                case .failure(let error):
-                    missing.append(KeyspaceCensus.MissingNode(address: nodes[index].url.hostAndPort, reason: ErrorText.oneLine(error)))
+            for result in results.sorted(by: { $0.index < $1.index }) {
+                if let health = result.health {
+                    servers.append(health)
+                } else {
+                    missing.append(KeyspaceCensus.MissingNode(address: result.address, reason: result.failure ?? "no answer"))
                 }
             }
         }
