@@ -110,9 +110,26 @@ public class ServerProcess: @unchecked Sendable {
         return state != "Z" && state != "X"
     }
 
-    /// Freezes the server (SIGSTOP): connections stay open, nothing is answered.
+    /// Freezes the server (SIGSTOP): connections stay open, nothing is answered. Returns once every thread of
+    /// the server is stopped (a signal stops a busy thread only a moment later, and in that moment it could
+    /// still answer).
     public func pause() {
-        if let process { Foundation.kill(process.processIdentifier, SIGSTOP) }
+        guard let process else { return }
+        let pid = process.processIdentifier
+        Foundation.kill(pid, SIGSTOP)
+        for _ in 0..<200 where !Self.isStopped(pid) { usleep(10_000) }
+    }
+
+    /// Whether every thread of `pid` is stopped (`T` in /proc); true where there is no /proc to ask.
+    private static func isStopped(_ pid: Int32) -> Bool {
+        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return true }
+        return threads.allSatisfy { thread in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return true }
+            let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
+            return state == "T" || state == "t" || state == "Z" || state == "X"
+        }
     }
 
     /// Thaws a paused server (SIGCONT).

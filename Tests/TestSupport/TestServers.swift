@@ -119,7 +119,7 @@ public enum TestServers {
 
 extension TestServers {
     /// A TCP socket listening on a loopback port the kernel picks: its descriptor and port.
-    static func listeningSocket() throws -> (fd: Int32, port: Int) {
+    public static func listeningSocket() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var reuse: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))

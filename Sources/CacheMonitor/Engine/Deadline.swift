@@ -11,7 +11,7 @@ package struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
 /// Runs `work` and returns its result, or throws ``DeadlineExceeded`` once `timeout` has passed on `clock` —
 /// without waiting for `work` to notice (client calls waiting on a socket ignore cancellation until their
 /// own timeout). The late work is cancelled and its result dropped.
-func withDeadline<C: Clock, T: Sendable>(
+package func withDeadline<C: Clock, T: Sendable>(
     _ timeout: Duration, clock: C, _ work: @escaping @Sendable () async throws -> T
 ) async throws -> T where C.Duration == Duration {
     let race = DeadlineRace<T>()

@@ -1,0 +1,66 @@
+/// One metric of the Prometheus data model: a name, a type, a help text and its samples (one per label set).
+package struct MetricFamily: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
+        case gauge, counter
+    }
+
+    /// One value with its labels, in the order they are written.
+    package struct Sample: Sendable, Hashable {
+        package var labels: [Label]
+        package var value: Double
+
+        package init(_ labels: [Label] = [], _ value: Double) {
+            self.labels = labels
+            self.value = value
+        }
+    }
+
+    /// A label's name and value.
+    package struct Label: Sendable, Hashable {
+        package var name: String
+        package var value: String
+
+        package init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The name as written on the samples (counters end in `_total`).
+    package var name: String
+    package var kind: Kind
+    package var help: String
+    package var samples: [Sample]
+
+    package init(_ name: String, _ kind: Kind, help: String, samples: [Sample] = []) {
+        self.name = name
+        self.kind = kind
+        self.help = help
+        self.samples = samples
+    }
+}
+
+/// Metric families being gathered: samples of the same name join one family, in the order first seen.
+package struct MetricSet: Sendable {
+    package private(set) var families: [MetricFamily] = []
+    private var index: [String: Int] = [:]
+
+    package init() {}
+
+    /// Adds one sample to the family `name` (made with `kind` and `help` the first time).
+    package mutating func add(_ name: String, _ kind: MetricFamily.Kind, help: String, labels: [MetricFamily.Label], _ value: Double) {
+        if let position = index[name] {
+            families[position].samples.append(MetricFamily.Sample(labels, value))
+        } else {
+            index[name] = families.count
+            families.append(MetricFamily(name, kind, help: help, samples: [MetricFamily.Sample(labels, value)]))
+        }
+    }
+
+    /// Adds every sample of `other`.
+    package mutating func add(_ other: MetricSet) {
+        for family in other.families {
+            for sample in family.samples { add(family.name, family.kind, help: family.help, labels: sample.labels, sample.value) }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Basics
+import CacheMonitor
+import Foundation
+
+/// `cachescope serve`: the backends as Prometheus metrics (under redis_exporter's and memcached_exporter's
+/// names), the snapshot document, and a health check, over HTTP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the backends as Prometheus/OpenMetrics metrics (/metrics), the snapshot JSON (/api/snapshot) and /healthz.",
+        discussion: """
+            Metric names, types and labels follow redis_exporter and memcached_exporter (redis_up, \
+            redis_keyspace_hits_total, redis_commands_total{cmd}, redis_db_keys{db}, memcached_commands_total\
+            {command,status}, …), each sample with a backend label and, for cluster nodes and pool servers, node; \
+            cachescope's own are cachescope_* (backend up, interval hit ratio, attention rules, scrape duration). \
+            OpenMetrics 1.0 is served when the scraper's Accept header asks for it. Each backend is read within \
+            --timeout: one that does not answer is *_up 0 and the others are intact. A reading is reused within \
+            the refresh interval, so several scrapers add no load. Nothing here changes a server.
+
+            Listening on anything but loopback needs --listen given explicitly; without --auth-token-file it \
+            warns. Stop it with Ctrl-C or SIGTERM.
+
+            \(ExitStatus.documentation)
+            """
+    )
+
+    @Option(help: ArgumentHelp("Where to listen: HOST:PORT (default 127.0.0.1:9474).", valueName: "address"))
+    var listen: String = "127.0.0.1:9474"
+
+    @Option(help: ArgumentHelp("A file holding a bearer token that every request but /healthz must carry.", valueName: "file"))
+    var authTokenFile: String?
+
+    @Option(help: ArgumentHelp("How long reading one backend may take before it counts as down.", valueName: "duration"))
+    var timeout: String = "2s"
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard let duration = DurationText.parse(timeout), duration > .zero, duration <= .seconds(60) else {
+            throw ValidationError("--timeout '\(timeout)': give a duration such as 2s or 500ms (at most 1 minute)")
+        }
+        _ = try ListenAddress(parsing: listen)
+    }
+
+    func run() async throws {
+        let address = try ListenAddress(parsing: listen)
+        var token: String?
+        if let authTokenFile {
+            guard let text = try? String(contentsOfFile: authTokenFile, encoding: .utf8) else {
+                throw CommandFailure(.usage, "--auth-token-file \(authTokenFile): cannot read it")
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.isEmpty, !trimmed.contains(where: \.isWhitespace) else {
+                throw CommandFailure(.usage, "--auth-token-file \(authTokenFile): it must hold one token with no spaces")
+            }
+            token = trimmed
+        }
+        if !address.isLoopback, token == nil {
+            Terminal.printError(
+                "cachescope: warning: serving on \(address.host) without --auth-token-file: anyone who reaches it can read the metrics")
+        }
+        let setup = try connection.setup()
+        let backends = try setup.backends()
+        guard !backends.isEmpty else {
+            throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, or a config file")
+        }
+        let timeout = DurationText.parse(timeout) ?? .seconds(2)
+        let poller = Poller(
+            backends: backends,
+            configuration: .init(interval: setup.refresh, timeout: timeout, attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
+        await poller.start()
+        let collector = MetricsCollector(backends: backends, poller: poller, interval: setup.refresh, timeout: timeout)
+        let server = MetricsServer(collector: collector, poller: poller, token: token)
+        let (port, task) = try await server.start(host: address.host, port: address.port)
+        Terminal.printError("cachescope: serving http://\(address.hostForURL):\(port)/metrics (also /api/snapshot, /healthz)")
+        let stopped = AsyncStream<Void>.makeStream()
+        let signals = StopOnSignals { stopped.continuation.finish() }
+        for await _ in stopped.stream {}
+        signals.restore()
+        task.cancel()
+        await task.value
+        await poller.stop()
+        for backend in backends { await backend.source.close() }
+    }
+}
+
+/// `--listen`: a host (a name, an IPv4 address or a bracketed IPv6 one) and a port.
+struct ListenAddress {
+    var host: String
+    var port: Int
+
+    init(parsing text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("--listen '\(text)': give HOST:PORT, such as 127.0.0.1:9474 or [::1]:9474")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else {
+            throw ValidationError("--listen '\(text)': give the host too, such as 127.0.0.1:\(port) (0.0.0.0 for every address)")
+        }
+        self.host = host
+        self.port = port
+    }
+
+    /// Whether only this machine can reach it.
+    var isLoopback: Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
+
+    /// The host as written in a URL (`[::1]`).
+    var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
+}

@@ -1,0 +1,92 @@
+import Basics
+import CacheMonitor
+
+/// Gathers what `/metrics` serves: each backend's metrics under the exporters' names, read within the sample
+/// timeout (a backend that does not answer in time is `*_up 0`, the others intact), and cachescope's own from
+/// the poller's latest snapshot. A collection is reused within the refresh interval and shared by scrapes that
+/// arrive while it runs, so several scrapers add no load.
+actor MetricsCollector {
+    private let backends: [MonitoredBackend]
+    private let poller: Poller<ContinuousClock>
+    private let interval: Duration
+    private let timeout: Duration
+    private let started = ContinuousClock.now
+    private var last: (at: ContinuousClock.Instant, families: [MetricFamily])?
+    private var running: Task<[MetricFamily], Never>?
+
+    init(backends: [MonitoredBackend], poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration) {
+        self.backends = backends
+        self.poller = poller
+        self.interval = interval
+        self.timeout = timeout
+    }
+
+    /// The metric families, read now or within the last refresh interval.
+    func families() async -> [MetricFamily] {
+        if let last, ContinuousClock.now - last.at < interval { return last.families }
+        if let running { return await running.value }
+        let task = Task { await self.collect() }
+        running = task
+        let families = await task.value
+        last = (ContinuousClock.now, families)
+        running = nil
+        return families
+    }
+
+    /// The poller's snapshot once every backend was read at least once (or the timeout passed since start),
+    /// so the first scrape is never empty.
+    func firstSnapshot() async -> Snapshot {
+        while true {
+            let snapshot = await poller.current
+            let waiting = snapshot.backends.contains { $0.status == .connecting }
+            if !waiting || ContinuousClock.now - started > timeout * 2 { return snapshot }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func collect() async -> [MetricFamily] {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let timeout = timeout
+        let snapshot = await firstSnapshot()
+        struct Read: Sendable {
+            var index: Int
+            var set: MetricSet
+        }
+        let reads = await withTaskGroup(of: Read.self) { group in
+            for (index, backend) in backends.enumerated() {
+                group.addTask {
+                    let name = backend.name
+                    do {
+                        return Read(
+                            index: index, set: try await withDeadline(timeout, clock: clock) { await backend.source.exporterMetrics(backend: name) })
+                    } catch {
+                        return Read(index: index, set: Self.down(backend))
+                    }
+                }
+            }
+            var reads: [Read] = []
+            for await read in group { reads.append(read) }
+            return reads.sorted { $0.index < $1.index }
+        }
+        var set = MetricSet()
+        for read in reads { set.add(read.set) }
+        set.add(CachescopeMetrics.metrics(snapshot))
+        set.add(
+            "cachescope_scrape_duration_seconds", .gauge, help: "How long reading every backend for this scrape took.", labels: [],
+            (clock.now - began).inSeconds)
+        return set.families
+    }
+
+    /// A backend that did not answer within the timeout: `redis_up 0` or `memcached_up 0`.
+    nonisolated static func down(_ backend: MonitoredBackend) -> MetricSet {
+        var set = MetricSet()
+        let labels: [MetricFamily.Label] = [.init("backend", backend.name)]
+        switch backend.source.kind {
+        case .redis, .redisCluster: set.add("redis_up", .gauge, help: "Information about the Redis instance", labels: labels, 0)
+        case .memcached: set.add("memcached_up", .gauge, help: "Could the memcached server be reached.", labels: labels, 0)
+        case .inProcess: break
+        }
+        return set
+    }
+}
