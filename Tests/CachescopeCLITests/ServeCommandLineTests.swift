@@ -227,3 +227,54 @@ import FoundationNetworking
         #expect(nothing.status == 2 && nothing.output.contains("no backend"))
     }
 }
+
+/// `snapshot --watch` and shell completions.
+@Suite struct WatchAndCompletionTests {
+    @Test func watchPrintsAJSONDocumentPerIntervalUntilInterrupted() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let binary = try #require(CommandLineTests.binary)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["snapshot", "--redis", server.url(), "--watch", "--interval", "500ms"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(2300))
+        process.interrupt()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "Ctrl-C ends it cleanly")
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count >= 2, "\(lines.count) lines")
+        for line in lines {
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            #expect((document["backends"] as? [[String: Any]])?.first?["status"] as? String == "up")
+            #expect(document["takenAt"] is Double)
+        }
+    }
+
+    @Test func completionsOfferTheConfigFilesBackends() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-completion-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("cachescope"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try """
+        [[backend]]
+        name = "sessions"
+        type = "redis"
+        url = "redis://127.0.0.1:1"
+
+        [[backend]]
+        name = "pages"
+        type = "memcached"
+        servers = ["127.0.0.1:2"]
+        """.write(to: home.appendingPathComponent("cachescope/config.toml"), atomically: true, encoding: .utf8)
+        let tests = CommandLineTests()
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try tests.run(["--generate-completion-script", shell])
+            #expect(script.status == 0 && script.output.contains("serve"), "\(shell)")
+        }
+        let offered = try tests.run(["---completion", "keys", "--", "positional@0", "1", "0", "keys"], environment: ["XDG_CONFIG_HOME": home.path])
+        #expect(offered.output.split(separator: "\n").map(String.init) == ["sessions", "pages"], "\(offered.output)")
+    }
+}

@@ -26,7 +26,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    @Argument(
+        help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.",
+        completion: BackendCompletion.kind)
     var backend: String?
 
     @Option(help: ArgumentHelp("How many keys to sample on Redis, or all (every key: exact figures).", valueName: "n|all"))

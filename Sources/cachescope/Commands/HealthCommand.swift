@@ -28,7 +28,9 @@ struct HealthCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    @Argument(
+        help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.",
+        completion: BackendCompletion.kind)
     var backend: String?
 
     @Flag(help: "Print JSON instead of text.")

@@ -34,7 +34,9 @@ struct InvalidateCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    @Argument(
+        help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.",
+        completion: BackendCompletion.kind)
     var backend: String?
 
     @Option(name: .customLong("key"), parsing: .upToNextOption, help: ArgumentHelp("Keys to delete (key escape form).", valueName: "key"))

@@ -26,7 +26,9 @@ struct KeysCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    @Argument(
+        help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.",
+        completion: BackendCompletion.kind)
     var backend: String?
 
     @Option(help: ArgumentHelp("Only keys starting with this prefix (key escape form).", valueName: "prefix"))

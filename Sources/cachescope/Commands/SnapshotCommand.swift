@@ -13,7 +13,9 @@ struct SnapshotCommand: AsyncParsableCommand {
             and lifetimeHitRatio come from the backends' own counters. The monitor's own lookups are left out and \
             reported as ownReads. A ratio with no traffic is null ("—"), never 0%. A backend that is down is \
             reported with its status (up, down, auth_failed, connecting) and error; it does not make the command \
-            fail. With --json: {"backends":[{"name","type","address","status","error","hits","misses","hitRatio",\
+            fail. With --watch it keeps sampling and prints one such JSON document per line every interval \
+            (NDJSON, with "takenAt": seconds since the start) until Ctrl-C or SIGTERM, which end it with status 0. \
+            With --json: {"backends":[{"name","type","address","status","error","hits","misses","hitRatio",\
             "lifetimeHitRatio","opsPerSec","totalHits","totalMisses","keys","memoryBytes","evictions","latencyMs",\
             "ownReads","attention":[{"rule","message","node"}],…}]}. attention lists what needs the operator's \
             attention on the backend's servers (rules as in 'cachescope health'; null for an in-process cache or a \
@@ -26,6 +28,9 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Keep sampling: one JSON document per line (NDJSON) every interval, until Ctrl-C or SIGTERM (exit 0).")
+    var watch = false
+
     @Option(help: ArgumentHelp("Time between the two samples: 1s, 500ms, 2.5s (default: the refresh interval, 1s).", valueName: "duration"))
     var interval: String?
 
@@ -33,6 +38,27 @@ struct SnapshotCommand: AsyncParsableCommand {
     var timeout: String = "2s"
 
     @OptionGroup var connection: ConnectionOptions
+
+    /// `--watch`: a document per line, each written at once (a pipe sees every line as it comes), until a
+    /// signal ends it.
+    private func stream(_ poller: Poller<ContinuousClock>, every interval: Duration) async {
+        let stop = StopSignal()
+        let signals = StopOnSignals { stop.request() }
+        defer { signals.restore() }
+        let clock = ContinuousClock()
+        var next = clock.now.advanced(by: interval)
+        while !stop.isRequested {
+            while clock.now < next, !stop.isRequested { try? await Task.sleep(for: min(.milliseconds(50), next - clock.now)) }
+            guard !stop.isRequested else { break }
+            let snapshot = await poller.sampleAll(health: true)
+            let line = JSONValue.object([("takenAt", .number(snapshot.takenAt)), ("backends", .array(snapshot.backends.map(SnapshotReport.json)))])
+                .text
+            // A reader that went away (`| head`) ends the stream, quietly.
+            do { try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) } catch { break }
+            next = next.advanced(by: interval)
+            if next < clock.now { next = clock.now.advanced(by: interval) }
+        }
+    }
 
     func validate() throws {
         for (name, text) in [("--interval", interval), ("--timeout", Optional(timeout))] {
@@ -56,6 +82,11 @@ struct SnapshotCommand: AsyncParsableCommand {
                 interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2),
                 attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         _ = await poller.sampleAll(health: true)
+        if watch {
+            await stream(poller, every: interval)
+            for backend in backends { await backend.source.close() }
+            return
+        }
         try? await Task.sleep(for: interval)
         let snapshot = await poller.sampleAll(health: true)
         for backend in backends { await backend.source.close() }

@@ -27,7 +27,9 @@ struct TrafficSampleCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.")
+    @Argument(
+        help: "The backend: its name (redis, memcached, redis2), host:port, or number; optional when only one is given.",
+        completion: BackendCompletion.kind)
     var backend: String?
 
     @Option(help: ArgumentHelp("How long to listen (at most 120s).", valueName: "duration"))
@@ -116,27 +118,5 @@ struct TrafficSampleCommand: AsyncParsableCommand {
         let answer = Terminal.confirm("Change \(changes) for the sample (put back afterwards)?") ?? false
         if !answer { Terminal.printError("cachescope: nothing changed; hit ratios will be unknown") }
         return answer
-    }
-}
-
-/// Turns SIGINT and SIGTERM into a stop request while a sample runs, so it ends the normal way (settings
-/// put back, partial figures printed); ``restore()`` gives the signals back their default action.
-final class StopOnSignals {
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ stop: @escaping @Sendable () -> Void) {
-        sources = [SIGINT, SIGTERM].map { signalNumber in
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler(handler: stop)
-            source.resume()
-            return source
-        }
-    }
-
-    func restore() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }
