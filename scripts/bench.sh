@@ -18,14 +18,14 @@ if [ "${1:-}" = "--quick" ]; then
     export BENCH_CONFIGURATION=debug REPS=1
     export KEYS=20000 ITEMS=20000 PIPELINE_REQUESTS=20000 ROUNDS=200
     export IDLE_SECONDS=3 POLL_SECONDS=3 DURATION=1
-    export THRESHOLD=2000 FULL_SETS=2000 PEER_FULL_SETS=20 MEMOIZE_CALLS=2000 REQUESTS=20000 CLIENTS=100 ROUNDS_HEALTH=3
+    export THRESHOLD=2000 FULL_SETS=2000 PEER_FULL_SETS=20 MEMOIZE_CALLS=2000 REQUESTS=20000 CLIENTS=100 ROUNDS_HEALTH=3 SCRAPES=5
 elif [ -n "${1:-}" ]; then
     echo "usage: scripts/bench.sh [--quick]" >&2
     exit 2
 fi
 
 rm -f bench-results.json
-for suite in redis cluster memcached caching demo dashboard monitor analyze traffic health; do
+for suite in redis cluster memcached caching demo dashboard monitor analyze traffic health serve; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

@@ -22,6 +22,8 @@ ABSOLUTE = [
     ("traffic", "watch-stream-counting-memory", "cachescope", "≤", 50.0, "watch stream: memory counting holds, MB"),
     ("health", "health-read-1000-clients", "cachescope", "≤", 50.0, "server health, 1,000 clients and 128 slow-log entries: one reading, ms"),
     ("health", "dashboard-idle-health-open-cpu", "cachescope", "≤", 1.0, "dashboard idle with Health open on 1,000 clients, % of a core"),
+    ("serve", "scrape-3-backends", "cachescope", "≤", 20.0, "serve: one scrape of 3 backends, ms"),
+    ("serve", "serve-idle-3-backends-cpu", "cachescope", "≤", 1.0, "serve idle on 3 backends (a scrape every 15 s), % of a core"),
 ]
 
 rows = []
