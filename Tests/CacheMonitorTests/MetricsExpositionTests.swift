@@ -48,7 +48,8 @@ import Testing
 
     @Test func redisInfoBecomesRedisExporterMetrics() {
         let set = RedisMetrics.metrics(
-            RedisMetrics.Reading(info: Self.info, slowLogLength: 4, databases: 16), labels: [.init("backend", "sessions")])
+            RedisMetrics.Reading(info: Self.info, slowLogLength: 4, config: ["databases": "16", "maxclients": "10000"], unixTime: 1_800_000_000),
+            labels: [.init("backend", "sessions")])
         #expect(value(set, "redis_up") == 1)
         #expect(value(set, "redis_keyspace_hits_total") == 40)
         #expect(set.families.first { $0.name == "redis_keyspace_hits_total" }?.kind == .counter)
@@ -66,6 +67,8 @@ import Testing
         #expect(value(set, "redis_db_keys", ["db": "db15"]) == 0, "every database, as redis_exporter lists them")
         #expect(value(set, "redis_db_avg_ttl_seconds", ["db": "db0"]) == 4.5)
         #expect(value(set, "redis_slowlog_length") == 4)
+        #expect(value(set, "redis_config_maxclients") == 10_000)
+        #expect(value(set, "redis_start_time_seconds").map { Int64($0) } == 1_799_997_133)
         #expect(value(set, "redis_instance_info", ["redis_version": "7.0.15", "role": "", "maxmemory_policy": "noeviction"]) == 1)
         #expect(set.families.allSatisfy { family in family.samples.allSatisfy { $0.labels.first == .init("backend", "sessions") } })
     }

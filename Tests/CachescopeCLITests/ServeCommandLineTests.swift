@@ -121,7 +121,7 @@ import FoundationNetworking
             "redis_memory_max_bytes", "redis_keyspace_hits_total", "redis_keyspace_misses_total", "redis_evicted_keys_total",
             "redis_expired_keys_total", "redis_commands_total{cmd=\"set\"}", "redis_commands_total{cmd=\"select\"}", "redis_connected_slaves",
             "redis_aof_enabled", "redis_rdb_last_bgsave_status", "redis_cluster_enabled", "redis_process_id", "redis_rejected_connections_total",
-            "redis_slowlog_length", "redis_repl_backlog_is_active",
+            "redis_slowlog_length", "redis_repl_backlog_is_active", "redis_config_maxclients", "redis_config_maxmemory",
         ]
         for series in stable {
             #expect(

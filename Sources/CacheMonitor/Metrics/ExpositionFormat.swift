@@ -31,7 +31,7 @@ package enum ExpositionFormat: Sendable, Hashable {
             text += "# HELP \(familyName) \(Self.escapeHelp(family.help))\n"
             text += "# TYPE \(familyName) \(family.kind.rawValue)\n"
             for sample in family.samples {
-                text += family.name
+                text += family.name + sample.suffix
                 if !sample.labels.isEmpty {
                     text += "{"
                     text += sample.labels.map { "\($0.name)=\"\(Self.escapeLabel($0.value))\"" }.joined(separator: ",")

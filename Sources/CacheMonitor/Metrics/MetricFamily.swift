@@ -1,17 +1,20 @@
 /// One metric of the Prometheus data model: a name, a type, a help text and its samples (one per label set).
 package struct MetricFamily: Sendable, Hashable {
     package enum Kind: String, Sendable, Hashable {
-        case gauge, counter
+        case gauge, counter, summary
     }
 
     /// One value with its labels, in the order they are written.
     package struct Sample: Sendable, Hashable {
         package var labels: [Label]
         package var value: Double
+        /// Written after the family's name: `_sum` and `_count` of a summary; empty for the rest.
+        package var suffix: String
 
-        package init(_ labels: [Label] = [], _ value: Double) {
+        package init(_ labels: [Label] = [], _ value: Double, suffix: String = "") {
             self.labels = labels
             self.value = value
+            self.suffix = suffix
         }
     }
 
@@ -48,19 +51,24 @@ package struct MetricSet: Sendable {
     package init() {}
 
     /// Adds one sample to the family `name` (made with `kind` and `help` the first time).
-    package mutating func add(_ name: String, _ kind: MetricFamily.Kind, help: String, labels: [MetricFamily.Label], _ value: Double) {
+    package mutating func add(
+        _ name: String, _ kind: MetricFamily.Kind, help: String, labels: [MetricFamily.Label], _ value: Double, suffix: String = ""
+    ) {
+        let sample = MetricFamily.Sample(labels, value, suffix: suffix)
         if let position = index[name] {
-            families[position].samples.append(MetricFamily.Sample(labels, value))
+            families[position].samples.append(sample)
         } else {
             index[name] = families.count
-            families.append(MetricFamily(name, kind, help: help, samples: [MetricFamily.Sample(labels, value)]))
+            families.append(MetricFamily(name, kind, help: help, samples: [sample]))
         }
     }
 
     /// Adds every sample of `other`.
     package mutating func add(_ other: MetricSet) {
         for family in other.families {
-            for sample in family.samples { add(family.name, family.kind, help: family.help, labels: sample.labels, sample.value) }
+            for sample in family.samples {
+                add(family.name, family.kind, help: family.help, labels: sample.labels, sample.value, suffix: sample.suffix)
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import RESP
 
 /// One Redis server's metrics under redis_exporter's names, types and units — so Grafana dashboards and
@@ -9,15 +10,23 @@ package enum RedisMetrics {
         package var info: RedisInfo
         package var slowLogLength: Int64?
         package var slowLogLast: SlowLogEntry?
-        /// `CONFIG GET databases` (`nil` when refused): every database gets a `redis_db_keys` sample.
-        package var databases: Int?
+        /// `CONFIG GET databases maxclients maxmemory io-threads` (empty when refused, or on a server before 7.0
+        /// that takes one name at a time): every database gets a `redis_db_keys` sample.
+        package var config: [String: String]
+        /// The wall clock at the reading (for `redis_start_time_seconds`).
+        package var unixTime: Int64
 
-        package init(info: RedisInfo, slowLogLength: Int64? = nil, slowLogLast: SlowLogEntry? = nil, databases: Int? = nil) {
+        package init(
+            info: RedisInfo, slowLogLength: Int64? = nil, slowLogLast: SlowLogEntry? = nil, config: [String: String] = [:], unixTime: Int64 = 0
+        ) {
             self.info = info
             self.slowLogLength = slowLogLength
             self.slowLogLast = slowLogLast
-            self.databases = databases
+            self.config = config
+            self.unixTime = unixTime
         }
+
+        var databases: Int? { config["databases"].flatMap { Int($0) } }
     }
 
     /// How an `INFO` field becomes a metric: its name, type, and how its value is read.
@@ -33,7 +42,7 @@ package enum RedisMetrics {
     /// The commands the reading sends.
     package static let commands: [RESPCommand] = [
         RESPCommand("INFO", ["ALL"]), RESPCommand("SLOWLOG", ["LEN"]), RESPCommand("SLOWLOG", ["GET", 1]),
-        RESPCommand("CONFIG", ["GET", "databases"]),
+        RESPCommand("CONFIG", ["GET", "databases", "maxclients", "maxmemory", "io-threads"]),
     ]
 
     /// The reading from the replies to ``commands`` (a refused `SLOWLOG` or `CONFIG` leaves its part out).
@@ -43,7 +52,11 @@ package enum RedisMetrics {
         var reading = Reading(info: RedisInfo(parsing: replies[0].string ?? ""))
         reading.slowLogLength = replies[1].integer
         reading.slowLogLast = SlowLogEntry.parse(replies[2]).first
-        if let pair = replies[3].array, pair.count == 2, let count = pair[1].string.flatMap({ Int($0) }) { reading.databases = count }
+        let pairs = replies[3].array ?? []
+        for index in stride(from: 0, to: pairs.count - 1, by: 2) {
+            if let name = pairs[index].string, let value = pairs[index + 1].string { reading.config[name] = value }
+        }
+        reading.unixTime = UnixTime.now
         return reading
     }
 
@@ -71,6 +84,17 @@ package enum RedisMetrics {
                 value = number * field.scale
             }
             set.add(field.metric, field.kind, help: "\(field.metric.dropFirst("redis_".count)) metric", labels: labels, value)
+        }
+        for (name, metric) in [
+            ("io-threads", "redis_config_io_threads"), ("maxclients", "redis_config_maxclients"), ("maxmemory", "redis_config_maxmemory"),
+        ] {
+            guard let value = reading.config[name].flatMap({ Double($0) }) else { continue }
+            set.add(metric, .gauge, help: "\(metric.dropFirst("redis_".count)) metric", labels: labels, value)
+        }
+        if reading.unixTime > 0, let uptime = info.integer("uptime_in_seconds") {
+            set.add(
+                "redis_start_time_seconds", .gauge, help: "Start time of the Redis instance since unix epoch in seconds.", labels: labels,
+                Double(reading.unixTime - uptime))
         }
         // Every database, empty ones too (as redis_exporter lists them).
         let count = max(reading.databases ?? 0, (info.keyspace.keys.max() ?? -1) + 1)
@@ -102,6 +126,16 @@ package enum RedisMetrics {
                     "redis_commands_failed_calls_total", .counter, help: "Total number of errors prior command execution per command",
                     labels: command, Double(failed))
             }
+        }
+        for stat in CommandStat.parse(info).sorted(by: { $0.command < $1.command }) where stat.p50 != nil {
+            let command = labels + [MetricFamily.Label("cmd", stat.command)]
+            let help = "A summary of latency percentile distribution per command"
+            for (quantile, value) in [("50", stat.p50), ("99", stat.p99), ("99.9", stat.p999)] {
+                guard let value else { continue }
+                set.add("redis_latency_percentiles_usec", .summary, help: help, labels: command + [.init("quantile", quantile)], value)
+            }
+            set.add("redis_latency_percentiles_usec", .summary, help: help, labels: command, Double(stat.microseconds), suffix: "_sum")
+            set.add("redis_latency_percentiles_usec", .summary, help: help, labels: command, Double(stat.calls), suffix: "_count")
         }
         for (field, value) in info.fields.sorted(by: { $0.key < $1.key }) where field.hasPrefix("errorstat_") {
             // `errorstat_ERR:count=3`.
