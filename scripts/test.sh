@@ -26,6 +26,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # cachescope serve is compared with the real programs: redis_exporter's output, and a Prometheus that scrapes it.
 command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+# Sentinel-managed Redis is tested with the real redis-sentinel.
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || say "continuing: tests that need a missing server are skipped."
 fi

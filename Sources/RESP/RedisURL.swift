@@ -211,11 +211,11 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    fileprivate var trimmingSpaces: String {
+    var trimmingSpaces: String {
         String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 
-    fileprivate func range(of target: String) -> Range<Index>? {
+    func range(of target: String) -> Range<Index>? {
         guard !target.isEmpty else { return nil }
         var index = startIndex
         while index < endIndex {

@@ -41,6 +41,13 @@ import TOMLKit
 ///                                              # tls_skip_verify = true (test setups only)
 ///
 /// [[backend]]
+/// name = "ha"
+/// type = "redis-sentinel"              # the master the sentinels name, followed across failovers
+/// sentinels = ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"]
+/// service = "mymaster"
+/// password_env = "HA_PASSWORD"         # the data nodes'; sentinel_password_env for the sentinels'
+///
+/// [[backend]]
 /// name = "pages"
 /// type = "memcached"
 /// servers = ["10.0.0.6:11211", "10.0.0.7:11211"]
@@ -62,7 +69,8 @@ package struct ConfigFile: Sendable {
     package var path: String
 
     static let backendFields = [
-        "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env",
+        "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env", "sentinels", "service", "sentinel_password_env",
+        "database",
         "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify",
     ]
     static let topLevelFields = ["refresh", "theme", "mouse", "thresholds", "backend"]
@@ -167,13 +175,18 @@ package struct ConfigFile: Sendable {
         }
         let kind: BackendKind
         let isCluster = ["redis-cluster", "redisclustercache", "redis_cluster"].contains(typeText.lowercased())
+        let isSentinel = ["redis-sentinel", "redissentinelcache", "redis_sentinel"].contains(typeText.lowercased())
         switch typeText.lowercased() {
-        case "redis", "rediscache": kind = .redis
+        case "redis", "rediscache", "redis-sentinel", "redissentinelcache", "redis_sentinel": kind = .redis
         case "redis-cluster", "redisclustercache", "redis_cluster": kind = .redisCluster
         case "memcached", "memcachedcache": kind = .memcached
         default:
             throw failure(
-                line("type"), "unknown type '\(typeText)'; expected redis, redis-cluster or memcached (RedisCache and MemcachedCache work too)")
+                line("type"),
+                "unknown type '\(typeText)'; expected redis, redis-cluster, redis-sentinel or memcached (RedisCache and MemcachedCache work too)")
+        }
+        for field in ["sentinels", "service", "sentinel_password_env", "database"] where !isSentinel && entry[field] != nil {
+            throw failure(line(field), "\(field) is for type = \"redis-sentinel\"")
         }
         let keyPrefix = try string("key_prefix")
         let passwordVariable = try string("password_env")
@@ -183,6 +196,9 @@ package struct ConfigFile: Sendable {
                 throw failure(line("password_env"), "the environment variable \(passwordVariable) (password_env) is not set")
             }
             password = value
+        }
+        if isSentinel {
+            return try sentinelBackend(entry, name: name, password: password, keyPrefix: keyPrefix, line: line, environment: environment)
         }
         switch kind {
         case .redis, .redisCluster:
@@ -337,6 +353,46 @@ package struct ConfigFile: Sendable {
             }
             thresholds.replicaLagSeconds = Int64(duration.inSeconds.rounded())
         }
+    }
+
+    /// `type = "redis-sentinel"`: `sentinels = ["host:26379", …]`, `service = "mymaster"`, and optionally
+    /// `database`, `password_env` (the data nodes') and `sentinel_password_env` (the sentinels').
+    private func sentinelBackend(
+        _ entry: TOMLTable, name: String?, password: String?, keyPrefix: String?, line: (String) -> Int, environment: [String: String]
+    ) throws -> BackendDescriptor {
+        guard entry["url"] == nil, entry["servers"] == nil else {
+            throw failure(line(entry["url"] != nil ? "url" : "servers"), "a redis-sentinel backend takes sentinels and service, not url or servers")
+        }
+        guard let list = entry["sentinels"]?.array, list.count > 0, (0..<list.count).allSatisfy({ list[$0].string != nil }) else {
+            throw failure(line("sentinels"), "sentinels must be a list such as [\"10.0.0.1:26379\", \"10.0.0.2:26379\"]")
+        }
+        guard let service = entry["service"]?.string, !service.isEmpty, !service.contains("/") else {
+            throw failure(line("service"), "service must name the master the sentinels watch, such as \"mymaster\"")
+        }
+        var database = 0
+        if let value = entry["database"] {
+            guard let number = value.int, number >= 0 else { throw failure(line("database"), "database must be a number from 0") }
+            database = number
+        }
+        var sentinelPassword: String?
+        if let variable = entry["sentinel_password_env"]?.string {
+            guard let value = environment[variable] else {
+                throw failure(line("sentinel_password_env"), "the environment variable \(variable) (sentinel_password_env) is not set")
+            }
+            sentinelPassword = value
+        }
+        let hosts = (0..<list.count).compactMap { list[$0].string }
+        var target: RedisSentinelTarget
+        do {
+            target = try RedisSentinelTarget(parsing: "redis+sentinel://\(hosts.joined(separator: ","))/\(service)/\(database)")
+        } catch let error as RedisError {
+            throw failure(line("sentinels"), "sentinels: \(error.message)")
+        }
+        target.dataNode.password = password
+        for index in target.sentinels.indices { target.sentinels[index].password = sentinelPassword }
+        var descriptor = BackendDescriptor(name: name, kind: .redis, redisURL: target.dataNode, keyPrefix: keyPrefix)
+        descriptor.sentinel = target
+        return descriptor
     }
 
     private func failure(_ line: Int?, _ message: String) -> SettingsError {

@@ -179,3 +179,32 @@ public final class MemcachedServerProcess: ServerProcess, @unchecked Sendable {
     /// `127.0.0.1:port`.
     public var address: String { "127.0.0.1:\(port)" }
 }
+
+/// A redis-sentinel of the test's own, watching the master at `masterPort` as `service` (quorum 2, a master
+/// down after 1 s). `nil` when `redis-sentinel` is not installed.
+public final class SentinelProcess: ServerProcess, @unchecked Sendable {
+    public init?(masterPort: Int, service: String = "mymaster", quorum: Int = 2) throws {
+        try super.init(
+            name: "sentinel", candidates: ["/usr/bin/redis-sentinel", "/usr/local/bin/redis-sentinel", "/opt/homebrew/bin/redis-sentinel"],
+            probe: "PING\r\n", identity: ("INFO server\r\n", "process_id:")
+        ) { port, directory in
+            // Sentinel rewrites its configuration file, so each one gets a file of its own.
+            let file = directory.appendingPathComponent("sentinel-\(port).conf")
+            let text = """
+                port \(port)
+                bind 127.0.0.1
+                dir \(directory.path)
+                sentinel monitor \(service) 127.0.0.1 \(masterPort) \(quorum)
+                sentinel down-after-milliseconds \(service) 1000
+                sentinel failover-timeout \(service) 5000
+                sentinel parallel-syncs \(service) 1
+
+                """
+            try? text.write(to: file, atomically: true, encoding: .utf8)
+            return [file.path]
+        }
+    }
+
+    /// `127.0.0.1:port`.
+    public var address: String { "127.0.0.1:\(port)" }
+}

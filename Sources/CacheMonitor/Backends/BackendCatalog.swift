@@ -11,6 +11,8 @@ package struct BackendDescriptor: Sendable, Hashable {
     package var kind: BackendKind
     /// The connection details of a Redis backend (a cluster's first seed).
     package var redisURL: RedisURL?
+    /// The sentinels and service of a Sentinel-managed Redis (`redis+sentinel://`, `type = "redis-sentinel"`).
+    package var sentinel: RedisSentinelTarget?
     /// Every seed of a backend configured as a Redis Cluster (`type = "redis-cluster"`); `nil` otherwise —
     /// a plain `redis://` URL is still watched as a cluster when its server turns out to be a cluster node.
     package var clusterSeeds: [RedisURL]?
@@ -39,7 +41,8 @@ package struct BackendDescriptor: Sendable, Hashable {
 
     /// `host:port` (a socket path; a pool's or a cluster's seeds `host:port,host:port`), never with a password.
     package var address: String {
-        clusterSeeds.map { $0.map(\.hostAndPort).joined(separator: ",") }
+        if let sentinel { return sentinel.description }
+        return clusterSeeds.map { $0.map(\.hostAndPort).joined(separator: ",") }
             ?? redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
     }
 
@@ -67,6 +70,14 @@ package struct BackendCatalog: Sendable {
         var backends = configured
         for text in redisURLs {
             do {
+                if text.lowercased().hasPrefix("redis+sentinel://") {
+                    var descriptor = BackendDescriptor(name: nil, kind: .redis)
+                    let target = try RedisSentinelTarget(parsing: text)
+                    descriptor.sentinel = target
+                    descriptor.redisURL = target.dataNode
+                    backends.append(descriptor)
+                    continue
+                }
                 var url = try RedisURL(parsing: text)
                 if let defaults = tlsDefaults, let tls = url.tls { url.tls = tls.filled(from: defaults) }
                 backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: url))
@@ -168,6 +179,7 @@ extension BackendDescriptor {
 
     /// The Redis server or cluster this backend names.
     private func redisDeployment() throws -> RedisDeployment {
+        if let sentinel { return RedisDeployment(sentinel: sentinel) }
         if let clusterSeeds {
             do {
                 return try RedisDeployment(clusterSeeds: clusterSeeds)
@@ -184,6 +196,7 @@ extension BackendDescriptor {
     package func makeSource() throws -> any CacheSource {
         switch kind {
         case .redis, .redisCluster:
+            if let sentinel { return RedisSource(name: name, sentinel: sentinel) }
             if let clusterSeeds {
                 do {
                     return try RedisSource(name: name, clusterSeeds: clusterSeeds)

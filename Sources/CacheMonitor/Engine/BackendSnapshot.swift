@@ -44,8 +44,8 @@ package struct BackendSnapshot: Sendable, Hashable {
     package var id: BackendID { backend.id }
     /// The name shown and used on the command line.
     package var name: String { backend.name }
-    /// Where it is, never with a password.
-    package var address: String { backend.address }
+    /// Where it is now (a Sentinel-managed master's current `host:port`), never with a password.
+    package var address: String { sample?.address ?? backend.address }
 
     /// hits / (hits + misses) over the backend's whole counters (the monitor's own reads left out); `nil`
     /// for a backend that has served no read.

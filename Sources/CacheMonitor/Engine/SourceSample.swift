@@ -33,6 +33,11 @@ package struct SourceSample: Sendable, Hashable {
     package var clients: Int?
     /// For a pool or a cluster: each server (node), with its own reading or why it failed.
     package var servers: [ServerReading] = []
+    /// Where the backend is now when that moves (a Sentinel-managed master's `host:port`); `nil`: its
+    /// configured address.
+    package var address: String?
+    /// Something the row should say about the backend (`failover 10.0.0.5:6379 → 10.0.0.6:6379`).
+    package var note: String?
 
     package init(totalHits: UInt64, totalMisses: UInt64) {
         self.totalHits = totalHits

@@ -31,6 +31,10 @@ extension RedisSource: CacheSource {
         sample.latency = stats.latency
         sample.version = info.version
         sample.clients = info.connectedClients.map { Int(clamping: $0) }
+        if let sentinel = client.sentinel {
+            sample.address = try await sentinel.master().url.hostAndPort
+            sample.note = sentinel.lastFailover.map { "\($0) (\(sentinel.target.description))" } ?? sentinel.target.description
+        }
         return sample
     }
 

@@ -15,9 +15,10 @@ extension RedisSource {
             let masters = try await worker.masterClients().map { (address: $0.shard.master.address, server: $0.client) }
             return try await sample(masters, limit: limit, inCluster: true, body: body, progress: progress)
         }
-        let worker = RedisClient(url: url, configuration: configuration)
+        let server = try await serverURL()
+        let worker = RedisClient(url: server, configuration: configuration)
         defer { Task { await worker.close() } }
-        return try await sample([(url.hostAndPort, worker)], limit: limit, inCluster: false, body: body, progress: progress)
+        return try await sample([(server.hostAndPort, worker)], limit: limit, inCluster: false, body: body, progress: progress)
     }
 
     /// Samples `servers` at once, each up to its share of `limit`, handing every batch to `body` here (one

@@ -12,7 +12,7 @@ extension RedisSource {
 
     /// The servers a traffic sample listens to: the server, or every master of the cluster.
     private func trafficServers() async throws -> [RedisURL] {
-        guard try await cluster() != nil else { return [url] }
+        guard try await cluster() != nil else { return [try await serverURL()] }
         let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
         defer { Task { await worker.close() } }
         return try await worker.masterClients().map(\.client.url)

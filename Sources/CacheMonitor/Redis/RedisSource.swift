@@ -55,6 +55,20 @@ package final class RedisSource: Sendable {
         client = RedisDeployment(url: url, configuration: configuration)
     }
 
+    /// Creates a source for a master found through Sentinel (and followed across failovers); nothing connects
+    /// until the first call.
+    package init(name: String, sentinel target: RedisSentinelTarget, configuration: RESPConnection.Configuration = .init()) {
+        var configuration = configuration
+        configuration.noTouch = true
+        ownCommands = OwnCommands()
+        configuration.observer = ownCommands
+        self.name = name
+        url = target.dataNode
+        seeds = [target.dataNode]
+        self.configuration = configuration
+        client = RedisDeployment(sentinel: target, configuration: configuration)
+    }
+
     /// Creates a source for a cluster reached through any of `seeds`; nothing connects until the first call.
     /// - Throws: ``RESP/RedisError`` `.invalidURL` (no seeds, a socket path, a database other than 0).
     package init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
@@ -69,8 +83,12 @@ package final class RedisSource: Sendable {
         self.configuration = configuration
     }
 
-    /// `host:port` (or the socket path); a configured cluster's seeds, comma-separated.
-    package var address: String { seeds.map(\.hostAndPort).joined(separator: ",") }
+    /// `host:port` (or the socket path); a configured cluster's seeds, comma-separated; a Sentinel-managed
+    /// master's sentinels and service.
+    package var address: String {
+        if let sentinel = client.sentinel { return sentinel.target.description }
+        return seeds.map(\.hostAndPort).joined(separator: ",")
+    }
 
     /// Connects and logs in now (otherwise the first call does); for a cluster, reads its slot map.
     package func connect() async throws {
@@ -78,6 +96,12 @@ package final class RedisSource: Sendable {
         case .single(let server): try await server.connect()
         case .cluster(let cluster): try await cluster.refreshTopology()
         }
+    }
+
+    /// The server a connection of its own should go to: the URL's, or the master the sentinels name now.
+    func serverURL() async throws -> RedisURL {
+        guard let sentinel = client.sentinel else { return url }
+        return try await sentinel.master().url
     }
 
     /// The cluster, when the URL turned out to be one.
@@ -248,7 +272,7 @@ package final class RedisSource: Sendable {
             return DeletionOutcome(
                 totals: outcome.totals, servers: outcome.masters.map { DeletionOutcome.Server(address: $0.address, totals: $0.totals) })
         }
-        let worker = RedisClient(url: url, configuration: configuration)
+        let worker = RedisClient(url: try await serverURL(), configuration: configuration)
         defer { Task { await worker.close() } }
         return DeletionOutcome(totals: try await worker.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress))
     }

@@ -32,6 +32,8 @@ public final class RedisDeployment: RedisCommandExecutor {
     private let configuration: RESPConnection.Configuration
     private let group: any EventLoopGroup
     private let state: Mutex<State>
+    /// The sentinels that name the master, for a Sentinel-managed backend (`redis+sentinel://`).
+    public let sentinel: SentinelResolver?
 
     private struct State {
         var shape: Shape?
@@ -47,7 +49,22 @@ public final class RedisDeployment: RedisCommandExecutor {
         seeds = [url]
         self.configuration = configuration
         self.group = group
+        sentinel = nil
         state = Mutex(State(probe: RedisClient(url: url, configuration: configuration, group: group)))
+    }
+
+    /// A master found through Sentinel and followed across failovers: every call goes to the master the
+    /// sentinels name now (asked at most once a second, and again after a failed command).
+    public init(
+        sentinel target: RedisSentinelTarget, configuration: RESPConnection.Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        url = target.dataNode
+        seeds = [target.dataNode]
+        self.configuration = configuration
+        self.group = group
+        sentinel = SentinelResolver(target: target, configuration: configuration, group: group)
+        state = Mutex(State())
     }
 
     /// A cluster known to be one, reached through any of `seeds`.
@@ -61,6 +78,7 @@ public final class RedisDeployment: RedisCommandExecutor {
         self.seeds = seeds
         self.configuration = configuration
         self.group = group
+        sentinel = nil
         state = Mutex(State(shape: .cluster(cluster)))
     }
 
@@ -71,6 +89,7 @@ public final class RedisDeployment: RedisCommandExecutor {
     /// - Throws: ``RedisError`` when the server cannot be reached, or a cluster node's URL names a database
     ///   other than 0.
     public func shape() async throws -> Shape {
+        if let sentinel { return .single(try await sentinel.master()) }
         let (known, task) = state.withLock { state -> (Shape?, Task<Shape, any Error>?) in
             if let shape = state.shape { return (shape, nil) }
             if let running = state.resolving { return (nil, running) }
@@ -96,7 +115,7 @@ public final class RedisDeployment: RedisCommandExecutor {
     }
 
     /// What the URL turned out to be, when that is known already (no question asked).
-    public var knownShape: Shape? { state.withLock { $0.shape } }
+    public var knownShape: Shape? { sentinel != nil ? nil : state.withLock { $0.shape } }
 
     /// The executor for work on `key` alone that must reach the server holding it (not routed per command):
     /// the server itself, or the master of the key's slot.
@@ -131,7 +150,13 @@ public final class RedisDeployment: RedisCommandExecutor {
 
     @discardableResult
     public func send(_ commands: [RESPCommand]) async throws -> [RESPValue] {
-        try await shape().executor.send(commands)
+        do {
+            return try await shape().executor.send(commands)
+        } catch let error as RedisError where error.breaksConnection {
+            // The master may have moved: the sentinels are asked again before the next command.
+            sentinel?.forget()
+            throw error
+        }
     }
 
     public func dataNodes() async throws -> [any RedisCommandExecutor] {
@@ -146,6 +171,7 @@ public final class RedisDeployment: RedisCommandExecutor {
 
     /// Closes every connection.
     public func close() async {
+        await sentinel?.close()
         let (shape, probe, resolving) = state.withLock { ($0.shape, $0.probe, $0.resolving) }
         resolving?.cancel()
         switch shape {
