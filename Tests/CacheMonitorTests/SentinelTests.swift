@@ -1,5 +1,6 @@
 import Basics
 import CacheMonitor
+import Caching
 import Foundation
 import RESP
 import TestSupport
@@ -53,9 +54,11 @@ import Testing
         let first = try await source.sample()
         #expect(first.address == "127.0.0.1:\(setup.master.port)")
         #expect(source.address.hasPrefix("sentinel 127.0.0.1:"))
-        // Through the backend, a key lands on the master and reaches the replica.
+        // The Caching library's RedisCache through Sentinel: the key lands on the master and reaches the replica.
+        let cache = try RedisCache(url: setup.url())
+        let value = CacheValue(format: .text, bytes: Array("v".utf8))
+        try await cache.set("k", value, timeout: .never)
         let writer = RedisDeployment(sentinel: target)
-        try await writer.send(RESPCommand("SET", key: Array("k".utf8), ["v"]))
         try await writer.send(RESPCommand("WAIT", [1, 5000]))
         await writer.close()
 
@@ -71,6 +74,23 @@ import Testing
         let sample = try #require(moved, "the backend moved to the promoted replica")
         #expect(sample.note?.contains("failover 127.0.0.1:\(setup.master.port) → 127.0.0.1:\(setup.replica.port)") == true, "\(sample.note ?? "")")
         #expect(sample.keys >= 1, "the new master holds the key")
+        #expect(try await cache.get("k") == value, "the cache follows the failover too")
+    }
+
+    @Test(.enabled(if: installed, Comment(rawValue: skip)))
+    func aKilledMasterIsReplacedWithNoAction() async throws {
+        guard let setup = try await Self.setUp() else { return }
+        let source = RedisSource(name: "redis", sentinel: try RedisSentinelTarget(parsing: setup.url()))
+        defer { Task { await source.close() } }
+        #expect(try await source.sample().address == "127.0.0.1:\(setup.master.port)")
+        setup.master.kill()
+        var promoted = false
+        for _ in 0..<120 where !promoted {
+            try await Task.sleep(for: .milliseconds(250))
+            // Samples fail while the master is down and the sentinels agree; then the replica is the master.
+            promoted = (try? await source.sample())?.address == "127.0.0.1:\(setup.replica.port)"
+        }
+        #expect(promoted, "the sentinels promoted the replica and the backend followed")
     }
 
     @Test(.enabled(if: installed, Comment(rawValue: skip)))

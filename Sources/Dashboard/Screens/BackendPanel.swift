@@ -47,6 +47,7 @@ enum BackendPanel {
             if let retry = backend.retryIn { facts.append("retry in \(Int(retry.rounded(.up)))s") }
         }
         if let sample = backend.sample {
+            if let note = sample.note { facts.append(note) }
             if let version = sample.version { facts.append("version \(version)") }
             if let uptime = sample.uptimeSeconds { facts.append("up \(HumanUnits.uptime(uptime))") }
             if let clients = sample.clients { facts.append("\(clients) clients") }

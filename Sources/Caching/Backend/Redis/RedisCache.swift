@@ -32,10 +32,15 @@ public final class RedisCache: CacheBackend {
     }
 
     /// A cache on the server at `url` (`redis://[[user]:password@]host[:port][/db]`) — a single server or
-    /// any node of a cluster, found out on first use.
+    /// any node of a cluster, found out on first use — or on the master Sentinel names
+    /// (`redis+sentinel://host:26379[,host:port…]/SERVICE[/db]`), followed across failovers.
     /// - Throws: ``RESP/RedisError`` `.invalidURL`. Nothing connects until the first command.
     public convenience init(url: String, configuration: RESPConnection.Configuration = .init()) throws {
-        self.init(client: RedisDeployment(url: try RedisURL(parsing: url), configuration: configuration))
+        if url.lowercased().hasPrefix("redis+sentinel://") {
+            self.init(client: RedisDeployment(sentinel: try RedisSentinelTarget(parsing: url), configuration: configuration))
+        } else {
+            self.init(client: RedisDeployment(url: try RedisURL(parsing: url), configuration: configuration))
+        }
     }
 
     public func get(_ key: String) async throws -> CacheValue? {
