@@ -32,13 +32,22 @@ import Testing
             guard let sentinel = try SentinelProcess(masterPort: master.port) else { return nil }
             sentinels.append(sentinel)
         }
-        // Until every sentinel knows the replica (they learn it from the master's INFO).
+        // Until every sentinel knows the replica (they learn it from the master's INFO) and the other sentinels
+        // (from their hello messages, every 2 s).
         for sentinel in sentinels {
             let client = RedisClient(url: try RedisURL(parsing: "redis://\(sentinel.address)"))
             defer { Task { await client.close() } }
-            for _ in 0..<100 {
+            for _ in 0..<150 {
                 let replicas = try await client.send(RESPCommand("SENTINEL", ["REPLICAS", "mymaster"])).array ?? []
-                if !replicas.isEmpty { break }
+                let others = try await client.send(RESPCommand("SENTINEL", ["SENTINELS", "mymaster"])).array ?? []
+                // Every one listed, and none of them (yet, or still) marked down or disconnected.
+                let flags = (replicas + others).compactMap { entry -> String? in
+                    let items = entry.array ?? []
+                    guard let index = items.firstIndex(where: { $0.string == "flags" }), index + 1 < items.count else { return nil }
+                    return items[index + 1].string
+                }
+                let settled = !flags.contains { $0.contains("down") || $0.contains("disconnected") }
+                if !replicas.isEmpty, others.count == sentinels.count - 1, settled { break }
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
@@ -53,6 +62,11 @@ import Testing
         defer { Task { await source.close() } }
         let first = try await source.sample()
         #expect(first.address == "127.0.0.1:\(setup.master.port)")
+        // `e` lists the master, the replica and the three sentinels, all up, with a quorum.
+        #expect(first.topology.map(\.role) == [.master, .replica, .sentinel, .sentinel, .sentinel], "\(first.topology)")
+        #expect(first.topology.allSatisfy { $0.up }, "\(first.topology)")
+        #expect(first.topology.first { $0.role == .replica }?.address == "127.0.0.1:\(setup.replica.port)")
+        #expect(first.topology.contains { $0.role == .sentinel && ($0.detail ?? "").hasPrefix("OK") }, "the quorum")
         #expect(source.address.hasPrefix("sentinel 127.0.0.1:"))
         // The Caching library's RedisCache through Sentinel: the key lands on the master and reaches the replica.
         let cache = try RedisCache(url: setup.url())
@@ -91,6 +105,13 @@ import Testing
             promoted = (try? await source.sample())?.address == "127.0.0.1:\(setup.replica.port)"
         }
         #expect(promoted, "the sentinels promoted the replica and the backend followed")
+        // The dead old master is listed as a replica that is down.
+        var oldMaster: TopologyMember?
+        for _ in 0..<40 where oldMaster == nil {
+            oldMaster = (try? await source.sample())?.topology.first { $0.address == "127.0.0.1:\(setup.master.port)" && !$0.up }
+            if oldMaster == nil { try await Task.sleep(for: .milliseconds(250)) }
+        }
+        #expect(oldMaster?.role == .replica, "\(String(describing: oldMaster))")
     }
 
     @Test(.enabled(if: installed, Comment(rawValue: skip)))

@@ -183,3 +183,24 @@ import Testing
         #expect(state.health?.selection == 1, "the second client is on line 6")
     }
 }
+
+/// `e` on a Sentinel-managed backend: the master, its replicas and the sentinels, up or down.
+@Suite struct SentinelRowsTests {
+    @Test func expandedRowsListMasterReplicasAndSentinels() {
+        var state = Fixtures.state()
+        var snapshot = state.snapshot
+        snapshot.backends[0].sample?.topology = [
+            TopologyMember(role: .master, address: "10.0.0.6:6379", up: true),
+            TopologyMember(role: .replica, address: "10.0.0.5:6379", up: false, detail: "s_down,slave,disconnected"),
+            TopologyMember(role: .sentinel, address: "10.0.0.1:26379", up: true, detail: "OK 3 usable Sentinels"),
+        ]
+        snapshot.backends[0].sample?.note = "failover 10.0.0.5:6379 → 10.0.0.6:6379 (sentinel 10.0.0.1:26379/mymaster)"
+        _ = Reducer.reduce(&state, .snapshot(snapshot))
+        Fixtures.press([.character("e")], &state)
+        let lines = DashboardView.render(state).text().split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("└ master") && $0.contains("10.0.0.6:6379") })
+        #expect(lines.contains { $0.contains("└ replica") && $0.contains("10.0.0.5:6379") && $0.contains("down") && $0.contains("s_down") })
+        #expect(lines.contains { $0.contains("└ sentinel") && $0.contains("OK 3") })
+        #expect(lines.contains { $0.contains("failover 10.0.0.5:6379 → 10.0.0.6:6379") }, "the panel says what moved")
+    }
+}

@@ -55,7 +55,7 @@ package struct BackendSnapshot: Sendable, Hashable {
 
     /// Whether the overview can list servers under its row: a cluster's nodes, a pool's servers.
     package var hasServerRows: Bool {
-        kind.hasServerRows || (sample?.servers.count ?? 0) > 1
+        kind.hasServerRows || (sample?.servers.count ?? 0) > 1 || !(sample?.topology.isEmpty ?? true)
     }
 }
 

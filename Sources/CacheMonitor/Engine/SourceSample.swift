@@ -38,6 +38,8 @@ package struct SourceSample: Sendable, Hashable {
     package var address: String?
     /// Something the row should say about the backend (`failover 10.0.0.5:6379 → 10.0.0.6:6379`).
     package var note: String?
+    /// A Sentinel-managed backend's master, replicas and sentinels (what `e` lists); empty otherwise.
+    package var topology: [TopologyMember] = []
 
     package init(totalHits: UInt64, totalMisses: UInt64) {
         self.totalHits = totalHits
@@ -88,5 +90,25 @@ package struct ServerReading: Sendable, Hashable {
         self.address = address
         self.up = up
         self.error = error
+    }
+}
+
+/// One server around a Sentinel-managed master, as `e` lists it.
+package struct TopologyMember: Sendable, Hashable {
+    package enum Role: String, Sendable, Hashable {
+        case master, replica, sentinel
+    }
+
+    package var role: Role
+    package var address: String
+    package var up: Bool
+    /// What else to say (the sentinels' flags, the quorum).
+    package var detail: String?
+
+    package init(role: Role, address: String, up: Bool, detail: String? = nil) {
+        self.role = role
+        self.address = address
+        self.up = up
+        self.detail = detail
     }
 }

@@ -32,8 +32,13 @@ extension RedisSource: CacheSource {
         sample.version = info.version
         sample.clients = info.connectedClients.map { Int(clamping: $0) }
         if let sentinel = client.sentinel {
-            sample.address = try await sentinel.master().url.hostAndPort
+            let master = try await sentinel.master().url.hostAndPort
+            sample.address = master
             sample.note = sentinel.lastFailover.map { "\($0) (\(sentinel.target.description))" } ?? sentinel.target.description
+            if let topology = await sentinel.topology() {
+                sample.topology = SentinelRows.members(master: master, topology, configured: sentinel.target.sentinels.map(\.hostAndPort))
+                if !topology.hasQuorum { sample.note = (sample.note ?? "") + " · no quorum: \(topology.quorum ?? "no answer")" }
+            }
         }
         return sample
     }

@@ -72,6 +72,20 @@ enum OverviewRow {
         return cells
     }
 
+    /// A server around a Sentinel-managed master (`e`): its role, address, whether it is up, and what the
+    /// sentinels say of it.
+    static func topologyCells(_ member: TopologyMember) -> [TableCell] {
+        var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
+        cells[Column.name.rawValue] = TableCell("  └ \(member.role.rawValue)", role: .dim)
+        // The type column says what the sentinels say: a down member's flags, the quorum of the one that answered.
+        let said = member.up && member.role == .replica ? nil : member.detail
+        cells[Column.type.rawValue] = TableCell(said ?? member.role.rawValue, role: member.up ? .dim : .error)
+        cells[Column.address.rawValue] = TableCell(member.address)
+        cells[Column.status.rawValue] = member.up ? TableCell(statusText(.up), role: .good) : TableCell(statusText(.down), role: .error)
+        if let detail = member.detail { cells[Column.trend.rawValue] = TableCell(detail, role: member.up ? .dim : .error) }
+        return cells
+    }
+
     static func drawGraphics(
         _ backend: BackendSnapshot, state: AppState, widths: [Int?], origins: [Int?], y: Int, selected: Bool, into canvas: inout Canvas
     ) {

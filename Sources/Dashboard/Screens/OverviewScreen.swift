@@ -15,7 +15,7 @@ enum OverviewScreen {
         let address = width >= 100 ? min(22, max(12, addressWidth)) : 12
         return [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
-            TableColumn("name", minWidth: min(14, max(showsNodes ? 11 : 6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
+            TableColumn("name", minWidth: min(14, max(showsNodes ? 12 : 6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
             TableColumn("type", minWidth: 11, maxWidth: 13, priority: showsNodes ? 48 : 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: showsNodes ? 7 : 6, maxWidth: 11, priority: 97),
@@ -56,7 +56,10 @@ enum OverviewScreen {
         }
         let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
         let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
-        let showsNodes = backends.contains { state.expandedBackends.contains($0.id) && $0.sample?.servers.contains { $0.role != nil } == true }
+        let showsNodes = backends.contains { backend in
+            state.expandedBackends.contains(backend.id)
+                && (backend.sample?.servers.contains { $0.role != nil } == true || !(backend.sample?.topology.isEmpty ?? true))
+        }
         let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth, showsNodes: showsNodes)
         let widths = Table.layout(columns, width: rect.width - 1)
         var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, id: BackendID)] = []
@@ -69,6 +72,14 @@ enum OverviewScreen {
                     var cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
                     fitAddress(&cells, widths)
                     rows.append((cells, nil, server, backend.id))
+                }
+            }
+            // A Sentinel-managed master: its replicas and sentinels under it.
+            if state.expandedBackends.contains(backend.id), let members = backend.sample?.topology {
+                for member in members {
+                    var cells = OverviewRow.topologyCells(member)
+                    fitAddress(&cells, widths)
+                    rows.append((cells, nil, nil, backend.id))
                 }
             }
         }
@@ -109,7 +120,9 @@ enum OverviewScreen {
     /// The rows of the table in order: each backend, then its servers when expanded — what a click picks.
     static func rowBackends(_ state: AppState) -> [(id: BackendID, isServer: Bool)] {
         state.snapshot.backends.flatMap { backend -> [(id: BackendID, isServer: Bool)] in
-            let servers = state.expandedBackends.contains(backend.id) && backend.hasServerRows ? backend.sample?.servers.count ?? 0 : 0
+            let servers =
+                state.expandedBackends.contains(backend.id) && backend.hasServerRows
+                ? (backend.sample?.servers.count ?? 0) + (backend.sample?.topology.count ?? 0) : 0
             return [(backend.id, false)] + Array(repeating: (backend.id, true), count: servers)
         }
     }

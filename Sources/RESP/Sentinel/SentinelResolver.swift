@@ -75,19 +75,30 @@ public final class SentinelResolver: Sendable {
         for client in clients { await client.close() }
     }
 
-    /// The replicas the sentinels list (`SENTINEL REPLICAS`): address and flags; empty when none answers.
-    public func replicas() async -> [(address: String, flags: String)] {
+    /// What the sentinels know of the service, asked of the first that answers: its replicas and the other
+    /// sentinels (address and flags: `slave`, `s_down`, `o_down`, `disconnected`…), the sentinel that answered,
+    /// and whether a quorum can be reached (`SENTINEL CKQUORUM`'s answer). `nil` when no sentinel answers.
+    public func topology() async -> SentinelTopology? {
         for sentinel in target.sentinels {
-            guard let reply = try? await sentinelClient(sentinel).send([RESPCommand("SENTINEL", ["REPLICAS", target.service])])[0],
-                let entries = reply.array
+            guard
+                let replies = try? await sentinelClient(sentinel).send([
+                    RESPCommand("SENTINEL", ["REPLICAS", target.service]), RESPCommand("SENTINEL", ["SENTINELS", target.service]),
+                    RESPCommand("SENTINEL", ["CKQUORUM", target.service]),
+                ]),
+                replies.count == 3, replies[0].errorMessage == nil
             else { continue }
-            return entries.compactMap { entry in
-                let fields = Self.pairs(entry)
-                guard let ip = fields["ip"], let port = fields["port"] else { return nil }
-                return ("\(ip):\(port)", fields["flags"] ?? "")
+            func members(_ reply: RESPValue) -> [SentinelTopology.Member] {
+                (reply.array ?? []).compactMap { entry in
+                    let fields = Self.pairs(entry)
+                    guard let ip = fields["ip"], let port = fields["port"] else { return nil }
+                    return SentinelTopology.Member(address: "\(ip):\(port)", flags: fields["flags"] ?? "")
+                }
             }
+            return SentinelTopology(
+                replicas: members(replies[0]), sentinels: members(replies[1]), answeredBy: sentinel.hostAndPort,
+                quorum: replies[2].string ?? replies[2].errorMessage)
         }
-        return []
+        return nil
     }
 
     private func resolve() async throws -> RedisClient {
