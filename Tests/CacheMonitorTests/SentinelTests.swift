@@ -142,6 +142,20 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: installed, Comment(rawValue: skip)))
+    func aMasterThatCannotBeReachedIsNamed() async throws {
+        let nowhere = TestServers.freePort()
+        guard let sentinel = try SentinelProcess(masterPort: nowhere, quorum: 1) else { return }
+        let source = RedisSource(name: "redis", sentinel: try RedisSentinelTarget(parsing: "redis+sentinel://\(sentinel.address)/mymaster"))
+        defer { Task { await source.close() } }
+        do {
+            _ = try await source.sample()
+            Issue.record("a master nobody listens for was sampled")
+        } catch {
+            #expect(ErrorText.oneLine(error).contains("127.0.0.1:\(nowhere)"), "\(ErrorText.oneLine(error))")
+        }
+    }
+
     @Test func sentinelURLs() throws {
         let target = try RedisSentinelTarget(parsing: "redis+sentinel://app:s3cret@10.0.0.1:26379,10.0.0.2/cache/2")
         #expect(target.sentinels.map(\.hostAndPort) == ["10.0.0.1:26379", "10.0.0.2:26379"])

@@ -162,6 +162,27 @@ import FoundationNetworking
         _ = serve
     }
 
+    @Test func aScrapeAnswersWithinTheTimeoutWhileABackendHangs() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let hung = try SilentServer()
+        let port = TestServers.freePort()
+        let binary = try #require(CommandLineTests.binary)
+        let serve = try Background(
+            binary,
+            ["serve", "--redis", server.url(), "--redis", "redis://127.0.0.1:\(hung.port)", "--listen", "127.0.0.1:\(port)", "--timeout", "1s"])
+        _ = try await Self.fetch("http://127.0.0.1:\(port)/healthz")
+        for _ in 0..<2 {
+            let started = ContinuousClock.now
+            let scrape = try await Self.fetch("http://127.0.0.1:\(port)/metrics")
+            // The hung backend costs at most the timeout (1 s) — and the first scrape's wait for a first reading.
+            #expect(ContinuousClock.now - started < .seconds(5), "\(ContinuousClock.now - started)")
+            let values = Self.parse(scrape.body, dropping: []).values
+            #expect(values["redis_up{backend=\"redis1\"}"] == 1)
+            #expect(values["redis_up{backend=\"redis2\"}"] == 0, "the hung one")
+        }
+        _ = (serve, hung)
+    }
+
     @Test func aTokenIsRequiredWhenGiven() async throws {
         guard let server = try RedisServerProcess() else { return }
         let port = TestServers.freePort()
