@@ -183,6 +183,26 @@ import FoundationNetworking
         _ = (serve, hung)
     }
 
+    @Test func withTheDemoPerPrefixAndPerRouteFiguresAreServed() async throws {
+        let port = TestServers.freePort()
+        let binary = try #require(CommandLineTests.binary)
+        let serve = try Background(binary, ["serve", "--with-demo", "--listen", "127.0.0.1:\(port)"])
+        _ = try await Self.fetch("http://127.0.0.1:\(port)/healthz")
+        var values: [String: Double] = [:]
+        for _ in 0..<40
+        where values["cachescope_demo_requests_total{result=\"hit\",route=\"/api/users\"}"] ?? 0 == 0
+            || !values.keys.contains(where: { $0.hasPrefix("cachescope_prefix_hit_ratio") })
+        {
+            try await Task.sleep(for: .milliseconds(500))
+            values = Self.parse(try await Self.fetch("http://127.0.0.1:\(port)/metrics").body, dropping: ["backend"]).values
+        }
+        #expect(values["cachescope_demo_requests_total{result=\"hit\",route=\"/api/users\"}"] ?? 0 > 0, "the demo's requests per route")
+        #expect(values.keys.contains { $0.hasPrefix("cachescope_demo_latency_seconds{quantile=\"0.5\",result=\"hit\"") })
+        #expect(values.keys.contains { $0.contains("cachescope_prefix_hit_ratio{prefix=\"cachescope_demo:view//\"}") }, "\(values.keys.sorted())")
+        #expect(values["cachescope_backend_up{type=\"in-process\"}"] == 1)
+        _ = serve
+    }
+
     @Test func aTokenIsRequiredWhenGiven() async throws {
         guard let server = try RedisServerProcess() else { return }
         let port = TestServers.freePort()

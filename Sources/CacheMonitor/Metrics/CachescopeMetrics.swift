@@ -39,3 +39,34 @@ package enum CachescopeMetrics {
         return set
     }
 }
+
+extension CachescopeMetrics {
+    /// Per prefix group (the top two levels of the traffic report's tree, so the groups under an application's
+    /// key prefix show): reads, hits, misses and writes per second over the report's window, and the hit ratio —
+    /// from a traffic sample or an in-process cache's own log.
+    package static func prefixes(_ report: TrafficReport, backend: String) -> MetricSet {
+        var set = MetricSet()
+        for group in report.root.children.flatMap({ [$0] + $0.children }) {
+            let name = group.name { KeyEscaping.escape($0) }  // the key escape form: any byte is a valid label value
+            let labels: [MetricFamily.Label] = [.init("backend", backend), .init("prefix", name)]
+            set.add(
+                "cachescope_prefix_reads_per_second", .gauge, help: "Reads per second of the keys under a prefix, over the sampled window.",
+                labels: labels, report.rate(group.reads))
+            if let misses = group.misses {
+                set.add(
+                    "cachescope_prefix_hits_per_second", .gauge, help: "Reads that found their key, per second, under a prefix.", labels: labels,
+                    report.rate(group.reads - misses))
+                set.add(
+                    "cachescope_prefix_misses_per_second", .gauge, help: "Reads that missed, per second, under a prefix.", labels: labels,
+                    report.rate(misses))
+            }
+            if let ratio = group.hitRatio {
+                set.add("cachescope_prefix_hit_ratio", .gauge, help: "Hits / reads under a prefix, over the sampled window.", labels: labels, ratio)
+            }
+            set.add(
+                "cachescope_prefix_writes_per_second", .gauge, help: "Writes per second of the keys under a prefix, over the sampled window.",
+                labels: labels, report.rate(group.writes))
+        }
+        return set
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Basics
 import CacheMonitor
+import DemoApp
 import Foundation
 
 /// `cachescope serve`: the backends as Prometheus metrics (under redis_exporter's and memcached_exporter's
@@ -13,7 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
             Metric names, types and labels follow redis_exporter and memcached_exporter (redis_up, \
             redis_keyspace_hits_total, redis_commands_total{cmd}, redis_db_keys{db}, memcached_commands_total\
             {command,status}, …), each sample with a backend label and, for cluster nodes and pool servers, node; \
-            cachescope's own are cachescope_* (backend up, interval hit ratio, attention rules, scrape duration). \
+            cachescope's own are cachescope_* (backend up, interval hit ratio, attention rules, scrape duration; with \
+            --with-demo the demo cache's per-prefix reads, hits, misses and hit ratio over its last 10 s, and its routes' \
+            requests and latencies). \
             OpenMetrics 1.0 is served when the scraper's Accept header asks for it. Each backend is read within \
             --timeout: one that does not answer is *_up 0 and the others are intact. A reading is reused within \
             the refresh interval, so several scrapers add no load. Nothing here changes a server.
@@ -33,6 +36,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("How long reading one backend may take before it counts as down.", valueName: "duration"))
     var timeout: String = "2s"
+
+    @Flag(
+        name: .customLong("with-demo"),
+        help: "Run the embedded demo app and its traffic too (on a free port): its cache's per-prefix figures and its routes' requests and latencies."
+    )
+    var demo = false
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -61,16 +70,20 @@ struct ServeCommand: AsyncParsableCommand {
                 "cachescope: warning: serving on \(address.host) without --auth-token-file: anyone who reaches it can read the metrics")
         }
         let setup = try connection.setup()
-        let backends = try setup.backends()
+        // The demo on a free port, at its usual rate (serve has no demo options of its own).
+        let demoOptions = try DemoOptions.parse(["--port", "0"])
+        let session = demo ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
+        let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
+        let backends = demoBackends + (try setup.backends(from: demoBackends.count))
         guard !backends.isEmpty else {
-            throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, or a config file")
+            throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, a config file, or --with-demo")
         }
         let timeout = DurationText.parse(timeout) ?? .seconds(2)
         let poller = Poller(
             backends: backends,
             configuration: .init(interval: setup.refresh, timeout: timeout, attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         await poller.start()
-        let collector = MetricsCollector(backends: backends, poller: poller, interval: setup.refresh, timeout: timeout)
+        let collector = MetricsCollector(backends: backends, poller: poller, interval: setup.refresh, timeout: timeout, demo: session)
         let server = MetricsServer(collector: collector, poller: poller, token: token)
         let (port, task) = try await server.start(host: address.host, port: address.port)
         Terminal.printError("cachescope: serving http://\(address.hostForURL):\(port)/metrics (also /api/snapshot, /healthz)")
@@ -81,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         task.cancel()
         await task.value
         await poller.stop()
+        await session?.stop()
         for backend in backends { await backend.source.close() }
     }
 }

@@ -8,15 +8,18 @@ import CacheMonitor
 actor MetricsCollector {
     private let backends: [MonitoredBackend]
     private let poller: Poller<ContinuousClock>
+    /// The embedded demo, with `serve --demo`: its routes' traffic.
+    private let demo: DemoSession?
     private let interval: Duration
     private let timeout: Duration
     private let started = ContinuousClock.now
     private var last: (at: ContinuousClock.Instant, families: [MetricFamily])?
     private var running: Task<[MetricFamily], Never>?
 
-    init(backends: [MonitoredBackend], poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration) {
+    init(backends: [MonitoredBackend], poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration, demo: DemoSession? = nil) {
         self.backends = backends
         self.poller = poller
+        self.demo = demo
         self.interval = interval
         self.timeout = timeout
     }
@@ -58,8 +61,12 @@ actor MetricsCollector {
                 group.addTask {
                     let name = backend.name
                     do {
-                        return Read(
-                            index: index, set: try await withDeadline(timeout, clock: clock) { await backend.source.exporterMetrics(backend: name) })
+                        let set = try await withDeadline(timeout, clock: clock) {
+                            var set = await backend.source.exporterMetrics(backend: name)
+                            set.add(await Self.prefixes(backend))
+                            return set
+                        }
+                        return Read(index: index, set: set)
                     } catch {
                         return Read(index: index, set: Self.down(backend))
                     }
@@ -72,10 +79,22 @@ actor MetricsCollector {
         var set = MetricSet()
         for read in reads { set.add(read.set) }
         set.add(CachescopeMetrics.metrics(snapshot))
+        if let demo { set.add(DemoMetrics.metrics(await demo.generator.report().routes)) }
         set.add(
             "cachescope_scrape_duration_seconds", .gauge, help: "How long reading every backend for this scrape took.", labels: [],
             (clock.now - began).inSeconds)
         return set.families
+    }
+
+    /// Per-prefix traffic where it costs nothing to read: an in-process cache's own log of its last 10 s (a
+    /// server's traffic needs a sample that changes what it does — `cachescope traffic` — and is not taken here).
+    nonisolated static func prefixes(_ backend: MonitoredBackend) async -> MetricSet {
+        guard backend.source.kind == .inProcess else { return MetricSet() }
+        let outcome = await TrafficSampling.start(on: backend, options: TrafficOptions(duration: .seconds(10))).outcome
+        guard let report = outcome.report else {
+            return MetricSet()
+        }
+        return CachescopeMetrics.prefixes(report, backend: backend.name)
     }
 
     /// A backend that did not answer within the timeout: `redis_up 0` or `memcached_up 0`.
