@@ -198,6 +198,10 @@ import FoundationNetworking
         }
         #expect(values["cachescope_demo_requests_total{result=\"hit\",route=\"/api/users\"}"] ?? 0 > 0, "the demo's requests per route")
         #expect(values.keys.contains { $0.hasPrefix("cachescope_demo_latency_seconds{quantile=\"0.5\",result=\"hit\"") })
+        // A real Prometheus histogram: cumulative buckets up to +Inf equal to the count.
+        let bucket = "cachescope_demo_request_duration_seconds_bucket{le=\"+Inf\",result=\"hit\",route=\"/api/users\"}"
+        let count = "cachescope_demo_request_duration_seconds_count{result=\"hit\",route=\"/api/users\"}"
+        #expect(values[bucket] != nil && values[bucket] == values[count], "\(values[bucket] ?? -1) vs \(values[count] ?? -1)")
         #expect(values.keys.contains { $0.contains("cachescope_prefix_hit_ratio{prefix=\"cachescope_demo:view//\"}") }, "\(values.keys.sorted())")
         #expect(values["cachescope_backend_up{type=\"in-process\"}"] == 1)
         _ = serve

@@ -45,7 +45,7 @@ package enum ExpositionFormat: Sendable, Hashable {
     }
 
     /// `1`, `0.25`, `1.5e+09`, `NaN`, `+Inf`, `-Inf`: what both formats accept.
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }

@@ -1,7 +1,7 @@
 /// One metric of the Prometheus data model: a name, a type, a help text and its samples (one per label set).
 package struct MetricFamily: Sendable, Hashable {
     package enum Kind: String, Sendable, Hashable {
-        case gauge, counter, summary
+        case gauge, counter, summary, histogram
     }
 
     /// One value with its labels, in the order they are written.

@@ -14,6 +14,9 @@ package struct RouteTraffic: Sendable, Hashable {
     /// Latency percentiles (seconds) of answers served from the cache, and of those that were not.
     package var hitLatency = LatencySummary()
     package var missLatency = LatencySummary()
+    /// Hit and miss latencies in a histogram's buckets.
+    package var hitBuckets = LatencyBuckets()
+    package var missBuckets = LatencyBuckets()
 
     package init(route: DemoRoute) {
         self.route = route
@@ -33,6 +36,38 @@ package struct LatencySummary: Sendable, Hashable {
     package init(p50: Double? = nil, p99: Double? = nil) {
         self.p50 = p50
         self.p99 = p99
+    }
+}
+
+/// Latencies counted into fixed buckets, as a Prometheus histogram wants them (seconds).
+package struct LatencyBuckets: Sendable, Hashable {
+    /// The upper bounds, in seconds; a last bucket counts what is above the highest.
+    package static let bounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    /// How many fell in each bucket (not cumulative), the last one above every bound.
+    package var counts = [UInt64](repeating: 0, count: LatencyBuckets.bounds.count + 1)
+    package var sum: Double = 0
+    package var count: UInt64 = 0
+
+    package init() {}
+
+    mutating func record(_ seconds: Double) {
+        let index = Self.bounds.firstIndex { seconds <= $0 } ?? Self.bounds.count
+        counts[index] += 1
+        sum += seconds
+        count += 1
+    }
+
+    /// Each bound with how many were at most it (the `le` series of a histogram), then `+Inf`.
+    package var cumulative: [(bound: Double, count: UInt64)] {
+        var running: UInt64 = 0
+        var out: [(Double, UInt64)] = []
+        for (index, bound) in Self.bounds.enumerated() {
+            running += counts[index]
+            out.append((bound, running))
+        }
+        out.append((.infinity, count))
+        return out
     }
 }
 
@@ -56,9 +91,11 @@ final class TrafficStatistics: Sendable {
             } else if outcome == .hit {
                 entry.counts.hits += 1
                 _ = entry.hitHistogram.record(micros)
+                entry.counts.hitBuckets.record(latency.inSeconds)
             } else if outcome == .miss {
                 entry.counts.misses += 1
                 _ = entry.missHistogram.record(micros)
+                entry.counts.missBuckets.record(latency.inSeconds)
             }
             routes[route] = entry
         }

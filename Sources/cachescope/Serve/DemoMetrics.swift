@@ -18,6 +18,17 @@ enum DemoMetrics {
                     Double(max(0, route.requests - route.errors)))
             }
             set.add("cachescope_demo_requests_total", .counter, help: help, labels: labels + [.init("result", "error")], Double(route.errors))
+            for (result, buckets) in [("hit", route.hitBuckets), ("miss", route.missBuckets)] where buckets.count > 0 {
+                let help = "Latency of the demo's requests by route and outcome."
+                let series = labels + [.init("result", result)]
+                for (bound, count) in buckets.cumulative {
+                    set.add(
+                        "cachescope_demo_request_duration_seconds", .histogram, help: help,
+                        labels: series + [.init("le", bound.isInfinite ? "+Inf" : ExpositionFormat.number(bound))], Double(count), suffix: "_bucket")
+                }
+                set.add("cachescope_demo_request_duration_seconds", .histogram, help: help, labels: series, buckets.sum, suffix: "_sum")
+                set.add("cachescope_demo_request_duration_seconds", .histogram, help: help, labels: series, Double(buckets.count), suffix: "_count")
+            }
             for (result, latency) in [("hit", route.hitLatency), ("miss", route.missLatency)] {
                 for (quantile, value) in [("0.5", latency.p50), ("0.99", latency.p99)] {
                     guard let value else { continue }
