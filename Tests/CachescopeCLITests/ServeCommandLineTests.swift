@@ -207,6 +207,28 @@ import FoundationNetworking
         _ = serve
     }
 
+    @Test func scrapesWithinTheRefreshIntervalShareOneReading() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let port = TestServers.freePort()
+        let binary = try #require(CommandLineTests.binary)
+        let serve = try Background(binary, ["serve", "--redis", server.url(), "--listen", "127.0.0.1:\(port)", "--refresh", "30s"])
+        _ = try await Self.fetch("http://127.0.0.1:\(port)/metrics")
+        let client = RedisClient(url: try RedisURL(parsing: server.url()))
+        defer { Task { await client.close() } }
+        func slowlogLenCalls() async throws -> Int {
+            let info = RedisInfo(parsing: try await client.send(RESPCommand("INFO", ["commandstats"])).string ?? "")
+            return Int(info.fields["cmdstat_slowlog|len"]?.split(separator: ",").first?.split(separator: "=").last ?? "0") ?? 0
+        }
+        let before = try await slowlogLenCalls()
+        // Five scrapers at once, then five more: one reading (one SLOWLOG LEN) serves them all within the interval.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<5 { group.addTask { _ = try? await Self.fetch("http://127.0.0.1:\(port)/metrics") } }
+        }
+        for _ in 0..<5 { _ = try await Self.fetch("http://127.0.0.1:\(port)/metrics") }
+        #expect(try await slowlogLenCalls() - before == 0, "the reading of the first scrape is reused for 30 s")
+        _ = serve
+    }
+
     @Test func aTokenIsRequiredWhenGiven() async throws {
         guard let server = try RedisServerProcess() else { return }
         let port = TestServers.freePort()
