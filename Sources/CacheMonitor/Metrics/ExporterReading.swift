@@ -19,20 +19,7 @@ extension CacheSource {
 extension RedisSource {
     func exporterMetrics(backend: String) async -> MetricSet {
         var set = MetricSet()
-        let nodes: [RedisClient]
-        let isCluster: Bool
-        do {
-            switch try await client.shape() {
-            case .single(let server):
-                (nodes, isCluster) = ([server], false)
-            case .cluster(let cluster):
-                let topology = try await cluster.topology()
-                (nodes, isCluster) = (topology.shards.flatMap { [$0.master] + $0.replicas }.map { cluster.client(for: $0) }, true)
-            }
-        } catch {
-            set.add("redis_up", .gauge, help: "Information about the Redis instance", labels: [.init("backend", backend)], 0)
-            return set
-        }
+        guard let (nodes, isCluster) = try? await everyServer() else { return RedisMetrics.down(labels: [.init("backend", backend)]) }
         struct NodeMetrics: Sendable {
             var index: Int
             var set: MetricSet
@@ -44,17 +31,10 @@ extension RedisSource {
                 group.addTask {
                     do {
                         let replies = try await node.send(RedisMetrics.commands)
-                        let sent = UInt64(RedisMetrics.commands.count)
-                        if isCluster {
-                            self.nodeSampleCommands.withLock { $0[address, default: 0] += sent }
-                        } else {
-                            self.ownReads.recordCommands(Int(sent))
-                        }
+                        self.recordOwnCommands(RedisMetrics.commands.count, on: address, isCluster: isCluster)
                         return NodeMetrics(index: index, set: RedisMetrics.metrics(try RedisMetrics.reading(replies), labels: labels))
                     } catch {
-                        var down = MetricSet()
-                        down.add("redis_up", .gauge, help: "Information about the Redis instance", labels: labels, 0)
-                        return NodeMetrics(index: index, set: down)
+                        return NodeMetrics(index: index, set: RedisMetrics.down(labels: labels))
                     }
                 }
             }
@@ -80,7 +60,7 @@ extension MemcachedSource {
                 }
                 set.add(MemcachedMetrics.metrics(stats: stats, settings: settings ?? [:], labels: labels))
             } catch {
-                set.add("memcached_up", .gauge, help: "Could the memcached server be reached.", labels: labels, 0)
+                set.add(MemcachedMetrics.down(labels: labels))
             }
         }
         return set

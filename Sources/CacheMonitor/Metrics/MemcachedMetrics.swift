@@ -1,6 +1,13 @@
 /// One memcached server's metrics under memcached_exporter's names, types and labels (from `stats` and
 /// `stats settings`), so its Grafana dashboards and alerts work on `cachescope serve`.
 package enum MemcachedMetrics {
+    /// A server (or a backend) that did not answer: `memcached_up 0`.
+    package static func down(labels: [MetricFamily.Label]) -> MetricSet {
+        var set = MetricSet()
+        set.add("memcached_up", .gauge, help: "Could the memcached server be reached.", labels: labels, 0)
+        return set
+    }
+
     /// The metrics of one server from its `stats` (and `stats settings`, when read), each sample with
     /// `labels` first.
     package static func metrics(stats: [String: String], settings: [String: String], labels: [MetricFamily.Label]) -> MetricSet {

@@ -60,6 +60,13 @@ package enum RedisMetrics {
         return reading
     }
 
+    /// A server (or a backend) that did not answer: `redis_up 0`.
+    package static func down(labels: [MetricFamily.Label]) -> MetricSet {
+        var set = MetricSet()
+        set.add("redis_up", .gauge, help: "Information about the Redis instance", labels: labels, 0)
+        return set
+    }
+
     /// The metrics of one server, each sample with `labels` first (`backend`, and `node` where the backend has
     /// several servers).
     package static func metrics(_ reading: Reading, labels: [MetricFamily.Label]) -> MetricSet {

@@ -4,23 +4,36 @@ import RESP
 extension RedisSource {
     package func ownCommandCounts(on address: String) -> [String: UInt64] { ownCommands.counts(on: address) }
 
+    /// Every server of the backend, on the source's own connections: the server (a Sentinel's current master),
+    /// or every node of the cluster, masters and replicas.
+    func everyServer() async throws -> (servers: [RedisClient], isCluster: Bool) {
+        switch try await client.shape() {
+        case .single(let server): return ([server], false)
+        case .cluster(let cluster):
+            let topology = try await cluster.topology()
+            return (topology.shards.flatMap { [$0.master] + $0.replicas }.map { cluster.client(for: $0) }, true)
+        }
+    }
+
+    /// Counts `count` commands the monitor sent to the server at `address` as its own, so the ops/s shown leave
+    /// them out (a cluster counts per node, a single server in total).
+    func recordOwnCommands(_ count: Int, on address: String, isCluster: Bool) {
+        if isCluster {
+            nodeSampleCommands.withLock { $0[address, default: 0] += UInt64(count) }
+        } else {
+            ownReads.recordCommands(count)
+        }
+    }
+
     /// Closes one client of the server (or of a cluster's node) with `CLIENT KILL ID`, after reading it
     /// again (`CLIENT LIST ID`): one of cachescope's own connections is refused, a client gone meanwhile is
     /// reported as such.
     package func killClient(_ target: ClientToKill) async throws -> Bool {
-        let server: RedisClient
-        switch try await client.shape() {
-        case .single(let single):
-            guard single.url.hostAndPort == target.node else { throw RedisError(.serverError, "\(target.node) is not a server of \(name)") }
-            server = single
-        case .cluster(let cluster):
-            let nodes = try await cluster.topology().shards.flatMap { [$0.master] + $0.replicas }
-            guard let node = nodes.first(where: { cluster.client(for: $0).url.hostAndPort == target.node }) else {
-                throw RedisError(.serverError, "\(target.node) is not a node of \(name)")
-            }
-            server = cluster.client(for: node)
+        let (servers, isCluster) = try await everyServer()
+        guard let server = servers.first(where: { $0.url.hostAndPort == target.node }) else {
+            throw RedisError(.serverError, "\(target.node) is not a server of \(name)")
         }
-        ownReads.recordCommands(2)
+        recordOwnCommands(2, on: target.node, isCluster: isCluster)
         let listed = try await server.send([RESPCommand("CLIENT", ["LIST", "ID", target.id])])[0]
         if let message = listed.errorMessage { throw RedisError.reply(message) }
         guard let now = RedisClientInfo.parse(bytes: listed.bytes ?? []).first(where: { $0.id == target.id }) else { return false }
@@ -37,17 +50,7 @@ extension RedisSource {
     /// without `SLOWLOG`, `CLIENT` or `CONFIG`) says which permission it lacks; the other views are read. A
     /// node that cannot be reached is missing. `.attention` reads only what the attention rules need.
     package func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
-        let nodes: [RedisClient]
-        let shape = try await client.shape()
-        let isCluster: Bool
-        if case .cluster = shape { isCluster = true } else { isCluster = false }
-        switch shape {
-        case .single(let server):
-            nodes = [server]
-        case .cluster(let cluster):
-            let topology = try await cluster.topology()
-            nodes = topology.shards.flatMap { [$0.master] + $0.replicas }.map { cluster.client(for: $0) }
-        }
+        let (nodes, isCluster) = try await everyServer()
         var servers: [ServerHealth] = []
         var missing: [KeyspaceCensus.MissingNode] = []
         // Results as a small struct that carries its own place and address (see DESIGN: tuples of a task group
@@ -64,13 +67,7 @@ extension RedisSource {
                 group.addTask {
                     do {
                         let health = try await Self.readHealth(of: node, address: address, scope: scope)
-                        // Our commands are left out of the ops/s the overview shows.
-                        let sent = UInt64(scope == .full ? 6 : 2)
-                        if isCluster {
-                            self.nodeSampleCommands.withLock { $0[address, default: 0] += sent }
-                        } else {
-                            self.ownReads.recordCommands(Int(sent))
-                        }
+                        self.recordOwnCommands(scope == .full ? 6 : 2, on: address, isCluster: isCluster)
                         return NodeReading(index: index, address: address, health: health)
                     } catch {
                         return NodeReading(index: index, address: address, failure: ErrorText.oneLine(error))

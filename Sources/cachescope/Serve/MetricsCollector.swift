@@ -99,13 +99,11 @@ actor MetricsCollector {
 
     /// A backend that did not answer within the timeout: `redis_up 0` or `memcached_up 0`.
     nonisolated static func down(_ backend: MonitoredBackend) -> MetricSet {
-        var set = MetricSet()
         let labels: [MetricFamily.Label] = [.init("backend", backend.name)]
         switch backend.source.kind {
-        case .redis, .redisCluster: set.add("redis_up", .gauge, help: "Information about the Redis instance", labels: labels, 0)
-        case .memcached: set.add("memcached_up", .gauge, help: "Could the memcached server be reached.", labels: labels, 0)
-        case .inProcess: break
+        case .redis, .redisCluster: return RedisMetrics.down(labels: labels)
+        case .memcached: return MemcachedMetrics.down(labels: labels)
+        case .inProcess: return MetricSet()
         }
-        return set
     }
 }
