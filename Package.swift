@@ -63,12 +63,14 @@ let package = Package(
             ],
             swiftSettings: callerIsolatedSettings
         ),
-        // The Redis protocol: RESP2/RESP3 codec, pipelined connection, URL parsing, typed commands.
+        // The Redis protocol: RESP2/RESP3 codec, pipelined connection, URL parsing, typed commands (Crypto: the
+        // SHA1 that names the server-side deletion script).
         .target(
             name: "RESP",
             dependencies: [
                 "Basics",
                 "ConnectionSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

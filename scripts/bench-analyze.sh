@@ -83,35 +83,11 @@ for prefix, (keys, memory) in truth.items():
 print(worst * 100)
 PY
 
-# PING every 10 ms from another client while a command runs; prints the p99 round trip in ms.
-cat >"$workdir/pinger.py" <<'PY'
-import os, signal, sys, time, redis
-r = redis.Redis(port=int(sys.argv[1]))
-samples, running = [], True
-def stop(*_):
-    global running
-    running = False
-signal.signal(signal.SIGTERM, stop)
-open(sys.argv[2] + ".ready", "w").close()
-while running:
-    started = time.perf_counter()
-    r.ping()
-    samples.append((time.perf_counter() - started) * 1000)
-    time.sleep(0.01)
-samples.sort()
-with open(sys.argv[2], "w") as out:
-    out.write(str(samples[min(len(samples) - 1, int(len(samples) * 0.99))] if samples else 0))
-PY
-
 for rep in $(seq "$REPS"); do
     say "keyspace analysis of $KEYS keys, repetition $rep/$REPS"
-    rm -f "$workdir/ping.ms" "$workdir/ping.ms.ready"
-    "$PY" "$workdir/pinger.py" "$port" "$workdir/ping.ms" &
-    pinger=$!
-    for _ in $(seq 100); do [ -e "$workdir/ping.ms.ready" ] && break; sleep 0.05; done
+    start_pinger "$workdir/ping.ms" "$port"
     record "analyze-$size" cachescope "$(seconds_of "$cachescope" analyze --redis "$url" --json)"
-    kill -TERM "$pinger"
-    wait "$pinger" || true
+    stop_pinger
     record "analyze-$size-concurrent-ping-p99" cachescope "$(cat "$workdir/ping.ms")" ms
     "$cachescope" analyze --redis "$url" --json --depth 1 >"$workdir/sampled.json"
     record "analyze-$size-worst-error" cachescope "$("$PY" "$workdir/accuracy.py" "$workdir/truth.json" "$workdir/sampled.json")" "%"

@@ -2,7 +2,9 @@
 # Redis Cluster prefix invalidation, side by side with what people use today, on a 3-master cluster this
 # script creates (and a single redis-server, for the same work on one node):
 #   deleting the 200,000 keys under "p:" out of 1,000,000:
-#   cachescope (every master at once: SCAN + UNLINK grouped by slot)
+#   the whole `cachescope invalidate --prefix p: --yes` process (every master at once, each running the
+#   deletion script in bounded batches; beside it the busiest master's own time from INFO commandstats and
+#   the p99 of another client's PING to every master)
 #   vs  redis-py's RedisCluster: scan_iter(match, count=1000) + unlink(*1,000 keys) (redis-py splits it per slot)
 #   vs  redis-cli per master, the masters in parallel (listed with `redis-cli --cluster call … cluster myid`'s
 #       nodes): `redis-cli --scan --pattern 'p:*' | sed 's/^/UNLINK /' | redis-cli` — one key per UNLINK,
@@ -29,7 +31,9 @@ bench_python redis
 servers_init
 say "building cachescope-bench ($CONFIGURATION)"
 run swift build -c "$CONFIGURATION" --product cachescope-bench
+run swift build -c "$CONFIGURATION" --product cachescope
 bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
+cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
 
 start_redis_cluster >"$workdir/cluster.addresses" || { say "the Redis Cluster could not be created"; cat "$workdir/cluster-create.log" >&2; exit 1; }
 IFS=, read -r -a nodes <"$workdir/cluster.addresses"
@@ -84,12 +88,25 @@ wait
 SH
 [ "$(masters | wc -l)" -eq 3 ] || { say "redis-cli --cluster call did not list the 3 masters"; exit 1; }
 
+master_ports=()
+for master in $(masters); do master_ports+=("${master##*:}"); done
+
 for rep in $(seq "$REPS"); do
     say "cluster prefix invalidation, repetition $rep/$REPS"
     populate_cluster
-    ours=$("$bench" invalidate --url "redis://$seed" --prefix p: | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    "$PY" scripts/lib/server_work.py reset "${master_ports[@]}"
+    start_pinger "$workdir/ping.ms" "${master_ports[@]}"
+    ours=$(timed_output "$workdir/invalidate.json" "$cachescope" invalidate --redis "redis://$seed" --prefix p: --yes --json)
+    stop_pinger
+    ping=$(cat "$workdir/ping.ms")
+    method=$("$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["deleted"]==int(sys.argv[2]), d; print(d["method"])' \
+        "$workdir/invalidate.json" "$PREFIXED")
+    server=$("$PY" scripts/lib/server_work.py read "${master_ports[@]}" | head -1)
     check_cluster_left cachescope
+    say "cachescope: $ours s (method $method), the busiest master's own time $server s, PING p99 $ping ms"
     record "cluster-invalidate-$size" "cachescope" "$ours"
+    record "cluster-invalidate-$size-server-time" "busiest master (for cachescope)" "$server"
+    record "cluster-invalidate-$size-concurrent-ping-p99" "cachescope" "$ping" ms
 
     populate_cluster
     theirs=$(seconds_of "$PY" "$workdir/redis_py_cluster.py" "$seed_port")
@@ -103,11 +120,13 @@ for rep in $(seq "$REPS"); do
 
     redis-cli -p "$single_port" flushall >/dev/null
     "$bench" populate --url "redis://127.0.0.1:$single_port" --total "$KEYS" --prefixed "$PREFIXED" --prefix p:
-    single=$("$bench" invalidate --url "redis://127.0.0.1:$single_port" --prefix p: | "$PY" -c 'import json,sys; d=json.load(sys.stdin); assert d["deleted"]==int(sys.argv[1]), d; print(d["seconds"])' "$PREFIXED")
+    single=$(timed_output "$workdir/single.json" "$cachescope" invalidate --redis "redis://127.0.0.1:$single_port" --prefix p: --yes --json)
+    "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["deleted"]==int(sys.argv[2]), d' "$workdir/single.json" "$PREFIXED"
     [ "$(redis-cli -p "$single_port" dbsize)" -eq $((KEYS - PREFIXED)) ] || { say "single node: wrong key count left"; exit 1; }
     record "single-node-invalidate-$size" "cachescope" "$single"
 done
 
 "$PY" scripts/lib/bench_report.py "$results" cluster \
-    --ratio "cluster prefix invalidation: best peer time / cachescope time (target ≥ 2)" "cluster-invalidate-$size" best-peer cachescope
+    --ratio "cluster prefix invalidation: best peer time / cachescope time (target ≥ 4)" "cluster-invalidate-$size" best-peer cachescope \
+    --ratio "cluster prefix invalidation: cachescope wall time / the busiest master's own time (target ≤ 1.15)" "cluster-invalidate-$size" cachescope "busiest master (for cachescope)@cluster-invalidate-$size-server-time"
 say "wrote bench-results.json"

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "cachescope-bench",
         abstract: "Benchmarks of cachescope's Redis and memcached clients (run by scripts/bench-*.sh).",
         subcommands: [
-            Pipeline.self, Populate.self, Invalidate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
+            Pipeline.self, Populate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
             DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self, PopulateMixture.self, ReplayStream.self,
             HealthRead.self,
         ]
@@ -87,24 +87,6 @@ extension BenchCommand {
             }
             if !commands.isEmpty { try await client.send(commands) }
             await client.close()
-        }
-    }
-
-    /// Deletes every key starting with `prefix` the way `cachescope invalidate --prefix --yes` does (on every
-    /// master, for a cluster node's URL).
-    struct Invalidate: AsyncParsableCommand {
-        @Option var url: String
-        @Option var prefix: String = "p:"
-        @Option var count: Int = 2000
-
-        func run() async throws {
-            let source = RedisSource(name: "redis", url: try RedisURL(parsing: url))
-            let clock = ContinuousClock()
-            let started = clock.now
-            let totals = try await source.invalidate(prefix: Array(prefix.utf8), count: count)
-            let seconds = Pipeline.seconds(clock.now - started)
-            print("{\"matched\":\(totals.matched),\"deleted\":\(totals.deleted),\"seconds\":\(seconds)}")
-            await source.close()
         }
     }
 }

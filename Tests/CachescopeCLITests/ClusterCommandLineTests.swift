@@ -67,6 +67,7 @@ struct ClusterCommandLineTests {
         #expect(outcome["matched"] as? Int == keys.count && outcome["deleted"] as? Int == keys.count)
         let servers = try #require(outcome["servers"] as? [[String: Any]])
         #expect(servers.count == 3 && servers.compactMap { $0["deleted"] as? Int }.reduce(0, +) == keys.count)
+        #expect(outcome["method"] as? String == "script" && servers.allSatisfy { $0["method"] as? String == "script" })
         #expect(try await admin.send(RESPCommand("EXISTS", keys: keys)).integer == 0)
         await admin.close()
     }

@@ -48,3 +48,25 @@ bench_python() {
         "$PY" -m pip install -q --disable-pip-version-check "${missing[@]}"
     fi
 }
+
+# start_pinger OUT PORT… / stop_pinger — another client sending PING every 10 ms to each PORT while
+# something runs (scripts/lib/pinger.py, needs bench_python redis); once stopped, OUT holds the p99 in ms.
+# (Call stop_pinger directly, not in $(…): only the shell that started the pinger can wait for it.)
+start_pinger() {
+    local out=$1
+    shift
+    rm -f "$out" "$out.ready"
+    "$PY" scripts/lib/pinger.py "$out" "$@" &
+    pinger_pid=$!
+    for _ in $(seq 100); do [ -e "$out.ready" ] && break; sleep 0.05; done
+}
+stop_pinger() {
+    kill -TERM "$pinger_pid"
+    wait "$pinger_pid" || true
+}
+
+# timed_output OUT COMMAND… — runs it with its standard output in OUT; prints the wall time in seconds,
+# process start to exit.
+timed_output() {
+    "$PY" -c 'import sys,time,subprocess; t=time.perf_counter(); subprocess.run(sys.argv[2:], check=True, stdout=open(sys.argv[1], "w")); print(time.perf_counter()-t)' "$@"
+}

@@ -101,7 +101,7 @@ package final class InProcessSource: CacheSource {
         withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionOutcome {
         let text = String(decoding: prefix, as: UTF8.self)
-        var totals = DeletionTotals()
+        var totals = DeletionTotals(methods: .inProcess)
         let listing = try await backend.listKeys(prefix: text, limit: 1)
         let matching = listing.totalMatching ?? listing.keys.count
         totals.scanned = matching

@@ -129,6 +129,7 @@ private struct ChangeWork {
     /// Deletes `keys` (or counts those that exist) in batches, reporting after each and stopping between
     /// batches when asked.
     private mutating func deleteOrCount(_ keys: [[UInt8]], on source: any CacheSource) async throws {
+        outcome.totals.methods.insert(.keys)
         for start in stride(from: 0, to: keys.count, by: ChangeRunner.batchSize) {
             if context.isStopRequested {
                 outcome.ending = .stopped

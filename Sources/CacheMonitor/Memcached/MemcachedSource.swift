@@ -161,10 +161,10 @@ package final class MemcachedSource: KeyDeletionSource {
     package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
         guard !keys.isEmpty else { return DeletionOutcome(totals: DeletionTotals()) }
         let commands = try keys.map(MemcachedCommand.delete)
-        var total = DeletionTotals()
+        var total = DeletionTotals(methods: .keys)
         var servers: [DeletionOutcome.Server] = []
         for client in clients {
-            var totals = DeletionTotals()
+            var totals = DeletionTotals(methods: .keys)
             for reply in try await client.send(commands) {
                 if reply == .deleted { totals.deleted += 1 } else if let error = reply.error { throw error }
             }
@@ -189,14 +189,14 @@ package final class MemcachedSource: KeyDeletionSource {
         for client in clients where !cancelled {
             let scope = Self.scope(forVersion: try await client.stats())
             let totals = try await client.deleteKeys(withPrefix: prefix, dryRun: dryRun, scope: scope) { current in
-                guard progress(done.adding(current, finished: false)) else {
+                guard progress(done.adding(current)) else {
                     cancelled = true
                     return false
                 }
                 return true
             }
             servers.append(DeletionOutcome.Server(address: client.address.description, totals: totals))
-            done = done.adding(totals, finished: false)
+            done = done.adding(totals)
         }
         done.finished = !cancelled && servers.allSatisfy(\.totals.finished)
         if done.finished { _ = progress(done) }
@@ -215,17 +215,6 @@ package final class MemcachedSource: KeyDeletionSource {
         let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
         let (major, minor, patch) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0)
         return (major, minor, patch) >= (1, 6, 9) ? .hash : .all
-    }
-}
-
-extension DeletionTotals {
-    func adding(_ other: DeletionTotals, finished: Bool) -> DeletionTotals {
-        var sum = self
-        sum.scanned += other.scanned
-        sum.matched += other.matched
-        sum.deleted += other.deleted
-        sum.finished = finished
-        return sum
     }
 }
 

@@ -19,7 +19,7 @@ extension MemcachedClient {
         withPrefix prefix: [UInt8], dryRun: Bool = false, scope: MetadumpScope = .all,
         progress: (DeletionTotals) -> Bool = { _ in true }
     ) async throws -> DeletionTotals {
-        var totals = DeletionTotals()
+        var totals = DeletionTotals(methods: .metadump)
         var pending: Task<Int, any Error>?
         defer { pending?.cancel() }
         var stopped = false

@@ -41,7 +41,7 @@ extension RedisClusterClient {
             for (index, master) in masters.enumerated() {
                 group.addTask {
                     do {
-                        let totals = try await self.deleteKeys(withPrefix: prefix, scanning: master.client, count: count, dryRun: dryRun) { totals in
+                        let totals = try await self.deleteKeys(withPrefix: prefix, on: master.client, count: count, dryRun: dryRun) { totals in
                             sink.yield(.page(index, totals))
                             return !Task.isCancelled
                         }
@@ -79,13 +79,37 @@ extension RedisClusterClient {
     }
 
     private static func sum(_ parts: [DeletionTotals]) -> DeletionTotals {
-        var totals = DeletionTotals()
-        for part in parts {
-            totals.scanned += part.scanned
-            totals.matched += part.matched
-            totals.deleted += part.deleted
+        DeletionTotals.sum(parts)
+    }
+
+    /// One master's share: by a script on the master (each key unlinked on its own inside it), unless it
+    /// is a dry run or a slot of that master is migrating or importing — then, and wherever the script is
+    /// refused, `SCAN` on the master and `UNLINK` through this client (which follows a key that moved).
+    private func deleteKeys(
+        withPrefix prefix: [UInt8], on master: RedisClient, count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
+        let migrating = dryRun ? nil : try await Self.slotMigration(on: master)
+        if dryRun || migrating != nil {
+            let carried = DeletionTotals(fallbackReason: migrating)
+            return try await deleteKeys(withPrefix: prefix, scanning: master, count: count, dryRun: dryRun, carrying: carried, progress: progress)
         }
-        totals.finished = !parts.isEmpty && parts.allSatisfy(\.finished)
-        return totals
+        switch try await master.deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: true, progress: progress) {
+        case .ended(let totals):
+            return totals
+        case .fallBack(let left, let carried):
+            return try await deleteKeys(
+                withPrefix: prefix, scanning: master, count: count, dryRun: false, walking: left, carrying: carried, progress: progress)
+        }
+    }
+
+    /// Why a script must not run on `master`: a slot of it is migrating or importing (its own line of
+    /// `CLUSTER NODES` lists `[slot->-node]` or `[slot-<-node]`), so a key it scans may be answered by
+    /// another node. Nil when no slot moves, or when the node does not say.
+    private static func slotMigration(on master: RedisClient) async throws -> String? {
+        let reply = try await master.send([RESPCommand("CLUSTER", ["NODES"])])[0]
+        guard let text = reply.string else { return nil }
+        let own = text.split(separator: "\n").first { $0.split(separator: " ").dropFirst(2).first?.contains("myself") == true }
+        guard let own, let moving = own.split(separator: " ").first(where: { $0.hasPrefix("[") }) else { return nil }
+        return "slot migration in progress on \(master.peer): \(moving)"
     }
 }

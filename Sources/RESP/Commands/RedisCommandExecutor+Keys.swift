@@ -26,13 +26,15 @@ extension RedisCommandExecutor {
         return (cursor, elements.compactMap(\.bytes))
     }
 
-    /// `UNLINK` (non-blocking delete); servers older than 4.0 get `DEL`. - Returns: how many keys were removed.
+    /// `UNLINK` (non-blocking delete); servers older than 4.0, and ACL users refused `UNLINK` alone, get
+    /// `DEL`. - Returns: how many keys were removed.
     @discardableResult
     public func unlink(_ keys: [[UInt8]]) async throws -> Int {
         guard !keys.isEmpty else { return 0 }
         let reply = try await send([RESPCommand("UNLINK", keys: keys)])[0]
         if let message = reply.errorMessage {
-            guard message.hasPrefix("ERR unknown command") else { throw RedisError.reply(message) }
+            let refusedUnlink = message.hasPrefix("NOPERM") && message.lowercased().contains("'unlink'")
+            guard message.hasPrefix("ERR unknown command") || refusedUnlink else { throw RedisError.reply(message) }
             return Int(try await send(RESPCommand("DEL", keys: keys)).integer ?? 0)
         }
         return Int(reply.integer ?? 0)

@@ -27,30 +27,41 @@ extension RedisCommandExecutor {
     /// trips, and the work overlaps: as soon as a `SCAN` page arrives the next `SCAN` is sent, then this
     /// page's keys are checked and `UNLINK`ed while the server is already scanning on — so the server and
     /// the client work at the same time.
+    ///
+    /// `ranges` and `carried` continue a deletion another path began (a server-side script that was
+    /// refused part way): the scan walks what is left of the keyspace and the totals add to the carried ones.
     public func deleteKeys(
         withPrefix prefix: [UInt8], scanning scanner: some RedisCommandExecutor, count: Int, dryRun: Bool,
+        walking ranges: [ScanRange] = [.whole], carrying carried: DeletionTotals = DeletionTotals(),
         progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
         let pattern = RedisGlob.matchingPrefix(prefix)
-        var totals = DeletionTotals()
+        var totals = carried
+        totals.methods.insert(.scan)
         var seen = KeyDigestSet()
-        var nextScan: Task<RESPValue, any Error>? = Task { try await scanner.send(Self.scanCommand(cursor: 0, match: pattern, count: count)) }
         var pendingUnlink: Task<Int, any Error>?
-        defer { nextScan?.cancel() }
-        while let scan = nextScan {
-            let page = try Self.parseScan(try await scan.value)
-            nextScan = page.cursor == 0 ? nil : Task { try await scanner.send(Self.scanCommand(cursor: page.cursor, match: pattern, count: count)) }
-            totals.scanned += page.keys.count
-            let matches = page.keys.filter { $0.hasBytePrefix(prefix) && seen.insert($0) }
-            totals.matched += matches.count
-            if !dryRun && !matches.isEmpty {
-                if let previous = pendingUnlink { totals.deleted += try await previous.value }
-                pendingUnlink = Task { try await self.unlink(matches) }
+        for range in ranges {
+            var nextScan: Task<RESPValue, any Error>? = Task {
+                try await scanner.send(Self.scanCommand(cursor: range.start, match: pattern, count: count))
             }
-            guard progress(totals) else {
-                // Stop scanning, but count the UNLINK already on its way: those keys are gone.
-                if let last = pendingUnlink { totals.deleted += try await last.value }
-                return totals
+            defer { nextScan?.cancel() }
+            while let scan = nextScan {
+                let page = try Self.parseScan(try await scan.value)
+                nextScan =
+                    range.continues(after: page.cursor)
+                    ? Task { try await scanner.send(Self.scanCommand(cursor: page.cursor, match: pattern, count: count)) } : nil
+                totals.scanned += page.keys.count
+                let matches = page.keys.filter { $0.hasBytePrefix(prefix) && seen.insert($0) }
+                totals.matched += matches.count
+                if !dryRun && !matches.isEmpty {
+                    if let previous = pendingUnlink { totals.deleted += try await previous.value }
+                    pendingUnlink = Task { try await self.unlink(matches) }
+                }
+                guard progress(totals) else {
+                    // Stop scanning, but count the UNLINK already on its way: those keys are gone.
+                    if let last = pendingUnlink { totals.deleted += try await last.value }
+                    return totals
+                }
             }
         }
         if let last = pendingUnlink {

@@ -23,11 +23,21 @@ extension RedisCommandExecutor {
     /// One server: itself.
     public func dataNodes() async throws -> [any RedisCommandExecutor] { [self] }
 
-    /// One server: `SCAN` and `UNLINK` on it.
+    /// One server: a server-side script where the server runs it, else `SCAN` and `UNLINK` from here; a
+    /// dry run always scans from here (it de-duplicates what it counts).
     public func deletePrefixed(
         _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
-        try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: dryRun, progress: progress)
+        if dryRun {
+            return try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: true, progress: progress)
+        }
+        switch try await deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: false, progress: progress) {
+        case .ended(let totals):
+            return totals
+        case .fallBack(let left, let carried):
+            return try await deleteKeys(
+                withPrefix: prefix, scanning: self, count: count, dryRun: false, walking: left, carrying: carried, progress: progress)
+        }
     }
 }
 

@@ -11,13 +11,17 @@ import RESP
 struct InvalidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invalidate",
-        abstract: "Delete keys, or every key starting with a prefix (Redis: SCAN + UNLINK; memcached: metadump + delete).",
+        abstract: "Delete keys, or every key starting with a prefix (Redis: a server-side script, else SCAN + UNLINK; memcached: metadump + delete).",
         discussion: """
             Without --yes, cachescope first counts what matches (with progress on a terminal), shows the count \
             and asks; with --yes it deletes in a single pass. --dry-run only counts. Every key found by the scan \
             is re-checked to start with the prefix, so glob characters in a prefix are harmless. With --json the \
-            result is {"matched","deleted","elapsedMs"}, plus "servers":[{"address","matched","deleted"}] for a \
-            memcached backend. --read-only refuses (exit 3) before touching anything; a --dry-run is still allowed.
+            result is {"matched","deleted","elapsedMs","method"}, plus "fallbackReason" when a faster path was \
+            refused, and "servers":[{"address","matched","deleted","method"}] for a cluster or a memcached pool. \
+            "method" says which path ran: "script" (Redis: a Lua script scans and unlinks on the server in \
+            bounded batches), "scan" (SCAN pages read here, keys sent back in pipelined UNLINKs — a dry run, or \
+            where scripting is refused), "script+scan" (refused part way), "metadump" (memcached), "in-process", \
+            "keys" (given keys). --read-only refuses (exit 3) before touching anything; a --dry-run is still allowed.
 
             memcached: keys are listed with `lru_crawler metadump`, which needs memcached 1.4.31 or later and a \
             server not started with -X; otherwise cachescope says so and deletes nothing. Given keys (--key) \
@@ -214,10 +218,15 @@ struct InvalidateCommand: AsyncParsableCommand {
         let (matched, deleted) = (outcome.totals.matched, outcome.totals.deleted)
         if json {
             let servers = outcome.servers.map { server in
-                "{\"address\":\(JSONText.quoted(server.address)),\"matched\":\(server.totals.matched),\"deleted\":\(server.totals.deleted)}"
+                let method = server.totals.methods.name.map { ",\"method\":\(JSONText.quoted($0))" } ?? ""
+                return
+                    "{\"address\":\(JSONText.quoted(server.address)),\"matched\":\(server.totals.matched),\"deleted\":\(server.totals.deleted)\(method)}"
             }
             let serversField = servers.isEmpty ? "" : ",\"servers\":[\(servers.joined(separator: ","))]"
-            print("{\"matched\":\(matched),\"deleted\":\(deleted),\"elapsedMs\":\(outcome.elapsed.inMilliseconds)\(serversField)}")
+            let method = outcome.totals.methods.name.map { ",\"method\":\(JSONText.quoted($0))" } ?? ""
+            let fallback = outcome.totals.fallbackReason.map { ",\"fallbackReason\":\(JSONText.quoted($0))" } ?? ""
+            print(
+                "{\"matched\":\(matched),\"deleted\":\(deleted),\"elapsedMs\":\(outcome.elapsed.inMilliseconds)\(method)\(fallback)\(serversField)}")
             return
         }
         let place = "on \(backend.name) (\(backend.address))"
