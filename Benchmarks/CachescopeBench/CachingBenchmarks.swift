@@ -2,6 +2,7 @@ import ArgumentParser
 import Basics
 import Caching
 import ConnectionSupport
+import Foundation
 
 /// The Caching library against Flask-Caching's cachelib, as `scripts/bench-caching.sh` runs them: the same
 /// calls a user makes (through the `Cache` facade, values encoded and decoded), one JSON line of results.
@@ -56,6 +57,11 @@ extension BenchCommand {
 }
 
 extension BenchCommand.SimpleCacheOperations {
+    /// How many times the set and get loops run over the `threshold` keys: enough for 200,000 operations
+    /// each (one pass at 200,000 entries, 400 at 500), so that a small cache is timed over as many calls
+    /// as a big one; `scripts/bench/cachelib_peers.py` does the same.
+    var passes: Int { max(1, 200_000 / max(1, threshold)) }
+
     /// The same three measurements on `SimpleCache` directly: a string value becomes bytes on the way in and
     /// a string again on the way out (cachelib pickles and unpickles it).
     func runOnBackend() throws {
@@ -63,35 +69,56 @@ extension BenchCommand.SimpleCacheOperations {
         let keys = (0..<threshold).map { "key:\($0)" }
         let lifetime = CacheTimeout(seconds: 300)
         let clock = ContinuousClock()
+        let baseline = ResidentMemory.bytes()
 
-        var started = clock.now
-        for (index, key) in keys.enumerated() {
-            try cache.set(key, CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime)
+        var setTime = Duration.zero
+        var bytesPerEntry = 0.0
+        for pass in 0..<passes {
+            if pass > 0 { _ = cache.clear(prefix: "") }
+            let started = clock.now
+            for (index, key) in keys.enumerated() {
+                try cache.set(key, CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime)
+            }
+            setTime += clock.now - started
+            if pass == 0 { bytesPerEntry = Double(ResidentMemory.bytes() - baseline) / Double(threshold) }
         }
-        let setSeconds = (clock.now - started).inSeconds
 
-        started = clock.now
-        var found = 0
-        for key in keys where cache.get(key).map({ String(decoding: $0.bytes, as: UTF8.self) }) != nil { found += 1 }
-        let getSeconds = (clock.now - started).inSeconds
-        guard found == keys.count else { throw ValidationError("only \(found) of \(keys.count) keys were found") }
+        var getTime = Duration.zero
+        for _ in 0..<passes {
+            let started = clock.now
+            var found = 0
+            for key in keys where cache.get(key).map({ String(decoding: $0.bytes, as: UTF8.self) }) != nil { found += 1 }
+            getTime += clock.now - started
+            guard found == keys.count else { throw ValidationError("only \(found) of \(keys.count) keys were found") }
+        }
 
-        started = clock.now
+        let started = clock.now
         for index in 0..<fullSets { try cache.set("new:\(index)", CacheValue(format: .text, bytes: Array("value-\(index)".utf8)), timeout: lifetime) }
         let fullSeconds = (clock.now - started).inSeconds
 
         // The same full-cache sets with keys and values made beforehand: what the cache itself costs.
         let prepared = (0..<min(fullSets, 1_000_000)).map { ("old:\($0)", CacheValue(format: .text, bytes: Array("value-\($0)".utf8))) }
-        started = clock.now
+        let preparedStarted = clock.now
         for (key, value) in prepared { try cache.set(key, value, timeout: lifetime) }
-        let preparedSeconds = (clock.now - started).inSeconds
+        let preparedSeconds = (clock.now - preparedStarted).inSeconds
 
+        let operations = Double(keys.count * passes)
         print(
             """
-            {"threshold":\(threshold),"setOpsPerSecond":\(Double(keys.count) / setSeconds),\
-            "getOpsPerSecond":\(Double(keys.count) / getSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds),\
-            "preparedFullSetOpsPerSecond":\(Double(prepared.count) / preparedSeconds)}
+            {"threshold":\(threshold),"setOpsPerSecond":\(operations / setTime.inSeconds),\
+            "getOpsPerSecond":\(operations / getTime.inSeconds),"fullSetOpsPerSecond":\(Double(fullSets) / fullSeconds),\
+            "preparedFullSetOpsPerSecond":\(Double(prepared.count) / preparedSeconds),"bytesPerEntry":\(bytesPerEntry)}
             """)
+    }
+}
+
+/// The process's resident memory, from `/proc/self/statm` (0 where it cannot be read).
+enum ResidentMemory {
+    static func bytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
 

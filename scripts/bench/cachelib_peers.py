@@ -3,29 +3,48 @@
 usage: cachelib_peers.py simplecache THRESHOLD FULL_SETS
        cachelib_peers.py memoize CALLS"""
 import json
+import os
 import sys
 import time
+
+
+def resident_bytes():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def simplecache(threshold, full_sets):
     from cachelib import SimpleCache
 
+    # As `cachescope-bench simplecache`: the set and get loops run often enough for 200,000 calls each.
+    passes = max(1, 200_000 // threshold)
     cache = SimpleCache(threshold=threshold, default_timeout=300)
     keys = [f"key:{i}" for i in range(threshold)]
-    started = time.perf_counter()
-    for i, key in enumerate(keys):
-        cache.set(key, f"value-{i}")
-    set_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    found = sum(1 for key in keys if cache.get(key) is not None)
-    get_seconds = time.perf_counter() - started
-    assert found == len(keys), (found, len(keys))
+    baseline = resident_bytes()
+    set_seconds, bytes_per_entry = 0.0, 0.0
+    for p in range(passes):
+        if p > 0:
+            cache.clear()
+        started = time.perf_counter()
+        for i, key in enumerate(keys):
+            cache.set(key, f"value-{i}")
+        set_seconds += time.perf_counter() - started
+        if p == 0:
+            bytes_per_entry = (resident_bytes() - baseline) / threshold
+    get_seconds = 0.0
+    for _ in range(passes):
+        started = time.perf_counter()
+        found = sum(1 for key in keys if cache.get(key) is not None)
+        get_seconds += time.perf_counter() - started
+        assert found == len(keys), (found, len(keys))
     started = time.perf_counter()
     for i in range(full_sets):
         cache.set(f"new:{i}", f"value-{i}")
     full_seconds = time.perf_counter() - started
-    print(json.dumps({"threshold": threshold, "setOpsPerSecond": len(keys) / set_seconds,
-                      "getOpsPerSecond": len(keys) / get_seconds, "fullSetOpsPerSecond": full_sets / full_seconds}))
+    operations = len(keys) * passes
+    print(json.dumps({"threshold": threshold, "setOpsPerSecond": operations / set_seconds,
+                      "getOpsPerSecond": operations / get_seconds, "fullSetOpsPerSecond": full_sets / full_seconds,
+                      "bytesPerEntry": bytes_per_entry}))
 
 
 def memoize(calls):

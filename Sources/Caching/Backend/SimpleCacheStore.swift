@@ -1,57 +1,79 @@
-/// The data of a ``SimpleCache``: a dictionary of entries plus an ``ExpiryIndex`` of expiry marks.
+/// The data of a ``SimpleCache``: entries in a slab of slots, a ``KeyTable`` from key to slot, and the
+/// expiry order threaded through the slots themselves (see `SimpleCacheStore+Expiry.swift`).
 ///
-/// Not thread-safe by itself; ``SimpleCache`` keeps it behind a lock. Every operation is amortised O(1)
-/// for the usual handful of distinct timeouts (O(log n) beyond that) — including `set` on a full cache,
-/// which cachelib makes O(n).
+/// Not thread-safe by itself; ``SimpleCache`` keeps it behind a lock. Each operation hashes its key once
+/// (``KeyHash``, over the UTF-8 bytes) and probes one table sized for the threshold; expiring or evicting
+/// an entry starts from the expiry order and goes straight to its slot, with no key hashed again and no
+/// second structure to update. Every operation is O(1) for the usual handful of distinct timeouts
+/// (O(log n) beyond that) — including `set` on a full cache, which cachelib makes O(n).
 ///
-/// The index holds one mark per write, ordered by (expiry, write sequence); entries that never expire sort
-/// last. A mark is current while its sequence equals its entry's; overwritten or deleted entries leave
-/// stale marks that are skipped when removed and swept by ``compactIfNeeded()``. Because every live entry
-/// has exactly one current mark, removing marks that lie in the past removes exactly the expired entries,
-/// and removing further takes the earliest-expiring live entries: Flask-Caching's pruning order
-/// ("expired first, then the earliest-expiring").
+/// Keys are compared byte for byte (as Python compares `str` keys), and prefixes are byte prefixes.
 struct SimpleCacheStore {
     struct Entry {
+        var key: String
         var value: CacheValue
         var expiresAt: Double
-        /// Seconds the entry was written to live (`.infinity` = never): its lane in the index.
-        var lifetime: Double
+        /// The write that made this version of the entry (it orders entries that expire at the same
+        /// time); `0` marks a free slot.
         var sequence: UInt64
+        /// The key's hash, kept so the table can move and remove the entry without hashing it again.
+        var hash: UInt32
+        /// The neighbours in the entry's expiry lane (`-1`: none).
+        var previous: Int32
+        var next: Int32
+        /// The expiry lane (see ``ExpiryLanes``), or ``ExpiryLanes/overflow``.
+        var lane: UInt8
+
+        static let free = Entry(
+            key: "", value: CacheValue(format: .raw, bytes: []), expiresAt: 0, sequence: 0, hash: 0, previous: -1, next: -1, lane: 0)
     }
 
     /// The cache prunes when a write finds more than this many entries, as cachelib does; so it holds at
     /// most `threshold + 1` entries.
     let threshold: Int
-    private(set) var entries: [String: Entry] = [:]
-    private var marks = ExpiryIndex()
+    /// The slots: live entries and free ones (`sequence == 0`), reused before the slab grows.
+    var slots: [Entry] = []
+    private var freeSlots: [Int] = []
+    private var table: KeyTable
+    private let hasher = KeyHash()
+    /// The expiry order: lanes of slots per lifetime, and a heap for lifetimes beyond the lanes.
+    var expiry = ExpiryLanes()
     private var nextSequence: UInt64 = 0
     private(set) var counters = CacheBackendStatistics()
     /// The last key operations, per key (see ``KeyTrafficLog``).
     var traffic = KeyTrafficLog()
 
+    /// The table is made for the threshold at once (up to 262,144 entries; it doubles beyond that while
+    /// the cache fills), so filling the cache never rehashes.
     init(threshold: Int) {
         self.threshold = threshold
+        let expected = min(threshold + 2, 1 << 18)
+        table = KeyTable(expected: expected, maximumSlots: threshold + 2)
+        slots.reserveCapacity(expected)
     }
+
+    /// Live entries.
+    var count: Int { table.count }
 
     // MARK: reads
 
     mutating func get(_ key: String, now: Double) -> CacheValue? {
-        guard let entry = entries[key] else {
+        guard let slot = find(key).slot else {
             counters.misses &+= 1
             return nil
         }
-        guard entry.expiresAt > now else {
-            remove(key, entry, counting: \.expirations)
+        guard slots[slot].expiresAt > now else {
+            removeSlot(slot, counting: \.expirations)
             counters.misses &+= 1
             return nil
         }
         counters.hits &+= 1
-        return entry.value
+        return slots[slot].value
     }
 
     func has(_ key: String, now: Double) -> Bool {
-        guard let entry = entries[key] else { return false }
-        return entry.expiresAt > now
+        guard let slot = find(key).slot else { return false }
+        return slots[slot].expiresAt > now
     }
 
     // MARK: writes
@@ -71,57 +93,58 @@ struct SimpleCacheStore {
     }
 
     mutating func delete(_ key: String, now: Double) -> Bool {
-        guard let entry = entries[key] else { return false }
-        let live = entry.expiresAt > now
-        remove(key, entry, counting: live ? \.deletes : \.expirations)
-        compactIfNeeded()
+        guard let slot = find(key).slot else { return false }
+        let live = slots[slot].expiresAt > now
+        removeSlot(slot, counting: live ? \.deletes : \.expirations)
         return live
     }
 
     mutating func touch(_ key: String, lifetime: Double, now: Double) -> Bool {
-        guard var entry = entries[key], entry.expiresAt > now else { return false }
-        entry.expiresAt = now + lifetime
-        entry.lifetime = lifetime
-        entry.sequence = takeSequence()
-        entries[key] = entry
-        marks.insert(ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), lifetime: lifetime)
-        compactIfNeeded()
+        guard let slot = find(key).slot, slots[slot].expiresAt > now else { return false }
+        slots[slot].expiresAt = now + lifetime
+        slots[slot].sequence = takeSequence()
+        relink(slot, lifetime: lifetime)
         return true
     }
 
     mutating func increment(_ key: String, by delta: Int64, lifetimeIfCreated: Double, now: Double) throws -> Int64 {
         dropExpired(now: now)
-        guard var entry = entries[key], entry.expiresAt > now else {
+        guard let slot = find(key).slot, slots[slot].expiresAt > now else {
             set(key, CacheValue(format: .integer, bytes: Array(String(delta).utf8)), lifetime: lifetimeIfCreated, now: now)
             return delta
         }
-        guard let current = entry.value.integerValue else {
+        guard let current = slots[slot].value.integerValue else {
             throw CacheError(.notAnInteger, "cannot increment \(KeyText.quoted(key)): its value is not an integer")
         }
         let (sum, overflow) = current.addingReportingOverflow(delta)
         guard !overflow else {
             throw CacheError(.notAnInteger, "cannot increment \(KeyText.quoted(key)) by \(delta): the result would overflow a 64-bit integer")
         }
-        counters.bytes += String(sum).utf8.count - entry.value.bytes.count
-        entry.value = CacheValue(format: .integer, bytes: Array(String(sum).utf8))
-        entries[key] = entry  // same sequence and expiry: the current mark stays valid, the lifetime is kept
+        let bytes = Array(String(sum).utf8)
+        counters.bytes += bytes.count - slots[slot].value.bytes.count
+        // Same expiry and place in its lane: the lifetime is kept.
+        slots[slot].value = CacheValue(format: .integer, bytes: bytes)
         counters.sets &+= 1
         return sum
     }
 
     mutating func clear(prefix: String) -> Int {
         if prefix.isEmpty {
-            let removed = entries.count
+            let removed = table.count
             counters.deletes &+= UInt64(removed)
-            entries.removeAll()
-            marks.removeAll()
+            slots.removeAll(keepingCapacity: true)
+            freeSlots.removeAll()
+            table.removeAll()
+            expiry = ExpiryLanes()
             counters.bytes = 0
             return removed
         }
-        let doomed = entries.filter { $0.key.hasPrefix(prefix) }
-        for (key, entry) in doomed { remove(key, entry, counting: \.deletes) }
-        compactIfNeeded()
-        return doomed.count
+        var removed = 0
+        for slot in slots.indices where slots[slot].sequence != 0 && slots[slot].key.utf8.starts(with: prefix.utf8) {
+            removeSlot(slot, counting: \.deletes)
+            removed += 1
+        }
+        return removed
     }
 
     // MARK: monitoring
@@ -129,7 +152,7 @@ struct SimpleCacheStore {
     mutating func statistics(now: Double) -> CacheBackendStatistics {
         dropExpired(now: now)
         var statistics = counters
-        statistics.keys = entries.count
+        statistics.keys = table.count
         statistics.capacity = threshold + 1
         return statistics
     }
@@ -137,9 +160,9 @@ struct SimpleCacheStore {
     mutating func listKeys(prefix: String, limit: Int, now: Double) -> CacheKeyListing {
         dropExpired(now: now)
         var matching: [CacheKeyInfo] = []
-        for (key, entry) in entries where prefix.isEmpty || key.hasPrefix(prefix) {
+        for entry in slots where entry.sequence != 0 && (prefix.isEmpty || entry.key.utf8.starts(with: prefix.utf8)) {
             let remaining = entry.expiresAt == .infinity ? nil : entry.expiresAt - now
-            matching.append(CacheKeyInfo(key: key, remainingSeconds: remaining, size: entry.value.bytes.count, format: entry.value.format))
+            matching.append(CacheKeyInfo(key: entry.key, remainingSeconds: remaining, size: entry.value.bytes.count, format: entry.value.format))
         }
         let total = matching.count
         matching.sort { $0.key < $1.key }
@@ -153,61 +176,80 @@ struct SimpleCacheStore {
         return nextSequence
     }
 
+    /// The slot holding `key`, if any, the key's hash, and the table cell a new entry for it would take:
+    /// one hash, one probe sequence.
+    @inline(__always)
+    private func find(_ key: String) -> (slot: Int?, hash: UInt32, cell: Int) {
+        key.withUTF8Bytes { bytes in
+            let hash = hasher.hash(bytes)
+            let found = table.lookup(hash: hash) { slot in
+                slots[slot].hash == hash && slots[slot].key.withUTF8Bytes { stored in stored.count == bytes.count && stored.elementsEqual(bytes) }
+            }
+            return (found.slot, hash, found.cell)
+        }
+    }
+
     /// Stores an entry with one hash lookup; a new key that takes the cache past `threshold + 1` entries
-    /// evicts first. The new entry's mark is pushed after pruning, so it is never its own victim.
+    /// evicts first. The new entry joins the expiry order after pruning, so it is never its own victim.
     private mutating func insert(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) {
         let sequence = takeSequence()
         let expiresAt = now + lifetime
-        if let old = entries.updateValue(Entry(value: value, expiresAt: expiresAt, lifetime: lifetime, sequence: sequence), forKey: key) {
-            counters.bytes -= old.value.bytes.count
-        } else {
-            counters.bytes += key.utf8.count
-            if entries.count > threshold + 1 { prune() }
+        var (found, hash, cell) = find(key)
+        if let slot = found {
+            counters.bytes += value.bytes.count - slots[slot].value.bytes.count
+            slots[slot].value = value
+            slots[slot].expiresAt = expiresAt
+            slots[slot].sequence = sequence
+            relink(slot, lifetime: lifetime)
+            return
         }
-        counters.bytes += value.bytes.count
-        marks.insert(ExpiryIndex.Mark(expiresAt: expiresAt, sequence: sequence, key: key), lifetime: lifetime)
-        compactIfNeeded()
+        if table.needsRoom {
+            rebuildTable()
+            cell = find(key).cell
+        }
+        let entry = Entry(key: key, value: value, expiresAt: expiresAt, sequence: sequence, hash: hash, previous: -1, next: -1, lane: 0)
+        let slot: Int
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[slot] = entry
+        } else {
+            slot = slots.count
+            slots.append(entry)
+        }
+        table.insert(slot: slot, hash: hash, at: cell)
+        counters.bytes += key.utf8.count + value.bytes.count
+        if table.count > threshold + 1 { prune() }
+        link(slot, lifetime: lifetime)
     }
 
-    private mutating func remove(_ key: String, _ entry: Entry, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
-        entries[key] = nil
-        account(removalOf: key, entry, counting: counter)
+    /// Makes the key table anew from the live slots (it drops tombstones, and doubles when needed).
+    private mutating func rebuildTable() {
+        let current = slots
+        table.rebuild(slots: current.indices.lazy.filter { current[$0].sequence != 0 }) { current[$0].hash }
     }
 
-    private mutating func account(removalOf key: String, _ entry: Entry, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
-        counters.bytes -= key.utf8.count + entry.value.bytes.count
+    /// Removes the live entry in `slot` and counts it.
+    mutating func removeSlot(_ slot: Int, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
+        unlink(slot)
+        table.remove(slot: slot, hash: slots[slot].hash)
+        counters.bytes -= slots[slot].key.utf8.count + slots[slot].value.bytes.count
         counters[keyPath: counter] &+= 1
+        slots[slot] = .free
+        freeSlots.append(slot)
     }
 
-    /// Removes the entry a mark points at, if the mark is still current: one hash lookup.
-    private mutating func removeEntry(of mark: ExpiryIndex.Mark, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
-        guard let index = entries.index(forKey: mark.key), entries.values[index].sequence == mark.sequence else { return }
-        let (key, entry) = entries.remove(at: index)
-        account(removalOf: key, entry, counting: counter)
-    }
-
-    /// Takes marks from the past: removes every expired entry.
+    /// Takes entries from the past: removes every expired entry.
     private mutating func dropExpired(now: Double) {
-        while let first = marks.earliest, first.expiresAt <= now, let mark = marks.removeEarliest() {
-            removeEntry(of: mark, counting: \.expirations)
+        while let slot = earliestSlot(), slots[slot].expiresAt <= now {
+            removeSlot(slot, counting: \.expirations)
         }
     }
 
     /// Evicts the earliest-expiring entries (expired ones are already gone) until `threshold + 1` remain:
     /// cachelib prunes to `threshold` before inserting, which leaves the same `threshold + 1`.
     private mutating func prune() {
-        while entries.count > threshold + 1, let mark = marks.removeEarliest() {
-            removeEntry(of: mark, counting: \.evictions)
+        while table.count > threshold + 1, let slot = earliestSlot() {
+            removeSlot(slot, counting: \.evictions)
         }
-    }
-
-    /// Rebuilds the index from the live entries once stale marks outnumber them fourfold, keeping memory O(n)
-    /// and the amortised cost per write O(log n) with a small constant (no key is hashed).
-    private mutating func compactIfNeeded() {
-        guard marks.count > 4 * entries.count + 4096 else { return }
-        marks.rebuild(
-            from: entries.map { key, entry in
-                (ExpiryIndex.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, key: key), entry.lifetime)
-            })
     }
 }

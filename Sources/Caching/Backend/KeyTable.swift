@@ -1,0 +1,152 @@
+/// Where a ``SimpleCache`` finds an entry by its key: an open-addressing hash table (linear probing, at
+/// most half full counting removed cells) that maps a key to the entry's slot.
+///
+/// A key is hashed once per operation, by ``KeyHash``, over its UTF-8 bytes; keys are compared byte for
+/// byte, as Python compares `str` keys (two spellings of "é" are two keys, as in cachelib). A cell is 4
+/// bytes — the slot, and in the bits the slot does not need, a tag from the hash — so the table of a
+/// 200,000-entry cache stays within 2 MB (in the processor's cache, where a probe costs a few nanoseconds
+/// instead of a trip to memory), and a probe rarely looks at an entry whose key differs. Removing an entry
+/// by its slot (eviction, expiry) finds its cell from the hash kept with the entry, without hashing the
+/// key again; removed cells stay as tombstones until the next rebuild.
+struct KeyTable {
+    /// `0` empty, `1` removed; otherwise `tag << slotBits | (slot + 2)`.
+    private var cells: [UInt32]
+    private var mask: Int
+    private let slotBits: UInt32
+    private let slotMask: UInt32
+    /// Cells holding a slot.
+    private(set) var count = 0
+    /// Cells holding a slot or a tombstone.
+    private var used = 0
+
+    private static let empty: UInt32 = 0
+    private static let removed: UInt32 = 1
+
+    /// A table for about `expected` keys, whose slots stay below `maximumSlots`; it grows by doubling.
+    init(expected: Int, maximumSlots: Int) {
+        var capacity = 16
+        while capacity * 4 < 5 * max(1, expected) { capacity <<= 1 }
+        cells = [UInt32](repeating: Self.empty, count: capacity)
+        mask = capacity - 1
+        var bits: UInt32 = 16
+        while bits < 31 && (1 << bits) < maximumSlots + 2 { bits += 1 }
+        slotBits = bits
+        slotMask = UInt32((1 << UInt64(bits)) - 1)
+    }
+
+    /// The hash's bits above the slot's: what a cell keeps to tell keys apart without reading them.
+    private func tag(_ hash: UInt32) -> UInt32 {
+        hash & ~slotMask
+    }
+
+    /// Where the key with `hash` is: its slot when `matches(slot)` is true for one (the caller compares
+    /// the key), and the cell a new key with that hash would take.
+    @inline(__always)
+    func lookup(hash: UInt32, where matches: (Int) -> Bool) -> (slot: Int?, cell: Int) {
+        let tag = tag(hash)
+        var position = Int(truncatingIfNeeded: hash) & mask
+        var firstRemoved: Int?
+        while true {
+            let cell = cells[position]
+            if cell == Self.empty { return (nil, firstRemoved ?? position) }
+            if cell == Self.removed {
+                if firstRemoved == nil { firstRemoved = position }
+            } else if cell & ~slotMask == tag {
+                let slot = Int(cell & slotMask) - 2
+                if matches(slot) { return (slot, position) }
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    /// Whether one more key would fill the table past half (counting tombstones): call
+    /// ``rebuild(slots:hashOf:)`` first, then look the key up again.
+    var needsRoom: Bool { 5 * (used + 1) > 4 * cells.count }
+
+    /// Puts `slot` in `cell` (from ``lookup(hash:where:)``, with no change to the table since).
+    mutating func insert(slot: Int, hash: UInt32, at cell: Int) {
+        if cells[cell] == Self.empty { used += 1 }
+        cells[cell] = tag(hash) | UInt32(slot + 2)
+        count += 1
+    }
+
+    /// Removes the cell of `slot`, whose key hashes to `hash`.
+    mutating func remove(slot: Int, hash: UInt32) {
+        let wanted = UInt32(slot + 2)
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while cells[position] & slotMask != wanted || cells[position] <= Self.removed {
+            guard cells[position] != Self.empty else { return }
+            position = (position + 1) & mask
+        }
+        cells[position] = Self.removed
+        count -= 1
+    }
+
+    /// Forgets every key (the capacity stays).
+    mutating func removeAll() {
+        for index in cells.indices { cells[index] = Self.empty }
+        count = 0
+        used = 0
+    }
+
+    /// Makes the table anew from `slots` (each live slot with `hashOf(slot)`), dropping tombstones and
+    /// doubling the capacity when the live cells alone would fill more than a quarter of it.
+    mutating func rebuild(slots: some Sequence<Int>, hashOf: (Int) -> UInt32) {
+        var capacity = cells.count
+        if 10 * (count + 1) > 7 * capacity { capacity *= 2 }
+        cells = [UInt32](repeating: Self.empty, count: capacity)
+        mask = capacity - 1
+        count = 0
+        used = 0
+        for slot in slots {
+            let hash = hashOf(slot)
+            var position = Int(truncatingIfNeeded: hash) & mask
+            while cells[position] != Self.empty { position = (position + 1) & mask }
+            insert(slot: slot, hash: hash, at: position)
+        }
+    }
+}
+
+/// A fast 32-bit hash of a key's UTF-8 bytes, seeded per cache (random), in the style of wyhash: 8 bytes
+/// at a time, each folded in with one 64×64→128-bit multiply. Not a cryptographic hash; the random seed
+/// keeps an outsider who picks keys from aiming them at one cell.
+struct KeyHash {
+    let seed: UInt64
+
+    init(seed: UInt64 = UInt64.random(in: .min ... .max)) {
+        self.seed = seed
+    }
+
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    /// The hash of `bytes`.
+    @inline(__always)
+    func hash(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var state = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            state = Self.fold(state ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self), 0xA076_1D64_78BD_642F)
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << (8 * UInt64(index - offset)) }
+            state = Self.fold(state ^ tail, 0xE703_7ED1_A0B4_28DB)
+        }
+        let folded = Self.fold(state, 0x8EBC_6AF0_9C88_C6E3)
+        return UInt32(truncatingIfNeeded: folded ^ folded >> 32)
+    }
+}
+
+extension String {
+    /// Runs `body` with this string's UTF-8 bytes, without copying them to the heap.
+    @inline(__always)
+    func withUTF8Bytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return result }
+        return try Array(utf8).withUnsafeBytes(body)
+    }
+}
