@@ -77,6 +77,6 @@ import Testing
         _ = try await f(1)
         backend.resetCalls()
         _ = try await f(1)
-        #expect(backend.calls == ["getMany", "get"])
+        #expect(backend.calls == ["get", "get"], "the version token, then the entry")
     }
 }

@@ -8,24 +8,34 @@ import Foundation
 /// structs give the same text in every process). Sets encode in their iteration order, which differs
 /// between processes: pass a sorted array instead. Ignored arguments print as `_`.
 struct ArgumentText {
-    private var parts: [String] = []
+    private var joined = ""
+    private var count = 0
 
     /// Appends one argument.
     /// - Throws: ``CacheError`` `.encodingFailed` when the value cannot be encoded as JSON.
     mutating func append<T: Encodable>(_ value: T) throws {
-        parts.append(try Self.render(value))
+        appendRendered(try Self.render(value))
     }
 
     /// Appends a placeholder for an argument that must not affect the key.
-    mutating func appendIgnored() { parts.append("_") }
+    mutating func appendIgnored() { appendRendered("_") }
 
     /// Appends an already-rendered part (an instance's caching id).
-    mutating func appendRendered(_ text: String) { parts.append(text) }
+    mutating func appendRendered(_ text: String) {
+        if count > 0 { joined += ", " }
+        joined += text
+        count += 1
+    }
 
     /// The whole argument list in parentheses.
-    var text: String { "(" + parts.joined(separator: ", ") + ")" }
+    var text: String { "(" + joined + ")" }
 
     static func render<T: Encodable>(_ value: T) throws -> String {
+        // The usual argument types by metatype first (no protocol conformance is looked up for them).
+        if T.self == Int.self, let int = value as? Int { return String(int) }
+        if T.self == String.self, let text = value as? String { return text.debugDescription }
+        if T.self == Bool.self, let bool = value as? Bool { return bool ? "true" : "false" }
+        if T.self == Double.self, let double = value as? Double { return "\(double)" }
         if let optional = value as? any OptionalValue, optional.isNone { return "nil" }
         switch value {
         case let text as String: return text.debugDescription

@@ -22,6 +22,17 @@ final class MemoizeEngine: Sendable {
     let options: Options
     private let timeoutOverride: Mutex<CacheTimeout?>
     private let versionCoverage = Mutex<[String: Double]>([:])
+    /// The function's version key (the cache's prefix and key limits are fixed, so it is made once).
+    private let functionVersionKey: Result<String, CacheError>
+    /// Entry keys already made, by argument text and version tokens: a hit skips the digest. Bounded (emptied
+    /// when full); a key is a pure function of what it is looked up by, so a remembered one is never wrong.
+    private let entryKeys = Mutex<[EntryKeyInput: String]>([:])
+    private static let rememberedEntryKeys = 4096
+
+    private struct EntryKeyInput: Hashable {
+        var argumentText: String
+        var versions: String
+    }
 
     struct Options: Sendable {
         var cacheNone: Bool
@@ -35,6 +46,8 @@ final class MemoizeEngine: Sendable {
         self.counters = cache.statistics.group(self.name, kind: .memoize)
         self.options = options
         self.timeoutOverride = Mutex(timeout)
+        let versionKey = "memoize/\(self.name)_memver"
+        self.functionVersionKey = Result { try cache.fullKey(versionKey) }.mapError { $0 as? CacheError ?? CacheError(.invalidKey, "\($0)") }
     }
 
     /// The decorator's timeout (`nil` = the cache default); read when an entry is stored.
@@ -52,21 +65,32 @@ final class MemoizeEngine: Sendable {
     // MARK: keys
 
     func versionKeys(instanceID: String?) throws -> [String] {
-        var keys = [try cache.fullKey("memoize/\(name)_memver")]
+        var keys = [try functionVersionKey.get()]
         if let instanceID { keys.append(try cache.fullKey("memoize/\(name).\(Self.sanitize(instanceID))_memver")) }
         return keys
     }
 
     func entryKey(argumentText: String, versions: String) throws -> String {
+        let input = EntryKeyInput(argumentText: argumentText, versions: versions)
+        if let known = entryKeys.withLock({ $0[input] }) { return known }
         let hash = options.hashMethod ?? cache.configuration.hashMethod
         let digest = hash.shortDigest(of: name + argumentText + (options.codeVersion ?? ""))
-        return try cache.fullKey("memoize/\(name)/\(digest)\(versions)")
+        let key = try cache.fullKey("memoize/\(name)/\(digest)\(versions)")
+        entryKeys.withLock { known in
+            if known.count >= Self.rememberedEntryKeys { known.removeAll(keepingCapacity: true) }
+            known[input] = key
+        }
+        return key
     }
 
     /// The current version tokens, concatenated; missing ones are created (with `add`, so two processes
     /// racing agree on one token) unless `create` is false, in which case `nil` is returned.
     func currentVersions(instanceID: String?, create: Bool) async throws -> String? {
         let keys = try versionKeys(instanceID: instanceID)
+        if keys.count == 1, let value = try await cache.backend.get(keys[0]), !value.bytes.isEmpty {
+            // The usual case, a function's own version: one read, no lists.
+            return String(decoding: value.bytes, as: UTF8.self)
+        }
         let stored = try await cache.backend.getMany(keys)
         var tokens: [String] = []
         for (key, value) in zip(keys, stored) {

@@ -37,6 +37,10 @@ public enum CacheValueCoding {
     ///   (a stored `1` read as `Bool`, text that is not valid UTF-8, JSON of another shape).
     public static func decode<T: Decodable>(_ type: T.Type, from value: CacheValue) throws -> T {
         // Concrete types first (a metatype comparison); the optional check casts to an existential.
+        if T.self == Int.self, value.format != .json {
+            guard let parsed = value.integerValue else { throw mismatch(type, value, "it is not an integer") }
+            if let result = Int(exactly: parsed) as? T { return result }
+        }
         if T.self == String.self, value.format != .json {
             guard let text = String(validating: value.bytes, as: UTF8.self) else {
                 throw mismatch(type, value, "the bytes are not valid UTF-8")
