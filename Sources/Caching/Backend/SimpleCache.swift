@@ -22,6 +22,8 @@ public final class SimpleCache: CacheBackend {
 
     private let store: Mutex<SimpleCacheStore>
     private let clock: any CacheClock
+    /// The clock is the system's: read it directly, not through the protocol (every call reads it).
+    private let systemClock: Bool
 
     /// Creates an empty cache.
     /// - Parameters:
@@ -30,13 +32,19 @@ public final class SimpleCache: CacheBackend {
     public init(threshold: Int = SimpleCache.defaultThreshold, clock: any CacheClock = SystemCacheClock()) {
         self.store = Mutex(SimpleCacheStore(threshold: threshold > 0 ? threshold : Self.defaultThreshold))
         self.clock = clock
+        self.systemClock = clock is SystemCacheClock
+    }
+
+    @inline(__always)
+    private func now() -> Double {
+        systemClock ? SystemCacheClock.read() : clock.now()
     }
 
     /// The configured threshold.
     public var threshold: Int { store.withLock { $0.threshold } }
 
     public func get(_ key: String) -> CacheValue? {
-        let now = clock.now()
+        let now = now()
         return store.withLock { store in
             let value = store.get(key, now: now)
             store.traffic.record(key, value == nil ? .miss : .hit, at: now)
@@ -45,7 +53,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func getMany(_ keys: [String]) -> [CacheValue?] {
-        let now = clock.now()
+        let now = now()
         return store.withLock { store in
             keys.map { key in
                 let value = store.get(key, now: now)
@@ -56,7 +64,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws {
-        let now = clock.now()
+        let now = now()
         let lifetime = try timeout.validated().lifetime
         store.withLock { store in
             store.set(key, value, lifetime: lifetime, now: now)
@@ -65,7 +73,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func setMany(_ entries: [(key: String, value: CacheValue)], timeout: CacheTimeout) throws -> [String] {
-        let now = clock.now()
+        let now = now()
         let lifetime = try timeout.validated().lifetime
         store.withLock { store in
             for entry in entries {
@@ -77,7 +85,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func add(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws -> Bool {
-        let now = clock.now()
+        let now = now()
         let lifetime = try timeout.validated().lifetime
         return store.withLock { store in
             store.traffic.record(key, .write, at: now)
@@ -86,7 +94,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func delete(_ key: String) -> Bool {
-        let now = clock.now()
+        let now = now()
         return store.withLock { store in
             store.traffic.record(key, .write, at: now)
             return store.delete(key, now: now)
@@ -94,7 +102,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func deleteMany(_ keys: [String]) -> [String] {
-        let now = clock.now()
+        let now = now()
         store.withLock { store in
             for key in keys {
                 _ = store.delete(key, now: now)
@@ -105,7 +113,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func has(_ key: String) -> Bool {
-        let now = clock.now()
+        let now = now()
         return store.withLock { store in
             let found = store.has(key, now: now)
             store.traffic.record(key, found ? .hit : .miss, at: now)
@@ -114,7 +122,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func touch(_ key: String, timeout: CacheTimeout) throws -> Bool {
-        let now = clock.now()
+        let now = now()
         let lifetime = try timeout.validated().lifetime
         return store.withLock { store in
             store.traffic.record(key, .write, at: now)
@@ -127,7 +135,7 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func increment(_ key: String, by delta: Int64, timeout: CacheTimeout) throws -> Int64 {
-        let now = clock.now()
+        let now = now()
         let lifetime = try timeout.validated().lifetime
         return try store.withLock { store in
             store.traffic.record(key, .write, at: now)
@@ -136,19 +144,19 @@ public final class SimpleCache: CacheBackend {
     }
 
     public func statistics() -> CacheBackendStatistics {
-        let now = clock.now()
+        let now = now()
         return store.withLock { $0.statistics(now: now) }
     }
 
     public func listKeys(prefix: String, limit: Int) -> CacheKeyListing {
-        let now = clock.now()
+        let now = now()
         return store.withLock { $0.listKeys(prefix: prefix, limit: limit, now: now) }
     }
 }
 
 extension SimpleCache: KeyTrafficSource {
     public func keyTraffic(lastSeconds seconds: Double) -> KeyTrafficWindow {
-        let now = clock.now()
+        let now = now()
         return store.withLock { $0.traffic.window(since: now - max(0, seconds), now: now) }
     }
 

@@ -183,10 +183,18 @@ struct SimpleCacheStore {
         key.withUTF8Bytes { bytes in
             let hash = hasher.hash(bytes)
             let found = table.lookup(hash: hash) { slot in
-                slots[slot].hash == hash && slots[slot].key.withUTF8Bytes { stored in stored.count == bytes.count && stored.elementsEqual(bytes) }
+                slots[slot].hash == hash && Self.sameBytes(slots[slot].key, key, keyBytes: bytes)
             }
             return (found.slot, hash, found.cell)
         }
+    }
+
+    /// Whether `stored` has exactly the bytes of `key` (`keyBytes`): at once when the two strings are the
+    /// same bits (the same small string, or the same storage), else byte by byte.
+    @inline(__always)
+    private static func sameBytes(_ stored: String, _ key: String, keyBytes: UnsafeRawBufferPointer) -> Bool {
+        if unsafeBitCast(stored, to: (UInt64, UInt64).self) == unsafeBitCast(key, to: (UInt64, UInt64).self) { return true }
+        return stored.withUTF8Bytes { $0.count == keyBytes.count && $0.elementsEqual(keyBytes) }
     }
 
     /// Stores an entry with one hash lookup; a new key that takes the cache past `threshold + 1` entries

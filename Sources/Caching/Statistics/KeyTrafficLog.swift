@@ -54,8 +54,12 @@ struct KeyTrafficLog {
     /// 16,384 operations: ten seconds of a few hundred requests a second, in about 0.5 MB.
     static let defaultCapacity = 16_384
 
+    /// A ring of `capacity` operations, rounded up to a power of two (a slot is found with a mask, not a
+    /// division: this runs on every cache operation).
     init(capacity: Int = KeyTrafficLog.defaultCapacity) {
-        self.capacity = max(1, capacity)
+        var rounded = 1
+        while rounded < capacity { rounded <<= 1 }
+        self.capacity = rounded
     }
 
     mutating func record(_ key: String, _ kind: KeyTrafficEvent.Kind, at time: Double) {
@@ -63,7 +67,7 @@ struct KeyTrafficLog {
         if entries.count < capacity {
             entries.append(entry)
         } else {
-            entries[Int(next % UInt64(capacity))] = entry
+            entries[Int(truncatingIfNeeded: next) & (capacity - 1)] = entry
         }
         next &+= 1
     }
@@ -77,7 +81,7 @@ struct KeyTrafficLog {
         // Newest back to the window's start.
         while sequence > first {
             let previous = sequence - 1
-            let entry = entries[Int(previous % UInt64(capacity))]
+            let entry = entries[Int(truncatingIfNeeded: previous) & (capacity - 1)]
             guard entry.time >= start else { break }
             events.append(KeyTrafficEvent(key: entry.key, kind: entry.kind, time: entry.time, sequence: previous))
             sequence = previous

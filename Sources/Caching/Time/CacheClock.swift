@@ -17,14 +17,18 @@ public protocol CacheClock: Sendable {
 public struct SystemCacheClock: CacheClock {
     public init() {}
 
-    public func now() -> Double {
+    public func now() -> Double { Self.read() }
+
+    /// The reading itself, callable without going through the protocol (``SimpleCache`` does, per call).
+    @inline(__always)
+    static func read() -> Double {
         var spec = timespec()
         #if os(Linux)
         clock_gettime(CLOCK_MONOTONIC_COARSE, &spec)
         #else
         clock_gettime(CLOCK_MONOTONIC, &spec)
         #endif
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
     }
 }
 
