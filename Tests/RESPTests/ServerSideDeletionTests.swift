@@ -1,8 +1,9 @@
 import Basics
 import Foundation
-import RESP
 import TestSupport
 import Testing
+
+@testable import RESP
 
 /// Prefix deletion by a script on the server, and its fallbacks, against the `scripts/test.sh` server.
 @Suite(.enabled(if: TestServers.redis != nil, Comment(rawValue: TestServers.skipMessage)))
@@ -150,6 +151,17 @@ struct ServerSideDeletionTests {
 
 /// On a cluster: each master by script, and the client-side path for a master with a slot migrating.
 @Suite struct ClusterServerSideDeletionTests {
+    @Test func mastersOfOneHostTakeTurnsAsItsCoresAllow() {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let local = RedisClusterClient.deletionLanes(hosts: ["127.0.0.1", "127.0.0.1", "127.0.0.1"])
+        #expect(local.count == min(cores, 3))
+        #expect(local.flatMap(\.masters).sorted() == [0, 1, 2], "every master once")
+        #expect(local.allSatisfy { $0.pace == (local.count > 1 ? .sharingCores : .alone) })
+        let remote = RedisClusterClient.deletionLanes(hosts: ["10.0.0.1", "10.0.0.1", "10.0.0.2"])
+        #expect(remote.count == 2 && remote.allSatisfy { $0.pace == .alone }, "one at a time on a host whose cores are unknown")
+        #expect(Set(remote.map(\.masters)) == [[0, 1], [2]])
+    }
+
     @Test func aMasterWithAMigratingSlotIsLeftToTheClientSide() async throws {
         guard let cluster = try await TestCluster() else { return }
         let client = try RedisClusterClient(seeds: [try RedisURL(parsing: cluster.urls[0])])

@@ -1,5 +1,6 @@
 import Basics
 import ConnectionSupport
+import Foundation
 
 extension RedisClusterClient {
     /// Every master.
@@ -13,7 +14,8 @@ extension RedisClusterClient {
         try await deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress).totals
     }
 
-    /// Deletes every key starting with `prefix` (or only counts them), all masters at once: each master is
+    /// Deletes every key starting with `prefix` (or only counts them), every host's masters at once (the
+    /// masters of one host one after another, so the deletion never takes all of a host's cores): each master is
     /// scanned on its own connection, and the keys found are unlinked through this client — one `UNLINK`
     /// per slot, pipelined, sent to the slot's master (so a key that moved meanwhile is still found).
     /// `progress` sees the sums over the cluster after every page of any master and returns `false` to
@@ -37,17 +39,31 @@ extension RedisClusterClient {
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         var perMaster = [DeletionTotals](repeating: DeletionTotals(), count: masters.count)
         var firstError: (any Error)?
+        // Masters on one host share its processor cores: no more of them work at once than it has cores
+        // to spare (all three at once on a 2-core machine kept every core busy, and another client's PING
+        // waited up to 16 ms); hosts work at once.
+        let lanes = Self.deletionLanes(hosts: masters.map(\.shard.master.host))
         await withTaskGroup(of: Void.self) { group in
-            for (index, master) in masters.enumerated() {
+            for lane in lanes {
                 group.addTask {
-                    do {
-                        let totals = try await self.deleteKeys(withPrefix: prefix, on: master.client, count: count, dryRun: dryRun) { totals in
-                            sink.yield(.page(index, totals))
-                            return !Task.isCancelled
+                    for index in lane.masters {
+                        if Task.isCancelled {
+                            // Stopped (or another master failed) before this one began: nothing done here.
+                            sink.yield(.done(index, DeletionTotals()))
+                            continue
                         }
-                        sink.yield(.done(index, totals))
-                    } catch {
-                        sink.yield(.failed(error))
+                        do {
+                            let totals = try await self.deleteKeys(
+                                withPrefix: prefix, on: masters[index].client, count: count, dryRun: dryRun, pace: lane.pace
+                            ) {
+                                totals in
+                                sink.yield(.page(index, totals))
+                                return !Task.isCancelled
+                            }
+                            sink.yield(.done(index, totals))
+                        } catch {
+                            sink.yield(.failed(error))
+                        }
                     }
                 }
             }
@@ -78,6 +94,32 @@ extension RedisClusterClient {
         return (Self.sum(perMaster), zip(masters, perMaster).map { ($0.shard.master.address, $1) })
     }
 
+    /// A sequence of masters (by index) deleted one after another, and the pace of their script calls.
+    struct DeletionLane: Sendable {
+        var masters: [Int]
+        var pace: ScriptPace
+    }
+
+    /// The masters of each host split into as many lanes as may work at once on it (see
+    /// ``mastersAtOnce(onHost:)``); calls are kept shorter where lanes share a host's cores.
+    static func deletionLanes(hosts: [String]) -> [DeletionLane] {
+        Dictionary(grouping: hosts.indices) { hosts[$0] }.flatMap { host, onHost in
+            let atOnce = min(mastersAtOnce(onHost: host), onHost.count)
+            let pace: ScriptPace = atOnce > 1 ? .sharingCores : .alone
+            return (0..<atOnce).map { lane in
+                DeletionLane(masters: stride(from: lane, to: onHost.count, by: atOnce).map { onHost[$0] }, pace: pace)
+            }
+        }
+    }
+
+    /// How many masters of one host delete at once: as many as the cores of this machine for a master on
+    /// it (loopback), one for another host (its cores are unknown; masters of a remote host that share an
+    /// address are rare, and one at a time is the gentle choice).
+    static func mastersAtOnce(onHost host: String) -> Int {
+        let local = host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        return local ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+    }
+
     private static func sum(_ parts: [DeletionTotals]) -> DeletionTotals {
         DeletionTotals.sum(parts)
     }
@@ -86,14 +128,15 @@ extension RedisClusterClient {
     /// is a dry run or a slot of that master is migrating or importing — then, and wherever the script is
     /// refused, `SCAN` on the master and `UNLINK` through this client (which follows a key that moved).
     private func deleteKeys(
-        withPrefix prefix: [UInt8], on master: RedisClient, count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+        withPrefix prefix: [UInt8], on master: RedisClient, count: Int, dryRun: Bool, pace: ScriptPace,
+        progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
         let migrating = dryRun ? nil : try await Self.slotMigration(on: master)
         if dryRun || migrating != nil {
             let carried = DeletionTotals(fallbackReason: migrating)
             return try await deleteKeys(withPrefix: prefix, scanning: master, count: count, dryRun: dryRun, carrying: carried, progress: progress)
         }
-        switch try await master.deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: true, progress: progress) {
+        switch try await master.deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: true, pace: pace, progress: progress) {
         case .ended(let totals):
             return totals
         case .fallBack(let left, let carried):

@@ -24,10 +24,11 @@ extension RedisCommandExecutor {
     /// - Parameters:
     ///   - unlinkEachKey: unlink one key per command inside the script (a cluster node refuses a
     ///     multi-key `UNLINK` across slots inside a script, even one of its own slots).
+    ///   - pace: how long each call may keep the server (see ``ScriptPace``).
     /// - Returns: the totals when the script finished or `progress` stopped it; otherwise what the
     ///   client-side path has to walk still (the ranges left, and the totals so far with the reason).
     public func deleteKeysByScript(
-        withPrefix prefix: [UInt8], count: Int, unlinkEachKey: Bool, progress: (DeletionTotals) -> Bool
+        withPrefix prefix: [UInt8], count: Int, unlinkEachKey: Bool, pace: ScriptPace = .alone, progress: (DeletionTotals) -> Bool
     ) async throws -> ScriptDeletion {
         let halves = ScanRange.halves
         let (events, sink) = AsyncStream.makeStream(of: ScriptHalfEvent.self)
@@ -39,7 +40,9 @@ extension RedisCommandExecutor {
             for (index, half) in halves.enumerated() {
                 group.addTask {
                     do {
-                        let end = try await self.deleteByScript(in: half, prefix: prefix, count: count, unlinkEachKey: unlinkEachKey) {
+                        let end = try await self.deleteByScript(
+                            in: half, prefix: prefix, count: count, unlinkEachKey: unlinkEachKey, pace: pace
+                        ) {
                             sink.yield(.progress(index, $0))
                         }
                         sink.yield(.ended(failed: false))
@@ -91,10 +94,10 @@ extension RedisCommandExecutor {
     /// One half's chain of script calls, until its range ends, the task is cancelled, or the server
     /// refuses (then the range that is left).
     private func deleteByScript(
-        in range: ScanRange, prefix: [UInt8], count: Int, unlinkEachKey: Bool, report: (DeletionTotals) -> Void
+        in range: ScanRange, prefix: [UInt8], count: Int, unlinkEachKey: Bool, pace: ScriptPace, report: (DeletionTotals) -> Void
     ) async throws -> ScriptHalfEnd {
         var totals = DeletionTotals()
-        var batch = ScriptBatchSize(scanCount: max(10, min(count, 1000)))
+        var batch = ScriptBatchSize(pace: pace, count: count)
         var cursor = range.start
         let pattern = RedisGlob.matchingPrefix(prefix)
         let clock = ContinuousClock()
@@ -191,21 +194,37 @@ public struct ScanRange: Sendable, Hashable {
 }
 
 /// How much one script call walks: `steps` `SCAN` steps of `scanCount` each, adapted after every call so
-/// that a call takes 2–3.5 ms: long enough that the round trip between calls (≈ 0.1–0.25 ms, during which
-/// the server would be idle) is small beside it, short enough that another client's command waits at most
-/// that long (its p99 round trip stays under 5 ms).
-struct ScriptBatchSize {
+/// that the round trip of a call stays in a target range. Alone on a server: 2–3.5 ms (with the other
+/// half's call queued, each call takes about half of it) — long enough that the round trip between calls
+/// is small beside it, short enough that another client's command waits at most two calls (its p99 round
+/// trip stays under 5 ms). On a host whose cores are shared by several masters working at once, the
+/// calls are kept shorter (1–1.75 ms), since another client may also wait for a core.
+public struct ScriptPace: Sendable, Hashable {
     var scanCount: Int
-    var steps = 2
-    private static let maximumSteps = 64
+    var target: ClosedRange<Duration>
 
-    init(scanCount: Int) { self.scanCount = scanCount }
+    /// A server deleting alone on its host.
+    public static let alone = ScriptPace(scanCount: 1000, target: .milliseconds(2) ... .microseconds(3500))
+    /// Servers sharing a host's cores while they delete.
+    public static let sharingCores = ScriptPace(scanCount: 250, target: .milliseconds(1) ... .microseconds(1750))
+}
+
+struct ScriptBatchSize {
+    let scanCount: Int
+    private let target: ClosedRange<Duration>
+    var steps = 2
+    private static let maximumSteps = 256
+
+    init(pace: ScriptPace, count: Int) {
+        scanCount = max(10, min(count, pace.scanCount))
+        target = pace.target
+    }
 
     mutating func adapt(to elapsed: Duration) {
-        if elapsed < .milliseconds(2) {
+        if elapsed < target.lowerBound {
             steps = min(steps + max(1, steps / 4), Self.maximumSteps)
-        } else if elapsed > .microseconds(3500), steps > 1 {
-            steps = elapsed > .milliseconds(7) ? max(1, steps / 2) : steps - 1
+        } else if elapsed > target.upperBound, steps > 1 {
+            steps = elapsed > target.upperBound * 2 ? max(1, steps / 2) : steps - 1
         }
     }
 }
