@@ -28,9 +28,21 @@ struct ServerSideDeletionTests {
         return (prefix, decoys)
     }
 
-    /// Makes an ACL user `name` (password `pw`) with `rules` after `+@all` on every key; returns a remover.
-    func user(_ name: String, _ rules: [String], admin: RedisClient) async throws {
+    /// Deletes `count` fresh keys under a new prefix as an ACL user with `rules` after `+@all` on every key;
+    /// checks that the decoys stayed, and removes the user and the decoys. Returns the deletion's totals.
+    func deleteAsUser(with rules: [String], count: Int) async throws -> DeletionTotals {
+        let admin = RedisClient(url: try url())
+        let name = "ssd-user-\(UUID().uuidString.prefix(8))"
         try await admin.send(RESPCommand("ACL", ["SETUSER", name, "reset", "on", ">pw", "~*", "&*", "+@all"] + rules))
+        let (prefix, decoys) = try await fill(admin, count: count)
+        let client = RedisClient(url: try url(user: name))
+        let totals = try await client.deleteKeys(withPrefix: prefix)
+        #expect(try await admin.send(RESPCommand("EXISTS", keys: decoys)).integer == Int64(decoys.count), "no other key was touched")
+        try await admin.send(RESPCommand("DEL", keys: decoys))
+        try await admin.send("ACL", "DELUSER", name)
+        await client.close()
+        await admin.close()
+        return totals
     }
 
     @Test func theServerRunsTheDeletionAndOnlyThePrefixedKeysGo() async throws {
@@ -71,37 +83,17 @@ struct ServerSideDeletionTests {
     }
 
     @Test func aUserWithoutScriptingGetsTheClientSideDeletion() async throws {
-        let admin = RedisClient(url: try url())
-        let name = "ssd-noscript-\(UUID().uuidString.prefix(6))"
-        try await user(name, ["-evalsha", "-eval", "-script"], admin: admin)
-        let (prefix, decoys) = try await fill(admin, count: 1200)
-        let client = RedisClient(url: try url(user: name))
-        let totals = try await client.deleteKeys(withPrefix: prefix)
+        let totals = try await deleteAsUser(with: ["-evalsha", "-eval", "-script"], count: 1200)
         #expect(totals.methods == .scan && totals.deleted == 1200 && totals.finished)
         #expect(totals.fallbackReason?.hasPrefix("NOPERM") == true, "\(totals.fallbackReason ?? "no reason")")
-        #expect(try await admin.send(RESPCommand("EXISTS", keys: decoys)).integer == Int64(decoys.count))
-        try await admin.send(RESPCommand("DEL", keys: decoys))
-        try await admin.send("ACL", "DELUSER", name)
-        await client.close()
-        await admin.close()
     }
 
     @Test func aCommandRefusedInsideTheScriptHandsTheRestToTheClientSide() async throws {
         // UNLINK refused, DEL allowed: the script stops at its first UNLINK, the client side deletes the
         // rest with DEL, from where the script stopped.
-        let admin = RedisClient(url: try url())
-        let name = "ssd-nounlink-\(UUID().uuidString.prefix(6))"
-        try await user(name, ["-unlink"], admin: admin)
-        let (prefix, decoys) = try await fill(admin, count: 1500)
-        let client = RedisClient(url: try url(user: name))
-        let totals = try await client.deleteKeys(withPrefix: prefix)
+        let totals = try await deleteAsUser(with: ["-unlink"], count: 1500)
         #expect(totals.methods.contains(.scan) && totals.deleted == 1500 && totals.matched == 1500 && totals.finished)
         #expect(totals.fallbackReason?.contains("can't run this command") == true, "\(totals.fallbackReason ?? "no reason")")
-        #expect(try await admin.send(RESPCommand("EXISTS", keys: decoys)).integer == Int64(decoys.count))
-        try await admin.send(RESPCommand("DEL", keys: decoys))
-        try await admin.send("ACL", "DELUSER", name)
-        await client.close()
-        await admin.close()
     }
 
     @Test func theTwoHalvesOfTheKeyspaceTogetherAreTheWholeOfIt() async throws {

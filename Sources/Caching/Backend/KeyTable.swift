@@ -1,15 +1,15 @@
 /// Where a ``SimpleCache`` finds an entry by its key: an open-addressing hash table (linear probing, at
-/// most half full counting removed cells) that maps a key to the entry's slot.
+/// most four fifths full counting removed cells) that maps a key to the entry's slot.
 ///
 /// A key is hashed once per operation, by ``KeyHash``, over its UTF-8 bytes; keys are compared byte for
 /// byte, as Python compares `str` keys (two spellings of "é" are two keys, as in cachelib). A cell is 4
 /// bytes — the slot, and in the bits the slot does not need, a tag from the hash — so the table of a
-/// 200,000-entry cache stays within 2 MB (in the processor's cache, where a probe costs a few nanoseconds
+/// 200,000-entry cache is 1 MB (it can stay in the processor's cache, where a probe costs a few nanoseconds
 /// instead of a trip to memory), and a probe rarely looks at an entry whose key differs. Removing an entry
 /// by its slot (eviction, expiry) finds its cell from the hash kept with the entry, without hashing the
 /// key again; removed cells stay as tombstones until the next rebuild.
 struct KeyTable {
-    /// `0` empty, `1` removed; otherwise `tag << slotBits | (slot + 2)`.
+    /// `0` empty, `1` removed; otherwise the hash's bits above `slotBits` (the tag) with `slot + 2` below.
     private var cells: [UInt32]
     private var mask: Int
     private let slotBits: UInt32
@@ -59,7 +59,7 @@ struct KeyTable {
         }
     }
 
-    /// Whether one more key would fill the table past half (counting tombstones): call
+    /// Whether one more key would fill the table past four fifths (counting tombstones): call
     /// ``rebuild(slots:hashOf:)`` first, then look the key up again.
     var needsRoom: Bool { 5 * (used + 1) > 4 * cells.count }
 
@@ -90,7 +90,7 @@ struct KeyTable {
     }
 
     /// Makes the table anew from `slots` (each live slot with `hashOf(slot)`), dropping tombstones and
-    /// doubling the capacity when the live cells alone would fill more than a quarter of it.
+    /// doubling the capacity when the live cells alone would fill more than seven tenths of it.
     mutating func rebuild(slots: some Sequence<Int>, hashOf: (Int) -> UInt32) {
         var capacity = cells.count
         if 10 * (count + 1) > 7 * capacity { capacity *= 2 }

@@ -82,7 +82,7 @@ extension RedisClusterClient {
                     if !stopped { group.cancelAll() }
                     stopped = true
                 }
-                if !stopped, !progress(Self.sum(perMaster)) {
+                if !stopped, !progress(DeletionTotals.sum(perMaster)) {
                     stopped = true
                     group.cancelAll()
                 }
@@ -91,7 +91,7 @@ extension RedisClusterClient {
             sink.finish()
         }
         if let firstError { throw firstError }
-        return (Self.sum(perMaster), zip(masters, perMaster).map { ($0.shard.master.address, $1) })
+        return (DeletionTotals.sum(perMaster), zip(masters, perMaster).map { ($0.shard.master.address, $1) })
     }
 
     /// A sequence of masters (by index) deleted one after another, and the pace of their script calls.
@@ -120,10 +120,6 @@ extension RedisClusterClient {
         return local ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
     }
 
-    private static func sum(_ parts: [DeletionTotals]) -> DeletionTotals {
-        DeletionTotals.sum(parts)
-    }
-
     /// One master's share: by a script on the master (each key unlinked on its own inside it), unless it
     /// is a dry run or a slot of that master is migrating or importing — then, and wherever the script is
     /// refused, `SCAN` on the master and `UNLINK` through this client (which follows a key that moved).
@@ -136,13 +132,8 @@ extension RedisClusterClient {
             let carried = DeletionTotals(fallbackReason: migrating)
             return try await deleteKeys(withPrefix: prefix, scanning: master, count: count, dryRun: dryRun, carrying: carried, progress: progress)
         }
-        switch try await master.deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: true, pace: pace, progress: progress) {
-        case .ended(let totals):
-            return totals
-        case .fallBack(let left, let carried):
-            return try await deleteKeys(
-                withPrefix: prefix, scanning: master, count: count, dryRun: false, walking: left, carrying: carried, progress: progress)
-        }
+        return try await master.deleteKeysOnServer(
+            withPrefix: prefix, count: count, unlinkingThrough: self, unlinkEachKey: true, pace: pace, progress: progress)
     }
 
     /// Why a script must not run on `master`: a slot of it is migrating or importing (its own line of

@@ -27,7 +27,7 @@ extension RedisCommandExecutor {
     ///   - pace: how long each call may keep the server (see ``ScriptPace``).
     /// - Returns: the totals when the script finished or `progress` stopped it; otherwise what the
     ///   client-side path has to walk still (the ranges left, and the totals so far with the reason).
-    public func deleteKeysByScript(
+    func deleteKeysByScript(
         withPrefix prefix: [UInt8], count: Int, unlinkEachKey: Bool, pace: ScriptPace = .alone, progress: (DeletionTotals) -> Bool
     ) async throws -> ScriptDeletion {
         let halves = ScanRange.halves
@@ -82,6 +82,22 @@ extension RedisCommandExecutor {
         totals.finished = true
         _ = progress(totals)
         return .ended(totals)
+    }
+
+    /// Deletes every key starting with `prefix` on this server by script, and on the client side wherever
+    /// the server refused it: `SCAN` here, `UNLINK` through `deleter` (this server, or a cluster client that
+    /// follows a key that moved).
+    public func deleteKeysOnServer(
+        withPrefix prefix: [UInt8], count: Int, unlinkingThrough deleter: some RedisCommandExecutor, unlinkEachKey: Bool = false,
+        pace: ScriptPace = .alone, progress: (DeletionTotals) -> Bool
+    ) async throws -> DeletionTotals {
+        switch try await deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: unlinkEachKey, pace: pace, progress: progress) {
+        case .ended(let totals):
+            return totals
+        case .fallBack(let left, let carried):
+            return try await deleter.deleteKeys(
+                withPrefix: prefix, scanning: self, count: count, dryRun: false, walking: left, carrying: carried, progress: progress)
+        }
     }
 
     /// The halves' totals as one (finished is decided by the caller).
@@ -157,7 +173,7 @@ struct ScriptHalfEnd: Sendable {
 }
 
 /// How a script deletion ended.
-public enum ScriptDeletion: Sendable {
+enum ScriptDeletion: Sendable {
     /// It finished, or was stopped: these are the totals.
     case ended(DeletionTotals)
     /// The server refused the script (the reason is in `carried.fallbackReason`): the client-side path

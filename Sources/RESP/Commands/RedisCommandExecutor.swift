@@ -31,13 +31,7 @@ extension RedisCommandExecutor {
         if dryRun {
             return try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: true, progress: progress)
         }
-        switch try await deleteKeysByScript(withPrefix: prefix, count: count, unlinkEachKey: false, progress: progress) {
-        case .ended(let totals):
-            return totals
-        case .fallBack(let left, let carried):
-            return try await deleteKeys(
-                withPrefix: prefix, scanning: self, count: count, dryRun: false, walking: left, carrying: carried, progress: progress)
-        }
+        return try await deleteKeysOnServer(withPrefix: prefix, count: count, unlinkingThrough: self, progress: progress)
     }
 }
 
