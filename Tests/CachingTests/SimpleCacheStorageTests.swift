@@ -12,7 +12,7 @@ import Testing
         var order: [String] = []
         while let slot = store.earliestSlot() {
             order.append(store.slots[slot].key)
-            store.removeSlot(slot, counting: \.evictions)
+            store.removeSlot(slot, counting: .evicted)
         }
         return order
     }
@@ -150,5 +150,65 @@ import Testing
         #expect(survivors.count == 51)
         let longestLived = (0..<50).map { "k\($0)" }
         #expect(Set(survivors) == Set(longestLived + ["k199"]), "the longest-lived entries remain, and the newest write is never its own victim")
+    }
+
+    @Test func anEntryWithAShorterLifetimeThanTheRestStillExpiresOnTime() throws {
+        let clock = ManualCacheClock()
+        let cache = SimpleCache(threshold: 100, clock: clock)
+        try cache.set("long", value("l"), timeout: 100)
+        try cache.set("short", value("s"), timeout: 1)
+        clock.advance(by: 2)
+        var statistics = cache.statistics()
+        #expect(statistics.expirations == 1 && statistics.keys == 1, "the later, shorter entry lowered the earliest expiry")
+        _ = try cache.touch("long", timeout: 1)
+        try cache.set("other", value("o"), timeout: 50)
+        clock.advance(by: 2)
+        statistics = cache.statistics()
+        #expect(statistics.expirations == 2 && statistics.keys == 1, "touching to a shorter lifetime lowered it too")
+        #expect(cache.get("other") == value("o"))
+        clock.advance(by: 49)
+        #expect(cache.statistics().expirations == 3)
+    }
+}
+
+/// The slab behind ``SimpleCacheStore``: elements moved when it grows, each released exactly once.
+@Suite struct SlabTests {
+    final class Tracked {
+        let id: Int
+        let released: Counter
+        init(_ id: Int, _ released: Counter) {
+            self.id = id
+            self.released = released
+        }
+        deinit { released.count += 1 }
+    }
+
+    final class Counter {
+        var count = 0
+    }
+
+    @Test func growingKeepsEveryElementAndReleasesNone() {
+        let released = Counter()
+        var slab = Slab<Tracked>(capacity: 2)
+        for id in 0..<100 { slab.append(Tracked(id, released)) }
+        #expect(slab.count == 100)
+        #expect(slab.indices.map { slab[$0].id } == Array(0..<100))
+        #expect(released.count == 0)
+        slab[7] = Tracked(700, released)
+        #expect(released.count == 1, "an overwritten element is released")
+        #expect(slab[7].id == 700)
+    }
+
+    @Test func removingAllAndDroppingTheSlabReleaseEachElementOnce() {
+        let released = Counter()
+        do {
+            var slab = Slab<Tracked>(capacity: 4)
+            for id in 0..<10 { slab.append(Tracked(id, released)) }
+            slab.removeAll()
+            #expect(released.count == 10 && slab.count == 0)
+            for id in 0..<3 { slab.append(Tracked(id, released)) }
+            #expect(slab[2].id == 2)
+        }
+        #expect(released.count == 13, "the slab's last elements go with it")
     }
 }

@@ -8,9 +8,14 @@
 /// instead of a trip to memory), and a probe rarely looks at an entry whose key differs. Removing an entry
 /// by its slot (eviction, expiry) finds its cell from the hash kept with the entry, without hashing the
 /// key again; removed cells stay as tombstones until the next rebuild.
-struct KeyTable {
+///
+/// The cells are memory the table owns (it is not copyable, and frees them when it goes): reading a cell
+/// costs no reference counting, which an array's buffer would on every write path.
+struct KeyTable: ~Copyable {
     /// `0` empty, `1` removed; otherwise the hash's bits above `slotBits` (the tag) with `slot + 2` below.
-    private var cells: [UInt32]
+    /// `capacity` of them, a power of two; every index is masked, so every access is in bounds.
+    private var cells: UnsafeMutablePointer<UInt32>
+    private var capacity: Int
     private var mask: Int
     private let slotBits: UInt32
     private let slotMask: UInt32
@@ -26,7 +31,8 @@ struct KeyTable {
     init(expected: Int, maximumSlots: Int) {
         var capacity = 16
         while capacity * 4 < 5 * max(1, expected) { capacity <<= 1 }
-        cells = [UInt32](repeating: Self.empty, count: capacity)
+        cells = Self.allocate(capacity)
+        self.capacity = capacity
         mask = capacity - 1
         var bits: UInt32 = 16
         while bits < 31 && (1 << bits) < maximumSlots + 2 { bits += 1 }
@@ -34,36 +40,62 @@ struct KeyTable {
         slotMask = UInt32((1 << UInt64(bits)) - 1)
     }
 
+    deinit {
+        cells.deallocate()
+    }
+
+    /// `capacity` empty cells.
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt32> {
+        let cells = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        cells.initialize(repeating: empty, count: capacity)
+        return cells
+    }
+
     /// The hash's bits above the slot's: what a cell keeps to tell keys apart without reading them.
     private func tag(_ hash: UInt32) -> UInt32 {
         hash & ~slotMask
     }
 
-    /// Where the key with `hash` is: its slot when `matches(slot)` is true for one (the caller compares
-    /// the key), and the cell a new key with that hash would take.
+    /// A walk along the cells a key's hash leads to (see ``probe(hash:)`` and ``next(_:)``).
+    struct Probe {
+        fileprivate let tag: UInt32
+        /// The cell last looked at: the matching one after ``KeyTable/next(_:)`` returned a slot.
+        fileprivate(set) var position: Int
+        fileprivate var firstRemoved: Int?
+        /// The cell a new key with this hash would take: known once ``KeyTable/next(_:)`` returned nil.
+        var insertionCell: Int { firstRemoved ?? position }
+        /// The cell where the last slot returned by ``KeyTable/next(_:)`` is.
+        var cell: Int { position }
+    }
+
+    /// Starts looking for the key with `hash`. No closure and nothing retained: the caller compares the
+    /// keys of the slots ``next(_:)`` returns.
     @inline(__always)
-    func lookup(hash: UInt32, where matches: (Int) -> Bool) -> (slot: Int?, cell: Int) {
-        let tag = tag(hash)
-        var position = Int(truncatingIfNeeded: hash) & mask
-        var firstRemoved: Int?
+    func probe(hash: UInt32) -> Probe {
+        Probe(tag: tag(hash), position: (Int(truncatingIfNeeded: hash) & mask) &- 1, firstRemoved: nil)
+    }
+
+    /// The next slot whose tag matches the probe's hash, or nil when the probe reached an empty cell (the
+    /// key is absent; ``Probe/insertionCell`` is where it would go).
+    @inline(__always)
+    func next(_ probe: inout Probe) -> Int? {
         while true {
-            let cell = cells[position]
-            if cell == Self.empty { return (nil, firstRemoved ?? position) }
+            probe.position = (probe.position &+ 1) & mask
+            let cell = cells[probe.position]
+            if cell == Self.empty { return nil }
             if cell == Self.removed {
-                if firstRemoved == nil { firstRemoved = position }
-            } else if cell & ~slotMask == tag {
-                let slot = Int(cell & slotMask) - 2
-                if matches(slot) { return (slot, position) }
+                if probe.firstRemoved == nil { probe.firstRemoved = probe.position }
+            } else if cell & ~slotMask == probe.tag {
+                return Int(cell & slotMask) - 2
             }
-            position = (position + 1) & mask
         }
     }
 
     /// Whether one more key would fill the table past four fifths (counting tombstones): call
-    /// ``rebuild(slots:hashOf:)`` first, then look the key up again.
-    var needsRoom: Bool { 5 * (used + 1) > 4 * cells.count }
+    /// ``rebuild(_:)`` first, then look the key up again.
+    var needsRoom: Bool { 5 * (used + 1) > 4 * capacity }
 
-    /// Puts `slot` in `cell` (from ``lookup(hash:where:)``, with no change to the table since).
+    /// Puts `slot` in `cell` (a probe's ``Probe/insertionCell``, with no change to the table since).
     mutating func insert(slot: Int, hash: UInt32, at cell: Int) {
         if cells[cell] == Self.empty { used += 1 }
         cells[cell] = tag(hash) | UInt32(slot + 2)
@@ -84,22 +116,21 @@ struct KeyTable {
 
     /// Forgets every key (the capacity stays).
     mutating func removeAll() {
-        for index in cells.indices { cells[index] = Self.empty }
+        cells.update(repeating: Self.empty, count: capacity)
         count = 0
         used = 0
     }
 
-    /// Makes the table anew from `slots` (each live slot with `hashOf(slot)`), dropping tombstones and
+    /// Makes the table anew from `live` (every live slot with its key's hash), dropping tombstones and
     /// doubling the capacity when the live cells alone would fill more than seven tenths of it.
-    mutating func rebuild(slots: some Sequence<Int>, hashOf: (Int) -> UInt32) {
-        var capacity = cells.count
+    mutating func rebuild(_ live: [(slot: Int, hash: UInt32)]) {
         if 10 * (count + 1) > 7 * capacity { capacity *= 2 }
-        cells = [UInt32](repeating: Self.empty, count: capacity)
+        cells.deallocate()
+        cells = Self.allocate(capacity)
         mask = capacity - 1
         count = 0
         used = 0
-        for slot in slots {
-            let hash = hashOf(slot)
+        for (slot, hash) in live {
             var position = Int(truncatingIfNeeded: hash) & mask
             while cells[position] != Self.empty { position = (position + 1) & mask }
             insert(slot: slot, hash: hash, at: position)

@@ -63,10 +63,14 @@ public final class SimpleCache: CacheBackend {
         }
     }
 
-    public func set(_ key: String, _ value: CacheValue, timeout: CacheTimeout) throws {
+    /// The value is taken, not copied, into the cache when the caller passes its last use.
+    public func set(_ key: String, _ value: consuming CacheValue, timeout: CacheTimeout) throws {
         let now = now()
         let lifetime = try timeout.validated().lifetime
+        // Moved through the lock's closure (a capture cannot be consumed): no retain and release per set.
+        var moving = Optional(consume value)
         store.withLock { store in
+            guard let value = moving.take() else { return }
             store.set(key, value, lifetime: lifetime, now: now)
             store.traffic.record(key, .write, at: now)
         }

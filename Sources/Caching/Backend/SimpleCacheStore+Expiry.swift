@@ -38,11 +38,15 @@ struct ExpiryLanes {
     var overflowMarks = Heap<Mark>()
     /// Live entries in the heap (the heap also holds stale marks).
     var overflowLive = 0
+    /// At or before the expiry of every entry in the order (`.infinity` when empty): while the clock is
+    /// before it, nothing has expired and a write need not look at the lanes.
+    var earliestBound = Double.infinity
 }
 
 extension SimpleCacheStore {
     /// Puts the entry in `slot` (its `expiresAt` and `sequence` set) at the end of its lifetime's lane.
     mutating func link(_ slot: Int, lifetime: Double) {
+        expiry.earliestBound = min(expiry.earliestBound, slots[slot].expiresAt)
         guard let lane = lane(for: lifetime) else {
             slots[slot].lane = ExpiryLanes.overflow
             expiry.overflowMarks.insert(ExpiryLanes.Mark(expiresAt: slots[slot].expiresAt, sequence: slots[slot].sequence, slot: Int32(slot)))
@@ -114,8 +118,8 @@ extension SimpleCacheStore {
         guard expiry.overflowMarks.count > 4 * expiry.overflowLive + 4096 else { return }
         var live: [ExpiryLanes.Mark] = []
         live.reserveCapacity(expiry.overflowLive)
-        for (slot, entry) in slots.enumerated() where entry.sequence != 0 && entry.lane == ExpiryLanes.overflow {
-            live.append(ExpiryLanes.Mark(expiresAt: entry.expiresAt, sequence: entry.sequence, slot: Int32(slot)))
+        for slot in slots.indices where slots[slot].sequence != 0 && slots[slot].lane == ExpiryLanes.overflow {
+            live.append(ExpiryLanes.Mark(expiresAt: slots[slot].expiresAt, sequence: slots[slot].sequence, slot: Int32(slot)))
         }
         expiry.overflowMarks = Heap(live)
     }

@@ -8,7 +8,7 @@
 /// (O(log n) beyond that) — including `set` on a full cache, which cachelib makes O(n).
 ///
 /// Keys are compared byte for byte (as Python compares `str` keys), and prefixes are byte prefixes.
-struct SimpleCacheStore {
+struct SimpleCacheStore: ~Copyable {
     struct Entry {
         var key: String
         var value: CacheValue
@@ -32,7 +32,7 @@ struct SimpleCacheStore {
     /// most `threshold + 1` entries.
     let threshold: Int
     /// The slots: live entries and free ones (`sequence == 0`), reused before the slab grows.
-    var slots: [Entry] = []
+    var slots: Slab<Entry>
     private var freeSlots: [Int] = []
     private var table: KeyTable
     private let hasher = KeyHash()
@@ -49,7 +49,7 @@ struct SimpleCacheStore {
         self.threshold = threshold
         let expected = min(threshold + 2, 1 << 18)
         table = KeyTable(expected: expected, maximumSlots: threshold + 2)
-        slots.reserveCapacity(expected)
+        slots = Slab(capacity: expected)
     }
 
     /// Live entries.
@@ -63,7 +63,7 @@ struct SimpleCacheStore {
             return nil
         }
         guard slots[slot].expiresAt > now else {
-            removeSlot(slot, counting: \.expirations)
+            removeSlot(slot, counting: .expired)
             counters.misses &+= 1
             return nil
         }
@@ -78,9 +78,9 @@ struct SimpleCacheStore {
 
     // MARK: writes
 
-    mutating func set(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) {
+    mutating func set(_ key: String, _ value: consuming CacheValue, lifetime: Double, now: Double) {
         dropExpired(now: now)
-        insert(key, value, lifetime: lifetime, now: now)
+        insert(key, consume value, lifetime: lifetime, now: now)
         counters.sets &+= 1
     }
 
@@ -95,7 +95,7 @@ struct SimpleCacheStore {
     mutating func delete(_ key: String, now: Double) -> Bool {
         guard let slot = find(key).slot else { return false }
         let live = slots[slot].expiresAt > now
-        removeSlot(slot, counting: live ? \.deletes : \.expirations)
+        removeSlot(slot, counting: live ? .deleted : .expired)
         return live
     }
 
@@ -132,7 +132,7 @@ struct SimpleCacheStore {
         if prefix.isEmpty {
             let removed = table.count
             counters.deletes &+= UInt64(removed)
-            slots.removeAll(keepingCapacity: true)
+            slots.removeAll()
             freeSlots.removeAll()
             table.removeAll()
             expiry = ExpiryLanes()
@@ -141,7 +141,7 @@ struct SimpleCacheStore {
         }
         var removed = 0
         for slot in slots.indices where slots[slot].sequence != 0 && slots[slot].key.utf8.starts(with: prefix.utf8) {
-            removeSlot(slot, counting: \.deletes)
+            removeSlot(slot, counting: .deleted)
             removed += 1
         }
         return removed
@@ -160,7 +160,8 @@ struct SimpleCacheStore {
     mutating func listKeys(prefix: String, limit: Int, now: Double) -> CacheKeyListing {
         dropExpired(now: now)
         var matching: [CacheKeyInfo] = []
-        for entry in slots where entry.sequence != 0 && (prefix.isEmpty || entry.key.utf8.starts(with: prefix.utf8)) {
+        for slot in slots.indices where slots[slot].sequence != 0 && (prefix.isEmpty || slots[slot].key.utf8.starts(with: prefix.utf8)) {
+            let entry = slots[slot]
             let remaining = entry.expiresAt == .infinity ? nil : entry.expiresAt - now
             matching.append(CacheKeyInfo(key: entry.key, remainingSeconds: remaining, size: entry.value.bytes.count, format: entry.value.format))
         }
@@ -177,35 +178,39 @@ struct SimpleCacheStore {
     }
 
     /// The slot holding `key`, if any, the key's hash, and the table cell a new entry for it would take:
-    /// one hash, one probe sequence.
+    /// one hash, one probe sequence. Written without closures over the store, so nothing of it is
+    /// copied or retained per call.
     @inline(__always)
     private func find(_ key: String) -> (slot: Int?, hash: UInt32, cell: Int) {
-        key.withUTF8Bytes { bytes in
-            let hash = hasher.hash(bytes)
-            let found = table.lookup(hash: hash) { slot in
-                slots[slot].hash == hash && Self.sameBytes(slots[slot].key, key, keyBytes: bytes)
-            }
-            return (found.slot, hash, found.cell)
+        let hasher = self.hasher
+        let hash = key.withUTF8Bytes { hasher.hash($0) }
+        var probe = table.probe(hash: hash)
+        while let slot = table.next(&probe) {
+            if slots[slot].hash == hash && Self.sameBytes(slots[slot].key, key) { return (slot, hash, probe.cell) }
         }
+        return (nil, hash, probe.insertionCell)
     }
 
-    /// Whether `stored` has exactly the bytes of `key` (`keyBytes`): at once when the two strings are the
-    /// same bits (the same small string, or the same storage), else byte by byte.
+    /// Whether `stored` has exactly the bytes of `key`: at once when the two strings are the same bits
+    /// (the same small string, or the same storage), else byte by byte.
     @inline(__always)
-    private static func sameBytes(_ stored: String, _ key: String, keyBytes: UnsafeRawBufferPointer) -> Bool {
+    private static func sameBytes(_ stored: String, _ key: String) -> Bool {
         if unsafeBitCast(stored, to: (UInt64, UInt64).self) == unsafeBitCast(key, to: (UInt64, UInt64).self) { return true }
-        return stored.withUTF8Bytes { $0.count == keyBytes.count && $0.elementsEqual(keyBytes) }
+        return stored.withUTF8Bytes { storedBytes in
+            key.withUTF8Bytes { keyBytes in storedBytes.count == keyBytes.count && storedBytes.elementsEqual(keyBytes) }
+        }
     }
 
     /// Stores an entry with one hash lookup; a new key that takes the cache past `threshold + 1` entries
     /// evicts first. The new entry joins the expiry order after pruning, so it is never its own victim.
-    private mutating func insert(_ key: String, _ value: CacheValue, lifetime: Double, now: Double) {
+    private mutating func insert(_ key: String, _ value: consuming CacheValue, lifetime: Double, now: Double) {
         let sequence = takeSequence()
         let expiresAt = now + lifetime
+        let size = value.bytes.count
         var (found, hash, cell) = find(key)
         if let slot = found {
-            counters.bytes += value.bytes.count - slots[slot].value.bytes.count
-            slots[slot].value = value
+            counters.bytes += size - slots[slot].value.bytes.count
+            slots[slot].value = consume value
             slots[slot].expiresAt = expiresAt
             slots[slot].sequence = sequence
             relink(slot, lifetime: lifetime)
@@ -215,49 +220,68 @@ struct SimpleCacheStore {
             rebuildTable()
             cell = find(key).cell
         }
-        let entry = Entry(key: key, value: value, expiresAt: expiresAt, sequence: sequence, hash: hash, previous: -1, next: -1, lane: 0)
+        let entry = Entry(key: key, value: consume value, expiresAt: expiresAt, sequence: sequence, hash: hash, previous: -1, next: -1, lane: 0)
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
-            slots[slot] = entry
+            slots[slot] = consume entry
         } else {
             slot = slots.count
-            slots.append(entry)
+            slots.append(consume entry)
         }
         table.insert(slot: slot, hash: hash, at: cell)
-        counters.bytes += key.utf8.count + value.bytes.count
+        counters.bytes += key.utf8.count + size
         if table.count > threshold + 1 { prune() }
         link(slot, lifetime: lifetime)
     }
 
     /// Makes the key table anew from the live slots (it drops tombstones, and doubles when needed).
     private mutating func rebuildTable() {
-        let current = slots
-        table.rebuild(slots: current.indices.lazy.filter { current[$0].sequence != 0 }) { current[$0].hash }
+        var live: [(slot: Int, hash: UInt32)] = []
+        live.reserveCapacity(table.count)
+        for slot in slots.indices where slots[slot].sequence != 0 { live.append((slot, slots[slot].hash)) }
+        table.rebuild(live)
+    }
+
+    /// Why an entry leaves the cache: the counter it adds to.
+    enum Removal {
+        case deleted, expired, evicted
     }
 
     /// Removes the live entry in `slot` and counts it.
-    mutating func removeSlot(_ slot: Int, counting counter: WritableKeyPath<CacheBackendStatistics, UInt64>) {
+    mutating func removeSlot(_ slot: Int, counting removal: Removal) {
         unlink(slot)
         table.remove(slot: slot, hash: slots[slot].hash)
         counters.bytes -= slots[slot].key.utf8.count + slots[slot].value.bytes.count
-        counters[keyPath: counter] &+= 1
+        switch removal {
+        case .deleted: counters.deletes &+= 1
+        case .expired: counters.expirations &+= 1
+        case .evicted: counters.evictions &+= 1
+        }
         slots[slot] = .free
         freeSlots.append(slot)
     }
 
     /// Takes entries from the past: removes every expired entry.
+    /// Nothing to do (and the expiry order untouched) while `now` is before ``ExpiryLanes/earliestBound``.
     private mutating func dropExpired(now: Double) {
-        while let slot = earliestSlot(), slots[slot].expiresAt <= now {
-            removeSlot(slot, counting: \.expirations)
+        guard now >= expiry.earliestBound else { return }
+        while let slot = earliestSlot() {
+            let expiresAt = slots[slot].expiresAt
+            guard expiresAt <= now else {
+                expiry.earliestBound = expiresAt
+                return
+            }
+            removeSlot(slot, counting: .expired)
         }
+        expiry.earliestBound = .infinity
     }
 
     /// Evicts the earliest-expiring entries (expired ones are already gone) until `threshold + 1` remain:
     /// cachelib prunes to `threshold` before inserting, which leaves the same `threshold + 1`.
     private mutating func prune() {
         while table.count > threshold + 1, let slot = earliestSlot() {
-            removeSlot(slot, counting: \.evictions)
+            removeSlot(slot, counting: .evicted)
         }
     }
 }
