@@ -5,7 +5,8 @@
 #      Python's cachelib SimpleCache (what Flask-Caching's SimpleCache is): sets while filling to the
 #      threshold, gets of present keys, and sets of new keys once full — at threshold 200,000 and at
 #      cachelib's default 500 (target: ≥ 10×, goal 20×; full-cache sets must not cost O(n)), each loop run
-#      often enough for 200,000 calls on both sides; and the resident memory per entry of both;
+#      often enough for 200,000 calls on both sides; the resident memory per entry of both, the page
+#      faults a set took while filling the big cache on both sides, and what one page fault costs here;
 #   2. a memoized function on SimpleCache called with the same arguments (every call a hit): our
 #      `Cache.memoize` vs flask_caching's `@cache.memoize` (target: ≥ 30× less time per hit).
 # Alternates the two, REPS times. Prints a Markdown table and writes bench-results.json ("caching").
@@ -51,6 +52,10 @@ for rep in $(seq "$REPS"); do
             # Resident memory per entry after the first fill (page-granular: meaningful for big caches only).
             record "simplecache-memory-per-entry-$label" cachescope "$(echo "$ours" | field bytesPerEntry)" B
             record "simplecache-memory-per-entry-$label" cachelib "$(echo "$theirs" | field bytesPerEntry)" B
+            # First touches of fresh memory while filling, and what one costs on this machine.
+            record "simplecache-set-page-faults-per-call-$label" cachescope "$(echo "$ours" | field setPageFaultsPerCall)" faults
+            record "simplecache-set-page-faults-per-call-$label" cachelib "$(echo "$theirs" | field setPageFaultsPerCall)" faults
+            record "page-fault-cost" "this machine" "$(echo "$ours" | field pageFaultNanoseconds)" ns
         fi
     done
     say "memoize hits, repetition $rep/$REPS"

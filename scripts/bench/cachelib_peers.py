@@ -8,6 +8,11 @@ import sys
 import time
 
 
+def minor_faults():
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def resident_bytes():
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -21,14 +26,16 @@ def simplecache(threshold, full_sets):
     cache = SimpleCache(threshold=threshold, default_timeout=300)
     keys = [f"key:{i}" for i in range(threshold)]
     baseline = resident_bytes()
-    set_seconds, bytes_per_entry = 0.0, 0.0
+    set_seconds, bytes_per_entry, set_faults = 0.0, 0.0, 0
     for p in range(passes):
         if p > 0:
             cache.clear()
+        faults = minor_faults()
         started = time.perf_counter()
         for i, key in enumerate(keys):
             cache.set(key, f"value-{i}")
         set_seconds += time.perf_counter() - started
+        set_faults += minor_faults() - faults
         if p == 0:
             bytes_per_entry = (resident_bytes() - baseline) / threshold
     get_seconds = 0.0
@@ -44,7 +51,7 @@ def simplecache(threshold, full_sets):
     operations = len(keys) * passes
     print(json.dumps({"threshold": threshold, "setOpsPerSecond": operations / set_seconds,
                       "getOpsPerSecond": operations / get_seconds, "fullSetOpsPerSecond": full_sets / full_seconds,
-                      "bytesPerEntry": bytes_per_entry}))
+                      "bytesPerEntry": bytes_per_entry, "setPageFaultsPerCall": set_faults / operations}))
 
 
 def memoize(calls):
