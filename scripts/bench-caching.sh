@@ -53,8 +53,9 @@ for rep in $(seq "$REPS"); do
             record "simplecache-memory-per-entry-$label" cachescope "$(echo "$ours" | field bytesPerEntry)" B
             record "simplecache-memory-per-entry-$label" cachelib "$(echo "$theirs" | field bytesPerEntry)" B
             # First touches of fresh memory while filling, and what one costs on this machine.
-            record "simplecache-set-page-faults-per-call-$label" cachescope "$(echo "$ours" | field setPageFaultsPerCall)" faults
-            record "simplecache-set-page-faults-per-call-$label" cachelib "$(echo "$theirs" | field setPageFaultsPerCall)" faults
+            per_thousand() { "$PY" -c "import json,sys; print(json.loads(sys.argv[1])['setPageFaultsPerCall'] * 1000)" "$1"; }
+            record "simplecache-set-page-faults-per-1000-calls-$label" cachescope "$(per_thousand "$ours")" faults
+            record "simplecache-set-page-faults-per-1000-calls-$label" cachelib "$(per_thousand "$theirs")" faults
             record "page-fault-cost" "this machine" "$(echo "$ours" | field pageFaultNanoseconds)" ns
         fi
     done
