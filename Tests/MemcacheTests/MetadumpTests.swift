@@ -69,6 +69,30 @@ struct MetadumpTests {
         }
     }
 
+    @Test func seenItemsKnowEveryItemOnceAcrossBatchesAndGrowth() {
+        var seen = SeenItems(expected: 0, seed: 42)
+        var fresh = 0
+        for batch in 0..<20 {
+            // 5,000 new items a batch, each also again in the same batch, plus every item of the batch before.
+            let new = (0..<5_000).map { (keyHash: UInt64(batch * 5_000 + $0) &* 0x9E37_79B9, cas: UInt64(batch * 5_000 + $0 + 1)) }
+            let before =
+                batch == 0
+                ? [] : (0..<5_000).map { (keyHash: UInt64((batch - 1) * 5_000 + $0) &* 0x9E37_79B9, cas: UInt64((batch - 1) * 5_000 + $0 + 1)) }
+            let answers = seen.insert(new + new + before)
+            #expect(answers.prefix(5_000).allSatisfy { $0 }, "batch \(batch): every new item is new")
+            #expect(answers.dropFirst(5_000).allSatisfy { !$0 }, "batch \(batch): repeats, in the batch or from before, are not")
+            fresh += answers.filter { $0 }.count
+        }
+        #expect(fresh == 100_000)
+        let first = seen.insert(keyHash: 7, cas: 1)
+        let again = seen.insert(keyHash: 7, cas: 1)
+        let storedAgain = seen.insert(keyHash: 7, cas: 2)
+        let withoutCAS = [seen.insert(keyHash: 8, cas: 0), seen.insert(keyHash: 9, cas: 0)]
+        #expect(first && !again)
+        #expect(storedAgain, "the same key stored again (a new CAS) is another item")
+        #expect(withoutCAS == [true, true], "without CAS, keys tell items apart")
+    }
+
     @Test func duplicatesAreDroppedOnKeyAndCAS() throws {
         let stream = "key=a exp=-1 la=1 cas=1 fetch=no\nkey=a exp=-1 la=1 cas=1 fetch=no\nkey=a exp=-1 la=1 cas=2 fetch=no\nkey=bad\nEND\r\n"
         let (state, entries, _) = try walk([stream])

@@ -119,26 +119,29 @@ public struct MetadumpEntry: Sendable, Hashable {
 public enum PercentEncoding {
     /// Decodes `%XX` sequences; a `%` not followed by two hex digits stays as it is.
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8] {
-        let bytes = Array(text)
-        guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
-        return decodeEscapes(bytes)
+        if let decoded = text.withContiguousStorageIfAvailable({ decode(UnsafeRawBufferPointer($0)) }) { return decoded }
+        return Array(text).withUnsafeBytes { decode($0) }
     }
 
-    private static func decodeEscapes(_ bytes: [UInt8]) -> [UInt8] {
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
+    /// Decodes in one pass into one array (this runs for every key of a million-line dump).
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, written in
+            var index = 0
+            var count = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                    let low = hexValue(bytes[index + 2])
+                {
+                    buffer[count] = high << 4 | low
+                    index += 3
+                } else {
+                    buffer[count] = bytes[index]
+                    index += 1
+                }
+                count += 1
             }
+            written = count
         }
-        return decoded
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

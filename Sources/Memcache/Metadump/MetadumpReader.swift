@@ -115,21 +115,11 @@ struct MetadumpWalk {
     let deduplicate: Bool
     var summary = MetadumpSummary()
     var batch: [MetadumpEntry] = []
-    private var seen: Set<Identity> = []
+    private var seen: SeenItems
+    /// Entries parsed from the buffer being consumed, not yet checked against ``seen``.
+    private var parsed: [MetadumpEntry] = []
 
-    /// An item by its 64-bit key hash and CAS unique. CAS uniques differ between items, so two items could
-    /// only be confused on a server running without CAS (`-C`, every CAS 0) when their keys' 64-bit
-    /// hashes collide (about 1 in 10⁷ for a million keys).
-    private struct Identity: Hashable {
-        var keyHash: UInt64
-        var cas: UInt64
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(keyHash &+ cas &* 0x9E37_79B9_7F4A_7C15)
-        }
-    }
-
-    /// 64-bit FNV-1a: cheap for short keys, and the set hashes it again with its per-process seed.
+    /// 64-bit FNV-1a: cheap for short keys; ``SeenItems`` folds it with the CAS and its own seed.
     static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
@@ -139,7 +129,7 @@ struct MetadumpWalk {
     init(peer: String, deduplicate: Bool, expectedItems: Int = 0) {
         self.peer = peer
         self.deduplicate = deduplicate
-        if deduplicate { seen.reserveCapacity(min(expectedItems, 50_000_000)) }
+        seen = SeenItems(expected: deduplicate ? min(expectedItems, 50_000_000) : 0)
     }
 
     /// Consumes every complete line of `buffer`.
@@ -158,6 +148,7 @@ struct MetadumpWalk {
             }
             return start
         }
+        keepNew()
         buffer.moveReaderIndex(forwardBy: consumed)
         if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > 1 << 16 { buffer.discardReadBytes() }
         if outcome == .more, buffer.readableBytes > 64 * 1024 {
@@ -186,14 +177,28 @@ struct MetadumpWalk {
             summary.malformedLines += 1
             return
         }
-        if deduplicate {
-            guard seen.insert(Identity(keyHash: Self.fnv1a(entry.key), cas: entry.casUnique)).inserted else {
+        parsed.append(entry)
+    }
+
+    /// Moves the entries parsed from one buffer into the batch, each item once (see ``SeenItems``: the
+    /// whole buffer's entries are checked together).
+    private mutating func keepNew() {
+        guard !parsed.isEmpty else { return }
+        defer { parsed.removeAll(keepingCapacity: true) }
+        guard deduplicate else {
+            summary.entries += parsed.count
+            batch.append(contentsOf: parsed)
+            return
+        }
+        let new = seen.insert(parsed.map { (Self.fnv1a($0.key), $0.casUnique) })
+        for (entry, isNew) in zip(parsed, new) {
+            if isNew {
+                summary.entries += 1
+                batch.append(entry)
+            } else {
                 summary.duplicates += 1
-                return
             }
         }
-        summary.entries += 1
-        batch.append(entry)
     }
 
     /// The error a non-entry line announces, if it is one.

@@ -66,15 +66,16 @@ struct KeysCommand: AsyncParsableCommand {
                     memcachedStats = stats
                 }
                 output.start()
-                var listed: [String: Int] = [:]
+                var listed = ListedPerServer()
                 let more = try await source.browseKeys(matching: filter, limit: limit) { batch in
                     for key in batch {
-                        if let server = key.server { listed[server, default: 0] += 1 }
+                        if let server = key.server { listed.count(server) }
                         output.emit(key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, size: key.size, server: key.server)
                     }
                     return true
                 }
-                let servers = memcachedStats?.servers.map { ($0.address, listed[$0.address] ?? 0, $0.stats?.currItems) } ?? []
+                let totals = listed.totals
+                let servers = memcachedStats?.servers.map { ($0.address, totals[$0.address] ?? 0, $0.stats?.currItems) } ?? []
                 output.finish(more: more, servers: servers)
             }
         } catch {
@@ -97,6 +98,27 @@ struct KeysCommand: AsyncParsableCommand {
     }
 }
 
+/// Keys listed per server, counted without a dictionary lookup per key: keys come in runs of one server.
+struct ListedPerServer {
+    private var done: [String: Int] = [:]
+    private var current: (server: String, count: Int)?
+
+    mutating func count(_ server: String) {
+        if current?.server == server {
+            current?.count += 1
+            return
+        }
+        if let current { done[current.server, default: 0] += current.count }
+        current = (server, 1)
+    }
+
+    var totals: [String: Int] {
+        var totals = done
+        if let current { totals[current.server, default: 0] += current.count }
+        return totals
+    }
+}
+
 /// Writes the listing as a table or as streamed JSON.
 struct KeysOutput {
     let json: Bool
@@ -105,6 +127,8 @@ struct KeysOutput {
     private var started = false
     private var out = BufferedOutput()
     private var quoted: [String: String] = [:]
+    /// The last two texts quoted (a type and a server), checked before the dictionary.
+    private var recentlyQuoted: [(text: String, quoted: String)] = []
 
     init(json: Bool) {
         self.json = json
@@ -132,9 +156,9 @@ struct KeysOutput {
             out.write(",\"type\":")
             out.write(quotedOnce(type))
             out.write(",\"ttlMs\":")
-            out.write(String(ttlMilliseconds ?? -1))
+            out.writeDecimal(ttlMilliseconds ?? -1)
             out.write(",\"size\":")
-            out.write(size.map(String.init) ?? "null")
+            if let size { out.writeDecimal(Int64(size)) } else { out.write("null") }
             if let server {
                 out.write(",\"server\":")
                 out.write(quotedOnce(server))
@@ -150,9 +174,11 @@ struct KeysOutput {
 
     /// `JSONText.quoted`, remembered: a listing repeats the same few types and servers on every line.
     private mutating func quotedOnce(_ text: String) -> String {
-        if let known = quoted[text] { return known }
-        let made = JSONText.quoted(text)
+        for recent in recentlyQuoted where recent.text == text { return recent.quoted }
+        let made = quoted[text] ?? JSONText.quoted(text)
         if quoted.count < 64 { quoted[text] = made }
+        if recentlyQuoted.count == 2 { recentlyQuoted.removeFirst() }
+        recentlyQuoted.append((text, made))
         return made
     }
 

@@ -24,6 +24,22 @@ struct BufferedOutput {
         }
     }
 
+    /// Appends the decimal digits of `number`, with no string made for them.
+    mutating func writeDecimal(_ number: Int64) {
+        if number < 0 { pending.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 20 digits of UInt64.max
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var index = buffer.count
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            pending.append(contentsOf: buffer[index...])
+        }
+    }
+
     /// Appends `text` as a JSON string when it needs no escaping (printable ASCII without `"` or `\`) and
     /// returns `true`; returns `false`, writing nothing, otherwise.
     mutating func writePlainJSONString(_ bytes: [UInt8]) -> Bool {
