@@ -82,6 +82,24 @@ import Testing
         #expect(own.count(of: "info", on: "b:2") == 1)
     }
 
+    @Test func aPipelineOfInterleavedCommandsIsCountedPerName() {
+        let own = OwnCommands()
+        let keys = (0..<3).map { Array("k\($0)".utf8) }
+        own.sent(
+            keys.flatMap {
+                [
+                    RESPCommand("TYPE", key: $0), RESPCommand("PTTL", key: $0),
+                    RESPCommand("MEMORY", ["USAGE"] + [String(decoding: $0, as: UTF8.self)]),
+                ]
+            }
+                + [RESPCommand("CLIENT", ["LIST"]), RESPCommand("CLIENT"), RESPCommand("CLIENT", ["INFO"]), RESPCommand("memory", ["usage", "x"])],
+            to: "a:1")
+        #expect(own.count(of: "type", on: "a:1") == 3 && own.count(of: "pttl", on: "a:1") == 3)
+        #expect(own.count(of: "memory|usage", on: "a:1") == 4, "MEMORY USAGE in either case")
+        #expect(own.count(of: "client|list", on: "a:1") == 1 && own.count(of: "client|info", on: "a:1") == 1)
+        #expect(own.count(of: "client", on: "a:1") == 3)
+    }
+
     @Test func memcachedConnectionsLeaveOutListeners() {
         let stats: [(name: String, value: String)] = [
             ("23:addr", "tcp:0.0.0.0:11211"), ("23:state", "conn_listening"), ("23:secs_since_last_cmd", "0"),

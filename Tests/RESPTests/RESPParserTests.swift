@@ -97,6 +97,19 @@ import Testing
         #expect(buffer.readableBytes == 0)
     }
 
+    @Test func commandsOfEveryArgumentLengthEncodeAndParseBack() throws {
+        let arguments = [0, 1, 9, 10, 99, 100, 12_345].map { [UInt8](repeating: UInt8(ascii: "x"), count: $0) }
+        var buffer = ByteBuffer()
+        buffer.writeRESPCommand(Array(repeating: [UInt8]("A".utf8), count: 11))
+        buffer.writeRESPCommand(arguments)
+        buffer.writeRESPCommand([])
+        var parser = RESPParser()
+        #expect(try parser.parse(&buffer) == .array(Array(repeating: .bulkString(Array("A".utf8)), count: 11)))
+        #expect(try parser.parse(&buffer) == .array(arguments.map { .bulkString($0) }))
+        #expect(try parser.parse(&buffer) == .array([]))
+        #expect(buffer.readableBytes == 0)
+    }
+
     @Test func commandsEncodeAsArraysOfBulkStrings() {
         var buffer = ByteBuffer()
         buffer.writeRESPCommand([Array("SET".utf8), Array("k y".utf8), [0, 10]])

@@ -15,10 +15,23 @@ package final class OwnCommands: RESPCommandObserver {
     package init() {}
 
     package func sent(_ commands: [RESPCommand], to peer: String) {
-        var names: [String: UInt64] = [:]
-        for command in commands { names[Self.statName(command), default: 0] += 1 }
+        // A pipeline repeats a few commands (a keyspace analysis: TYPE, PTTL, MEMORY USAGE for each key):
+        // each distinct one is named once, by its bytes, and counted beside its name.
+        var seen: [(command: [UInt8], bySubcommand: Bool, subcommand: [UInt8]?, name: String, count: UInt64)] = []
+        for command in commands {
+            let arguments = command.arguments
+            let first = arguments.first ?? []
+            let second = arguments.count > 1 ? arguments[1] : nil
+            if let index = seen.firstIndex(where: { $0.command == first && (!$0.bySubcommand || $0.subcommand == second) }) {
+                seen[index].count += 1
+                continue
+            }
+            let name = Self.statName(command)
+            let bySubcommand = name.contains("|") || Self.containers.contains(name)
+            seen.append((first, bySubcommand, second, name, 1))
+        }
         counts.withLock { counts in
-            for (name, count) in names { counts[peer, default: [:]][name, default: 0] &+= count }
+            for entry in seen { counts[peer, default: [:]][entry.name, default: 0] &+= entry.count }
         }
     }
 

@@ -62,7 +62,7 @@ struct RedisKeyspaceSampler {
                         result.commands += 1
                         cursor = page.cursor
                         scanned = cursor == 0
-                        pending += page.keys.filter { seen.insert($0) }
+                        for (key, isNew) in zip(page.keys, seen.insert(contentsOf: page.keys)) where isNew { pending.append(key) }
                     }
                     let take = min(batchSize, pending.count, wanted())
                     guard take > 0 else { break }

@@ -2,15 +2,54 @@ import NIOCore
 
 extension ByteBuffer {
     /// Writes a command — an array of bulk strings, the only form clients send.
+    ///
+    /// The size is worked out first and the bytes go in through one access to the buffer's memory: a
+    /// write per piece costs a capacity, uniqueness and exclusivity check each, which showed in the
+    /// profile of a keyspace analysis (four commands a key).
     public mutating func writeRESPCommand(_ arguments: [[UInt8]]) {
-        writeStaticString("*")
-        writeDecimal(arguments.count)
-        for argument in arguments {
-            writeStaticString("$")
-            writeDecimal(argument.count)
-            writeBytes(argument)
-            writeStaticString("\r\n")
+        var size = 3 + Self.decimalWidth(arguments.count)
+        for argument in arguments { size += 5 + Self.decimalWidth(argument.count) + argument.count }
+        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+            var at = 0
+            func put(_ byte: UInt8) {
+                buffer[at] = byte
+                at += 1
+            }
+            func putLength(_ marker: UInt8, _ value: Int) {
+                put(marker)
+                let width = Self.decimalWidth(value)
+                var remaining = value
+                for index in stride(from: at + width - 1, through: at, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                    remaining /= 10
+                }
+                at += width
+                put(0x0D)
+                put(0x0A)
+            }
+            putLength(UInt8(ascii: "*"), arguments.count)
+            for argument in arguments {
+                putLength(UInt8(ascii: "$"), argument.count)
+                argument.withUnsafeBytes { bytes in
+                    UnsafeMutableRawBufferPointer(rebasing: buffer[at..<(at + bytes.count)]).copyMemory(from: bytes)
+                }
+                at += argument.count
+                put(0x0D)
+                put(0x0A)
+            }
+            return at
         }
+    }
+
+    /// How many decimal digits a length (≥ 0) has.
+    private static func decimalWidth(_ value: Int) -> Int {
+        var width = 1
+        var remaining = value / 10
+        while remaining > 0 {
+            width += 1
+            remaining /= 10
+        }
+        return width
     }
 
     /// Writes any value in its RESP3 form (RESP2 forms for the RESP2 types); used by tests and fakes.
