@@ -65,6 +65,7 @@ public class ServerProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
+        Self.reap(process.processIdentifier, whenThisProcessEnds: directory.lastPathComponent)
         for _ in 0..<100 {
             guard process.isRunning else { return }
             if let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, probe), !reply.isEmpty {
@@ -74,6 +75,21 @@ public class ServerProcess: @unchecked Sendable {
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
+    }
+
+    /// Kills the server `pid` once this test process has ended, however it ended: a server a suite keeps
+    /// in a `static let` is never deinitialised, and a plain `swift test` left one running per run. A shell
+    /// waits for our process to go, then kills the server if the process with that id is still the one
+    /// whose command line carries `tag` (its scratch directory).
+    private static func reap(_ pid: Int32, whenThisProcessEnds tag: String) {
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watcher.arguments = [
+            "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; grep -q '\(tag)' /proc/\(pid)/cmdline 2>/dev/null && kill -9 \(pid)",
+        ]
+        watcher.standardOutput = FileHandle.nullDevice
+        watcher.standardError = FileHandle.nullDevice
+        try? watcher.run()
     }
 
     /// Kills the server at once (SIGKILL), as a crash would, and returns once nothing answers on its port.
