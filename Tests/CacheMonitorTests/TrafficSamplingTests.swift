@@ -63,6 +63,9 @@ import Testing
         _ = try await client.send(try Self.stored.map { try .store(.set, key: bytes($0), value: [1]) })
         let outcome = try await sample(backend, options: TrafficOptions(duration: .seconds(60))) {
             for (key, _) in Self.reads { _ = try await client.get([bytes(key)]) }
+            // Our own previews and existence counts are left out (the figures below are the workload's alone).
+            for _ in 0..<30 { _ = try await source.preview(of: bytes("hot:key"), on: address.description) }
+            _ = try await source.countExisting([bytes("hot:key"), bytes("none:own")])
             // Stores are writes, not misses of their lookups.
             for id in 0..<20 { _ = try await client.send(try .store(.set, key: bytes("written:\(id)"), value: [1])) }
         }
@@ -235,5 +238,19 @@ import Testing
         #expect(report.hotKeys.first?.key == bytes(run + "hot:key"))
         #expect(report.settingsNotRestored.isEmpty)
         #expect(try await flags() == before)
+    }
+}
+
+/// The monitor's own memcached lookups, noted before they are sent and matched by server and key.
+@Suite struct OwnLookupsTests {
+    @Test func aNoteIsUsedOnceOnItsServerOnly() {
+        let own = OwnLookups()
+        #expect(!own.take(server: "a:1", key: Array("k".utf8)), "nothing noted, nothing taken")
+        own.note(server: "a:1", keys: [Array("k".utf8), Array("k".utf8)])
+        #expect(!own.take(server: "b:2", key: Array("k".utf8)), "another server's read is not ours")
+        #expect(!own.take(server: "a:1", key: Array("other".utf8)))
+        #expect(own.take(server: "a:1", key: Array("k".utf8)))
+        #expect(own.take(server: "a:1", key: Array("k".utf8)), "noted twice, taken twice")
+        #expect(!own.take(server: "a:1", key: Array("k".utf8)), "then the application's reads count again")
     }
 }

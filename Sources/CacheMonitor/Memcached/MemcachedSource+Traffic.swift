@@ -24,7 +24,7 @@ extension MemcachedSource {
         var streams: [(server: String, connection: LineStreamConnection, reader: WatchStreamReader)] = []
         var firstError: (any Error)?
         for client in clients {
-            let reader = WatchStreamReader(recorder: recorder)
+            let reader = WatchStreamReader(recorder: recorder, server: client.address.description, ownLookups: ownLookups)
             do {
                 let connection = try await MemcachedWatch.open(
                     client.address, kinds: ["fetchers", "mutations"], timeout: client.configuration.connectTimeout, onLine: reader.read,
@@ -60,13 +60,21 @@ extension MemcachedSource {
     }
 }
 
-/// Reads one server's `watch` lines into the recorder, pairing each store with its lookup.
+/// Reads one server's `watch` lines into the recorder, pairing each store with its lookup and leaving
+/// out the monitor's own lookups.
 package final class WatchStreamReader: Sendable {
     private let recorder: TrafficRecorder
     private let pairing = Mutex(WatchEventPairing())
+    private let server: String
+    private let ownLookups: OwnLookups?
 
-    package init(recorder: TrafficRecorder) {
+    /// - Parameters:
+    ///   - server: the watched server's address, as ``OwnLookups`` notes it.
+    ///   - ownLookups: the monitor's own lookups on this backend, whose lines are not counted.
+    package init(recorder: TrafficRecorder, server: String = "", ownLookups: OwnLookups? = nil) {
         self.recorder = recorder
+        self.server = server
+        self.ownLookups = ownLookups
     }
 
     /// Reads one line (on the connection's event loop).
@@ -76,6 +84,8 @@ package final class WatchStreamReader: Sendable {
         case .skipped(let count): recorder.notCounted(count)
         case .unreadable: recorder.unreadableLine()
         case .other: break
+        case .fetch(let key, _, _) where ownLookups?.take(server: server, key: key) == true:
+            break
         case .fetch, .store:
             var events: [(key: [UInt8], event: TrafficEvent)] = []
             pairing.withLock { $0.take(parsed) { events.append(($0, $1)) } }

@@ -21,6 +21,8 @@ package final class MemcachedSource: KeyDeletionSource {
     package let addresses: [MemcachedAddress]
     /// Lookups the monitor made itself.
     package let ownReads = OwnReads()
+    /// Our lookups, left out of traffic samples (see ``OwnLookups``).
+    package let ownLookups = OwnLookups()
     let clients: [MemcachedClient]
 
     /// Creates a source; nothing connects until the first call.
@@ -133,6 +135,7 @@ package final class MemcachedSource: KeyDeletionSource {
         guard let client = clients.first(where: { $0.address.description == server }) else {
             throw MemcachedError(.invalidAddress, "\(server) is not a server of \(name) (\(address))")
         }
+        ownLookups.note(server: server, keys: [key])
         guard let item = try await client.get([key]).first else {
             ownReads.record(hits: 0, misses: 1)
             return nil
@@ -146,6 +149,7 @@ package final class MemcachedSource: KeyDeletionSource {
         guard !keys.isEmpty else { return 0 }
         var found = Set<[UInt8]>()
         for client in clients {
+            ownLookups.note(server: client.address.description, keys: keys)
             let replies = try await client.send(try keys.map { try MemcachedCommand.get([$0]) })
             for reply in replies {
                 if let error = reply.error { throw error }
