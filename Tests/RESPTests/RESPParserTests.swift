@@ -1,3 +1,4 @@
+import Basics
 import NIOCore
 import NIOTestUtils
 import Testing
@@ -95,6 +96,16 @@ import Testing
             #expect(try parser.parse(&buffer) == expected)
         }
         #expect(buffer.readableBytes == 0)
+    }
+
+    @Test func decimalDigitsAreWrittenInPlace() {
+        for value: UInt64 in [0, 7, 9, 10, 99, 100, 12_345, UInt64.max] {
+            var bytes = [UInt8](repeating: 0, count: 22)
+            let written = bytes.withUnsafeMutableBytes { DecimalDigits.write(value, into: $0, at: 1) }
+            #expect(written == DecimalDigits.count(value) && written == String(value).count)
+            #expect(Array(bytes[1..<(1 + written)]) == Array(String(value).utf8))
+            #expect(bytes[0] == 0 && bytes[1 + written] == 0, "nothing written outside its place")
+        }
     }
 
     @Test func commandsOfEveryArgumentLengthEncodeAndParseBack() throws {

@@ -1,3 +1,4 @@
+import Basics
 import NIOCore
 
 extension ByteBuffer {
@@ -7,8 +8,8 @@ extension ByteBuffer {
     /// write per piece costs a capacity, uniqueness and exclusivity check each, which showed in the
     /// profile of a keyspace analysis (four commands a key).
     public mutating func writeRESPCommand(_ arguments: [[UInt8]]) {
-        var size = 3 + Self.decimalWidth(arguments.count)
-        for argument in arguments { size += 5 + Self.decimalWidth(argument.count) + argument.count }
+        var size = 3 + DecimalDigits.count(UInt64(arguments.count))
+        for argument in arguments { size += 5 + DecimalDigits.count(UInt64(argument.count)) + argument.count }
         writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
             var at = 0
             func put(_ byte: UInt8) {
@@ -17,13 +18,7 @@ extension ByteBuffer {
             }
             func putLength(_ marker: UInt8, _ value: Int) {
                 put(marker)
-                let width = Self.decimalWidth(value)
-                var remaining = value
-                for index in stride(from: at + width - 1, through: at, by: -1) {
-                    buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                    remaining /= 10
-                }
-                at += width
+                at += DecimalDigits.write(UInt64(value), into: buffer, at: at)
                 put(0x0D)
                 put(0x0A)
             }
@@ -39,17 +34,6 @@ extension ByteBuffer {
             }
             return at
         }
-    }
-
-    /// How many decimal digits a length (≥ 0) has.
-    private static func decimalWidth(_ value: Int) -> Int {
-        var width = 1
-        var remaining = value / 10
-        while remaining > 0 {
-            width += 1
-            remaining /= 10
-        }
-        return width
     }
 
     /// Writes any value in its RESP3 form (RESP2 forms for the RESP2 types); used by tests and fakes.
@@ -117,22 +101,12 @@ extension ByteBuffer {
 
     /// `<n>\r\n` for a length (≥ 0), without allocating a String.
     private mutating func writeDecimal(_ value: Int) {
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var remaining = UInt(max(0, value))
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { storage in
-            repeat {
-                storage[19 - count] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
-            } while remaining > 0
-            writeBytes(UnsafeRawBufferPointer(rebasing: storage[(20 - count)...]))
+        let number = UInt64(max(0, value))
+        writeWithUnsafeMutableBytes(minimumWritableBytes: DecimalDigits.count(number) + 2) { buffer in
+            let digits = DecimalDigits.write(number, into: buffer, at: 0)
+            buffer[digits] = 0x0D
+            buffer[digits + 1] = 0x0A
+            return digits + 2
         }
-        writeStaticString("\r\n")
     }
 }

@@ -78,42 +78,34 @@ extension RedisCommandExecutor {
 /// 16 bytes a key (in a table kept between three eighths and three quarters full) instead of a copy of
 /// every key. Two different keys collide with probability ~2⁻¹²⁸.
 public struct KeyDigestSet: Sendable {
-    /// 128-bit digests (two seeded hashes of the key's bytes), in an open-addressing table (linear probing,
-    /// at most three quarters full); an all-zero pair marks an empty cell.
-    private var highs: [UInt64]
-    private var lows: [UInt64]
-    private var mask: Int
-    public private(set) var count = 0
-    private let seeds = (Int.random(in: .min ... .max), Int.random(in: .min ... .max))
-    /// Keeps the loads of ``insert(contentsOf:)``'s first pass from being optimised away.
-    private var touched: UInt64 = 0
-
-    public init() {
-        highs = [UInt64](repeating: 0, count: 1024)
-        lows = highs
-        mask = highs.count - 1
+    /// Two seeded hashes of the key's bytes; all zeros marks an empty cell.
+    struct Digest: TableFingerprint {
+        var high: UInt64
+        var low: UInt64
+        static let empty = Digest(high: 0, low: 0)
+        var position: Int { Int(truncatingIfNeeded: high) }
     }
+
+    private var digests = FingerprintSet<Digest>(expected: 768)
+    private let seeds = (Int.random(in: .min ... .max), Int.random(in: .min ... .max))
+
+    public init() {}
+
+    /// How many distinct keys were added.
+    public var count: Int { digests.count }
 
     /// Adds `key`; returns `true` when it was not there before.
     public mutating func insert(_ key: [UInt8]) -> Bool {
-        if 4 * (count + 1) > 3 * highs.count { grow() }
-        return insert(digest: digest(key))
+        digests.insert(digest(key))
     }
 
-    /// Adds `keys` (a `SCAN` page); for each, whether it was new. The table outgrows the processor's caches
-    /// on a big keyspace, so the cells of the whole page are loaded first, in a loop whose loads do not wait
-    /// on one another, then the keys go in.
+    /// Adds `keys` (a `SCAN` page, checked together: see ``FingerprintSet``); for each, whether it was new.
     public mutating func insert(contentsOf keys: [[UInt8]]) -> [Bool] {
-        while 4 * (count + keys.count) > 3 * highs.count { grow() }
-        let digests = keys.map(digest)
-        var sum: UInt64 = 0
-        for digest in digests { sum &+= highs[Int(truncatingIfNeeded: digest.high) & mask] }
-        touched = sum
-        return digests.map { insert(digest: $0) }
+        digests.insert(contentsOf: keys.map(digest))
     }
 
     /// Two seeded hashes of the key's bytes, each in one bulk pass.
-    private func digest(_ key: [UInt8]) -> (high: UInt64, low: UInt64) {
+    private func digest(_ key: [UInt8]) -> Digest {
         key.withUnsafeBytes { bytes in
             var first = Hasher()
             first.combine(seeds.0)
@@ -121,36 +113,8 @@ public struct KeyDigestSet: Sendable {
             var second = Hasher()
             second.combine(seeds.1)
             second.combine(bytes: bytes)
-            let high = UInt64(bitPattern: Int64(first.finalize()))
-            let low = UInt64(bitPattern: Int64(second.finalize()))
-            return (high | low == 0) ? (1, 0) : (high, low)
-        }
-    }
-
-    private mutating func insert(digest: (high: UInt64, low: UInt64)) -> Bool {
-        var position = Int(truncatingIfNeeded: digest.high) & mask
-        while true {
-            if highs[position] == digest.high && lows[position] == digest.low { return false }
-            if highs[position] == 0 && lows[position] == 0 {
-                highs[position] = digest.high
-                lows[position] = digest.low
-                count += 1
-                return true
-            }
-            position = (position + 1) & mask
-        }
-    }
-
-    private mutating func grow() {
-        let (oldHighs, oldLows) = (highs, lows)
-        highs = [UInt64](repeating: 0, count: 2 * oldHighs.count)
-        lows = highs
-        mask = highs.count - 1
-        for index in oldHighs.indices where oldHighs[index] != 0 || oldLows[index] != 0 {
-            var position = Int(truncatingIfNeeded: oldHighs[index]) & mask
-            while highs[position] != 0 || lows[position] != 0 { position = (position + 1) & mask }
-            highs[position] = oldHighs[index]
-            lows[position] = oldLows[index]
+            let digest = Digest(high: UInt64(bitPattern: Int64(first.finalize())), low: UInt64(bitPattern: Int64(second.finalize())))
+            return digest == .empty ? Digest(high: 1, low: 0) : digest
         }
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Standard output written in chunks: text collects in memory and goes out when 64 KiB have gathered or
@@ -27,16 +28,10 @@ struct BufferedOutput {
     /// Appends the decimal digits of `number`, with no string made for them.
     mutating func writeDecimal(_ number: Int64) {
         if number < 0 { pending.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for the 20 digits of UInt64.max
         withUnsafeMutableBytes(of: &digits) { buffer in
-            var index = buffer.count
-            repeat {
-                index -= 1
-                buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            pending.append(contentsOf: buffer[index...])
+            let count = DecimalDigits.write(number.magnitude, into: buffer, at: 0)
+            pending.append(contentsOf: buffer[..<count])
         }
     }
 
