@@ -28,6 +28,16 @@ struct ServerSideDeletionTests {
         return (prefix, decoys)
     }
 
+    /// Runs `body` with a client and `count` fresh keys under a new prefix (see `fill`), then removes the
+    /// decoys and closes the client.
+    func withFilledKeys(count: Int, _ body: (RedisClient, [UInt8], [[UInt8]]) async throws -> Void) async throws {
+        let client = RedisClient(url: try url())
+        let (prefix, decoys) = try await fill(client, count: count)
+        try await body(client, prefix, decoys)
+        try await client.send(RESPCommand("DEL", keys: decoys))
+        await client.close()
+    }
+
     /// Deletes `count` fresh keys under a new prefix as an ACL user with `rules` after `+@all` on every key;
     /// checks that the decoys stayed, and removes the user and the decoys. Returns the deletion's totals.
     func deleteAsUser(with rules: [String], count: Int) async throws -> DeletionTotals {
@@ -46,40 +56,34 @@ struct ServerSideDeletionTests {
     }
 
     @Test func theServerRunsTheDeletionAndOnlyThePrefixedKeysGo() async throws {
-        let client = RedisClient(url: try url())
-        let (prefix, decoys) = try await fill(client, count: 3000)
-        var reports: [DeletionTotals] = []
-        let totals = try await client.deleteKeys(withPrefix: prefix) {
-            reports.append($0)
-            return true
+        try await withFilledKeys(count: 3000) { client, prefix, decoys in
+            var reports: [DeletionTotals] = []
+            let totals = try await client.deleteKeys(withPrefix: prefix) {
+                reports.append($0)
+                return true
+            }
+            #expect(totals.methods == .script && totals.fallbackReason == nil)
+            #expect(totals.deleted == 3000 && totals.matched == 3000 && totals.finished)
+            #expect(reports.count > 1 && reports.last == totals, "progress as the batches go, the last one final")
+            #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.deleted <= $1.deleted })
+            #expect(try await client.send(RESPCommand("EXISTS", keys: decoys)).integer == Int64(decoys.count))
         }
-        #expect(totals.methods == .script && totals.fallbackReason == nil)
-        #expect(totals.deleted == 3000 && totals.matched == 3000 && totals.finished)
-        #expect(reports.count > 1 && reports.last == totals, "progress as the batches go, the last one final")
-        #expect(zip(reports, reports.dropFirst()).allSatisfy { $0.deleted <= $1.deleted })
-        #expect(try await client.send(RESPCommand("EXISTS", keys: decoys)).integer == Int64(decoys.count))
-        try await client.send(RESPCommand("DEL", keys: decoys))
-        await client.close()
     }
 
     @Test func aDryRunCountsOnTheClientSideAndDeletesNothing() async throws {
-        let client = RedisClient(url: try url())
-        let (prefix, decoys) = try await fill(client, count: 700)
-        let counted = try await client.deleteKeys(withPrefix: prefix, dryRun: true)
-        #expect(counted.methods == .scan && counted.matched == 700 && counted.deleted == 0)
-        #expect(try await client.deleteKeys(withPrefix: prefix).deleted == 700)
-        try await client.send(RESPCommand("DEL", keys: decoys))
-        await client.close()
+        try await withFilledKeys(count: 700) { client, prefix, _ in
+            let counted = try await client.deleteKeys(withPrefix: prefix, dryRun: true)
+            #expect(counted.methods == .scan && counted.matched == 700 && counted.deleted == 0)
+            #expect(try await client.deleteKeys(withPrefix: prefix).deleted == 700)
+        }
     }
 
     @Test func aFlushedScriptCacheIsFilledAgainByEval() async throws {
-        let client = RedisClient(url: try url())
-        let (prefix, decoys) = try await fill(client, count: 500)
-        try await client.send("SCRIPT", "FLUSH")
-        let totals = try await client.deleteKeys(withPrefix: prefix)
-        #expect(totals.methods == .script && totals.deleted == 500)
-        try await client.send(RESPCommand("DEL", keys: decoys))
-        await client.close()
+        try await withFilledKeys(count: 500) { client, prefix, _ in
+            try await client.send("SCRIPT", "FLUSH")
+            let totals = try await client.deleteKeys(withPrefix: prefix)
+            #expect(totals.methods == .script && totals.deleted == 500)
+        }
     }
 
     @Test func aUserWithoutScriptingGetsTheClientSideDeletion() async throws {
@@ -97,39 +101,35 @@ struct ServerSideDeletionTests {
     }
 
     @Test func theTwoHalvesOfTheKeyspaceTogetherAreTheWholeOfIt() async throws {
-        let client = RedisClient(url: try url())
-        let (prefix, decoys) = try await fill(client, count: 2000)
-        let whole = try await client.deleteKeys(withPrefix: prefix, scanning: client, count: 100, dryRun: true, progress: { _ in true })
-        var halves = 0
-        for half in ScanRange.halves {
-            let part = try await client.deleteKeys(
-                withPrefix: prefix, scanning: client, count: 100, dryRun: true, walking: [half], progress: { _ in true })
-            halves += part.matched
+        try await withFilledKeys(count: 2000) { client, prefix, _ in
+            let whole = try await client.deleteKeys(withPrefix: prefix, scanning: client, count: 100, dryRun: true, progress: { _ in true })
+            var halves = 0
+            for half in ScanRange.halves {
+                let part = try await client.deleteKeys(
+                    withPrefix: prefix, scanning: client, count: 100, dryRun: true, walking: [half], progress: { _ in true })
+                halves += part.matched
+            }
+            #expect(whole.matched == 2000)
+            #expect(halves >= 2000, "no key is missed (a key near the boundary may be counted by both halves)")
+            #expect(halves <= 2000 + 200)
+            #expect(try await client.deleteKeys(withPrefix: prefix).deleted == 2000)
         }
-        #expect(whole.matched == 2000)
-        #expect(halves >= 2000, "no key is missed (a key near the boundary may be counted by both halves)")
-        #expect(halves <= 2000 + 200)
-        #expect(try await client.deleteKeys(withPrefix: prefix).deleted == 2000)
-        try await client.send(RESPCommand("DEL", keys: decoys))
-        await client.close()
     }
 
     @Test func stoppingEndsBothHalvesWithTheCountTheServerLost() async throws {
-        let client = RedisClient(url: try url())
-        let (prefix, decoys) = try await fill(client, count: 20_000)
-        let stopped = try await client.deleteKeys(withPrefix: prefix, count: 100) { $0.deleted < 2000 }
-        #expect(!stopped.finished && stopped.deleted >= 2000 && stopped.deleted < 20_000)
-        var left = 0
-        var cursor: UInt64 = 0
-        repeat {
-            let page = try await client.scan(cursor: cursor, match: RedisGlob.matchingPrefix(prefix), count: 1000)
-            left += page.keys.count
-            cursor = page.cursor
-        } while cursor != 0
-        #expect(left + stopped.deleted == 20_000, "the count is what the server lost")
-        #expect(try await client.deleteKeys(withPrefix: prefix).deleted == left)
-        try await client.send(RESPCommand("DEL", keys: decoys))
-        await client.close()
+        try await withFilledKeys(count: 20_000) { client, prefix, _ in
+            let stopped = try await client.deleteKeys(withPrefix: prefix, count: 100) { $0.deleted < 2000 }
+            #expect(!stopped.finished && stopped.deleted >= 2000 && stopped.deleted < 20_000)
+            var left = 0
+            var cursor: UInt64 = 0
+            repeat {
+                let page = try await client.scan(cursor: cursor, match: RedisGlob.matchingPrefix(prefix), count: 1000)
+                left += page.keys.count
+                cursor = page.cursor
+            } while cursor != 0
+            #expect(left + stopped.deleted == 20_000, "the count is what the server lost")
+            #expect(try await client.deleteKeys(withPrefix: prefix).deleted == left)
+        }
     }
 
     @Test func aScanRangeEndsWhereTheOtherBegins() {
