@@ -291,7 +291,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Basics", "CacheMonitor", "Dashboard", "TestSupport"],
+            dependencies: ["Basics", "CacheMonitor", "Caching", "Dashboard", "TestSupport"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),

@@ -1,10 +1,11 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
 
 /// A connection that sends one request and then hands each line the server sends to a consumer, on the
 /// connection's event loop as it arrives: for streams such as memcached's `watch`. Nothing is buffered
 /// beyond the line being read; a line longer than the limit is skipped (and counted).
-public final class LineStreamConnection: Sendable {
+public final class LineStreamConnection: AsyncClosable {
     private let channel: any Channel
     private let closed: EventLoopFuture<Void>
 

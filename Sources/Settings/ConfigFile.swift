@@ -299,7 +299,7 @@ package struct ConfigFile: Sendable {
         guard let text = value.string else { throw failure(line, "delimiters must be a string of characters, such as \":/\"") }
         do {
             return try KeyDelimiters(text)
-        } catch let error as KeyDelimitersError {
+        } catch let error as MonitorError {
             throw failure(line, "delimiters: \(error.description)")
         }
     }

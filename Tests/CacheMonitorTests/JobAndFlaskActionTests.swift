@@ -46,7 +46,7 @@ import Testing
     @Test func readOnlyRefusesEveryChangeOnceAndTouchesNothing() async throws {
         let (backend, source) = try filledCache(["a", "p:1", "flask_cache_view//x"])
         let runner = ChangeRunner(readOnly: true)
-        #expect(throws: ReadOnlyRefusal.self) { try runner.checkPermitted(dryRun: false) }
+        #expect(throws: MonitorError.readOnly) { try runner.checkPermitted(dryRun: false) }
         let changes: [Change] = [
             .deleteKeys([bytes("a")]), .invalidatePrefix(bytes("p:")), .invalidateRoute(path: "/x", keyPrefix: KeyKind.flaskPrefix),
             .invalidateMemoized(function: "f", keyPrefix: [], sweep: true), .setExpiry(key: bytes("a"), milliseconds: 1000),

@@ -94,9 +94,9 @@ import Testing
     @Test func delimitersComeFromTextAndSayWhatIsWrong() throws {
         #expect(try KeyDelimiters(":/").bytes == [UInt8(ascii: ":"), UInt8(ascii: "/")])
         #expect(KeyDelimiters.standard.text == "-./:_|")
-        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters("") }
-        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters(": ") }
-        #expect(throws: KeyDelimitersError.self) { try KeyDelimiters("·") }
+        #expect(throws: MonitorError.self) { try KeyDelimiters("") }
+        #expect(throws: MonitorError.self) { try KeyDelimiters(": ") }
+        #expect(throws: MonitorError.self) { try KeyDelimiters("·") }
         #expect(KeyDelimiters.standard.parentPrefix(of: bytes("user:42:name")) == bytes("user:42:"))
         #expect(KeyDelimiters.standard.parentPrefix(of: bytes("plain")) == bytes("plain"))
     }

@@ -31,6 +31,6 @@ import Testing
 
     @Test(arguments: ["trailing\\", "\\x4", "\\xZZ", "\\n", "\\q"])
     func malformedEscapesAreErrors(text: String) {
-        #expect(throws: KeyEscapingError.self) { try KeyEscaping.parse(text) }
+        #expect(throws: MonitorError.self) { try KeyEscaping.parse(text) }
     }
 }

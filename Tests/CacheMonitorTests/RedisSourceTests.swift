@@ -37,7 +37,7 @@ import Testing
         } while cursor != 0
         #expect(returned == 10_000)
         #expect(found == Set(keys))
-        #expect(try await source.invalidate(prefix: prefix).deleted == 10_000)
+        #expect(try await source.deleteKeys(withPrefix: prefix).totals.deleted == 10_000)
         await source.close()
         await admin.close()
     }
@@ -57,15 +57,15 @@ import Testing
             Array(base.dropLast()),
         ]
         try await admin.send((targets + decoys).map { RESPCommand("SET", key: $0, ["v", "EX", 600]) })
-        let counted = try await source.invalidate(prefix: prefix, dryRun: true)
+        let counted = try await source.deleteKeys(withPrefix: prefix, dryRun: true).totals
         #expect(counted.matched == targets.count)
         #expect(counted.deleted == 0)
         #expect(try await admin.send(RESPCommand("EXISTS", keys: targets)).integer == Int64(targets.count), "a dry run deletes nothing")
         var reports = 0
-        let done = try await source.invalidate(prefix: prefix) { _ in
+        let done = try await source.deleteKeys(withPrefix: prefix) { _ in
             reports += 1
             return true
-        }
+        }.totals
         #expect(done.matched == targets.count)
         #expect(done.deleted == targets.count)
         #expect(done.finished)
@@ -81,10 +81,10 @@ import Testing
     func invalidationCanBeCancelled() async throws {
         let (source, admin, prefix) = try fixture()
         try await admin.send((0..<3000).map { RESPCommand("SET", key: prefix + Array("\($0)".utf8), ["v", "EX", 600]) })
-        let stopped = try await source.invalidate(prefix: prefix, count: 100) { totals in totals.matched < 200 }
+        let stopped = try await source.deleteKeys(withPrefix: prefix, count: 100) { totals in totals.matched < 200 }.totals
         #expect(!stopped.finished)
         #expect(stopped.matched < 3000)
-        let rest = try await source.invalidate(prefix: prefix)
+        let rest = try await source.deleteKeys(withPrefix: prefix).totals
         #expect(rest.deleted + stopped.deleted == 3000)
         await source.close()
         await admin.close()

@@ -98,7 +98,7 @@ import Testing
         defer { Task { await client.close() } }
         try await client.send(RESPCommand("CONFIG", ["SET", "notify-keyspace-events", "Kx"]))
         try await client.send(Self.stored.map { RESPCommand("SET", key: bytes($0), ["v"]) })
-        let preflight = try await backend.source.trafficPreflight()
+        let preflight = try await #require(backend.traffic).trafficPreflight()
         #expect(preflight.changes.map(\.to) == ["xKEm"])
         #expect(preflight.method == .monitorKeymiss)
         #expect(preflight.methodWithoutChanges == .monitor)

@@ -1,4 +1,5 @@
 import CacheMonitor
+import Caching
 import RESP
 import Testing
 
@@ -152,6 +153,9 @@ import Testing
 
     @Test func anInProcessCacheHasNoHealth() {
         var state = Fixtures.state()
+        // Its source has no health port: what it conforms to is the answer, not its kind.
+        let demo = MonitoredBackend(id: Fixtures.sessions.id, source: InProcessSource(name: "sessions", backend: SimpleCache()))
+        state.snapshot.backends[0].backend = demo
         state.snapshot.backends[0].kind = .inProcess
         Fixtures.press([.character("h")], &state)
         #expect(state.screen == .overview)

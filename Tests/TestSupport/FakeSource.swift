@@ -6,6 +6,11 @@ import Synchronization
 /// loop): keys with TTLs, counters that grow per sample, a switch that makes it fail like a dead server,
 /// and a prefix deletion in small, slow batches that stops when asked — counting, like Redis, the batch
 /// already sent. ``deletedCount`` is what the "server" really lost.
+///
+/// It offers what a cache server offers but traffic, client control and metrics: key browsing, deletion,
+/// TTLs, keyspace reading and a health port whose reading fails (it has no servers) — so screens and jobs
+/// built on those ports can be driven without sockets. ``refuse(_:on:with:)`` makes it answer like a server
+/// that refuses a feature.
 package final class FakeSource: CacheSource {
     /// Why sampling fails when it is switched off.
     package struct Down: Error, CustomStringConvertible {
@@ -18,6 +23,7 @@ package final class FakeSource: CacheSource {
         var failure: String?
         var deleted = 0
         var prefixDeletions = 0
+        var refusals: [BackendFeature: (server: String, refusal: Refusal)] = [:]
     }
 
     package let name: String
@@ -55,6 +61,17 @@ package final class FakeSource: CacheSource {
     /// Whether a key is held.
     package func contains(_ key: String) -> Bool { state.withLock { $0.keys[Array(key.utf8)] != nil } }
 
+    /// From now on, the port of `feature` fails as `server` would when it refuses what the feature needs
+    /// (``MonitorError/refused(_:server:_:)``); `nil` answers again.
+    package func refuse(_ feature: BackendFeature, on server: String = "fake:1", with refusal: Refusal?) {
+        state.withLock { $0.refusals[feature] = refusal.map { (server, $0) } }
+    }
+
+    /// Throws the refusal set for `feature`, if any.
+    private func check(_ feature: BackendFeature) throws {
+        if let found = state.withLock({ $0.refusals[feature] }) { throw MonitorError.refused(feature, server: found.server, found.refusal) }
+    }
+
     package func connect() async throws {}
     package func close() async {}
 
@@ -72,8 +89,11 @@ package final class FakeSource: CacheSource {
         sample.version = "fake 1.0"
         return sample
     }
+}
 
+extension FakeSource: KeyBrowsingSource {
     package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
+        try check(.keyBrowsing)
         let all = state.withLock { $0.keys }.filter { filter.accepts($0.key) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         let shown = all.prefix(limit).map { BrowsedKey(key: $0.key, type: "string", ttlMilliseconds: $0.value, size: 16) }
         if !shown.isEmpty { _ = try await body(Array(shown)) }
@@ -86,28 +106,41 @@ package final class FakeSource: CacheSource {
         return KeyDetails(key: listed, encoding: "string", valueBytes: Array("value".utf8), length: 5, kindPrefix: kindPrefix)
     }
 
+    package func listedServers() async throws -> [ListedServer] { [] }
+}
+
+extension FakeSource: KeyspaceSource {
     /// Every key, exact: a string of 16 bytes each.
     package func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus {
+        try check(.keyspace)
         let keys = state.withLock { $0.keys }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
         let batch = keys.map { SampledKey(key: $0.key, type: "string", ttlMilliseconds: $0.value, memoryBytes: 16, elements: 5) }
         if !batch.isEmpty { body(batch) }
         _ = progress(batch.count)
         return KeyspaceCensus(totalKeys: batch.count, sampledKeys: batch.count, memorySource: .memoryUsage)
     }
+}
 
+extension FakeSource: KeyExpirySource {
     package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
-        state.withLock { state in
+        try check(.keyExpiry)
+        return state.withLock { state in
             guard state.keys[key] != nil else { return false }
             state.keys[key] = .some(milliseconds)
             return true
         }
     }
+}
+
+extension FakeSource: KeyDeletionSource {
+    package func validate(key: [UInt8]) throws {}
 
     package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         state.withLock { state in keys.filter { state.keys[$0] != nil }.count }
     }
 
     package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
+        try check(.keyDeletion)
         let removed = state.withLock { state in
             var removed = 0
             for key in Set(keys) where state.keys.removeValue(forKey: key) != nil { removed += 1 }
@@ -120,6 +153,7 @@ package final class FakeSource: CacheSource {
     /// Deletes `batchSize` matching keys at a time, pausing `batchPause` after each; `progress` returning
     /// `false` stops it after the batch just deleted (which is counted).
     package func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
+        try check(.keyDeletion)
         let matching = state.withLock { $0.keys.keys.filter { $0.hasBytePrefix(prefix) } }.sorted { $0.lexicographicallyPrecedes($1) }
         var totals = DeletionTotals()
         for start in stride(from: 0, to: matching.count, by: batchSize) {
@@ -133,5 +167,26 @@ package final class FakeSource: CacheSource {
         totals.finished = true
         _ = progress(totals)
         return DeletionOutcome(totals: totals)
+    }
+}
+
+extension FakeSource: HealthSource {
+    /// The views of the kind it stands for (memcached's for a memcached fake, else Redis').
+    package var healthViews: HealthViews { kind == .memcached ? .memcached : .redis }
+
+    /// It has no servers to read: every reading fails, as a server that never answers would.
+    package func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
+        try check(.health)
+        throw Down(description: "\(name) has no server whose health could be read")
+    }
+
+    package func ownCommandCounts(on address: String) -> [String: UInt64] { [:] }
+}
+
+extension FakeSource: ClientControlSource {
+    /// It has no clients: closing one fails as on a server that does not answer.
+    package func killClient(_ client: ClientToKill) async throws -> Bool {
+        try check(.clientControl)
+        throw Down(description: "\(name) has no clients to close")
     }
 }

@@ -64,7 +64,7 @@ package struct BackendCatalog: Sendable {
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
     /// - Parameter tlsDefaults: the `--tls-*` flags, for every `rediss://` URL (options in a URL's query win).
-    /// - Throws: ``BackendCatalogError`` for a URL or address that cannot be used (one line, password masked),
+    /// - Throws: ``MonitorError/invalidBackend(_:)`` for a URL or address that cannot be used (one line, password masked),
     ///   and for TLS files that cannot be read.
     package init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil) throws {
         var backends = configured
@@ -82,23 +82,23 @@ package struct BackendCatalog: Sendable {
                 if let defaults = tlsDefaults, let tls = url.tls { url.tls = tls.filled(from: defaults) }
                 backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: url))
             } catch let error as RedisError {
-                throw BackendCatalogError(message: "--redis: \(error.message)")
+                throw MonitorError.invalidBackend("--redis: \(error.message)")
             }
         }
         if tlsDefaults != nil, !redisURLs.isEmpty, !backends.contains(where: { $0.redisURL?.tls != nil }) {
-            throw BackendCatalogError(message: "the --tls-* options apply to rediss:// URLs, and no --redis URL is one (write rediss://host:port)")
+            throw MonitorError.invalidBackend("the --tls-* options apply to rediss:// URLs, and no --redis URL is one (write rediss://host:port)")
         }
         for text in memcachedServers {
             do {
                 backends.append(BackendDescriptor(name: nil, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(text)))
             } catch let error as MemcachedError {
-                throw BackendCatalogError(message: "--memcached: \(error.message)")
+                throw MonitorError.invalidBackend("--memcached: \(error.message)")
             }
         }
         self.backends = Self.named(backends)
         var names = Set<String>()
         for backend in self.backends where !names.insert(backend.name.lowercased()).inserted {
-            throw BackendCatalogError(message: "two backends are named '\(backend.name)': give each a name of its own")
+            throw MonitorError.invalidBackend("two backends are named '\(backend.name)': give each a name of its own")
         }
         for backend in self.backends {
             let urls = backend.clusterSeeds ?? backend.redisURL.map { [$0] } ?? []
@@ -107,7 +107,7 @@ package struct BackendCatalog: Sendable {
                 do {
                     _ = try tls.makeContext()
                 } catch let error as TLSSettingsError {
-                    throw BackendCatalogError(message: "\(backend.name): \(error.message)")
+                    throw MonitorError.invalidBackend("\(backend.name): \(error.message)")
                 }
             }
         }
@@ -131,18 +131,17 @@ package struct BackendCatalog: Sendable {
 
     /// The backend a command names: by name (`redis2`), by `host:port`, or by its number (`1`); when
     /// `name` is `nil`, the only backend.
-    /// - Throws: ``BackendCatalogError`` naming what exists.
+    /// - Throws: ``MonitorError/invalidBackend(_:)`` naming what exists.
     package func select(_ name: String?) throws -> BackendDescriptor {
         guard !backends.isEmpty else {
-            throw BackendCatalogError(
-                message:
-                    "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a "
+            throw MonitorError.invalidBackend(
+                "no backend given: add --redis URL or --memcached HOST:PORT (for example --redis redis://127.0.0.1:6379), or a "
                     + "[[backend]] table to the configuration file"
             )
         }
         guard let name else {
             guard backends.count == 1, let only = backends.first else {
-                throw BackendCatalogError(message: "\(backends.count) backends are given (\(listing)): name one, e.g. `\(backends[0].name)`")
+                throw MonitorError.invalidBackend("\(backends.count) backends are given (\(listing)): name one, e.g. `\(backends[0].name)`")
             }
             return only
         }
@@ -150,17 +149,11 @@ package struct BackendCatalog: Sendable {
         if let number = Int(name), (1...backends.count).contains(number) { return backends[number - 1] }
         let byAddress = backends.filter { $0.selectableAddresses.contains(name) }
         if byAddress.count == 1, let match = byAddress.first { return match }
-        if byAddress.count > 1 { throw BackendCatalogError(message: "'\(name)' matches \(byAddress.count) backends: use a name (\(listing))") }
-        throw BackendCatalogError(message: "no backend '\(name)': the backends are \(listing)")
+        if byAddress.count > 1 { throw MonitorError.invalidBackend("'\(name)' matches \(byAddress.count) backends: use a name (\(listing))") }
+        throw MonitorError.invalidBackend("no backend '\(name)': the backends are \(listing)")
     }
 
     private var listing: String { backends.map { "\($0.name) (\($0.address))" }.joined(separator: ", ") }
-}
-
-/// A backend list or selection that cannot be used; the message is one line.
-package struct BackendCatalogError: Error, Sendable, CustomStringConvertible {
-    package let message: String
-    package var description: String { message }
 }
 
 extension BackendDescriptor {
@@ -170,10 +163,10 @@ extension BackendDescriptor {
         case .redis, .redisCluster:
             return RedisCache(client: try redisDeployment())
         case .memcached:
-            guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
+            guard let memcachedServers, !memcachedServers.isEmpty else { throw MonitorError.invalidBackend("\(name) has no memcached servers") }
             return MemcachedCache(pool: MemcachedPool(addresses: memcachedServers))
         case .inProcess:
-            throw BackendCatalogError(message: "\(name) is an in-process cache: it is the process's own, not a server to write to")
+            throw MonitorError.invalidBackend("\(name) is an in-process cache: it is the process's own, not a server to write to")
         }
     }
 
@@ -184,15 +177,15 @@ extension BackendDescriptor {
             do {
                 return try RedisDeployment(clusterSeeds: clusterSeeds)
             } catch let error as RedisError {
-                throw BackendCatalogError(message: "\(name): \(error.message)")
+                throw MonitorError.invalidBackend("\(name): \(error.message)")
             }
         }
-        guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
+        guard let redisURL else { throw MonitorError.invalidBackend("\(name) has no Redis URL") }
         return RedisDeployment(url: redisURL)
     }
 
     /// The monitoring source for this backend (nothing connects yet).
-    /// - Throws: ``BackendCatalogError`` for a descriptor without its address (a Redis URL or memcached servers).
+    /// - Throws: ``MonitorError/invalidBackend(_:)`` for a descriptor without its address (a Redis URL or memcached servers).
     package func makeSource() throws -> any CacheSource {
         switch kind {
         case .redis, .redisCluster:
@@ -201,16 +194,16 @@ extension BackendDescriptor {
                 do {
                     return try RedisSource(name: name, clusterSeeds: clusterSeeds)
                 } catch let error as RedisError {
-                    throw BackendCatalogError(message: "\(name): \(error.message)")
+                    throw MonitorError.invalidBackend("\(name): \(error.message)")
                 }
             }
-            guard let redisURL else { throw BackendCatalogError(message: "\(name) has no Redis URL") }
+            guard let redisURL else { throw MonitorError.invalidBackend("\(name) has no Redis URL") }
             return RedisSource(name: name, url: redisURL)
         case .memcached:
-            guard let memcachedServers, !memcachedServers.isEmpty else { throw BackendCatalogError(message: "\(name) has no memcached servers") }
+            guard let memcachedServers, !memcachedServers.isEmpty else { throw MonitorError.invalidBackend("\(name) has no memcached servers") }
             return MemcachedSource(name: name, addresses: memcachedServers)
         case .inProcess:
-            throw BackendCatalogError(message: "\(name) is an in-process cache: its source is made from the cache itself")
+            throw MonitorError.invalidBackend("\(name) is an in-process cache: its source is made from the cache itself")
         }
     }
 

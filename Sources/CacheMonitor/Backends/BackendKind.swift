@@ -16,6 +16,16 @@ package enum BackendKind: String, Sendable, Hashable, CaseIterable {
     /// configured cluster is a `redis` too.
     package var family: String { self == .redisCluster ? BackendKind.redis.rawValue : rawValue }
 
+    /// What it is, in a sentence (`sessions is an in-process cache`).
+    package var phrase: String {
+        switch self {
+        case .redis: "a Redis server"
+        case .redisCluster: "a Redis Cluster"
+        case .memcached: "a memcached backend"
+        case .inProcess: "an in-process cache"
+        }
+    }
+
     /// A Redis server or cluster (the demo's `/redis` route can use either).
     package var isRedis: Bool { self == .redis || self == .redisCluster }
 
@@ -69,22 +79,4 @@ extension TLSState {
         case .none: self = .notVerified
         }
     }
-}
-
-/// What can be done with a backend besides watching its counters; the screens offer only what it has.
-package struct BackendCapabilities: OptionSet, Sendable, Hashable {
-    package let rawValue: Int
-    package init(rawValue: Int) { self.rawValue = rawValue }
-
-    /// Its keys can be listed (with type, TTL and size) and read.
-    package static let browseKeys = BackendCapabilities(rawValue: 1 << 0)
-    /// Given keys can be deleted.
-    package static let deleteKeys = BackendCapabilities(rawValue: 1 << 1)
-    /// Every key under a prefix can be deleted.
-    package static let invalidatePrefix = BackendCapabilities(rawValue: 1 << 2)
-    /// A key's TTL can be set or removed.
-    package static let setExpiry = BackendCapabilities(rawValue: 1 << 3)
-
-    /// Everything a cache server offers.
-    package static let all: BackendCapabilities = [.browseKeys, .deleteKeys, .invalidatePrefix, .setExpiry]
 }

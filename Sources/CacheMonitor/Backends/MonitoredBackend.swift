@@ -15,7 +15,12 @@ package struct BackendID: Sendable, Hashable, Comparable, CustomStringConvertibl
 
 /// One backend of this run, made once from the configuration and the flags and passed to everything that
 /// works on it — the poller, the dashboard, the change engine, the commands: its identity, name, kind,
-/// address, the application's key prefix, what it can do, and the source that talks to it.
+/// address, the application's key prefix, and the source that talks to it.
+///
+/// What it can do besides being watched is what its source conforms to: ``browsing``, ``deletion``, ``expiry``,
+/// ``keyspace``, ``traffic``, ``health``, ``clients`` and ``metrics`` are each the source seen through one
+/// capability port, or `nil`. What its servers refused at run time is kept in ``answers`` (by ``using(_:_:)``)
+/// and narrows ``availability(of:)``.
 ///
 /// Two values are the same backend when their ``id``s are equal.
 package struct MonitoredBackend: Sendable, Hashable, Identifiable {
@@ -33,22 +38,22 @@ package struct MonitoredBackend: Sendable, Hashable, Identifiable {
     /// Where its keys are split into prefix groups (the key browser's tree, insights).
     package let delimiters: KeyDelimiters
     package let tls: TLSState
-    package let capabilities: BackendCapabilities
     /// What talks to it.
     package let source: any CacheSource
+    /// What its servers answered about each feature so far (shared by every copy of this value).
+    package let answers: FeatureAnswers
 
     /// A backend from its source, which knows its name, kind, address and TLS state.
     package init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard) {
         self.init(
             id: id, name: source.name, kind: source.kind, address: source.address, keyPrefix: keyPrefix, delimiters: delimiters, tls: source.tls,
-            capabilities: source.capabilities, source: source
-        )
+            source: source)
     }
 
     /// A backend with every part given (tests describe backends their source does not).
     package init(
         id: BackendID, name: String, kind: BackendKind, address: String, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard,
-        tls: TLSState = .plain, capabilities: BackendCapabilities = .all, source: any CacheSource
+        tls: TLSState = .plain, source: any CacheSource
     ) {
         self.id = id
         self.name = name
@@ -57,8 +62,8 @@ package struct MonitoredBackend: Sendable, Hashable, Identifiable {
         self.keyPrefix = keyPrefix
         self.delimiters = delimiters
         self.tls = tls
-        self.capabilities = capabilities
         self.source = source
+        answers = FeatureAnswers()
     }
 
     package static func == (lhs: MonitoredBackend, rhs: MonitoredBackend) -> Bool { lhs.id == rhs.id }
@@ -67,5 +72,81 @@ package struct MonitoredBackend: Sendable, Hashable, Identifiable {
     /// Backends for `sources`, numbered in order from `first`.
     package static func numbered(_ sources: [any CacheSource], from first: Int = 0) -> [MonitoredBackend] {
         sources.enumerated().map { MonitoredBackend(id: BackendID(first + $0.offset), source: $0.element) }
+    }
+}
+
+extension MonitoredBackend {
+    /// Its keys listed and read (the key browser, `cachescope keys`).
+    package var browsing: (any KeyBrowsingSource)? { source as? any KeyBrowsingSource }
+    /// Keys deleted, given or by prefix (`d`, `D`, `cachescope invalidate`).
+    package var deletion: (any KeyDeletionSource)? { source as? any KeyDeletionSource }
+    /// TTLs set or removed (`T`).
+    package var expiry: (any KeyExpirySource)? { source as? any KeyExpirySource }
+    /// The keyspace read for insights (`i`, `cachescope analyze`).
+    package var keyspace: (any KeyspaceSource)? { source as? any KeyspaceSource }
+    /// The traffic sampled (`w`, `cachescope traffic`).
+    package var traffic: (any TrafficSource)? { source as? any TrafficSource }
+    /// Each server's health read (`h`, `cachescope health`, the attention rules).
+    package var health: (any HealthSource)? { source as? any HealthSource }
+    /// Client connections closed (`K`).
+    package var clients: (any ClientControlSource)? { source as? any ClientControlSource }
+    /// Metrics under the exporters' names (`cachescope serve`).
+    package var metrics: (any MetricsSource)? { source as? any MetricsSource }
+
+    /// Whether the backend's type offers `feature` (its source conforms to the feature's port).
+    package func offers(_ feature: BackendFeature) -> Bool {
+        switch feature {
+        case .keyBrowsing: browsing != nil
+        case .keyDeletion: deletion != nil
+        case .keyExpiry: expiry != nil
+        case .keyspace: keyspace != nil
+        case .traffic: traffic != nil
+        case .health: health != nil
+        case .clientControl: clients != nil
+        case .metrics: metrics != nil
+        }
+    }
+
+    /// Whether `feature` can be used now: offered by the backend's type, and not refused by every server
+    /// that answered about it.
+    package func availability(of feature: BackendFeature) -> FeatureAvailability {
+        guard offers(feature) else { return .notOffered }
+        let answers = answers.answers(for: feature)
+        let refused = answers.filter {
+            if case .refused = $0.answer { return true }
+            return false
+        }
+        if !refused.isEmpty, refused.count == answers.count { return .refused(refused) }
+        return .available(refusedOn: refused)
+    }
+
+    /// Why `feature` cannot be used, in one line (`nil` when it can): what the backend's type lacks, or each
+    /// server's refusal in its own words.
+    package func unavailableReason(_ feature: BackendFeature) -> String? {
+        switch availability(of: feature) {
+        case .available: return nil
+        case .notOffered: return "\(name) is \(kind.phrase): it has no \(feature.title)"
+        case .refused(let answers):
+            let reasons = answers.compactMap { answer -> String? in
+                guard case .refused(let refusal) = answer.answer else { return nil }
+                return answer.server.isEmpty ? refusal.description : "\(answer.server): \(refusal.description)"
+            }
+            return "\(name): no \(feature.title) — " + reasons.joined(separator: "; ")
+        }
+    }
+}
+
+extension MonitoredBackend {
+    /// Runs `body`, a use of `features`, and keeps what it tells: a refusal it throws
+    /// (``MonitorError/refused(_:server:_:)``) as that server's answer, success as the backend's.
+    package func using<Result>(_ features: [BackendFeature], _ body: () async throws -> Result) async rethrows -> Result {
+        do {
+            let result = try await body()
+            for feature in features { answers.record(.supported, for: feature) }
+            return result
+        } catch {
+            if case MonitorError.refused(let feature, let server, let refusal) = error { answers.record(.refused(refusal), for: feature, on: server) }
+            throw error
+        }
     }
 }

@@ -10,7 +10,7 @@ package enum FlaskCachingActions {
     /// `/api/users`).
     /// - Parameter prefix: the application's key prefix (Flask-Caching's default is `flask_cache_`).
     package static func routeKeys(
-        path: String, prefix: [UInt8] = KeyKind.flaskPrefix, on source: any CacheSource, limit: Int = 100_000
+        path: String, prefix: [UInt8] = KeyKind.flaskPrefix, on source: any KeyBrowsingSource, limit: Int = 100_000
     ) async throws -> [[UInt8]] {
         let base = prefix + Array("view/\(path)".utf8)
         var found: [[UInt8]] = []
@@ -38,7 +38,7 @@ package enum FlaskCachingActions {
     ///     `memoize/<name>`.
     ///   - prefix: the application's key prefix.
     package static func memoizedKeys(
-        function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any CacheSource
+        function: String, prefix: [UInt8] = KeyKind.flaskPrefix, sweep: Bool, on source: any KeyBrowsingSource
     ) async throws -> (versionKey: [UInt8], version: String?, results: [[UInt8]]) {
         let key = versionKey(function: function, prefix: prefix)
         guard sweep,

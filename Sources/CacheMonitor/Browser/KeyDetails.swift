@@ -28,9 +28,10 @@ package struct KeyDetails: Sendable, Hashable {
     }
 }
 
-extension CacheSource {
+extension KeyBrowsingSource {
     /// The first bytes of a string value, or `nil` when the key is gone — used to read small values such as
-    /// memoize version keys. Not for collections (Redis hashes, lists…): their details come from ``CacheSource/details(of:maxBytes:kindPrefix:)``.
+    /// memoize version keys. Not for collections (Redis hashes, lists…): their details come from
+    /// ``KeyBrowsingSource/details(of:maxBytes:kindPrefix:)``.
     package func firstBytes(of key: BrowsedKey, maxBytes: Int = 512) async throws -> (bytes: [UInt8], length: Int)? {
         guard let details = try await details(of: key, maxBytes: maxBytes, kindPrefix: nil) else { return nil }
         return (details.valueBytes, details.value.length)

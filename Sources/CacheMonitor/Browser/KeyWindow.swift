@@ -36,7 +36,7 @@ package struct KeyWindow: Sendable {
     /// Fills a window from `source`; `progress` sees it after every batch (the first page shows at once)
     /// and returns `false` to stop loading.
     package static func load(
-        from source: any CacheSource, matching filter: KeyMatch, capacity: Int = KeyWindow.defaultCapacity,
+        from source: any KeyBrowsingSource, matching filter: KeyMatch, capacity: Int = KeyWindow.defaultCapacity,
         progress: (KeyWindow) -> Bool = { _ in true }
     ) async throws -> KeyWindow {
         var window = KeyWindow(filter: filter, capacity: capacity)

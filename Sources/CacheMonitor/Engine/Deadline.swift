@@ -2,13 +2,7 @@ import Basics
 import ConnectionSupport
 import Synchronization
 
-/// The error of work that did not finish in time.
-package struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
-    package let timeout: Duration
-    package var description: String { "no answer within \(DurationText.limit(timeout))" }
-}
-
-/// Runs `work` and returns its result, or throws ``DeadlineExceeded`` once `timeout` has passed on `clock` —
+/// Runs `work` and returns its result, or throws ``MonitorError/deadlineExceeded(_:)`` once `timeout` has passed on `clock` —
 /// without waiting for `work` to notice (client calls waiting on a socket ignore cancellation until their
 /// own timeout). The late work is cancelled and its result dropped.
 package func withDeadline<C: Clock, T: Sendable>(
@@ -24,7 +18,7 @@ package func withDeadline<C: Clock, T: Sendable>(
         }
         let timer = Task {
             guard (try? await clock.sleep(for: timeout)) != nil else { return }
-            race.finish(.failure(DeadlineExceeded(timeout: timeout)))
+            race.finish(.failure(MonitorError.deadlineExceeded(timeout)))
         }
         race.track(worker: worker, timer: timer)
     }

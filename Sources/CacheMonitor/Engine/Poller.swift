@@ -103,7 +103,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         guard tasks.isEmpty else { return }
         for index in states.indices {
             tasks.append(Task { await self.watch(index) })
-            if states[index].snapshot.backend.source.hasServerHealth {
+            if states[index].snapshot.backend.health != nil {
                 tasks.append(Task { await self.watchHealth(index) })
             }
         }
@@ -204,9 +204,12 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Reads one backend's health (within the timeout) and records it.
     private func readHealthOnce(_ index: Int, scope: HealthScope) async {
-        let source = states[index].snapshot.backend.source
+        guard let source = states[index].snapshot.backend.health else { return }
         do {
-            let reading = try await withDeadline(configuration.timeout, clock: clock) { try await source.readHealth(scope) }
+            let backend = states[index].snapshot.backend
+            let reading = try await withDeadline(configuration.timeout, clock: clock) {
+                try await backend.using([.health]) { try await source.readHealth(scope) }
+            }
             let now = started.duration(to: clock.now).inSeconds
             states[index].health.record(
                 reading.servers, missing: reading.missing, scope: scope, now: now, unixTime: UnixTime.now, own: { source.ownCommandCounts(on: $0) })
@@ -236,6 +239,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         state.snapshot.sampledAt = started.duration(to: now).inSeconds
         switch result {
         case .success(let sample):
+            // Connected again: the server, its user or its settings may have changed since it answered.
+            if state.snapshot.status == .down || state.snapshot.status == .authFailed { state.snapshot.backend.answers.forgetAll() }
             state.snapshot.kind = state.snapshot.backend.source.kind
             let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
             state.snapshot.status = .up

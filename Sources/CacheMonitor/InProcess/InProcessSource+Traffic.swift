@@ -2,26 +2,34 @@ import Basics
 import Caching
 import Synchronization
 
-extension InProcessSource {
+extension InProcessSource: TrafficSource {
+    /// The cache's log is read back at once.
+    package var trafficCost: TrafficCost { .free }
+
     /// An in-process cache that keeps a key-traffic log (``Caching/SimpleCache``) needs nothing: its last
-    /// seconds are read back at once.
+    /// seconds are read back at once. One without a log refuses.
     package func trafficPreflight() async throws -> TrafficPreflight {
-        guard backend is any KeyTrafficSource else {
-            throw TrafficUnavailable("\(backend.kind) keeps no per-key traffic log")
-        }
+        try logOrRefusal()
         return TrafficPreflight(method: .inProcess)
+    }
+
+    /// The cache's key-traffic log.
+    /// - Throws: ``MonitorError/refused(_:server:_:)`` for a cache that keeps none.
+    @discardableResult
+    private func logOrRefusal() throws -> any KeyTrafficSource {
+        guard let log = backend as? any KeyTrafficSource else {
+            throw MonitorError.refused(
+                .traffic, server: "", Refusal(.notSupported, command: "a traffic sample", message: "\(backend.kind) keeps no per-key traffic log"))
+        }
+        return log
     }
 
     /// The cache's last `options.duration` of key operations, from its log — no waiting, nothing sampled:
     /// the library counts every operation. The monitor's own reads are left out.
     package func sampleTraffic(
-        _ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void
-    ) async throws
-        -> TrafficStreamsEnding
-    {
-        guard let source = backend as? any KeyTrafficSource else {
-            throw TrafficUnavailable("\(backend.kind) keeps no per-key traffic log")
-        }
+        _ plan: TrafficPreflight, _ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void
+    ) async throws -> TrafficStreamsEnding {
+        let source = try logOrRefusal()
         recorder.endStreams()
         await listen()
         let window = source.keyTraffic(lastSeconds: options.duration.inSeconds)

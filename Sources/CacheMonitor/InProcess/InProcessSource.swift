@@ -41,7 +41,9 @@ package final class InProcessSource: CacheSource {
         sample.latency = clock.now - started
         return sample
     }
+}
 
+extension InProcessSource: KeyBrowsingSource {
     /// The cache's own listing (sorted by key), filtered here for globs.
     package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
         let prefix = String(decoding: filter.literalPrefix, as: UTF8.self)
@@ -83,6 +85,14 @@ package final class InProcessSource: CacheSource {
             kindPrefix: kindPrefix)
     }
 
+    /// The cache is listed whole, as one.
+    package func listedServers() async throws -> [ListedServer] { [] }
+}
+
+extension InProcessSource: KeyDeletionSource {
+    /// Any key: the cache takes any string.
+    package func validate(key: [UInt8]) throws {}
+
     package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
         var existing = 0
         for key in keys where try await backend.has(String(decoding: key, as: UTF8.self)) { existing += 1 }
@@ -115,7 +125,7 @@ package final class InProcessSource: CacheSource {
     }
 }
 
-extension InProcessSource {
+extension InProcessSource: KeyspaceSource {
     /// Every key, exact, from the cache itself (whatever `limit`): its format, TTL and value length.
     package func sampleKeyspace(limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool) async throws -> KeyspaceCensus {
         let listing = try await backend.listKeys(prefix: "", limit: Int.max)
@@ -133,7 +143,9 @@ extension InProcessSource {
         }
         return KeyspaceCensus(totalKeys: listing.keys.count, sampledKeys: read, memorySource: .length)
     }
+}
 
+extension InProcessSource: KeyExpirySource {
     /// The cache's own `touch` (a timeout of 0 = never expires).
     package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
         let timeout = milliseconds.map { CacheTimeout(seconds: max(0.001, Double($0) / 1000)) } ?? .never

@@ -24,14 +24,23 @@ package enum Change: Sendable, Hashable {
     /// Whether it works on a watched backend (every change but the demo's clear, which has its own hook).
     package var needsBackend: Bool { self != .clearDemoCache }
 
-    /// What the backend must be able to do for it.
-    package var requiredCapability: BackendCapabilities {
+    /// The features a backend must offer for it (none for the demo's clear, which has its own hook).
+    package var requiredFeatures: [BackendFeature] {
         switch self {
-        case .deleteKeys, .invalidateRoute, .invalidateMemoized: .deleteKeys
-        case .invalidatePrefix: .invalidatePrefix
-        case .setExpiry: .setExpiry
-        case .clearDemoCache, .killClient: []
+        case .deleteKeys, .invalidatePrefix: [.keyDeletion]
+        case .invalidateRoute, .invalidateMemoized: [.keyBrowsing, .keyDeletion]
+        case .setExpiry: [.keyExpiry]
+        case .killClient: [.clientControl]
+        case .clearDemoCache: []
         }
+    }
+}
+
+extension MonitoredBackend {
+    /// Why `change` cannot run here, in one line (`nil` when it can): a feature the backend lacks or its
+    /// servers refused.
+    package func reasonCannotRun(_ change: Change) -> String? {
+        change.requiredFeatures.lazy.compactMap(unavailableReason).first
     }
 }
 
@@ -121,10 +130,3 @@ package struct ChangeOutcome: Sendable, Hashable {
 
 /// A running change: progress as deletion totals, then its outcome.
 package typealias ChangeJob = Job<DeletionTotals, ChangeOutcome>
-
-/// `--read-only` refused a change; nothing was touched.
-package struct ReadOnlyRefusal: Error, Sendable, CustomStringConvertible {
-    package var description: String { "refused: read-only mode is on; nothing was touched" }
-
-    package init() {}
-}

@@ -19,10 +19,10 @@ package struct ChangeRunner: Sendable {
         self.clearDemoCache = clearDemoCache
     }
 
-    /// Throws ``ReadOnlyRefusal`` when a change (not a dry run) may not run — for callers that refuse
+    /// Throws ``MonitorError/readOnly`` when a change (not a dry run) may not run — for callers that refuse
     /// before connecting; ``start(_:on:dryRun:)`` refuses the same way.
     package func checkPermitted(dryRun: Bool) throws {
-        if readOnly && !dryRun { throw ReadOnlyRefusal() }
+        if readOnly && !dryRun { throw MonitorError.readOnly }
     }
 
     /// Starts `change` on `backend` (`nil` only for the demo's clear); with `dryRun`, only counts what it
@@ -39,14 +39,12 @@ package struct ChangeRunner: Sendable {
             var work = ChangeWork(outcome: blank, context: context)
             do {
                 if change.needsBackend {
-                    guard let backend else { throw ChangeError("no backend to run it on") }
-                    guard backend.capabilities.isSuperset(of: change.requiredCapability) else {
-                        throw ChangeError("\(backend.name) cannot do that")
-                    }
-                    try await work.run(on: backend.source)
+                    guard let backend else { throw MonitorError.cannotRun("no backend to run it on") }
+                    if let reason = backend.reasonCannotRun(change) { throw MonitorError.cannotRun(reason) }
+                    try await backend.using(change.requiredFeatures) { try await work.run(on: backend) }
                 } else {
-                    guard let clearDemoCache else { throw ChangeError("no demo cache to clear (the demo is not running)") }
-                    guard !dryRun else { throw ChangeError("the demo's clear is not counted beforehand") }
+                    guard let clearDemoCache else { throw MonitorError.cannotRun("no demo cache to clear (the demo is not running)") }
+                    guard !dryRun else { throw MonitorError.cannotRun("the demo's clear is not counted beforehand") }
                     let removed = try await clearDemoCache()
                     work.outcome.totals = DeletionTotals(matched: removed, deleted: removed, finished: true)
                 }
@@ -59,12 +57,6 @@ package struct ChangeRunner: Sendable {
     }
 }
 
-/// A change that cannot run, in one line.
-struct ChangeError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// One change being run: the outcome so far, built up as the work goes.
 private struct ChangeWork {
     var outcome: ChangeOutcome
@@ -72,14 +64,15 @@ private struct ChangeWork {
 
     var dryRun: Bool { outcome.dryRun }
 
-    mutating func run(on source: any CacheSource) async throws {
+    /// Runs the change on `backend`, whose ports it needs were checked.
+    mutating func run(on backend: MonitoredBackend) async throws {
         switch outcome.change {
         case .deleteKeys(let keys):
             outcome.keys = keys
-            try await deleteOrCount(keys, on: source)
+            try await deleteOrCount(keys, on: try port(backend.deletion))
         case .invalidatePrefix(let prefix):
             let context = context
-            let result = try await source.deleteKeys(withPrefix: prefix, dryRun: dryRun) { totals in
+            let result = try await port(backend.deletion).deleteKeys(withPrefix: prefix, dryRun: dryRun) { totals in
                 context.report(totals)
                 return !context.isStopRequested
             }
@@ -87,17 +80,19 @@ private struct ChangeWork {
             outcome.servers = result.servers
             if !result.totals.finished { outcome.ending = context.isStopRequested ? .stopped : .failed("the scan ended early") }
         case .invalidateRoute(let path, let keyPrefix):
-            let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: source)
+            let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: try port(backend.browsing))
             outcome.keys = keys
             if dryRun {
                 // Just listed: they exist.
                 outcome.totals = DeletionTotals(scanned: keys.count, matched: keys.count, finished: true)
                 context.report(outcome.totals)
             } else {
-                try await deleteOrCount(keys, on: source)
+                try await deleteOrCount(keys, on: try port(backend.deletion))
             }
         case .invalidateMemoized(let function, let keyPrefix, let sweep):
-            let found = try await FlaskCachingActions.memoizedKeys(function: function, prefix: keyPrefix, sweep: sweep, on: source)
+            let found = try await FlaskCachingActions.memoizedKeys(
+                function: function, prefix: keyPrefix, sweep: sweep, on: try port(backend.browsing))
+            let source = try port(backend.deletion)
             outcome.keys = [found.versionKey] + found.results
             if dryRun {
                 let versionKeyExisted = try await source.countExisting([found.versionKey]) > 0
@@ -114,11 +109,12 @@ private struct ChangeWork {
             }
         case .setExpiry(let key, let milliseconds):
             outcome.keys = [key]
+            let source = try port(backend.expiry)
             let existed = dryRun ? try await source.countExisting([key]) > 0 : try await source.setExpiry(of: key, milliseconds: milliseconds)
             outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
             outcome.detail = .expiry(keyExisted: existed)
         case .killClient(let client):
-            let existed = dryRun ? false : try await source.killClient(client)
+            let existed = dryRun ? false : try await port(backend.clients).killClient(client)
             outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
             outcome.detail = .killed(existed: existed)
         case .clearDemoCache:
@@ -128,7 +124,7 @@ private struct ChangeWork {
 
     /// Deletes `keys` (or counts those that exist) in batches, reporting after each and stopping between
     /// batches when asked.
-    private mutating func deleteOrCount(_ keys: [[UInt8]], on source: any CacheSource) async throws {
+    private mutating func deleteOrCount(_ keys: [[UInt8]], on source: any KeyDeletionSource) async throws {
         outcome.totals.methods.insert(.keys)
         for start in stride(from: 0, to: keys.count, by: ChangeRunner.batchSize) {
             if context.isStopRequested {
@@ -147,6 +143,12 @@ private struct ChangeWork {
             context.report(outcome.totals)
         }
         outcome.totals.finished = true
+    }
+
+    /// The port a change needs (checked before it starts, so a missing one is only a safeguard).
+    private func port<Port>(_ port: Port?) throws -> Port {
+        guard let port else { throw MonitorError.cannotRun("\(outcome.backend?.name ?? "the backend") cannot do that") }
+        return port
     }
 
     /// Adds one deletion's counts to the totals and to each server's share.

@@ -34,7 +34,7 @@ package enum KeyEscaping {
     }
 
     /// The bytes of a key written in the text form.
-    /// - Throws: ``KeyEscapingError`` for a dangling `\`, a `\x` without two hex digits, or an unknown escape.
+    /// - Throws: ``MonitorError/invalidKeyText(text:reason:)`` for a dangling `\`, a `\x` without two hex digits, or an unknown escape.
     package static func parse(_ text: String) throws -> [UInt8] {
         var bytes: [UInt8] = []
         let utf8 = Array(text.utf8)
@@ -47,7 +47,7 @@ package enum KeyEscaping {
                 continue
             }
             guard index + 1 < utf8.count else {
-                throw KeyEscapingError(text: text, reason: "it ends with a lone backslash (write \\\\ for a backslash)")
+                throw MonitorError.invalidKeyText(text: text, reason: "it ends with a lone backslash (write \\\\ for a backslash)")
             }
             switch utf8[index + 1] {
             case UInt8(ascii: "\\"):
@@ -55,12 +55,12 @@ package enum KeyEscaping {
                 index += 2
             case UInt8(ascii: "x"):
                 guard index + 3 < utf8.count, let value = UInt8(String(decoding: utf8[index + 2...index + 3], as: UTF8.self), radix: 16) else {
-                    throw KeyEscapingError(text: text, reason: "\\x must be followed by two hex digits")
+                    throw MonitorError.invalidKeyText(text: text, reason: "\\x must be followed by two hex digits")
                 }
                 bytes.append(value)
                 index += 4
             default:
-                throw KeyEscapingError(
+                throw MonitorError.invalidKeyText(
                     text: text, reason: "unknown escape \\\(Character(UnicodeScalar(utf8[index + 1]))) (only \\\\ and \\xNN exist)")
             }
         }
@@ -94,11 +94,4 @@ package enum KeyEscaping {
         let digits = Array("0123456789ABCDEF")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }
-}
-
-/// A key written in the text form that cannot be read back.
-package struct KeyEscapingError: Error, Sendable, CustomStringConvertible {
-    package let text: String
-    package let reason: String
-    package var description: String { "invalid key '\(text)': \(reason)" }
 }

@@ -8,14 +8,14 @@ package struct KeyDelimiters: Sendable, Hashable {
     package static let standard = KeyDelimiters(validated: ":/_.-|")
 
     /// The delimiters written as text (`":/"`): printable ASCII characters, at least one.
-    /// - Throws: ``KeyDelimitersError`` for an empty text, or a character that is not printable ASCII.
+    /// - Throws: ``MonitorError/invalidDelimiters(_:)`` for an empty text, or a character that is not printable ASCII.
     package init(_ text: String) throws {
-        guard !text.isEmpty else { throw KeyDelimitersError("give at least one delimiter character, such as \":/\"") }
+        guard !text.isEmpty else { throw MonitorError.invalidDelimiters("give at least one delimiter character, such as \":/\"") }
         guard let invalid = text.unicodeScalars.first(where: { !$0.isASCII || $0.value < 0x21 || $0.value == 0x7F }) else {
             self.init(validated: text)
             return
         }
-        throw KeyDelimitersError("'\(invalid.escaped(asASCII: true))' cannot be a delimiter: use printable ASCII characters (no spaces)")
+        throw MonitorError.invalidDelimiters("'\(invalid.escaped(asASCII: true))' cannot be a delimiter: use printable ASCII characters (no spaces)")
     }
 
     private init(validated text: String) {
@@ -40,10 +40,4 @@ package struct KeyDelimiters: Sendable, Hashable {
         guard let last = key.dropLast().lastIndex(where: contains) else { return key }
         return Array(key[...last])
     }
-}
-
-/// Delimiters that cannot be used, in one line.
-package struct KeyDelimitersError: Error, Sendable, CustomStringConvertible {
-    package let description: String
-    init(_ description: String) { self.description = description }
 }

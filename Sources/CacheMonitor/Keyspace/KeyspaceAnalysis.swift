@@ -72,15 +72,20 @@ package enum KeyspaceAnalysis {
                 delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth, topKeys: options.topKeys)
             var outcome = KeyspaceOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
             do {
-                let census = try await backend.source.sampleKeyspace(limit: options.sampleSize) { batch in
-                    for key in batch { aggregator.add(key) }
-                } progress: { read in
-                    context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
-                    return !context.isStopRequested
+                guard let source = backend.keyspace else {
+                    throw MonitorError.unavailable(backend.unavailableReason(.keyspace) ?? "\(backend.name) has no keyspace analysis")
+                }
+                let census = try await backend.using([.keyspace]) {
+                    try await source.sampleKeyspace(limit: options.sampleSize) { batch in
+                        for key in batch { aggregator.add(key) }
+                    } progress: { read in
+                        context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
+                        return !context.isStopRequested
+                    }
                 }
                 let functions = await MemoizedFunctions.read(
                     versions: aggregator.memoizedVersions, versionKeys: aggregator.versionKeys, keyPrefix: aggregator.memoizePrefix,
-                    wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.source
+                    wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.browsing
                 ) { context.isStopRequested }
                 outcome.report = aggregator.report(census, functions: functions)
                 if context.isStopRequested { outcome.ending = .stopped }

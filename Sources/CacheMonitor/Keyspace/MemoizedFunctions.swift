@@ -25,9 +25,13 @@ package struct MemoizedFunctions: Sendable, Hashable {
     /// A failure (an ACL that denies reading values…) leaves the rest unnamed, as does a stop.
     /// - Parameter shouldStop: asked between keys.
     package static func read(
-        versions: [[UInt8]], versionKeys: Set<[UInt8]>, keyPrefix: [UInt8], wholeKeyspace: Bool, on source: any CacheSource,
+        versions: [[UInt8]], versionKeys: Set<[UInt8]>, keyPrefix: [UInt8], wholeKeyspace: Bool, on source: (any KeyBrowsingSource)?,
         shouldStop: () -> Bool
     ) async -> MemoizedFunctions {
+        guard let source else {
+            // Version keys cannot be read: the functions stay unknown (never called stale).
+            return MemoizedFunctions(byVersion: [:], complete: versions.isEmpty)
+        }
         var functions = MemoizedFunctions(byVersion: [:], complete: true)
         do {
             try await read(
@@ -40,7 +44,7 @@ package struct MemoizedFunctions: Sendable, Hashable {
     }
 
     private static func read(
-        versions: [[UInt8]], versionKeys: Set<[UInt8]>, keyPrefix: [UInt8], wholeKeyspace: Bool, on source: any CacheSource,
+        versions: [[UInt8]], versionKeys: Set<[UInt8]>, keyPrefix: [UInt8], wholeKeyspace: Bool, on source: any KeyBrowsingSource,
         into functions: inout MemoizedFunctions, shouldStop: () -> Bool
     ) async throws {
         guard !versions.isEmpty else { return }

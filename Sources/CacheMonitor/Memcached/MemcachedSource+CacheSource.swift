@@ -4,33 +4,6 @@ import Memcache
 extension MemcachedSource: CacheSource {
     package var kind: BackendKind { .memcached }
 
-    /// `lru_crawler metadump` on every server; TTLs against each server's own clock.
-    package func browseKeys(matching filter: KeyMatch, limit: Int, body: ([BrowsedKey]) async throws -> Bool) async throws -> Bool {
-        try await listKeys(limit: limit, accept: filter.accepts) { entries in
-            let now = MonotonicSeconds.now
-            return try await body(
-                entries.map { entry in
-                    BrowsedKey(
-                        key: entry.key, type: "item", ttlMilliseconds: entry.ttlSeconds.map { $0 * 1000 }, size: entry.size, server: entry.server,
-                        readAt: now)
-                })
-        }
-    }
-
-    /// A `get` on the server that listed the key (every server when it is not known), cut to `maxBytes`.
-    package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
-        let servers = key.server.map { [$0] } ?? addresses.map(\.description)
-        for server in servers {
-            guard let preview = try await preview(of: key.key, on: server, maxBytes: maxBytes) else { continue }
-            var listed = key
-            listed.server = server
-            return KeyDetails(
-                key: listed, encoding: "flags \(preview.flags)", valueBytes: preview.prefix, length: preview.length, flags: preview.flags,
-                kindPrefix: kindPrefix)
-        }
-        return nil
-    }
-
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.
     package func sample() async throws -> SourceSample {

@@ -1,7 +1,12 @@
 import Basics
 import Memcache
 
-extension MemcachedSource {
+extension MemcachedSource: HealthSource {
+    package var healthViews: HealthViews { .memcached }
+
+    /// memcached counts no commands per name.
+    package func ownCommandCounts(on address: String) -> [String: UInt64] { [:] }
+
     /// The health of every server of the pool, at once: slab classes (`stats slabs` with `stats items`),
     /// settings (`stats settings`) and connections (`stats conns`, where the server has it). A server that
     /// cannot be reached is missing; the others are read.

@@ -2,7 +2,7 @@ import Basics
 import Foundation
 import Memcache
 
-extension MemcachedSource {
+extension MemcachedSource: KeyspaceSource {
     /// Every item of every server, exact (whatever `limit`): `lru_crawler metadump` gives each key's size,
     /// expiry and whether it was ever fetched. A pool's server that cannot be read is reported missing while
     /// the others are read.

@@ -14,7 +14,7 @@ import Memcache
 ///
 /// Deleting given keys sends `delete` to every server of a pool — the monitor does not know the
 /// application's hash function, and a key that is not on a server is simply not found there.
-package final class MemcachedSource: KeyDeletionSource {
+package final class MemcachedSource: Sendable {
     /// The name shown and used on the command line (`memcached`, `memcached2`, a config name).
     package let name: String
     /// The servers, in the order given.
@@ -82,7 +82,7 @@ package final class MemcachedSource: KeyDeletionSource {
                         return Indexed(
                             index: index,
                             sample: MemcachedServerSample(
-                                address: client.address.description, result: .failure(MemcachedSampleError(message: message))))
+                                address: client.address.description, result: .failure(MonitorError.serverUnreadable(message))))
                     }
                 }
             }
@@ -144,69 +144,6 @@ package final class MemcachedSource: KeyDeletionSource {
         return MemcachedValuePreview(prefix: Array(item.value.prefix(maxBytes)), length: item.value.count, flags: item.flags)
     }
 
-    /// How many of `keys` exist on any server (one pipelined `get` per server; counted as own reads).
-    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
-        guard !keys.isEmpty else { return 0 }
-        var found = Set<[UInt8]>()
-        for client in clients {
-            ownLookups.note(server: client.address.description, keys: keys)
-            let replies = try await client.send(try keys.map { try MemcachedCommand.get([$0]) })
-            for reply in replies {
-                if let error = reply.error { throw error }
-                for item in reply.items { found.insert(item.key) }
-            }
-        }
-        let lookups = keys.count * clients.count
-        ownReads.record(hits: found.count, misses: lookups - found.count)
-        return found.count
-    }
-
-    /// Deletes exactly `keys` on every server (pipelined `delete`s).
-    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
-        guard !keys.isEmpty else { return DeletionOutcome(totals: DeletionTotals()) }
-        let commands = try keys.map(MemcachedCommand.delete)
-        var total = DeletionTotals(methods: .keys)
-        var servers: [DeletionOutcome.Server] = []
-        for client in clients {
-            var totals = DeletionTotals(methods: .keys)
-            for reply in try await client.send(commands) {
-                if reply == .deleted { totals.deleted += 1 } else if let error = reply.error { throw error }
-            }
-            totals.matched = totals.deleted
-            totals.finished = true
-            total.matched += totals.matched
-            total.deleted += totals.deleted
-            servers.append(DeletionOutcome.Server(address: client.address.description, totals: totals))
-        }
-        total.finished = true
-        return DeletionOutcome(totals: total, servers: servers)
-    }
-
-    /// Deletes every key starting with `prefix` on every server — metadump, filter, pipelined `delete` —
-    /// or with `dryRun` only counts them. `progress` sees the running totals over all servers.
-    package func deleteKeys(
-        withPrefix prefix: [UInt8], dryRun: Bool = false, progress: (DeletionTotals) -> Bool = { _ in true }
-    ) async throws -> DeletionOutcome {
-        var done = DeletionTotals()
-        var servers: [DeletionOutcome.Server] = []
-        var cancelled = false
-        for client in clients where !cancelled {
-            let scope = Self.scope(forVersion: try await client.stats())
-            let totals = try await client.deleteKeys(withPrefix: prefix, dryRun: dryRun, scope: scope) { current in
-                guard progress(done.adding(current)) else {
-                    cancelled = true
-                    return false
-                }
-                return true
-            }
-            servers.append(DeletionOutcome.Server(address: client.address.description, totals: totals))
-            done = done.adding(totals)
-        }
-        done.finished = !cancelled && servers.allSatisfy(\.totals.finished)
-        if done.finished { _ = progress(done) }
-        return DeletionOutcome(totals: done, servers: servers)
-    }
-
     /// Closes every connection.
     package func close() async {
         for client in clients { await client.close() }
@@ -219,19 +156,5 @@ package final class MemcachedSource: KeyDeletionSource {
         let parts = version.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
         let (major, minor, patch) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0)
         return (major, minor, patch) >= (1, 6, 9) ? .hash : .all
-    }
-}
-
-extension MemcachedSource {
-    /// `touch key exptime` on every server of the pool (which server holds a key depends on the client's
-    /// hashing, unknown here); `nil` sends 0, which memcached reads as "never expires". memcached counts in
-    /// whole seconds: the time is rounded up.
-    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
-        let seconds = milliseconds.map { max(1, ($0 + 999) / 1000) } ?? 0
-        var found = false
-        for client in clients {
-            if try await client.touch(key, exptime: seconds) { found = true }
-        }
-        return found
     }
 }

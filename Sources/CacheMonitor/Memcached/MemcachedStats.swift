@@ -41,20 +41,15 @@ package struct MemcachedServerSample: Sendable, Hashable {
     /// `host:port`.
     package var address: String
     /// The stats, or the error's one-line message.
-    package var result: Result<MemcachedServerStats, MemcachedSampleError>
+    package var result: Result<MemcachedServerStats, MonitorError>
 
-    package init(address: String, result: Result<MemcachedServerStats, MemcachedSampleError>) {
+    package init(address: String, result: Result<MemcachedServerStats, MonitorError>) {
         self.address = address
         self.result = result
     }
 
     /// The stats, when the server answered.
     package var stats: MemcachedServerStats? { try? result.get() }
-}
-
-/// Why a server's stats could not be read (one line).
-package struct MemcachedSampleError: Error, Sendable, Hashable {
-    package var message: String
 }
 
 /// A memcached backend (one server or a pool) at one sample: each server, and sums over those that answered.

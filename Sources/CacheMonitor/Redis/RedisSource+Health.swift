@@ -1,7 +1,9 @@
 import Basics
 import RESP
 
-extension RedisSource {
+extension RedisSource: HealthSource {
+    package var healthViews: HealthViews { .redis }
+
     package func ownCommandCounts(on address: String) -> [String: UInt64] { ownCommands.counts(on: address) }
 
     /// Every server of the backend, on the source's own connections: the server (a Sentinel's current master),
@@ -23,26 +25,6 @@ extension RedisSource {
         } else {
             ownReads.recordCommands(count)
         }
-    }
-
-    /// Closes one client of the server (or of a cluster's node) with `CLIENT KILL ID`, after reading it
-    /// again (`CLIENT LIST ID`): one of cachescope's own connections is refused, a client gone meanwhile is
-    /// reported as such.
-    package func killClient(_ target: ClientToKill) async throws -> Bool {
-        let (servers, isCluster) = try await everyServer()
-        guard let server = servers.first(where: { $0.url.hostAndPort == target.node }) else {
-            throw RedisError(.serverError, "\(target.node) is not a server of \(name)")
-        }
-        recordOwnCommands(2, on: target.node, isCluster: isCluster)
-        let listed = try await server.send([RESPCommand("CLIENT", ["LIST", "ID", target.id])])[0]
-        if let message = listed.errorMessage { throw RedisError.reply(message) }
-        guard let now = RedisClientInfo.parse(bytes: listed.bytes ?? []).first(where: { $0.id == target.id }) else { return false }
-        guard !now.isCachescope else {
-            throw RedisError(.serverError, "client \(target.id) is one of cachescope's own connections (\(now.name ?? "")): not closed")
-        }
-        let reply = try await server.send([RESPCommand("CLIENT", ["KILL", "ID", target.id])])[0]
-        if let message = reply.errorMessage { throw RedisError.reply(message) }
-        return (reply.integer ?? 0) > 0
     }
 
     /// The health of the server, or of every node of the cluster (masters and replicas), read at once on the
@@ -138,5 +120,27 @@ extension RedisSource {
         guard let message = reply.errorMessage else { return read(reply) }
         if message.hasPrefix("NOPERM") { return .refused("the user lacks the \(command) permission (\(message))") }
         return .refused("\(command) refused: \(message)")
+    }
+}
+
+extension RedisSource: ClientControlSource {
+    /// Closes one client of the server (or of a cluster's node) with `CLIENT KILL ID`, after reading it
+    /// again (`CLIENT LIST ID`): one of cachescope's own connections is refused, a client gone meanwhile is
+    /// reported as such.
+    package func killClient(_ target: ClientToKill) async throws -> Bool {
+        let (servers, isCluster) = try await everyServer()
+        guard let server = servers.first(where: { $0.url.hostAndPort == target.node }) else {
+            throw RedisError(.serverError, "\(target.node) is not a server of \(name)")
+        }
+        recordOwnCommands(2, on: target.node, isCluster: isCluster)
+        let listed = try await server.send([RESPCommand("CLIENT", ["LIST", "ID", target.id])])[0]
+        if let message = listed.errorMessage { throw RedisError.reply(message) }
+        guard let now = RedisClientInfo.parse(bytes: listed.bytes ?? []).first(where: { $0.id == target.id }) else { return false }
+        guard !now.isCachescope else {
+            throw RedisError(.serverError, "client \(target.id) is one of cachescope's own connections (\(now.name ?? "")): not closed")
+        }
+        let reply = try await server.send([RESPCommand("CLIENT", ["KILL", "ID", target.id])])[0]
+        if let message = reply.errorMessage { throw RedisError.reply(message) }
+        return (reply.integer ?? 0) > 0
     }
 }

@@ -2,23 +2,18 @@ import Basics
 import RESP
 import Synchronization
 
-extension RedisSource {
+extension RedisSource: KeyspaceSource {
     /// Reads keys for a keyspace analysis on connections of their own (the dashboard's sampling never waits
     /// behind it): every key, or about `limit` of them — a cluster's masters at once, each its share by its
     /// `DBSIZE`. A master that cannot be read is reported missing while the others go on.
     package func sampleKeyspace(
         limit: Int?, body: ([SampledKey]) -> Void, progress: (Int) -> Bool
     ) async throws -> KeyspaceCensus {
-        if try await cluster() != nil {
-            let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
-            defer { Task { await worker.close() } }
-            let masters = try await worker.masterClients().map { (address: $0.shard.master.address, server: $0.client) }
-            return try await sample(masters, limit: limit, inCluster: true, body: body, progress: progress)
+        try await withOwnConnections { own in
+            try await sample(
+                own.servers.map { (address: $0.address, server: $0.client) }, limit: limit, inCluster: own.cluster != nil, body: body,
+                progress: progress)
         }
-        let server = try await serverURL()
-        let worker = RedisClient(url: server, configuration: configuration)
-        defer { Task { await worker.close() } }
-        return try await sample([(server.hostAndPort, worker)], limit: limit, inCluster: false, body: body, progress: progress)
     }
 
     /// Samples `servers` at once, each up to its share of `limit`, handing every batch to `body` here (one

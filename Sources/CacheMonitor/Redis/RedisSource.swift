@@ -104,6 +104,22 @@ package final class RedisSource: Sendable {
         return try await sentinel.master().url
     }
 
+    /// Connections of its own for long work (a prefix deletion, a keyspace read, a traffic sample's plan),
+    /// so the dashboard's sampling never waits behind it: the server's (a Sentinel's current master), or
+    /// every master of the cluster's. They are closed when `body` returns or throws.
+    func withOwnConnections<Result>(_ body: (OwnConnections) async throws -> Result) async throws -> Result {
+        guard try await cluster() != nil else {
+            let server = try await serverURL()
+            return try await RedisClient(url: server, configuration: configuration).executeThenClose { client in
+                try await body(OwnConnections(servers: [(server.hostAndPort, client)], cluster: nil))
+            }
+        }
+        return try await RedisClusterClient(seeds: seeds, configuration: configuration).executeThenClose { cluster in
+            let masters = try await cluster.masterClients().map { (address: $0.shard.master.address, client: $0.client) }
+            return try await body(OwnConnections(servers: masters, cluster: cluster))
+        }
+    }
+
     /// The cluster, when the URL turned out to be one.
     func cluster() async throws -> RedisClusterClient? {
         if case .cluster(let cluster) = try await client.shape() { return cluster }
@@ -226,57 +242,6 @@ package final class RedisSource: Sendable {
         }
     }
 
-    /// Deletes exactly these keys (`UNLINK`, `DEL` on servers older than 4.0).
-    /// - Returns: how many of them existed and how many were removed.
-    package func delete(_ keys: [[UInt8]]) async throws -> (matched: Int, deleted: Int) {
-        guard !keys.isEmpty else { return (0, 0) }
-        let replies = try await client.send([RESPCommand("EXISTS", keys: keys), RESPCommand("UNLINK", keys: keys)])
-        ownReads.recordCommands(2)
-        if let message = replies[0].errorMessage { throw RedisError.reply(message) }
-        let matched = Int(replies[0].integer ?? 0)
-        ownReads.record(hits: matched, misses: keys.count - matched)
-        if let message = replies[1].errorMessage {
-            guard message.hasPrefix("ERR unknown command") else { throw RedisError.reply(message) }
-            return (matched, Int(try await client.send(RESPCommand("DEL", keys: keys)).integer ?? 0))
-        }
-        return (matched, Int(replies[1].integer ?? 0))
-    }
-
-    /// How many of `keys` exist (`EXISTS`), for a dry run.
-    package func countExisting(_ keys: [[UInt8]]) async throws -> Int {
-        guard !keys.isEmpty else { return 0 }
-        let existing = Int(try await client.send(RESPCommand("EXISTS", keys: keys)).integer ?? 0)
-        ownReads.recordCommands(1)
-        ownReads.record(hits: existing, misses: keys.count - existing)
-        return existing
-    }
-
-    /// Deletes every key starting with `prefix` — or with `dryRun` only counts them — on a connection of
-    /// its own. `progress` sees the totals after every round trip and returns `false` to cancel.
-    package func invalidate(
-        prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
-        progress: (DeletionTotals) -> Bool = { _ in true }
-    ) async throws -> DeletionTotals {
-        try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, count: count, progress: progress).totals
-    }
-
-    /// ``invalidate(prefix:dryRun:count:progress:)``, with each cluster master's share.
-    package func invalidateOnEveryServer(
-        prefix: [UInt8], dryRun: Bool = false, count: Int = 2000,
-        progress: (DeletionTotals) -> Bool = { _ in true }
-    ) async throws -> DeletionOutcome {
-        if try await cluster() != nil {
-            let worker = try RedisClusterClient(seeds: seeds, configuration: configuration)
-            defer { Task { await worker.close() } }
-            let outcome = try await worker.deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
-            return DeletionOutcome(
-                totals: outcome.totals, servers: outcome.masters.map { DeletionOutcome.Server(address: $0.address, totals: $0.totals) })
-        }
-        let worker = RedisClient(url: try await serverURL(), configuration: configuration)
-        defer { Task { await worker.close() } }
-        return DeletionOutcome(totals: try await worker.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress))
-    }
-
     /// Closes the connection.
     package func close() async {
         await client.close()
@@ -303,29 +268,10 @@ package final class RedisSource: Sendable {
     }
 }
 
-extension RedisSource: KeyDeletionSource {
-    package func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome {
-        let (matched, deleted) = try await delete(keys)
-        var totals = DeletionTotals()
-        totals.matched = matched
-        totals.deleted = deleted
-        totals.finished = true
-        return DeletionOutcome(totals: totals)
-    }
-
-    package func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome {
-        try await invalidateOnEveryServer(prefix: prefix, dryRun: dryRun, progress: progress)
-    }
-}
-
-extension RedisSource {
-    /// `PEXPIRE key ms`, or `PERSIST key` to remove the expiry (`PERSIST` answers 0 for a key that exists
-    /// without a TTL, so existence is checked with `EXISTS` in the same round trip).
-    package func setExpiry(of key: [UInt8], milliseconds: Int64?) async throws -> Bool {
-        let change = milliseconds.map { RESPCommand("PEXPIRE", key: key, [Int(max(1, $0))]) } ?? RESPCommand("PERSIST", key: key)
-        let replies = try await client.send([RESPCommand("EXISTS", keys: [key]), change])
-        ownReads.recordCommands(2)
-        for reply in replies { if let message = reply.errorMessage { throw RedisError.reply(message) } }
-        return (replies[0].integer ?? 0) > 0
-    }
+/// A backend's own connections for one piece of long work (see ``RedisSource/withOwnConnections(_:)``).
+struct OwnConnections {
+    /// The server, or every master of the cluster, with its address (`host:port`).
+    var servers: [(address: String, client: RedisClient)]
+    /// The cluster client the masters belong to, for work that spans the cluster.
+    var cluster: RedisClusterClient?
 }

@@ -1,4 +1,5 @@
 import Basics
+import RESP
 
 /// How a traffic sample runs.
 package struct TrafficOptions: Sendable, Hashable {
@@ -42,8 +43,10 @@ package struct SettingChange: Sendable, Hashable {
     package var description: String { "\(name) \"\(from)\" → \"\(to)\" on \(server)" }
 }
 
-/// What a traffic sample on a backend needs before it starts, learned without changing anything: the
-/// settings it would change (asked first), how it measures with and without them, and what it costs.
+/// What a traffic sample on a backend needs before it starts, learned without changing anything — and the
+/// plan the sample then runs: the servers it listens to, the settings it would change (asked first), how it
+/// measures with and without them, and what it costs. The sample reads neither the server list nor the
+/// settings again.
 package struct TrafficPreflight: Sendable, Hashable {
     /// How it measures when ``changes`` are made (or none are needed).
     package var method: TrafficMethod
@@ -55,15 +58,47 @@ package struct TrafficPreflight: Sendable, Hashable {
     package var cost: String?
     /// What it cannot measure, and why (one line each).
     package var notes: [String]
+    /// The servers it listens to: the server, every master of a cluster, every server of a pool; empty for
+    /// a backend that is not made of servers (in process).
+    package var servers: [TrafficServer]
 
     package init(
-        method: TrafficMethod, methodWithoutChanges: TrafficMethod? = nil, changes: [SettingChange] = [], cost: String? = nil, notes: [String] = []
+        method: TrafficMethod, methodWithoutChanges: TrafficMethod? = nil, changes: [SettingChange] = [], cost: String? = nil, notes: [String] = [],
+        servers: [TrafficServer] = []
     ) {
         self.method = method
         self.methodWithoutChanges = methodWithoutChanges ?? method
         self.changes = changes
         self.cost = cost
         self.notes = notes
+        self.servers = servers
+    }
+}
+
+/// One server a traffic sample listens to, as its preflight found it.
+package struct TrafficServer: Sendable, Hashable {
+    /// How the server's key-miss events stood (Redis `notify-keyspace-events`).
+    package enum KeyMisses: Sendable, Hashable {
+        /// The server's stream tells misses itself (memcached's `watch`).
+        case inStream
+        /// Already on: subscribed to as they are.
+        case on
+        /// Off: turned on for the sample after a yes (this change), else hit ratios are unknown.
+        case off(SettingChange)
+        /// The setting could not be read (refused): hit ratios are unknown.
+        case unknown(Refusal)
+    }
+
+    /// `host:port`, as shown.
+    package var address: String
+    /// Where to connect, with the backend's credentials (a Redis server); `nil` where the address is enough.
+    package var url: RedisURL?
+    package var keyMisses: KeyMisses
+
+    package init(address: String, url: RedisURL? = nil, keyMisses: KeyMisses) {
+        self.address = address
+        self.url = url
+        self.keyMisses = keyMisses
     }
 }
 
@@ -130,8 +165,9 @@ package typealias TrafficJob = Job<TrafficProgress, TrafficOutcome>
 /// Traffic samples as jobs: the backend's event streams counted by prefix and key for a while (or until
 /// stopped), every setting changed for them put back on every way out.
 package enum TrafficSampling {
-    /// Starts sampling `backend`'s traffic.
-    package static func start(on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions()) -> TrafficJob {
+    /// Starts sampling `backend`'s traffic as `plan` says (what its preflight found and the operator agreed
+    /// to); without one, the preflight is made first, within the job.
+    package static func start(on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions(), plan: TrafficPreflight? = nil) -> TrafficJob {
         TrafficJob { context in
             let recorder = TrafficRecorder(
                 TrafficAggregator(delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth))
@@ -139,15 +175,22 @@ package enum TrafficSampling {
             let listenedFrom = ContinuousClock.now
             var listened = Duration.zero
             do {
-                let ending = try await backend.source.sampleTraffic(options, into: recorder) {
-                    let started = ContinuousClock.now
-                    while !recorder.streamsEnded {
-                        let elapsed = ContinuousClock.now - started
-                        context.report(TrafficProgress(elapsed: elapsed, duration: options.duration, events: recorder.eventsCounted))
-                        guard elapsed < options.duration else { break }
-                        guard await context.pause(for: min(.milliseconds(250), options.duration - elapsed)) else { break }
+                guard let source = backend.traffic else {
+                    throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
+                }
+                let ending = try await backend.using([.traffic]) {
+                    let planned: TrafficPreflight
+                    if let plan { planned = plan } else { planned = try await source.trafficPreflight() }
+                    return try await source.sampleTraffic(planned, options, into: recorder) {
+                        let started = ContinuousClock.now
+                        while !recorder.streamsEnded {
+                            let elapsed = ContinuousClock.now - started
+                            context.report(TrafficProgress(elapsed: elapsed, duration: options.duration, events: recorder.eventsCounted))
+                            guard elapsed < options.duration else { break }
+                            guard await context.pause(for: min(.milliseconds(250), options.duration - elapsed)) else { break }
+                        }
+                        listened = ContinuousClock.now - started
                     }
-                    listened = ContinuousClock.now - started
                 }
                 if listened == .zero { listened = ContinuousClock.now - listenedFrom }
                 if let covered = ending.covered { listened = covered }
@@ -157,7 +200,7 @@ package enum TrafficSampling {
                     ? nil
                     : await MemoizedFunctions.read(
                         versions: memoized.versions, versionKeys: memoized.versionKeys, keyPrefix: memoized.keyPrefix, wholeKeyspace: false,
-                        on: backend.source
+                        on: backend.browsing
                     ) { false }
                 var report = recorder.report(method: ending.method, duration: listened, functions: functions, hotKeyCount: options.topKeys)
                 report.eventsSeen = recorder.eventsCounted + recorder.eventsNotCounted

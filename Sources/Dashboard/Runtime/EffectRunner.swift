@@ -17,6 +17,8 @@ package final class EffectRunner {
     private var running: ChangeJob?
     private var analyses: [BackendID: KeyspaceJob] = [:]
     private var samples: [BackendID: TrafficJob] = [:]
+    /// The traffic plan each backend's preflight made, which the sample the operator agrees to then runs.
+    private var plans: [BackendID: TrafficPreflight] = [:]
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
@@ -62,18 +64,11 @@ package final class EffectRunner {
         case .stopAnalysis(let backend):
             analyses[backend]?.stop()
         case .preflightTraffic(let backend):
-            let inbox = inbox
-            Task.detached {
-                do {
-                    try await backend.source.connectForReading()
-                    inbox.post(.trafficPreflight(backend, try await backend.source.trafficPreflight()))
-                } catch {
-                    inbox.post(.trafficUnavailable(backend: backend.id, reason: ErrorText.oneLine(error)))
-                }
-            }
+            preflightTraffic(backend)
         case .sampleTraffic(let backend, let mayChangeSettings):
             samples[backend.id]?.stop()
-            let job = TrafficSampling.start(on: backend, options: TrafficOptions(mayChangeSettings: mayChangeSettings))
+            let job = TrafficSampling.start(
+                on: backend, options: TrafficOptions(mayChangeSettings: mayChangeSettings), plan: plans.removeValue(forKey: backend.id))
             samples[backend.id] = job
             follow(job) { progress, _ in
                 .trafficProgress(backend: backend.id, progress)
@@ -111,6 +106,28 @@ package final class EffectRunner {
         return lines
     }
 
+    /// Makes `backend`'s traffic plan (what the consent dialog shows), kept for the sample it leads to.
+    private func preflightTraffic(_ backend: MonitoredBackend) {
+        let inbox = inbox
+        Task {
+            do {
+                guard let source = backend.traffic, backend.availability(of: .traffic).isAvailable else {
+                    throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
+                }
+                let plan = try await Task.detached {
+                    try await backend.using([.traffic]) {
+                        try await source.connectForReading()
+                        return try await source.trafficPreflight()
+                    }
+                }.value
+                plans[backend.id] = plan
+                inbox.post(.trafficPreflight(backend, plan))
+            } catch {
+                inbox.post(.trafficUnavailable(backend: backend.id, reason: ErrorText.oneLine(error)))
+            }
+        }
+    }
+
     private func loadKeys(_ backend: MonitoredBackend, _ filter: KeyMatch) {
         loading?.cancel()
         let inbox = inbox
@@ -119,12 +136,17 @@ package final class EffectRunner {
             var lastPost = ContinuousClock.now - .seconds(1)
             do {
                 // The first batch shows at once; later ones at most ten times a second, then the complete window.
-                _ = try await KeyWindow.load(from: backend.source, matching: filter, capacity: capacity) { window in
-                    guard !Task.isCancelled else { return false }
-                    if !window.complete, ContinuousClock.now - lastPost < .milliseconds(100) { return true }
-                    lastPost = ContinuousClock.now
-                    inbox.post(.keysLoaded(backend: backend.id, filter: filter, window: window))
-                    return true
+                guard let source = backend.browsing else {
+                    throw MonitorError.unavailable(backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot list its keys")
+                }
+                _ = try await backend.using([.keyBrowsing]) {
+                    try await KeyWindow.load(from: source, matching: filter, capacity: capacity) { window in
+                        guard !Task.isCancelled else { return false }
+                        if !window.complete, ContinuousClock.now - lastPost < .milliseconds(100) { return true }
+                        lastPost = ContinuousClock.now
+                        inbox.post(.keysLoaded(backend: backend.id, filter: filter, window: window))
+                        return true
+                    }
                 }
             } catch {
                 guard !Task.isCancelled else { return }
@@ -138,7 +160,12 @@ package final class EffectRunner {
         let inbox = inbox
         reading = Task.detached {
             do {
-                let details = try await backend.source.details(of: key, maxBytes: 4096, kindPrefix: backend.keyPrefix)
+                guard let source = backend.browsing else {
+                    throw MonitorError.unavailable(backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot read its keys")
+                }
+                let details = try await backend.using([.keyBrowsing]) {
+                    try await source.details(of: key, maxBytes: 4096, kindPrefix: backend.keyPrefix)
+                }
                 inbox.post(.detailsLoaded(key: key, details: details))
             } catch {
                 inbox.post(.detailsFailed(key: key, error: ErrorText.oneLine(error)))

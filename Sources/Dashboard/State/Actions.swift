@@ -231,8 +231,8 @@ enum Actions {
     }
 
     static func openKeys(of backend: MonitoredBackend, _ state: inout AppState) -> [DashboardEffect] {
-        guard backend.capabilities.contains(.browseKeys) else {
-            note("\(backend.name) cannot list its keys", role: .warning, &state)
+        if let reason = backend.unavailableReason(.keyBrowsing) {
+            note(reason, role: .warning, &state)
             return []
         }
         var browser = KeyBrowserState(backend: backend)

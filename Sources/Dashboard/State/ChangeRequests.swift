@@ -90,8 +90,8 @@ enum ChangeRequests {
 
     /// Whether `backend` can do `change`; when not, the status line says so.
     private static func permits(_ change: Change, on backend: MonitoredBackend, _ state: inout AppState) -> Bool {
-        guard !backend.capabilities.isSuperset(of: change.requiredCapability) else { return true }
-        Actions.note("\(backend.name) cannot do that: \(ChangeText.summary(change, keyText: state.keyText))", role: .warning, &state)
+        guard let reason = backend.reasonCannotRun(change) else { return true }
+        Actions.note("cannot \(ChangeText.summary(change, keyText: state.keyText)): \(reason)", role: .warning, &state)
         return false
     }
 

@@ -11,12 +11,11 @@ enum HealthActions {
             case .insights: state.insights?.backend
             }
         guard let backend else { return [] }
-        let kind = state.snapshot.backend(backend.id)?.kind ?? backend.kind
-        guard !HealthTab.tabs(for: kind).isEmpty else {
-            Actions.note("\(backend.name) is an in-process cache: it has no server whose health could be read", role: .warning, &state)
+        if let reason = backend.unavailableReason(.health) {
+            Actions.note(reason, role: .warning, &state)
             return []
         }
-        if state.health?.backend.id != backend.id { state.health = HealthState(backend: backend, kind: kind) }
+        if state.health?.backend.id != backend.id { state.health = HealthState(backend: backend) }
         state.selectedBackend = backend.id
         state.screen = .health
         return []
@@ -25,7 +24,7 @@ enum HealthActions {
     /// `]` and `[`: the next or previous tab.
     static func switchTab(by step: Int, _ state: inout AppState) {
         guard var health = state.health else { return }
-        let tabs = HealthTab.tabs(for: kind(of: health, state))
+        let tabs = HealthTab.tabs(for: health.backend)
         guard !tabs.isEmpty else { return }
         let index = tabs.firstIndex(of: health.tab) ?? 0
         health.tab = tabs[(index + step + tabs.count) % tabs.count]
@@ -114,9 +113,5 @@ enum HealthActions {
         guard let data = state.snapshot.backend(health.backend.id)?.health else { return [nil] }
         let addresses = data.servers.map(\.address) + data.missing.map(\.address)
         return addresses.count > 1 ? [nil] + addresses : [nil]
-    }
-
-    private static func kind(of health: HealthState, _ state: AppState) -> BackendKind {
-        state.snapshot.backend(health.backend.id)?.kind ?? health.backend.kind
     }
 }

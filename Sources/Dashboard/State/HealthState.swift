@@ -12,13 +12,17 @@ package enum HealthTab: String, Sendable, Hashable, CaseIterable {
     case settings
     case connections
 
-    /// The tabs a backend of `kind` has: Redis views, or memcached ones.
-    package static func tabs(for kind: BackendKind) -> [HealthTab] {
-        switch kind {
-        case .redis, .redisCluster: [.slowLog, .commands, .latency, .clients, .memory, .replication]
+    /// The tabs of a health made of `views`: Redis views, or memcached ones.
+    package static func tabs(for views: HealthViews) -> [HealthTab] {
+        switch views {
+        case .redis: [.slowLog, .commands, .latency, .clients, .memory, .replication]
         case .memcached: [.slabs, .settings, .connections]
-        case .inProcess: []
         }
+    }
+
+    /// The tabs of `backend`'s health screen; none when it has no server health.
+    package static func tabs(for backend: MonitoredBackend) -> [HealthTab] {
+        backend.health.map { tabs(for: $0.healthViews) } ?? []
     }
 
     /// Whether the tab lists rows the selection moves over.
@@ -55,9 +59,9 @@ package struct HealthState: Sendable, Hashable {
     package var selection = 0
     package var scroll = 0
 
-    package init(backend: MonitoredBackend, kind: BackendKind) {
+    package init(backend: MonitoredBackend) {
         self.backend = backend
-        tab = HealthTab.tabs(for: kind).first ?? .slowLog
+        tab = HealthTab.tabs(for: backend).first ?? .slowLog
     }
 
     /// Keeps the selection on one of `count` rows, in view in `visibleRows` rows.

@@ -76,10 +76,10 @@ enum TrafficActions {
         state.insightsByBackend[outcome.backend.id] = insights
     }
 
-    /// Each second: an in-process cache's insights follow its traffic live — its log is read back every
-    /// two seconds while they are shown (nothing is sampled: the library counts every operation).
+    /// Each second: the insights of a backend whose traffic costs nothing to read (an in-process cache's log)
+    /// follow it live — read back every two seconds while they are shown.
     static func tick(_ state: inout AppState) -> [DashboardEffect] {
-        guard state.screen == .insights, let insights = state.insights, insights.backend.kind == .inProcess, !insights.isSampling,
+        guard state.screen == .insights, let insights = state.insights, insights.backend.traffic?.trafficCost == .free, !insights.isSampling,
             insights.trafficFailure == nil
         else { return [] }
         if let last = insights.trafficFinishedAt, state.now - last < 2 { return [] }

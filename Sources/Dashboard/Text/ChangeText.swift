@@ -39,7 +39,7 @@ enum ChangeText {
         let deleted = outcome.totals.deleted
         switch outcome.ending {
         case .refused:
-            return ReadOnlyRefusal().description
+            return MonitorError.readOnly.description
         case .failed(let error):
             switch outcome.change {
             case .invalidateRoute(let path, _) where deleted == 0: return "invalidating route '\(path)' failed: \(error)"

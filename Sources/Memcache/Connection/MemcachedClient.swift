@@ -5,7 +5,7 @@ import NIOPosix
 /// A client for one memcached server: a single pipelined connection that opens on first use and reopens
 /// after it fails. memcached serves one connection's commands in order; many commands in flight on one
 /// connection keep a server busy without a pool. Commands are never retried automatically.
-public final class MemcachedClient: MemcachedCommandExecutor {
+public final class MemcachedClient: MemcachedCommandExecutor, AsyncClosable {
     /// The server.
     public let address: MemcachedAddress
     /// Timeouts and limits.

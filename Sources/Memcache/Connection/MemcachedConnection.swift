@@ -8,7 +8,7 @@ import NIOPosix
 /// Safe to share between tasks: each ``send(_:isolation:)`` is one ordered batch. Once a connection fails
 /// (timeout, closed, protocol violation) every later call fails at once; open a new one
 /// (``MemcachedClient`` does).
-public final class MemcachedConnection: Sendable {
+public final class MemcachedConnection: AsyncClosable {
     /// Timeouts and limits of a connection.
     public struct Configuration: Sendable {
         /// How long to wait for the TCP connection and the `version` handshake.

@@ -1,10 +1,11 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
 
 /// Several memcached servers used as one cache: each key lives on the server a ``KetamaRing`` picks, and
 /// every server has its own ``MemcachedClient``. Operations on many keys are split per server and sent
 /// to all of them at once.
-public final class MemcachedPool: Sendable {
+public final class MemcachedPool: AsyncClosable {
     /// One client per server, in the order given.
     public let clients: [MemcachedClient]
     private let ring: KetamaRing

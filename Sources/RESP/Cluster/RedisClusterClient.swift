@@ -1,3 +1,4 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -19,7 +20,7 @@ import Synchronization
 ///   and ``client(for:)``.
 ///
 /// Only database 0 exists on a cluster.
-public final class RedisClusterClient: RedisCommandExecutor {
+public final class RedisClusterClient: RedisCommandExecutor, AsyncClosable {
     /// The nodes asked first for the slot map.
     public let seeds: [RedisURL]
     /// Timeouts and protocol of every node's connection.

@@ -11,7 +11,7 @@ import Synchronization
 /// URL works for both, and code written against ``RedisCommandExecutor`` needs no change for a cluster.
 /// Built with ``init(clusterSeeds:configuration:group:)`` it is a cluster from the start (config
 /// `type = "redis-cluster"`): no question is asked, and several seeds may be given.
-public final class RedisDeployment: RedisCommandExecutor {
+public final class RedisDeployment: RedisCommandExecutor, AsyncClosable {
     /// What the URL turned out to be.
     public enum Shape: Sendable {
         case single(RedisClient)

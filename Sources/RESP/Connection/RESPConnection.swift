@@ -7,7 +7,7 @@ import NIOPosix
 ///
 /// Safe to share between tasks: each ``send(_:)`` is one ordered batch. Once a connection fails (timeout,
 /// closed, protocol violation) every later call fails at once; open a new one (``RedisClient`` does).
-public final class RESPConnection: Sendable {
+public final class RESPConnection: AsyncClosable {
     /// Timeouts, protocol and limits of a connection.
     public struct Configuration: Sendable {
         /// How long to wait for the TCP connection (and the login commands).

@@ -13,7 +13,7 @@ import NIOPosix
 ///
 /// Commands are never retried automatically — `INCRBY` twice is not `INCRBY` once. After a failure the
 /// next call connects again.
-public final class RedisClient: RedisCommandExecutor {
+public final class RedisClient: RedisCommandExecutor, AsyncClosable {
     /// The server and credentials.
     public let url: RedisURL
     /// Timeouts, protocol version, limits.

@@ -68,23 +68,20 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let backend = try setup.backend(self.backend)
         let limit: Int? = if case .keys(let count) = sampleSize { count } else { nil }
         let options = KeyspaceOptions(sampleSize: limit, topKeys: top, maxDepth: max(8, depth))
-        let source = backend.source
-        do {
+        if let reason = backend.unavailableReason(.keyspace) { throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(reason)") }
+        let outcome = try await backend.source.executeThenClose { source in
             try await CommandFailure.reporting(backend.name, backend.address) { try await source.connectForReading() }
-        } catch {
-            await source.close()
-            throw error
+            let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)
+            let job = KeyspaceAnalysis.start(on: backend, options: options)
+            for await event in job.events {
+                guard case .progress(let read, _) = event else { continue }
+                progress.update(
+                    "reading keys of \(backend.name): \(HumanUnits.count(read.sampled))\(read.target.map { " of about \(HumanUnits.count($0))" } ?? "")"
+                )
+            }
+            progress.finish()
+            return await job.outcome
         }
-        let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)
-        let job = KeyspaceAnalysis.start(on: backend, options: options)
-        for await event in job.events {
-            guard case .progress(let read, _) = event else { continue }
-            progress.update(
-                "reading keys of \(backend.name): \(HumanUnits.count(read.sampled))\(read.target.map { " of about \(HumanUnits.count($0))" } ?? "")")
-        }
-        progress.finish()
-        let outcome = await job.outcome
-        await source.close()
         guard let report = outcome.report else {
             if case .failed(let reason) = outcome.ending { throw CommandFailure(.backendFailed, "\(backend.name) (\(backend.address)): \(reason)") }
             return

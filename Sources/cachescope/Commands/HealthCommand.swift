@@ -41,13 +41,11 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try connection.setup()
         let backend = try setup.backend(self.backend)
-        let source = backend.source
-        defer { Task { await source.close() } }
-        let read: (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])
-        do {
-            read = try await CommandFailure.reporting(backend.name, backend.address) { try await source.readHealth() }
-        } catch let unavailable as TrafficUnavailable {
-            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(unavailable.description)")
+        guard let source = backend.health else {
+            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(backend.unavailableReason(.health) ?? "no server health")")
+        }
+        let read = try await source.executeThenClose { source in
+            try await CommandFailure.reporting(backend.name, backend.address) { try await source.readHealth() }
         }
         // One reading through the dashboard's tracker: slowlog = entries of the last minute; rejected
         // connections and items evicted unread since the server started.

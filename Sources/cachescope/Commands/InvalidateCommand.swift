@@ -90,18 +90,13 @@ struct InvalidateCommand: AsyncParsableCommand {
             throw CommandFailure(.readOnly, "refused: --read-only is set; nothing was touched")
         }
         let change = try requestedChange(on: backend)
-        let source = backend.source
-        let outcome: ChangeOutcome?
-        do {
-            outcome = try await CommandFailure.reporting(backend.name, backend.address) {
+        if let reason = backend.reasonCannotRun(change) { throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(reason)") }
+        let outcome = try await backend.source.executeThenClose { source in
+            try await CommandFailure.reporting(backend.name, backend.address) {
                 try await source.connect()
                 return try await run(change, on: backend, changes: changes)
             }
-        } catch {
-            await source.close()
-            throw error
         }
-        await source.close()
         guard let outcome else { return }
         switch outcome.ending {
         case .completed, .stopped:
@@ -121,10 +116,10 @@ struct InvalidateCommand: AsyncParsableCommand {
         if let memoized { return .invalidateMemoized(function: memoized, keyPrefix: appPrefix, sweep: sweep) }
         let parsed = try keys.map(Self.parse)
         if parsed.contains(where: \.isEmpty) { throw CommandFailure(.usage, "--key must not be empty") }
-        if backend.kind == .memcached {
+        if let deletion = backend.deletion {
             for key in parsed {
-                do { try MemcachedKey.validate(key) } catch let error as MemcachedError {
-                    throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(error.message)")
+                do { try deletion.validate(key: key) } catch {
+                    throw CommandFailure(.usage, "--key \(KeyEscaping.escape(key)): \(ErrorText.oneLine(error))")
                 }
             }
         }
@@ -135,7 +130,7 @@ struct InvalidateCommand: AsyncParsableCommand {
     private static func parse(_ text: String) throws -> [UInt8] {
         do {
             return try KeyEscaping.parse(text)
-        } catch let error as KeyEscapingError {
+        } catch let error as MonitorError {
             throw CommandFailure(.usage, error.description)
         }
     }

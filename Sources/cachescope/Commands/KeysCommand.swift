@@ -52,18 +52,19 @@ struct KeysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try Self.match(prefix: prefix, glob: match)
-        let source = try connection.setup().backend(backend).source
+        let backend = try connection.setup().backend(backend)
+        guard let source = backend.browsing else {
+            throw CommandFailure(.usage, backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot list its keys")
+        }
         var output = KeysOutput(json: json)
         do {
             try await CommandFailure.reporting(source.name, source.address) {
                 try await source.connect()
-                var memcachedStats: MemcachedStats?
-                if let memcached = source as? MemcachedSource {
-                    let stats = await memcached.stats()
-                    if let down = stats.servers.first(where: { $0.stats == nil }), case .failure(let error) = down.result {
-                        throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(error.message)")
-                    }
-                    memcachedStats = stats
+                let servers: [ListedServer]
+                do {
+                    servers = try await source.listedServers()
+                } catch let down as ListedServerDown {
+                    throw CommandFailure(.backendFailed, "\(source.name) (\(down.address)): \(down.message)")
                 }
                 output.start()
                 var listed = ListedPerServer()
@@ -75,8 +76,7 @@ struct KeysCommand: AsyncParsableCommand {
                     return true
                 }
                 let totals = listed.totals
-                let servers = memcachedStats?.servers.map { ($0.address, totals[$0.address] ?? 0, $0.stats?.currItems) } ?? []
-                output.finish(more: more, servers: servers)
+                output.finish(more: more, servers: servers.map { ($0.address, totals[$0.address] ?? 0, $0.items.map { UInt64($0) }) })
             }
         } catch {
             output.abandon()
@@ -92,7 +92,7 @@ struct KeysCommand: AsyncParsableCommand {
             if let prefix { return .prefix(try KeyEscaping.parse(prefix)) }
             if let glob { return .glob(try KeyEscaping.parse(glob)) }
             return .all
-        } catch let error as KeyEscapingError {
+        } catch let error as MonitorError {
             throw CommandFailure(.usage, error.description)
         }
     }

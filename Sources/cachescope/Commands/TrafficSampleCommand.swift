@@ -61,22 +61,28 @@ struct TrafficSampleCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try connection.setup()
         let backend = try setup.backend(self.backend)
-        let source = backend.source
-        defer { Task { await source.close() } }
+        guard let source = backend.traffic, backend.availability(of: .traffic).isAvailable else {
+            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(backend.unavailableReason(.traffic) ?? "no traffic sampling")")
+        }
+        try await source.executeThenClose { source in try await sample(backend, source, readOnly: setup.readOnly) }
+    }
+
+    /// Makes the plan, asks what it needs, and runs it: the report, or one line on standard error.
+    private func sample(_ backend: MonitoredBackend, _ source: any TrafficSource, readOnly: Bool) async throws {
         let preflight: TrafficPreflight
         do {
             preflight = try await CommandFailure.reporting(backend.name, backend.address) {
                 try await source.connectForReading()
                 return try await source.trafficPreflight()
             }
-        } catch let unavailable as TrafficUnavailable {
+        } catch let unavailable as MonitorError {
             throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(unavailable.description)")
         }
-        let mayChange = try askToChange(preflight, readOnly: setup.readOnly)
+        let mayChange = try askToChange(preflight, readOnly: readOnly)
         let options = TrafficOptions(
             duration: DurationText.parse(duration) ?? TrafficOptions.defaultDuration, maxDepth: max(8, depth), topKeys: top,
             mayChangeSettings: mayChange)
-        let job = TrafficSampling.start(on: backend, options: options)
+        let job = TrafficSampling.start(on: backend, options: options, plan: preflight)
         let signals = StopOnSignals { job.stop() }
         let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)
         for await event in job.events {

@@ -73,7 +73,7 @@ struct ConnectionOptions: ParsableArguments {
         do {
             catalog = try BackendCatalog(
                 configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
-        } catch let error as BackendCatalogError {
+        } catch let error as MonitorError {
             throw CommandFailure(.usage, error.message)
         }
         for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none {
@@ -138,7 +138,7 @@ struct RunSetup {
     private static func usage<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as BackendCatalogError {
+        } catch let error as MonitorError {
             throw CommandFailure(.usage, error.message)
         }
     }

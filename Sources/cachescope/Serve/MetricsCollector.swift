@@ -62,7 +62,7 @@ actor MetricsCollector {
                     let name = backend.name
                     do {
                         let set = try await withDeadline(timeout, clock: clock) {
-                            var set = await backend.source.exporterMetrics(backend: name)
+                            var set = await backend.metrics?.exporterMetrics(backend: name) ?? MetricSet()
                             set.add(await Self.prefixes(backend))
                             return set
                         }
@@ -86,10 +86,11 @@ actor MetricsCollector {
         return set.families
     }
 
-    /// Per-prefix traffic where it costs nothing to read: an in-process cache's own log of its last 10 s (a
-    /// server's traffic needs a sample that changes what it does — `cachescope traffic` — and is not taken here).
+    /// Per-prefix traffic where it costs nothing to read (``TrafficCost/free``): an in-process cache's own log of
+    /// its last 10 s (a server's traffic needs a sample that changes what it does — `cachescope traffic` — and
+    /// is not taken here).
     nonisolated static func prefixes(_ backend: MonitoredBackend) async -> MetricSet {
-        guard backend.source.kind == .inProcess else { return MetricSet() }
+        guard backend.traffic?.trafficCost == .free, backend.availability(of: .traffic).isAvailable else { return MetricSet() }
         let outcome = await TrafficSampling.start(on: backend, options: TrafficOptions(duration: .seconds(10))).outcome
         guard let report = outcome.report else {
             return MetricSet()
@@ -99,11 +100,6 @@ actor MetricsCollector {
 
     /// A backend that did not answer within the timeout: `redis_up 0` or `memcached_up 0`.
     nonisolated static func down(_ backend: MonitoredBackend) -> MetricSet {
-        let labels: [MetricFamily.Label] = [.init("backend", backend.name)]
-        switch backend.source.kind {
-        case .redis, .redisCluster: return RedisMetrics.down(labels: labels)
-        case .memcached: return MemcachedMetrics.down(labels: labels)
-        case .inProcess: return MetricSet()
-        }
+        backend.metrics?.unansweredMetrics(backend: backend.name) ?? MetricSet()
     }
 }

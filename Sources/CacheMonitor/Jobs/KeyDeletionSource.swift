@@ -26,21 +26,16 @@ package struct DeletionOutcome: Sendable, Hashable {
     }
 }
 
-/// The destructive operations `cachescope invalidate` (and the dashboard's jobs) run on a backend.
-package protocol KeyDeletionSource: Sendable {
-    /// The name shown and used on the command line.
-    var name: String { get }
-    /// Where it is (`host:port`, or a pool's `host:port,host:port`), never with a password.
-    var address: String { get }
-    /// Connects now (and checks the server), so a dead backend fails before anything else happens.
-    func connect() async throws
-    /// How many of `keys` exist (a dry run).
-    func countExisting(_ keys: [[UInt8]]) async throws -> Int
+/// Port of the deleting changes (`d`, `D`, `cachescope invalidate`, a route's or a memoized function's
+/// keys): a backend whose keys can be counted and deleted, given or under a prefix.
+package protocol KeyDeletionSource: KeyLookupSource {
+    /// Checks that `key` is one the backend can hold (memcached's key rules), so a bad key is a usage error
+    /// before anything runs.
+    /// - Throws: one line saying what is wrong with it.
+    func validate(key: [UInt8]) throws
     /// Deletes exactly `keys`; `matched` = how many existed, `deleted` = how many were removed.
     func deleteKeys(_ keys: [[UInt8]]) async throws -> DeletionOutcome
     /// Deletes every key starting with `prefix` (or only counts them with `dryRun`); `progress` sees the
     /// totals as they grow and returns `false` to cancel.
     func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool, progress: (DeletionTotals) -> Bool) async throws -> DeletionOutcome
-    /// Closes its connections.
-    func close() async
 }
