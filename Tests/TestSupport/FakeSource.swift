@@ -7,9 +7,9 @@ import Synchronization
 /// and a prefix deletion in small, slow batches that stops when asked — counting, like Redis, the batch
 /// already sent. ``deletedCount`` is what the "server" really lost.
 ///
-/// It offers what a cache server offers but traffic, client control and metrics: key browsing, deletion,
-/// TTLs, keyspace reading and a health port whose reading fails (it has no servers) — so screens and jobs
-/// built on those ports can be driven without sockets. ``refuse(_:on:with:)`` makes it answer like a server
+/// It offers what a cache server offers but metrics: key browsing, deletion, TTLs, keyspace reading, a
+/// traffic sample that hears nothing, and health and client ports that fail (it has no servers) — so screens
+/// and jobs built on those ports can be driven without sockets. ``refuse(_:on:with:)`` makes it answer like a server
 /// that refuses a feature.
 package final class FakeSource: CacheSource {
     /// Why sampling fails when it is switched off.
@@ -181,6 +181,25 @@ extension FakeSource: HealthSource {
     }
 
     package func ownCommandCounts(on address: String) -> [String: UInt64] { [:] }
+}
+
+extension FakeSource: TrafficSource {
+    package var trafficCost: TrafficCost { .listening }
+
+    /// A plan that changes nothing: it listens to itself.
+    package func trafficPreflight() async throws -> TrafficPreflight {
+        try check(.traffic)
+        return TrafficPreflight(method: .monitor, servers: [TrafficServer(address: address, keyMisses: .inStream)])
+    }
+
+    /// Listens as long as asked, and hears nothing (nobody uses a fake).
+    package func sampleTraffic(
+        _ plan: TrafficPreflight, _ options: TrafficOptions, into recorder: TrafficRecorder, listen: () async -> Void
+    ) async throws -> TrafficStreamsEnding {
+        try check(.traffic)
+        await listen()
+        return TrafficStreamsEnding(method: plan.method)
+    }
 }
 
 extension FakeSource: ClientControlSource {

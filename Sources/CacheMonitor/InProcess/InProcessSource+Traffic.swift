@@ -19,7 +19,8 @@ extension InProcessSource: TrafficSource {
     private func logOrRefusal() throws -> any KeyTrafficSource {
         guard let log = backend as? any KeyTrafficSource else {
             throw MonitorError.refused(
-                .traffic, server: "", Refusal(.notSupported, command: "a traffic sample", message: "\(backend.kind) keeps no per-key traffic log"))
+                .traffic, server: "",
+                Refusal(.notSupported, command: "traffic sample", message: "a \(backend.kind) cache keeps no per-key traffic log"))
         }
         return log
     }

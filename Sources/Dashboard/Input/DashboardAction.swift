@@ -1,3 +1,5 @@
+import CacheMonitor
+
 /// Everything a key can ask the dashboard to do.
 package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case help, quit
@@ -17,4 +19,21 @@ package enum KeyContext: String, Sendable, Hashable, CaseIterable {
     case overview, keyBrowser, details, insights, health, dialog, input
     /// A change is running: its progress bar has the focus.
     case job
+}
+
+extension DashboardAction {
+    /// The backend feature the action uses in `context` (`nil`: none, or the screen's own data): where the
+    /// focused backend lacks it or its servers refused it, the key is greyed out in the footer and says why.
+    package func feature(in context: KeyContext) -> BackendFeature? {
+        switch self {
+        case .open where context == .overview: .keyBrowsing
+        case .insights: .keyspace
+        case .sampleTraffic: .traffic
+        case .health: .health
+        case .killClient: .clientControl
+        case .deleteKey, .invalidatePrefix: .keyDeletion
+        case .setTTL: .keyExpiry
+        default: nil
+        }
+    }
 }

@@ -31,7 +31,11 @@ package enum DashboardView {
         var hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [.monitorOnly] : [.typePrefix, .monitorOnly] } ?? []
         if state.trafficConsent != nil { hidden.insert(.typePrefix) }
         let hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo, hiding: hidden)
-        Footer.draw(hints.compactMap { binding in binding.footerLabel.map { (binding.keys[0], $0) } }, into: &canvas, y: canvas.height - 1)
+        Footer.draw(
+            hints.compactMap { binding in
+                binding.footerLabel.map { Footer.Hint(key: binding.keys[0], label: $0, available: state.isAvailable(binding)) }
+            },
+            into: &canvas, y: canvas.height - 1)
         if let dialog = state.dialog { DialogView.draw(dialog, state: state, into: &canvas) }
         if let consent = state.trafficConsent { TrafficConsentView.draw(consent, state: state, into: &canvas) }
         if state.showHelp { HelpOverlay.draw(state, into: &canvas) }

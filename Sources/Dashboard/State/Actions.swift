@@ -3,6 +3,11 @@ import CacheMonitor
 /// What each key-table action does to the state.
 enum Actions {
     static func perform(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
+        // A feature the focused backend lacks, or its servers refused: why, instead of the action.
+        if let feature = action.feature(in: state.context), let reason = state.focusedBackend?.unavailableReason(feature) {
+            note(reason, role: .warning, &state)
+            return []
+        }
         switch action {
         case .help:
             state.showHelp.toggle()
@@ -231,10 +236,6 @@ enum Actions {
     }
 
     static func openKeys(of backend: MonitoredBackend, _ state: inout AppState) -> [DashboardEffect] {
-        if let reason = backend.unavailableReason(.keyBrowsing) {
-            note(reason, role: .warning, &state)
-            return []
-        }
         var browser = KeyBrowserState(backend: backend)
         if let previous = state.keyBrowser {
             browser.viewMode = previous.viewMode

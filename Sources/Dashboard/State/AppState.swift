@@ -102,6 +102,23 @@ package struct AppState: Sendable {
         }
     }
 
+    /// The backend the keys act on: the selected one on the overview, the one whose keys, insights or health
+    /// are open elsewhere.
+    package var focusedBackend: MonitoredBackend? {
+        switch screen {
+        case .overview: selectedSnapshot?.backend
+        case .keys, .details: keyBrowser?.backend
+        case .insights: insights?.backend
+        case .health: health?.backend ?? selectedSnapshot?.backend
+        }
+    }
+
+    /// Whether `binding` can be used on the focused backend now (its feature offered and not refused).
+    package func isAvailable(_ binding: KeyBinding) -> Bool {
+        guard let feature = binding.action.feature(in: context), let backend = focusedBackend else { return true }
+        return backend.availability(of: feature).isAvailable
+    }
+
     /// The insights shown (or last shown).
     package var insights: InsightsState? {
         get { insightsBackend.flatMap { insightsByBackend[$0] } }

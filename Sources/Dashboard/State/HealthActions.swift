@@ -11,10 +11,7 @@ enum HealthActions {
             case .insights: state.insights?.backend
             }
         guard let backend else { return [] }
-        if let reason = backend.unavailableReason(.health) {
-            Actions.note(reason, role: .warning, &state)
-            return []
-        }
+        guard backend.health != nil else { return [] }
         if state.health?.backend.id != backend.id { state.health = HealthState(backend: backend) }
         state.selectedBackend = backend.id
         state.screen = .health
