@@ -63,11 +63,14 @@ public final class LazyConnection<Connection: AnyObject & Sendable>: Sendable {
             throw closedError()
         case .wait(let task):
             do {
-                let connection = try await task.value
+                let connection = try await waitCancellably(for: task)
                 state.withLock { state in
                     if case .connecting = state { state = .connected(connection) }
                 }
                 return connection
+            } catch is CancellationError where Task.isCancelled {
+                // This caller stopped waiting; the attempt goes on for the others (and the next call).
+                throw CancellationError()
             } catch {
                 state.withLock { state in
                     if case .connecting = state { state = .idle }

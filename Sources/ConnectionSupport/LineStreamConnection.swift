@@ -1,4 +1,3 @@
-import ConnectionSupport
 import NIOCore
 import NIOPosix
 

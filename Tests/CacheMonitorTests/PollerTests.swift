@@ -68,8 +68,13 @@ final class ScriptedSource: CacheSource {
         case .refuseCredentials:
             throw Refused()
         case .hang:
-            // Ignores cancellation, as a client waiting on a socket does.
-            await withCheckedContinuation { continuation in state.withLock { $0.hung.append(continuation) } }
+            // Waits until released or cancelled, as a client's request waiting on a socket does (a deadline
+            // cancels it).
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in state.withLock { $0.hung.append(continuation) } }
+            } onCancel: {
+                releaseHung()
+            }
             throw Failed(text: "released")
         }
     }

@@ -127,9 +127,8 @@ public final class MemcachedConnection: AsyncClosable {
             }
             channel.writeAndFlush(request, promise: written)
         }
-        return try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
-            promise.futureResult.whenComplete { continuation.resume(with: $0) }
-        }
+        // A cancelled caller stops waiting at once; the batch keeps its place in the pipeline.
+        return try await waitCancellably(for: promise.futureResult, isolation: isolation)
     }
 
     /// Closes the connection; waiting commands fail with `.connectionClosed`.

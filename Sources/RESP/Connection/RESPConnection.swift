@@ -123,10 +123,9 @@ public final class RESPConnection: AsyncClosable {
             channel.writeAndFlush(request, promise: written)
         }
         // Not `futureResult.get()`: registering the callback here costs no hop when the caller already runs
-        // on the event loop (see ``eventLoop``).
-        return try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
-            promise.futureResult.whenComplete { continuation.resume(with: $0) }
-        }
+        // on the event loop (see ``eventLoop``). A cancelled caller stops waiting at once; the batch keeps its
+        // place in the pipeline.
+        return try await waitCancellably(for: promise.futureResult, isolation: isolation)
     }
 
     /// Sends `command` — one that makes the server stream (`MONITOR`, `SUBSCRIBE channel`) — and from then on

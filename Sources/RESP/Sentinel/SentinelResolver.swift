@@ -119,13 +119,13 @@ public final class SentinelResolver: Sendable {
                 throw UnknownService(
                     message: "the sentinels know no master named '\(target.service)' (\(sentinel.hostAndPort) answered nothing for it)")
             }
-            return adopt(host: host, port: port)
+            return await adopt(host: host, port: port)
         }
         throw RedisError(.connectionFailed, "no sentinel of '\(target.service)' answered: " + reasons.joined(separator: "; "))
     }
 
     /// Uses the master at `host:port`: the known client when it is the same, else a new one (the old one closed).
-    private func adopt(host: String, port: Int) -> RedisClient {
+    private func adopt(host: String, port: Int) async -> RedisClient {
         var url = target.dataNode
         url.address = .tcp(host: host, port: port)
         let (client, old) = state.withLock { state -> (RedisClient, RedisClient?) in
@@ -137,7 +137,7 @@ public final class SentinelResolver: Sendable {
             state.master = client
             return (client, old)
         }
-        if let old { Task { await old.close() } }
+        if let old { await old.close() }
         return client
     }
 
