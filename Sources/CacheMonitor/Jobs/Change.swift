@@ -60,20 +60,9 @@ package struct ClientToKill: Sendable, Hashable {
     }
 }
 
-/// How a change ended: what it matched and deleted, where, how long it took, and whether it ran to the end —
+/// What a change is about and what it did: what it matched and deleted, where, whether it only counted —
 /// data, which the dashboard and the commands each turn into their own sentences.
-package struct ChangeOutcome: Sendable, Hashable {
-    /// Whether it ran to the end.
-    package enum Ending: Sendable, Hashable {
-        case completed
-        /// Stopped on request; what was deleted until then stays deleted and is counted.
-        case stopped
-        /// `--read-only` is on: nothing was touched.
-        case refused
-        /// Failed (one line); what was deleted before the failure is counted.
-        case failed(String)
-    }
-
+package struct ChangeDetails: Sendable, Hashable {
     /// What only some changes tell.
     package enum Detail: Sendable, Hashable {
         case none
@@ -92,38 +81,37 @@ package struct ChangeOutcome: Sendable, Hashable {
     /// Whether it only counted.
     package var dryRun: Bool
     /// Keys listed, matched and deleted (sums over every server).
-    package var totals: DeletionTotals
+    package var totals = DeletionTotals()
     /// Each server's share, for a memcached pool or a cluster's masters; empty for a single server.
-    package var servers: [DeletionOutcome.Server]
+    package var servers: [DeletionOutcome.Server] = []
     /// The keys the change was resolved to (given keys, a route's keys, a memoized function's version key
     /// and swept results); empty for a prefix, which is never held in memory.
-    package var keys: [[UInt8]]
-    package var detail: Detail
-    package var elapsed: Duration
-    package var ending: Ending
+    package var keys: [[UInt8]] = []
+    package var detail: Detail = .none
+}
+
+/// How a change ended: its ``ChangeDetails``, whether it ran to the end, how long it took.
+package typealias ChangeOutcome = JobOutcome<ChangeDetails>
+
+extension JobOutcome where Details == ChangeDetails {
+    package typealias Detail = ChangeDetails.Detail
 
     package init(
         change: Change, backend: MonitoredBackend?, dryRun: Bool, totals: DeletionTotals = DeletionTotals(), servers: [DeletionOutcome.Server] = [],
-        keys: [[UInt8]] = [], detail: Detail = .none, elapsed: Duration = .zero, ending: Ending = .completed
+        keys: [[UInt8]] = [], detail: Detail = .none, elapsed: Duration = .zero, ending: JobEnding = .completed
     ) {
-        self.change = change
-        self.backend = backend
-        self.dryRun = dryRun
-        self.totals = totals
-        self.servers = servers
-        self.keys = keys
-        self.detail = detail
-        self.elapsed = elapsed
-        self.ending = ending
+        self.init(
+            ChangeDetails(change: change, backend: backend, dryRun: dryRun, totals: totals, servers: servers, keys: keys, detail: detail),
+            ending: ending, elapsed: elapsed)
     }
 
     /// Keys known to be gone afterwards (deleted, or found missing), which a key list can forget at once.
     package var goneKeys: [[UInt8]] {
-        guard !dryRun, ending != .refused else { return [] }
-        switch (change, detail) {
+        guard !details.dryRun, ending != .refused else { return [] }
+        switch (details.change, details.detail) {
         case (.setExpiry(let key, _), .expiry(keyExisted: false)): return [key]
         case (.setExpiry, _), (.invalidatePrefix, _), (.clearDemoCache, _), (.killClient, _): return []
-        default: return ending == .completed ? keys : []
+        default: return ending == .completed ? details.keys : []
         }
     }
 }

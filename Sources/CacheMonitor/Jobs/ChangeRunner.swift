@@ -35,24 +35,20 @@ package struct ChangeRunner: Sendable {
             return ChangeJob(finished: refused)
         }
         let clearDemoCache = clearDemoCache
-        return ChangeJob { context in
-            var work = ChangeWork(outcome: blank, context: context)
-            do {
-                if change.needsBackend {
-                    guard let backend else { throw MonitorError.cannotRun("no backend to run it on") }
-                    if let reason = backend.reasonCannotRun(change) { throw MonitorError.cannotRun(reason) }
-                    try await backend.using(change.requiredFeatures) { try await work.run(on: backend) }
-                } else {
-                    guard let clearDemoCache else { throw MonitorError.cannotRun("no demo cache to clear (the demo is not running)") }
-                    guard !dryRun else { throw MonitorError.cannotRun("the demo's clear is not counted beforehand") }
-                    let removed = try await clearDemoCache()
-                    work.outcome.totals = DeletionTotals(matched: removed, deleted: removed, finished: true)
-                }
-            } catch {
-                work.outcome.ending = .failed(ErrorText.oneLine(error))
+        return ChangeJob(details: blank.details) { context, outcome in
+            var work = ChangeWork(outcome: outcome, context: context)
+            // What was done before a failure is counted too.
+            defer { outcome = work.outcome }
+            if change.needsBackend {
+                guard let backend else { throw MonitorError.cannotRun("no backend to run it on") }
+                if let reason = backend.reasonCannotRun(change) { throw MonitorError.cannotRun(reason) }
+                try await backend.using(change.requiredFeatures) { try await work.run(on: backend) }
+            } else {
+                guard let clearDemoCache else { throw MonitorError.cannotRun("no demo cache to clear (the demo is not running)") }
+                guard !dryRun else { throw MonitorError.cannotRun("the demo's clear is not counted beforehand") }
+                let removed = try await clearDemoCache()
+                work.outcome.totals = DeletionTotals(matched: removed, deleted: removed, finished: true)
             }
-            work.outcome.elapsed = context.elapsed
-            return work.outcome
         }
     }
 }

@@ -6,7 +6,7 @@ extension KeyspaceAggregator {
     /// names the functions of Flask-Caching's memoized results (``MemoizedFunctions/read(versions:versionKeys:keyPrefix:wholeKeyspace:on:shouldStop:)``).
     package func report(_ census: KeyspaceCensus, functions: MemoizedFunctions? = nil) -> KeyspaceReport {
         let scale = count > 0 ? max(1, Double(census.totalKeys) / Double(count)) : 1
-        let rootMemory = root.tally.memory(scaledBy: scale)
+        let rootMemory = tree.root.counts.memory(scaledBy: scale)
         func figures(_ tally: Tally, prefix: [UInt8], depth: Int, ownKeys: Int = 0) -> KeyspaceReport.Group {
             let keys = Int((Double(tally.keys) * scale).rounded())
             let memory = tally.memory(scaledBy: scale)
@@ -22,43 +22,33 @@ extension KeyspaceAggregator {
                 flask: splitter.route(of: prefix)
             )
         }
-        func group(_ node: Node, prefix: [UInt8], depth: Int) -> KeyspaceReport.Group {
-            var children = node.children.compactMap { segment, child -> KeyspaceReport.Group? in
-                // A single child without keys of its own is the same group, one level on.
-                var (segment, child) = (Array(segment), child)
-                while child.ownKeys == 0, !child.holdsMemoized, child.children.count == 1, let (next, grandchild) = child.children.first {
-                    segment += next
-                    child = grandchild
-                }
+        func group(_ node: PrefixTree<Tally>.Node, prefix: [UInt8], depth: Int) -> KeyspaceReport.Group {
+            var children = tree.children(of: node).compactMap { segment, child -> KeyspaceReport.Group? in
                 // A "group" of one key read, or of its own key alone, is that key. Below the top level it counts in
                 // its parent only (groups of single keys are noise there, and many); at the top it is shown as
                 // the key itself, so no key hides in the figures. A Flask-Caching route stays a group, even as
                 // one key (a page without query strings): its traffic is shown per route too.
-                if child.children.isEmpty, !child.holdsMemoized, child.tally.keys == 1 || child.ownKeys == child.tally.keys,
-                    splitter.route(of: prefix + segment) == nil
-                {
+                if child.isLeaf, child.counts.keys == 1 || child.ownItems == child.counts.keys, splitter.route(of: prefix + segment) == nil {
                     guard depth == 0, let key = child.firstKey else { return nil }
-                    guard child.tally.keys == 1 else { return group(child, prefix: prefix + segment, depth: depth + 1) }
+                    guard child.counts.keys == 1 else { return group(child, prefix: prefix + segment, depth: depth + 1) }
                     // One key is one key, sample or not: its own figures, unscaled.
                     var lone = group(child, prefix: key, depth: depth + 1)
                     lone.keys = 1
                     lone.ownKeys = 1
-                    lone.memoryBytes = child.tally.memory(scaledBy: 1)
+                    lone.memoryBytes = child.counts.memory(scaledBy: 1)
                     lone.share = lone.memoryBytes.flatMap { value in rootMemory.map { $0 > 0 ? Double(value) / Double($0) : 0 } }
-                    lone.ttl = child.tally.ttl
-                    lone.neverRead = lone.neverRead.map { _ in child.tally.neverRead }
+                    lone.ttl = child.counts.ttl
+                    lone.neverRead = lone.neverRead.map { _ in child.counts.neverRead }
                     return lone
                 }
                 return group(child, prefix: prefix + segment, depth: depth + 1)
             }
-            if node === memoizeNode {
-                children += memoizedGroups(functions).map { flask, tally in
-                    var memoized = figures(tally, prefix: prefix, depth: depth + 1)
-                    memoized.flask = flask
-                    return memoized
-                }
+            children += tree.memoizedGroups(below: node, functions: functions).map { flask, tally in
+                var memoized = figures(tally, prefix: prefix, depth: depth + 1)
+                memoized.flask = flask
+                return memoized
             }
-            var made = figures(node.tally, prefix: prefix, depth: depth, ownKeys: node.ownKeys)
+            var made = figures(node.counts, prefix: prefix, depth: depth, ownKeys: node.ownItems)
             // Most memory first, then most keys, the shorter prefix, and by name (memoized groups share a prefix).
             made.children = children.sorted {
                 let first = ($0.memoryBytes ?? 0, $0.keys, $1.prefix.count)
@@ -67,19 +57,14 @@ extension KeyspaceAggregator {
             }
             return made
         }
-        var top = group(root, prefix: [], depth: 0)
+        var top = group(tree.root, prefix: [], depth: 0)
         top.keys = count > 0 ? census.totalKeys : 0
-        top.ttl = Self.scaled(root.tally.ttl, to: top.keys)
+        top.ttl = Self.scaled(tree.root.counts.ttl, to: top.keys)
         return KeyspaceReport(
             totalKeys: census.totalKeys, sampledKeys: count, memorySource: census.memorySource, memoryNote: census.memoryNote,
             elementsNote: census.elementsNote,
             neverReadKnown: census.neverReadKnown, root: top, bigKeys: bigKeys, frequentKeys: frequentKeys, missingNodes: census.missingNodes
         )
-    }
-
-    /// The memoized results by function (see ``MemoizedFunctions/groups(_:overflow:keyPrefix:)``).
-    private func memoizedGroups(_ functions: MemoizedFunctions?) -> [(FlaskCachingGroup, Tally)] {
-        MemoizedFunctions.groups(memoized, overflow: memoizedOverflow, keyPrefix: memoizePrefix, functions: functions) { $0.merge($1) }
     }
 
     /// `buckets` scaled so they add up to `total` exactly (largest remainders get the rounding).

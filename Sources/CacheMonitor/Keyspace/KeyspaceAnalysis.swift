@@ -35,29 +35,7 @@ package struct KeyspaceProgress: Sendable, Hashable {
 
 /// How a keyspace analysis ended: the report (also after a stop: the keys read until then are a sample
 /// too) and how long it took.
-package struct KeyspaceOutcome: Sendable, Hashable {
-    package enum Ending: Sendable, Hashable {
-        case completed
-        /// Stopped on request; the report covers what was read.
-        case stopped
-        /// Failed (one line); there is no report.
-        case failed(String)
-    }
-
-    package var backend: MonitoredBackend
-    package var options: KeyspaceOptions
-    package var report: KeyspaceReport?
-    package var ending: Ending
-    package var elapsed: Duration
-
-    package init(backend: MonitoredBackend, options: KeyspaceOptions, report: KeyspaceReport?, ending: Ending, elapsed: Duration) {
-        self.backend = backend
-        self.options = options
-        self.report = report
-        self.ending = ending
-        self.elapsed = elapsed
-    }
-}
+package typealias KeyspaceOutcome = JobOutcome<SampleDetails<KeyspaceOptions, KeyspaceReport>>
 
 /// A running keyspace analysis.
 package typealias KeyspaceJob = Job<KeyspaceProgress, KeyspaceOutcome>
@@ -67,33 +45,26 @@ package typealias KeyspaceJob = Job<KeyspaceProgress, KeyspaceOutcome>
 package enum KeyspaceAnalysis {
     /// Starts analysing `backend`'s keyspace.
     package static func start(on backend: MonitoredBackend, options: KeyspaceOptions = KeyspaceOptions()) -> KeyspaceJob {
-        KeyspaceJob { context in
+        KeyspaceJob(details: SampleDetails(backend: backend, options: options, report: nil)) { context, outcome in
             var aggregator = KeyspaceAggregator(
                 delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth, topKeys: options.topKeys)
-            var outcome = KeyspaceOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
-            do {
-                guard let source = backend.keyspace else {
-                    throw MonitorError.unavailable(backend.unavailableReason(.keyspace) ?? "\(backend.name) has no keyspace analysis")
-                }
-                let census = try await backend.using([.keyspace]) {
-                    try await source.sampleKeyspace(limit: options.sampleSize) { batch in
-                        for key in batch { aggregator.add(key) }
-                    } progress: { read in
-                        context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
-                        return !context.isStopRequested
-                    }
-                }
-                let functions = await MemoizedFunctions.read(
-                    versions: aggregator.memoizedVersions, versionKeys: aggregator.versionKeys, keyPrefix: aggregator.memoizePrefix,
-                    wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.browsing
-                ) { context.isStopRequested }
-                outcome.report = aggregator.report(census, functions: functions)
-                if context.isStopRequested { outcome.ending = .stopped }
-            } catch {
-                outcome.ending = .failed(ErrorText.oneLine(error))
+            guard let source = backend.keyspace else {
+                throw MonitorError.unavailable(backend.unavailableReason(.keyspace) ?? "\(backend.name) has no keyspace analysis")
             }
-            outcome.elapsed = context.elapsed
-            return outcome
+            let census = try await backend.using([.keyspace]) {
+                try await source.sampleKeyspace(limit: options.sampleSize) { batch in
+                    for key in batch { aggregator.add(key) }
+                } progress: { read in
+                    context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
+                    return !context.isStopRequested
+                }
+            }
+            let functions = await MemoizedFunctions.read(
+                versions: aggregator.memoizedVersions, versionKeys: aggregator.versionKeys, keyPrefix: aggregator.memoizePrefix,
+                wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.browsing
+            ) { context.isStopRequested }
+            outcome.report = aggregator.report(census, functions: functions)
+            if context.isStopRequested { outcome.ending = .stopped }
         }
     }
 }

@@ -1,5 +1,5 @@
 /// The figures of one group, unscaled: keys read and what is known about them.
-struct Tally: Emptiable {
+struct Tally: PrefixCounts {
     var keys = 0
     var memory = 0
     var memoryKnown = 0
@@ -10,6 +10,8 @@ struct Tally: Emptiable {
     var neverReadKnown = 0
 
     var isEmpty: Bool { keys == 0 }
+    /// Keys read.
+    var weight: Int { keys }
 
     mutating func add(_ key: SampledKey) {
         keys += 1

@@ -16,30 +16,21 @@ extension TrafficAggregator {
                 misses: knowsMisses ? min(counts.misses, counts.reads) : nil, writes: counts.writes, children: [],
                 flask: splitter.route(of: prefix))
         }
-        func group(_ node: Node, prefix: [UInt8], depth: Int) -> TrafficReport.Group {
-            var children = node.children.compactMap { segment, child -> TrafficReport.Group? in
-                var (segment, child) = (Array(segment), child)
-                while child.ownEvents == 0, !child.holdsMemoized, child.children.count == 1, let (next, grandchild) = child.children.first {
-                    segment += next
-                    child = grandchild
-                }
+        func group(_ node: PrefixTree<TrafficCounts>.Node, prefix: [UInt8], depth: Int) -> TrafficReport.Group {
+            var children = tree.children(of: node).compactMap { segment, child -> TrafficReport.Group? in
                 // One key's traffic is that key's: below the top level it counts in its parent only; at the top
                 // it is shown as the key itself, so no traffic hides.
                 // A Flask-Caching route stays, even as one key (a page without query strings).
-                if child.children.isEmpty, !child.holdsMemoized, !child.severalKeys, splitter.route(of: prefix + segment) == nil {
+                if child.isLeaf, !child.severalKeys, splitter.route(of: prefix + segment) == nil {
                     guard depth == 0, let key = child.firstKey else { return nil }
                     return group(child, prefix: key, depth: depth + 1)
                 }
                 return group(child, prefix: prefix + segment, depth: depth + 1)
             }
-            if node === memoizeNode {
-                children += MemoizedFunctions.groups(
-                    memoized, overflow: memoizedOverflow, keyPrefix: splitter.memoizePrefix, functions: functions
-                ) { $0.merge($1) }.map { flask, counts in
-                    var memoized = figures(counts, prefix: prefix, depth: depth + 1)
-                    memoized.flask = flask
-                    return memoized
-                }
+            children += tree.memoizedGroups(below: node, functions: functions).map { flask, counts in
+                var memoized = figures(counts, prefix: prefix, depth: depth + 1)
+                memoized.flask = flask
+                return memoized
             }
             var made = figures(node.counts, prefix: prefix, depth: depth)
             // Most reads first, then most writes, the shorter prefix, and by name (memoized groups share a prefix).
@@ -52,7 +43,7 @@ extension TrafficAggregator {
             }
             return made
         }
-        let totalReads = max(1, root.counts.reads)
+        let totalReads = max(1, tree.root.counts.reads)
         let hot = hotKeys.top(hotKeyCount).map { entry in
             TrafficReport.HotKey(
                 key: entry.key, reads: entry.guaranteed, share: Double(entry.guaranteed) / Double(totalReads),
@@ -64,7 +55,7 @@ extension TrafficAggregator {
                 TrafficReport.MissStorm(key: $0.key, misses: $0.guaranteed)
             } : []
         return TrafficReport(
-            method: method, duration: duration, root: group(root, prefix: [], depth: 0), hotKeys: hot, missStorms: storms,
+            method: method, duration: duration, root: group(tree.root, prefix: [], depth: 0), hotKeys: hot, missStorms: storms,
             eventsSeen: events, eventsCounted: events, unreadableLines: 0, notes: [], partial: nil, missingNodes: [], settingsNotRestored: [])
     }
 }

@@ -25,13 +25,15 @@ package enum TrafficMethod: String, Sendable, Hashable {
 }
 
 /// Reads, misses and writes of one group (or key), counted.
-struct TrafficCounts: Sendable, Hashable, Emptiable {
+struct TrafficCounts: Sendable, Hashable, PrefixCounts {
     var reads = 0
     var misses = 0
     var writes = 0
 
     var isEmpty: Bool { reads == 0 && misses == 0 && writes == 0 }
     var events: Int { reads + misses + writes }
+    /// How busy the group was.
+    var weight: Int { events }
 
     mutating func add(_ event: TrafficEvent) {
         switch event {

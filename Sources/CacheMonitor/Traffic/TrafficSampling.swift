@@ -134,30 +134,9 @@ package struct TrafficProgress: Sendable, Hashable {
     }
 }
 
-/// How a traffic sample ended: the report (also after a stop), or why there is none.
-package struct TrafficOutcome: Sendable, Hashable {
-    package enum Ending: Sendable, Hashable {
-        case completed
-        /// Stopped on request; the report covers the time listened.
-        case stopped
-        /// Failed before anything was sampled (one line).
-        case failed(String)
-    }
-
-    package var backend: MonitoredBackend
-    package var options: TrafficOptions
-    package var report: TrafficReport?
-    package var ending: Ending
-    package var elapsed: Duration
-
-    package init(backend: MonitoredBackend, options: TrafficOptions, report: TrafficReport?, ending: Ending, elapsed: Duration) {
-        self.backend = backend
-        self.options = options
-        self.report = report
-        self.ending = ending
-        self.elapsed = elapsed
-    }
-}
+/// How a traffic sample ended: the report (also after a stop: it covers the time listened), or why there is
+/// none.
+package typealias TrafficOutcome = JobOutcome<SampleDetails<TrafficOptions, TrafficReport>>
 
 /// A running traffic sample.
 package typealias TrafficJob = Job<TrafficProgress, TrafficOutcome>
@@ -168,62 +147,55 @@ package enum TrafficSampling {
     /// Starts sampling `backend`'s traffic as `plan` says (what its preflight found and the operator agreed
     /// to); without one, the preflight is made first, within the job.
     package static func start(on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions(), plan: TrafficPreflight? = nil) -> TrafficJob {
-        TrafficJob { context in
+        TrafficJob(details: SampleDetails(backend: backend, options: options, report: nil)) { context, outcome in
             let recorder = TrafficRecorder(
                 TrafficAggregator(delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth))
-            var outcome = TrafficOutcome(backend: backend, options: options, report: nil, ending: .completed, elapsed: .zero)
             let listenedFrom = ContinuousClock.now
             var listened = Duration.zero
-            do {
-                guard let source = backend.traffic else {
-                    throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
-                }
-                let ending = try await backend.using([.traffic]) {
-                    let planned: TrafficPreflight
-                    if let plan { planned = plan } else { planned = try await source.trafficPreflight() }
-                    return try await source.sampleTraffic(planned, options, into: recorder) {
-                        let started = ContinuousClock.now
-                        while !recorder.streamsEnded {
-                            let elapsed = ContinuousClock.now - started
-                            context.report(TrafficProgress(elapsed: elapsed, duration: options.duration, events: recorder.eventsCounted))
-                            guard elapsed < options.duration else { break }
-                            guard await context.pause(for: min(.milliseconds(250), options.duration - elapsed)) else { break }
-                        }
-                        listened = ContinuousClock.now - started
-                    }
-                }
-                if listened == .zero { listened = ContinuousClock.now - listenedFrom }
-                if let covered = ending.covered { listened = covered }
-                let memoized = recorder.memoized
-                let functions =
-                    memoized.versions.isEmpty
-                    ? nil
-                    : await MemoizedFunctions.read(
-                        versions: memoized.versions, versionKeys: memoized.versionKeys, keyPrefix: memoized.keyPrefix, wholeKeyspace: false,
-                        on: backend.browsing
-                    ) { false }
-                var report = recorder.report(method: ending.method, duration: listened, functions: functions, hotKeyCount: options.topKeys)
-                report.eventsSeen = recorder.eventsCounted + recorder.eventsNotCounted
-                report.eventsCounted = recorder.eventsCounted
-                report.unreadableLines = recorder.unreadableLines
-                report.notes = ending.notes
-                if report.unreadableLines > 0 {
-                    report.notes.append("\(HumanUnits.count(report.unreadableLines)) lines of the stream were not its format and were skipped")
-                }
-                if report.eventsSeen > report.eventsCounted {
-                    report.notes.append(
-                        "sampled \(Self.percent(report.sampledFraction)) of the events: the server sent faster than they could be read")
-                }
-                report.partial = ending.partial
-                report.missingNodes = ending.missingNodes
-                report.settingsNotRestored = ending.settingsNotRestored
-                outcome.report = report
-                if context.isStopRequested { outcome.ending = .stopped }
-            } catch {
-                outcome.ending = .failed(ErrorText.oneLine(error))
+            guard let source = backend.traffic else {
+                throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
             }
-            outcome.elapsed = context.elapsed
-            return outcome
+            let ending = try await backend.using([.traffic]) {
+                let planned: TrafficPreflight
+                if let plan { planned = plan } else { planned = try await source.trafficPreflight() }
+                return try await source.sampleTraffic(planned, options, into: recorder) {
+                    let started = ContinuousClock.now
+                    while !recorder.streamsEnded {
+                        let elapsed = ContinuousClock.now - started
+                        context.report(TrafficProgress(elapsed: elapsed, duration: options.duration, events: recorder.eventsCounted))
+                        guard elapsed < options.duration else { break }
+                        guard await context.pause(for: min(.milliseconds(250), options.duration - elapsed)) else { break }
+                    }
+                    listened = ContinuousClock.now - started
+                }
+            }
+            if listened == .zero { listened = ContinuousClock.now - listenedFrom }
+            if let covered = ending.covered { listened = covered }
+            let memoized = recorder.memoized
+            let functions =
+                memoized.versions.isEmpty
+                ? nil
+                : await MemoizedFunctions.read(
+                    versions: memoized.versions, versionKeys: memoized.versionKeys, keyPrefix: memoized.keyPrefix, wholeKeyspace: false,
+                    on: backend.browsing
+                ) { false }
+            var report = recorder.report(method: ending.method, duration: listened, functions: functions, hotKeyCount: options.topKeys)
+            report.eventsSeen = recorder.eventsCounted + recorder.eventsNotCounted
+            report.eventsCounted = recorder.eventsCounted
+            report.unreadableLines = recorder.unreadableLines
+            report.notes = ending.notes
+            if report.unreadableLines > 0 {
+                report.notes.append("\(HumanUnits.count(report.unreadableLines)) lines of the stream were not its format and were skipped")
+            }
+            if report.eventsSeen > report.eventsCounted {
+                report.notes.append(
+                    "sampled \(Self.percent(report.sampledFraction)) of the events: the server sent faster than they could be read")
+            }
+            report.partial = ending.partial
+            report.missingNodes = ending.missingNodes
+            report.settingsNotRestored = ending.settingsNotRestored
+            outcome.report = report
+            if context.isStopRequested { outcome.ending = .stopped }
         }
     }
 

@@ -102,6 +102,8 @@ enum InsightsActions {
         switch outcome.ending {
         case .failed(let reason):
             Actions.note("analysing \(outcome.backend.name) failed: \(reason)", role: .error, &state)
+        case .refused:
+            Actions.note(MonitorError.readOnly.description, role: .warning, &state)
         case .completed, .stopped:
             insights.outcome = outcome
             insights.finishedAt = state.now

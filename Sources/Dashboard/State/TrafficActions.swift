@@ -66,6 +66,8 @@ enum TrafficActions {
         case .failed(let reason):
             insights.trafficFailure = reason
             Actions.note("sampling \(outcome.backend.name)'s traffic failed: \(reason)", role: .error, &state)
+        case .refused:
+            Actions.note(MonitorError.readOnly.description, role: .warning, &state)
         case .completed, .stopped:
             insights.trafficFailure = nil
             insights.traffic = outcome
