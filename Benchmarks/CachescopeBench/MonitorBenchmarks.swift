@@ -43,7 +43,7 @@ extension BenchCommand {
 
         func run() async throws {
             let catalog = try BackendCatalog(redisURLs: redis, memcachedServers: memcached)
-            let backends = try catalog.monitoredBackends()
+            let backends = catalog.monitoredBackends()
             let poller = Poller(backends: backends)
             let cpuBefore = ResourceUse.cpuSeconds
             var snapshots = 0

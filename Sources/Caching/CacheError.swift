@@ -5,19 +5,37 @@
 /// ```
 public struct CacheError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, for code that wants to react to one kind of failure.
-    public enum Code: String, Sendable, Equatable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The codes; private, so new ones can be added without breaking a caller's `switch` (which has a
+        /// `default`).
+        private enum Base: String, Sendable, Hashable {
+            case invalidKey
+            case invalidTimeout
+            case encodingFailed
+            case decodingFailed
+            case notAnInteger
+            case backendFailure
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) { self.base = base }
+
         /// An empty key, or one the backend cannot store (too long, spaces or control characters for memcached).
-        case invalidKey
+        public static let invalidKey = Code(.invalidKey)
         /// A negative or non-finite timeout.
-        case invalidTimeout
+        public static let invalidTimeout = Code(.invalidTimeout)
         /// A value that could not be serialised.
-        case encodingFailed
+        public static let encodingFailed = Code(.encodingFailed)
         /// A stored value that cannot be read as the requested type.
-        case decodingFailed
+        public static let decodingFailed = Code(.decodingFailed)
         /// `inc`/`dec` on a value that is not an integer, or a result out of range.
-        case notAnInteger
+        public static let notAnInteger = Code(.notAnInteger)
         /// The backend failed: connection refused, timeout, server error.
-        case backendFailure
+        public static let backendFailure = Code(.backendFailure)
+
+        /// The code's name (`connectionFailed`).
+        public var description: String { base.rawValue }
     }
 
     /// What went wrong.

@@ -3,30 +3,53 @@
 /// Messages name the server (`host:port`).
 public struct MemcachedError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The codes; private, so new ones can be added without breaking a caller's `switch` (which has a
+        /// `default`).
+        private enum Base: String, Sendable, Hashable {
+            case connectionFailed
+            case connectionClosed
+            case timeout
+            case unknownCommand
+            case clientError
+            case serverError
+            case protocolViolation
+            case invalidKey
+            case invalidAddress
+            case metadumpUnavailable
+            case crawlerBusy
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) { self.base = base }
+
         /// Nothing listens on the address (connection refused), or the host cannot be reached or resolved.
-        case connectionFailed
+        public static let connectionFailed = Code(.connectionFailed)
         /// The connection closed while commands were waiting, or was closed by us.
-        case connectionClosed
+        public static let connectionClosed = Code(.connectionClosed)
         /// No reply within the connect or command timeout.
-        case timeout
+        public static let timeout = Code(.timeout)
         /// The server answered `ERROR` (an unknown command).
-        case unknownCommand
+        public static let unknownCommand = Code(.unknownCommand)
         /// The server answered `CLIENT_ERROR …`: the request was malformed or not allowed.
-        case clientError
+        public static let clientError = Code(.clientError)
         /// The server answered `SERVER_ERROR …` (out of memory, object too large, …).
-        case serverError
+        public static let serverError = Code(.serverError)
         /// The peer sent bytes that are not the memcached text protocol, or a reply nobody asked for.
-        case protocolViolation
+        public static let protocolViolation = Code(.protocolViolation)
         /// A key the text protocol cannot carry (empty, over 250 bytes, whitespace or control characters).
-        case invalidKey
+        public static let invalidKey = Code(.invalidKey)
         /// A server address (`host:port`) that cannot be used.
-        case invalidAddress
+        public static let invalidAddress = Code(.invalidAddress)
         /// `lru_crawler metadump` is unavailable: the server is older than 1.4.31, runs with `-X`
         /// (dumping disabled) or has the LRU crawler disabled.
-        case metadumpUnavailable
+        public static let metadumpUnavailable = Code(.metadumpUnavailable)
         /// Another `lru_crawler` request kept the crawler busy for longer than we were willing to wait.
-        case crawlerBusy
+        public static let crawlerBusy = Code(.crawlerBusy)
+
+        /// The code's name (`connectionFailed`).
+        public var description: String { base.rawValue }
     }
 
     /// What went wrong.
@@ -43,9 +66,6 @@ public struct MemcachedError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// Whether the connection is unusable after this error (so the next command should reconnect).
     public var breaksConnection: Bool {
-        switch code {
-        case .connectionFailed, .connectionClosed, .timeout, .protocolViolation: true
-        default: false
-        }
+        [Code.connectionFailed, .connectionClosed, .timeout, .protocolViolation].contains(code)
     }
 }

@@ -3,23 +3,43 @@
 /// Messages name the server (`host:port`) but never a password.
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: String, Sendable, Hashable {
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// The codes; private, so new ones can be added without breaking a caller's `switch` (which has a
+        /// `default`).
+        private enum Base: String, Sendable, Hashable {
+            case connectionFailed
+            case connectionClosed
+            case timeout
+            case authenticationFailed
+            case serverError
+            case protocolViolation
+            case invalidURL
+            case tlsFailed
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) { self.base = base }
+
         /// Nothing listens on the address (connection refused), or the host cannot be reached or resolved.
-        case connectionFailed
+        public static let connectionFailed = Code(.connectionFailed)
         /// The connection closed while commands were waiting, or was closed by us.
-        case connectionClosed
+        public static let connectionClosed = Code(.connectionClosed)
         /// No reply within the connect or command timeout.
-        case timeout
+        public static let timeout = Code(.timeout)
         /// `AUTH`/`HELLO` was refused (`WRONGPASS`, `NOAUTH`, no password configured).
-        case authenticationFailed
+        public static let authenticationFailed = Code(.authenticationFailed)
         /// The server answered a command with an error reply (`-ERR …`, `-WRONGTYPE …`).
-        case serverError
+        public static let serverError = Code(.serverError)
         /// The peer sent bytes that are not RESP, or a reply nobody asked for.
-        case protocolViolation
+        public static let protocolViolation = Code(.protocolViolation)
         /// A `redis://` URL that cannot be used.
-        case invalidURL
+        public static let invalidURL = Code(.invalidURL)
         /// TLS failed: the handshake, the server's certificate, or a CA/certificate/key file.
-        case tlsFailed
+        public static let tlsFailed = Code(.tlsFailed)
+
+        /// The code's name (`connectionFailed`).
+        public var description: String { base.rawValue }
     }
 
     /// What went wrong.
@@ -42,10 +62,7 @@ public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the connection is unusable after this error (so the next command should reconnect).
     public var breaksConnection: Bool {
-        switch code {
-        case .connectionFailed, .connectionClosed, .timeout, .protocolViolation, .tlsFailed: true
-        case .authenticationFailed, .serverError, .invalidURL: false
-        }
+        [Code.connectionFailed, .connectionClosed, .timeout, .protocolViolation, .tlsFailed].contains(code)
     }
 
     /// The error for a server's error reply to a command.

@@ -258,10 +258,13 @@ package struct ConfigFile: Sendable {
                 }
             }
             if isCluster {
-                return BackendDescriptor(name: name, kind: .redisCluster, clusterSeeds: urls, keyPrefix: keyPrefix)
+                do {
+                    return BackendDescriptor(name: name, endpoint: .cluster(try ClusterSeeds(urls)), keyPrefix: keyPrefix)
+                } catch let error as RedisError {
+                    throw failure(line("url"), "url: \(error.message)")
+                }
             }
-            let url = urls[0]
-            return BackendDescriptor(name: name, kind: .redis, redisURL: url, keyPrefix: keyPrefix)
+            return BackendDescriptor(name: name, endpoint: .redis(urls[0]), keyPrefix: keyPrefix)
         case .memcached:
             if password != nil { throw failure(line("password_env"), "memcached's text protocol has no password; remove password_env") }
             let serversText: String
@@ -281,9 +284,7 @@ package struct ConfigFile: Sendable {
                 throw failure(lines.backendLine(index) ?? 0, "a memcached backend needs servers = [\"host:11211\"]")
             }
             do {
-                return BackendDescriptor(
-                    name: name, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(serversText), keyPrefix: keyPrefix
-                )
+                return BackendDescriptor(name: name, endpoint: .memcached(try MemcachedServers(parsing: serversText)), keyPrefix: keyPrefix)
             } catch let error as MemcachedError {
                 throw failure(line(entry["servers"] != nil ? "servers" : "url"), error.message)
             }
@@ -390,9 +391,7 @@ package struct ConfigFile: Sendable {
         }
         target.dataNode.password = password
         for index in target.sentinels.indices { target.sentinels[index].password = sentinelPassword }
-        var descriptor = BackendDescriptor(name: name, kind: .redis, redisURL: target.dataNode, keyPrefix: keyPrefix)
-        descriptor.sentinel = target
-        return descriptor
+        return BackendDescriptor(name: name, endpoint: .sentinel(target), keyPrefix: keyPrefix)
     }
 
     private func failure(_ line: Int?, _ message: String) -> SettingsError {

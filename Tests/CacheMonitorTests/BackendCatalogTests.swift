@@ -83,8 +83,8 @@ import Testing
 @Suite struct ConfiguredCatalogTests {
     @Test func configuredNamesStayAndFlagsAreNamedAfterThem() throws {
         let configured = [
-            BackendDescriptor(name: "sessions", kind: .redis, redisURL: try RedisURL(parsing: "redis://s:1")),
-            BackendDescriptor(name: nil, kind: .memcached, memcachedServers: [MemcachedAddress(host: "m")]),
+            BackendDescriptor(name: "sessions", endpoint: .redis(try RedisURL(parsing: "redis://s:1"))),
+            BackendDescriptor(name: nil, endpoint: .memcached(MemcachedServers(MemcachedAddress(host: "m")))),
         ]
         let catalog = try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"], memcachedServers: ["n:3"])
         #expect(catalog.backends.map(\.name) == ["sessions", "memcached1", "redis", "memcached2"])
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aNameUsedTwiceIsRefused() throws {
-        let configured = [BackendDescriptor(name: "redis", kind: .redis, redisURL: try RedisURL(parsing: "redis://s:1"))]
+        let configured = [BackendDescriptor(name: "redis", endpoint: .redis(try RedisURL(parsing: "redis://s:1")))]
         #expect { try BackendCatalog(configured: configured, redisURLs: ["redis://r:2"]) } throws: {
             "\($0)".contains("two backends are named 'redis'")
         }

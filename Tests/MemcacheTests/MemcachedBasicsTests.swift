@@ -93,3 +93,17 @@ struct MemcachedBasicsTests {
         #expect(KetamaRing(serverNames: ["only:1"]).server(for: Array("x".utf8)) == 0)
     }
 }
+
+/// memcached's error codes match like cases, name themselves and say whether the connection is lost.
+@Suite struct MemcachedErrorCodeTests {
+    @Test func codesMatchLikeCasesAndNameThemselves() {
+        let error = MemcachedError(.crawlerBusy, "busy")
+        let matched: Bool =
+            switch error.code {
+            case .crawlerBusy: true
+            default: false
+            }
+        #expect(matched && "\(error.code)" == "crawlerBusy")
+        #expect(MemcachedError(.connectionClosed, "").breaksConnection && !MemcachedError(.invalidKey, "").breaksConnection)
+    }
+}

@@ -3,21 +3,80 @@ import ConnectionSupport
 import Memcache
 import RESP
 
+/// Where a backend is, with every part its kind needs: making its source or a cache backend writing to it is a
+/// switch that cannot fail for a missing part.
+package enum BackendEndpoint: Sendable, Hashable {
+    /// One Redis server (a `redis://` URL; watched as the cluster when the server turns out to be a cluster
+    /// node).
+    case redis(RedisURL)
+    /// A Redis master found through Sentinel (`redis+sentinel://`, `type = "redis-sentinel"`).
+    case sentinel(RedisSentinelTarget)
+    /// A Redis Cluster configured as one (`type = "redis-cluster"`), through any of its seeds.
+    case cluster(ClusterSeeds)
+    /// One memcached server or a pool of them.
+    case memcached(MemcachedServers)
+
+    /// The kind it is watched as first (a `redis` URL may turn out to be a cluster's).
+    package var kind: BackendKind {
+        switch self {
+        case .redis, .sentinel: .redis
+        case .cluster: .redisCluster
+        case .memcached: .memcached
+        }
+    }
+
+    /// `host:port` (a socket path; a pool's or a cluster's seeds `host:port,host:port`; a Sentinel-managed
+    /// master's sentinels and service), never with a password.
+    package var address: String {
+        switch self {
+        case .redis(let url): url.hostAndPort
+        case .sentinel(let target): target.description
+        case .cluster(let seeds): seeds.urls.map(\.hostAndPort).joined(separator: ",")
+        case .memcached(let servers): servers.addresses.map(\.description).joined(separator: ",")
+        }
+    }
+
+    /// The Redis URLs it connects with (TLS settings are checked on these); none for memcached.
+    package var redisURLs: [RedisURL] {
+        switch self {
+        case .redis(let url): [url]
+        case .sentinel(let target): [target.dataNode]
+        case .cluster(let seeds): seeds.urls
+        case .memcached: []
+        }
+    }
+}
+
+/// The servers of a memcached backend: one, or a pool — never none.
+package struct MemcachedServers: Sendable, Hashable {
+    /// In the order given.
+    package let addresses: [MemcachedAddress]
+
+    package init(_ first: MemcachedAddress, _ more: [MemcachedAddress] = []) {
+        addresses = [first] + more
+    }
+
+    /// `nil` for an empty list.
+    package init?(_ addresses: [MemcachedAddress]) {
+        guard let first = addresses.first else { return nil }
+        self.init(first, Array(addresses.dropFirst()))
+    }
+
+    /// Parses `host:port[,host:port…]`.
+    /// - Throws: ``Memcache/MemcachedError`` for an address that cannot be used.
+    package init(parsing text: String) throws {
+        let parsed = try MemcachedAddress.parseList(text)
+        guard let servers = MemcachedServers(parsed) else { throw MemcachedError(.invalidAddress, "no memcached server in '\(text)'") }
+        self = servers
+    }
+}
+
 /// One backend the user asked to watch.
 package struct BackendDescriptor: Sendable, Hashable {
     /// How it is named on screen and on the command line.
     package var name: String
-    /// What kind of server it is: `redisCluster` when configured as a cluster (`type = "redis-cluster"`).
-    package var kind: BackendKind
-    /// The connection details of a Redis backend (a cluster's first seed).
-    package var redisURL: RedisURL?
-    /// The sentinels and service of a Sentinel-managed Redis (`redis+sentinel://`, `type = "redis-sentinel"`).
-    package var sentinel: RedisSentinelTarget?
-    /// Every seed of a backend configured as a Redis Cluster (`type = "redis-cluster"`); `nil` otherwise —
-    /// a plain `redis://` URL is still watched as a cluster when its server turns out to be a cluster node.
-    package var clusterSeeds: [RedisURL]?
-    /// The servers of a memcached backend (one, or a pool).
-    package var memcachedServers: [MemcachedAddress]?
+    /// Where it is, with what connecting needs.
+    package var endpoint: BackendEndpoint
     /// The application's key prefix on this backend (config `key_prefix`), when known.
     package var keyPrefix: String?
     /// Where its keys are split into groups (config `delimiters`); the standard ones when not given.
@@ -25,32 +84,44 @@ package struct BackendDescriptor: Sendable, Hashable {
     /// Whether the name was given (config `name`) rather than derived from the type.
     var isNamed = false
 
-    /// A backend from its parts (a configuration file's table); with `clusterSeeds` it is a cluster.
-    package init(
-        name: String?, kind: BackendKind, redisURL: RedisURL? = nil, clusterSeeds: [RedisURL]? = nil, memcachedServers: [MemcachedAddress]? = nil,
-        keyPrefix: String? = nil
-    ) {
-        self.name = name ?? kind.family
-        self.kind = clusterSeeds != nil ? .redisCluster : kind
-        self.redisURL = redisURL ?? clusterSeeds?.first
-        self.clusterSeeds = clusterSeeds
-        self.memcachedServers = memcachedServers
+    /// A backend at `endpoint`, named `name` (else after its kind, once the catalog numbers them).
+    package init(name: String?, endpoint: BackendEndpoint, keyPrefix: String? = nil) {
+        self.name = name ?? endpoint.kind.family
+        self.endpoint = endpoint
         self.keyPrefix = keyPrefix
         isNamed = name != nil
     }
 
+    /// What kind of server it is: `redisCluster` when configured as a cluster (`type = "redis-cluster"`).
+    package var kind: BackendKind { endpoint.kind }
+
     /// `host:port` (a socket path; a pool's or a cluster's seeds `host:port,host:port`), never with a password.
-    package var address: String {
-        if let sentinel { return sentinel.description }
-        return clusterSeeds.map { $0.map(\.hostAndPort).joined(separator: ",") }
-            ?? redisURL?.hostAndPort ?? memcachedServers.map { $0.map(\.description).joined(separator: ",") } ?? ""
+    package var address: String { endpoint.address }
+
+    /// The connection details of a Redis backend (a cluster's first seed, a Sentinel-managed master's data
+    /// node credentials); `nil` for memcached.
+    package var redisURL: RedisURL? { endpoint.redisURLs.first }
+
+    /// Every seed of a backend configured as a Redis Cluster; `nil` otherwise.
+    package var clusterSeeds: [RedisURL]? {
+        if case .cluster(let seeds) = endpoint { return seeds.urls }
+        return nil
+    }
+
+    /// The servers of a memcached backend (one, or a pool); `nil` otherwise.
+    package var memcachedServers: [MemcachedAddress]? {
+        if case .memcached(let servers) = endpoint { return servers.addresses }
+        return nil
     }
 
     /// The addresses a command line may use to pick this backend: the whole address and, for a pool or a
     /// cluster's seeds, each server.
     var selectableAddresses: [String] {
-        [address] + (memcachedServers.map { $0.count > 1 ? $0.map(\.description) : [] } ?? [])
-            + (clusterSeeds.map { $0.count > 1 ? $0.map(\.hostAndPort) : [] } ?? [])
+        switch endpoint {
+        case .memcached(let servers) where servers.addresses.count > 1: [address] + servers.addresses.map(\.description)
+        case .cluster(let seeds) where seeds.urls.count > 1: [address] + seeds.urls.map(\.hostAndPort)
+        default: [address]
+        }
     }
 }
 
@@ -71,26 +142,22 @@ package struct BackendCatalog: Sendable {
         for text in redisURLs {
             do {
                 if text.lowercased().hasPrefix("redis+sentinel://") {
-                    var descriptor = BackendDescriptor(name: nil, kind: .redis)
-                    let target = try RedisSentinelTarget(parsing: text)
-                    descriptor.sentinel = target
-                    descriptor.redisURL = target.dataNode
-                    backends.append(descriptor)
+                    backends.append(BackendDescriptor(name: nil, endpoint: .sentinel(try RedisSentinelTarget(parsing: text))))
                     continue
                 }
                 var url = try RedisURL(parsing: text)
                 if let defaults = tlsDefaults, let tls = url.tls { url.tls = tls.filled(from: defaults) }
-                backends.append(BackendDescriptor(name: nil, kind: .redis, redisURL: url))
+                backends.append(BackendDescriptor(name: nil, endpoint: .redis(url)))
             } catch let error as RedisError {
                 throw MonitorError.invalidBackend("--redis: \(error.message)")
             }
         }
-        if tlsDefaults != nil, !redisURLs.isEmpty, !backends.contains(where: { $0.redisURL?.tls != nil }) {
+        if tlsDefaults != nil, !redisURLs.isEmpty, !backends.contains(where: { $0.endpoint.redisURLs.contains { $0.tls != nil } }) {
             throw MonitorError.invalidBackend("the --tls-* options apply to rediss:// URLs, and no --redis URL is one (write rediss://host:port)")
         }
         for text in memcachedServers {
             do {
-                backends.append(BackendDescriptor(name: nil, kind: .memcached, memcachedServers: try MemcachedAddress.parseList(text)))
+                backends.append(BackendDescriptor(name: nil, endpoint: .memcached(try MemcachedServers(parsing: text))))
             } catch let error as MemcachedError {
                 throw MonitorError.invalidBackend("--memcached: \(error.message)")
             }
@@ -101,8 +168,7 @@ package struct BackendCatalog: Sendable {
             throw MonitorError.invalidBackend("two backends are named '\(backend.name)': give each a name of its own")
         }
         for backend in self.backends {
-            let urls = backend.clusterSeeds ?? backend.redisURL.map { [$0] } ?? []
-            for url in urls {
+            for url in backend.endpoint.redisURLs {
                 guard let tls = url.tls else { continue }
                 do {
                     _ = try tls.makeContext()
@@ -158,65 +224,35 @@ package struct BackendCatalog: Sendable {
 
 extension BackendDescriptor {
     /// A `Caching` backend writing to this server (what the demo's `/redis` and `/memcached` routes use).
-    package func makeCacheBackend() throws -> any CacheBackend {
-        switch kind {
-        case .redis, .redisCluster:
-            return RedisCache(client: try redisDeployment())
-        case .memcached:
-            guard let memcachedServers, !memcachedServers.isEmpty else { throw MonitorError.invalidBackend("\(name) has no memcached servers") }
-            return MemcachedCache(pool: MemcachedPool(addresses: memcachedServers))
-        case .inProcess:
-            throw MonitorError.invalidBackend("\(name) is an in-process cache: it is the process's own, not a server to write to")
+    package func makeCacheBackend() -> any CacheBackend {
+        switch endpoint {
+        case .redis(let url): RedisCache(client: RedisDeployment(url: url))
+        case .sentinel(let target): RedisCache(client: RedisDeployment(sentinel: target))
+        case .cluster(let seeds): RedisCache(client: RedisDeployment(clusterSeeds: seeds))
+        case .memcached(let servers): MemcachedCache(pool: MemcachedPool(addresses: servers.addresses))
         }
-    }
-
-    /// The Redis server or cluster this backend names.
-    private func redisDeployment() throws -> RedisDeployment {
-        if let sentinel { return RedisDeployment(sentinel: sentinel) }
-        if let clusterSeeds {
-            do {
-                return try RedisDeployment(clusterSeeds: clusterSeeds)
-            } catch let error as RedisError {
-                throw MonitorError.invalidBackend("\(name): \(error.message)")
-            }
-        }
-        guard let redisURL else { throw MonitorError.invalidBackend("\(name) has no Redis URL") }
-        return RedisDeployment(url: redisURL)
     }
 
     /// The monitoring source for this backend (nothing connects yet).
-    /// - Throws: ``MonitorError/invalidBackend(_:)`` for a descriptor without its address (a Redis URL or memcached servers).
-    package func makeSource() throws -> any CacheSource {
-        switch kind {
-        case .redis, .redisCluster:
-            if let sentinel { return RedisSource(name: name, sentinel: sentinel) }
-            if let clusterSeeds {
-                do {
-                    return try RedisSource(name: name, clusterSeeds: clusterSeeds)
-                } catch let error as RedisError {
-                    throw MonitorError.invalidBackend("\(name): \(error.message)")
-                }
-            }
-            guard let redisURL else { throw MonitorError.invalidBackend("\(name) has no Redis URL") }
-            return RedisSource(name: name, url: redisURL)
-        case .memcached:
-            guard let memcachedServers, !memcachedServers.isEmpty else { throw MonitorError.invalidBackend("\(name) has no memcached servers") }
-            return MemcachedSource(name: name, addresses: memcachedServers)
-        case .inProcess:
-            throw MonitorError.invalidBackend("\(name) is an in-process cache: its source is made from the cache itself")
+    package func makeSource() -> any CacheSource {
+        switch endpoint {
+        case .redis(let url): RedisSource(name: name, url: url)
+        case .sentinel(let target): RedisSource(name: name, sentinel: target)
+        case .cluster(let seeds): RedisSource(name: name, clusterSeeds: seeds)
+        case .memcached(let servers): MemcachedSource(name: name, addresses: servers.addresses)
         }
     }
 
     /// This backend as the run watches it: its source made (nothing connects yet), with `id`.
-    package func monitored(id: BackendID) throws -> MonitoredBackend {
-        MonitoredBackend(id: id, source: try makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) }, delimiters: delimiters)
+    package func monitored(id: BackendID) -> MonitoredBackend {
+        MonitoredBackend(id: id, source: makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) }, delimiters: delimiters)
     }
 }
 
 extension BackendCatalog {
     /// Every backend of the catalog as the run watches it, numbered in display order from `first` (the
     /// demo's own cache, when it runs, comes first).
-    package func monitoredBackends(from first: Int = 0) throws -> [MonitoredBackend] {
-        try backends.enumerated().map { try $0.element.monitored(id: BackendID(first + $0.offset)) }
+    package func monitoredBackends(from first: Int = 0) -> [MonitoredBackend] {
+        backends.enumerated().map { $0.element.monitored(id: BackendID(first + $0.offset)) }
     }
 }

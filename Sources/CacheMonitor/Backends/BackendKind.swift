@@ -26,9 +26,6 @@ package enum BackendKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// A Redis server or cluster (the demo's `/redis` route can use either).
-    package var isRedis: Bool { self == .redis || self == .redisCluster }
-
     /// Whether the backend is made of servers the overview lists under its row (a cluster's nodes, a pool's
     /// servers), even when there is only one.
     package var hasServerRows: Bool { self == .redisCluster || self == .memcached }

@@ -70,17 +70,22 @@ package final class RedisSource: Sendable {
     }
 
     /// Creates a source for a cluster reached through any of `seeds`; nothing connects until the first call.
-    /// - Throws: ``RESP/RedisError`` `.invalidURL` (no seeds, a socket path, a database other than 0).
-    package init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
+    package init(name: String, clusterSeeds seeds: ClusterSeeds, configuration: RESPConnection.Configuration = .init()) {
         var configuration = configuration
         configuration.noTouch = true
         ownCommands = OwnCommands()
         configuration.observer = ownCommands
-        client = try RedisDeployment(clusterSeeds: seeds, configuration: configuration)
+        client = RedisDeployment(clusterSeeds: seeds, configuration: configuration)
         self.name = name
-        url = client.url
-        self.seeds = seeds
+        url = seeds.first
+        self.seeds = seeds.urls
         self.configuration = configuration
+    }
+
+    /// Creates a source for a cluster reached through any of `seeds`; nothing connects until the first call.
+    /// - Throws: ``RESP/RedisError`` `.invalidURL` (no seeds, a socket path, a database other than 0).
+    package convenience init(name: String, clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init()) throws {
+        self.init(name: name, clusterSeeds: try ClusterSeeds(seeds), configuration: configuration)
     }
 
     /// `host:port` (or the socket path); a configured cluster's seeds, comma-separated; a Sentinel-managed

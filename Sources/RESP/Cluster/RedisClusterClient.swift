@@ -53,21 +53,22 @@ public final class RedisClusterClient: RedisCommandExecutor, AsyncClosable {
 
     /// - Parameter seeds: one or more nodes of the cluster (credentials and TLS settings of the first are used
     ///   for every node).
-    /// - Throws: ``RedisError`` `.invalidURL` for no seeds, a Unix socket, or a database other than 0.
     public init(
+        seeds: ClusterSeeds, configuration: RESPConnection.Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.seeds = seeds.urls
+        self.configuration = configuration
+        self.group = group
+    }
+
+    /// A client for the cluster reached through any of `seeds`.
+    /// - Throws: ``RedisError`` `.invalidURL` (no seeds, a Unix socket, a database other than 0).
+    public convenience init(
         seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) throws {
-        guard !seeds.isEmpty else { throw RedisError(.invalidURL, "a Redis Cluster needs at least one seed URL") }
-        for seed in seeds {
-            if case .unix = seed.address { throw RedisError(.invalidURL, "\(seed): a cluster is reached over TCP, not a Unix socket") }
-            guard seed.database == 0 else {
-                throw RedisError(.invalidURL, "\(seed): a Redis Cluster has only database 0 (drop /\(seed.database) from the URL)")
-            }
-        }
-        self.seeds = seeds
-        self.configuration = configuration
-        self.group = group
+        self.init(seeds: try ClusterSeeds(seeds), configuration: configuration, group: group)
     }
 
     /// The first seed's `host:port`, for messages.

@@ -68,18 +68,26 @@ public final class RedisDeployment: RedisCommandExecutor, AsyncClosable {
     }
 
     /// A cluster known to be one, reached through any of `seeds`.
-    /// - Throws: ``RedisError`` `.invalidURL` (no seeds, a Unix socket, a database other than 0).
     public init(
-        clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(),
+        clusterSeeds seeds: ClusterSeeds, configuration: RESPConnection.Configuration = .init(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
-    ) throws {
-        let cluster = try RedisClusterClient(seeds: seeds, configuration: configuration, group: group)
-        url = cluster.seeds[0]
-        self.seeds = seeds
+    ) {
+        let cluster = RedisClusterClient(seeds: seeds, configuration: configuration, group: group)
+        url = seeds.first
+        self.seeds = seeds.urls
         self.configuration = configuration
         self.group = group
         sentinel = nil
         state = Mutex(State(shape: .cluster(cluster)))
+    }
+
+    /// A cluster known to be one, reached through any of `seeds`.
+    /// - Throws: ``RedisError`` `.invalidURL` (no seeds, a Unix socket, a database other than 0).
+    public convenience init(
+        clusterSeeds seeds: [RedisURL], configuration: RESPConnection.Configuration = .init(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        self.init(clusterSeeds: try ClusterSeeds(seeds), configuration: configuration, group: group)
     }
 
     /// `host:port` of the URL (the first seed).

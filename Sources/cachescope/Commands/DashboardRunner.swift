@@ -27,7 +27,7 @@ enum DashboardRunner {
             ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
         // Made once: the demo's own cache first (number 1), then the configured backends in display order.
         let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
-        let backends = demoBackends + (try setup.backends(from: demoBackends.count))
+        let backends = demoBackends + setup.backends(from: demoBackends.count)
         let catalog = ThemeCatalog(environment: environment)
         var names = catalog.names
         let chosen = themeName ?? setup.config?.theme ?? (environment["NO_COLOR"].map { !$0.isEmpty } == true ? "monochrome" : "default")

@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         let demoOptions = try DemoOptions.parse(["--port", "0"])
         let session = demo ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
         let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
-        let backends = demoBackends + (try setup.backends(from: demoBackends.count))
+        let backends = demoBackends + setup.backends(from: demoBackends.count)
         guard !backends.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, a config file, or --with-demo")
         }

@@ -71,7 +71,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backends = try setup.backends()
+        let backends = setup.backends()
         guard !backends.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
         }

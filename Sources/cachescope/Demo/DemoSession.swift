@@ -28,8 +28,8 @@ final class DemoSession: DemoControls {
     /// the traffic generator.
     static func start(options: DemoOptions, backends: [BackendDescriptor], limit: Int? = nil) async throws -> DemoSession {
         let simple = SimpleCache(threshold: 1_000)  // the tutorial's CACHE_THRESHOLD
-        let redis = try backends.first { $0.kind.isRedis }.map { try $0.makeCacheBackend() }
-        let memcached = try backends.first { $0.kind == .memcached }.map { try $0.makeCacheBackend() }
+        let redis = backends.first { !$0.endpoint.redisURLs.isEmpty }?.makeCacheBackend()
+        let memcached = backends.first { $0.memcachedServers != nil }?.makeCacheBackend()
         let app = DemoApp(
             cache: DemoApp.cache(on: simple), redisCache: redis.map(DemoApp.cache(on:)), memcachedCache: memcached.map(DemoApp.cache(on:))
         )

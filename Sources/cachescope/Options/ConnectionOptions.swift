@@ -117,8 +117,8 @@ struct RunSetup {
     let readOnly: Bool
 
     /// Every backend as the run watches it (sources made, nothing connected), numbered from `first`.
-    func backends(from first: Int = 0) throws -> [MonitoredBackend] {
-        try Self.usage { try catalog.monitoredBackends(from: first) }
+    func backends(from first: Int = 0) -> [MonitoredBackend] {
+        catalog.monitoredBackends(from: first)
     }
 
     /// The backend a command names (by name, `host:port` or number), or the only one.
@@ -126,7 +126,7 @@ struct RunSetup {
         try Self.usage {
             let chosen = try catalog.select(name)
             let position = catalog.backends.firstIndex { $0.name == chosen.name } ?? 0
-            return try chosen.monitored(id: BackendID(position))
+            return chosen.monitored(id: BackendID(position))
         }
     }
 
