@@ -8,8 +8,9 @@ extension RedisClusterClient {
         try await masterClients().map(\.client)
     }
 
-    public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    @discardableResult
+    public func deleteKeys(
+        withPrefix prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
         try await deleteKeysOnEveryMaster(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress).totals
     }

@@ -171,10 +171,11 @@ public final class RedisDeployment: RedisCommandExecutor, AsyncClosable {
         try await shape().executor.dataNodes()
     }
 
-    public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    @discardableResult
+    public func deleteKeys(
+        withPrefix prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
-        try await shape().executor.deletePrefixed(prefix, count: count, dryRun: dryRun, progress: progress)
+        try await shape().executor.deleteKeys(withPrefix: prefix, count: count, dryRun: dryRun, progress: progress)
     }
 
     /// Closes every connection.

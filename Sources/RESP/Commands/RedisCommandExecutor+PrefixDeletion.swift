@@ -4,22 +4,18 @@ import ConnectionSupport
 /// Prefix deletion — `SCAN MATCH <escaped prefix>*` and pipelined `UNLINK` — shared by `RedisCache.clear()`
 /// and the monitor's invalidation, so both are fast and both are safe.
 extension RedisCommandExecutor {
-    /// Deletes every key that starts with `prefix` (never any other: each key is re-checked), or with
-    /// `dryRun` only counts them — on every data node (every master of a cluster, each scanned on its own
-    /// and all at once).
-    ///
-    /// - Parameters:
-    ///   - prefix: the literal key prefix (bytes); glob characters in it are escaped.
-    ///   - count: the `SCAN COUNT` hint.
-    ///   - dryRun: count matches without deleting.
-    ///   - progress: called after every page with the totals so far; return `false` to stop (cancel).
-    /// - Returns: the final totals (`finished` is false when cancelled).
+    /// ``deleteKeys(withPrefix:count:dryRun:progress:)`` in `SCAN` pages of 2,000, to the end.
+    @discardableResult
+    public func deleteKeys(withPrefix prefix: [UInt8], dryRun: Bool = false) async throws -> DeletionTotals {
+        try await deleteKeys(withPrefix: prefix, count: 2000, dryRun: dryRun) { _ in true }
+    }
+
+    /// ``deleteKeys(withPrefix:count:dryRun:progress:)`` (not a dry run), with `progress` told after every page.
     @discardableResult
     public func deleteKeys(
-        withPrefix prefix: [UInt8], count: Int = 2000, dryRun: Bool = false,
-        progress: (DeletionTotals) -> Bool = { _ in true }
+        withPrefix prefix: [UInt8], count: Int = 2000, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
-        try await deletePrefixed(prefix, count: count, dryRun: dryRun, progress: progress)
+        try await deleteKeys(withPrefix: prefix, count: count, dryRun: false, progress: progress)
     }
 
     /// The prefix deletion of one server: `SCAN` on `scanner`, `UNLINK` through `self` (the same server, or

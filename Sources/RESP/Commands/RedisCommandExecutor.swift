@@ -13,9 +13,21 @@ public protocol RedisCommandExecutor: Sendable {
     /// one server. Work that is per server by nature (`SCAN`, `DBSIZE`, `FLUSHDB`, `INFO`) runs on each.
     func dataNodes() async throws -> [any RedisCommandExecutor]
 
-    /// Deletes every key starting with `prefix` on every data node (see ``deleteKeys(withPrefix:count:dryRun:progress:)``).
-    func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    /// Deletes every key that starts with `prefix` (never any other: each key is re-checked), or with
+    /// `dryRun` only counts them — on every data node (every master of a cluster, each on its own and all at
+    /// once). The one name of prefix deletion at every layer: the monitor's sources and ports, memcached's
+    /// client and this protocol; the shorter forms below (``deleteKeys(withPrefix:dryRun:)``,
+    /// ``deleteKeys(withPrefix:count:progress:)``) call it.
+    ///
+    /// - Parameters:
+    ///   - prefix: the literal key prefix (bytes); glob characters in it are escaped.
+    ///   - count: the `SCAN COUNT` hint.
+    ///   - dryRun: count matches without deleting.
+    ///   - progress: called after every page with the totals so far; return `false` to stop (cancel).
+    /// - Returns: the final totals (`finished` is false when cancelled).
+    @discardableResult
+    func deleteKeys(
+        withPrefix prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals
 }
 
@@ -25,8 +37,9 @@ extension RedisCommandExecutor {
 
     /// One server: a server-side script where the server runs it, else `SCAN` and `UNLINK` from here; a
     /// dry run always scans from here (it de-duplicates what it counts).
-    public func deletePrefixed(
-        _ prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
+    @discardableResult
+    public func deleteKeys(
+        withPrefix prefix: [UInt8], count: Int, dryRun: Bool, progress: (DeletionTotals) -> Bool
     ) async throws -> DeletionTotals {
         if dryRun {
             return try await deleteKeys(withPrefix: prefix, scanning: self, count: count, dryRun: true, progress: progress)
