@@ -29,3 +29,10 @@ package final class OwnReads: Sendable {
         if misses > 0 { missCount.wrappingAdd(UInt64(misses), ordering: .relaxed) }
     }
 }
+
+/// Runs `lookups` to their end even when the caller stops waiting (its task cancelled: a key list replaced by
+/// a newer one): the server counts them in its hits and misses whether or not their replies are read, so they
+/// must always be counted as our own.
+func finishingLookups<Result: Sendable>(_ lookups: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    try await Task { try await lookups() }.value
+}

@@ -136,12 +136,14 @@ package final class MemcachedSource: Sendable {
             throw MemcachedError(.invalidAddress, "\(server) is not a server of \(name) (\(address))")
         }
         ownLookups.note(server: server, keys: [key])
-        guard let item = try await client.get([key]).first else {
-            ownReads.record(hits: 0, misses: 1)
-            return nil
+        return try await finishingLookups { [ownReads] in
+            guard let item = try await client.get([key]).first else {
+                ownReads.record(hits: 0, misses: 1)
+                return nil
+            }
+            ownReads.record(hits: 1, misses: 0)
+            return MemcachedValuePreview(prefix: Array(item.value.prefix(maxBytes)), length: item.value.count, flags: item.flags)
         }
-        ownReads.record(hits: 1, misses: 0)
-        return MemcachedValuePreview(prefix: Array(item.value.prefix(maxBytes)), length: item.value.count, flags: item.flags)
     }
 
     /// Closes every connection.

@@ -1,6 +1,5 @@
 import Basics
 import RESP
-import Synchronization
 
 extension RedisSource: KeyspaceSource {
     /// Reads keys for a keyspace analysis on connections of their own (the dashboard's sampling never waits
@@ -53,7 +52,7 @@ extension RedisSource: KeyspaceSource {
             case failed(Int, String)
         }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
-        let stop = StopFlag()
+        let stop = StopSignal()
         var sampled = 0
         var refusal: RedisKeyspaceSampler.MemoryRefusal?
         var elementsRefusal: String?
@@ -118,11 +117,4 @@ extension RedisSource: KeyspaceSource {
             neverReadKnown: false, missingNodes: missing
         )
     }
-}
-
-/// A flag set once, read from any task.
-final class StopFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .relaxed) }
-    func set() { value.store(true, ordering: .relaxed) }
 }

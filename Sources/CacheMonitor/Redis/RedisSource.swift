@@ -142,8 +142,9 @@ package final class RedisSource: Sendable {
         case .cluster(let cluster):
             server = try await cluster.masterClients().first?.client ?? cluster
         }
-        let (info, latency) = try await Self.read(server, sections: ["server", "clients", "memory", "stats", "keyspace"])
+        // Counted before they are sent: a sample its deadline ends still reaches the server.
         ownReads.recordCommands(2)
+        let (info, latency) = try await Self.read(server, sections: ["server", "clients", "memory", "stats", "keyspace"])
         return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses, ownCommands: ownReads.commands)
     }
 
@@ -172,6 +173,10 @@ package final class RedisSource: Sendable {
     /// vanished meanwhile are left out.
     package func details(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
         guard !keys.isEmpty else { return [] }
+        return try await finishingLookups { try await self.readDetails(of: keys) }
+    }
+
+    private func readDetails(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
         let known = capabilities.withLock { $0 }
         let withSize = known.memoryUsage != false
         var commands: [RESPCommand] = []
@@ -213,6 +218,10 @@ package final class RedisSource: Sendable {
     /// The first bytes or items of a value: `GETRANGE 0 <maxBytes-1>` for strings, the first `maxItems`
     /// of lists, sets, sorted sets and hashes — never the whole of a large value.
     package func preview(of key: [UInt8], type: String, maxBytes: Int = 512, maxItems: Int = 10) async throws -> RedisValuePreview {
+        try await finishingLookups { try await self.readPreview(of: key, type: type, maxBytes: maxBytes, maxItems: maxItems) }
+    }
+
+    private func readPreview(of key: [UInt8], type: String, maxBytes: Int, maxItems: Int) async throws -> RedisValuePreview {
         let commands: [RESPCommand]
         switch type {
         case "string": commands = [RESPCommand("GETRANGE", key: key, [0, maxBytes - 1]), RESPCommand("STRLEN", key: key)]

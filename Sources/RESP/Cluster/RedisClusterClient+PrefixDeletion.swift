@@ -44,11 +44,14 @@ extension RedisClusterClient {
         // to spare (all three at once on a 2-core machine kept every core busy, and another client's PING
         // waited up to 16 ms); hosts work at once.
         let lanes = Self.deletionLanes(hosts: masters.map(\.shard.master.host))
+        // A stop (asked for, or another master failed) is a request each master sees between its calls: what
+        // a call in flight deletes is counted.
+        let stop = StopSignal()
         await withTaskGroup(of: Void.self) { group in
             for lane in lanes {
                 group.addTask {
                     for index in lane.masters {
-                        if Task.isCancelled {
+                        if stop.isSet {
                             // Stopped (or another master failed) before this one began: nothing done here.
                             sink.yield(.done(index, DeletionTotals()))
                             continue
@@ -59,7 +62,7 @@ extension RedisClusterClient {
                             ) {
                                 totals in
                                 sink.yield(.page(index, totals))
-                                return !Task.isCancelled
+                                return !stop.isSet
                             }
                             sink.yield(.done(index, totals))
                         } catch {
@@ -80,12 +83,12 @@ extension RedisClusterClient {
                 case .failed(let error):
                     firstError = firstError ?? error
                     remaining -= 1
-                    if !stopped { group.cancelAll() }
+                    if !stopped { stop.set() }
                     stopped = true
                 }
                 if !stopped, !progress(DeletionTotals.sum(perMaster)) {
                     stopped = true
-                    group.cancelAll()
+                    stop.set()
                 }
                 if remaining == 0 { break }
             }

@@ -142,7 +142,8 @@ public final class RedisClusterClient: RedisCommandExecutor, AsyncClosable {
             state.refresh = task
             return task
         }
-        return try await task.value
+        // A caller whose deadline passes stops waiting; the read goes on for the others.
+        return try await waitCancellably(for: task)
     }
 
     /// Asks the known nodes (masters, then replicas, then the seeds) until one describes the cluster.

@@ -110,12 +110,15 @@ public final class RedisDeployment: RedisCommandExecutor, AsyncClosable {
         if let known { return known }
         guard let task else { throw RedisError(.connectionClosed, "the client for \(peer) was closed") }
         do {
-            let shape = try await task.value
+            let shape = try await waitCancellably(for: task)
             state.withLock { state in
                 state.shape = shape
                 state.resolving = nil
             }
             return shape
+        } catch is CancellationError where Task.isCancelled {
+            // This caller stopped waiting; the question goes on for the others (and the next call).
+            throw CancellationError()
         } catch {
             state.withLock { $0.resolving = nil }
             throw error

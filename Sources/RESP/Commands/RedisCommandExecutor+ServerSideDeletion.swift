@@ -34,6 +34,9 @@ extension RedisCommandExecutor {
         let (events, sink) = AsyncStream.makeStream(of: ScriptHalfEvent.self)
         var perHalf = [DeletionTotals](repeating: DeletionTotals(), count: halves.count)
         var stopped = false
+        // A stop is a request the halves see between calls, never a cancellation: a call in flight finishes
+        // and its keys are counted.
+        let stop = StopSignal()
         // Progress travels through the stream; each half's final totals come back as its task's result,
         // which a task group hands over even when this task is cancelled (a stream would end at once).
         let results = await withTaskGroup(of: ScriptHalfResult.self) { group in
@@ -41,7 +44,7 @@ extension RedisCommandExecutor {
                 group.addTask {
                     do {
                         let end = try await self.deleteByScript(
-                            in: half, prefix: prefix, count: count, unlinkEachKey: unlinkEachKey, pace: pace
+                            in: half, prefix: prefix, count: count, unlinkEachKey: unlinkEachKey, pace: pace, stop: stop
                         ) {
                             sink.yield(.progress(index, $0))
                         }
@@ -60,12 +63,12 @@ extension RedisCommandExecutor {
                     perHalf[index] = totals
                 case .ended(let failed):
                     running -= 1
-                    if failed { group.cancelAll() }
+                    if failed { stop.set() }
                 }
                 if running == 0 { break }
                 if !stopped, !progress(Self.merged(perHalf)) {
                     stopped = true
-                    group.cancelAll()
+                    stop.set()
                 }
             }
             sink.finish()
@@ -107,10 +110,11 @@ extension RedisCommandExecutor {
         return totals
     }
 
-    /// One half's chain of script calls, until its range ends, the task is cancelled, or the server
-    /// refuses (then the range that is left).
+    /// One half's chain of script calls, until its range ends, a stop is asked for, or the server refuses
+    /// (then the range that is left).
     private func deleteByScript(
-        in range: ScanRange, prefix: [UInt8], count: Int, unlinkEachKey: Bool, pace: ScriptPace, report: (DeletionTotals) -> Void
+        in range: ScanRange, prefix: [UInt8], count: Int, unlinkEachKey: Bool, pace: ScriptPace, stop: StopSignal,
+        report: (DeletionTotals) -> Void
     ) async throws -> ScriptHalfEnd {
         var totals = DeletionTotals()
         var batch = ScriptBatchSize(pace: pace, count: count)
@@ -118,7 +122,7 @@ extension RedisCommandExecutor {
         let pattern = RedisGlob.matchingPrefix(prefix)
         let clock = ContinuousClock()
         while true {
-            if Task.isCancelled { return ScriptHalfEnd(totals: totals, left: nil, cancelled: true) }
+            if stop.isSet { return ScriptHalfEnd(totals: totals, left: nil, cancelled: true) }
             let arguments: [any RESPArgument] = [
                 0, cursor, pattern, batch.scanCount, batch.steps, prefix, unlinkEachKey ? 1 : 0, range.endsAtOddCursor ? 1 : 0,
             ]

@@ -1,3 +1,4 @@
+import ConnectionSupport
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -49,14 +50,23 @@ public final class SentinelResolver: Sendable {
         }
         if let known { return known }
         guard let task else { throw RedisError(.connectionClosed, "the Sentinel client for \(target.service) was closed") }
-        defer { state.withLock { $0.resolving = nil } }
         do {
-            return try await task.value
+            let master = try await waitCancellably(for: task)
+            state.withLock { $0.resolving = nil }
+            return master
+        } catch is CancellationError where Task.isCancelled {
+            // This caller stopped waiting; the sentinels are still being asked for the others.
+            throw CancellationError()
         } catch let unknown as UnknownService {
+            state.withLock { $0.resolving = nil }
             throw RedisError(.serverError, unknown.message)
         } catch {
             // The sentinels did not answer: a master known before is used until they do.
-            if let master = state.withLock({ $0.master }) { return master }
+            let master = state.withLock { state -> RedisClient? in
+                state.resolving = nil
+                return state.master
+            }
+            if let master { return master }
             throw error
         }
     }
