@@ -1,6 +1,5 @@
 import Foundation
 import RESP
-import Synchronization
 import TestSupport
 import Testing
 
@@ -9,19 +8,11 @@ import Testing
 /// `withDeadline` is structured: at the deadline the work is cancelled, and a request waiting on a socket stops
 /// waiting then — the caller returns at the deadline, before the server answers, with nothing left behind it.
 @Suite struct DeadlineTests {
-    /// Set once the server answered `SLOW`.
-    final class Answered: Sendable {
-        private let value = Atomic<Bool>(false)
-        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-        func set() { value.store(true, ordering: .sequentiallyConsistent) }
-    }
-
     @Test func aDeadlineEndsTheRequestItWaitsOn() async throws {
-        let answered = Answered()
+        let answered = SlowReply()
         let server = try ScriptedRedisServer { command, _ in
             if command.first?.uppercased() == "SLOW" {
-                Thread.sleep(forTimeInterval: 3)
-                answered.set()
+                answered.waitForGate()
                 return "+late\r\n"
             }
             return "+OK\r\n"
@@ -33,6 +24,7 @@ import Testing
             try await withDeadline(.milliseconds(100), clock: ContinuousClock()) { try await client.send(RESPCommand("SLOW")) }
         }
         #expect(!answered.isSet, "returned at the deadline, not when the server answered")
+        answered.openGate()
         #expect(try await client.send(RESPCommand("PING")).string == "OK", "the connection goes on")
         await client.close()
     }

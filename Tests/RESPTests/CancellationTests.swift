@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import TestSupport
 import Testing
 
@@ -8,21 +7,13 @@ import Testing
 /// Requests honour task cancellation: a cancelled caller stops waiting at once — before the server answers —
 /// and the pipeline keeps its order: the late reply goes to the request it answers, not to the next one.
 @Suite struct CancellationTests {
-    /// Set once the server answered `SLOW`.
-    final class Answered: Sendable {
-        private let value = Atomic<Bool>(false)
-        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
-        func set() { value.store(true, ordering: .sequentiallyConsistent) }
-    }
-
-    /// A server that answers `SLOW` after three seconds (and says when it did) and everything else at once,
-    /// one connection's commands in order, as Redis does.
-    static func slowServer(_ answered: Answered) throws -> ScriptedRedisServer {
+    /// A server that answers `SLOW` only once the test opens the gate (and says when it did), everything else
+    /// at once, one connection's commands in order, as Redis does.
+    static func slowServer(_ answered: SlowReply) throws -> ScriptedRedisServer {
         try ScriptedRedisServer { command, _ in
             switch command.first?.uppercased() {
             case "SLOW":
-                Thread.sleep(forTimeInterval: 3)
-                answered.set()
+                answered.waitForGate()
                 return "+late\r\n"
             case "ECHO":
                 let text = command.count > 1 ? command[1] : ""
@@ -34,7 +25,7 @@ import Testing
     }
 
     @Test func aCancelledRequestStopsWaitingAndTheNextGetsItsOwnReply() async throws {
-        let answered = Answered()
+        let answered = SlowReply()
         let server = try Self.slowServer(answered)
         defer { server.stop() }
         let client = RedisClient(
@@ -45,6 +36,7 @@ import Testing
         slow.cancel()
         await #expect(throws: CancellationError.self) { try await slow.value }
         #expect(!answered.isSet, "it stopped waiting when cancelled, before the server answered")
+        answered.openGate()
         let echoed = try await client.send(RESPCommand("ECHO", ["after"]))
         #expect(answered.isSet)
         #expect(echoed.string == "after", "the late reply went to the cancelled request")
@@ -53,7 +45,7 @@ import Testing
     }
 
     @Test func aRequestCancelledBeforeItIsSentNeverWaits() async throws {
-        let answered = Answered()
+        let answered = SlowReply()
         let server = try Self.slowServer(answered)
         defer { server.stop() }
         let client = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:\(server.port)"))
@@ -64,6 +56,7 @@ import Testing
         }
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(!answered.isSet)
+        answered.openGate()
         #expect(try await client.send(RESPCommand("ECHO", ["next"])).string == "next")
         await client.close()
     }

@@ -86,6 +86,7 @@ extension RedisSource: TrafficSource {
         // Misses count only while MONITOR counts reads, so both cover the same time.
         let counting = CountingWindow()
         var refresher: Task<Void, Never>?
+        var refreshers: [RedisClient] = []
         do {
             var listening = 0
             var firstFailure: (any Error)?
@@ -138,18 +139,18 @@ extension RedisSource: TrafficSource {
             }
             counting.open()
             // Connections cachescope opens meanwhile (browsing, another cachescope) are left out too.
-            let refreshers = servers.map { RedisClient(url: $0.url, configuration: configuration) }
-            refresher = Task {
+            refreshers = servers.map { RedisClient(url: $0.url, configuration: configuration) }
+            refresher = Task { [refreshers] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(2))
                     for client in refreshers where !Task.isCancelled { await ownClients.refresh(on: client) }
                 }
-                for client in refreshers { await client.close() }
             }
             await listen()
         } catch {
             refresher?.cancel()
             await refresher?.value
+            for client in refreshers { await client.close() }
             for stream in streams { await stream.connection.close() }
             let notRestored = await restore(changed)
             // A failure after a setting could not be put back must still say so loudly.
@@ -158,6 +159,7 @@ extension RedisSource: TrafficSource {
         }
         refresher?.cancel()
         await refresher?.value
+        for client in refreshers { await client.close() }
         counting.close()
         let lost = closed.servers
         // MONITOR first, then (a moment later) the key-miss events: a read counted always has its miss counted.
