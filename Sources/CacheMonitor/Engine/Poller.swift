@@ -168,7 +168,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             if refreshing.remove(index) != nil { publishNow() }
             // The wait is a task of its own, so `refreshNow()` can end it without ending this loop.
             let clock = clock
-            let wait = Task { _ = try? await clock.sleep(until: next, tolerance: nil) }
+            // An instant already reached is not waited for (a clock may suspend until it moves on).
+            let wait = Task { if clock.now < next { _ = try? await clock.sleep(until: next, tolerance: nil) } }
             waits[index] = wait
             await withTaskCancellationHandler {
                 await wait.value
