@@ -1,3 +1,5 @@
+import Basics
+import CacheMonitor
 import Memcache
 import RESP
 
@@ -48,6 +50,18 @@ extension CommandFailure {
             return try await body()
         } catch {
             throw backend(error, name: name, address: address) ?? error
+        }
+    }
+}
+
+extension MonitoredBackend {
+    /// The port of `feature` for a command, or the usage error (exit 2) saying why this backend cannot: what
+    /// its type lacks, or its servers' refusals.
+    func commandPort<Port>(_ path: KeyPath<MonitoredBackend, Port?>, for feature: BackendFeature) throws -> Port {
+        do {
+            return try port(path, for: feature)
+        } catch {
+            throw CommandFailure(.usage, "\(name) (\(address)): \(ErrorText.oneLine(error))")
         }
     }
 }

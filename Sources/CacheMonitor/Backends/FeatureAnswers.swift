@@ -96,7 +96,7 @@ package enum FeatureAnswer: Sendable, Hashable {
 }
 
 /// What each server of a backend answered about each feature, learned as features are used and kept on the
-/// backend's source (shared by every copy of its ``MonitoredBackend``). A feature with no answer from a
+/// backend (shared by every copy of its ``MonitoredBackend``). A feature with no answer from a
 /// server is ``FeatureAnswer/unknown`` there. Thread-safe.
 package final class FeatureAnswers: Sendable {
     /// One server's answer.

@@ -120,6 +120,14 @@ extension MonitoredBackend {
         return .available(refusedOn: refused)
     }
 
+    /// The port of `feature` (`\.traffic` for `.traffic`), when the feature can be used now.
+    /// - Throws: ``MonitorError/unavailable(_:)`` saying why it cannot (``unavailableReason(_:)``).
+    package func port<Port>(_ path: KeyPath<MonitoredBackend, Port?>, for feature: BackendFeature) throws -> Port {
+        if let reason = unavailableReason(feature) { throw MonitorError.unavailable(reason) }
+        guard let port = self[keyPath: path] else { throw MonitorError.unavailable("\(name) has no \(feature.title)") }
+        return port
+    }
+
     /// Why `feature` cannot be used, in one line (`nil` when it can): what the backend's type lacks, or each
     /// server's refusal in its own words.
     package func unavailableReason(_ feature: BackendFeature) -> String? {

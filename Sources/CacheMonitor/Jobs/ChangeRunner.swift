@@ -41,7 +41,7 @@ package struct ChangeRunner: Sendable {
             defer { outcome = work.outcome }
             if change.needsBackend {
                 guard let backend else { throw MonitorError.cannotRun("no backend to run it on") }
-                if let reason = backend.reasonCannotRun(change) { throw MonitorError.cannotRun(reason) }
+                if let reason = backend.reasonCannotRun(change) { throw MonitorError.unavailable(reason) }
                 try await backend.using(change.requiredFeatures) { try await work.run(on: backend) }
             } else {
                 guard let clearDemoCache else { throw MonitorError.cannotRun("no demo cache to clear (the demo is not running)") }
@@ -65,10 +65,10 @@ private struct ChangeWork {
         switch outcome.change {
         case .deleteKeys(let keys):
             outcome.keys = keys
-            try await deleteOrCount(keys, on: try port(backend.deletion))
+            try await deleteOrCount(keys, on: try backend.port(\.deletion, for: .keyDeletion))
         case .invalidatePrefix(let prefix):
             let context = context
-            let result = try await port(backend.deletion).deleteKeys(withPrefix: prefix, dryRun: dryRun) { totals in
+            let result = try await backend.port(\.deletion, for: .keyDeletion).deleteKeys(withPrefix: prefix, dryRun: dryRun) { totals in
                 context.report(totals)
                 return !context.isStopRequested
             }
@@ -76,19 +76,19 @@ private struct ChangeWork {
             outcome.servers = result.servers
             if !result.totals.finished { outcome.ending = context.isStopRequested ? .stopped : .failed("the scan ended early") }
         case .invalidateRoute(let path, let keyPrefix):
-            let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: try port(backend.browsing))
+            let keys = try await FlaskCachingActions.routeKeys(path: path, prefix: keyPrefix, on: try backend.port(\.browsing, for: .keyBrowsing))
             outcome.keys = keys
             if dryRun {
                 // Just listed: they exist.
                 outcome.totals = DeletionTotals(scanned: keys.count, matched: keys.count, finished: true)
                 context.report(outcome.totals)
             } else {
-                try await deleteOrCount(keys, on: try port(backend.deletion))
+                try await deleteOrCount(keys, on: try backend.port(\.deletion, for: .keyDeletion))
             }
         case .invalidateMemoized(let function, let keyPrefix, let sweep):
             let found = try await FlaskCachingActions.memoizedKeys(
-                function: function, prefix: keyPrefix, sweep: sweep, on: try port(backend.browsing))
-            let source = try port(backend.deletion)
+                function: function, prefix: keyPrefix, sweep: sweep, on: try backend.port(\.browsing, for: .keyBrowsing))
+            let source = try backend.port(\.deletion, for: .keyDeletion)
             outcome.keys = [found.versionKey] + found.results
             if dryRun {
                 let versionKeyExisted = try await source.countExisting([found.versionKey]) > 0
@@ -105,12 +105,12 @@ private struct ChangeWork {
             }
         case .setExpiry(let key, let milliseconds):
             outcome.keys = [key]
-            let source = try port(backend.expiry)
+            let source = try backend.port(\.expiry, for: .keyExpiry)
             let existed = dryRun ? try await source.countExisting([key]) > 0 : try await source.setExpiry(of: key, milliseconds: milliseconds)
             outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
             outcome.detail = .expiry(keyExisted: existed)
         case .killClient(let client):
-            let existed = dryRun ? false : try await port(backend.clients).killClient(client)
+            let existed = dryRun ? false : try await backend.port(\.clients, for: .clientControl).killClient(client)
             outcome.totals = DeletionTotals(matched: existed ? 1 : 0, finished: true)
             outcome.detail = .killed(existed: existed)
         case .clearDemoCache:
@@ -139,12 +139,6 @@ private struct ChangeWork {
             context.report(outcome.totals)
         }
         outcome.totals.finished = true
-    }
-
-    /// The port a change needs (checked before it starts, so a missing one is only a safeguard).
-    private func port<Port>(_ port: Port?) throws -> Port {
-        guard let port else { throw MonitorError.cannotRun("\(outcome.backend?.name ?? "the backend") cannot do that") }
-        return port
     }
 
     /// Adds one deletion's counts to the totals and to each server's share.

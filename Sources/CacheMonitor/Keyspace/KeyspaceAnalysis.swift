@@ -48,9 +48,7 @@ package enum KeyspaceAnalysis {
         KeyspaceJob(details: SampleDetails(backend: backend, options: options, report: nil)) { context, outcome in
             var aggregator = KeyspaceAggregator(
                 delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth, topKeys: options.topKeys)
-            guard let source = backend.keyspace else {
-                throw MonitorError.unavailable(backend.unavailableReason(.keyspace) ?? "\(backend.name) has no keyspace analysis")
-            }
+            let source = try backend.port(\.keyspace, for: .keyspace)
             let census = try await backend.using([.keyspace]) {
                 try await source.sampleKeyspace(limit: options.sampleSize) { batch in
                     for key in batch { aggregator.add(key) }

@@ -152,9 +152,7 @@ package enum TrafficSampling {
                 TrafficAggregator(delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth))
             let listenedFrom = ContinuousClock.now
             var listened = Duration.zero
-            guard let source = backend.traffic else {
-                throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
-            }
+            let source = try backend.port(\.traffic, for: .traffic)
             let ending = try await backend.using([.traffic]) {
                 let planned: TrafficPreflight
                 if let plan { planned = plan } else { planned = try await source.trafficPreflight() }

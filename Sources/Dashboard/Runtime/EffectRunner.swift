@@ -111,9 +111,7 @@ package final class EffectRunner {
         let inbox = inbox
         Task {
             do {
-                guard let source = backend.traffic, backend.availability(of: .traffic).isAvailable else {
-                    throw MonitorError.unavailable(backend.unavailableReason(.traffic) ?? "\(backend.name) has no traffic sampling")
-                }
+                let source = try backend.port(\.traffic, for: .traffic)
                 let plan = try await Task.detached {
                     try await backend.using([.traffic]) {
                         try await source.connectForReading()
@@ -136,9 +134,7 @@ package final class EffectRunner {
             var lastPost = ContinuousClock.now - .seconds(1)
             do {
                 // The first batch shows at once; later ones at most ten times a second, then the complete window.
-                guard let source = backend.browsing else {
-                    throw MonitorError.unavailable(backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot list its keys")
-                }
+                let source = try backend.port(\.browsing, for: .keyBrowsing)
                 _ = try await backend.using([.keyBrowsing]) {
                     try await KeyWindow.load(from: source, matching: filter, capacity: capacity) { window in
                         guard !Task.isCancelled else { return false }
@@ -160,9 +156,7 @@ package final class EffectRunner {
         let inbox = inbox
         reading = Task.detached {
             do {
-                guard let source = backend.browsing else {
-                    throw MonitorError.unavailable(backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot read its keys")
-                }
+                let source = try backend.port(\.browsing, for: .keyBrowsing)
                 let details = try await backend.using([.keyBrowsing]) {
                     try await source.details(of: key, maxBytes: 4096, kindPrefix: backend.keyPrefix)
                 }

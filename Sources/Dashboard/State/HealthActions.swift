@@ -4,14 +4,7 @@ import CacheMonitor
 enum HealthActions {
     /// `h`: the health of the selected backend (or of the one whose keys or insights are open).
     static func open(_ state: inout AppState) -> [DashboardEffect] {
-        let backend: MonitoredBackend? =
-            switch state.screen {
-            case .overview, .health: state.selectedSnapshot?.backend
-            case .keys, .details: state.keyBrowser?.backend
-            case .insights: state.insights?.backend
-            }
-        guard let backend else { return [] }
-        guard backend.health != nil else { return [] }
+        guard let backend = state.focusedBackend, backend.health != nil else { return [] }
         if state.health?.backend.id != backend.id { state.health = HealthState(backend: backend) }
         state.selectedBackend = backend.id
         state.screen = .health

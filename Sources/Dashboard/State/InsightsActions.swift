@@ -5,8 +5,7 @@ enum InsightsActions {
     /// `i`: the insights of the selected backend (or of the one whose keys are open) — the last analysis
     /// when there is one (results stay until re-sampled), else a new one.
     static func open(_ state: inout AppState) -> [DashboardEffect] {
-        let backend = state.screen == .overview ? state.selectedSnapshot?.backend : state.keyBrowser?.backend
-        guard let backend else { return [] }
+        guard let backend = state.focusedBackend else { return [] }
         state.screen = .insights
         state.insightsBackend = backend.id
         if state.insightsByBackend[backend.id] != nil { return [] }

@@ -68,7 +68,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let backend = try setup.backend(self.backend)
         let limit: Int? = if case .keys(let count) = sampleSize { count } else { nil }
         let options = KeyspaceOptions(sampleSize: limit, topKeys: top, maxDepth: max(8, depth))
-        if let reason = backend.unavailableReason(.keyspace) { throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(reason)") }
+        _ = try backend.commandPort(\.keyspace, for: .keyspace)
         let outcome = try await backend.source.executeThenClose { source in
             try await CommandFailure.reporting(backend.name, backend.address) { try await source.connectForReading() }
             let progress = Terminal.ProgressLine(enabled: Terminal.stderrIsTerminal && !json)

@@ -41,9 +41,7 @@ struct HealthCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try connection.setup()
         let backend = try setup.backend(self.backend)
-        guard let source = backend.health else {
-            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(backend.unavailableReason(.health) ?? "no server health")")
-        }
+        let source = try backend.commandPort(\.health, for: .health)
         let read = try await source.executeThenClose { source in
             try await CommandFailure.reporting(backend.name, backend.address) { try await source.readHealth() }
         }

@@ -53,9 +53,7 @@ struct KeysCommand: AsyncParsableCommand {
     func run() async throws {
         let filter = try Self.match(prefix: prefix, glob: match)
         let backend = try connection.setup().backend(backend)
-        guard let source = backend.browsing else {
-            throw CommandFailure(.usage, backend.unavailableReason(.keyBrowsing) ?? "\(backend.name) cannot list its keys")
-        }
+        let source = try backend.commandPort(\.browsing, for: .keyBrowsing)
         var output = KeysOutput(json: json)
         do {
             try await CommandFailure.reporting(source.name, source.address) {

@@ -61,9 +61,7 @@ struct TrafficSampleCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try connection.setup()
         let backend = try setup.backend(self.backend)
-        guard let source = backend.traffic, backend.availability(of: .traffic).isAvailable else {
-            throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): \(backend.unavailableReason(.traffic) ?? "no traffic sampling")")
-        }
+        let source = try backend.commandPort(\.traffic, for: .traffic)
         try await source.executeThenClose { source in try await sample(backend, source, readOnly: setup.readOnly) }
     }
 
