@@ -2,9 +2,11 @@ import CacheMonitor
 
 /// What the keys do on the health screen, and opening it.
 enum HealthActions {
-    /// `h`: the health of the selected backend (or of the one whose keys or insights are open).
+    /// `h`: the health of the selected backend (or of the one whose keys or insights are open); on the health
+    /// screen, of the backend just selected (Tab).
     static func open(_ state: inout AppState) -> [DashboardEffect] {
-        guard let backend = state.focusedBackend, backend.health != nil else { return [] }
+        let backend = state.screen == .health ? state.selectedSnapshot?.backend : state.focusedBackend
+        guard let backend, backend.health != nil else { return [] }
         if state.health?.backend.id != backend.id { state.health = HealthState(backend: backend) }
         state.selectedBackend = backend.id
         state.screen = .health
