@@ -9,6 +9,9 @@
 #   CACHESCOPE_TEST_CLUSTER=127.0.0.1:<port>,127.0.0.1:<port>,127.0.0.1:<port>   (a 3-master Redis Cluster)
 #   CACHESCOPE_TEST_TLS=127.0.0.1:<port>   CACHESCOPE_TEST_TLS_DIR=<dir with ca.crt, client.crt/key, other-ca.crt>
 #                                          (redis-server's TLS port, client certificates required)
+#   Managed-service emulation: CACHESCOPE_TEST_RENAMED=127.0.0.1:<port> (CONFIG, MONITOR, EVAL, EVALSHA, SCRIPT,
+#   SLOWLOG, LATENCY, MEMORY, DEBUG, COMMAND renamed away) and CACHESCOPE_TEST_ACL_URL=redis://user:pw@… (a user
+#   of the first redis-server without @admin and @scripting)
 #
 # Never touches 6379/11211: a developer's own servers are left alone.
 set -euo pipefail
@@ -42,11 +45,21 @@ swift format lint --strict --recursive --parallel Sources Tests Benchmarks Packa
 # --- 3. servers on spare loopback ports --------------------------------------------------------
 servers_init
 reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
-unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR
+unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR \
+    CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED
 if command -v redis-server >/dev/null 2>&1; then
-    start_redis >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
+    start_redis "${acl_user_arguments[@]}" >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
-    say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $CACHESCOPE_TEST_REDIS"
+    export CACHESCOPE_TEST_ACL_URL="redis://$acl_user:$acl_password@$CACHESCOPE_TEST_REDIS"
+    say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on $CACHESCOPE_TEST_REDIS (and as the user $acl_user, without @admin and @scripting)"
+    # Managed-service emulation: the commands managed services refuse, renamed away.
+    start_redis_renamed >"$workdir/redis-renamed.port" || {
+        say "redis-server with renamed commands did not start:"
+        cat "$workdir/redis-renamed.log" >&2 || true
+        exit 1
+    }
+    export CACHESCOPE_TEST_RENAMED="127.0.0.1:$(cat "$workdir/redis-renamed.port")"
+    say "redis-server without ${renamed_commands[*]} (renamed away) on $CACHESCOPE_TEST_RENAMED"
 fi
 if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
     start_redis_cluster >"$workdir/cluster.addresses" || {

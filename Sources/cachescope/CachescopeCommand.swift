@@ -23,7 +23,8 @@ struct CachescopeCommand: AsyncParsableCommand {
             """,
         version: CachescopeVersion.current,
         subcommands: [
-            SnapshotCommand.self, KeysCommand.self, AnalyzeCommand.self, TrafficSampleCommand.self, HealthCommand.self, ServeCommand.self,
+            SnapshotCommand.self, CheckCommand.self, KeysCommand.self, AnalyzeCommand.self, TrafficSampleCommand.self, HealthCommand.self,
+            ServeCommand.self,
             InvalidateCommand.self,
             DemoCommand.self,
             KeymapCommand.self,

@@ -28,6 +28,16 @@ public enum TestServers {
         "no TLS test server: run scripts/test.sh, which makes a throwaway CA with openssl and starts redis-server with --tls-port"
     public static let clusterSkipMessage = "no test cluster: run scripts/test.sh, which creates a 3-master Redis Cluster on spare ports"
 
+    /// The managed-service emulation (`scripts/test.sh`): a redis-server with CONFIG, MONITOR, EVAL, EVALSHA,
+    /// SCRIPT, SLOWLOG, LATENCY, MEMORY, DEBUG and COMMAND renamed away (`CACHESCOPE_TEST_RENAMED`), and a
+    /// user of the test Redis without `@admin` and `@scripting` (`CACHESCOPE_TEST_ACL_URL`, a `redis://` URL).
+    public static var renamed: (host: String, port: Int)? { address("CACHESCOPE_TEST_RENAMED") }
+    public static var aclURL: String? { ProcessInfo.processInfo.environment["CACHESCOPE_TEST_ACL_URL"].flatMap { $0.isEmpty ? nil : $0 } }
+    public static let restrictedSkipMessage =
+        "no managed-service emulation: run scripts/test.sh, which starts a redis-server with refused commands renamed away and an ACL user"
+    /// The commands the renamed server does not know.
+    public static let renamedCommands = ["CONFIG", "MONITOR", "EVAL", "EVALSHA", "SCRIPT", "SLOWLOG", "LATENCY", "MEMORY", "DEBUG", "COMMAND"]
+
     /// `redis://host:port/<db>` of the test Redis, if there is one.
     public static func redisURL(database: Int = 0) -> String? {
         redis.map { "redis://\($0.host):\($0.port)/\(database)" }

@@ -108,6 +108,25 @@ start_redis() {
         --daemonize yes --pidfile "$workdir/redis.pid" --logfile "$workdir/redis.log" --dir "$workdir" "$@"
 }
 
+# The commands managed services refuse (ElastiCache, MemoryDB, Memorystore, Azure, Aiven…), for the
+# managed-service emulation: start_redis_renamed renames them all away, as `rename-command X ""` does.
+renamed_commands=(CONFIG MONITOR EVAL EVALSHA SCRIPT SLOWLOG LATENCY MEMORY DEBUG COMMAND)
+
+# start_redis_renamed — prints the port of a redis-server on which every command of renamed_commands is
+# unknown.
+start_redis_renamed() {
+    local renames=() command
+    for command in "${renamed_commands[@]}"; do renames+=(--rename-command "$command" ""); done
+    start_server redis-renamed 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+        --daemonize yes --pidfile "$workdir/redis-renamed.pid" --logfile "$workdir/redis-renamed.log" --dir "$workdir" "${renames[@]}"
+}
+
+# The least-privilege user of the managed-service emulation, as monitoring users have it: everything but
+# @admin (CONFIG, MONITOR, SLOWLOG, LATENCY, CLIENT LIST…) and @scripting; INFO allowed.
+acl_user=cachescope-monitor
+acl_password=cachescope-monitor-secret
+acl_user_arguments=(--user "$acl_user" on ">$acl_password" '~*' '&*' +@all -@admin -@scripting)
+
 # make_test_certificates DIR — a throwaway CA (ca.crt), a server certificate it signed for the name
 # localhost only (server.crt/key: reached as 127.0.0.1 it needs the server name localhost), a client certificate it signed (client.crt/key), and a CA that signed nothing
 # here (other-ca.crt), for the TLS tests. Valid for two days.

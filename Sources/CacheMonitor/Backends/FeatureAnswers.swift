@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What the monitor can do with a backend besides watching its counters — one per capability port. A
@@ -64,9 +65,10 @@ package struct Refusal: Sendable, Hashable {
         self.message = message
     }
 
-    /// A server's error reply to `command`, classed by its first word and wording: `NOPERM` (an ACL),
+    /// A server's error reply to `command` (trimmed), classed by its first word and wording: `NOPERM` (an ACL),
     /// `unknown command` (renamed or removed), a managed service's "not supported"/"not allowed".
-    package init(reply message: String, command: String) {
+    package init(reply: String, command: String) {
+        let message = reply.trimmingCharacters(in: .whitespacesAndNewlines)
         let lowered = message.lowercased()
         let kind: Kind =
             if message.hasPrefix("NOPERM") {

@@ -92,6 +92,8 @@ extension MonitoredBackend {
     package var clients: (any ClientControlSource)? { source as? any ClientControlSource }
     /// Metrics under the exporters' names (`cachescope serve`).
     package var metrics: (any MetricsSource)? { source as? any MetricsSource }
+    /// What each server allows of each feature (`cachescope check`, the capabilities view).
+    package var capabilities: (any CapabilitySource)? { source as? any CapabilitySource }
 
     /// Whether the backend's type offers `feature` (its source conforms to the feature's port).
     package func offers(_ feature: BackendFeature) -> Bool {
@@ -145,6 +147,29 @@ extension MonitoredBackend {
 }
 
 extension MonitoredBackend {
+    /// Asks every server what it allows (``CapabilitySource``) and keeps the answers: a feature unavailable on
+    /// a server is refused there (with the first command it refused, or its remedy), one that works is
+    /// supported. Later uses refine them; a reconnect forgets them.
+    package func checkCapabilities(_ options: CapabilityCheckOptions) async throws -> CapabilityReport {
+        guard let port = capabilities else { throw MonitorError.unavailable("\(name) cannot say what it allows") }
+        let report = try await port.checkCapabilities(options)
+        for server in report.servers {
+            for check in server.features {
+                // Read-only is this run's choice, not the server's answer.
+                guard let feature = check.feature.backendFeature, !(check.feature == .invalidate && options.readOnly) else { continue }
+                if check.status == .unavailable {
+                    let refusal =
+                        check.refused.first
+                        ?? Refusal(.notSupported, command: check.feature.title, message: check.remedy ?? "not available on this server")
+                    answers.record(.refused(refusal), for: feature, on: server.address)
+                } else {
+                    answers.record(.supported, for: feature, on: server.address)
+                }
+            }
+        }
+        return report
+    }
+
     /// Runs `body`, a use of `features`, and keeps what it tells: a refusal it throws
     /// (``MonitorError/refused(_:server:_:)``) as that server's answer, success as the backend's.
     package func using<Result>(_ features: [BackendFeature], _ body: () async throws -> Result) async rethrows -> Result {

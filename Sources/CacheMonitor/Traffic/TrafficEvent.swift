@@ -15,13 +15,21 @@ package enum TrafficMethod: String, Sendable, Hashable {
     case watch
     /// Redis `MONITOR` for reads and writes, key-miss events for misses.
     case monitorKeymiss = "monitor+keymiss"
+    /// Redis `MONITOR`, and key-miss events that were on already (their setting could not be read, so it was
+    /// left alone): misses as they arrived.
+    case monitorKeymissExisting = "monitor+keymiss-existing"
     /// Redis `MONITOR` alone: reads and writes, hit ratio unknown.
     case monitor
+    /// Redis `CLIENT TRACKING … BCAST PREFIX` on the prefixes a keyspace sample found: writes, expiries and
+    /// evictions per prefix; no reads, so neither hit ratio nor read rates.
+    case tracking
     /// The `Caching` library's own counters, in this process.
     case inProcess = "in-process"
 
     /// Whether misses (so hit ratios) are known.
-    package var knowsMisses: Bool { self != .monitor }
+    package var knowsMisses: Bool { self != .monitor && self != .tracking }
+    /// Whether reads are seen (not by key tracking, which hears only of changes).
+    package var knowsReads: Bool { self != .tracking }
 }
 
 /// Reads, misses and writes of one group (or key), counted.

@@ -89,16 +89,26 @@ package struct TrafficServer: Sendable, Hashable {
         case unknown(Refusal)
     }
 
+    /// How the sample hears of the server's keys (Redis).
+    package enum Listening: Sendable, Hashable {
+        /// Its command stream (`MONITOR`): reads and writes.
+        case monitor
+        /// `MONITOR` was refused (this refusal): key tracking's invalidations tell the changes, not the reads.
+        case tracking(because: Refusal)
+    }
+
     /// `host:port`, as shown.
     package var address: String
     /// Where to connect, with the backend's credentials (a Redis server); `nil` where the address is enough.
     package var url: RedisURL?
     package var keyMisses: KeyMisses
+    package var listening: Listening
 
-    package init(address: String, url: RedisURL? = nil, keyMisses: KeyMisses) {
+    package init(address: String, url: RedisURL? = nil, keyMisses: KeyMisses, listening: Listening = .monitor) {
         self.address = address
         self.url = url
         self.keyMisses = keyMisses
+        self.listening = listening
     }
 }
 

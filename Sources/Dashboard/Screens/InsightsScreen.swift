@@ -233,7 +233,7 @@ enum InsightsScreen {
         let ratio = traffic.hitRatio
         let ratioRole: StyleRole = ratio.map { $0 < 0.5 ? .error : $0 < 0.8 ? .warning : .good } ?? .dim
         return cells + [
-            TableCell(HumanUnits.rate(report.rate(traffic.reads))),
+            report.method.knowsReads ? TableCell(HumanUnits.rate(report.rate(traffic.reads))) : TableCell("—", role: .dim),
             TableCell(ratio.map { percent(fraction: $0) } ?? "—", role: ratioRole),
             TableCell(traffic.misses.map { HumanUnits.rate(report.rate($0)) } ?? "—", role: (traffic.misses ?? 0) > 0 ? .warning : .dim),
             TableCell(HumanUnits.rate(report.rate(traffic.writes)), role: .dim),

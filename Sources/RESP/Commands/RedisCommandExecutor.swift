@@ -58,6 +58,12 @@ extension RedisCommandExecutor {
         return reply
     }
 
+    /// Runs one command and returns its reply, an error reply included (`-ERR unknown command …`,
+    /// `-NOPERM …`): for asking whether a server allows a command. Only a connection failure throws.
+    public func attempt(_ command: RESPCommand) async throws -> RESPValue {
+        try await send([command]).first ?? .null
+    }
+
     /// Runs one command built from a name and arguments; see ``send(_:)-(RESPCommand)``.
     @discardableResult
     public func send(_ name: String, _ arguments: any RESPArgument...) async throws -> RESPValue {

@@ -57,7 +57,12 @@ public struct RedisInfo: Sendable, Hashable {
     public var expiredKeys: UInt64? { integer("expired_keys").map { UInt64(clamping: $0) } }
     public var connectedClients: Int64? { integer("connected_clients") }
     public var uptimeSeconds: Int64? { integer("uptime_in_seconds") }
+    /// `redis_version`: Valkey says `7.2.4` there for compatibility (see ``serverVersion``).
     public var version: String? { fields["redis_version"] }
+    /// The server's own version: Valkey's `valkey_version`, else `redis_version`.
+    public var serverVersion: String? { fields["valkey_version"] ?? fields["redis_version"] }
+    /// Whether Valkey answers (`valkey_version`, `server_name:valkey`), whatever its `redis_version`.
+    public var isValkey: Bool { fields["valkey_version"] != nil || fields["server_name"]?.lowercased() == "valkey" }
     /// `standalone`, `sentinel` or `cluster`.
     public var mode: String? { fields["redis_mode"] }
 }

@@ -11,12 +11,12 @@ enum TrafficReportText {
             ("type", .string(outcome.backend.source.kind.rawValue)),
             ("method", .string(report.method.rawValue)),
             ("durationMs", .integer(report.duration.inMilliseconds)),
-            ("reads", .integer(Int64(report.root.reads))),
+            ("reads", reads(report.root, report)),
             ("writes", .integer(Int64(report.root.writes))),
             ("hits", .optional(report.root.hits)),
             ("misses", .optional(report.root.misses)),
             ("hitRatio", .optional(report.root.hitRatio)),
-            ("prefixes", .array(report.groups(toDepth: depth).map(group))),
+            ("prefixes", .array(report.groups(toDepth: depth).map { group($0, report) })),
             (
                 "hotKeys",
                 .array(
@@ -41,11 +41,16 @@ enum TrafficReportText {
         ])
     }
 
-    private static func group(_ group: TrafficReport.Group) -> JSONValue {
+    /// A group's reads; `null` when the method does not see reads (key tracking).
+    private static func reads(_ group: TrafficReport.Group, _ report: TrafficReport) -> JSONValue {
+        report.method.knowsReads ? .integer(Int64(group.reads)) : .null
+    }
+
+    private static func group(_ group: TrafficReport.Group, _ report: TrafficReport) -> JSONValue {
         .object([
             ("prefix", .string(KeyEscaping.escape(group.prefix))),
             ("depth", .integer(Int64(group.depth))),
-            ("reads", .integer(Int64(group.reads))),
+            ("reads", reads(group, report)),
             ("hits", .optional(group.hits)),
             ("misses", .optional(group.misses)),
             ("hitRatio", .optional(group.hitRatio)),
@@ -63,7 +68,8 @@ enum TrafficReportText {
         for group in groups {
             rows.append([
                 String(repeating: "  ", count: group.depth - 1) + group.name(keyText: { KeyEscaping.escape($0) }),
-                HumanUnits.rate(report.rate(group.reads)), group.hitRatio.map(AnalyzeReport.percent) ?? "-", group.hits.map(HumanUnits.count) ?? "-",
+                report.method.knowsReads ? HumanUnits.rate(report.rate(group.reads)) : "-", group.hitRatio.map(AnalyzeReport.percent) ?? "-",
+                group.hits.map(HumanUnits.count) ?? "-",
                 group.misses.map(HumanUnits.count) ?? "-", group.misses.map { HumanUnits.rate(report.rate($0)) } ?? "-",
                 HumanUnits.rate(report.rate(group.writes)),
             ])
@@ -94,9 +100,11 @@ enum TrafficReportText {
         let root = report.root
         let ratio = root.hitRatio.map { "hit ratio \(AnalyzeReport.percent($0))" } ?? "hit ratio unknown"
         let stopped = outcome.ending == .stopped ? ", stopped early" : ""
+        let reads =
+            report.method.knowsReads
+            ? "\(HumanUnits.count(root.reads)) reads (\(HumanUnits.rate(report.rate(root.reads)))/s)" : "reads unknown"
         return "\(outcome.backend.name) (\(outcome.backend.address)): \(DurationText.took(report.duration)) of traffic by \(report.method.rawValue), "
-            + "\(HumanUnits.count(root.reads)) reads (\(HumanUnits.rate(report.rate(root.reads)))/s), \(ratio), "
-            + "\(HumanUnits.count(root.writes)) writes\(stopped)"
+            + "\(reads), \(ratio), \(HumanUnits.count(root.writes)) writes\(stopped)"
     }
 
     static func notes(_ report: TrafficReport) -> [String] {
