@@ -35,6 +35,17 @@ package struct ServerCapabilities: Sendable, Hashable {
         self.features = features
     }
 
+    /// `127.0.0.1:6379  valkey 9.1.2  master  user default  TLS`, its parts joined by `separator`.
+    package func identity(separator: String = "  ") -> String {
+        var parts: [String] = []
+        if !address.isEmpty { parts.append(address) }
+        parts.append([flavor.rawValue, version].compactMap { $0 }.joined(separator: " "))
+        if let role { parts.append(role) }
+        if let user { parts.append("user \(user)") }
+        if flavor != .inProcess { parts.append(tls ? "TLS" : "plain") }
+        return parts.joined(separator: separator)
+    }
+
     /// The check of `feature`.
     package func check(of feature: CheckedFeature) -> FeatureCheck? { features.first { $0.feature == feature } }
 }

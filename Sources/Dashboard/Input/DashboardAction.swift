@@ -9,6 +9,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case filter, toggleView, sort, freeze, refresh, nextTheme
     case insights, bigKeys, sampleTraffic, hotKeys
     case health, nextTab, previousTab, nextNode, previousNode, killClient
+    case capabilities
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
     case confirm, cancel, typePrefix, stopJob, monitorOnly
@@ -16,7 +17,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
 
 /// Where the keyboard focus is; a binding applies in some of them.
 package enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case overview, keyBrowser, details, insights, health, dialog, input
+    case overview, keyBrowser, details, insights, health, capabilities, dialog, input
     /// A change is running: its progress bar has the focus.
     case job
 }

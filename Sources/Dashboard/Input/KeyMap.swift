@@ -33,9 +33,9 @@ package struct KeyBinding: Sendable, Hashable {
 /// The one key table: dispatch, the footer hints, the help overlay, `cachescope keymap --markdown` and the
 /// README's key list all come from it, so they cannot drift apart.
 package enum KeyMap {
-    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health]
-    static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights, .health]
-    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .dialog, .job]
+    static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities]
+    static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights, .health, .capabilities]
+    static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities, .dialog, .job]
 
     package static let all: [KeyBinding] = [
         KeyBinding(["?", "F1"], .help, "show or hide this help", footer: "help", section: "General", in: browsing),
@@ -47,6 +47,9 @@ package enum KeyMap {
         KeyBinding(["Tab"], .nextBackend, "next backend", section: "Backends", in: browsing),
         KeyBinding(["Shift-Tab"], .previousBackend, "previous backend", section: "Backends", in: browsing),
         KeyBinding(["1–9"], .selectBackend, "backend by number", section: "Backends", in: browsing),
+        KeyBinding(
+            ["C"], .capabilities, "what each server allows: per feature the method used or why none, and the remedy (r asks again)",
+            section: "Backends", in: [.overview, .keyBrowser, .details, .insights, .health]),
         KeyBinding(["e"], .expand, "expand a pool or cluster row into its servers", section: "Backends", in: [.overview]),
         KeyBinding(["↑", "k"], .moveUp, "move up", section: "Moving", in: lists),
         KeyBinding(["↓", "j"], .moveDown, "move down", section: "Moving", in: lists),
@@ -59,7 +62,7 @@ package enum KeyMap {
             in: [.overview, .keyBrowser, .insights]),
         KeyBinding(
             ["Esc", "←"], .back, "back (up one level, then to the overview; stops a running analysis)", footer: "back", section: "Moving",
-            in: [.keyBrowser, .details, .insights, .health]),
+            in: [.keyBrowser, .details, .insights, .health, .capabilities]),
         KeyBinding(["/"], .filter, "filter keys by prefix or glob", footer: "filter", section: "Keys", in: [.keyBrowser]),
         KeyBinding(["v"], .toggleView, "list or tree view", footer: "tree", section: "Keys", in: [.keyBrowser]),
         KeyBinding(

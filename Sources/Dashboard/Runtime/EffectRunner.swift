@@ -19,6 +19,8 @@ package final class EffectRunner {
     private var samples: [BackendID: TrafficJob] = [:]
     /// The traffic plan each backend's preflight made, which the sample the operator agrees to then runs.
     private var plans: [BackendID: TrafficPreflight] = [:]
+    /// The capability check running per backend.
+    private var checks: [BackendID: Task<Void, Never>] = [:]
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
@@ -77,6 +79,8 @@ package final class EffectRunner {
             }
         case .stopTraffic(let backend):
             samples[backend]?.stop()
+        case .checkCapabilities(let backend, let readOnly):
+            checkCapabilities(backend, readOnly: readOnly)
         case .traffic(let command):
             guard let demo else { return }
             let inbox = inbox
@@ -87,6 +91,7 @@ package final class EffectRunner {
     /// Stops everything in flight (on quit).
     package func cancelAll() {
         for task in [loading, reading] { task?.cancel() }
+        for task in checks.values { task.cancel() }
         counting?.stop()
         running?.stop()
         for analysis in analyses.values { analysis.stop() }
@@ -104,6 +109,22 @@ package final class EffectRunner {
         }
         samples = [:]
         return lines
+    }
+
+    /// Asks `backend`'s servers what they allow (one check per backend at a time); the answers are also kept
+    /// on the backend, so keys it refuses grey out.
+    private func checkCapabilities(_ backend: MonitoredBackend, readOnly: Bool) {
+        checks[backend.id]?.cancel()
+        let inbox = inbox
+        checks[backend.id] = Task.detached {
+            do {
+                let report = try await backend.checkCapabilities(CapabilityCheckOptions(readOnly: readOnly))
+                inbox.post(.capabilitiesChecked(backend: backend.id, report))
+            } catch is CancellationError {
+            } catch {
+                inbox.post(.capabilitiesFailed(backend: backend.id, error: ErrorText.oneLine(error)))
+            }
+        }
     }
 
     /// Makes `backend`'s traffic plan (what the consent dialog shows), kept for the sample it leads to.

@@ -26,6 +26,8 @@ package enum DashboardView {
             if let insights = state.insights { InsightsScreen.draw(state, insights, into: &canvas, rect: body) }
         case .health:
             if let health = state.health { HealthScreen.draw(state, health, into: &canvas, rect: body) }
+        case .capabilities:
+            if let screen = state.capabilities { CapabilitiesScreen.draw(state, screen, into: &canvas, rect: body) }
         }
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
         var hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [.monitorOnly] : [.typePrefix, .monitorOnly] } ?? []

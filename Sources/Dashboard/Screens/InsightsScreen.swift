@@ -168,11 +168,14 @@ enum InsightsScreen {
                 case nil: "memory unknown"
                 }
             parts.append((memory, .dim))
-            if let note = report.memoryNote { parts.append((note, .warning)) }
-            if let note = report.elementsNote { parts.append((note, .warning)) }
             for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
         }
         parts += trafficParts(state, insights)
+        // The long notes (a refusal in the server's words) last, so they never push the traffic line out of view.
+        if let report = insights.outcome?.report {
+            if let note = report.memoryNote { parts.append((note, .warning)) }
+            if let note = report.elementsNote { parts.append((note, .warning)) }
+        }
         var x = 1
         for (index, part) in parts.enumerated() where x < width - 1 {
             if index > 0 { x += canvas.write(" · ", x: x, y: y, role: .dim, maxWidth: width - x - 1) }
@@ -229,7 +232,9 @@ enum InsightsScreen {
             cells = [name, TableCell("0", role: .dim)] + Array(repeating: TableCell("—", role: .dim), count: 6)
         }
         guard let report else { return cells + Array(repeating: TableCell("—", role: .dim), count: 4) }
-        guard let traffic = row.traffic else { return cells + [TableCell("0", role: .dim)] + Array(repeating: TableCell("—", role: .dim), count: 3) }
+        guard let traffic = row.traffic else {
+            return cells + [TableCell(report.method.knowsReads ? "0" : "—", role: .dim)] + Array(repeating: TableCell("—", role: .dim), count: 3)
+        }
         let ratio = traffic.hitRatio
         let ratioRole: StyleRole = ratio.map { $0 < 0.5 ? .error : $0 < 0.8 ? .warning : .good } ?? .dim
         return cells + [

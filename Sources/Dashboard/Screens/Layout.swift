@@ -37,6 +37,15 @@ package enum Layout {
         max(1, height - 7)
     }
 
+    /// Rows of the capabilities table: all but the header, the title, the summary line, the table's header,
+    /// the detail lines of the selected row, the status line and the footer.
+    package static func capabilityRows(height: Int) -> Int {
+        max(1, height - 6 - capabilityDetailLines)
+    }
+
+    /// Lines under the capabilities table for the selected row's refusals and remedy.
+    static let capabilityDetailLines = 4
+
     /// The rows between the header and the status line.
     static func body(width: Int, height: Int) -> Rect {
         Rect(x: 0, y: 1, width: width, height: max(0, height - 3))

@@ -31,7 +31,7 @@ enum Actions {
             return open(&state)
         case .back:
             if state.screen == .insights { return InsightsActions.back(&state) }
-            if state.screen == .health {
+            if state.screen == .health || state.screen == .capabilities {
                 state.screen = .overview
                 return []
             }
@@ -67,6 +67,8 @@ enum Actions {
             HealthActions.switchNode(by: action == .nextNode ? 1 : -1, &state)
         case .killClient:
             return HealthActions.kill(&state)
+        case .capabilities:
+            return CapabilitiesActions.open(&state)
         case .sort where state.screen == .health:
             HealthActions.sort(&state)
         case .sampleTraffic:
@@ -140,6 +142,8 @@ enum Actions {
             return InsightsActions.start(&state)
         case .health:
             break
+        case .capabilities:
+            return effects + CapabilitiesActions.recheck(&state)
         }
         note("refreshing", &state)
         return effects
@@ -167,6 +171,8 @@ enum Actions {
             return InsightsActions.open(&state)
         case .health:
             return HealthActions.open(&state)
+        case .capabilities:
+            return CapabilitiesActions.open(&state)
         default: return openKeys(of: backends[chosen].backend, &state)
         }
     }
@@ -184,6 +190,10 @@ enum Actions {
         }
         if state.screen == .health {
             HealthActions.move(action, &state)
+            return
+        }
+        if state.screen == .capabilities {
+            CapabilitiesActions.move(action, &state)
             return
         }
         guard var browser = state.keyBrowser else { return }
@@ -227,7 +237,7 @@ enum Actions {
             state.details = nil
             state.detailsError = nil
             return [.loadDetails(browser.backend, key: key)]
-        case .details, .health:
+        case .details, .health, .capabilities:
             return []
         case .insights:
             InsightsActions.open(group: &state)
@@ -263,7 +273,7 @@ enum Actions {
             } else {
                 state.screen = .overview
             }
-        case .overview, .insights, .health:
+        case .overview, .insights, .health, .capabilities:
             break
         }
     }

@@ -6,7 +6,7 @@ import CacheMonitor
 package struct AppState: Sendable {
     /// The main screens.
     package enum Screen: Sendable, Hashable {
-        case overview, keys, details, insights, health
+        case overview, keys, details, insights, health, capabilities
     }
 
     /// Options fixed at start.
@@ -44,6 +44,9 @@ package struct AppState: Sendable {
     /// The key whose details are open, and what was read about it.
     /// The health screen (kept when left, so it opens where it was).
     package var health: HealthState?
+    /// Each backend's capabilities screen (kept when left), and the backend whose screen is shown.
+    package var capabilitiesByBackend: [BackendID: CapabilitiesState] = [:]
+    package var capabilitiesBackend: BackendID?
     /// The backend whose health the poller reads fully (its health screen is open).
     package var healthFocus: BackendID?
     package var details: KeyDetails?
@@ -99,6 +102,7 @@ package struct AppState: Sendable {
         case .details: return .details
         case .insights: return .insights
         case .health: return .health
+        case .capabilities: return .capabilities
         }
     }
 
@@ -110,6 +114,7 @@ package struct AppState: Sendable {
         case .keys, .details: keyBrowser?.backend
         case .insights: insights?.backend
         case .health: health?.backend ?? selectedSnapshot?.backend
+        case .capabilities: capabilities?.backend ?? selectedSnapshot?.backend
         }
     }
 
@@ -126,6 +131,16 @@ package struct AppState: Sendable {
             guard let newValue else { return }
             insightsByBackend[newValue.backend.id] = newValue
             insightsBackend = newValue.backend.id
+        }
+    }
+
+    /// The capabilities screen shown (or last shown).
+    package var capabilities: CapabilitiesState? {
+        get { capabilitiesBackend.flatMap { capabilitiesByBackend[$0] } }
+        set {
+            guard let newValue else { return }
+            capabilitiesByBackend[newValue.backend.id] = newValue
+            capabilitiesBackend = newValue.backend.id
         }
     }
 

@@ -34,6 +34,9 @@ package enum DashboardEvent: Sendable {
     case trafficProgress(backend: BackendID, TrafficProgress)
     /// A traffic sample ended.
     case trafficSampled(TrafficOutcome)
+    /// What a backend's servers allow (its capabilities screen), or why none answered.
+    case capabilitiesChecked(backend: BackendID, CapabilityReport)
+    case capabilitiesFailed(backend: BackendID, error: String)
     /// A one-line note from the loop (a theme file problem).
     case notice(String, role: StyleRole)
     /// A demo key's work ended.
@@ -69,6 +72,8 @@ package enum DashboardEffect: Sendable, Hashable {
     /// Stop a backend's running traffic sample (what was counted is kept, settings are put back).
     case stopTraffic(BackendID)
     case applyTheme(String)
+    /// Ask a backend's servers what they allow (`readOnly`: invalidation is not asked about).
+    case checkCapabilities(MonitoredBackend, readOnly: Bool)
     /// Read this backend's health fully every interval (its health screen is open); `nil`: none.
     case focusHealth(BackendID?)
     /// Demo traffic controls.

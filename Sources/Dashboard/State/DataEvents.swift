@@ -41,6 +41,10 @@ enum DataEvents {
             TrafficActions.progress(backend, progress, &state)
         case .trafficSampled(let outcome):
             TrafficActions.finished(outcome, &state)
+        case .capabilitiesChecked(let backend, let report):
+            CapabilitiesActions.checked(backend, report, &state)
+        case .capabilitiesFailed(let backend, let error):
+            CapabilitiesActions.failed(backend, error, &state)
         case .jobFinished(let outcome):
             state.job = nil
             state.message = StatusMessage(.change(outcome), role: MessageText.role(of: outcome), at: state.now)

@@ -55,6 +55,13 @@ enum MouseActions {
             health.selection = row
             state.health = health
             return true
+        case .capabilities:
+            guard var screen = state.capabilities,
+                let row = row(at: event.y, firstRowY: body.y + 3, scroll: screen.scroll, count: screen.rowCount)
+            else { return false }
+            screen.selection = row
+            state.capabilities = screen
+            return true
         case .details:
             return false
         }

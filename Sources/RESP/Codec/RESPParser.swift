@@ -43,6 +43,13 @@ public struct RESPParser: Sendable {
         return value
     }
 
+    /// An error reply's text without the trailing spaces servers leave (`… with args beginning with: 'GET' `).
+    private static func errorText(_ bytes: [UInt8]) -> String {
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
     private func parseValue(_ buffer: inout ByteBuffer, depth: Int) throws -> RESPValue? {
         guard let type = buffer.readInteger(as: UInt8.self) else { return nil }
         switch type {
@@ -50,14 +57,14 @@ public struct RESPParser: Sendable {
             guard let line = try readLine(&buffer) else { return nil }
             return .simpleString(line == Self.ok ? Self.ok : line)
         case UInt8(ascii: "-"):
-            return try readLine(&buffer).map { .error(String(decoding: $0, as: UTF8.self)) }
+            return try readLine(&buffer).map { .error(Self.errorText($0)) }
         case UInt8(ascii: ":"):
             guard let line = try readLine(&buffer) else { return nil }
             return .integer(try integer(line, what: "integer"))
         case UInt8(ascii: "$"):
             return try readBulk(&buffer, nullable: true).map { $0.map(RESPValue.bulkString) ?? .null }
         case UInt8(ascii: "!"):
-            return try readBulk(&buffer, nullable: false).map { .error(String(decoding: $0 ?? [], as: UTF8.self)) }
+            return try readBulk(&buffer, nullable: false).map { .error(Self.errorText($0 ?? [])) }
         case UInt8(ascii: "="):
             guard let payload = try readBulk(&buffer, nullable: false), let bytes = payload else { return nil }
             guard bytes.count >= 4, bytes[3] == UInt8(ascii: ":") else {

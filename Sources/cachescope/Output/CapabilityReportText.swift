@@ -46,7 +46,7 @@ enum CapabilityReportText {
             "\(backend.name) (\(backend.address)): \(total) server\(total == 1 ? "" : "s")"
             + (report.missing.isEmpty ? "" : ", \(report.missing.count) did not answer") + "\n"
         for server in report.servers {
-            out += "\n== " + heading(server) + "\n"
+            out += "\n== " + server.identity(separator: "  ") + "\n"
             let methodWidth = max(6, server.features.map { ($0.method ?? "—").count }.max() ?? 0)
             out += "FEATURE     STATUS       " + "METHOD".rightPadded(to: methodWidth) + "  NOTE\n"
             for check in server.features {
@@ -62,13 +62,4 @@ enum CapabilityReportText {
     }
 
     /// `127.0.0.1:6379  valkey 9.1.2  master  user default  TLS`.
-    static func heading(_ server: ServerCapabilities) -> String {
-        var parts: [String] = []
-        if !server.address.isEmpty { parts.append(server.address) }
-        parts.append([server.flavor.rawValue, server.version].compactMap { $0 }.joined(separator: " "))
-        if let role = server.role { parts.append(role) }
-        if let user = server.user { parts.append("user \(user)") }
-        if server.flavor != .inProcess { parts.append(server.tls ? "TLS" : "plain") }
-        return parts.joined(separator: "  ")
-    }
 }
