@@ -27,8 +27,11 @@ package struct SourceSample: Sendable, Hashable {
     package var uptimeSeconds: UInt64?
     /// The round trip of the stats request.
     package var latency: Duration?
-    /// Server version(s).
+    /// Server version(s): the server's own (Valkey's `valkey_version`, not its compatibility `redis_version`).
     package var version: String?
+    /// Which server software answers (`valkey` though it says `redis_version:7.2.4`); a cluster of both is
+    /// Valkey's only when every node is.
+    package var flavor: ServerFlavor?
     /// Connected clients.
     package var clients: Int?
     /// For a pool or a cluster: each server (node), with its own reading or why it failed.
@@ -74,6 +77,7 @@ package struct ServerReading: Sendable, Hashable {
     /// Seconds since it started (a smaller value than last time: it restarted).
     package var uptimeSeconds: UInt64?
     package var version: String?
+    package var flavor: ServerFlavor?
     /// In a cluster: master or replica; `nil` for a pool's server.
     package var role: NodeRole?
     /// In a cluster: how many of the 16,384 slots the master serves (0 for a replica).

@@ -39,6 +39,7 @@ package final class InProcessSource: CacheSource {
         sample.keys = statistics.keys
         sample.memoryBytes = UInt64(clamping: statistics.bytes)
         sample.latency = clock.now - started
+        sample.flavor = .inProcess
         return sample
     }
 }

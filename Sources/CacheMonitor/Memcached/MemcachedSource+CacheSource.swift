@@ -29,6 +29,7 @@ extension MemcachedSource: CacheSource {
         sample.uptimeSeconds = stats.uptime
         sample.latency = stats.latency
         sample.version = stats.versions.joined(separator: ", ")
+        sample.flavor = .memcached
         sample.clients = Int(clamping: stats.currConnections)
         if stats.servers.count > 1 {
             sample.servers = stats.servers.map { server in
@@ -47,6 +48,7 @@ extension MemcachedSource: CacheSource {
                 entry.operations = Self.operations(of: reading)
                 entry.uptimeSeconds = reading.uptime
                 entry.version = reading.version
+                entry.flavor = .memcached
                 return entry
             }
         }

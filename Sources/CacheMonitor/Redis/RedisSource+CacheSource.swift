@@ -29,7 +29,8 @@ extension RedisSource: CacheSource {
         sample.maxMemoryBytes = info.maxMemory.map { UInt64(clamping: $0) }
         sample.uptimeSeconds = info.uptimeSeconds.map { UInt64(clamping: $0) }
         sample.latency = stats.latency
-        sample.version = info.version
+        sample.version = info.serverVersion
+        sample.flavor = info.isValkey ? .valkey : .redis
         sample.clients = info.connectedClients.map { Int(clamping: $0) }
         if let sentinel = client.sentinel {
             let master = try await sentinel.master().url.hostAndPort

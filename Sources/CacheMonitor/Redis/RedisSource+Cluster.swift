@@ -76,7 +76,8 @@ extension RedisSource {
                 reading.expired = info.expiredKeys ?? 0
                 reading.operations = info.totalCommandsProcessed
                 reading.uptimeSeconds = info.uptimeSeconds.map { UInt64(clamping: $0) }
-                reading.version = info.version
+                reading.version = info.serverVersion
+                reading.flavor = info.isValkey ? .valkey : .redis
                 let sampling = nodeSampleCommands.withLock { counts in
                     counts[reading.address, default: 0] += 2
                     return counts[reading.address] ?? 0
@@ -114,6 +115,8 @@ extension RedisSource {
         sample.uptimeSeconds = masterReadings.compactMap(\.uptimeSeconds).min()
         sample.latency = masters.map(\.latency).max()
         sample.version = Array(Set(masterReadings.compactMap(\.version))).sorted().joined(separator: ", ")
+        let flavors = Set(masterReadings.compactMap(\.flavor))
+        sample.flavor = flavors.count == 1 ? flavors.first : flavors.isEmpty ? nil : .redis
         sample.clients = masters.reduce(0) { $0 + Int(clamping: $1.info.connectedClients ?? 0) }
         sample.servers = readings
         return sample

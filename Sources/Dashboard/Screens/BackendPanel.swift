@@ -48,7 +48,7 @@ enum BackendPanel {
         }
         if let sample = backend.sample {
             if let note = sample.note { facts.append(note) }
-            if let version = sample.version { facts.append("version \(version)") }
+            if let version = sample.version { facts.append(sample.flavor == .valkey ? "valkey \(version)" : "version \(version)") }
             if let uptime = sample.uptimeSeconds { facts.append("up \(HumanUnits.uptime(uptime))") }
             if let clients = sample.clients { facts.append("\(clients) clients") }
             facts.append("expired \(HumanUnits.rate(rates?.expiredPerSecond))/s")

@@ -36,6 +36,7 @@ enum SnapshotReport {
             ("countersReset", .bool(rates?.countersReset ?? false)),
             ("uptimeSeconds", .optional(live ? sample?.uptimeSeconds : nil)),
             ("version", .optional(live ? sample?.version : nil)),
+            ("flavor", .optional(live ? sample?.flavor?.rawValue : nil)),
             ("clients", .optional(live ? sample?.clients : nil)),
             ("attention", live ? backend.health.map { attention(json: $0.attention) } ?? .null : .null),
         ]
@@ -70,6 +71,7 @@ enum SnapshotReport {
             ("hitRatio", .optional(up ? rates?.hitRatio : nil)), ("opsPerSec", .optional(up ? rates?.operationsPerSecond : nil)),
             ("hitsPerSec", .optional(up ? rates?.hitsPerSecond : nil)), ("missesPerSec", .optional(up ? rates?.missesPerSecond : nil)),
             ("countsInTotals", .bool(server.countsInTotals)), ("version", .optional(server.version)),
+            ("flavor", .optional(server.flavor?.rawValue)),
         ]
         return .object(fields)
     }
