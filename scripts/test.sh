@@ -12,12 +12,15 @@
 #   Managed-service emulation: CACHESCOPE_TEST_RENAMED=127.0.0.1:<port> (CONFIG, MONITOR, EVAL, EVALSHA, SCRIPT,
 #   SLOWLOG, LATENCY, MEMORY, DEBUG, COMMAND renamed away) and CACHESCOPE_TEST_ACL_URL=redis://user:pw@… (a user
 #   of the first redis-server without @admin and @scripting)
+#   CACHESCOPE_TEST_MATRIX="valkey 8.0.1 127.0.0.1:<port>;valkey 8.0.1 127.0.0.1:<port> tls;valkey 8.1.8 …;valkey 9.1.2 …;redis 8.2.3 …"
+#                                          (scripts/lib/server-matrix.sh: Valkey from bookworm-backports and PyPI wheels)
 #
 # Never touches 6379/11211: a developer's own servers are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script_name=test.sh
 source scripts/lib/servers.sh
+source scripts/lib/server-matrix.sh
 
 # --- 1. what the tests need -------------------------------------------------------------------
 missing=()
@@ -46,7 +49,7 @@ swift format lint --strict --recursive --parallel Sources Tests Benchmarks Packa
 servers_init
 reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR \
-    CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED
+    CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED CACHESCOPE_TEST_MATRIX
 if command -v redis-server >/dev/null 2>&1; then
     start_redis "${acl_user_arguments[@]}" >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
@@ -79,6 +82,12 @@ if command -v redis-server >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1
     }
     export CACHESCOPE_TEST_TLS="127.0.0.1:$(cat "$workdir/redis-tls.port")" CACHESCOPE_TEST_TLS_DIR="$workdir/tls"
     say "redis-server with TLS (client certificates required) on $CACHESCOPE_TEST_TLS"
+fi
+if command -v openssl >/dev/null 2>&1 && [ -s "$workdir/tls/server.crt" ]; then
+    # The server matrix: Valkey 8.0 (with TLS), 8.1 and 9.1, Redis 8.2.
+    start_server_matrix "$workdir/tls" >"$workdir/matrix" || true
+    export CACHESCOPE_TEST_MATRIX="$(cat "$workdir/matrix")"
+    say "server matrix: ${CACHESCOPE_TEST_MATRIX:-none}"
 fi
 if command -v memcached >/dev/null 2>&1; then
     start_memcached -m 64 >"$workdir/memcached.port" || { say "memcached did not start:"; cat "$workdir/memcached.log" >&2 || true; exit 1; }

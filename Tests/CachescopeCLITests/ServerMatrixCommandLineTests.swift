@@ -1,0 +1,100 @@
+import Foundation
+import RESP
+import TestSupport
+import Testing
+
+/// Every command and every dashboard screen against the servers teams deploy now — Valkey 8.0 (also over
+/// TLS), 8.1 and 9.1, Redis 8.2 — as the test command starts them: each says its own version and flavour,
+/// and every feature works with full rights.
+@Suite(.serialized, .enabled(if: !TestServers.matrix.isEmpty && CommandLineTests.binary != nil, Comment(rawValue: TestServers.matrixSkipMessage)))
+struct ServerMatrixCommandLineTests {
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not JSON: \(text)")
+    }
+
+    func run(_ arguments: [String], on server: MatrixServer) async throws -> (status: Int32, output: String) {
+        try await offThePool { try CommandLineTests().run(arguments + ["--redis", server.url] + server.tlsFlags) }
+    }
+
+    /// A client of the application's, with the TLS files a TLS entry needs.
+    func client(_ server: MatrixServer) throws -> RedisClient {
+        var text = server.url
+        if server.tls, let directory = TestServers.tlsDirectory {
+            text += "?ssl_ca_certs=\(directory)/ca.crt&ssl_certfile=\(directory)/client.crt&ssl_keyfile=\(directory)/client.key"
+        }
+        return RedisClient(url: try RedisURL(parsing: text), configuration: .init(clientName: "app"))
+    }
+
+    @Test(arguments: TestServers.matrix) func checkSaysTheServersOwnVersionAndFlavourAndEveryFeatureWorks(_ server: MatrixServer) async throws {
+        let result = try await run(["check", "--json"], on: server)
+        #expect(result.status == 0, "\(server): \(result.output)")
+        let found = try #require((try json(result.output)["servers"] as? [[String: Any]])?.first)
+        #expect(found["flavor"] as? String == server.flavor && found["version"] as? String == server.version, "\(server): \(found)")
+        #expect(found["tls"] as? Bool == server.tls)
+        let features = try #require(found["features"] as? [[String: Any]])
+        for feature in features {
+            #expect(feature["status"] as? String == "ok", "\(server): \(feature)")
+            #expect((feature["refused"] as? [Any])?.isEmpty == true, "\(server): \(feature)")
+        }
+        let traffic = features.first { $0["feature"] as? String == "traffic" }
+        #expect(traffic?["method"] as? String == "monitor+keymiss")
+        let health = features.first { $0["feature"] as? String == "health" }?["method"] as? String ?? ""
+        let hasCommandLog = server.flavor == "valkey" && server.majorMinor >= (8, 1)
+        #expect(health.contains("COMMANDLOG") == hasCommandLog, "\(server): \(health)")
+    }
+
+    @Test(arguments: TestServers.matrix) func snapshotShowsTheServersOwnVersion(_ server: MatrixServer) async throws {
+        let result = try await run(["snapshot", "--json"], on: server)
+        #expect(result.status == 0, "\(server): \(result.output)")
+        let backend = try #require((try json(result.output)["backends"] as? [[String: Any]])?.first)
+        #expect(backend["version"] as? String == server.version && backend["flavor"] as? String == server.flavor, "\(server): \(backend)")
+    }
+
+    @Test(arguments: TestServers.matrix) func everyCommandWorks(_ server: MatrixServer) async throws {
+        let app = try client(server)
+        defer { Task { await app.close() } }
+        let prefix = "matrix-\(UUID().uuidString.prefix(6)):"
+        try await app.send((0..<30).map { RESPCommand("SET", key: Array("\(prefix)\($0)".utf8), ["value"]) })
+        let keys = try await run(["keys", "--prefix", prefix, "--json"], on: server)
+        #expect(keys.status == 0 && keys.output.contains("\(prefix)7"), "\(server): \(keys.output.prefix(300))")
+        let analyze = try await run(["analyze", "--json"], on: server)
+        #expect(analyze.status == 0 && analyze.output.contains(prefix), "\(server): \(analyze.output.prefix(300))")
+        let health = try await run(["health", "--json"], on: server)
+        #expect(health.status == 0, "\(server): \(health.output.prefix(300))")
+        let node = try #require((try json(health.output)["nodes"] as? [[String: Any]])?.first)
+        // Nothing is refused; latency monitoring is merely off (its tab says how to turn it on).
+        let refused = Set((node["refused"] as? [String: Any] ?? [:]).keys)
+        #expect(refused.isSubset(of: ["latencyEvents"]), "\(server): \(node["refused"] ?? "")")
+        let traffic = try await run(["traffic", "--duration", "1s", "--yes", "--json"], on: server)
+        #expect(traffic.status == 0 && traffic.output.contains("\"method\":\"monitor+keymiss\""), "\(server): \(traffic.output.prefix(300))")
+        let invalidate = try await run(["invalidate", "--prefix", prefix, "--yes", "--json"], on: server)
+        let result = try json(invalidate.output)
+        #expect(result["deleted"] as? Int == 30 && result["method"] as? String == "script", "\(server): \(invalidate.output)")
+    }
+
+    @Test(arguments: TestServers.matrix.filter { !$0.tls }) func everyDashboardScreenWorks(_ server: MatrixServer) async throws {
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url)")
+        defer { session.close() }
+        try await offThePool { try session.waitFor("1/1 up", seconds: 30) }
+        try await offThePool { try session.waitFor(server.flavor == "valkey" ? "valkey \(server.version)" : "version \(server.version)") }
+        session.send(["Enter"])
+        try await offThePool { try session.waitFor("redis › keys") }
+        session.send(["Escape"])
+        try await offThePool { try session.waitFor("i insights") }
+        session.send(["i"])
+        try await offThePool { try session.waitFor("every one read") }
+        session.send(["w"])
+        // The consent dialog, unless another sample left key-miss events on meanwhile.
+        if try await offThePool({ try session.waitForAny(["change and sample", "listening…"]) }) == "change and sample" { session.send(["y"]) }
+        try await offThePool { try session.waitFor("listening…") }
+        session.send(["Escape"])
+        try await offThePool { try session.waitFor("by monitor+keymiss") }
+        session.send(["h"])
+        try await offThePool { try session.waitFor("redis › health › slow log") }
+        session.send(["C"])
+        try await offThePool { try session.waitFor("redis › capabilities") }
+        try await offThePool { try session.waitFor("\(server.flavor) \(server.version) master") }
+        session.send(["q"])
+        try await offThePool { try session.waitFor("EXIT=0") }
+    }
+}
