@@ -156,4 +156,26 @@ import Testing
         #expect(report.root.misses == nil, "no hit ratio by key tracking")
         #expect(!TrafficMethod.tracking.knowsReads && TrafficMethod.monitorKeymissExisting.knowsMisses)
     }
+
+    @Test func theCommandLogsEntriesAreReadLikeTheSlowLogsWithTheirSize() {
+        func entry(_ id: Int64, _ bytes: Int64, _ arguments: [String], name: String) -> RESPValue {
+            .array([
+                .integer(id), .integer(1_796_515_102), .integer(bytes), .array(arguments.map { .bulkString(Array($0.utf8)) }),
+                .bulkString(Array("127.0.0.1:5000".utf8)), .bulkString(Array(name.utf8)),
+            ])
+        }
+        let reply = RESPValue.array([
+            entry(2, 1_100_000, ["SET", "big", "x"], name: "worker"), entry(1, 300, ["GET", "big"], name: ""), .integer(3),
+        ])
+        let entries = LargeCommandEntry.parse(reply, node: "n:1")
+        #expect(entries.map(\.id) == [2, 1] && entries.first?.bytes == 1_100_000 && entries.first?.node == "n:1")
+        #expect(entries.first?.commandText() == "SET big x" && entries.first?.clientText == "127.0.0.1:5000 (worker)")
+        #expect(entries.last?.clientName == nil && entries.last?.clientText == "127.0.0.1:5000")
+        #expect(
+            !entries[0].isCachescopes && LargeCommandEntry(id: 1, time: 0, bytes: 1, arguments: [], clientName: "cachescope-traffic").isCachescopes)
+        let valkey81 = RedisInfo(parsing: "redis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.8\r\n")
+        let valkey80 = RedisInfo(parsing: "redis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n")
+        #expect(RedisSource.hasCommandLog(valkey81) && !RedisSource.hasCommandLog(valkey80))
+        #expect(!RedisSource.hasCommandLog(RedisInfo(parsing: "redis_version:8.2.3\r\n")), "Redis has no COMMANDLOG")
+    }
 }

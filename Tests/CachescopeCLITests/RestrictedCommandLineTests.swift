@@ -129,7 +129,7 @@ struct RestrictedCommandLineTests {
             session.send(["Escape"])
             try await offThePool { try session.waitFor("i insights") }
             session.send(["i"])
-            try await offThePool { try session.waitFor("every one read") }
+            try await offThePool { try session.waitFor(" · read ", seconds: 30) }
             session.send(["w"])
             try await offThePool { try session.waitFor("listening…") }
             session.send(["Escape"])

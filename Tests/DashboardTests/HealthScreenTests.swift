@@ -100,6 +100,34 @@ import Testing
         #expect(memory.contains("allkeys-lru") && memory.contains("858.3M"))
     }
 
+    @Test func valkeysCommandLogIsTwoMoreTabsWhereAServerKeepsOne() throws {
+        var state = Self.state()
+        Fixtures.press([.character("h")], &state)
+        #expect(!DashboardView.render(state).text().contains("large requests"), "no command log on this server: no tab")
+        var tracker = HealthTracker()
+        var server = Self.redisServer("10.0.0.1:6379", calls: 1_000)
+        server.largeRequests = .value([
+            LargeCommandEntry(
+                id: 4, time: Self.unixTime - 3, bytes: 2_500_000, arguments: [Array("SET".utf8), Array("report:2026".utf8), Array("…".utf8)],
+                clientAddress: "10.0.0.9:5000", clientName: "worker", node: "10.0.0.1:6379")
+        ])
+        server.largeReplies = .refused("the user lacks the COMMANDLOG permission (NOPERM …)")
+        tracker.record([server], missing: [], scope: .full, now: 0, unixTime: Self.unixTime)
+        var snapshot = state.snapshot
+        snapshot.backends[0].health = tracker.health
+        _ = Reducer.reduce(&state, .snapshot(snapshot))
+        Fixtures.press([.character("]")], &state)
+        #expect(state.health?.tab == .largeRequests)
+        let requests = DashboardView.render(state).text()
+        #expect(requests.contains("sessions › health › large requests") && requests.contains(" large replies "))
+        #expect(requests.contains("SET report:2026") && requests.contains("2.4M") && requests.contains("3s ago"), "\(requests)")
+        Fixtures.press([.character("]")], &state)
+        let replies = DashboardView.render(state).text()
+        #expect(replies.contains("no large replies logged") && replies.contains("lacks the COMMANDLOG permission"), "\(replies)")
+        Fixtures.press([.character("]")], &state)
+        #expect(state.health?.tab == .commands)
+    }
+
     @Test func killGoesThroughTheDialogAndNeverClosesOurOwnConnection() {
         var state = Self.state()
         Fixtures.press([.character("h"), .character("]"), .character("]"), .character("]")], &state)

@@ -29,6 +29,10 @@ package enum HealthScope: Sendable, Hashable {
 package struct ServerHealth: Sendable, Hashable {
     package var address: String
     package var slowLog: HealthView<[SlowLogEntry]> = .notApplicable
+    /// Valkey ≥ 8.1's command log of large requests and large replies (`COMMANDLOG`); not applicable
+    /// elsewhere.
+    package var largeRequests: HealthView<[LargeCommandEntry]> = .notApplicable
+    package var largeReplies: HealthView<[LargeCommandEntry]> = .notApplicable
     package var commands: HealthView<[CommandStat]> = .notApplicable
     /// `LATENCY LATEST`; refused with the way to turn it on when `latency-monitor-threshold` is 0.
     package var latencyEvents: HealthView<[LatencyEvent]> = .notApplicable

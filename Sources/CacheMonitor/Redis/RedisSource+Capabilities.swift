@@ -39,7 +39,7 @@ extension RedisSource: CapabilitySource {
         let probeKey = Self.probeKey(beside: sampleKey)
         let valkey = info?.isValkey ?? false
         let version = info?.serverVersion
-        let asksCommandLog = valkey && ServerVersion(version).map { $0 >= ServerVersion(8, 1) } ?? false
+        let asksCommandLog = info.map(Self.hasCommandLog) ?? false
 
         var batch: [(RedisProbe, RESPCommand)] = [
             (.type, RESPCommand("TYPE", key: probeKey)), (.pttl, RESPCommand("PTTL", key: probeKey)),

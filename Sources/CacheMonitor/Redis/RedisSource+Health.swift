@@ -75,7 +75,7 @@ extension RedisSource: HealthSource {
         let full = scope == .full
         var commands = [
             RESPCommand("SLOWLOG", ["GET", 128]),
-            RESPCommand("INFO", (full ? ["commandstats", "latencystats"] : []) + ["memory", "replication", "persistence", "stats"]),
+            RESPCommand("INFO", (full ? ["server", "commandstats", "latencystats"] : []) + ["memory", "replication", "persistence", "stats"]),
         ]
         // The attention reading leaves out what its rules do not need: the clients, latency and advice.
         if full {
@@ -87,7 +87,8 @@ extension RedisSource: HealthSource {
         let replies = try await client.send(commands)
         var health = ServerHealth(address: address)
         health.slowLog = view(replies[0], needs: "SLOWLOG") { .value(SlowLogEntry.parse($0, node: address)) }
-        switch view(replies[1], needs: "INFO", { reply -> HealthView<RedisInfo> in .value(RedisInfo(parsing: reply.string ?? "")) }) {
+        let infoView = view(replies[1], needs: "INFO", { reply -> HealthView<RedisInfo> in .value(RedisInfo(parsing: reply.string ?? "")) })
+        switch infoView {
         case .value(let info):
             if full { health.commands = .value(CommandStat.parse(info)) }
             health.memory = MemoryHealth(info).map { .value($0) } ?? .refused("INFO memory gave no used_memory")
@@ -112,7 +113,24 @@ extension RedisSource: HealthSource {
             memory.doctor = replies[5].errorMessage == nil ? replies[5].string : nil
             health.memory = .value(memory)
         }
+        if let info = infoView.value, hasCommandLog(info) {
+            // Asked only of a server that has it: an unknown command would count in its error stats.
+            let kinds = CommandLogKind.allCases
+            let logs = try await client.send(kinds.map { RESPCommand("COMMANDLOG", ["GET", 128, $0.rawValue]) })
+            // Our own reads (a big CLIENT LIST, the command log itself) are not the application's.
+            health.largeRequests = view(logs[0], needs: "COMMANDLOG") {
+                .value(LargeCommandEntry.parse($0, node: address).filter { !$0.isCachescopes })
+            }
+            health.largeReplies = view(logs[1], needs: "COMMANDLOG") {
+                .value(LargeCommandEntry.parse($0, node: address).filter { !$0.isCachescopes })
+            }
+        }
         return health
+    }
+
+    /// Whether the server keeps a command log of large requests and replies (Valkey ≥ 8.1).
+    static func hasCommandLog(_ info: RedisInfo) -> Bool {
+        info.isValkey && (ServerVersion(info.serverVersion).map { $0 >= ServerVersion(8, 1) } ?? false)
     }
 
     /// A reply as a view: its figures, or a refusal naming the permission (`NOPERM`) or the server's words.

@@ -7,7 +7,7 @@ import CacheMonitor
 enum HealthScreen {
     static func draw(_ state: AppState, _ screen: HealthState, into canvas: inout Canvas, rect: Rect) {
         let snapshot = state.snapshot.backend(screen.backend.id)
-        let tabs = HealthTab.tabs(for: screen.backend)
+        let tabs = HealthTab.tabs(for: screen.backend, health: snapshot?.health)
         drawTitle(state, screen, snapshot, into: &canvas, y: rect.y, width: rect.width)
         for (tab, x, width) in tabPositions(tabs, width: rect.width) {
             let selected = tab == screen.tab

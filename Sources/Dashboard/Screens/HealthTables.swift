@@ -15,6 +15,8 @@ enum HealthTables {
         var content: Content
         switch screen.tab {
         case .slowLog: content = slowLog(screen, health, merged: merged, state: state)
+        case .largeRequests: content = largeCommands(.largeRequest, screen, health, merged: merged, state: state)
+        case .largeReplies: content = largeCommands(.largeReply, screen, health, merged: merged, state: state)
         case .commands: content = commands(screen, health, merged: merged)
         case .latency: content = latency(screen, health, merged: merged, state: state)
         case .clients: content = clients(screen, health, merged: merged)
@@ -41,6 +43,8 @@ enum HealthTables {
         }
         switch tab {
         case .slowLog: return reason(server.slowLog)
+        case .largeRequests: return reason(server.largeRequests)
+        case .largeReplies: return reason(server.largeReplies)
         case .commands: return reason(server.commands)
         case .latency: return reason(server.latencyEvents)
         case .clients: return reason(server.clients)
@@ -54,6 +58,37 @@ enum HealthTables {
 
     private static func nodeColumn(_ merged: Bool) -> [TableColumn] {
         merged ? [TableColumn("node", minWidth: 21, maxWidth: 21, priority: 60)] : []
+    }
+
+    /// The command log's large requests or replies: when, how big, the command, the client.
+    private static func largeCommands(
+        _ kind: CommandLogKind, _ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState
+    )
+        -> Content
+    {
+        let columns =
+            nodeColumn(merged) + [
+                TableColumn("id", minWidth: 4, maxWidth: 8, alignment: .right, priority: 40),
+                TableColumn("when", minWidth: 10, maxWidth: 10, alignment: .right, priority: 90),
+                TableColumn("size", minWidth: 8, maxWidth: 9, alignment: .right, priority: 95),
+                TableColumn("command", minWidth: 16, weight: 3, priority: 100),
+                TableColumn("client", minWidth: 12, maxWidth: 36, weight: 1, priority: 50),
+            ]
+        let rows = HealthRows.largeCommands(kind, health, node: screen.node).map { entry -> [TableCell] in
+            let fresh = state.unixTime > 0 && entry.time >= state.unixTime - Int64(HealthTracker.window)
+            let ago = state.unixTime > 0 ? Self.ago(state.unixTime - entry.time) : String(entry.time)
+            let cells = [
+                TableCell(String(entry.id), role: .dim), TableCell(ago, role: fresh ? .warning : .dim),
+                TableCell(HumanUnits.size(Int(clamping: entry.bytes)), role: fresh ? .warning : .text),
+                TableCell(entry.commandText(asciiOnly: state.asciiOnly), role: fresh ? .warning : .text),
+                TableCell(entry.clientText ?? "—", role: .dim),
+            ]
+            return (merged ? [TableCell(entry.node ?? "—", role: .dim)] : []) + cells
+        }
+        let setting = kind == .largeRequest ? "commandlog-request-larger-than" : "commandlog-reply-larger-than"
+        return Content(
+            columns: columns, rows: rows,
+            empty: "no \(kind == .largeRequest ? "large requests" : "large replies") logged (\(setting) decides what is large)")
     }
 
     private static func slowLog(_ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState) -> Content {

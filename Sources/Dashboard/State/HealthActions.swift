@@ -16,7 +16,7 @@ enum HealthActions {
     /// `]` and `[`: the next or previous tab.
     static func switchTab(by step: Int, _ state: inout AppState) {
         guard var health = state.health else { return }
-        let tabs = HealthTab.tabs(for: health.backend)
+        let tabs = HealthTab.tabs(for: health.backend, health: state.snapshot.backend(health.backend.id)?.health)
         guard !tabs.isEmpty else { return }
         let index = tabs.firstIndex(of: health.tab) ?? 0
         health.tab = tabs[(index + step + tabs.count) % tabs.count]

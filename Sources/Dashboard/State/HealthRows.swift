@@ -15,6 +15,14 @@ package enum HealthRows {
         health.slowLog.entries.filter { node == nil || $0.node == node }
     }
 
+    /// The command log's large requests or replies of every server shown, newest first.
+    package static func largeCommands(_ kind: CommandLogKind, _ health: BackendHealth, node: String?) -> [LargeCommandEntry] {
+        let entries = health.servers.filter { node == nil || $0.address == node }.flatMap { server in
+            (kind == .largeRequest ? server.largeRequests : server.largeReplies).value ?? []
+        }
+        return entries.sorted { ($0.time, $0.id) > ($1.time, $1.id) }
+    }
+
     package static func commands(_ health: BackendHealth, node: String?, sort: HealthState.CommandSort) -> [Command] {
         var merged: [String: Command] = [:]
         for server in health.servers where node == nil || server.address == node {
@@ -108,6 +116,8 @@ package enum HealthRows {
     package static func count(_ tab: HealthTab, _ health: BackendHealth, _ state: HealthState) -> Int {
         switch tab {
         case .slowLog: slowLog(health, node: state.node).count
+        case .largeRequests: largeCommands(.largeRequest, health, node: state.node).count
+        case .largeReplies: largeCommands(.largeReply, health, node: state.node).count
         case .commands: commands(health, node: state.node, sort: state.commandSort).count
         case .latency: latency(health, node: state.node).count
         case .clients: clients(health, node: state.node, sort: state.clientSort).count

@@ -3,6 +3,9 @@ import CacheMonitor
 /// The views of a backend's health screen, one tab each.
 package enum HealthTab: String, Sendable, Hashable, CaseIterable {
     case slowLog = "slow log"
+    /// Valkey ≥ 8.1's command log: the largest requests and replies.
+    case largeRequests = "large requests"
+    case largeReplies = "large replies"
     case commands
     case latency
     case clients
@@ -12,17 +15,21 @@ package enum HealthTab: String, Sendable, Hashable, CaseIterable {
     case settings
     case connections
 
-    /// The tabs of a health made of `views`: Redis views, or memcached ones.
-    package static func tabs(for views: HealthViews) -> [HealthTab] {
+    /// The tabs of a health made of `views`: Redis views, or memcached ones; the command log's tabs where a
+    /// server keeps one (`commandLog`).
+    package static func tabs(for views: HealthViews, commandLog: Bool = false) -> [HealthTab] {
         switch views {
-        case .redis: [.slowLog, .commands, .latency, .clients, .memory, .replication]
+        case .redis:
+            [.slowLog] + (commandLog ? [.largeRequests, .largeReplies] : []) + [.commands, .latency, .clients, .memory, .replication]
         case .memcached: [.slabs, .settings, .connections]
         }
     }
 
-    /// The tabs of `backend`'s health screen; none when it has no server health.
-    package static func tabs(for backend: MonitoredBackend) -> [HealthTab] {
-        backend.health.map { tabs(for: $0.healthViews) } ?? []
+    /// The tabs of `backend`'s health screen as `health` was read (the command log's tabs where a server has
+    /// one); none when it has no server health.
+    package static func tabs(for backend: MonitoredBackend, health: BackendHealth? = nil) -> [HealthTab] {
+        let commandLog = health?.servers.contains { $0.largeRequests != .notApplicable || $0.largeReplies != .notApplicable } ?? false
+        return backend.health.map { tabs(for: $0.healthViews, commandLog: commandLog) } ?? []
     }
 
     /// Whether the tab lists rows the selection moves over.

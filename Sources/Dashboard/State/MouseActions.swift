@@ -43,7 +43,7 @@ enum MouseActions {
         case .health:
             guard var health = state.health else { return false }
             if event.y == body.y + 1 {
-                let tabs = HealthTab.tabs(for: health.backend)
+                let tabs = HealthTab.tabs(for: health.backend, health: state.snapshot.backend(health.backend.id)?.health)
                 guard let hit = HealthScreen.tabPositions(tabs, width: body.width).first(where: { event.x >= $0.x && event.x < $0.x + $0.width })
                 else { return false }
                 HealthActions.select(tab: hit.tab, &state)

@@ -165,11 +165,18 @@ public final class RESPConnection: AsyncClosable {
         }
         let selectPosition = url.database != 0 ? commands.count : nil
         if url.database != 0 { commands.append(RESPCommand("SELECT", [url.database])) }
+        // Optional extras: their errors (an old server, a renamed CLIENT command) are ignored. The name comes
+        // before the PING, so even the login's commands are logged under it (the slow and command logs).
+        var optional: Set<Int> = []
+        if let name = configuration.clientName {
+            optional.insert(commands.count)
+            commands.append(RESPCommand("CLIENT", ["SETNAME", name]))
+        }
+        if configuration.noTouch {
+            optional.insert(commands.count)
+            commands.append(RESPCommand("CLIENT", ["NO-TOUCH", "ON"]))
+        }
         commands.append(RESPCommand("PING"))
-        // Optional extras: their errors (an old server, a renamed CLIENT command) are ignored.
-        let optionalFrom = commands.count
-        if let name = configuration.clientName { commands.append(RESPCommand("CLIENT", ["SETNAME", name])) }
-        if configuration.noTouch { commands.append(RESPCommand("CLIENT", ["NO-TOUCH", "ON"])) }
 
         let replies: [RESPValue]
         do {
@@ -188,7 +195,7 @@ public final class RESPConnection: AsyncClosable {
             )
         }
         for (position, reply) in replies.enumerated() {
-            guard let message = reply.errorMessage, position < optionalFrom else { continue }
+            guard let message = reply.errorMessage, !optional.contains(position) else { continue }
             if position == authPosition || Self.isAuthError(message) {
                 throw RedisError(.authenticationFailed, "authentication to \(peer) failed: \(message)")
             }

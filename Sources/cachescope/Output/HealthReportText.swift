@@ -26,6 +26,17 @@ enum HealthReportText {
         let fields: [(String, JSONValue)] = [
             ("address", .string(health.address)),
             ("slowlog", view("slowlog", health.slowLog) { .array($0.map(slowLogEntry)) }),
+            // Valkey ≥ 8.1's command log (the slow part is the slow log's entries); null where there is none.
+            (
+                "commandlog",
+                health.largeRequests == .notApplicable && health.largeReplies == .notApplicable
+                    ? .null
+                    : .object([
+                        ("slow", health.slowLog.value.map { .array($0.map(slowLogEntry)) } ?? .null),
+                        ("largeRequest", view("commandlog.largeRequest", health.largeRequests) { .array($0.map(largeCommand)) }),
+                        ("largeReply", view("commandlog.largeReply", health.largeReplies) { .array($0.map(largeCommand)) }),
+                    ])
+            ),
             ("commands", view("commands", health.commands) { .array($0.map(command)) }),
             ("clients", view("clients", health.clients) { .array($0.map(client)) }),
             ("memory", view("memory", health.memory, memory)),
@@ -39,6 +50,13 @@ enum HealthReportText {
             ("attention", .array(attention.map { .object([("rule", .string($0.rule.rawValue)), ("message", .string($0.message))]) })),
         ]
         return .object(fields + [("refused", .object(refused))])
+    }
+
+    private static func largeCommand(_ entry: LargeCommandEntry) -> JSONValue {
+        .object([
+            ("id", .integer(entry.id)), ("time", .integer(entry.time)), ("bytes", .integer(entry.bytes)), ("command", .string(entry.commandText())),
+            ("client", .optional(entry.clientText)),
+        ])
     }
 
     private static func slowLogEntry(_ entry: SlowLogEntry) -> JSONValue {
@@ -179,6 +197,17 @@ enum HealthReportText {
                 }
                 text += "\n" + AnalyzeReport.aligned(rows, rightFrom: 1)
             }
+            for (title, view) in [("LARGE REQUEST", health.largeRequests), ("LARGE REPLY", health.largeReplies)] {
+                guard let entries = view.value, !entries.isEmpty else { continue }
+                var rows = [[title, "WHEN", "SIZE", "CLIENT", "COMMAND"]]
+                for entry in entries.prefix(10) {
+                    rows.append([
+                        String(entry.id), String(entry.time), HumanUnits.size(Int(clamping: entry.bytes)), entry.clientAddress ?? "-",
+                        String(entry.commandText().prefix(60)),
+                    ])
+                }
+                text += "\n" + AnalyzeReport.aligned(rows, rightFrom: 1)
+            }
             if let clients = health.clients.value, !clients.isEmpty {
                 var rows = [["CLIENT", "NAME", "ADDRESS", "AGE", "IDLE", "DB", "COMMAND", "MEMORY", "FLAGS"]]
                 for client in clients.sorted(by: { ($0.totalMemoryBytes ?? 0) > ($1.totalMemoryBytes ?? 0) }).prefix(10) {
@@ -212,6 +241,8 @@ enum HealthReportText {
         var out: [(String, String)] = []
         func note<Value>(_ name: String, _ view: HealthView<Value>) { if case .refused(let reason) = view { out.append((name, reason)) } }
         note("slow log", health.slowLog)
+        note("large requests", health.largeRequests)
+        note("large replies", health.largeReplies)
         note("commands", health.commands)
         note("clients", health.clients)
         note("memory", health.memory)
