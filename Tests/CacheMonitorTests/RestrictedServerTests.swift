@@ -191,4 +191,27 @@ import Testing
         #expect(traffic.status == .unavailable && traffic.refused.map(\.command) == ["MONITOR", "CLIENT TRACKING"])
         await backend.source.close()
     }
+
+    @Test func withoutTypeAndTTLTheAnalysisAndTheListingShowAColumnOfDashes() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let admin = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
+        defer { Task { await admin.close() } }
+        try await admin.send(RESPCommand("ACL", ["SETUSER", "lister", "on", ">pw", "~*", "&*", "+@all", "-@admin", "-type", "-pttl", "-memory"]))
+        try await admin.send((0..<30).map { RESPCommand("SET", key: bytes("item:\($0)"), ["value"], ) })
+        let url = try RedisURL(parsing: "redis://lister:pw@127.0.0.1:\(server.port)/0")
+        let backend = MonitoredBackend(id: BackendID(0), source: RedisSource(name: "redis", url: url))
+        let analysis = await KeyspaceAnalysis.start(on: backend).outcome
+        let report = try #require(analysis.report, "not an ended analysis: \(analysis.ending)")
+        let group = try #require(report.group(bytes("item:")))
+        #expect(group.keys == 30 && !group.ttlKnown)
+        #expect(report.elementsNote?.contains("TYPE refused") == true && report.elementsNote?.contains("PTTL refused") == true)
+        #expect(report.bigKeys.allSatisfy { $0.type == SampledKey.unknownType && !$0.ttlKnown })
+        var listed: [BrowsedKey] = []
+        _ = try await #require(backend.browsing).browseKeys(matching: .prefix(bytes("item:")), limit: 100) { batch in
+            listed += batch
+            return true
+        }
+        #expect(listed.count == 30 && listed.allSatisfy { $0.type == SampledKey.unknownType && !$0.ttlKnown })
+        await backend.source.close()
+    }
 }

@@ -13,6 +13,8 @@ package struct BrowsedKey: Sendable, Hashable {
     package var size: Int?
     /// The server holding it, for a pool.
     package var server: String?
+    /// Whether its TTL was read: `false` where the server refuses `PTTL` (shown as `—`, not as no expiry).
+    package var ttlKnown = true
     /// When it was read, in seconds of the monotonic clock (``MonotonicSeconds``), for live TTL countdowns.
     package var readAt: Double
 

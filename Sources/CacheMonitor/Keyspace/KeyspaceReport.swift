@@ -34,6 +34,9 @@ package struct KeyspaceReport: Sendable, Hashable, PrefixGroupTree {
 
         /// Keys without a TTL.
         package var noTTLKeys: Int { ttl.none }
+        /// Whether any of its keys' TTLs was read (not where the server refused `PTTL`): else the TTL
+        /// columns show `—`.
+        package var ttlKnown: Bool { ttl.total > 0 || keys == 0 }
     }
 
     /// Keys the backend holds, and how many were read.

@@ -18,6 +18,11 @@ package struct SampledKey: Sendable, Hashable {
     /// Redis's LFU counter (`OBJECT FREQ`, 0–255, logarithmic) on a server with an LFU eviction policy: how
     /// often it is read, without sampling traffic; `nil` elsewhere.
     package var frequency: Int?
+    /// Whether its TTL was read (`PTTL` refused: it is left out of the TTL columns, which show `—`).
+    package var ttlKnown = true
+
+    /// The type of a key whose `TYPE` the server refused.
+    package static let unknownType = "—"
 
     package init(
         key: [UInt8], type: String, ttlMilliseconds: Int64?, memoryBytes: Int?, elements: Int? = nil, node: String? = nil,

@@ -19,7 +19,7 @@ struct Tally: PrefixCounts {
             memory += bytes
             memoryKnown += 1
         }
-        ttl.add(ttlMilliseconds: key.ttlMilliseconds)
+        if key.ttlKnown { ttl.add(ttlMilliseconds: key.ttlMilliseconds) }
         if let count = key.elements {
             elements += count
             elementsKnown += 1

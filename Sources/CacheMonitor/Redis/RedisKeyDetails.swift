@@ -8,6 +8,8 @@ package struct RedisKeyDetails: Sendable, Hashable {
     package var ttlMilliseconds: Int64?
     /// `MEMORY USAGE` in bytes, when the server has it.
     package var size: Int?
+    /// Whether the TTL was read (not where `PTTL` is refused).
+    package var ttlKnown = true
 }
 
 /// The first part of a value, never the whole of a large one.

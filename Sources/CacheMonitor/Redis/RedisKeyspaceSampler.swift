@@ -21,6 +21,9 @@ struct RedisKeyspaceSampler {
         var memoryRefusal: MemoryRefusal?
         /// Why element counts are unknown, when the server refused them (`HLEN`… denied by an ACL).
         var elementsRefusal: String?
+        /// Why the type or TTL column is unknown (`TYPE`, `PTTL` refused): the analysis goes on without it.
+        var typeRefusal: String?
+        var ttlRefusal: String?
         /// Lookups that found their key, and that did not (own reads, left out of the hit ratio).
         var hits = 0
         var misses = 0
@@ -44,7 +47,7 @@ struct RedisKeyspaceSampler {
     /// Reads up to `target` keys (all with `nil`), handing each batch to `emit`, which returns `false` to stop.
     func run(target: Int?, emit: ([SampledKey]) async -> Bool) async throws -> Result {
         var result = Result()
-        let memoryUsage = MemoryUsageSwitch()
+        let lookups = LookupSwitches()
         var seen = KeyDigestSet()
         var pending: [[UInt8]] = []
         var cursor: UInt64 = 0
@@ -70,8 +73,8 @@ struct RedisKeyspaceSampler {
                     pending.removeFirst(take)
                     dispatched += take
                     inFlight += 1
-                    let withMemory = memoryUsage.isOn
-                    group.addTask { try await read(batch, withMemory: withMemory) }
+                    let asked = lookups.asked
+                    group.addTask { try await read(batch, asking: asked) }
                 }
                 guard inFlight > 0, let read = try await group.next() else { break }
                 inFlight -= 1
@@ -79,8 +82,16 @@ struct RedisKeyspaceSampler {
                 result.hits += read.hits
                 result.misses += read.misses
                 if let refusal = read.memoryRefusal {
-                    memoryUsage.turnOff()
+                    lookups.turnOff(.memory)
                     result.memoryRefusal = refusal
+                }
+                if let refusal = read.typeRefusal {
+                    lookups.turnOff(.type)
+                    result.typeRefusal = result.typeRefusal ?? refusal
+                }
+                if let refusal = read.ttlRefusal {
+                    lookups.turnOff(.ttl)
+                    result.ttlRefusal = result.ttlRefusal ?? refusal
                 }
                 result.elementsRefusal = result.elementsRefusal ?? read.elementsRefusal
                 result.sampled += read.keys.count
@@ -107,49 +118,61 @@ struct RedisKeyspaceSampler {
         var keys: [SampledKey] = []
         var memoryRefusal: MemoryRefusal?
         var elementsRefusal: String?
+        var typeRefusal: String?
+        var ttlRefusal: String?
         var hits = 0
         var misses = 0
         var commands = 0
         var took: Duration = .zero
     }
 
-    /// `TYPE`, `PTTL` (and `MEMORY USAGE`) of `keys` in one pipeline, then their element counts in another.
-    private func read(_ keys: [[UInt8]], withMemory: Bool) async throws -> BatchRead {
+    /// `TYPE`, `PTTL` (and `MEMORY USAGE`) of `keys` in one pipeline — those `asking` has not turned off —, then
+    /// their element counts in another. A refused `TYPE` or `PTTL` leaves its column unknown (`—`) and is not
+    /// asked again; the analysis goes on.
+    private func read(_ keys: [[UInt8]], asking asked: Set<LookupSwitches.Lookup>) async throws -> BatchRead {
         var read = BatchRead()
         let clock = ContinuousClock()
         let started = clock.now
+        let withType = asked.contains(.type)
+        let withTTL = asked.contains(.ttl)
+        let withMemory = asked.contains(.memory)
         var commands: [RESPCommand] = []
         commands.reserveCapacity(keys.count * 3)
         for key in keys {
-            commands.append(RESPCommand(bytes: [Name.type, key], keyPositions: RESPCommand.firstArgumentIsKey))
-            commands.append(RESPCommand(bytes: [Name.pttl, key], keyPositions: RESPCommand.firstArgumentIsKey))
+            if withType { commands.append(RESPCommand(bytes: [Name.type, key], keyPositions: RESPCommand.firstArgumentIsKey)) }
+            if withTTL { commands.append(RESPCommand(bytes: [Name.pttl, key], keyPositions: RESPCommand.firstArgumentIsKey)) }
             if withMemory { commands.append(RESPCommand(bytes: [Name.memory, Name.usage, key], keyPositions: RESPCommand.secondArgumentIsKey)) }
             if readsFrequency { commands.append(RESPCommand(bytes: [Name.object, Name.freq, key], keyPositions: RESPCommand.secondArgumentIsKey)) }
         }
-        let replies = try await server.send(commands)
+        let replies = commands.isEmpty ? [] : try await server.send(commands)
         read.commands += commands.count
-        let perKey = 2 + (withMemory ? 1 : 0) + (readsFrequency ? 1 : 0)
-        // TYPE and PTTL are what the analysis is made of: a server (or an ACL) refusing them ends it, in one line.
-        if let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey].errorMessage ?? replies[$0 * perKey + 1].errorMessage }).first {
-            throw RedisError.reply(refusal)
-        }
-        if withMemory, let refusal = keys.indices.lazy.compactMap({ replies[$0 * perKey + 2].errorMessage }).first {
-            read.memoryRefusal = MemoryRefusal(reason: refusal)
-        }
+        let typeAt = 0
+        let ttlAt = withType ? 1 : 0
+        let memoryAt = ttlAt + (withTTL ? 1 : 0)
+        let perKey = memoryAt + (withMemory ? 1 : 0) + (readsFrequency ? 1 : 0)
+        func refusal(at offset: Int) -> String? { keys.indices.lazy.compactMap { replies[$0 * perKey + offset].errorMessage }.first }
+        if withType, let refused = refusal(at: typeAt) { read.typeRefusal = refused }
+        if withTTL, let refused = refusal(at: ttlAt) { read.ttlRefusal = refused }
+        if withMemory, let refused = refusal(at: memoryAt) { read.memoryRefusal = MemoryRefusal(reason: refused) }
         var found: [SampledKey] = []
         var counts: [RESPCommand] = []
         var counted: [Int] = []
+        let typeKnown = withType && read.typeRefusal == nil
+        let ttlKnown = withTTL && read.ttlRefusal == nil
+        let lookupsPerKey = (typeKnown ? 1 : 0) + (ttlKnown ? 1 : 0)
         for (index, key) in keys.enumerated() {
             let base = index * perKey
-            let type = replies[base].string ?? "none"
-            let ttl = replies[base + 1].integer ?? -2
+            let type = typeKnown ? replies[base + typeAt].string ?? "none" : SampledKey.unknownType
+            let ttl = ttlKnown ? replies[base + ttlAt].integer ?? -2 : -1
+            // Neither refused column can tell a key gone meanwhile: it is counted as there.
             guard type != "none", ttl != -2 else {
-                read.misses += 2
+                read.misses += lookupsPerKey
                 continue
             }
-            read.hits += 2
-            let memory = withMemory && read.memoryRefusal == nil ? replies[base + 2].integer.map { Int($0) } : nil
+            read.hits += lookupsPerKey
+            let memory = withMemory && read.memoryRefusal == nil ? replies[base + memoryAt].integer.map { Int($0) } : nil
             var sampled = SampledKey(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, memoryBytes: memory, node: node)
+            sampled.ttlKnown = ttlKnown
             if readsFrequency { sampled.frequency = replies[base + perKey - 1].integer.map { Int($0) } }
             found.append(sampled)
             if let count = Self.elementCount(of: key, type: type) {
@@ -214,9 +237,15 @@ struct RedisKeyspaceSampler {
     }
 }
 
-/// Whether `MEMORY USAGE` is still asked (off once the server refused it), shared by the batches in flight.
-private final class MemoryUsageSwitch: Sendable {
-    private let on = Atomic<Bool>(true)
-    var isOn: Bool { on.load(ordering: .relaxed) }
-    func turnOff() { on.store(false, ordering: .relaxed) }
+/// Which per-key lookups are still asked (each off once the server refused it), shared by the batches in
+/// flight.
+final class LookupSwitches: Sendable {
+    enum Lookup: Sendable, Hashable, CaseIterable {
+        case type, ttl, memory
+    }
+
+    private let off = Mutex<Set<Lookup>>([])
+
+    var asked: Set<Lookup> { Set(Lookup.allCases).subtracting(off.withLock { $0 }) }
+    func turnOff(_ lookup: Lookup) { _ = off.withLock { $0.insert(lookup) } }
 }

@@ -154,7 +154,12 @@ extension RedisSource {
                 let details = try await details(of: wanted)
                 let now = MonotonicSeconds.now
                 delivered += details.count
-                let batch = details.map { BrowsedKey(key: $0.key, type: $0.type, ttlMilliseconds: $0.ttlMilliseconds, size: $0.size, readAt: now) }
+                let batch = details.map { details in
+                    var key = BrowsedKey(
+                        key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size, readAt: now)
+                    key.ttlKnown = details.ttlKnown
+                    return key
+                }
                 guard try await body(batch) else { return false }
                 if fresh.count > wanted.count { return true }
             }

@@ -11,8 +11,9 @@ extension RedisSource: KeyBrowsingSource {
     /// `TYPE`/`PTTL`/`MEMORY USAGE`, then `GETRANGE` (strings) or the first items (collections).
     package func details(of key: BrowsedKey, maxBytes: Int, kindPrefix: [UInt8]?) async throws -> KeyDetails? {
         guard let fresh = try await details(of: [key.key]).first else { return nil }
-        let listed = BrowsedKey(
+        var listed = BrowsedKey(
             key: fresh.key, type: fresh.type, ttlMilliseconds: fresh.ttlMilliseconds, size: fresh.size, readAt: MonotonicSeconds.now)
+        listed.ttlKnown = fresh.ttlKnown
         switch try await preview(of: key.key, type: fresh.type, maxBytes: maxBytes) {
         case .missing:
             return nil

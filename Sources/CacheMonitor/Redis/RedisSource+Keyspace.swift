@@ -56,6 +56,7 @@ extension RedisSource: KeyspaceSource {
         var sampled = 0
         var refusal: RedisKeyspaceSampler.MemoryRefusal?
         var elementsRefusal: String?
+        var columnRefusals: [String] = []
         var results: [RedisKeyspaceSampler.Result] = []
         var firstFailure: String?
         await withTaskGroup(of: Void.self) { group in
@@ -92,6 +93,10 @@ extension RedisSource: KeyspaceSource {
                     results.append(result)
                     if let found = result.memoryRefusal { refusal = found }
                     elementsRefusal = elementsRefusal ?? result.elementsRefusal
+                    for (command, refusal, column) in [("TYPE", result.typeRefusal, "type"), ("PTTL", result.ttlRefusal, "TTL")] {
+                        guard let refusal, !columnRefusals.contains(where: { $0.hasPrefix(command) }) else { continue }
+                        columnRefusals.append("\(command) refused (\(refusal)): the \(column) column shows —")
+                    }
                     running -= 1
                 case .failed(let index, let reason):
                     firstFailure = firstFailure ?? reason
@@ -113,8 +118,14 @@ extension RedisSource: KeyspaceSource {
         return KeyspaceCensus(
             totalKeys: max(readTotal, sampled), sampledKeys: sampled, memorySource: refusal == nil ? .memoryUsage : .length,
             memoryNote: refusal.map { "MEMORY USAGE refused (\($0.reason)): sizes are string lengths, unknown for collections" },
-            elementsNote: elementsRefusal.map { "element counts refused (\($0)): elements unknown where refused" },
+            elementsNote: Self.note(elementsRefusal.map { ["element counts refused (\($0)): elements unknown where refused"] } ?? [], columnRefusals),
             neverReadKnown: false, missingNodes: missing
         )
+    }
+
+    /// The notes of what was refused, as one line; `nil` when nothing was.
+    private static func note(_ parts: [String]...) -> String? {
+        let lines = parts.flatMap { $0 }
+        return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 }

@@ -40,6 +40,9 @@ package final class RedisSource: Sendable {
     private struct Capabilities {
         var memoryUsage: Bool?
         var memoryUsageCounts: Bool?
+        /// `TYPE` and `PTTL` refused (an ACL): not asked again until a reconnect of this source.
+        var typeRefused = false
+        var ttlRefused = false
     }
 
     /// Creates a source for a server or any node of a cluster; nothing connects until the first call.
@@ -178,38 +181,58 @@ package final class RedisSource: Sendable {
 
     private func readDetails(of keys: [[UInt8]]) async throws -> [RedisKeyDetails] {
         let known = capabilities.withLock { $0 }
+        let withType = !known.typeRefused
+        let withTTL = !known.ttlRefused
         let withSize = known.memoryUsage != false
         var commands: [RESPCommand] = []
         commands.reserveCapacity(keys.count * 3)
         for key in keys {
-            commands.append(RESPCommand("TYPE", key: key))
-            commands.append(RESPCommand("PTTL", key: key))
+            if withType { commands.append(RESPCommand("TYPE", key: key)) }
+            if withTTL { commands.append(RESPCommand("PTTL", key: key)) }
             if withSize { commands.append(RESPCommand("MEMORY", ["USAGE", key], keyPositions: [2])) }
         }
-        let replies = try await client.send(commands)
+        let replies = commands.isEmpty ? [] : try await client.send(commands)
         ownReads.recordCommands(commands.count)
-        let stride = withSize ? 3 : 2
-        var memoryUsageCounts = known.memoryUsageCounts ?? false
-        if withSize, known.memoryUsage == nil {
-            let available = replies[2].errorMessage == nil
-            if available, let sample = keys.first { memoryUsageCounts = try await memoryUsageCountsAsRead(sample) }
-            capabilities.withLock { $0 = Capabilities(memoryUsage: available, memoryUsageCounts: memoryUsageCounts) }
+        let ttlAt = withType ? 1 : 0
+        let sizeAt = ttlAt + (withTTL ? 1 : 0)
+        let stride = sizeAt + (withSize ? 1 : 0)
+        // A refused TYPE or PTTL leaves its column unknown (`—`) and is not asked again; the listing goes on.
+        let typeRefused = withType && keys.indices.contains { replies[$0 * stride].errorMessage != nil }
+        let ttlRefused = withTTL && keys.indices.contains { replies[$0 * stride + ttlAt].errorMessage != nil }
+        if typeRefused || ttlRefused {
+            capabilities.withLock {
+                $0.typeRefused = $0.typeRefused || typeRefused
+                $0.ttlRefused = $0.ttlRefused || ttlRefused
+            }
         }
-        let lookupsPerKey = 2 + (withSize && memoryUsageCounts ? 1 : 0)
+        let typeKnown = withType && !typeRefused
+        let ttlKnown = withTTL && !ttlRefused
+        var memoryUsageCounts = known.memoryUsageCounts ?? false
+        if withSize, known.memoryUsage == nil, !keys.isEmpty {
+            let available = replies[sizeAt].errorMessage == nil
+            if available, let sample = keys.first { memoryUsageCounts = try await memoryUsageCountsAsRead(sample) }
+            capabilities.withLock {
+                $0.memoryUsage = available
+                $0.memoryUsageCounts = memoryUsageCounts
+            }
+        }
+        let lookupsPerKey = (typeKnown ? 1 : 0) + (ttlKnown ? 1 : 0) + (withSize && memoryUsageCounts ? 1 : 0)
         var found: [RedisKeyDetails] = []
         var hits = 0
         var misses = 0
         for (index, key) in keys.enumerated() {
             let base = index * stride
-            if let message = replies[base].errorMessage ?? replies[base + 1].errorMessage { throw RedisError.reply(message) }
-            let type = replies[base].string ?? "none"
-            guard type != "none", let ttl = replies[base + 1].integer, ttl != -2 else {
+            let type = typeKnown ? replies[base].string ?? "none" : SampledKey.unknownType
+            let ttl = ttlKnown ? replies[base + ttlAt].integer ?? -2 : -1
+            guard type != "none", ttl != -2 else {
                 misses += lookupsPerKey
                 continue
             }
             hits += lookupsPerKey
-            let size = withSize ? replies[base + 2].integer.map { Int($0) } : nil
-            found.append(RedisKeyDetails(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, size: size))
+            let size = withSize ? replies[base + sizeAt].integer.map { Int($0) } : nil
+            var details = RedisKeyDetails(key: key, type: type, ttlMilliseconds: ttl < 0 ? nil : ttl, size: size)
+            details.ttlKnown = ttlKnown
+            found.append(details)
         }
         ownReads.record(hits: hits, misses: misses)
         return found

@@ -24,7 +24,7 @@ enum DetailsScreen {
         field("type", listed.type)
         let remaining = listed.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
-        field("TTL", HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : .text)
+        field("TTL", listed.ttlKnown ? HumanUnits.countdown(milliseconds: remaining) : "— (PTTL refused)", role: soon ? .warning : .text)
         field("size", listed.size.map { "\(HumanUnits.size($0)) (\(HumanUnits.count($0)) bytes)" } ?? "—")
         if let server = listed.server { field("server", server) }
         if let encoding = details?.encoding { field("encoding", encoding) }

@@ -222,8 +222,11 @@ enum InsightsScreen {
                 TableCell(HumanUnits.count(group.keys)),
                 TableCell(HumanUnits.size(group.memoryBytes).replacingQuestionMark, role: .text),
                 TableCell(group.share.map { shareText($0) } ?? "—", role: .accent),
-                TableCell(percent(group.noTTLKeys, of: group.keys), role: group.noTTLKeys > 0 ? .text : .dim),
-                TableCell(String(Sparkline.characters(group.ttl.counts.map(Double.init), width: 5, minimum: 0)), role: .accent),
+                group.ttlKnown
+                    ? TableCell(percent(group.noTTLKeys, of: group.keys), role: group.noTTLKeys > 0 ? .text : .dim) : TableCell("—", role: .dim),
+                group.ttlKnown
+                    ? TableCell(String(Sparkline.characters(group.ttl.counts.map(Double.init), width: 5, minimum: 0)), role: .accent)
+                    : TableCell("—", role: .dim),
                 TableCell(group.neverRead.map { percent($0, of: group.keys) } ?? "—", role: (group.neverRead ?? 0) > 0 ? .warning : .dim),
                 TableCell(group.meanElements.map { HumanUnits.rate($0) } ?? "—", role: .dim),
             ]
@@ -266,7 +269,9 @@ enum InsightsScreen {
             TableCell(key.type, role: .dim),
             TableCell(HumanUnits.size(key.memoryBytes).replacingQuestionMark),
             TableCell(key.elements.map(HumanUnits.count) ?? "—"),
-            TableCell(HumanUnits.countdown(milliseconds: key.ttlMilliseconds), role: key.ttlMilliseconds == nil ? .dim : .text),
+            key.ttlKnown
+                ? TableCell(HumanUnits.countdown(milliseconds: key.ttlMilliseconds), role: key.ttlMilliseconds == nil ? .dim : .text)
+                : TableCell("—", role: .dim),
             TableCell(key.node ?? "—", role: .dim),
         ]
     }

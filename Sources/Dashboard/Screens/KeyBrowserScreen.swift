@@ -49,7 +49,9 @@ enum KeyBrowserScreen {
             TableCell(state.keyText(key.key)),
             TableCell(kind.rawValue, role: kind == .plain ? .dim : .accent),
             TableCell(key.type, role: .dim),
-            TableCell(HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : (remaining == nil ? .dim : .text)),
+            key.ttlKnown
+                ? TableCell(HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : (remaining == nil ? .dim : .text))
+                : TableCell("—", role: .dim),
             TableCell(key.size.map { HumanUnits.size($0) } ?? "—", role: .dim),
         ]
     }

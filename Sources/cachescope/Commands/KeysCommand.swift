@@ -15,7 +15,8 @@ struct KeysCommand: AsyncParsableCommand {
         discussion: """
             Keys are printed as they are found, so memory stays flat however many are listed. With --json \
             the output is {"keys":[{"key","type","ttlMs","size"}],"more":bool}: ttlMs is -1 for keys that \
-            never expire, size is null when the server cannot tell, more says whether keys beyond --limit exist.
+            never expire, size is null when the server cannot tell, type and ttlMs are null where the server refuses \
+            TYPE or PTTL (an ACL), more says whether keys beyond --limit exist.
 
             memcached: keys come from `lru_crawler metadump` (memcached 1.4.31 or later; a server started with -X \
             refuses it and cachescope says so). Their type is "item", their TTL is read against the server's own \
@@ -69,7 +70,9 @@ struct KeysCommand: AsyncParsableCommand {
                 let more = try await source.browseKeys(matching: filter, limit: limit) { batch in
                     for key in batch {
                         if let server = key.server { listed.count(server) }
-                        output.emit(key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, size: key.size, server: key.server)
+                        output.emit(
+                            key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, ttlKnown: key.ttlKnown, size: key.size,
+                            server: key.server)
                     }
                     return true
                 }
@@ -144,17 +147,18 @@ struct KeysOutput {
         out.flush()
     }
 
-    /// One key: `ttlMilliseconds` nil for no expiry, `size` nil when unknown, `server` for memcached.
-    mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, size: Int?, server: String? = nil) {
+    /// One key: `ttlMilliseconds` nil for no expiry (`ttlKnown` false where `PTTL` is refused: `null`, `—`),
+    /// `size` nil when unknown, `server` for memcached; a type the server would not tell is `null`.
+    mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, ttlKnown: Bool = true, size: Int?, server: String? = nil) {
         if json {
             // Piece by piece: no intermediate strings on a path that runs a million times. A plain key (the
             // usual case) is its own escape form and its own JSON text.
             out.write(count == 0 ? "{\"key\":" : ",{\"key\":")
             if !out.writePlainJSONString(bytes) { out.write(JSONText.quoted(KeyEscaping.escape(bytes))) }
             out.write(",\"type\":")
-            out.write(quotedOnce(type))
+            out.write(type == SampledKey.unknownType ? "null" : quotedOnce(type))
             out.write(",\"ttlMs\":")
-            out.writeDecimal(ttlMilliseconds ?? -1)
+            if ttlKnown { out.writeDecimal(ttlMilliseconds ?? -1) } else { out.write("null") }
             out.write(",\"size\":")
             if let size { out.writeDecimal(Int64(size)) } else { out.write("null") }
             if let server {
@@ -164,7 +168,7 @@ struct KeysOutput {
             out.write("}")
         } else {
             let key = KeyEscaping.escape(bytes)
-            let ttl = HumanUnits.ttl(milliseconds: ttlMilliseconds).rightPadded(to: 10)
+            let ttl = (ttlKnown ? HumanUnits.ttl(milliseconds: ttlMilliseconds) : "—").rightPadded(to: 10)
             out.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
         }
         count += 1

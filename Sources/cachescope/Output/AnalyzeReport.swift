@@ -39,13 +39,15 @@ enum AnalyzeReport {
             ("keys", .integer(Int64(group.keys))),
             ("memoryBytes", .optional(group.memoryBytes)),
             ("share", .optional(group.share)),
-            ("noTtlKeys", .integer(Int64(group.noTTLKeys))),
+            // Where the server refused PTTL, the TTL figures are unknown: null.
+            ("noTtlKeys", group.ttlKnown ? .integer(Int64(group.noTTLKeys)) : .null),
             (
                 "ttl",
-                .object([
-                    ("none", .integer(Int64(ttl.none))), ("lt1m", .integer(Int64(ttl.underMinute))), ("lt1h", .integer(Int64(ttl.underHour))),
-                    ("lt1d", .integer(Int64(ttl.underDay))), ("ge1d", .integer(Int64(ttl.dayOrMore))),
-                ])
+                group.ttlKnown
+                    ? .object([
+                        ("none", .integer(Int64(ttl.none))), ("lt1m", .integer(Int64(ttl.underMinute))), ("lt1h", .integer(Int64(ttl.underHour))),
+                        ("lt1d", .integer(Int64(ttl.underDay))), ("ge1d", .integer(Int64(ttl.dayOrMore))),
+                    ]) : .null
             ),
             ("neverRead", .optional(group.neverRead)),
             ("meanElements", .optional(group.meanElements)),
@@ -67,10 +69,10 @@ enum AnalyzeReport {
     private static func bigKey(_ key: SampledKey) -> JSONValue {
         .object([
             ("key", .string(KeyEscaping.escape(key.key))),
-            ("type", .string(key.type)),
+            ("type", key.type == SampledKey.unknownType ? .null : .string(key.type)),
             ("memoryBytes", .optional(key.memoryBytes)),
             ("elements", .optional(key.elements)),
-            ("ttlMs", .integer(key.ttlMilliseconds ?? -1)),
+            ("ttlMs", key.ttlKnown ? .integer(key.ttlMilliseconds ?? -1) : .null),
             ("node", .optional(key.node)),
         ])
     }
@@ -83,12 +85,17 @@ enum AnalyzeReport {
         var rows = [["PREFIX", "KEYS", "MEMORY", "SHARE", "NO TTL", "<1m", "<1h", "<1d", ">=1d", "NEVER READ"]]
         for group in groups {
             let ttl = group.ttl
-            rows.append([
-                String(repeating: "  ", count: group.depth - 1) + group.name(keyText: { KeyEscaping.escape($0) }), HumanUnits.count(group.keys),
-                HumanUnits.size(group.memoryBytes), group.share.map { percent($0) } ?? "-", percent(of: group.noTTLKeys, group.keys),
-                HumanUnits.count(ttl.underMinute), HumanUnits.count(ttl.underHour), HumanUnits.count(ttl.underDay), HumanUnits.count(ttl.dayOrMore),
-                group.neverRead.map { percent(of: $0, group.keys) } ?? "-",
-            ])
+            let ttlColumns =
+                group.ttlKnown
+                ? [
+                    percent(of: group.noTTLKeys, group.keys), HumanUnits.count(ttl.underMinute), HumanUnits.count(ttl.underHour),
+                    HumanUnits.count(ttl.underDay), HumanUnits.count(ttl.dayOrMore),
+                ] : Array(repeating: "—", count: 5)
+            rows.append(
+                [
+                    String(repeating: "  ", count: group.depth - 1) + group.name(keyText: { KeyEscaping.escape($0) }), HumanUnits.count(group.keys),
+                    HumanUnits.size(group.memoryBytes), group.share.map { percent($0) } ?? "-",
+                ] + ttlColumns + [group.neverRead.map { percent(of: $0, group.keys) } ?? "-"])
         }
         text += aligned(rows, rightFrom: 1)
         if !report.bigKeys.isEmpty {
@@ -96,7 +103,7 @@ enum AnalyzeReport {
             for key in report.bigKeys {
                 big.append([
                     KeyEscaping.escape(key.key), key.type, HumanUnits.size(key.memoryBytes), key.elements.map(HumanUnits.count) ?? "-",
-                    HumanUnits.ttl(milliseconds: key.ttlMilliseconds), key.node ?? "-",
+                    key.ttlKnown ? HumanUnits.ttl(milliseconds: key.ttlMilliseconds) : "—", key.node ?? "-",
                 ])
             }
             text += "\n" + aligned(big, rightFrom: 2)
