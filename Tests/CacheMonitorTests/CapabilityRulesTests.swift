@@ -178,4 +178,21 @@ import Testing
         #expect(RedisSource.hasCommandLog(valkey81) && !RedisSource.hasCommandLog(valkey80))
         #expect(!RedisSource.hasCommandLog(RedisInfo(parsing: "redis_version:8.2.3\r\n")), "Redis has no COMMANDLOG")
     }
+
+    @Test func aHashsFieldTTLsAreSummedUpFromHPTTL() throws {
+        let summary = try #require(FieldTTLSummary(fields: 3, ttls: [49_000, -1, 1_000]))
+        #expect(summary.volatile == 2 && summary.soonestMilliseconds == 1_000 && summary.complete)
+        #expect(summary.text(countdown: { "\(($0 ?? 0) / 1000)s" }) == "2 of 3 fields expire, soonest in 1s")
+        #expect(FieldTTLSummary(fields: 2, ttls: [-1, -2]) == nil, "no field expires: no badge")
+        let partial = try #require(FieldTTLSummary(fields: 500, ttls: Array(repeating: 10, count: 128)))
+        #expect(!partial.complete && partial.text(countdown: { _ in "0s" }).hasPrefix("at least 128 of 500"))
+        let redis74 = RedisInfo(parsing: "redis_version:7.4.1\r\ndb0:keys=3,expires=0,avg_ttl=0,subexpiry=1\r\n")
+        #expect(redis74.hasFieldTTLs && redis74.keyspace[0]?.volatileItemKeys == 1)
+        let valkey9 = RedisInfo(
+            parsing: "redis_version:7.2.4\r\nvalkey_version:9.1.2\r\ndb0:keys=3,expires=0,avg_ttl=0,keys_with_volatile_items=2\r\n")
+        #expect(valkey9.hasFieldTTLs && valkey9.keyspace[0]?.volatileItemKeys == 2)
+        #expect(!RedisInfo(parsing: "redis_version:7.2.4\r\nvalkey_version:8.1.8\r\n").hasFieldTTLs)
+        #expect(!RedisInfo(parsing: "redis_version:7.0.15\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n").hasFieldTTLs)
+        #expect(RedisInfo(parsing: "redis_version:7.0.15\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n").keyspace[0]?.volatileItemKeys == nil)
+    }
 }

@@ -55,8 +55,22 @@ struct ServerMatrixCommandLineTests {
         defer { Task { await app.close() } }
         let prefix = "matrix-\(UUID().uuidString.prefix(6)):"
         try await app.send((0..<30).map { RESPCommand("SET", key: Array("\(prefix)\($0)".utf8), ["value"]) })
+        // Hash fields expire on Redis ≥ 7.4 and Valkey ≥ 9.0: the listing says how many and the soonest.
+        let hasFieldTTLs = server.flavor == "valkey" ? server.majorMinor >= (9, 0) : server.majorMinor >= (7, 4)
+        try await app.send(RESPCommand("HSET", key: Array("\(prefix)fields".utf8), ["a", "1", "b", "2", "c", "3"]))
+        if hasFieldTTLs { try await app.send(RESPCommand("HPEXPIRE", key: Array("\(prefix)fields".utf8), [600_000, "FIELDS", 2, "a", "b"])) }
         let keys = try await run(["keys", "--prefix", prefix, "--json"], on: server)
         #expect(keys.status == 0 && keys.output.contains("\(prefix)7"), "\(server): \(keys.output.prefix(300))")
+        let listed = try #require(try json(keys.output)["keys"] as? [[String: Any]])
+        let hash = try #require(listed.first { $0["key"] as? String == "\(prefix)fields" })
+        if hasFieldTTLs {
+            let fieldTTL = try #require(hash["fieldTtl"] as? [String: Any], "\(server): \(hash)")
+            #expect(fieldTTL["fields"] as? Int == 3 && fieldTTL["volatile"] as? Int == 2, "\(fieldTTL)")
+            #expect((500_000...600_000).contains(fieldTTL["soonestMs"] as? Int ?? 0), "\(fieldTTL)")
+        } else {
+            #expect(hash["fieldTtl"] == nil, "\(server): \(hash)")
+        }
+        #expect(listed.filter { $0["fieldTtl"] != nil }.count == (hasFieldTTLs ? 1 : 0), "only the hash with expiring fields")
         let analyze = try await run(["analyze", "--json"], on: server)
         #expect(analyze.status == 0 && analyze.output.contains(prefix), "\(server): \(analyze.output.prefix(300))")
         // Valkey ≥ 8.1 logs requests over commandlog-request-larger-than (1 MB by default).
@@ -81,7 +95,7 @@ struct ServerMatrixCommandLineTests {
         #expect(traffic.status == 0 && traffic.output.contains("\"method\":\"monitor+keymiss\""), "\(server): \(traffic.output.prefix(300))")
         let invalidate = try await run(["invalidate", "--prefix", prefix, "--yes", "--json"], on: server)
         let result = try json(invalidate.output)
-        #expect(result["deleted"] as? Int == 31 && result["method"] as? String == "script", "\(server): \(invalidate.output)")
+        #expect(result["deleted"] as? Int == 32 && result["method"] as? String == "script", "\(server): \(invalidate.output)")
     }
 
     @Test(arguments: TestServers.matrix.filter { !$0.tls }) func everyDashboardScreenWorks(_ server: MatrixServer) async throws {

@@ -15,6 +15,8 @@ package struct BrowsedKey: Sendable, Hashable {
     package var server: String?
     /// Whether its TTL was read: `false` where the server refuses `PTTL` (shown as `—`, not as no expiry).
     package var ttlKnown = true
+    /// A hash whose fields expire: how many, and the soonest; `nil` for any other key.
+    package var fieldTTL: FieldTTLSummary?
     /// When it was read, in seconds of the monotonic clock (``MonotonicSeconds``), for live TTL countdowns.
     package var readAt: Double
 

@@ -10,6 +10,8 @@ package struct RedisKeyDetails: Sendable, Hashable {
     package var size: Int?
     /// Whether the TTL was read (not where `PTTL` is refused).
     package var ttlKnown = true
+    /// A hash whose fields expire (Redis ≥ 7.4, Valkey ≥ 9.0); `nil` for any other key.
+    package var fieldTTL: FieldTTLSummary?
 }
 
 /// The first part of a value, never the whole of a large one.

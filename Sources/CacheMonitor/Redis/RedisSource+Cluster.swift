@@ -158,6 +158,7 @@ extension RedisSource {
                     var key = BrowsedKey(
                         key: details.key, type: details.type, ttlMilliseconds: details.ttlMilliseconds, size: details.size, readAt: now)
                     key.ttlKnown = details.ttlKnown
+                    key.fieldTTL = details.fieldTTL
                     return key
                 }
                 guard try await body(batch) else { return false }

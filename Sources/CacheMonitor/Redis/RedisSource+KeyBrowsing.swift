@@ -14,6 +14,7 @@ extension RedisSource: KeyBrowsingSource {
         var listed = BrowsedKey(
             key: fresh.key, type: fresh.type, ttlMilliseconds: fresh.ttlMilliseconds, size: fresh.size, readAt: MonotonicSeconds.now)
         listed.ttlKnown = fresh.ttlKnown
+        listed.fieldTTL = fresh.fieldTTL
         switch try await preview(of: key.key, type: fresh.type, maxBytes: maxBytes) {
         case .missing:
             return nil
@@ -24,8 +25,14 @@ extension RedisSource: KeyBrowsingSource {
             return KeyDetails(
                 key: listed, encoding: "\(fresh.type), \(total) items", valueBytes: [], length: total, kindPrefix: kindPrefix, lines: lines)
         case .fields(let fields, let total):
+            // Where fields expire, each shown field says when (`HPTTL`).
+            let ttls = fresh.fieldTTL == nil ? nil : try await fieldTTLs(of: key.key, fields: fields.map(\.field))
             let lines =
-                fields.map { KeyEscaping.escape($0.field) + " = " + KeyEscaping.escape($0.value) }
+                fields.enumerated().map { index, field in
+                    let line = KeyEscaping.escape(field.field) + " = " + KeyEscaping.escape(field.value)
+                    guard let ttl = ttls?[index], ttl >= 0 else { return line }
+                    return line + "  (expires in \(HumanUnits.ttl(milliseconds: ttl)))"
+                }
                 + (total > fields.count ? ["… \(total - fields.count) more"] : [])
             return KeyDetails(key: listed, encoding: "hash, \(total) fields", valueBytes: [], length: total, kindPrefix: kindPrefix, lines: lines)
         case .unsupported(let type):

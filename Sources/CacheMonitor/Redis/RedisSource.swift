@@ -33,6 +33,9 @@ package final class RedisSource: Sendable {
     private let capabilities = Mutex(Capabilities())
     /// `PING` + `INFO` sent to each cluster node by sampling, by `host:port`.
     let nodeSampleCommands = Mutex<[String: UInt64]>([:])
+    /// Whether the server has per-field TTLs, and whether it holds hashes with expiring fields (re-read now and
+    /// then): the key browser reads field TTLs only then.
+    let fieldTTLState = Mutex(FieldTTLState())
     /// Cluster nodes sampled at least once (their first read may take the connect timeout).
     let nodesTried = Mutex<Set<String>>([])
 
@@ -235,6 +238,11 @@ package final class RedisSource: Sendable {
             found.append(details)
         }
         ownReads.record(hits: hits, misses: misses)
+        let hashes = found.indices.filter { found[$0].type == "hash" }
+        if !hashes.isEmpty, await hasVolatileHashes() {
+            let summaries = try await fieldTTLSummaries(of: hashes.map { found[$0].key })
+            for index in hashes { found[index].fieldTTL = summaries[found[index].key] }
+        }
         return found
     }
 

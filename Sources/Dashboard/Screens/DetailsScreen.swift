@@ -25,6 +25,9 @@ enum DetailsScreen {
         let remaining = listed.remainingMilliseconds(at: state.now)
         let soon = remaining.map { Double($0) < state.thresholds.ttlWarningSeconds * 1000 } ?? false
         field("TTL", listed.ttlKnown ? HumanUnits.countdown(milliseconds: remaining) : "— (PTTL refused)", role: soon ? .warning : .text)
+        if let fieldTTL = listed.fieldTTL {
+            field("expiring", fieldTTL.text(countdown: { HumanUnits.countdown(milliseconds: $0) }), role: .warning)
+        }
         field("size", listed.size.map { "\(HumanUnits.size($0)) (\(HumanUnits.count($0)) bytes)" } ?? "—")
         if let server = listed.server { field("server", server) }
         if let encoding = details?.encoding { field("encoding", encoding) }

@@ -4,6 +4,15 @@ import CacheMonitor
 /// The selected backend's keys: a title with the filter and counts, then the keys (list) or the prefix
 /// groups of the current tree level (tree), with kind, type, a TTL counting down and size.
 enum KeyBrowserScreen {
+    /// The columns for `rows`: the type column widens to its longest cell (a hash's `2/3 exp` badge).
+    static func columns(for rows: [[TableCell]]) -> [TableColumn] {
+        let typeWidth = min(16, max(6, rows.map { CharacterWidth.of($0[2].text) }.max() ?? 0))
+        var columns = Self.columns
+        columns[2].minWidth = typeWidth
+        columns[2].maxWidth = max(typeWidth, columns[2].maxWidth ?? typeWidth)
+        return columns
+    }
+
     static let columns = [
         TableColumn("key", minWidth: 12, weight: 1, priority: 100),
         TableColumn("kind", minWidth: 7, maxWidth: 7, priority: 50),
@@ -34,7 +43,8 @@ enum KeyBrowserScreen {
                 ]
             }
         }
-        Table.draw(columns, rows: rows, selected: browser.rowCount > 0 ? browser.selection - first : nil, into: &canvas, rect: tableRect)
+        Table.draw(
+            columns(for: rows), rows: rows, selected: browser.rowCount > 0 ? browser.selection - first : nil, into: &canvas, rect: tableRect)
         if rows.isEmpty {
             let text = browser.loadError.map { "could not list keys: \($0)" } ?? (browser.isLoading ? "loading keys…" : "no keys match")
             canvas.write(text, x: tableRect.x, y: tableRect.y + 2, role: browser.loadError == nil ? .dim : .error, maxWidth: tableRect.width)
@@ -48,7 +58,10 @@ enum KeyBrowserScreen {
         return [
             TableCell(state.keyText(key.key)),
             TableCell(kind.rawValue, role: kind == .plain ? .dim : .accent),
-            TableCell(key.type, role: .dim),
+            // A hash whose fields expire: `hash 2/3 exp` (expiring fields of the fields).
+            TableCell(
+                key.fieldTTL.map { "\(key.type) \($0.volatile)/\($0.fields) exp" } ?? key.type,
+                role: key.fieldTTL == nil ? .dim : .warning),
             key.ttlKnown
                 ? TableCell(HumanUnits.countdown(milliseconds: remaining), role: soon ? .warning : (remaining == nil ? .dim : .text))
                 : TableCell("—", role: .dim),

@@ -14,6 +14,9 @@ public struct RedisInfo: Sendable, Hashable {
         public var keys: Int
         public var expires: Int
         public var averageTTLMilliseconds: Int
+        /// Hashes with fields that expire (Redis 7.4+ `subexpiry`, Valkey 9+ `keys_with_volatile_items`);
+        /// `nil` where the server does not say.
+        public var volatileItemKeys: Int?
     }
 
     /// Parses the text of an `INFO` reply.
@@ -33,7 +36,8 @@ public struct RedisInfo: Sendable, Hashable {
                     if parts.count == 2, let number = Int(parts[1]) { entries[parts[0]] = number }
                 }
                 keyspace[index] = Database(
-                    keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0)
+                    keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0,
+                    volatileItemKeys: entries["subexpiry"] ?? entries["keys_with_volatile_items"])
             }
         }
         self.fields = fields
@@ -61,6 +65,14 @@ public struct RedisInfo: Sendable, Hashable {
     public var version: String? { fields["redis_version"] }
     /// The server's own version: Valkey's `valkey_version`, else `redis_version`.
     public var serverVersion: String? { fields["valkey_version"] ?? fields["redis_version"] }
+    /// Whether hash fields can expire on the server (`HPEXPIRE`, `HPTTL`: Redis ≥ 7.4, Valkey ≥ 9.0).
+    public var hasFieldTTLs: Bool {
+        guard let version = serverVersion else { return false }
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        let (major, minor) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
+        return isValkey ? major >= 9 : (major, minor) >= (7, 4)
+    }
+
     /// Whether Valkey answers (`valkey_version`, `server_name:valkey`), whatever its `redis_version`.
     public var isValkey: Bool { fields["valkey_version"] != nil || fields["server_name"]?.lowercased() == "valkey" }
     /// `standalone`, `sentinel` or `cluster`.

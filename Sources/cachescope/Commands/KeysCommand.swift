@@ -16,7 +16,9 @@ struct KeysCommand: AsyncParsableCommand {
             Keys are printed as they are found, so memory stays flat however many are listed. With --json \
             the output is {"keys":[{"key","type","ttlMs","size"}],"more":bool}: ttlMs is -1 for keys that \
             never expire, size is null when the server cannot tell, type and ttlMs are null where the server refuses \
-            TYPE or PTTL (an ACL), more says whether keys beyond --limit exist.
+            TYPE or PTTL (an ACL), more says whether keys beyond --limit exist. A hash whose fields expire (Redis 7.4+, \
+            Valkey 9+) also has "fieldTtl":{"fields","volatile","soonestMs"}: its fields, how many of those read \
+            expire (its first 128 fields are read), and the soonest expiry.
 
             memcached: keys come from `lru_crawler metadump` (memcached 1.4.31 or later; a server started with -X \
             refuses it and cachescope says so). Their type is "item", their TTL is read against the server's own \
@@ -72,7 +74,7 @@ struct KeysCommand: AsyncParsableCommand {
                         if let server = key.server { listed.count(server) }
                         output.emit(
                             key: key.key, type: key.type, ttlMilliseconds: key.ttlMilliseconds, ttlKnown: key.ttlKnown, size: key.size,
-                            server: key.server)
+                            server: key.server, fieldTTL: key.fieldTTL)
                     }
                     return true
                 }
@@ -149,7 +151,10 @@ struct KeysOutput {
 
     /// One key: `ttlMilliseconds` nil for no expiry (`ttlKnown` false where `PTTL` is refused: `null`, `—`),
     /// `size` nil when unknown, `server` for memcached; a type the server would not tell is `null`.
-    mutating func emit(key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, ttlKnown: Bool = true, size: Int?, server: String? = nil) {
+    mutating func emit(
+        key bytes: [UInt8], type: String, ttlMilliseconds: Int64?, ttlKnown: Bool = true, size: Int?, server: String? = nil,
+        fieldTTL: FieldTTLSummary? = nil
+    ) {
         if json {
             // Piece by piece: no intermediate strings on a path that runs a million times. A plain key (the
             // usual case) is its own escape form and its own JSON text.
@@ -165,11 +170,21 @@ struct KeysOutput {
                 out.write(",\"server\":")
                 out.write(quotedOnce(server))
             }
+            if let fieldTTL {
+                out.write(",\"fieldTtl\":{\"fields\":")
+                out.writeDecimal(Int64(fieldTTL.fields))
+                out.write(",\"volatile\":")
+                out.writeDecimal(Int64(fieldTTL.volatile))
+                out.write(",\"soonestMs\":")
+                if let soonest = fieldTTL.soonestMilliseconds { out.writeDecimal(soonest) } else { out.write("null") }
+                out.write("}")
+            }
             out.write("}")
         } else {
             let key = KeyEscaping.escape(bytes)
             let ttl = (ttlKnown ? HumanUnits.ttl(milliseconds: ttlMilliseconds) : "—").rightPadded(to: 10)
-            out.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + "\n")
+            let fields = fieldTTL.map { "  [" + $0.text(countdown: { HumanUnits.ttl(milliseconds: $0) }) + "]" } ?? ""
+            out.write(type.rightPadded(to: 8) + ttl + HumanUnits.size(size).leftPaddedSpaces(to: 8) + "  " + key + fields + "\n")
         }
         count += 1
     }
