@@ -73,6 +73,14 @@ struct ServerMatrixCommandLineTests {
         #expect(listed.filter { $0["fieldTtl"] != nil }.count == (hasFieldTTLs ? 1 : 0), "only the hash with expiring fields")
         let analyze = try await run(["analyze", "--json"], on: server)
         #expect(analyze.status == 0 && analyze.output.contains(prefix), "\(server): \(analyze.output.prefix(300))")
+        // Redis ≥ 8.0 counts key sizes itself (INFO keysizes); Valkey does not.
+        let keySizes = try json(analyze.output)["keysizes"]
+        if server.flavor == "redis" && server.majorMinor >= (8, 0) {
+            let strings = try #require((keySizes as? [String: Any])?["strings"] as? [String: Any], "\(server): \(keySizes ?? "-")")
+            #expect(strings["unit"] as? String == "bytes" && (strings["buckets"] as? [[String: Any]])?.isEmpty == false)
+        } else {
+            #expect(keySizes is NSNull, "\(server)")
+        }
         // Valkey ≥ 8.1 logs requests over commandlog-request-larger-than (1 MB by default).
         let hasCommandLog = server.flavor == "valkey" && server.majorMinor >= (8, 1)
         try await app.send(RESPCommand("SET", key: Array("\(prefix)big".utf8), [String(repeating: "x", count: 1_100_000)]))

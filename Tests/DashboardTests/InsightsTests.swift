@@ -49,6 +49,23 @@ import Testing
             "most memory first; a lone key is shown as itself")
     }
 
+    @Test func theServersOwnKeySizesShowFirstWhileTheKeysAreRead() throws {
+        var state = Fixtures.state()
+        Fixtures.press([.character("i")], &state)
+        let sizes = try #require(
+            KeySizeDistribution(info: [
+                "db0_distrib_strings_sizes": "32=1,512=14,1K=23", "db0_distrib_hashes_items": "1=1,2=4", "db1_distrib_strings_sizes": "1K=2",
+            ]))
+        #expect(sizes.histograms.map(\.type) == ["strings", "hashes"] && sizes.histograms[0].keys == 40, "databases summed")
+        _ = Reducer.reduce(
+            &state, .keyspaceProgress(backend: Fixtures.sessions.id, KeyspaceProgress(sampled: 0, target: 50_000, keySizes: sizes)))
+        let text = DashboardView.render(state).text()
+        #expect(text.contains("key sizes (INFO keysizes)") && text.contains("1.0K–2.0K") && text.contains("25"), "\(text)")
+        #expect(text.contains("hashes") && text.contains("2–3 items"))
+        _ = Reducer.reduce(&state, .keyspaceAnalyzed(Self.outcome()))
+        #expect(!DashboardView.render(state).text().contains("key sizes (INFO keysizes)"), "the prefix groups once read")
+    }
+
     @Test func groupsAreEnteredSortedAndLeft() {
         var state = Self.analysed()
         #expect(state.insights?.selectedGroup?.prefix == bytes("user:"))

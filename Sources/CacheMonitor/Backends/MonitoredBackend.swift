@@ -92,6 +92,8 @@ extension MonitoredBackend {
     package var clients: (any ClientControlSource)? { source as? any ClientControlSource }
     /// Metrics under the exporters' names (`cachescope serve`).
     package var metrics: (any MetricsSource)? { source as? any MetricsSource }
+    /// Key sizes as the server counts them (`INFO keysizes`, Redis ≥ 8.0): the keyspace screen's first pass.
+    package var keySizes: (any KeySizeSource)? { source as? any KeySizeSource }
     /// What each server allows of each feature (`cachescope check`, the capabilities view).
     package var capabilities: (any CapabilitySource)? { source as? any CapabilitySource }
 

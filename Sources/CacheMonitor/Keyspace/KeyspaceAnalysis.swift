@@ -26,10 +26,13 @@ package struct KeyspaceProgress: Sendable, Hashable {
     package var sampled: Int
     /// Keys it means to read (`nil`: all of them).
     package var target: Int?
+    /// The server's own key-size distribution, read first (free: `INFO keysizes`), where it keeps one.
+    package var keySizes: KeySizeDistribution?
 
-    package init(sampled: Int, target: Int?) {
+    package init(sampled: Int, target: Int?, keySizes: KeySizeDistribution? = nil) {
         self.sampled = sampled
         self.target = target
+        self.keySizes = keySizes
     }
 }
 
@@ -49,11 +52,14 @@ package enum KeyspaceAnalysis {
             var aggregator = KeyspaceAggregator(
                 delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth, topKeys: options.topKeys)
             let source = try backend.port(\.keyspace, for: .keyspace)
+            // A free first pass where the server counts key sizes itself; its failure never stops the analysis.
+            let keySizes = try? await backend.keySizes?.keySizes()
+            if keySizes != nil { context.report(KeyspaceProgress(sampled: 0, target: options.sampleSize, keySizes: keySizes)) }
             let census = try await backend.using([.keyspace]) {
                 try await source.sampleKeyspace(limit: options.sampleSize) { batch in
                     for key in batch { aggregator.add(key) }
                 } progress: { read in
-                    context.report(KeyspaceProgress(sampled: read, target: options.sampleSize))
+                    context.report(KeyspaceProgress(sampled: read, target: options.sampleSize, keySizes: keySizes))
                     return !context.isStopRequested
                 }
             }
@@ -62,6 +68,7 @@ package enum KeyspaceAnalysis {
                 wholeKeyspace: census.sampledKeys >= census.totalKeys, on: backend.browsing
             ) { context.isStopRequested }
             outcome.report = aggregator.report(census, functions: functions)
+            outcome.report?.keySizes = keySizes
             if context.isStopRequested { outcome.ending = .stopped }
         }
     }

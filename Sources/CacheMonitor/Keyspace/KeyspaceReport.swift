@@ -60,6 +60,8 @@ package struct KeyspaceReport: Sendable, Hashable, PrefixGroupTree {
     package var frequentKeys: [SampledKey] = []
     /// Nodes or servers whose keys are missing from the figures, and why.
     package var missingNodes: [KeyspaceCensus.MissingNode]
+    /// Key sizes per type as the server counts them (`INFO keysizes`, Redis ≥ 8.0); `nil` elsewhere.
+    package var keySizes: KeySizeDistribution?
 }
 
 /// A group Flask-Caching gives a meaning: the keys of one cached route, or one memoized function's results.

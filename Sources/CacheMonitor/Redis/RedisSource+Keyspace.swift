@@ -36,7 +36,8 @@ extension RedisSource: KeyspaceSource {
         // An LFU eviction policy keeps a read counter per key: `OBJECT FREQ` gives hot keys without MONITOR.
         var lfu: [Bool] = []
         for (_, server) in servers {
-            let policy = try? await server.send(RESPCommand("CONFIG", ["GET", "maxmemory-policy"])).array?.last?.string
+            // From INFO, not CONFIG GET: a managed service's CONFIG is refused.
+            let policy = try? await server.info(["memory"]).maxMemoryPolicy
             lfu.append(policy?.contains("lfu") == true)
         }
         ownReads.recordCommands(servers.count)

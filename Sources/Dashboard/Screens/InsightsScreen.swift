@@ -69,6 +69,11 @@ enum InsightsScreen {
         let visible = Layout.insightsRows(height: state.height)
         let first = min(insights.scroll, max(0, insights.rowCount - 1))
         let selected = insights.rowCount > 0 ? insights.selection - first : nil
+        // The server's own key sizes (`INFO keysizes`, free) while the first reading of the keys runs.
+        if insights.view == .prefixes, insights.outcome?.report == nil, let sizes = insights.progress?.keySizes {
+            drawKeySizes(sizes, into: &canvas, rect: tableRect, state: state)
+            return
+        }
         switch insights.view {
         case .prefixes:
             let report = insights.trafficReport
@@ -127,6 +132,33 @@ enum InsightsScreen {
                 }
             canvas.write(text, x: tableRect.x, y: tableRect.y + 2, role: .dim, maxWidth: tableRect.width)
         }
+    }
+
+    static let keySizeColumns = [
+        TableColumn("key sizes (INFO keysizes)", minWidth: 26, maxWidth: 26, priority: 100),
+        TableColumn("size", minWidth: 10, maxWidth: 14, alignment: .right, priority: 90),
+        TableColumn("keys", minWidth: 6, maxWidth: 10, alignment: .right, priority: 95),
+        TableColumn("", minWidth: 10, maxWidth: 40, weight: 1, priority: 50),
+    ]
+
+    /// The key-size histogram, one row per type and bucket, with a bar of its share of that type's keys.
+    private static func drawKeySizes(_ sizes: KeySizeDistribution, into canvas: inout Canvas, rect: Rect, state: AppState) {
+        let widths = Table.layout(keySizeColumns, width: rect.width)
+        let barWidth = widths[3] ?? 10
+        var rows: [[TableCell]] = []
+        for histogram in sizes.histograms {
+            let most = max(1, histogram.buckets.map(\.keys).max() ?? 1)
+            for (index, bucket) in histogram.buckets.enumerated() {
+                let filled = max(bucket.keys > 0 ? 1 : 0, bucket.keys * barWidth / most)
+                rows.append([
+                    TableCell(index == 0 ? histogram.type : "", role: .accent),
+                    TableCell(KeySizeText.bucket(bucket.lowerBound, unit: histogram.unit)),
+                    TableCell(HumanUnits.count(bucket.keys)),
+                    TableCell(String(repeating: state.asciiOnly ? "#" : "█", count: filled), role: .accent),
+                ])
+            }
+        }
+        Table.draw(keySizeColumns, rows: Array(rows.prefix(Layout.insightsRows(height: state.height))), selected: nil, into: &canvas, rect: rect)
     }
 
     private static func drawTitle(_ state: AppState, _ insights: InsightsState, into canvas: inout Canvas, y: Int, width: Int) {

@@ -23,12 +23,41 @@ enum AnalyzeReport {
                         .object([("key", .string(KeyEscaping.escape($0.key))), ("lfuCounter", .optional($0.frequency)), ("node", .optional($0.node))])
                     })
             ),
+            ("keysizes", report.keySizes.map(keySizes) ?? .null),
             ("memorySource", .optional(report.memorySource?.rawValue)),
             ("memoryNote", .optional(report.memoryNote)),
             ("elementsNote", .optional(report.elementsNote)),
             ("missingNodes", .array(report.missingNodes.map { .object([("address", .string($0.address)), ("reason", .string($0.reason))]) })),
             ("stopped", .bool(outcome.ending == .stopped)),
         ])
+    }
+
+    /// `INFO keysizes`: `{"strings":{"unit":"bytes","buckets":[{"min":32,"keys":1}…]},"hashes":{"unit":"items",…}}`.
+    private static func keySizes(_ distribution: KeySizeDistribution) -> JSONValue {
+        .object(
+            distribution.histograms.map { histogram in
+                (
+                    histogram.type,
+                    .object([
+                        ("unit", .string(histogram.unit.rawValue)),
+                        (
+                            "buckets",
+                            .array(histogram.buckets.map { .object([("min", .integer($0.lowerBound)), ("keys", .integer(Int64($0.keys)))]) })
+                        ),
+                    ])
+                )
+            })
+    }
+
+    /// The key-size table: one row per type and bucket (`strings  512B–1K  14`).
+    static func keySizeRows(_ distribution: KeySizeDistribution) -> [[String]] {
+        var rows = [["KEY SIZES (INFO keysizes)", "SIZE", "KEYS"]]
+        for histogram in distribution.histograms {
+            for bucket in histogram.buckets {
+                rows.append([histogram.type, KeySizeText.bucket(bucket.lowerBound, unit: histogram.unit), HumanUnits.count(bucket.keys)])
+            }
+        }
+        return rows
     }
 
     private static func group(_ group: KeyspaceReport.Group) -> JSONValue {
@@ -108,6 +137,7 @@ enum AnalyzeReport {
             }
             text += "\n" + aligned(big, rightFrom: 2)
         }
+        if let sizes = report.keySizes { text += "\n" + aligned(keySizeRows(sizes), rightFrom: 2) }
         if !report.frequentKeys.isEmpty {
             var hot = [["HOT KEY (LFU)", "LFU COUNTER", "TYPE", "NODE"]]
             for key in report.frequentKeys.prefix(top) {
