@@ -128,6 +128,7 @@ import Testing
         #expect(Refusal(reply: "ERR something else", command: "X").kind == .other)
         #expect(ProbeAnswer(reply: .error("WRONGTYPE Operation against a key holding the wrong kind of value"), probe: .getrange) == .allowed)
         #expect(ProbeAnswer(reply: .error("NOSCRIPT No matching script"), probe: .evalsha) == .allowed)
+        #expect(ProbeAnswer(reply: .error("MOVED 8584 127.0.0.1:7001"), probe: .unlink) == .allowed, "permissions come before redirects")
     }
 
     @Test func valkeySaysItsOwnVersionBesideItsCompatibilityOne() {
@@ -194,5 +195,24 @@ import Testing
         #expect(!RedisInfo(parsing: "redis_version:7.2.4\r\nvalkey_version:8.1.8\r\n").hasFieldTTLs)
         #expect(!RedisInfo(parsing: "redis_version:7.0.15\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n").hasFieldTTLs)
         #expect(RedisInfo(parsing: "redis_version:7.0.15\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n").keyspace[0]?.volatileItemKeys == nil)
+    }
+
+    @Test func aClustersHotSlotsAreReadFromSlotStats() {
+        func entry(_ slot: Int64, _ metrics: [(String, Int64)]) -> RESPValue {
+            .array([.integer(slot), .array(metrics.flatMap { [RESPValue.bulkString(Array($0.0.utf8)), .integer($0.1)] })])
+        }
+        let keysOnly = SlotStat.parse(.array([entry(7, [("key-count", 40)]), entry(3, [("key-count", 2)]), .integer(1)]), node: "n:1")
+        #expect(keysOnly.map(\.slot) == [7, 3] && keysOnly[0].keys == 40 && keysOnly[0].cpuMicroseconds == nil && keysOnly[0].node == "n:1")
+        let byCPU = SlotStat.parse(
+            .array([entry(9, [("key-count", 1), ("cpu-usec", 900), ("network-bytes-in", 10), ("network-bytes-out", 20), ("future-metric", 1)])]))
+        let hottest = SlotStat.hottest([keysOnly, byCPU, byCPU])
+        #expect(hottest.map(\.slot) == [9, 7, 3], "CPU first, then keys; each slot once")
+        #expect(hottest[0].networkBytesOut == 20)
+        let valkeyMaster = RedisInfo(parsing: "redis_version:7.2.4\r\nvalkey_version:8.0.1\r\ncluster_enabled:1\r\nrole:master\r\n")
+        #expect(RedisSource.hasSlotStats(valkeyMaster))
+        #expect(!RedisSource.hasSlotStats(RedisInfo(parsing: "redis_version:8.0.2\r\ncluster_enabled:1\r\nrole:master\r\n")), "Redis from 8.2")
+        #expect(RedisSource.hasSlotStats(RedisInfo(parsing: "redis_version:8.2.3\r\ncluster_enabled:1\r\nrole:master\r\n")))
+        #expect(!RedisSource.hasSlotStats(RedisInfo(parsing: "redis_version:8.2.3\r\ncluster_enabled:0\r\nrole:master\r\n")), "not a cluster")
+        #expect(!RedisSource.hasSlotStats(RedisInfo(parsing: "redis_version:8.2.3\r\ncluster_enabled:1\r\nrole:slave\r\n")), "a replica")
     }
 }

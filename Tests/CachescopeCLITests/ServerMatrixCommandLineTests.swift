@@ -17,12 +17,13 @@ struct ServerMatrixCommandLineTests {
     }
 
     /// A client of the application's, with the TLS files a TLS entry needs.
-    func client(_ server: MatrixServer) throws -> RedisClient {
+    func client(_ server: MatrixServer) throws -> RedisDeployment {
         var text = server.url
         if server.tls, let directory = TestServers.tlsDirectory {
             text += "?ssl_ca_certs=\(directory)/ca.crt&ssl_certfile=\(directory)/client.crt&ssl_keyfile=\(directory)/client.key"
         }
-        return RedisClient(url: try RedisURL(parsing: text), configuration: .init(clientName: "app"))
+        // A cluster's keys go to their masters (RedisDeployment follows the slot map).
+        return RedisDeployment(url: try RedisURL(parsing: text), configuration: .init(clientName: "app"))
     }
 
     @Test(arguments: TestServers.matrix) func checkSaysTheServersOwnVersionAndFlavourAndEveryFeatureWorks(_ server: MatrixServer) async throws {
@@ -86,19 +87,30 @@ struct ServerMatrixCommandLineTests {
         try await app.send(RESPCommand("SET", key: Array("\(prefix)big".utf8), [String(repeating: "x", count: 1_100_000)]))
         let health = try await run(["health", "--json"], on: server)
         #expect(health.status == 0, "\(server): \(health.output.prefix(300))")
-        let node = try #require((try json(health.output)["nodes"] as? [[String: Any]])?.first)
-        // Nothing is refused; latency monitoring is merely off (its tab says how to turn it on).
+        // A cluster's masters are each a node: what one logged or holds is looked for on all of them.
+        let nodes = try #require(try json(health.output)["nodes"] as? [[String: Any]])
+        #expect(nodes.count == (server.cluster ? 3 : 1), "\(server)")
         if hasCommandLog {
-            let log = try #require(node["commandlog"] as? [String: Any], "\(server): no commandlog")
-            #expect(log["slow"] is [Any] && log["largeReply"] is [Any])
-            let large = try #require(log["largeRequest"] as? [[String: Any]])
+            let logs = nodes.compactMap { $0["commandlog"] as? [String: Any] }
+            #expect(logs.count == nodes.count && logs.allSatisfy { $0["slow"] is [Any] && $0["largeReply"] is [Any] }, "\(server)")
+            let large = logs.flatMap { $0["largeRequest"] as? [[String: Any]] ?? [] }
             #expect(large.contains { ($0["command"] as? String)?.hasPrefix("SET \(prefix)big") == true && ($0["bytes"] as? Int ?? 0) > 1_000_000 })
             #expect(!large.contains { ($0["client"] as? String)?.contains("(cachescope") == true }, "our own commands are left out")
         } else {
-            #expect(node["commandlog"] is NSNull, "\(server): \(node["commandlog"] ?? "")")
+            #expect(nodes.allSatisfy { $0["commandlog"] is NSNull }, "\(server)")
         }
-        let refused = Set((node["refused"] as? [String: Any] ?? [:]).keys)
-        #expect(refused.isSubset(of: ["latencyEvents"]), "\(server): \(node["refused"] ?? "")")
+        // A cluster of Valkey ≥ 8.0 (Redis ≥ 8.2) says which slots are hot, per master.
+        if server.cluster {
+            let slots = nodes.flatMap { $0["hotSlots"] as? [[String: Any]] ?? [] }
+            #expect(!slots.isEmpty && slots.allSatisfy { $0["cpuUsec"] is Int }, "cluster-slot-stats-enabled is on: CPU per slot")
+        } else {
+            #expect(nodes.allSatisfy { $0["hotSlots"] is NSNull }, "\(server)")
+        }
+        // Nothing is refused; latency monitoring is merely off (its tab says how to turn it on).
+        for node in nodes {
+            let refused = Set((node["refused"] as? [String: Any] ?? [:]).keys)
+            #expect(refused.isSubset(of: ["latencyEvents"]), "\(server): \(node["refused"] ?? "")")
+        }
         let traffic = try await run(["traffic", "--duration", "1s", "--yes", "--json"], on: server)
         #expect(traffic.status == 0 && traffic.output.contains("\"method\":\"monitor+keymiss\""), "\(server): \(traffic.output.prefix(300))")
         let invalidate = try await run(["invalidate", "--prefix", prefix, "--yes", "--json"], on: server)

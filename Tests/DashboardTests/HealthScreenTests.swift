@@ -128,6 +128,26 @@ import Testing
         #expect(state.health?.tab == .commands)
     }
 
+    @Test func aClustersHotSlotsAreATabOfTheirOwn() {
+        var state = Self.state()
+        var tracker = HealthTracker()
+        var server = Self.redisServer("10.0.0.1:6379", calls: 1_000)
+        server.hotSlots = .value([
+            SlotStat(slot: 12_539, keys: 4_100, node: "10.0.0.1:6379"), SlotStat(slot: 866, keys: 90_000, node: "10.0.0.1:6379"),
+        ])
+        tracker.record([server], missing: [], scope: .full, now: 0, unixTime: Self.unixTime)
+        var snapshot = state.snapshot
+        snapshot.backends[0].health = tracker.health
+        _ = Reducer.reduce(&state, .snapshot(snapshot))
+        Fixtures.press([.character("h"), .character("]")], &state)
+        #expect(state.health?.tab == .hotSlots)
+        let text = DashboardView.render(state).text()
+        #expect(text.contains("sessions › health › hot slots") && text.contains("90,000") && text.contains("12539"), "\(text)")
+        #expect(text.contains("need cluster-slot-stats-enabled yes"), "CPU and network are off: say how to turn them on")
+        let lines = text.split(separator: "\n")
+        #expect((lines.firstIndex { $0.contains("866") } ?? 99) < (lines.firstIndex { $0.contains("12539") } ?? 0), "most keys first without CPU")
+    }
+
     @Test func killGoesThroughTheDialogAndNeverClosesOurOwnConnection() {
         var state = Self.state()
         Fixtures.press([.character("h"), .character("]"), .character("]"), .character("]")], &state)

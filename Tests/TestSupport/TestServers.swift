@@ -194,15 +194,21 @@ public struct MatrixServer: Sendable, Hashable, CustomStringConvertible {
     /// Reached over TLS (client certificates from `CACHESCOPE_TEST_TLS_DIR`, server name `localhost`).
     public var tls: Bool
 
-    /// Parses `valkey 9.1.2 127.0.0.1:1234` or `… tls`.
+    /// A 3-master cluster (`host` and `port` are its first master's).
+    public var cluster: Bool
+
+    /// Parses `valkey 9.1.2 127.0.0.1:1234`, `… tls`, or `valkey 9.1.2 127.0.0.1:1,127.0.0.1:2,127.0.0.1:3 cluster`.
     init?(entry: String) {
         let words = entry.split(separator: " ").map(String.init)
-        guard words.count >= 3, let colon = words[2].lastIndex(of: ":"), let port = Int(words[2][words[2].index(after: colon)...]) else { return nil }
+        guard words.count >= 3, let first = words[2].split(separator: ",").first, let colon = first.lastIndex(of: ":"),
+            let port = Int(first[first.index(after: colon)...])
+        else { return nil }
         flavor = words[0]
         version = words[1]
-        host = String(words[2][..<colon])
+        host = String(first[..<colon])
         self.port = port
         tls = words.count > 3 && words[3] == "tls"
+        cluster = words.count > 3 && words[3] == "cluster"
     }
 
     /// `rediss://localhost:port` over TLS, else `redis://host:port`.
@@ -220,5 +226,5 @@ public struct MatrixServer: Sendable, Hashable, CustomStringConvertible {
         return (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
     }
 
-    public var description: String { "\(flavor) \(version)\(tls ? " (TLS)" : "")" }
+    public var description: String { "\(flavor) \(version)\(tls ? " (TLS)" : "")\(cluster ? " cluster" : "")" }
 }

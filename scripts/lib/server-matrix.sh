@@ -63,7 +63,7 @@ start_matrix_server() {
 
 # start_server_matrix TLSDIR — starts every server of the matrix it can get and prints the list the tests
 # read (CACHESCOPE_TEST_MATRIX): `flavor version host:port[ tls]` entries separated by `;` (the TLS entry
-# needs TLSDIR's client certificate). A server that cannot be fetched or started is named on stderr and
+# needs TLSDIR's client certificate; a `cluster` entry lists its three masters, comma-separated). A server that cannot be fetched or started is named on stderr and
 # left out.
 start_server_matrix() {
     local tlsdir=$1 entries=() binary port tls_port version
@@ -88,6 +88,14 @@ start_server_matrix() {
             entries+=("$1 $version 127.0.0.1:$(cat "$workdir/$1-$2.port")")
         else
             say "$1 $version did not start"
+        fi
+        # The newest Valkey also as a 3-master cluster counting per-slot CPU and network (CLUSTER SLOT-STATS).
+        if [ "$1 $2" = "valkey 9.1" ]; then
+            if start_redis_cluster "$binary" valkey-cluster --cluster-slot-stats-enabled yes >"$workdir/valkey-cluster.addresses"; then
+                entries+=("$1 $version $(cat "$workdir/valkey-cluster.addresses") cluster")
+            else
+                say "the valkey $version cluster could not be created"
+            fi
         fi
     done
     (IFS=';'; echo "${entries[*]}")

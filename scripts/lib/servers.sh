@@ -173,19 +173,21 @@ start_memcached() {
         -P "$workdir/memcached.pid" "${user[@]}" "$@"
 }
 
-# start_redis_cluster — three cluster-enabled redis-servers joined into a 3-master cluster (no
-# replicas), waiting until every node says cluster_state:ok; prints host:port,host:port,host:port. Like
-# start_server, call it with its output sent to a file.
+# start_redis_cluster [BINARY [NAME [EXTRA ARGS…]]] — three cluster-enabled servers (redis-server unless
+# BINARY is given) joined into a 3-master cluster (no replicas), waiting until every node says
+# cluster_state:ok; prints host:port,host:port,host:port. Like start_server, call it with its output sent to a
+# file.
 start_redis_cluster() {
-    local ports=() port n
+    local binary=${1:-redis-server} name=${2:-cluster} ports=() port n
+    shift 2 2>/dev/null || shift $#
     for n in 1 2 3; do
-        start_server "cluster$n" 'PING\r\n' '+PONG' redis-server --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
+        start_server "$name$n" 'PING\r\n' '+PONG' "$binary" --port @PORT@ --bind 127.0.0.1 --save '' --appendonly no \
             --cluster-enabled yes --cluster-config-file "$workdir/nodes-@PORT@.conf" --cluster-node-timeout 10000 \
-            --daemonize yes --pidfile "$workdir/cluster$n.pid" --logfile "$workdir/cluster$n.log" --dir "$workdir" \
-            >"$workdir/cluster$n.port" || return 1
-        ports+=("$(cat "$workdir/cluster$n.port")")
+            --daemonize yes --pidfile "$workdir/$name$n.pid" --logfile "$workdir/$name$n.log" --dir "$workdir" "$@" \
+            >"$workdir/$name$n.port" || return 1
+        ports+=("$(cat "$workdir/$name$n.port")")
     done
-    redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$workdir/cluster-create.log" 2>&1 || return 1
+    redis-cli --cluster create "${ports[@]/#/127.0.0.1:}" --cluster-replicas 0 --cluster-yes >"$workdir/$name-create.log" 2>&1 || return 1
     for port in "${ports[@]}"; do
         for _ in $(seq 100); do
             redis-cli -p "$port" cluster info 2>/dev/null | grep -q 'cluster_state:ok' && break

@@ -33,6 +33,9 @@ package struct ServerHealth: Sendable, Hashable {
     /// elsewhere.
     package var largeRequests: HealthView<[LargeCommandEntry]> = .notApplicable
     package var largeReplies: HealthView<[LargeCommandEntry]> = .notApplicable
+    /// A cluster master's hottest slots (`CLUSTER SLOT-STATS`, Valkey ≥ 8.0, Redis ≥ 8.2); not applicable
+    /// elsewhere.
+    package var hotSlots: HealthView<[SlotStat]> = .notApplicable
     package var commands: HealthView<[CommandStat]> = .notApplicable
     /// `LATENCY LATEST`; refused with the way to turn it on when `latency-monitor-threshold` is 0.
     package var latencyEvents: HealthView<[LatencyEvent]> = .notApplicable

@@ -42,13 +42,14 @@ enum ProbeAnswer: Sendable, Hashable {
     case notAsked
 
     /// The answer a reply gives: an error reply that is not about the command being run — `WRONGTYPE`,
-    /// `NOSCRIPT` — still means the server runs it.
+    /// `NOSCRIPT`, or a cluster's `MOVED`/`ASK`/`CROSSSLOT` (a server checks permissions before it redirects) —
+    /// still means the server runs it.
     init(reply: RESPValue, probe: RedisProbe) {
         guard let message = reply.errorMessage else {
             self = .allowed
             return
         }
-        if message.hasPrefix("WRONGTYPE") || message.hasPrefix("NOSCRIPT") {
+        if ["WRONGTYPE", "NOSCRIPT", "MOVED", "ASK", "CROSSSLOT"].contains(where: { message.hasPrefix($0 + " ") }) {
             self = .allowed
         } else {
             self = .refused(Refusal(reply: message, command: probe.command))

@@ -75,7 +75,8 @@ extension RedisSource: HealthSource {
         let full = scope == .full
         var commands = [
             RESPCommand("SLOWLOG", ["GET", 128]),
-            RESPCommand("INFO", (full ? ["server", "commandstats", "latencystats"] : []) + ["memory", "replication", "persistence", "stats"]),
+            RESPCommand(
+                "INFO", (full ? ["server", "commandstats", "latencystats", "cluster"] : []) + ["memory", "replication", "persistence", "stats"]),
         ]
         // The attention reading leaves out what its rules do not need: the clients, latency and advice.
         if full {
@@ -125,7 +126,34 @@ extension RedisSource: HealthSource {
                 .value(LargeCommandEntry.parse($0, node: address).filter { !$0.isCachescopes })
             }
         }
+        if let info = infoView.value, hasSlotStats(info) {
+            health.hotSlots = try await hotSlots(on: client, address: address)
+        }
         return health
+    }
+
+    /// How many of a master's hottest slots are read, per measure.
+    static let hotSlotCount = 16
+
+    /// A cluster master's hottest slots: by keys, and — where the server counts them — by CPU and by network
+    /// out, merged (one `CLUSTER SLOT-STATS ORDERBY … LIMIT` each, never every slot).
+    static func hotSlots(on client: RedisClient, address: String) async throws -> HealthView<[SlotStat]> {
+        let byKeys = try await client.send([RESPCommand("CLUSTER", ["SLOT-STATS", "ORDERBY", "key-count", "LIMIT", hotSlotCount])])[0]
+        if byKeys.errorMessage != nil { return view(byKeys, needs: "CLUSTER SLOT-STATS") { _ in .notApplicable } }
+        let keys = SlotStat.parse(byKeys, node: address)
+        // CPU and network are counted only with cluster-slot-stats-enabled: the key-count reply says whether.
+        guard keys.contains(where: { $0.cpuMicroseconds != nil }) else { return .value(keys) }
+        let more = try await client.send(
+            ["cpu-usec", "network-bytes-out"].map { RESPCommand("CLUSTER", ["SLOT-STATS", "ORDERBY", $0, "LIMIT", hotSlotCount]) })
+        return .value(SlotStat.hottest([keys] + more.map { SlotStat.parse($0, node: address) }))
+    }
+
+    /// Whether the server is a cluster master that counts per-slot load (Valkey ≥ 8.0, Redis ≥ 8.2).
+    static func hasSlotStats(_ info: RedisInfo) -> Bool {
+        guard info.fields["cluster_enabled"] == "1", info.fields["role"] == "master", let version = ServerVersion(info.serverVersion) else {
+            return false
+        }
+        return info.isValkey ? version >= ServerVersion(8, 0) : version >= ServerVersion(8, 2)
     }
 
     /// Whether the server keeps a command log of large requests and replies (Valkey ≥ 8.1).

@@ -17,6 +17,7 @@ enum HealthTables {
         case .slowLog: content = slowLog(screen, health, merged: merged, state: state)
         case .largeRequests: content = largeCommands(.largeRequest, screen, health, merged: merged, state: state)
         case .largeReplies: content = largeCommands(.largeReply, screen, health, merged: merged, state: state)
+        case .hotSlots: content = hotSlots(screen, health, merged: merged)
         case .commands: content = commands(screen, health, merged: merged)
         case .latency: content = latency(screen, health, merged: merged, state: state)
         case .clients: content = clients(screen, health, merged: merged)
@@ -45,6 +46,7 @@ enum HealthTables {
         case .slowLog: return reason(server.slowLog)
         case .largeRequests: return reason(server.largeRequests)
         case .largeReplies: return reason(server.largeReplies)
+        case .hotSlots: return reason(server.hotSlots)
         case .commands: return reason(server.commands)
         case .latency: return reason(server.latencyEvents)
         case .clients: return reason(server.clients)
@@ -89,6 +91,33 @@ enum HealthTables {
         return Content(
             columns: columns, rows: rows,
             empty: "no \(kind == .largeRequest ? "large requests" : "large replies") logged (\(setting) decides what is large)")
+    }
+
+    /// The hottest slots: keys, and CPU and network where the servers count them (`cluster-slot-stats-enabled`).
+    private static func hotSlots(_ screen: HealthState, _ health: BackendHealth, merged: Bool) -> Content {
+        let columns =
+            nodeColumn(merged) + [
+                TableColumn("slot", minWidth: 5, maxWidth: 6, alignment: .right, priority: 100),
+                TableColumn("keys", minWidth: 8, maxWidth: 10, alignment: .right, priority: 95),
+                TableColumn("cpu", minWidth: 8, maxWidth: 10, alignment: .right, priority: 90),
+                TableColumn("net in", minWidth: 8, maxWidth: 10, alignment: .right, priority: 80),
+                TableColumn("net out", minWidth: 8, maxWidth: 10, alignment: .right, priority: 80),
+            ]
+        let slots = HealthRows.hotSlots(health, node: screen.node)
+        let rows = slots.map { slot -> [TableCell] in
+            let cells = [
+                TableCell(String(slot.slot)), TableCell(HumanUnits.count(Int(clamping: slot.keys))),
+                TableCell(slot.cpuMicroseconds.map { DurationText.latency(.microseconds($0)) } ?? "—", role: .dim),
+                TableCell(slot.networkBytesIn.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", role: .dim),
+                TableCell(slot.networkBytesOut.map { HumanUnits.size(Int(clamping: $0)) } ?? "—", role: .dim),
+            ]
+            return (merged ? [TableCell(slot.node ?? "—", role: .dim)] : []) + cells
+        }
+        var content = Content(columns: columns, rows: rows, empty: "no slot holds keys")
+        if !slots.isEmpty, !slots.contains(where: { $0.cpuMicroseconds != nil }) {
+            content.notes.append(("CPU and network per slot need cluster-slot-stats-enabled yes (a server setting)", .dim))
+        }
+        return content
     }
 
     private static func slowLog(_ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState) -> Content {

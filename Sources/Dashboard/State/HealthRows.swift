@@ -23,6 +23,11 @@ package enum HealthRows {
         return entries.sorted { ($0.time, $0.id) > ($1.time, $1.id) }
     }
 
+    /// The hottest slots of the masters shown, by CPU then keys.
+    package static func hotSlots(_ health: BackendHealth, node: String?) -> [SlotStat] {
+        SlotStat.hottest(health.servers.filter { node == nil || $0.address == node }.map { $0.hotSlots.value ?? [] })
+    }
+
     package static func commands(_ health: BackendHealth, node: String?, sort: HealthState.CommandSort) -> [Command] {
         var merged: [String: Command] = [:]
         for server in health.servers where node == nil || server.address == node {
@@ -118,6 +123,7 @@ package enum HealthRows {
         case .slowLog: slowLog(health, node: state.node).count
         case .largeRequests: largeCommands(.largeRequest, health, node: state.node).count
         case .largeReplies: largeCommands(.largeReply, health, node: state.node).count
+        case .hotSlots: hotSlots(health, node: state.node).count
         case .commands: commands(health, node: state.node, sort: state.commandSort).count
         case .latency: latency(health, node: state.node).count
         case .clients: clients(health, node: state.node, sort: state.clientSort).count

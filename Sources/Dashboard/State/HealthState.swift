@@ -6,6 +6,8 @@ package enum HealthTab: String, Sendable, Hashable, CaseIterable {
     /// Valkey ≥ 8.1's command log: the largest requests and replies.
     case largeRequests = "large requests"
     case largeReplies = "large replies"
+    /// A cluster's hottest slots per master (`CLUSTER SLOT-STATS`).
+    case hotSlots = "hot slots"
     case commands
     case latency
     case clients
@@ -17,10 +19,11 @@ package enum HealthTab: String, Sendable, Hashable, CaseIterable {
 
     /// The tabs of a health made of `views`: Redis views, or memcached ones; the command log's tabs where a
     /// server keeps one (`commandLog`).
-    package static func tabs(for views: HealthViews, commandLog: Bool = false) -> [HealthTab] {
+    package static func tabs(for views: HealthViews, commandLog: Bool = false, slotStats: Bool = false) -> [HealthTab] {
         switch views {
         case .redis:
-            [.slowLog] + (commandLog ? [.largeRequests, .largeReplies] : []) + [.commands, .latency, .clients, .memory, .replication]
+            [.slowLog] + (commandLog ? [.largeRequests, .largeReplies] : []) + (slotStats ? [.hotSlots] : [])
+                + [.commands, .latency, .clients, .memory, .replication]
         case .memcached: [.slabs, .settings, .connections]
         }
     }
@@ -29,7 +32,8 @@ package enum HealthTab: String, Sendable, Hashable, CaseIterable {
     /// one); none when it has no server health.
     package static func tabs(for backend: MonitoredBackend, health: BackendHealth? = nil) -> [HealthTab] {
         let commandLog = health?.servers.contains { $0.largeRequests != .notApplicable || $0.largeReplies != .notApplicable } ?? false
-        return backend.health.map { tabs(for: $0.healthViews, commandLog: commandLog) } ?? []
+        let slotStats = health?.servers.contains { $0.hotSlots != .notApplicable } ?? false
+        return backend.health.map { tabs(for: $0.healthViews, commandLog: commandLog, slotStats: slotStats) } ?? []
     }
 
     /// Whether the tab lists rows the selection moves over.

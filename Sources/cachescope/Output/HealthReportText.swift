@@ -37,6 +37,20 @@ enum HealthReportText {
                         ("largeReply", view("commandlog.largeReply", health.largeReplies) { .array($0.map(largeCommand)) }),
                     ])
             ),
+            (
+                "hotSlots",
+                view("hotSlots", health.hotSlots) {
+                    .array(
+                        $0.map {
+                            .object([
+                                ("slot", .integer(Int64($0.slot))), ("keys", .integer($0.keys)),
+                                ("cpuUsec", .optional($0.cpuMicroseconds.map { Int($0) })),
+                                ("networkBytesIn", .optional($0.networkBytesIn.map { Int($0) })),
+                                ("networkBytesOut", .optional($0.networkBytesOut.map { Int($0) })),
+                            ])
+                        })
+                }
+            ),
             ("commands", view("commands", health.commands) { .array($0.map(command)) }),
             ("clients", view("clients", health.clients) { .array($0.map(client)) }),
             ("memory", view("memory", health.memory, memory)),
@@ -243,6 +257,7 @@ enum HealthReportText {
         note("slow log", health.slowLog)
         note("large requests", health.largeRequests)
         note("large replies", health.largeReplies)
+        note("hot slots", health.hotSlots)
         note("commands", health.commands)
         note("clients", health.clients)
         note("memory", health.memory)
