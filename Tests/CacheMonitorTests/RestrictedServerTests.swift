@@ -214,4 +214,56 @@ import Testing
         #expect(listed.count == 30 && listed.allSatisfy { $0.type == SampledKey.unknownType && !$0.ttlKnown })
         await backend.source.close()
     }
+
+    /// A server that speaks RESP as a managed service might: `INFO` with only some sections (as Upstash's:
+    /// server, clients, memory, stats, keyspace; unknown fields), `COMMAND`, `CONFIG`, `MONITOR`, `SLOWLOG`,
+    /// `LATENCY`, `MEMORY` and scripts refused in its own words.
+    static func managedService() throws -> ScriptedRedisServer {
+        try ScriptedRedisServer { command, _ in
+            func bulk(_ text: String) -> String { "$\(text.utf8.count)\r\n\(text)\r\n" }
+            switch command.first?.uppercased() ?? "" {
+            case "PING": return "+PONG\r\n"
+            case "CLIENT":
+                return command.count > 1 && command[1].uppercased() == "SETNAME" ? "+OK\r\n" : "-ERR command not allowed by the service\r\n"
+            case "INFO":
+                let sections = Set(command.dropFirst().map { $0.lowercased() })
+                guard sections.isEmpty || !sections.isDisjoint(with: ["server", "clients", "memory", "stats", "keyspace", "default"]) else {
+                    return bulk("")
+                }
+                return bulk(
+                    "# Server\r\nredis_version:7.2.0\r\nupstash_special:1\r\n# Memory\r\nused_memory:2048\r\nmaxmemory:0\r\n"
+                        + "# Stats\r\nkeyspace_hits:10\r\nkeyspace_misses:5\r\nrole_unknown_field:x\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n"
+                )
+            case "SCAN": return "*2\r\n$1\r\n0\r\n*0\r\n"
+            case "DBSIZE": return ":0\r\n"
+            default: return "-ERR command not supported: \(command.first ?? "")\r\n"
+            }
+        }
+    }
+
+    @Test func aManagedServiceThatRefusesMostAndSendsPartialInfoIsReadLeniently() async throws {
+        let server = try Self.managedService()
+        defer { server.stop() }
+        let backend = MonitoredBackend(
+            id: BackendID(0), source: RedisSource(name: "managed", url: try RedisURL(parsing: "redis://127.0.0.1:\(server.port)")))
+        let sample = try await backend.source.sample()
+        #expect(sample.totalHits == 10 && sample.totalMisses == 5 && sample.memoryBytes == 2048, "overview counters from what INFO has")
+        let health = try await #require(backend.health).readHealth()
+        let read = try #require(health.servers.first)
+        #expect(read.memory.value?.usedBytes == 2048, "memory read from a partial INFO")
+        guard case .refused(let slowlog) = read.slowLog, case .refused(let clients) = read.clients else {
+            Issue.record("the refused views should say so: \(read.slowLog) \(read.clients)")
+            return
+        }
+        #expect(slowlog.contains("not supported") && clients.contains("not allowed"), "\(slowlog) / \(clients)")
+        let report = try await backend.checkCapabilities(CapabilityCheckOptions())
+        let checks = try #require(report.servers.first)
+        #expect(checks.check(of: .overview)?.status == .ok && checks.check(of: .keys)?.status == .ok)
+        #expect(checks.check(of: .traffic)?.status == .unavailable, "neither MONITOR nor CLIENT TRACKING")
+        #expect(checks.check(of: .traffic)?.refused.allSatisfy { $0.kind == .blockedByService } == true)
+        #expect(checks.check(of: .health)?.status == .degraded && checks.check(of: .metrics)?.status == .degraded)
+        let metrics = await try #require(backend.metrics).exporterMetrics(backend: "managed")
+        #expect(metrics.families.first { $0.name == "redis_up" }?.samples.first?.value == 1, "redis_up 1 with what INFO gave")
+        await backend.source.close()
+    }
 }
