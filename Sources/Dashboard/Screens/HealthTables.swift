@@ -65,32 +65,19 @@ enum HealthTables {
     /// The command log's large requests or replies: when, how big, the command, the client.
     private static func largeCommands(
         _ kind: CommandLogKind, _ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState
-    )
-        -> Content
-    {
-        let columns =
-            nodeColumn(merged) + [
-                TableColumn("id", minWidth: 4, maxWidth: 8, alignment: .right, priority: 40),
-                TableColumn("when", minWidth: 10, maxWidth: 10, alignment: .right, priority: 90),
-                TableColumn("size", minWidth: 8, maxWidth: 9, alignment: .right, priority: 95),
-                TableColumn("command", minWidth: 16, weight: 3, priority: 100),
-                TableColumn("client", minWidth: 12, maxWidth: 36, weight: 1, priority: 50),
-            ]
-        let rows = HealthRows.largeCommands(kind, health, node: screen.node).map { entry -> [TableCell] in
-            let fresh = state.unixTime > 0 && entry.time >= state.unixTime - Int64(HealthTracker.window)
-            let ago = state.unixTime > 0 ? Self.ago(state.unixTime - entry.time) : String(entry.time)
-            let cells = [
-                TableCell(String(entry.id), role: .dim), TableCell(ago, role: fresh ? .warning : .dim),
-                TableCell(HumanUnits.size(Int(clamping: entry.bytes)), role: fresh ? .warning : .text),
-                TableCell(entry.commandText(asciiOnly: state.asciiOnly), role: fresh ? .warning : .text),
-                TableCell(entry.clientText ?? "—", role: .dim),
-            ]
-            return (merged ? [TableCell(entry.node ?? "—", role: .dim)] : []) + cells
-        }
+    ) -> Content {
+        let entries = HealthRows.largeCommands(kind, health, node: screen.node)
         let setting = kind == .largeRequest ? "commandlog-request-larger-than" : "commandlog-reply-larger-than"
-        return Content(
-            columns: columns, rows: rows,
+        return loggedCommands(
+            entries.map { ($0, HumanUnits.size(Int(clamping: $0.bytes))) }, measure: "size", merged: merged, state: state,
             empty: "no \(kind == .largeRequest ? "large requests" : "large replies") logged (\(setting) decides what is large)")
+    }
+
+    private static func slowLog(_ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState) -> Content {
+        let entries = HealthRows.slowLog(health, node: screen.node)
+        return loggedCommands(
+            entries.map { ($0, DurationText.latency(.microseconds($0.durationMicroseconds))) }, measure: "duration", merged: merged,
+            state: state, empty: "no slow commands logged (slowlog-log-slower-than decides what is slow)")
     }
 
     /// The hottest slots: keys, and CPU and network where the servers count them (`cluster-slot-stats-enabled`).
@@ -120,28 +107,31 @@ enum HealthTables {
         return content
     }
 
-    private static func slowLog(_ screen: HealthState, _ health: BackendHealth, merged: Bool, state: AppState) -> Content {
+    /// A log of commands (the slow log, the command log): id, when, the measure, the command, the client;
+    /// entries of the last minute — what the slowlog rule counts — stand out.
+    private static func loggedCommands<Entry: LoggedCommandRow>(
+        _ entries: [(entry: Entry, measure: String)], measure: String, merged: Bool, state: AppState, empty: String
+    ) -> Content {
         let columns =
             nodeColumn(merged) + [
                 TableColumn("id", minWidth: 4, maxWidth: 8, alignment: .right, priority: 40),
                 TableColumn("when", minWidth: 10, maxWidth: 10, alignment: .right, priority: 90),
-                TableColumn("duration", minWidth: 8, maxWidth: 9, alignment: .right, priority: 95),
+                TableColumn(measure, minWidth: 8, maxWidth: 9, alignment: .right, priority: 95),
                 TableColumn("command", minWidth: 16, weight: 3, priority: 100),
                 TableColumn("client", minWidth: 12, maxWidth: 36, weight: 1, priority: 50),
             ]
-        let rows = HealthRows.slowLog(health, node: screen.node).map { entry -> [TableCell] in
-            // Entries of the last minute are the new ones (what the slowlog rule counts).
+        let rows = entries.map { entry, measure -> [TableCell] in
             let fresh = state.unixTime > 0 && entry.time >= state.unixTime - Int64(HealthTracker.window)
             let ago = state.unixTime > 0 ? Self.ago(state.unixTime - entry.time) : String(entry.time)
             let cells = [
                 TableCell(String(entry.id), role: .dim), TableCell(ago, role: fresh ? .warning : .dim),
-                TableCell(DurationText.latency(.microseconds(entry.durationMicroseconds)), role: fresh ? .warning : .text),
+                TableCell(measure, role: fresh ? .warning : .text),
                 TableCell(entry.commandText(asciiOnly: state.asciiOnly), role: fresh ? .warning : .text),
                 TableCell(entry.clientText ?? "—", role: .dim),
             ]
             return (merged ? [TableCell(entry.node ?? "—", role: .dim)] : []) + cells
         }
-        return Content(columns: columns, rows: rows, empty: "no slow commands logged (slowlog-log-slower-than decides what is slow)")
+        return Content(columns: columns, rows: rows, empty: empty)
     }
 
     private static func commands(_ screen: HealthState, _ health: BackendHealth, merged: Bool) -> Content {
@@ -397,3 +387,13 @@ extension Substring {
         String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }
+
+/// A logged command as a row: its id, time and node besides what every logged command has.
+protocol LoggedCommandRow: LoggedCommand {
+    var id: Int64 { get }
+    var time: Int64 { get }
+    var node: String? { get }
+}
+
+extension SlowLogEntry: LoggedCommandRow {}
+extension LargeCommandEntry: LoggedCommandRow {}
