@@ -212,6 +212,15 @@ import Testing
             return true
         }
         #expect(listed.count == 30 && listed.allSatisfy { $0.type == SampledKey.unknownType && !$0.ttlKnown })
+        // Granted meanwhile: kept until the backend reconnects (the poller then has the source forget).
+        try await admin.send(RESPCommand("ACL", ["SETUSER", "lister", "+type", "+pttl"]))
+        (backend.source as? any LearningSource)?.forgetLearned()
+        var again: [BrowsedKey] = []
+        _ = try await #require(backend.browsing).browseKeys(matching: .prefix(bytes("item:")), limit: 100) { batch in
+            again += batch
+            return true
+        }
+        #expect(again.count == 30 && again.allSatisfy { $0.type == "string" && $0.ttlKnown })
         await backend.source.close()
     }
 

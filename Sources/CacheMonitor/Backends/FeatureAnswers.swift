@@ -87,6 +87,14 @@ package struct Refusal: Sendable, Hashable {
     package var description: String { "\(command) refused: \(message)" }
 }
 
+/// A source that learns, as it works, what its servers refuse (a `MEMORY USAGE` or a `TYPE` an ACL refuses,
+/// whether fields expire) and stops asking: it forgets when its backend reconnects, with the backend's
+/// ``FeatureAnswers``.
+package protocol LearningSource: CacheSource {
+    /// Forgets what the servers answered: the next use asks again.
+    func forgetLearned()
+}
+
 /// What one server answered about one feature.
 package enum FeatureAnswer: Sendable, Hashable {
     /// It worked (or the server has what it needs).

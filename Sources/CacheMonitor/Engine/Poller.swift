@@ -241,7 +241,10 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         switch result {
         case .success(let sample):
             // Connected again: the server, its user or its settings may have changed since it answered.
-            if state.snapshot.status == .down || state.snapshot.status == .authFailed { state.snapshot.backend.answers.forgetAll() }
+            if state.snapshot.status == .down || state.snapshot.status == .authFailed {
+                state.snapshot.backend.answers.forgetAll()
+                (state.snapshot.backend.source as? any LearningSource)?.forgetLearned()
+            }
             state.snapshot.kind = state.snapshot.backend.source.kind
             let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
             state.snapshot.status = .up

@@ -30,7 +30,7 @@ package final class RedisSource: Sendable {
     /// One server or a cluster, as the URL turns out to be.
     let client: RedisDeployment
     let configuration: RESPConnection.Configuration
-    private let capabilities = Mutex(Capabilities())
+    let capabilities = Mutex(Capabilities())
     /// `PING` + `INFO` sent to each cluster node by sampling, by `host:port`.
     let nodeSampleCommands = Mutex<[String: UInt64]>([:])
     /// Whether the server has per-field TTLs, and whether it holds hashes with expiring fields (re-read now and
@@ -40,7 +40,7 @@ package final class RedisSource: Sendable {
     let nodesTried = Mutex<Set<String>>([])
 
     /// What the server turned out to support, learned on first use.
-    private struct Capabilities {
+    struct Capabilities {
         var memoryUsage: Bool?
         var memoryUsageCounts: Bool?
         /// `TYPE` and `PTTL` refused (an ACL): not asked again until a reconnect of this source.
@@ -319,4 +319,13 @@ struct OwnConnections {
     var servers: [(address: String, client: RedisClient)]
     /// The cluster client the masters belong to, for work that spans the cluster.
     var cluster: RedisClusterClient?
+}
+
+extension RedisSource: LearningSource {
+    /// Forgets which lookups the server refused and whether its fields expire (after a reconnect: the server,
+    /// its user or its settings may have changed).
+    package func forgetLearned() {
+        capabilities.withLock { $0 = Capabilities() }
+        fieldTTLState.withLock { $0 = FieldTTLState() }
+    }
 }
