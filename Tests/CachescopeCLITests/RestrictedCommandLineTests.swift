@@ -126,6 +126,11 @@ struct RestrictedCommandLineTests {
         for backend in ["redis1", "redis2"] {
             session.send(["Enter"])
             try await offThePool { try session.waitFor("\(backend) › keys") }
+            // The first key's details (a refused TYPE or PTTL shows as —).
+            session.send(["Enter"])
+            try await offThePool { try session.waitFor("  backend ") }
+            session.send(["Escape"])
+            try await offThePool { try session.waitFor("\(backend) › keys") }
             session.send(["Escape"])
             try await offThePool { try session.waitFor("i insights") }
             session.send(["i"])

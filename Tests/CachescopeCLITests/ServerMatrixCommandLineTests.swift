@@ -125,6 +125,11 @@ struct ServerMatrixCommandLineTests {
         try await offThePool { try session.waitFor(server.flavor == "valkey" ? "valkey \(server.version)" : "version \(server.version)") }
         session.send(["Enter"])
         try await offThePool { try session.waitFor("redis › keys") }
+        // The first key's details (a refused TYPE or PTTL shows as —).
+        session.send(["Enter"])
+        try await offThePool { try session.waitFor("  backend ") }
+        session.send(["Escape"])
+        try await offThePool { try session.waitFor("redis › keys") }
         session.send(["Escape"])
         try await offThePool { try session.waitFor("i insights") }
         session.send(["i"])
