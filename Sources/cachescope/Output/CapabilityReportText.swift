@@ -50,9 +50,11 @@ enum CapabilityReportText {
             let methodWidth = max(6, server.features.map { ($0.method ?? "—").count }.max() ?? 0)
             out += "FEATURE     STATUS       " + "METHOD".rightPadded(to: methodWidth) + "  NOTE\n"
             for check in server.features {
-                out += check.feature.rawValue.rightPadded(to: 12) + check.status.rawValue.rightPadded(to: 13)
                 let note = check.note.map { "  " + $0 } ?? ""
-                out += (check.method ?? "—").rightPadded(to: methodWidth) + note + "\n"
+                let row =
+                    check.feature.rawValue.rightPadded(to: 12) + check.status.rawValue.rightPadded(to: 13)
+                    + (check.method ?? "—").rightPadded(to: methodWidth) + note
+                out += String(row.reversed().drop { $0 == " " }.reversed()) + "\n"
                 for refusal in check.refused { out += "    refused \(refusal.command): \(refusal.message)\n" }
                 if let remedy = check.remedy { out += "    remedy: \(remedy)\n" }
             }
