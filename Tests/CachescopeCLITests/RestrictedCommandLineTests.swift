@@ -118,7 +118,11 @@ struct RestrictedCommandLineTests {
 
     @Test func everyDashboardScreenWorksAgainstBoth() async throws {
         let restricted = try servers()
-        for server in restricted { await server.app.close() }
+        // A key on each, so the key browser has one to open (other tests remove theirs).
+        for server in restricted {
+            try await server.app.send(RESPCommand("SET", key: Array("dashboard-\(UUID().uuidString.prefix(6))".utf8), ["value"]))
+            await server.app.close()
+        }
         let arguments = restricted.map { "--redis '\($0.url)'" }.joined(separator: " ")
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") \(arguments)")
         defer { session.close() }
@@ -127,6 +131,8 @@ struct RestrictedCommandLineTests {
             session.send(["Enter"])
             try await offThePool { try session.waitFor("\(backend) › keys") }
             // The first key's details (a refused TYPE or PTTL shows as —).
+            // Once a key is listed (every listed key has a kind; ours is plain).
+            try await offThePool { try session.waitFor(" plain ") }
             session.send(["Enter"])
             try await offThePool { try session.waitFor("  backend ") }
             session.send(["Escape"])

@@ -119,6 +119,10 @@ struct ServerMatrixCommandLineTests {
     }
 
     @Test(arguments: TestServers.matrix.filter { !$0.tls }) func everyDashboardScreenWorks(_ server: MatrixServer) async throws {
+        // A key, so the key browser has one to open (the other tests remove theirs).
+        let app = try client(server)
+        try await app.send(RESPCommand("SET", key: Array("dashboard-\(UUID().uuidString.prefix(6))".utf8), ["value"]))
+        await app.close()
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url)")
         defer { session.close() }
         try await offThePool { try session.waitFor("1/1 up", seconds: 30) }
@@ -126,6 +130,8 @@ struct ServerMatrixCommandLineTests {
         session.send(["Enter"])
         try await offThePool { try session.waitFor("redis › keys") }
         // The first key's details (a refused TYPE or PTTL shows as —).
+        // Once a key is listed (every listed key has a kind; ours is plain).
+        try await offThePool { try session.waitFor(" plain ") }
         session.send(["Enter"])
         try await offThePool { try session.waitFor("  backend ") }
         session.send(["Escape"])
