@@ -193,6 +193,12 @@ enum InsightsScreen {
             let stopped = outcome.ending == .stopped ? ", stopped early" : ""
             parts.append(("\(read)\(stopped) · read \(ago) in \(DurationText.latency(outcome.elapsed))", .dim))
             if insights.changedSinceRead { parts.append(("changed since: r reads again", .warning)) }
+            for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
+        }
+        // The traffic sample's method and hit ratio before the memory's source and the long notes (a refusal in
+        // the server's words), so a narrow terminal never cuts them off.
+        parts += trafficParts(state, insights)
+        if let report = insights.outcome?.report {
             let memory: String =
                 switch report.memorySource {
                 case .memoryUsage: "memory as the server counts it"
@@ -200,11 +206,6 @@ enum InsightsScreen {
                 case nil: "memory unknown"
                 }
             parts.append((memory, .dim))
-            for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
-        }
-        parts += trafficParts(state, insights)
-        // The long notes (a refusal in the server's words) last, so they never push the traffic line out of view.
-        if let report = insights.outcome?.report {
             if let note = report.memoryNote { parts.append((note, .warning)) }
             if let note = report.elementsNote { parts.append((note, .warning)) }
         }
