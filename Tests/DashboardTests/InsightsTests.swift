@@ -57,6 +57,10 @@ import Testing
                 "db0_distrib_strings_sizes": "32=1,512=14,1K=23", "db0_distrib_hashes_items": "1=1,2=4", "db1_distrib_strings_sizes": "1K=2",
             ]))
         #expect(sizes.histograms.map(\.type) == ["strings", "hashes"] && sizes.histograms[0].keys == 40, "databases summed")
+        let other = try #require(KeySizeDistribution(info: ["db0_distrib_strings_sizes": "32=2,64=1", "db0_distrib_lists_items": "4=3"]))
+        let masters = try #require(KeySizeDistribution.sum([sizes, other]))
+        #expect(masters.histograms.map(\.type) == ["strings", "hashes", "lists"], "a cluster's masters summed per type")
+        #expect(masters.histograms[0].buckets.map(\.lowerBound) == [32, 64, 512, 1024] && masters.histograms[0].keys == 43)
         _ = Reducer.reduce(
             &state, .keyspaceProgress(backend: Fixtures.sessions.id, KeyspaceProgress(sampled: 0, target: 50_000, keySizes: sizes)))
         let text = DashboardView.render(state).text()

@@ -72,18 +72,22 @@ package struct KeySizeDistribution: Sendable, Hashable {
         return Int64(text)
     }
 
-    /// Every server's distribution summed (a cluster's masters).
+    /// Every server's distribution summed (a cluster's masters): bucket by bucket, per type, in the first
+    /// server's order of types.
     package static func sum(_ parts: [KeySizeDistribution]) -> KeySizeDistribution? {
-        guard !parts.isEmpty else { return nil }
-        var fields: [String: String] = [:]
-        for (index, part) in parts.enumerated() {
+        guard var total = parts.first else { return nil }
+        for part in parts.dropFirst() {
             for histogram in part.histograms {
-                let suffix = histogram.unit == .bytes ? "sizes" : "items"
-                fields["db\(index)_distrib_\(histogram.type)_\(suffix)"] = histogram.buckets.map { "\($0.lowerBound)=\($0.keys)" }.joined(
-                    separator: ",")
+                guard let index = total.histograms.firstIndex(where: { $0.type == histogram.type }) else {
+                    total.histograms.append(histogram)
+                    continue
+                }
+                var buckets = Dictionary(total.histograms[index].buckets.map { ($0.lowerBound, $0.keys) }, uniquingKeysWith: +)
+                for bucket in histogram.buckets { buckets[bucket.lowerBound, default: 0] += bucket.keys }
+                total.histograms[index].buckets = buckets.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             }
         }
-        return KeySizeDistribution(info: fields)
+        return total
     }
 }
 

@@ -1,3 +1,5 @@
+import Basics
+
 /// The reply of `INFO` (<https://redis.io/docs/latest/commands/info/>): `# Section` headers and
 /// `field:value` lines, parsed into fields, with typed accessors for what a monitor needs.
 ///
@@ -67,10 +69,8 @@ public struct RedisInfo: Sendable, Hashable {
     public var serverVersion: String? { fields["valkey_version"] ?? fields["redis_version"] }
     /// Whether hash fields can expire on the server (`HPEXPIRE`, `HPTTL`: Redis ≥ 7.4, Valkey ≥ 9.0).
     public var hasFieldTTLs: Bool {
-        guard let version = serverVersion else { return false }
-        let parts = version.split(separator: ".").compactMap { Int($0) }
-        let (major, minor) = (parts.first ?? 0, parts.count > 1 ? parts[1] : 0)
-        return isValkey ? major >= 9 : (major, minor) >= (7, 4)
+        guard let version = ServerVersion(serverVersion) else { return false }
+        return version >= (isValkey ? ServerVersion(9, 0) : ServerVersion(7, 4))
     }
 
     /// Whether Valkey answers (`valkey_version`, `server_name:valkey`), whatever its `redis_version`.
