@@ -154,11 +154,26 @@ import Testing
         #expect(first.servers.count >= 3, "every node: \(first.servers.map(\.address))")
         #expect(first.missing.isEmpty)
         #expect(first.servers.allSatisfy { $0.clients.value?.contains { $0.isCachescope } == true })
-        // A second reading opens no connection: the clients named cachescope stay the same.
-        let before = first.servers.flatMap { $0.clients.value ?? [] }.filter(\.isCachescope).map(\.id)
+        // A second reading opens no connection: the source's own connection to each node (asked for its id; other
+        // tests share the cluster and open and close theirs meanwhile) is listed in both readings.
+        func ownIDs() async throws -> [String: Int64] {
+            var ids: [String: Int64] = [:]
+            for server in try await source.everyServer().servers {
+                ids[server.peer] = try await server.send([RESPCommand("CLIENT", ["ID"])]).first?.integer
+            }
+            return ids
+        }
+        func listed(_ reading: (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode])) -> [String: Set<Int64>] {
+            Dictionary(uniqueKeysWithValues: reading.servers.map { ($0.address, Set(($0.clients.value ?? []).filter(\.isCachescope).map(\.id))) })
+        }
+        let own = try await ownIDs()
+        #expect(own.count == first.servers.count, "one connection per node: \(own)")
         let second = try await source.readHealth()
-        let after = second.servers.flatMap { $0.clients.value ?? [] }.filter(\.isCachescope).map(\.id)
-        #expect(Set(after) == Set(before))
+        for (address, id) in own {
+            #expect(listed(first)[address]?.contains(id) == true, "ours on \(address) in the first reading")
+            #expect(listed(second)[address]?.contains(id) == true, "ours on \(address) in the second reading")
+        }
+        #expect(try await ownIDs() == own)
         // Our own commands are counted per node, under their commandstats names.
         for server in second.servers {
             #expect(source.ownCommandCounts(on: server.address)["client|list"] ?? 0 >= 2, "\(server.address)")

@@ -8,7 +8,7 @@ extension RedisSource: HealthSource {
 
     /// Every server of the backend, on the source's own connections: the server (a Sentinel's current master),
     /// or every node of the cluster, masters and replicas.
-    func everyServer() async throws -> (servers: [RedisClient], isCluster: Bool) {
+    package func everyServer() async throws -> (servers: [RedisClient], isCluster: Bool) {
         switch try await client.shape() {
         case .single(let server): return ([server], false)
         case .cluster(let cluster):
