@@ -12,6 +12,10 @@
 #   Managed-service emulation: CACHESCOPE_TEST_RENAMED=127.0.0.1:<port> (CONFIG, MONITOR, EVAL, EVALSHA, SCRIPT,
 #   SLOWLOG, LATENCY, MEMORY, DEBUG, COMMAND renamed away) and CACHESCOPE_TEST_ACL_URL=redis://user:pw@… (a user
 #   of the first redis-server without @admin and @scripting)
+#   Bastions: CACHESCOPE_TEST_SSH_CONFIG=<ssh config file> with the Host aliases cachescope-bastion (a throwaway sshd on
+#   loopback, its host key known) and cachescope-bastion-unknown (the same, its host key unknown)
+#   CACHESCOPE_TEST_MEMCACHED_TLS=127.0.0.1:<port> (memcached -Z, certificate from CACHESCOPE_TEST_TLS_DIR)
+#   CACHESCOPE_TEST_MEMCACHED_AUTH=user:password@127.0.0.1:<port> (memcached -Y)
 #   CACHESCOPE_TEST_MATRIX="valkey 8.0.1 127.0.0.1:<port>;valkey 8.0.1 127.0.0.1:<port> tls;valkey 8.1.8 …;valkey 9.1.2 …;redis 8.2.3 …"
 #                                          (scripts/lib/server-matrix.sh: Valkey from bookworm-backports and PyPI wheels)
 #
@@ -32,6 +36,9 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # cachescope serve is compared with the real programs: redis_exporter's output, and a Prometheus that scrapes it.
 command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+# Bastions: a throwaway sshd, reached with the OpenSSH client.
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 # Sentinel-managed Redis is tested with the real redis-sentinel.
 command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -47,9 +54,10 @@ swift format lint --strict --recursive --parallel Sources Tests Benchmarks Packa
 
 # --- 3. servers on spare loopback ports --------------------------------------------------------
 servers_init
-reap_pattern='cachescope-(redis|memcached)-[0-9]+-'
+reap_pattern='cachescope-(redis|memcached|sshd)-[0-9]+-'
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR \
-    CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED CACHESCOPE_TEST_MATRIX
+    CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED CACHESCOPE_TEST_MATRIX CACHESCOPE_TEST_SSH_CONFIG CACHESCOPE_TEST_MEMCACHED_TLS \
+    CACHESCOPE_TEST_MEMCACHED_AUTH
 if command -v redis-server >/dev/null 2>&1; then
     start_redis "${acl_user_arguments[@]}" >"$workdir/redis.port" || { say "redis-server did not start:"; cat "$workdir/redis.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_REDIS="127.0.0.1:$(cat "$workdir/redis.port")"
@@ -93,6 +101,33 @@ if command -v memcached >/dev/null 2>&1; then
     start_memcached -m 64 >"$workdir/memcached.port" || { say "memcached did not start:"; cat "$workdir/memcached.log" >&2 || true; exit 1; }
     export CACHESCOPE_TEST_MEMCACHED="127.0.0.1:$(cat "$workdir/memcached.port")"
     say "memcached $(memcached -V | awk '{print $2}') on $CACHESCOPE_TEST_MEMCACHED"
+fi
+if command -v memcached >/dev/null 2>&1 && [ -s "$workdir/tls/server.crt" ]; then
+    start_memcached_tls "$workdir/tls" >"$workdir/memcached-tls.port" || {
+        say "memcached -Z did not start:"
+        cat "$workdir/memcached-tls.log" >&2 || true
+        exit 1
+    }
+    export CACHESCOPE_TEST_MEMCACHED_TLS="127.0.0.1:$(cat "$workdir/memcached-tls.port")"
+    say "memcached with TLS (-Z) on $CACHESCOPE_TEST_MEMCACHED_TLS"
+fi
+if command -v memcached >/dev/null 2>&1; then
+    start_memcached_auth cachescope-user memcached-secret >"$workdir/memcached-auth.port" || {
+        say "memcached -Y did not start:"
+        cat "$workdir/memcached-auth.log" >&2 || true
+        exit 1
+    }
+    export CACHESCOPE_TEST_MEMCACHED_AUTH="cachescope-user:memcached-secret@127.0.0.1:$(cat "$workdir/memcached-auth.port")"
+    say "memcached with a login (-Y) on ${CACHESCOPE_TEST_MEMCACHED_AUTH#*@}"
+fi
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1; then
+    if start_sshd "$workdir/ssh" >"$workdir/sshd.port"; then
+        export CACHESCOPE_TEST_SSH_CONFIG="$workdir/ssh/ssh_config"
+        say "sshd (a bastion: ssh -F $CACHESCOPE_TEST_SSH_CONFIG cachescope-bastion) on 127.0.0.1:$(cat "$workdir/sshd.port")"
+    else
+        say "sshd did not start (it needs root): the tests through a bastion are skipped"
+        cat "$workdir/sshd.log" >&2 2>/dev/null || true
+    fi
 fi
 
 # --- 4. the tests --------------------------------------------------------------------------------

@@ -19,15 +19,24 @@ public struct ConnectFailure: Error, Sendable, CustomStringConvertible {
 /// Opens client channels the way both clients want them (keep-alive, no Nagle delay, a connect timeout)
 /// and turns NIO's failures into one line.
 public enum ChannelConnector {
-    /// Connects to `endpoint` — over TLS when `tls` is given, returning once the handshake is done —;
-    /// `initialize` sets up the pipeline on the channel's loop and returns what the caller works with.
+    /// Connects to `endpoint` — through `route` when one is given, over TLS when `tls` is given (returning once
+    /// the handshake is done) —; `initialize` sets up the pipeline on the channel's loop and returns what the
+    /// caller works with. `peer` (and the TLS name) stay the server's own through a route.
     /// - Throws: ``ConnectFailure``, ``TLSFailure`` (a handshake or certificate problem) or
     ///   ``TLSSettingsError`` (a CA, certificate or key file that cannot be used).
     public static func connect<Output: Sendable>(
         to endpoint: ServerEndpoint, peer: String, timeout: Duration,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSSettings? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, tls: TLSSettings? = nil, route: ConnectionRoute? = nil,
         initialize: @escaping @Sendable (any Channel) throws -> Output
     ) async throws -> Output {
+        var socket = endpoint
+        if let route {
+            do {
+                socket = try await route.provider.endpoint(reaching: endpoint)
+            } catch let failure as ConnectFailure {
+                throw ConnectFailure(timedOut: failure.timedOut, message: "cannot reach \(peer): \(failure.message)")
+            }
+        }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(TimeAmount(timeout))
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -64,12 +73,14 @@ public enum ChannelConnector {
         }
         let connected: (Output, EventLoopFuture<Void>?)
         do {
-            switch endpoint {
+            switch socket {
             case .tcp(let host, let port): connected = try await bootstrap.connect(host: host, port: port, channelInitializer: initializer)
             case .unix(let path): connected = try await bootstrap.connect(unixDomainSocketPath: path, channelInitializer: initializer)
             }
         } catch {
-            throw describe(error, peer: peer, timeout: timeout)
+            let failure = describe(error, peer: peer, timeout: timeout)
+            guard let route else { throw failure }
+            throw ConnectFailure(timedOut: failure.timedOut, message: "\(failure.message) (through \(route))")
         }
         if let handshakeDone = connected.1 {
             do {

@@ -13,20 +13,23 @@ public final class LineStreamConnection: AsyncClosable {
         self.closed = closed
     }
 
-    /// Connects, sends `request` and waits for the server's first line (its answer to the request, returned);
-    /// every later line goes to `onLine` (without its `\r\n`), on the event loop.
+    /// Connects (over TLS, through a route, when given), sends `request` and waits for the server's first
+    /// `answers` lines (its answers to the request's commands, returned); every later line goes to `onLine`
+    /// (without its `\r\n`), on the event loop.
     /// - Parameters:
     ///   - onOverlong: called for each line longer than `maxLineLength`, which is skipped.
     /// - Throws: ``ConnectFailure``, or ``LineStreamError`` when the server closes the connection or sends no
     ///   line within `timeout`.
     public static func open(
-        to endpoint: ServerEndpoint, peer: String, timeout: Duration, request: [UInt8], maxLineLength: Int = 64 * 1024,
+        to endpoint: ServerEndpoint, peer: String, timeout: Duration, tls: TLSSettings? = nil, route: ConnectionRoute? = nil, request: [UInt8],
+        answers: Int = 1, maxLineLength: Int = 64 * 1024,
         onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void, onOverlong: @escaping @Sendable () -> Void = {}
-    ) async throws -> (connection: LineStreamConnection, firstLine: [UInt8]) {
-        let (channel, first, closed) = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: timeout) {
-            channel -> (any Channel, EventLoopFuture<[UInt8]>, EventLoopFuture<Void>) in
-            let first = channel.eventLoop.makePromise(of: [UInt8].self)
-            let handler = LineStreamHandler(maxLineLength: maxLineLength, first: first, onLine: onLine, onOverlong: onOverlong)
+    ) async throws -> (connection: LineStreamConnection, firstLines: [[UInt8]]) {
+        let (channel, first, closed) = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: timeout, tls: tls, route: route) {
+            channel -> (any Channel, EventLoopFuture<[[UInt8]]>, EventLoopFuture<Void>) in
+            let first = channel.eventLoop.makePromise(of: [[UInt8]].self)
+            let handler = LineStreamHandler(
+                maxLineLength: maxLineLength, awaited: max(1, answers), first: first, onLine: onLine, onOverlong: onOverlong)
             try channel.pipeline.syncOperations.addHandler(handler)
             return (channel, first.futureResult, channel.closeFuture)
         }
@@ -69,7 +72,9 @@ private final class LineStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private let maxLineLength: Int
-    private var first: EventLoopPromise<[UInt8]>?
+    private var first: EventLoopPromise<[[UInt8]]>?
+    private let awaited: Int
+    private var answers: [[UInt8]] = []
     private let onLine: @Sendable (UnsafeRawBufferPointer) -> Void
     private let onOverlong: @Sendable () -> Void
     /// The start of a line whose end has not arrived.
@@ -78,11 +83,12 @@ private final class LineStreamHandler: ChannelInboundHandler {
     private var skipping = false
 
     init(
-        maxLineLength: Int, first: EventLoopPromise<[UInt8]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        maxLineLength: Int, awaited: Int, first: EventLoopPromise<[[UInt8]]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
         onOverlong: @escaping @Sendable () -> Void
     ) {
         self.maxLineLength = maxLineLength
         self.first = first
+        self.awaited = awaited
         self.onLine = onLine
         self.onOverlong = onOverlong
     }
@@ -120,8 +126,10 @@ private final class LineStreamHandler: ChannelInboundHandler {
 
     private func deliver(_ line: UnsafeRawBufferPointer) {
         if let promise = first {
+            answers.append(Array(line))
+            guard answers.count == awaited else { return }
             first = nil
-            promise.succeed(Array(line))
+            promise.succeed(answers)
         } else {
             onLine(line)
         }

@@ -1,3 +1,5 @@
+import ConnectionSupport
+
 /// Where a memcached server listens: `host:port` (port 11211 when left out), `[v6]:port`, or a Unix
 /// socket path.
 public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
@@ -12,6 +14,9 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// How to reach the server.
     public let endpoint: Endpoint
+    /// How connections to it are made besides the address: TLS, a login, a route (an SSH tunnel). Not part of
+    /// the ``description``.
+    public var access = MemcachedAccess()
 
     /// An address from its parts.
     public init(host: String, port: Int = MemcachedAddress.defaultPort) {
@@ -23,17 +28,25 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
         endpoint = .unix(path: path)
     }
 
-    /// Parses `host[:port]`, `[v6addr][:port]`, `memcached://host[:port]` or an absolute socket path.
+    /// Parses `host[:port]`, `[v6addr][:port]`, `memcached://host[:port]`, `memcacheds://host[:port]` (TLS)
+    /// or an absolute socket path.
     /// - Throws: ``MemcachedError`` `.invalidAddress` naming the problem.
     public init(parsing text: String) throws {
         var rest = Substring(text.trimmingWhitespace())
         for scheme in ["memcached://", "memcache://"] where rest.lowercased().hasPrefix(scheme) {
             rest = rest.dropFirst(scheme.count)
         }
+        var tls: TLSSettings?
+        if rest.lowercased().hasPrefix("memcacheds://") {
+            rest = rest.dropFirst("memcacheds://".count)
+            tls = TLSSettings()
+        }
+
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         guard !rest.isEmpty else { throw MemcachedError(.invalidAddress, "empty memcached address") }
         if rest.hasPrefix("/") {
             endpoint = .unix(path: String(rest))
+            access.tls = tls
             return
         }
         let host: Substring
@@ -67,19 +80,24 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
             port = number
         }
         endpoint = .tcp(host: String(host), port: port)
+        access.tls = tls
     }
 
     /// Parses a pool: addresses separated by commas (`host:port,host:port`).
     /// - Throws: ``MemcachedError`` `.invalidAddress` for an empty list, an empty entry, a bad address or a
     ///   server listed twice.
+    /// A `memcacheds://` scheme before the first address makes the whole pool TLS.
     public static func parseList(_ text: String) throws -> [MemcachedAddress] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let trimmed = text.trimmingWhitespace()
+        let secure = trimmed.lowercased().hasPrefix("memcacheds://")
+        let parts = (secure ? trimmed.dropFirst("memcacheds://".count) : trimmed).split(separator: ",", omittingEmptySubsequences: false)
         var addresses: [MemcachedAddress] = []
         for part in parts {
             guard !part.trimmingWhitespace().isEmpty else {
                 throw MemcachedError(.invalidAddress, "memcached server list '\(text)' has an empty entry")
             }
-            let address = try MemcachedAddress(parsing: String(part))
+            var address = try MemcachedAddress(parsing: String(part))
+            if secure && address.access.tls == nil { address.access.tls = TLSSettings() }
             guard !addresses.contains(address) else {
                 throw MemcachedError(.invalidAddress, "memcached server list '\(text)' names \(address) twice")
             }

@@ -18,6 +18,8 @@ public struct MemcachedError: Error, Sendable, Hashable, CustomStringConvertible
             case invalidAddress
             case metadumpUnavailable
             case crawlerBusy
+            case authenticationFailed
+            case tlsFailed
         }
 
         private let base: Base
@@ -47,6 +49,11 @@ public struct MemcachedError: Error, Sendable, Hashable, CustomStringConvertible
         public static let metadumpUnavailable = Code(.metadumpUnavailable)
         /// Another `lru_crawler` request kept the crawler busy for longer than we were willing to wait.
         public static let crawlerBusy = Code(.crawlerBusy)
+        /// The server refused the login (`-Y`), or the password could not be had (a failing password command).
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// The TLS handshake failed (a certificate that is not trusted or not for the name), or the TLS files
+        /// cannot be used.
+        public static let tlsFailed = Code(.tlsFailed)
 
         /// The code's name (`connectionFailed`).
         public var description: String { base.rawValue }
@@ -66,6 +73,6 @@ public struct MemcachedError: Error, Sendable, Hashable, CustomStringConvertible
 
     /// Whether the connection is unusable after this error (so the next command should reconnect).
     public var breaksConnection: Bool {
-        [Code.connectionFailed, .connectionClosed, .timeout, .protocolViolation].contains(code)
+        [Code.connectionFailed, .connectionClosed, .timeout, .protocolViolation, .authenticationFailed, .tlsFailed].contains(code)
     }
 }

@@ -28,6 +28,12 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     public var database: Int
     /// TLS settings for `rediss://`; `nil` for a plain connection.
     public var tls: TLSSettings?
+    /// How connections reach the server: directly (`nil`), or through a route such as an SSH tunnel. A
+    /// cluster's nodes and a Sentinel's master, found from this URL, take the same route.
+    public var route: ConnectionRoute?
+    /// A command that prints the password (`password_command`), asked on connect and again when the server
+    /// refuses the password it printed; it wins over ``password``.
+    public var passwordCommand: PasswordCommand?
 
     /// The standard port.
     public static let defaultPort = 6379

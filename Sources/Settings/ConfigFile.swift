@@ -51,6 +51,17 @@ import TOMLKit
 /// name = "pages"
 /// type = "memcached"
 /// servers = ["10.0.0.6:11211", "10.0.0.7:11211"]
+///
+/// [[backend]]
+/// name = "private"
+/// type = "memcached"
+/// servers = ["10.1.0.6:11211"]
+/// tls = true                           # memcached -Z (or memcacheds://); tls_* fields as for Redis
+/// username = "app"                     # memcached -Y login …
+/// password_command = "vault read -field=password secret/memcached"   # … its password: a command's first line
+///                                                                     # (Redis and Sentinel take it too)
+/// ssh = "bastion.example.com"          # through this SSH bastion: a Host alias, user@host or user@host:port
+/// ssh_config = "~/.ssh/config.prod"    # optional: ssh -F FILE
 /// ```
 ///
 /// Every mistake is one line naming the file, the line and the field, and what was expected.
@@ -71,7 +82,8 @@ package struct ConfigFile: Sendable {
     static let backendFields = [
         "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env", "sentinels", "service", "sentinel_password_env",
         "database",
-        "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify",
+        "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify", "tls", "username", "password_command", "ssh",
+        "ssh_config",
     ]
     static let topLevelFields = ["refresh", "theme", "mouse", "thresholds", "backend"]
     static let thresholdFields = [
@@ -148,6 +160,7 @@ package struct ConfigFile: Sendable {
                 throw failure(lines.backendLine(index), "backend must be tables written [[backend]]")
             }
             var parsed = try backend(entry, index: index, lines: lines, environment: environment)
+            parsed.endpoint = parsed.endpoint.through(try route(entry, index: index, lines: lines))
             parsed.delimiters = try delimiters(entry, index: index, lines: lines)
             if entry["name"] != nil, backends.contains(where: { $0.name.lowercased() == parsed.name.lowercased() }) {
                 throw failure(lines.line(ofField: "name", inBackend: index), "two backends are named '\(parsed.name)'; give each a name of its own")
@@ -197,8 +210,31 @@ package struct ConfigFile: Sendable {
             }
             password = value
         }
+        var passwordCommand: PasswordCommand?
+        if let command = try string("password_command") {
+            guard passwordVariable == nil else {
+                throw failure(line("password_command"), "give password_env or password_command, not both")
+            }
+            guard !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw failure(line("password_command"), "password_command is empty: give the command that prints the password")
+            }
+            passwordCommand = PasswordCommand(command)
+        }
+        let username = try string("username")
+        if let username, username.isEmpty || username.contains(where: { $0.isWhitespace }) {
+            throw failure(line("username"), "username must be a name without spaces")
+        }
+        if entry["tls"] != nil, kind != .memcached {
+            throw failure(line("tls"), "tls = true is for memcached; a Redis backend says TLS with rediss:// in its url")
+        }
         if isSentinel {
-            return try sentinelBackend(entry, name: name, password: password, keyPrefix: keyPrefix, line: line, environment: environment)
+            var backend = try sentinelBackend(entry, name: name, password: password, keyPrefix: keyPrefix, line: line, environment: environment)
+            if case .sentinel(var target) = backend.endpoint {
+                target.dataNode.passwordCommand = passwordCommand
+                if let username { target.dataNode.username = username }
+                backend.endpoint = .sentinel(target)
+            }
+            return backend
         }
         switch kind {
         case .redis, .redisCluster:
@@ -223,24 +259,14 @@ package struct ConfigFile: Sendable {
                         ? "a Redis Cluster backend needs url = \"redis://host:port\" (or a list of seed URLs)"
                         : "a Redis backend needs url = \"redis://host:port/db\"")
             }
-            let tlsFields = ["tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"]
-            var tlsOptions: [String: String] = [:]
-            for field in tlsFields { tlsOptions[field] = try string(field) }
-            var skipVerify = false
-            if let value = entry["tls_skip_verify"] {
-                guard let flag = value.bool else { throw failure(line("tls_skip_verify"), "tls_skip_verify must be true or false") }
-                skipVerify = flag
-            }
-            let tlsGiven = tlsFields.first { tlsOptions[$0] != nil } ?? (entry["tls_skip_verify"] != nil ? "tls_skip_verify" : nil)
-            let tableTLS = TLSSettings(
-                caFile: tlsOptions["tls_ca_file"], certificateFile: tlsOptions["tls_cert_file"], keyFile: tlsOptions["tls_key_file"],
-                serverName: tlsOptions["tls_server_name"], verification: skipVerify ? .none : .full
-            )
+            let (tableTLS, tlsGiven) = try tlsTable(entry, line: line)
             var urls: [RedisURL] = []
             for text in urlTexts {
                 do {
                     var url = try RedisURL(parsing: text)
                     if let password { url.password = password }
+                    if let username { url.username = username }
+                    url.passwordCommand = passwordCommand
                     if let tls = url.tls {
                         url.tls = tls.filled(from: tableTLS)
                     } else if let tlsGiven {
@@ -266,7 +292,15 @@ package struct ConfigFile: Sendable {
             }
             return BackendDescriptor(name: name, endpoint: .redis(urls[0]), keyPrefix: keyPrefix)
         case .memcached:
-            if password != nil { throw failure(line("password_env"), "memcached's text protocol has no password; remove password_env") }
+            let secret = password.map(PasswordSource.fixed) ?? passwordCommand.map(PasswordSource.command)
+            if secret != nil, username == nil {
+                throw failure(
+                    line(passwordVariable != nil ? "password_env" : "password_command"),
+                    "memcached's login (memcached -Y) needs username too")
+            }
+            if username != nil, secret == nil {
+                throw failure(line("username"), "memcached's login (memcached -Y) needs password_env or password_command too")
+            }
             let serversText: String
             if let value = entry["servers"] {
                 if let text = value.string {
@@ -283,14 +317,89 @@ package struct ConfigFile: Sendable {
             } else {
                 throw failure(lines.backendLine(index) ?? 0, "a memcached backend needs servers = [\"host:11211\"]")
             }
+            var servers: MemcachedServers
             do {
-                return BackendDescriptor(name: name, endpoint: .memcached(try MemcachedServers(parsing: serversText)), keyPrefix: keyPrefix)
+                servers = try MemcachedServers(parsing: serversText)
             } catch let error as MemcachedError {
                 throw failure(line(entry["servers"] != nil ? "servers" : "url"), error.message)
             }
+            let tableTLS = try tlsTable(entry, line: line)
+            var tlsOn = servers.addresses.contains { $0.access.tls != nil }
+            if let value = entry["tls"] {
+                guard let flag = value.bool else { throw failure(line("tls"), "tls must be true or false") }
+                if !flag && tlsOn { throw failure(line("tls"), "tls = false, but the servers are written memcacheds://") }
+                tlsOn = flag
+            }
+            if !tlsOn, let given = tableTLS.given {
+                throw failure(line(given), "\(given) is for TLS connections: add tls = true (or write the servers memcacheds://host:port)")
+            }
+            servers = servers.with { access in
+                if tlsOn { access.tls = (access.tls ?? TLSSettings()).filled(from: tableTLS.settings) }
+                if let username, let secret { access.credentials = MemcachedCredentials(username: username, password: secret) }
+            }
+            return BackendDescriptor(name: name, endpoint: .memcached(servers), keyPrefix: keyPrefix)
         case .inProcess:
             throw failure(line("type"), "in-process caches are the demo's own; they need no [[backend]] table")
         }
+    }
+
+    /// The table's `tls_*` fields as settings, and the first one given (`nil` when none is).
+    private func tlsTable(_ entry: TOMLTable, line: (String) -> Int) throws -> (settings: TLSSettings, given: String?) {
+        let tlsFields = ["tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name"]
+        var tlsOptions: [String: String] = [:]
+        for field in tlsFields {
+            guard let value = entry[field] else { continue }
+            guard let text = value.string else { throw failure(line(field), "\(field) must be a string (in quotes)") }
+            tlsOptions[field] = text
+        }
+        var skipVerify = false
+        if let value = entry["tls_skip_verify"] {
+            guard let flag = value.bool else { throw failure(line("tls_skip_verify"), "tls_skip_verify must be true or false") }
+            skipVerify = flag
+        }
+        let given = tlsFields.first { tlsOptions[$0] != nil } ?? (entry["tls_skip_verify"] != nil ? "tls_skip_verify" : nil)
+        let settings = TLSSettings(
+            caFile: tlsOptions["tls_ca_file"], certificateFile: tlsOptions["tls_cert_file"], keyFile: tlsOptions["tls_key_file"],
+            serverName: tlsOptions["tls_server_name"], verification: skipVerify ? .none : .full
+        )
+        return (settings, given)
+    }
+
+    /// `ssh = "HOST"` (with `ssh_config = "FILE"`): the tunnel the backend is reached through; `nil` without.
+    private func route(_ entry: TOMLTable, index: Int, lines: ConfigLines) throws -> ConnectionRoute? {
+        func line(_ field: String) -> Int? { lines.line(ofField: field, inBackend: index) ?? lines.backendLine(index) }
+        let configFile: String?
+        if let value = entry["ssh_config"] {
+            guard let text = value.string, !text.isEmpty else {
+                throw failure(line("ssh_config"), "ssh_config must be the path of an ssh configuration file, in quotes")
+            }
+            configFile = Self.expandingHome(text)
+        } else {
+            configFile = nil
+        }
+        guard let value = entry["ssh"] else {
+            if configFile != nil { throw failure(line("ssh_config"), "ssh_config goes with ssh = \"HOST\" (the bastion it configures)") }
+            return nil
+        }
+        guard let text = value.string else {
+            throw failure(line("ssh"), "ssh must be a destination in quotes: a Host alias, \"user@host\" or \"user@host:port\"")
+        }
+        do {
+            _ = try SSHDestination(parsing: text)
+        } catch let error as SSHDestinationError {
+            throw failure(line("ssh"), error.message)
+        }
+        do {
+            return try SSHTunnels.route(parsing: text, configFile: configFile)
+        } catch let error as SSHDestinationError {
+            throw failure(line("ssh_config"), error.message)
+        }
+    }
+
+    /// `~/…` with the home directory, as a shell would.
+    private static func expandingHome(_ path: String) -> String {
+        guard path.hasPrefix("~/") else { return path }
+        return NSString(string: path).expandingTildeInPath
     }
 
     /// `delimiters = ":/"`: where the backend's keys are split into groups (the standard ones when not set).

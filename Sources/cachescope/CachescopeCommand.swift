@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectionSupport
 import Foundation
 
 /// The `cachescope` command: "htop for caches".
@@ -62,10 +63,13 @@ struct CachescopeCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            await SSHTunnels.closeAll()
         } catch let failure as CommandFailure {
+            await SSHTunnels.closeAll()
             Terminal.printError("cachescope: \(failure.message)")
             Foundation.exit(failure.status.rawValue)
         } catch {
+            await SSHTunnels.closeAll()
             if exitCode(for: error) == .validationFailure {
                 Terminal.printError(fullMessage(for: error))
                 Foundation.exit(ExitStatus.usage.rawValue)

@@ -23,6 +23,18 @@ public enum TestServers {
     /// redis-server's TLS port (client certificates required) and the directory of the test certificates:
     /// `ca.crt`, `client.crt`/`client.key`, `other-ca.crt`; the server's certificate names `localhost` only.
     public static var tls: (host: String, port: Int)? { address("CACHESCOPE_TEST_TLS") }
+    /// The ssh configuration file of the test bastion (`cachescope-bastion`, `cachescope-bastion-unknown`).
+    public static var sshConfig: String? { ProcessInfo.processInfo.environment["CACHESCOPE_TEST_SSH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } }
+    public static let sshSkipMessage = "no test bastion: run scripts/test.sh (as root), which starts a throwaway sshd on a spare port"
+    /// memcached started with -Z: its TLS port (certificate for localhost, from ``tlsDirectory``).
+    public static var memcachedTLS: (host: String, port: Int)? { address("CACHESCOPE_TEST_MEMCACHED_TLS") }
+    /// memcached started with -Y: `user:password@host:port`.
+    public static var memcachedAuth: (user: String, password: String, host: String, port: Int)? {
+        guard let text = ProcessInfo.processInfo.environment["CACHESCOPE_TEST_MEMCACHED_AUTH"], let at = text.lastIndex(of: "@"),
+            let colon = text[..<at].firstIndex(of: ":"), let server = parse(String(text[text.index(after: at)...]))
+        else { return nil }
+        return (String(text[..<colon]), String(text[text.index(after: colon)..<at]), server.host, server.port)
+    }
     public static var tlsDirectory: String? { ProcessInfo.processInfo.environment["CACHESCOPE_TEST_TLS_DIR"] }
     public static let tlsSkipMessage =
         "no TLS test server: run scripts/test.sh, which makes a throwaway CA with openssl and starts redis-server with --tls-port"

@@ -173,6 +173,65 @@ start_memcached() {
         -P "$workdir/memcached.pid" "${user[@]}" "$@"
 }
 
+# start_memcached_tls CERTDIR — a memcached (-Z) whose TLS port uses CERTDIR/server.crt (for the name localhost, signed
+# by CERTDIR/ca.crt) besides a plain port; prints the TLS port.
+start_memcached_tls() {
+    local dir=$1 tls_port user=()
+    [ "$(id -u)" -eq 0 ] && user=(-u root)
+    for _ in 1 2 3; do
+        tls_port=$(spare_port) || return 1
+        start_server memcached-tls 'version\r\n' 'VERSION' memcached -l "notls:127.0.0.1:@PORT@,127.0.0.1:$tls_port" -U 0 -d -m 16 -Z \
+            -o "ssl_chain_cert=$dir/server.crt,ssl_key=$dir/server.key" -P "$workdir/memcached-tls.pid" "${user[@]}" \
+            >"$workdir/memcached-tls.plain-port" || continue
+        echo "$tls_port"
+        return 0
+    done
+    return 1
+}
+
+# start_memcached_auth USER PASSWORD — a memcached (-Y) that serves only clients logged in as USER; prints the port.
+start_memcached_auth() {
+    local user=()
+    [ "$(id -u)" -eq 0 ] && user=(-u root)
+    printf '%s:%s\n' "$1" "$2" >"$workdir/memcached-auth.users"
+    start_server memcached-auth 'version\r\n' 'CLIENT_ERROR' memcached -l 127.0.0.1 -p @PORT@ -U 0 -d -m 16 -Y "$workdir/memcached-auth.users" \
+        -P "$workdir/memcached-auth.pid" "${user[@]}"
+}
+
+# start_sshd DIR — a throwaway sshd on a spare loopback port with its own host key, accepting one client key (DIR/id),
+# and an ssh configuration file DIR/ssh_config naming it cachescope-bastion (host key in DIR/known_hosts) and
+# cachescope-bastion-unknown (the same server, with an empty known_hosts); prints the port. Needs root (sshd).
+start_sshd() {
+    local dir=$1 port
+    [ "$(id -u)" -eq 0 ] || return 1
+    mkdir -p "$dir" /run/sshd
+    rm -f "$dir/host_key" "$dir/id"
+    ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key" && ssh-keygen -q -t ed25519 -N '' -f "$dir/id" || return 1
+    cp "$dir/id.pub" "$dir/authorized_keys"
+    : >"$dir/empty_known_hosts"
+    for _ in 1 2 3 4 5; do
+        port=$(spare_port) || return 1
+        printf '%s\n' "Port $port" "ListenAddress 127.0.0.1" "HostKey $dir/host_key" "AuthorizedKeysFile $dir/authorized_keys" \
+            "PidFile $workdir/sshd.pid" "StrictModes no" "UsePAM no" "PermitRootLogin prohibit-password" "PasswordAuthentication no" \
+            "KbdInteractiveAuthentication no" "AllowTcpForwarding yes" "AllowStreamLocalForwarding yes" "MaxSessions 100" \
+            "MaxStartups 100" >"$dir/sshd_config"
+        rm -f "$workdir/sshd.pid"
+        /usr/sbin/sshd -f "$dir/sshd_config" -E "$workdir/sshd.log" || continue
+        for _ in $(seq 50); do [ -s "$workdir/sshd.pid" ] && break; sleep 0.1; done
+        [ -s "$workdir/sshd.pid" ] || continue
+        started_pids+=("$(cat "$workdir/sshd.pid")")
+        wait_for "$port" '' 'SSH-' || continue
+        echo "[127.0.0.1]:$port $(cat "$dir/host_key.pub")" >"$dir/known_hosts"
+        printf '%s\n' "Host cachescope-bastion cachescope-bastion-unknown" "    HostName 127.0.0.1" "    Port $port" "    User $(id -un)" \
+            "    IdentityFile $dir/id" "    IdentitiesOnly yes" "    StrictHostKeyChecking yes" \
+            "Host cachescope-bastion" "    UserKnownHostsFile $dir/known_hosts" \
+            "Host cachescope-bastion-unknown" "    UserKnownHostsFile $dir/empty_known_hosts" >"$dir/ssh_config"
+        echo "$port"
+        return 0
+    done
+    return 1
+}
+
 # start_redis_cluster [BINARY [NAME [EXTRA ARGS…]]] — three cluster-enabled servers (redis-server unless
 # BINARY is given) joined into a 3-master cluster (no replicas), waiting until every node says
 # cluster_state:ok; prints host:port,host:port,host:port. Like start_server, call it with its output sent to a

@@ -47,6 +47,52 @@ package enum BackendEndpoint: Sendable, Hashable {
     }
 }
 
+extension BackendEndpoint {
+    /// The same backend reached through `route` (an SSH tunnel): every URL and address it connects with — a
+    /// cluster's seeds, a Sentinel's sentinels and data node, a pool's servers — takes the route, and so do
+    /// the nodes found from them.
+    package func through(_ route: ConnectionRoute?) -> BackendEndpoint {
+        guard let route else { return self }
+        func routed(_ url: RedisURL) -> RedisURL {
+            var url = url
+            url.route = route
+            return url
+        }
+        switch self {
+        case .redis(let url):
+            return .redis(routed(url))
+        case .sentinel(var target):
+            target.sentinels = target.sentinels.map(routed)
+            target.dataNode = routed(target.dataNode)
+            return .sentinel(target)
+        case .cluster(let seeds):
+            // The seeds were checked when they were first made.
+            return (try? ClusterSeeds(seeds.urls.map(routed))).map(BackendEndpoint.cluster) ?? self
+        case .memcached(let servers):
+            return .memcached(servers.with { $0.route = route })
+        }
+    }
+
+    /// The TLS settings its connections use (none for plain connections).
+    package var tlsSettings: [TLSSettings] {
+        switch self {
+        case .redis, .sentinel, .cluster: redisURLs.compactMap(\.tls)
+        case .memcached(let servers): servers.addresses.compactMap(\.access.tls)
+        }
+    }
+
+    /// Whether its connections use TLS.
+    package var usesTLS: Bool { !tlsSettings.isEmpty }
+
+    /// The route its connections take, when not direct.
+    package var route: ConnectionRoute? {
+        switch self {
+        case .redis, .sentinel, .cluster: redisURLs.first?.route
+        case .memcached(let servers): servers.addresses.first?.access.route
+        }
+    }
+}
+
 /// The servers of a memcached backend: one, or a pool — never none.
 package struct MemcachedServers: Sendable, Hashable {
     /// In the order given.
@@ -62,7 +108,17 @@ package struct MemcachedServers: Sendable, Hashable {
         self.init(first, Array(addresses.dropFirst()))
     }
 
-    /// Parses `host:port[,host:port…]`.
+    /// The same servers with `change` made to the access of each (TLS, a login, a route).
+    package func with(_ change: (inout MemcachedAccess) -> Void) -> MemcachedServers {
+        let changed = addresses.map { address in
+            var address = address
+            change(&address.access)
+            return address
+        }
+        return MemcachedServers(changed[0], Array(changed.dropFirst()))
+    }
+
+    /// Parses `host:port[,host:port…]` (`memcacheds://…` for TLS).
     /// - Throws: ``Memcache/MemcachedError`` for an address that cannot be used.
     package init(parsing text: String) throws {
         let parsed = try MemcachedAddress.parseList(text)
@@ -134,10 +190,17 @@ package struct BackendCatalog: Sendable {
 
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
-    /// - Parameter tlsDefaults: the `--tls-*` flags, for every `rediss://` URL (options in a URL's query win).
+    /// - Parameters:
+    ///   - tlsDefaults: the `--tls-*` flags, for every `rediss://` URL (options in a URL's query win) and
+    ///     `memcacheds://` server list.
+    ///   - route: how the backends of `redisURLs` and `memcachedServers` are reached (`--ssh`); the configured
+    ///     ones carry their own.
     /// - Throws: ``MonitorError/invalidBackend(_:)`` for a URL or address that cannot be used (one line, password masked),
     ///   and for TLS files that cannot be read.
-    package init(configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil) throws {
+    package init(
+        configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil,
+        route: ConnectionRoute? = nil
+    ) throws {
         var backends = configured
         for text in redisURLs {
             do {
@@ -152,15 +215,28 @@ package struct BackendCatalog: Sendable {
                 throw MonitorError.invalidBackend("--redis: \(error.message)")
             }
         }
-        if tlsDefaults != nil, !redisURLs.isEmpty, !backends.contains(where: { $0.endpoint.redisURLs.contains { $0.tls != nil } }) {
-            throw MonitorError.invalidBackend("the --tls-* options apply to rediss:// URLs, and no --redis URL is one (write rediss://host:port)")
-        }
         for text in memcachedServers {
             do {
-                backends.append(BackendDescriptor(name: nil, endpoint: .memcached(try MemcachedServers(parsing: text))))
+                var servers = try MemcachedServers(parsing: text)
+                if let defaults = tlsDefaults { servers = servers.with { $0.tls = $0.tls?.filled(from: defaults) } }
+                backends.append(BackendDescriptor(name: nil, endpoint: .memcached(servers)))
             } catch let error as MemcachedError {
                 throw MonitorError.invalidBackend("--memcached: \(error.message)")
             }
+        }
+        let flagged = backends.dropFirst(configured.count)
+        if tlsDefaults != nil, !flagged.isEmpty, !flagged.contains(where: { $0.endpoint.usesTLS }) {
+            throw MonitorError.invalidBackend(
+                "the --tls-* options apply to rediss:// URLs and memcacheds:// servers, and no --redis or --memcached backend is one (write "
+                    + "rediss://host:port or memcacheds://host:port)")
+        }
+        if let route {
+            guard !flagged.isEmpty else {
+                throw MonitorError.invalidBackend(
+                    "--ssh applies to the --redis and --memcached backends, and none is given (in the configuration file, write ssh = \"HOST\" "
+                        + "in the [[backend]] table)")
+            }
+            for index in configured.count..<backends.count { backends[index].endpoint = backends[index].endpoint.through(route) }
         }
         self.backends = Self.named(backends)
         var names = Set<String>()
@@ -168,8 +244,7 @@ package struct BackendCatalog: Sendable {
             throw MonitorError.invalidBackend("two backends are named '\(backend.name)': give each a name of its own")
         }
         for backend in self.backends {
-            for url in backend.endpoint.redisURLs {
-                guard let tls = url.tls else { continue }
+            for tls in backend.endpoint.tlsSettings {
                 do {
                     _ = try tls.makeContext()
                 } catch let error as TLSSettingsError {

@@ -3,6 +3,7 @@ import Memcache
 
 extension MemcachedSource: CacheSource {
     package var kind: BackendKind { .memcached }
+    package var tls: TLSState { TLSState(addresses.first?.access.tls) }
 
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.

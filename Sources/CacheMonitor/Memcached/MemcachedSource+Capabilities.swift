@@ -38,7 +38,8 @@ extension MemcachedSource: CapabilitySource {
             await stream.close()
         }
         return ServerCapabilities(
-            address: client.address.description, version: version, flavor: .memcached, role: nil, tls: false, user: nil, features: rules.features)
+            address: client.address.description, version: version, flavor: .memcached, role: nil, tls: client.address.access.tls != nil,
+            user: client.address.access.credentials?.username, features: rules.features)
     }
 
     /// Whether `request` ran: a refusal in the server's words, or a connection failure thrown.

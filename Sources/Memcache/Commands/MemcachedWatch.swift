@@ -1,4 +1,5 @@
 import ConnectionSupport
+import NIOCore
 
 /// memcached's log stream (`watch`, memcached ≥ 1.5): on a connection of its own, the server sends one line
 /// per event of the kinds asked for (`fetchers`, `mutations`…) until the connection closes. It changes
@@ -18,21 +19,43 @@ public enum MemcachedWatch {
         case .unix(let path): endpoint = .unix(path: path)
         }
         let request = "watch " + kinds.joined(separator: " ")
-        let opened: (connection: LineStreamConnection, firstLine: [UInt8])
+        var payload = ByteBuffer()
+        if let credentials = address.access.credentials {
+            let password: String
+            do {
+                password = try await credentials.password.password()
+            } catch let error as PasswordCommandError {
+                throw MemcachedError(.authenticationFailed, "cannot log in to \(address): \(error.message)")
+            }
+            payload.writeMemcachedCommand(.login(username: credentials.username, password: password))
+        }
+        payload.writeString(request + "\r\n")
+        let opened: (connection: LineStreamConnection, firstLines: [[UInt8]])
         do {
             opened = try await LineStreamConnection.open(
-                to: endpoint, peer: address.description, timeout: timeout, request: Array((request + "\r\n").utf8), onLine: onLine,
+                to: endpoint, peer: address.description, timeout: timeout, tls: address.access.tls, route: address.access.route,
+                request: Array(payload.readableBytesView), answers: address.access.credentials == nil ? 1 : 2, onLine: onLine,
                 onOverlong: onOverlong)
         } catch let failure as ConnectFailure {
             throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
+        } catch let failure as TLSFailure {
+            throw MemcachedError(.tlsFailed, failure.message)
+        } catch let failure as TLSSettingsError {
+            throw MemcachedError(.tlsFailed, "TLS for \(address): \(failure.message)")
         } catch {
             throw MemcachedError(.connectionClosed, "\(error)")
         }
-        let answer = String(decoding: opened.firstLine, as: UTF8.self)
+        if opened.firstLines.count == 2, opened.firstLines[0] != Array("STORED".utf8) {
+            await opened.connection.close()
+            throw MemcachedError(
+                .authenticationFailed, "\(address) refused the login: \(MemcachedReplyParser.quote(opened.firstLines[0][...]))")
+        }
+        let firstLine = opened.firstLines.last ?? []
+        let answer = String(decoding: firstLine, as: UTF8.self)
         guard answer == "OK" else {
             await opened.connection.close()
             throw MemcachedError(
-                .serverError, "\(address) refused '\(request)': \(MemcachedReplyParser.quote(opened.firstLine[...])) (memcached 1.5 or later has it)")
+                .serverError, "\(address) refused '\(request)': \(MemcachedReplyParser.quote(firstLine[...])) (memcached 1.5 or later has it)")
         }
         return opened.connection
     }

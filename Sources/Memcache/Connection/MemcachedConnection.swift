@@ -60,6 +60,9 @@ public final class MemcachedConnection: AsyncClosable {
         }
         let handshake = MemcachedConnection(channel: channel, peer: peer, serverVersion: "", commandTimeout: configuration.connectTimeout)
         do {
+            if let credentials = address.access.credentials {
+                try await handshake.logIn(credentials)
+            }
             let reply = try await handshake.send([.version]).first
             guard case .version(let version)? = reply else {
                 throw MemcachedError(
@@ -86,8 +89,28 @@ public final class MemcachedConnection: AsyncClosable {
         }
     }
 
-    /// Opens a TCP or Unix-socket channel to `address`; `initialize` sets up its pipeline.
-    /// - Throws: ``MemcachedError`` `.connectionFailed` or `.timeout`.
+    /// Logs in with `credentials` (`-Y`): a command's password is asked again once when the server refuses it.
+    /// - Throws: ``MemcachedError`` `.authenticationFailed`.
+    func logIn(_ credentials: MemcachedCredentials) async throws {
+        for renewing in [false, true] where !renewing || credentials.password.canRenew {
+            let password: String
+            do {
+                password = try await credentials.password.password(renewing: renewing)
+            } catch let error as PasswordCommandError {
+                throw MemcachedError(.authenticationFailed, "cannot log in to \(peer): \(error.message)")
+            }
+            let reply = try await send([.login(username: credentials.username, password: password)]).first
+            if case .stored? = reply { return }
+            if renewing || !credentials.password.canRenew || !isActive {
+                let said = reply?.error.map { $0.message } ?? reply.map { "\($0)" } ?? "no answer"
+                throw MemcachedError(.authenticationFailed, "\(peer) refused the login of \(credentials.username): \(said)")
+            }
+        }
+    }
+
+    /// Opens a TCP or Unix-socket channel to `address` (over TLS, through a route, as its access says);
+    /// `initialize` sets up its pipeline.
+    /// - Throws: ``MemcachedError`` `.connectionFailed`, `.timeout` or `.tlsFailed`.
     static func openChannel<Output: Sendable>(
         to address: MemcachedAddress, connectTimeout: Duration,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -100,9 +123,14 @@ public final class MemcachedConnection: AsyncClosable {
         }
         do {
             return try await ChannelConnector.connect(
-                to: endpoint, peer: address.description, timeout: connectTimeout, group: group, initialize: initialize)
+                to: endpoint, peer: address.description, timeout: connectTimeout, group: group, tls: address.access.tls, route: address.access.route,
+                initialize: initialize)
         } catch let failure as ConnectFailure {
             throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
+        } catch let failure as TLSFailure {
+            throw MemcachedError(.tlsFailed, failure.message)
+        } catch let failure as TLSSettingsError {
+            throw MemcachedError(.tlsFailed, "TLS for \(address): \(failure.message)")
         }
     }
 

@@ -66,15 +66,35 @@ public enum MetadumpReader {
         }
         var walk = MetadumpWalk(peer: peer, deduplicate: deduplicate, expectedItems: expectedItems)
         let command = ByteBuffer(string: "lru_crawler metadump \(scope.argument)\r\n")
+        var login: ByteBuffer?
+        if let credentials = address.access.credentials {
+            do {
+                var bytes = ByteBuffer()
+                bytes.writeMemcachedCommand(.login(username: credentials.username, password: try await credentials.password.password()))
+                login = bytes
+            } catch let error as PasswordCommandError {
+                try? await channel.channel.close()
+                throw MemcachedError(.authenticationFailed, "cannot log in to \(peer): \(error.message)")
+            }
+        }
         let clock = ContinuousClock()
         let busyDeadline = clock.now + busyWait
         do {
             try await channel.executeThenClose { inbound, outbound in
+                if let login { try await outbound.write(login) }
                 try await outbound.write(command)
                 var pending = ByteBuffer()
+                var loginAnswered = login == nil
                 var backoff = Duration.milliseconds(50)
                 for try await var chunk in inbound {
                     pending.writeBuffer(&chunk)
+                    if !loginAnswered {
+                        guard let line = pending.readLine() else { continue }
+                        guard line == "STORED" else {
+                            throw MemcachedError(.authenticationFailed, "\(peer) refused the login: \(line)")
+                        }
+                        loginAnswered = true
+                    }
                     let outcome = try walk.consume(&pending)
                     if !walk.batch.isEmpty {
                         let batch = walk.batch
@@ -243,5 +263,17 @@ final class ReadTimeoutHandler: ChannelInboundHandler {
             return
         }
         context.fireUserInboundEventTriggered(event)
+    }
+}
+
+extension ByteBuffer {
+    /// Reads one line (without its `\r\n`) when a whole one is there.
+    fileprivate mutating func readLine() -> String? {
+        guard let newline = readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let length = newline - readerIndex
+        guard var line = readString(length: length) else { return nil }
+        moveReaderIndex(forwardBy: 1)
+        if line.hasSuffix("\r") { line.removeLast() }
+        return line
     }
 }

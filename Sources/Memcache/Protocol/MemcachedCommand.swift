@@ -83,6 +83,14 @@ public struct MemcachedCommand: Sendable, Hashable {
         MemcachedCommand(line: Array(("flush_all" + (delay.map { " \($0)" } ?? "")).utf8), shape: .line)
     }
 
+    /// The text protocol's login (memcached ≥ 1.5.15 started with `-Y`): a `set` of any key whose data is
+    /// `user password`; the server answers `STORED`, or `CLIENT_ERROR authentication failure`.
+    public static func login(username: String, password: String) -> MemcachedCommand {
+        MemcachedCommand(
+            line: Array("set cachescope-login 0 0 \(username.utf8.count + 1 + password.utf8.count)".utf8),
+            data: Array("\(username) \(password)".utf8), shape: .line)
+    }
+
     /// `version`.
     public static let version = MemcachedCommand(line: Array("version".utf8), shape: .line)
 

@@ -66,6 +66,12 @@ public final class RESPConnection: AsyncClosable {
         to url: RedisURL, configuration: Configuration = .init(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RESPConnection {
+        try await connect(to: url, configuration: configuration, group: group, renewing: false)
+    }
+
+    private static func connect(
+        to url: RedisURL, configuration: Configuration, group: any EventLoopGroup, renewing: Bool
+    ) async throws -> RESPConnection {
         let peer = url.hostAndPort
         let commandTimeout = TimeAmount(configuration.commandTimeout)
         let limits = configuration.limits
@@ -76,8 +82,9 @@ public final class RESPConnection: AsyncClosable {
         }
         let channel: any Channel
         do {
-            channel = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group, tls: url.tls)
-            { channel in
+            channel = try await ChannelConnector.connect(
+                to: endpoint, peer: peer, timeout: configuration.connectTimeout, group: group, tls: url.tls, route: url.route
+            ) { channel in
                 try channel.pipeline.syncOperations.addHandler(RESPPipelineHandler(commandTimeout: commandTimeout, peer: peer, limits: limits))
                 return channel
             }
@@ -90,7 +97,11 @@ public final class RESPConnection: AsyncClosable {
         }
         let connection = RESPConnection(channel: channel, peer: peer, observer: configuration.observer)
         do {
-            try await connection.logIn(url, configuration: configuration)
+            try await connection.logIn(try await url.withCommandPassword(renewing: renewing), configuration: configuration)
+        } catch let error as RedisError where error.code == .authenticationFailed && url.passwordCommand != nil && !renewing {
+            // The token the command printed may have expired: ask it again, once.
+            await connection.close()
+            return try await connect(to: url, configuration: configuration, group: group, renewing: true)
         } catch {
             await connection.close()
             throw error
@@ -184,6 +195,11 @@ public final class RESPConnection: AsyncClosable {
         } catch let error as RedisError where error.code == .timeout {
             throw RedisError(
                 .timeout, "\(peer) accepted the connection but did not answer within \(configuration.connectTimeout): is it a Redis server?")
+        } catch let error as RedisError where error.code == .connectionClosed && url.route != nil {
+            // Through a tunnel the forward's socket accepts at once; the bastion then fails to reach the server.
+            try? await Task.sleep(for: .milliseconds(100))
+            let reason = url.route?.provider.recentComplaint() ?? "can the bastion reach it?"
+            throw RedisError(.connectionFailed, "cannot reach \(peer) through \(url.route.map { "\($0)" } ?? "the tunnel"): \(reason)")
         } catch let error as RedisError where error.code == .connectionClosed {
             // A TLS port drops a client that speaks plain RESP; a TLS 1.3 server that wants a client certificate
             // drops a client without one right after the handshake (its alert may be lost with the connection).
@@ -208,5 +224,20 @@ public final class RESPConnection: AsyncClosable {
 
     private static func isAuthError(_ message: String) -> Bool {
         message.hasPrefix("NOAUTH") || message.hasPrefix("WRONGPASS") || message.hasPrefix("NOPERM")
+    }
+}
+
+extension RedisURL {
+    /// This URL with the password its command prints, when it has one.
+    /// - Throws: ``RedisError`` `.authenticationFailed` when the command fails (its exit status, never its output).
+    fileprivate func withCommandPassword(renewing: Bool) async throws -> RedisURL {
+        guard let passwordCommand else { return self }
+        var url = self
+        do {
+            url.password = try await passwordCommand.password(renewing: renewing)
+        } catch let error as PasswordCommandError {
+            throw RedisError(.authenticationFailed, "cannot log in to \(hostAndPort): \(error.message)")
+        }
+        return url
     }
 }

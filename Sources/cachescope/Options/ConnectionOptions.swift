@@ -17,30 +17,47 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("tls-ca-file"),
-        help: ArgumentHelp("rediss://: the PEM CA certificate(s) to trust (default: the system's).", valueName: "file"))
+        help: ArgumentHelp("rediss://, memcacheds://: the PEM CA certificate(s) to trust (default: the system's).", valueName: "file"))
     var tlsCAFile: String?
 
     @Option(
         name: .customLong("tls-cert-file"),
-        help: ArgumentHelp("rediss://: a PEM client certificate, for servers that ask for one.", valueName: "file"))
+        help: ArgumentHelp("rediss://, memcacheds://: a PEM client certificate, for servers that ask for one.", valueName: "file"))
     var tlsCertFile: String?
 
-    @Option(name: .customLong("tls-key-file"), help: ArgumentHelp("rediss://: the PEM key of --tls-cert-file.", valueName: "file"))
+    @Option(name: .customLong("tls-key-file"), help: ArgumentHelp("rediss://, memcacheds://: the PEM key of --tls-cert-file.", valueName: "file"))
     var tlsKeyFile: String?
 
     @Option(
         name: .customLong("tls-server-name"),
-        help: ArgumentHelp("rediss://: the name the server's certificate must carry (default: the host).", valueName: "name"))
+        help: ArgumentHelp("rediss://, memcacheds://: the name the server's certificate must carry (default: the host).", valueName: "name"))
     var tlsServerName: String?
 
-    @Flag(name: .customLong("tls-skip-verify"), help: "rediss://: accept any certificate (encrypted, NOT authenticated; test setups only).")
+    @Flag(
+        name: .customLong("tls-skip-verify"),
+        help: "rediss://, memcacheds://: accept any certificate (encrypted, NOT authenticated; test setups only).")
     var tlsSkipVerify = false
 
     @Option(
         name: .customLong("memcached"),
-        help: ArgumentHelp("A memcached server or pool, host:port[,host:port…] (repeatable; a pool is one backend).", valueName: "servers")
+        help: ArgumentHelp(
+            "A memcached server or pool, host:port[,host:port…], memcacheds://… for TLS (repeatable; a pool is one backend).",
+            valueName: "servers")
     )
     var memcached: [String] = []
+
+    @Option(
+        name: .customLong("ssh"),
+        help: ArgumentHelp(
+            "Reach the --redis and --memcached backends through this SSH bastion (a Host alias, user@host or user@host:port), with "
+                + "your ssh setup (config, agent, ProxyJump, known_hosts).",
+            valueName: "host"))
+    var ssh: String?
+
+    @Option(
+        name: .customLong("ssh-config"),
+        help: ArgumentHelp("The ssh configuration file for --ssh (ssh -F), instead of ~/.ssh/config.", valueName: "file"))
+    var sshConfig: String?
 
     @Flag(name: .customLong("read-only"), help: "Refuse everything that deletes or changes data (exit 3).")
     var readOnly = false
@@ -72,11 +89,11 @@ struct ConnectionOptions: ParsableArguments {
         let catalog: BackendCatalog
         do {
             catalog = try BackendCatalog(
-                configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults())
+                configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults(), route: try sshRoute())
         } catch let error as MonitorError {
             throw CommandFailure(.usage, error.message)
         }
-        for backend in catalog.backends where backend.redisURL?.tls?.verification == TLSSettings.Verification.none {
+        for backend in catalog.backends where backend.endpoint.tlsSettings.contains(where: { $0.verification == .none }) {
             Terminal.printError(
                 "cachescope: warning: TLS certificate verification is OFF for \(backend.name) (\(backend.address)): the connection is "
                     + "encrypted, but anyone on the path can pretend to be the server"
@@ -94,6 +111,19 @@ struct ConnectionOptions: ParsableArguments {
             return duration
         }
         return config?.refresh ?? .seconds(1)
+    }
+
+    /// The tunnel `--ssh` names (with `--ssh-config`); `nil` without `--ssh`.
+    private func sshRoute() throws -> ConnectionRoute? {
+        guard let ssh else {
+            if sshConfig != nil { throw CommandFailure(.usage, "--ssh-config goes with --ssh HOST (the bastion it configures)") }
+            return nil
+        }
+        do {
+            return try SSHTunnels.route(parsing: ssh, configFile: sshConfig)
+        } catch let error as SSHDestinationError {
+            throw CommandFailure(.usage, "--ssh: \(error.message)")
+        }
     }
 
     /// The TLS flags, as defaults for every `rediss://` URL given with `--redis`; `nil` when none is given.
