@@ -217,6 +217,7 @@ let package = Package(
             dependencies: [
                 "Basics",
                 "CacheMonitor",
+                "ConnectionSupport",
                 "Caching",
                 "RESP",
                 .product(name: "Logging", package: "swift-log"),

@@ -27,7 +27,7 @@ elif [ -n "${1:-}" ]; then
 fi
 
 rm -f bench-results.json
-for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve; do
+for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve tunnel; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

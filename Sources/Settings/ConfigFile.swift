@@ -27,7 +27,8 @@ import TOMLKit
 ///
 /// [[backend]]
 /// name = "sessions"
-/// type = "redis"                       # redis, redis-cluster, memcached; RedisCache, MemcachedCache too
+/// type = "redis"                       # redis, redis-cluster, redis-sentinel, memcached, memcached-discovery
+///                                      # (servers = ["config-endpoint:11211"]); RedisCache, MemcachedCache too
 /// url = "redis://10.0.0.5:6379/0"      # redis-cluster: one node, or a list of seeds ["redis://a:7000", …]
 /// password_env = "SESSIONS_REDIS_PASSWORD"
 /// key_prefix = "flask_cache_"
@@ -192,11 +193,12 @@ package struct ConfigFile: Sendable {
         switch typeText.lowercased() {
         case "redis", "rediscache", "redis-sentinel", "redissentinelcache", "redis_sentinel": kind = .redis
         case "redis-cluster", "redisclustercache", "redis_cluster": kind = .redisCluster
-        case "memcached", "memcachedcache": kind = .memcached
+        case "memcached", "memcachedcache", "memcached-discovery": kind = .memcached
         default:
             throw failure(
                 line("type"),
-                "unknown type '\(typeText)'; expected redis, redis-cluster, redis-sentinel or memcached (RedisCache and MemcachedCache work too)")
+                "unknown type '\(typeText)'; expected redis, redis-cluster, redis-sentinel, memcached or memcached-discovery (RedisCache and "
+                    + "MemcachedCache work too)")
         }
         for field in ["sentinels", "service", "sentinel_password_env", "database"] where !isSentinel && entry[field] != nil {
             throw failure(line(field), "\(field) is for type = \"redis-sentinel\"")
@@ -336,6 +338,15 @@ package struct ConfigFile: Sendable {
             servers = servers.with { access in
                 if tlsOn { access.tls = (access.tls ?? TLSSettings()).filled(from: tableTLS.settings) }
                 if let username, let secret { access.credentials = MemcachedCredentials(username: username, password: secret) }
+            }
+            if typeText.lowercased() == "memcached-discovery" {
+                guard servers.addresses.count == 1 else {
+                    throw failure(
+                        line(entry["servers"] != nil ? "servers" : "url"),
+                        "a memcached-discovery backend takes its one configuration endpoint (host:port), not a list of nodes")
+                }
+                return BackendDescriptor(
+                    name: name, endpoint: .memcachedDiscovery(MemcachedDiscovery(endpoint: servers.addresses[0])), keyPrefix: keyPrefix)
             }
             return BackendDescriptor(name: name, endpoint: .memcached(servers), keyPrefix: keyPrefix)
         case .inProcess:

@@ -146,3 +146,39 @@ import Testing
         #expect(refused.status == 1 && refused.output.contains("exit status 7") && !refused.output.contains("leaked-secret"), "\(refused.output)")
     }
 }
+
+/// `--memcached-discovery` and `type = "memcached-discovery"` against a fake configuration endpoint listing
+/// real memcached nodes.
+@Suite struct MemcachedDiscoveryCommandLineTests {
+    let cli = CommandLineTests()
+
+    @Test func aDiscoveredPoolIsItsNodesFromTheFlagAndTheFile() throws {
+        guard let first = try MemcachedServerProcess(), let second = try MemcachedServerProcess() else { return }
+        let endpoint = try FakeConfigurationEndpoint(nodes: [first.address, second.address])
+        let result = try cli.run(["snapshot", "--json", "--interval", "100ms", "--memcached-discovery", "127.0.0.1:\(endpoint.port)"])
+        #expect(result.status == 0, "\(result.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let backend = try #require((json["backends"] as? [[String: Any]])?.first)
+        #expect(backend["address"] as? String == "127.0.0.1:\(endpoint.port)" && backend["status"] as? String == "up", "\(backend)")
+        let servers = (backend["servers"] as? [[String: Any]] ?? []).compactMap { $0["address"] as? String }
+        #expect(servers == [first.address, second.address], "\(servers)")
+
+        let path = try cli.configFile(
+            """
+            [[backend]]
+            name = "elasticache"
+            type = "memcached-discovery"
+            servers = ["127.0.0.1:\(endpoint.port)"]
+            """)
+        let fromFile = try cli.run(["snapshot", "--json", "--interval", "100ms", "--config", path])
+        #expect(fromFile.status == 0 && fromFile.output.contains(first.address) && fromFile.output.contains(second.address), "\(fromFile.output)")
+        let list = try cli.configFile(
+            """
+            [[backend]]
+            type = "memcached-discovery"
+            servers = ["127.0.0.1:1", "127.0.0.1:2"]
+            """)
+        let refused = try cli.run(["snapshot", "--config", list])
+        #expect(refused.status == 2 && refused.output.contains("one configuration endpoint"), "\(refused.output)")
+    }
+}

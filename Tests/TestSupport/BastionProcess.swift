@@ -1,3 +1,4 @@
+import ConnectionSupport
 import Foundation
 
 /// A bastion of a test's own: an `sshd` on a free loopback port with the host key and the authorized client
@@ -11,7 +12,7 @@ public final class BastionProcess: @unchecked Sendable {
     public static let alias = "cachescope-private-bastion"
     private let directory: URL
     private let keys: URL
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     /// `nil` when the test bastion of `scripts/test.sh` is not there.
     public init?() throws {
@@ -53,16 +54,11 @@ public final class BastionProcess: @unchecked Sendable {
 
     /// Starts sshd (again) and waits until it greets.
     public func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-        process.arguments = [
-            "-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E", directory.appendingPathComponent("sshd.log").path,
-        ]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        // Not Foundation's Process: a long-lived child must not inherit the descriptors other tests' children
+        // are watched by (their `waitUntilExit` would wait for sshd).
+        process = try SpawnedProcess(
+            "/usr/sbin/sshd",
+            ["-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E", directory.appendingPathComponent("sshd.log").path])
         for _ in 0..<100 {
             if let greeting = try? TestServers.exchange(host: "127.0.0.1", port: port, ""), greeting.hasPrefix("SSH-") { return }
             Thread.sleep(forTimeInterval: 0.05)
@@ -74,7 +70,7 @@ public final class BastionProcess: @unchecked Sendable {
     public func cut() {
         guard let process else { return }
         for pid in Self.descendants(of: process.processIdentifier) + [process.processIdentifier] { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
         self.process = nil
     }
 

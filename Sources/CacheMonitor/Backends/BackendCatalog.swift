@@ -15,13 +15,15 @@ package enum BackendEndpoint: Sendable, Hashable {
     case cluster(ClusterSeeds)
     /// One memcached server or a pool of them.
     case memcached(MemcachedServers)
+    /// A memcached pool whose nodes a configuration endpoint lists (`type = "memcached-discovery"`).
+    case memcachedDiscovery(MemcachedDiscovery)
 
     /// The kind it is watched as first (a `redis` URL may turn out to be a cluster's).
     package var kind: BackendKind {
         switch self {
         case .redis, .sentinel: .redis
         case .cluster: .redisCluster
-        case .memcached: .memcached
+        case .memcached, .memcachedDiscovery: .memcached
         }
     }
 
@@ -33,6 +35,7 @@ package enum BackendEndpoint: Sendable, Hashable {
         case .sentinel(let target): target.description
         case .cluster(let seeds): seeds.urls.map(\.hostAndPort).joined(separator: ",")
         case .memcached(let servers): servers.addresses.map(\.description).joined(separator: ",")
+        case .memcachedDiscovery(let discovery): discovery.endpoint.description
         }
     }
 
@@ -42,7 +45,7 @@ package enum BackendEndpoint: Sendable, Hashable {
         case .redis(let url): [url]
         case .sentinel(let target): [target.dataNode]
         case .cluster(let seeds): seeds.urls
-        case .memcached: []
+        case .memcached, .memcachedDiscovery: []
         }
     }
 }
@@ -70,6 +73,9 @@ extension BackendEndpoint {
             return (try? ClusterSeeds(seeds.urls.map(routed))).map(BackendEndpoint.cluster) ?? self
         case .memcached(let servers):
             return .memcached(servers.with { $0.route = route })
+        case .memcachedDiscovery(var discovery):
+            discovery.endpoint.access.route = route
+            return .memcachedDiscovery(discovery)
         }
     }
 
@@ -78,6 +84,7 @@ extension BackendEndpoint {
         switch self {
         case .redis, .sentinel, .cluster: redisURLs.compactMap(\.tls)
         case .memcached(let servers): servers.addresses.compactMap(\.access.tls)
+        case .memcachedDiscovery(let discovery): discovery.endpoint.access.tls.map { [$0] } ?? []
         }
     }
 
@@ -89,6 +96,7 @@ extension BackendEndpoint {
         switch self {
         case .redis, .sentinel, .cluster: redisURLs.first?.route
         case .memcached(let servers): servers.addresses.first?.access.route
+        case .memcachedDiscovery(let discovery): discovery.endpoint.access.route
         }
     }
 }
@@ -199,7 +207,7 @@ package struct BackendCatalog: Sendable {
     ///   and for TLS files that cannot be read.
     package init(
         configured: [BackendDescriptor] = [], redisURLs: [String], memcachedServers: [String] = [], tlsDefaults: TLSSettings? = nil,
-        route: ConnectionRoute? = nil
+        memcachedDiscovery: [String] = [], route: ConnectionRoute? = nil
     ) throws {
         var backends = configured
         for text in redisURLs {
@@ -222,6 +230,15 @@ package struct BackendCatalog: Sendable {
                 backends.append(BackendDescriptor(name: nil, endpoint: .memcached(servers)))
             } catch let error as MemcachedError {
                 throw MonitorError.invalidBackend("--memcached: \(error.message)")
+            }
+        }
+        for text in memcachedDiscovery {
+            do {
+                var endpoint = try MemcachedAddress(parsing: text)
+                if let defaults = tlsDefaults { endpoint.access.tls = endpoint.access.tls?.filled(from: defaults) }
+                backends.append(BackendDescriptor(name: nil, endpoint: .memcachedDiscovery(MemcachedDiscovery(endpoint: endpoint))))
+            } catch let error as MemcachedError {
+                throw MonitorError.invalidBackend("--memcached-discovery: \(error.message)")
             }
         }
         let flagged = backends.dropFirst(configured.count)
@@ -305,6 +322,8 @@ extension BackendDescriptor {
         case .sentinel(let target): RedisCache(client: RedisDeployment(sentinel: target))
         case .cluster(let seeds): RedisCache(client: RedisDeployment(clusterSeeds: seeds))
         case .memcached(let servers): MemcachedCache(pool: MemcachedPool(addresses: servers.addresses))
+        // The demo writes through the configuration endpoint (on ElastiCache, one of the nodes).
+        case .memcachedDiscovery(let discovery): MemcachedCache(pool: MemcachedPool(addresses: [discovery.endpoint]))
         }
     }
 
@@ -315,6 +334,7 @@ extension BackendDescriptor {
         case .sentinel(let target): RedisSource(name: name, sentinel: target)
         case .cluster(let seeds): RedisSource(name: name, clusterSeeds: seeds)
         case .memcached(let servers): MemcachedSource(name: name, addresses: servers.addresses)
+        case .memcachedDiscovery(let discovery): MemcachedSource(name: name, discovery: discovery)
         }
     }
 

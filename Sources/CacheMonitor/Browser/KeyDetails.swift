@@ -11,6 +11,8 @@ package struct KeyDetails: Sendable, Hashable {
     package var kind: KeyKind
     /// The bytes the description was made from (at most the requested number; empty for collections).
     package var valueBytes: [UInt8]
+    /// More that the server tells about the key (memcached 1.6+: when it was last accessed, whether it was read).
+    package var facts: [KeyFact] = []
 
     package init(
         key: BrowsedKey, encoding: String?, valueBytes: [UInt8], length: Int, flags: UInt32? = nil, kindPrefix: [UInt8]? = nil, lines: [String]? = nil
@@ -25,6 +27,17 @@ package struct KeyDetails: Sendable, Hashable {
         }
         value = description
         kind = KeyKind.of(key.key, prefix: kindPrefix)
+    }
+}
+
+/// One labelled line of a key's details.
+package struct KeyFact: Sendable, Hashable {
+    package var label: String
+    package var value: String
+
+    package init(label: String, value: String) {
+        self.label = label
+        self.value = value
     }
 }
 

@@ -1,3 +1,4 @@
+import Basics
 import Memcache
 
 /// One memcached key as the key browser lists it, from `lru_crawler metadump`.
@@ -36,4 +37,33 @@ package struct MemcachedValuePreview: Sendable, Hashable {
     package var length: Int
     /// Its client flags (how the writer encoded it: 0 bytes, 16 text, 2 integer, 1 a Python pickle…).
     package var flags: UInt32
+    /// How the item has been used, where the server has meta commands (1.6+); `nil` otherwise.
+    package var access: MemcachedItemAccess? = nil
+}
+
+/// What `mg … t l h u` says of an item (memcached 1.6+), read without touching it: its remaining time to
+/// live, how long since it was last read or written, and whether it was read since it was stored.
+package struct MemcachedItemAccess: Sendable, Hashable {
+    /// Seconds left; `nil` for an item that never expires.
+    package var remainingSeconds: Int64?
+    package var secondsSinceLastAccess: Int64?
+    package var readSinceStored: Bool?
+
+    /// From a meta reply's flags (`t` -1 is "never expires").
+    package init(flags: [Character: String]) {
+        let ttl = flags["t"].flatMap { Int64($0) }
+        remainingSeconds = ttl == -1 ? nil : ttl
+        secondsSinceLastAccess = flags["l"].flatMap { Int64($0) }
+        readSinceStored = flags["h"].map { $0 == "1" }
+    }
+
+    /// The lines the details pane shows.
+    package var facts: [KeyFact] {
+        var facts: [KeyFact] = []
+        if let seconds = secondsSinceLastAccess {
+            facts.append(KeyFact(label: "accessed", value: "\(HumanUnits.uptime(UInt64(max(0, seconds)))) ago"))
+        }
+        if let read = readSinceStored { facts.append(KeyFact(label: "read", value: read ? "since it was stored" : "never since it was stored")) }
+        return facts
+    }
 }

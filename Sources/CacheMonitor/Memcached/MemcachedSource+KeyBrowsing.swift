@@ -22,9 +22,16 @@ extension MemcachedSource: KeyBrowsingSource {
             guard let preview = try await preview(of: key.key, on: server, maxBytes: maxBytes) else { continue }
             var listed = key
             listed.server = server
-            return KeyDetails(
+            if let access = preview.access {
+                // The server's own count of the time left, read now.
+                listed.ttlMilliseconds = access.remainingSeconds.map { $0 * 1000 }
+                listed.readAt = MonotonicSeconds.now
+            }
+            var details = KeyDetails(
                 key: listed, encoding: "flags \(preview.flags)", valueBytes: preview.prefix, length: preview.length, flags: preview.flags,
                 kindPrefix: kindPrefix)
+            details.facts = preview.access?.facts ?? []
+            return details
         }
         return nil
     }

@@ -2,6 +2,7 @@ import Basics
 import ConnectionSupport
 import Foundation
 import Memcache
+import Synchronization
 
 /// Everything the monitor does with one memcached backend — a server or a pool, talking to every server
 /// individually: sample stats, list keys (`lru_crawler metadump`, memcached ≥ 1.4.31), preview values,
@@ -17,32 +18,61 @@ import Memcache
 package final class MemcachedSource: Sendable {
     /// The name shown and used on the command line (`memcached`, `memcached2`, a config name).
     package let name: String
-    /// The servers, in the order given.
-    package let addresses: [MemcachedAddress]
     /// Lookups the monitor made itself.
     package let ownReads = OwnReads()
     /// Our lookups, left out of traffic samples (see ``OwnLookups``).
     package let ownLookups = OwnLookups()
-    let clients: [MemcachedClient]
+    /// Where the node list comes from, for a pool found by auto discovery; `nil` for servers given.
+    package let discovery: MemcachedDiscovery?
+    let configuration: MemcachedConnection.Configuration
+    let nodes: Mutex<Nodes>
+
+    /// The servers and their clients; a discovered pool's change when its configuration endpoint says so.
+    struct Nodes {
+        var addresses: [MemcachedAddress]
+        var clients: [MemcachedClient]
+        /// When the node list was last read (discovery only), and whether a node failed since.
+        var readAt: ContinuousClock.Instant?
+        var nodeFailed = false
+    }
 
     /// Creates a source; nothing connects until the first call.
     package init(name: String, addresses: [MemcachedAddress], configuration: MemcachedConnection.Configuration = .init()) {
         precondition(!addresses.isEmpty, "a memcached source needs at least one server")
         self.name = name
-        self.addresses = addresses
-        clients = addresses.map { MemcachedClient(address: $0, configuration: configuration) }
+        self.configuration = configuration
+        discovery = nil
+        nodes = Mutex(Nodes(addresses: addresses, clients: addresses.map { MemcachedClient(address: $0, configuration: configuration) }))
     }
 
-    /// `host:port`, or `host:port,host:port` for a pool.
-    package var address: String { addresses.map(\.description).joined(separator: ",") }
+    /// A pool whose nodes `discovery`'s configuration endpoint lists (read on first use, then again every
+    /// `discovery.every` and after a node failed).
+    package init(name: String, discovery: MemcachedDiscovery, configuration: MemcachedConnection.Configuration = .init()) {
+        self.name = name
+        self.configuration = configuration
+        self.discovery = discovery
+        nodes = Mutex(Nodes(addresses: [], clients: []))
+    }
+
+    /// The servers, in the order given (or discovered).
+    package var addresses: [MemcachedAddress] { nodes.withLock { $0.addresses } }
+    var clients: [MemcachedClient] { nodes.withLock { $0.clients } }
+
+    /// `host:port`, or `host:port,host:port` for a pool; a discovered pool's configuration endpoint.
+    package var address: String {
+        if let discovery { return discovery.endpoint.description }
+        return addresses.map(\.description).joined(separator: ",")
+    }
 
     /// Connects to every server (checking each is memcached); throws the first failure, naming the server.
     package func connect() async throws {
+        try await discoverIfDue()
         for client in clients { try await client.connect() }
     }
 
     /// At least one server of the pool answers (the others are reported missing by what reads them).
     package func connectForReading() async throws {
+        try await discoverIfDue()
         var firstError: (any Error)?
         for client in clients {
             do {
@@ -58,6 +88,18 @@ package final class MemcachedSource: Sendable {
     /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
     /// or hides the others.
     package func stats() async -> MemcachedStats {
+        do {
+            try await discoverIfDue()
+        } catch {
+            if clients.isEmpty, let discovery {
+                let message = (error as? MemcachedError)?.message ?? "\(error)"
+                return MemcachedStats(
+                    servers: [
+                        MemcachedServerSample(address: discovery.endpoint.description, result: .failure(MonitorError.serverUnreadable(message)))
+                    ], ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+            }
+        }
+        let clients = self.clients
         // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
         // builds (Swift 6.3.1; see DESIGN.md).
         struct Indexed: Sendable {
@@ -89,6 +131,9 @@ package final class MemcachedSource: Sendable {
             var byIndex: [Int: MemcachedServerSample] = [:]
             for await indexed in group { byIndex[indexed.index] = indexed.sample }
             return clients.indices.compactMap { byIndex[$0] }
+        }
+        if discovery != nil, samples.contains(where: { if case .failure = $0.result { return true } else { return false } }) {
+            nodes.withLock { $0.nodeFailed = true }
         }
         return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
     }
@@ -137,6 +182,21 @@ package final class MemcachedSource: Sendable {
         }
         ownLookups.note(server: server, keys: [key])
         return try await finishingLookups { [ownReads] in
+            // memcached 1.6+: `mg … u` reads the value and how the item was used without touching it (no LRU
+            // bump, its last access and "read since stored" left as they were); older servers get a `get`.
+            let reply = try await client.send([try .metaGet(key, flags: ["v", "f", "t", "l", "h", "u"])]).first
+            switch reply {
+            case .metaValue(let flags, let value)?:
+                ownReads.record(hits: 1, misses: 0)
+                return MemcachedValuePreview(
+                    prefix: Array(value.prefix(maxBytes)), length: value.count, flags: flags["f"].flatMap { UInt32($0) } ?? 0,
+                    access: MemcachedItemAccess(flags: flags))
+            case .notFound?:
+                ownReads.record(hits: 0, misses: 1)
+                return nil
+            default:
+                break
+            }
             guard let item = try await client.get([key]).first else {
                 ownReads.record(hits: 0, misses: 1)
                 return nil

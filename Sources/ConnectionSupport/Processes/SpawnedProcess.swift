@@ -8,19 +8,21 @@ import Glibc
 /// A helper program (an ssh master connection, `ssh -O`, a password command), started with `posix_spawn` so
 /// that it gets a clean signal state — threads of an async program block signals, and a child made with
 /// `Process` inherits that mask, which leaves a shell unable to wait or be stopped — and watched with
-/// `waitpid` on its own process id only. Standard input is `/dev/null`; what it writes goes to `onOutput`
+/// `waitpid` on its own process id only. It inherits no descriptor but its standard ones: Foundation's
+/// `Process` learns that a child ended when the last copy of a socket the child holds closes, and a
+/// long-lived helper holding such a copy made `waitUntilExit` of unrelated programs wait for it. Standard input is `/dev/null`; what it writes goes to `onOutput`
 /// (`/dev/null` without one) and `onErrorOutput`.
-final class SpawnedProcess: Sendable {
-    let processIdentifier: pid_t
+public final class SpawnedProcess: Sendable {
+    public let processIdentifier: pid_t
     private let status = Mutex<Int32?>(nil)
     private let openOutputs: OpenOutputs
     private let handles: [FileHandle]
 
     /// Starts `program` (looked up in `PATH`) with `arguments`.
     /// - Throws: ``SpawnError`` when it cannot be started.
-    init(
+    public init(
         _ program: String, _ arguments: [String], onOutput: (@Sendable (Data) -> Void)? = nil,
-        onErrorOutput: @escaping @Sendable (Data) -> Void
+        onErrorOutput: @escaping @Sendable (Data) -> Void = { _ in }
     ) throws {
         func makePipe() throws -> (read: Int32, write: Int32) {
             var ends: [Int32] = [0, 0]
@@ -41,6 +43,13 @@ final class SpawnedProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
+        // Nothing else of ours goes to the child: an inherited descriptor (another child's exit pipe, a
+        // server's socket) would otherwise live as long as this program does — an ssh master lives long.
+        if let closeFrom = Self.closeFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for descriptor in Self.openDescriptors() where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -83,13 +92,24 @@ final class SpawnedProcess: Sendable {
     }
 
     /// Whether everything it wrote has been read (its outputs reached their end).
-    var outputsEnded: Bool { openOutputs.count.withLock { $0 <= 0 } }
+    public var outputsEnded: Bool { openOutputs.count.withLock { $0 <= 0 } }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not show.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// The descriptors open now (an older glibc: those are closed one by one in the child).
+    private static func openDescriptors() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+    }
 
     /// Whether it still runs (a finished one is reaped here).
-    var isRunning: Bool { exitStatus == nil }
+    public var isRunning: Bool { exitStatus == nil }
 
     /// How it ended: its exit status, or 128 + the signal that ended it; `nil` while it runs.
-    var exitStatus: Int32? {
+    public var exitStatus: Int32? {
         status.withLock { known in
             if let known { return known }
             var raw: Int32 = 0
@@ -107,7 +127,7 @@ final class SpawnedProcess: Sendable {
     }
 
     /// Sends `signal` (SIGTERM unless told) while it runs.
-    func stop(_ signal: Int32 = SIGTERM) {
+    public func stop(_ signal: Int32 = SIGTERM) {
         if isRunning { kill(processIdentifier, signal) }
     }
 }

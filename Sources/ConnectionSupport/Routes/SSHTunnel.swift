@@ -139,16 +139,18 @@ public actor SSHTunnel: RouteProvider {
         let said = self.said
         let process: SpawnedProcess
         do {
-            process = try SpawnedProcess("/bin/sh", arguments) { data in
-                said.append(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init))
-            }
+            process = try SpawnedProcess(
+                "/bin/sh", arguments,
+                onErrorOutput: { data in said.append(String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)) })
         } catch {
             throw ConnectFailure(timedOut: false, message: "cannot start ssh for the tunnel through \(destination): \(error)")
         }
         let deadline = ContinuousClock.now + loginTimeout
         while true {
             if let status = process.exitStatus {
-                try? await Task.sleep(for: .milliseconds(50))
+                // What ssh said may still be in the pipe: read it to its end (the watchdog shell holds it briefly).
+                let drained = ContinuousClock.now + .seconds(2)
+                while !process.outputsEnded && ContinuousClock.now < drained { try? await Task.sleep(for: .milliseconds(10)) }
                 throw ConnectFailure(
                     timedOut: false, message: "cannot open the ssh tunnel through \(destination): \(masterFailureReason(status: status))")
             }
@@ -179,7 +181,8 @@ public actor SSHTunnel: RouteProvider {
     /// Why the master connection ended, from what ssh said: a host key, a refused login, the bastion out of
     /// reach, or ssh's own last line.
     private func masterFailureReason(status: Int32) -> String {
-        let lines = said.lines.withLock { $0.map(\.line) }
+        // ssh's own lines, not the watchdog shell's.
+        let lines = said.lines.withLock { $0.map(\.line) }.filter { !$0.hasPrefix("sh: ") }
         if status == 127 {
             return "ssh is not installed (the OpenSSH client: apt-get install openssh-client)"
         }

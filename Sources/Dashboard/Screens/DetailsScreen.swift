@@ -31,6 +31,7 @@ enum DetailsScreen {
         field("size", listed.size.map { "\(HumanUnits.size($0)) (\(HumanUnits.count($0)) bytes)" } ?? "—")
         if let server = listed.server { field("server", server) }
         if let encoding = details?.encoding { field("encoding", encoding) }
+        for fact in details?.facts ?? [] { field(fact.label, fact.value) }
         y += 1
         if let error = state.detailsError {
             canvas.write(error, x: x, y: y, role: .error, maxWidth: width)

@@ -91,6 +91,16 @@ public struct MemcachedCommand: Sendable, Hashable {
             data: Array("\(username) \(password)".utf8), shape: .line)
     }
 
+    /// `mg <key> <flags…>` without the value (memcached 1.6+): the flags' answers in an `HD` line, `EN` for a
+    /// miss. With `u` the item is not bumped in the LRU and its last access is left as it was.
+    public static func metaGet(_ key: [UInt8], flags: [String]) throws -> MemcachedCommand {
+        try keyed("mg", key, flags.filter { $0.allSatisfy { $0.isLetter || $0.isNumber } }.map { " " + $0 }.joined())
+    }
+
+    /// `config get cluster`: an auto-discovery configuration endpoint's node list (a `CONFIG cluster …` block
+    /// read like a `VALUE`).
+    public static let clusterConfig = MemcachedCommand(line: Array("config get cluster".utf8), shape: .values)
+
     /// `version`.
     public static let version = MemcachedCommand(line: Array("version".utf8), shape: .line)
 

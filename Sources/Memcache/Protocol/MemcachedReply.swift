@@ -45,6 +45,10 @@ public enum MemcachedReply: Sendable, Hashable {
     case number(UInt64)
     case version(String)
     case stats([MemcachedStat])
+    /// A meta command's `HD [flags…]` (memcached 1.6+): the flags it returned, by their letter (`t` → `95`).
+    case meta([Character: String])
+    /// A meta get's `VA` with the value: the flags asked for, and the data.
+    case metaValue([Character: String], [UInt8])
     /// `ERROR`, `CLIENT_ERROR …` or `SERVER_ERROR …`, typed as ``MemcachedError``.
     case error(MemcachedError)
 

@@ -85,6 +85,21 @@ public struct MemcachedReplyParser: Sendable {
         if let error = errorReply(line) { return .reply(.error(error), consumed: consumed) }
         switch shape {
         case .line:
+            if line.starts(with: "VA ".utf8) {
+                // A meta get's value: `VA <size> <flags…>`, then the data and \r\n.
+                let tokens = String(decoding: line.dropFirst(3), as: UTF8.self).split(separator: " ")
+                guard let size = tokens.first.flatMap({ Int($0) }), size >= 0, size <= limits.maxValueBytes else { throw unexpected(line) }
+                guard bytes.count >= consumed + size + 2 else { return .incomplete }
+                guard bytes[consumed + size] == 0x0D, bytes[consumed + size + 1] == 0x0A else {
+                    throw violation("a value block is not followed by \\r\\n")
+                }
+                var flags: [Character: String] = [:]
+                for token in tokens.dropFirst() {
+                    guard let letter = token.first else { continue }
+                    flags[letter] = String(token.dropFirst())
+                }
+                return .reply(.metaValue(flags, [UInt8](bytes[consumed..<(consumed + size)])), consumed: consumed + size + 2)
+            }
             return .reply(try lineReply(line), consumed: consumed)
         case .values:
             if isWord(line, "END") { return .end(consumed: consumed) }
@@ -127,6 +142,16 @@ public struct MemcachedReplyParser: Sendable {
     static func lineReply<Line: BidirectionalCollection<UInt8>>(_ line: Line) throws -> MemcachedReply {
         for (word, reply) in statusWords where line.elementsEqual(word.utf8) { return reply }
         if line.starts(with: "VERSION ".utf8) { return .version(String(decoding: line.dropFirst(8), as: UTF8.self)) }
+        // Meta commands: `EN` (a miss), `HD` with the flags asked for (`HD t95 l5 h0`).
+        if line.elementsEqual("EN".utf8) { return .notFound }
+        if line.elementsEqual("HD".utf8) || line.starts(with: "HD ".utf8) {
+            var flags: [Character: String] = [:]
+            for token in String(decoding: line.dropFirst(2), as: UTF8.self).split(separator: " ") {
+                guard let letter = token.first else { continue }
+                flags[letter] = String(token.dropFirst())
+            }
+            return .meta(flags)
+        }
         var digits = line[...]
         while digits.last == 0x20 { digits = digits.dropLast() }
         if !digits.isEmpty, digits.count <= 20, let number = UInt64(decimal: digits) { return .number(number) }
@@ -156,7 +181,7 @@ public struct MemcachedReplyParser: Sendable {
             }
             count += 1
         }
-        guard count == 4 || count == 5, isWord(line[fields.0], "VALUE") else { throw unexpected(line) }
+        guard count == 4 || count == 5, isWord(line[fields.0], "VALUE") || isWord(line[fields.0], "CONFIG") else { throw unexpected(line) }
         guard let flags = UInt64(decimal: line[fields.2]).flatMap(UInt32.init(exactly:)),
             let length = UInt64(decimal: line[fields.3]).flatMap(Int.init(exactly:))
         else { throw violation("malformed VALUE header \(quote(line))") }

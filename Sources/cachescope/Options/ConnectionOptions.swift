@@ -47,6 +47,13 @@ struct ConnectionOptions: ParsableArguments {
     var memcached: [String] = []
 
     @Option(
+        name: .customLong("memcached-discovery"),
+        help: ArgumentHelp(
+            "A memcached pool found by auto discovery: its configuration endpoint host:port (ElastiCache's; repeatable).", valueName: "endpoint")
+    )
+    var memcachedDiscovery: [String] = []
+
+    @Option(
         name: .customLong("ssh"),
         help: ArgumentHelp(
             "Reach the --redis and --memcached backends through this SSH bastion (a Host alias, user@host or user@host:port), with "
@@ -89,7 +96,8 @@ struct ConnectionOptions: ParsableArguments {
         let catalog: BackendCatalog
         do {
             catalog = try BackendCatalog(
-                configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults(), route: try sshRoute())
+                configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults(),
+                memcachedDiscovery: memcachedDiscovery, route: try sshRoute())
         } catch let error as MonitorError {
             throw CommandFailure(.usage, error.message)
         }
