@@ -27,7 +27,7 @@ struct BastionTests {
 
     /// The program holding the far end of each connection named `name` on the Redis server at `port`.
     func owners(ofClientsNamed name: String, port: Int) async throws -> [String] {
-        let direct = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:\(port)"))
+        let direct = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:\(port)"), configuration: .init(clientName: "bastion-test-observer"))
         defer { Task { await direct.close() } }
         let list = try await direct.send([RESPCommand("CLIENT", ["LIST"])])[0].string ?? ""
         return list.split(separator: "\n").filter { $0.contains(" name=\(name) ") }.compactMap { line in
@@ -75,6 +75,25 @@ struct BastionTests {
         let health = try await source.readHealth(.attention)
         #expect(Set(health.servers.map(\.address)) == Set(seeds.map { "\($0.host):\($0.port)" }), "\(health.servers.map(\.address))")
         #expect(health.missing.isEmpty)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-sentinel"), Comment(rawValue: "no redis-sentinel")))
+    func aSentinelsMasterBehindTheBastionIsReachedThroughSSHD() async throws {
+        guard let master = try RedisServerProcess(), let sentinel = try SentinelProcess(masterPort: master.port) else { return }
+        var target = try RedisSentinelTarget(parsing: "redis+sentinel://\(sentinel.address)/mymaster")
+        let route = try route()
+        target.sentinels = target.sentinels.map { url in
+            var url = url
+            url.route = route
+            return url
+        }
+        target.dataNode.route = route
+        let source = RedisSource(name: "ha", sentinel: target)
+        defer { Task { await source.close() } }
+        let sample = try await source.sample()
+        #expect(sample.version != nil)
+        let owners = try await owners(ofClientsNamed: "cachescope", port: master.port)
+        #expect(!owners.isEmpty && owners.allSatisfy { $0 == "sshd" }, "the master sees only sshd: \(owners)")
     }
 
     @Test(.enabled(if: TestServers.memcached != nil, Comment(rawValue: TestServers.skipMessage)))
