@@ -5,7 +5,9 @@
 #   1. one `cachescope snapshot --interval 100ms` (connect, log in, two readings), REPS times each (default 5);
 #   2. a listing of every key, `cachescope keys --limit KEYS --json`, REPS times each.
 # Target: through the tunnel ≤ 1.3 × direct (median against median). The tunnel is opened by each run (a
-# new ssh master connection per cachescope process), so its login is in the figures.
+# new ssh master connection per cachescope process), so its login is in the figures; `ssh bastion true`
+# (OpenSSH's own login and one command, no cachescope) is measured beside them as the bound a short command
+# cannot go under.
 # Prints a Markdown table and writes bench-results.json ("tunnel"). Needs root (sshd); installs what it
 # needs (apt: redis-server, redis-tools, openssh-server, openssh-client).
 # Usage: scripts/bench-tunnel.sh   (KEYS=20000 REPS=1 for a quick run)
@@ -48,6 +50,8 @@ label=$(size_label "$KEYS")
 for _ in $(seq "$REPS"); do
     record snapshot "cachescope direct" "$(seconds_of "$cachescope" snapshot --json --interval 100ms --redis "$url")"
     record snapshot "cachescope through ssh" "$(seconds_of "$cachescope" snapshot --json --interval 100ms --redis "$url" "${ssh_flags[@]}")"
+    record snapshot "ssh login alone (ssh bastion true)" \
+        "$(seconds_of ssh -F "$workdir/ssh/ssh_config" -o BatchMode=yes cachescope-bastion true)"
 done
 
 # --- 2. every key -------------------------------------------------------------------------------
