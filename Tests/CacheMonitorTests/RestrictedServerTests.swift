@@ -143,7 +143,10 @@ import Testing
         var events = job.events.makeAsyncIterator()
         guard case .progress = await events.next() else { throw MonitorError.cannotRun("\(await job.outcome.ending)") }
         try await workload()
-        try await Task.sleep(for: .milliseconds(500))
+        // Until the workload's 250 commands are counted (a loaded machine delivers the stream late), at most 10 s.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, case .progress(let progress, _)? = await events.next(), progress.events < 250 {}
+        try await Task.sleep(for: .milliseconds(200))
         job.stop()
         while await events.next() != nil {}
         return try #require(await job.outcome.report)

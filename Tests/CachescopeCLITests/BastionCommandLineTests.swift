@@ -52,6 +52,14 @@ struct BastionCommandLineTests {
         }
         let invalidate = try cli.run(["invalidate", "--yes", "--prefix", "cachescope-bastion-test:", "--redis", url] + sshFlags())
         #expect(invalidate.status == 0, "\(invalidate.output)")
+        let traffic = try cli.run(["traffic", "--duration", "1s", "--json", "--redis", url] + sshFlags())
+        #expect(traffic.status == 0 && traffic.output.contains("\"method\""), "MONITOR through the tunnel: \(traffic.output)")
+        if let memcached = TestServers.memcached {
+            for command in [["keys", "--json"], ["traffic", "--duration", "1s", "--json"]] {
+                let result = try cli.run(command + ["--memcached", "\(memcached.host):\(memcached.port)"] + sshFlags())
+                #expect(result.status == 0, "metadump and watch through the tunnel, \(command): \(result.output)")
+            }
+        }
     }
 
     @Test(.enabled(if: TestServers.memcached != nil))
