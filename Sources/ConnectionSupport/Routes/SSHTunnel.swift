@@ -118,11 +118,12 @@ public actor SSHTunnel: RouteProvider {
         }
         // ssh runs under a small shell that ends it when cachescope is gone, however cachescope ended (even
         // `kill -9`), so no master connection outlives the run.
+        // The sockets' directory goes with it, whichever way it ends (a restarted master makes it again).
         let watchdog = """
             ssh "$@" & ssh=$!
-            trap 'kill $ssh 2>/dev/null; exit 143' TERM INT HUP
+            trap 'kill $ssh 2>/dev/null; rm -rf \(directory); exit 143' TERM INT HUP
             while kill -0 \(getpid()) 2>/dev/null; do
-                kill -0 $ssh 2>/dev/null || { wait $ssh; exit $?; }
+                kill -0 $ssh 2>/dev/null || { wait $ssh; status=$?; rm -rf '\(directory)'; exit $status; }
                 sleep 1 & wait $!
             done
             kill $ssh 2>/dev/null
@@ -179,7 +180,11 @@ public actor SSHTunnel: RouteProvider {
     }
 
     private func tunnelDirectory() throws -> String {
-        if let directory { return directory }
+        if let directory {
+            // The watchdog of a master that ended took it away: the next master makes it again.
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            return directory
+        }
         // Short, so that the socket paths stay under the 108 bytes a Unix socket path may have; only ours.
         let path = "/tmp/cachescope-ssh-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
