@@ -28,3 +28,15 @@ public struct MemcachedCredentials: Sendable, Hashable {
         self.password = password
     }
 }
+
+extension MemcachedCredentials {
+    /// The login command (`renewing`: a password command is asked again rather than reused).
+    /// - Throws: ``MemcachedError`` `.authenticationFailed` naming `peer` when the password cannot be had.
+    func loginCommand(for peer: String, renewing: Bool = false) async throws -> MemcachedCommand {
+        do {
+            return .login(username: username, password: try await password.password(renewing: renewing))
+        } catch let error as PasswordCommandError {
+            throw MemcachedError(.authenticationFailed, "cannot log in to \(peer): \(error.message)")
+        }
+    }
+}

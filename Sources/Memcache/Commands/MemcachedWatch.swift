@@ -21,13 +21,7 @@ public enum MemcachedWatch {
         let request = "watch " + kinds.joined(separator: " ")
         var payload = ByteBuffer()
         if let credentials = address.access.credentials {
-            let password: String
-            do {
-                password = try await credentials.password.password()
-            } catch let error as PasswordCommandError {
-                throw MemcachedError(.authenticationFailed, "cannot log in to \(address): \(error.message)")
-            }
-            payload.writeMemcachedCommand(.login(username: credentials.username, password: password))
+            payload.writeMemcachedCommand(try await credentials.loginCommand(for: address.description))
         }
         payload.writeString(request + "\r\n")
         let opened: (connection: LineStreamConnection, firstLines: [[UInt8]])

@@ -93,13 +93,7 @@ public final class MemcachedConnection: AsyncClosable {
     /// - Throws: ``MemcachedError`` `.authenticationFailed`.
     func logIn(_ credentials: MemcachedCredentials) async throws {
         for renewing in [false, true] where !renewing || credentials.password.canRenew {
-            let password: String
-            do {
-                password = try await credentials.password.password(renewing: renewing)
-            } catch let error as PasswordCommandError {
-                throw MemcachedError(.authenticationFailed, "cannot log in to \(peer): \(error.message)")
-            }
-            let reply = try await send([.login(username: credentials.username, password: password)]).first
+            let reply = try await send([try await credentials.loginCommand(for: peer, renewing: renewing)]).first
             if case .stored? = reply { return }
             if renewing || !credentials.password.canRenew || !isActive {
                 let said = reply?.error.map { $0.message } ?? reply.map { "\($0)" } ?? "no answer"

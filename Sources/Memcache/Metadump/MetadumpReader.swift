@@ -70,11 +70,11 @@ public enum MetadumpReader {
         if let credentials = address.access.credentials {
             do {
                 var bytes = ByteBuffer()
-                bytes.writeMemcachedCommand(.login(username: credentials.username, password: try await credentials.password.password()))
+                bytes.writeMemcachedCommand(try await credentials.loginCommand(for: peer))
                 login = bytes
-            } catch let error as PasswordCommandError {
+            } catch {
                 try? await channel.channel.close()
-                throw MemcachedError(.authenticationFailed, "cannot log in to \(peer): \(error.message)")
+                throw error
             }
         }
         let clock = ContinuousClock()
