@@ -145,8 +145,12 @@ package struct BackendDescriptor: Sendable, Hashable {
     package var keyPrefix: String?
     /// Where its keys are split into groups (config `delimiters`); the standard ones when not given.
     package var delimiters: KeyDelimiters = .standard
+    /// Its labels (config `tags`), in the order given.
+    package var tags: [BackendTag] = []
+    /// The file it was configured in (an included file's own path), for messages naming where it comes from.
+    package var origin: String?
     /// Whether the name was given (config `name`) rather than derived from the type.
-    var isNamed = false
+    package internal(set) var isNamed = false
 
     /// A backend at `endpoint`, named `name` (else after its kind, once the catalog numbers them).
     package init(name: String?, endpoint: BackendEndpoint, keyPrefix: String? = nil) {
@@ -257,8 +261,11 @@ package struct BackendCatalog: Sendable {
         }
         self.backends = Self.named(backends)
         var names = Set<String>()
-        for backend in self.backends where !names.insert(backend.name.lowercased()).inserted {
-            throw MonitorError.invalidBackend("two backends are named '\(backend.name)': give each a name of its own")
+        for (index, backend) in self.backends.enumerated() where !names.insert(backend.name.lowercased()).inserted {
+            let first = self.backends[..<index].first { $0.name.lowercased() == backend.name.lowercased() }
+            let files = [first?.origin, backend.origin].compactMap { $0 }
+            let where_ = files.count == 2 && files[0] != files[1] ? " (in \(files[0]) and in \(files[1]))" : ""
+            throw MonitorError.invalidBackend("two backends are named '\(backend.name)'\(where_): give each a name of its own")
         }
         for backend in self.backends {
             for tls in backend.endpoint.tlsSettings {
@@ -269,6 +276,30 @@ package struct BackendCatalog: Sendable {
                 }
             }
         }
+    }
+
+    private init(selected backends: [BackendDescriptor]) {
+        self.backends = backends
+    }
+
+    /// The backends carrying every tag of `selection`, in display order, and the tags no backend carries at
+    /// all (each worth a warning).
+    /// - Throws: ``MonitorError/invalidBackend(_:)`` when no backend is left, naming the tags in use.
+    package func selecting(_ selection: TagSelection) throws -> (catalog: BackendCatalog, unmatched: [BackendTag]) {
+        guard !selection.tags.isEmpty else { return (self, []) }
+        let carried = Set(backends.flatMap(\.tags))
+        let unmatched = selection.tags.filter { !carried.contains($0) }
+        let chosen = backends.filter { selection.matches($0.tags) }
+        guard !chosen.isEmpty else {
+            let asked = selection.tags.map(\.name).joined(separator: ", ")
+            let inUse = carried.sorted().map(\.name).joined(separator: ", ")
+            let wanted = selection.tags.count == 1 ? "the tag \(asked)" : "all of the tags \(asked)"
+            throw MonitorError.invalidBackend(
+                "--tag: no backend has \(wanted) ("
+                    + (inUse.isEmpty ? "no backend has tags: add tags = [\"prod\"] to a [[backend]] table" : "tags in use: \(inUse)")
+                    + ")")
+        }
+        return (BackendCatalog(selected: chosen), unmatched)
     }
 
     /// Names the unnamed backends by type (`redis`), or type and position among the unnamed ones of that
@@ -340,7 +371,7 @@ extension BackendDescriptor {
 
     /// This backend as the run watches it: its source made (nothing connects yet), with `id`.
     package func monitored(id: BackendID) -> MonitoredBackend {
-        MonitoredBackend(id: id, source: makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) }, delimiters: delimiters)
+        MonitoredBackend(id: id, source: makeSource(), keyPrefix: keyPrefix.map { Array($0.utf8) }, delimiters: delimiters, tags: tags)
     }
 }
 

@@ -42,20 +42,25 @@ package struct MonitoredBackend: Sendable, Hashable, Identifiable {
     package let source: any CacheSource
     /// What its servers answered about each feature so far (shared by every copy of this value).
     package let answers: FeatureAnswers
+    /// The labels it carries (config `tags`), for `--tag`, the group view and the metrics' `tag_<name>` labels.
+    package let tags: [BackendTag]
 
     /// A backend from its source, which knows its name, kind, address and TLS state.
-    package init(id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard) {
+    package init(
+        id: BackendID, source: any CacheSource, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard, tags: [BackendTag] = []
+    ) {
         self.init(
             id: id, name: source.name, kind: source.kind, address: source.address, keyPrefix: keyPrefix, delimiters: delimiters, tls: source.tls,
-            source: source)
+            tags: tags, source: source)
     }
 
     /// A backend with every part given (tests describe backends their source does not).
     package init(
         id: BackendID, name: String, kind: BackendKind, address: String, keyPrefix: [UInt8]? = nil, delimiters: KeyDelimiters = .standard,
-        tls: TLSState = .plain, source: any CacheSource
+        tls: TLSState = .plain, tags: [BackendTag] = [], source: any CacheSource
     ) {
         self.id = id
+        self.tags = tags
         self.name = name
         self.kind = kind
         self.address = address

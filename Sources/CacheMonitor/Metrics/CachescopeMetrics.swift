@@ -5,7 +5,7 @@ package enum CachescopeMetrics {
     package static func metrics(_ snapshot: Snapshot) -> MetricSet {
         var set = MetricSet()
         for backend in snapshot.backends {
-            let labels: [MetricFamily.Label] = [.init("backend", backend.name)]
+            let labels: [MetricFamily.Label] = [.init("backend", backend.name)] + backend.backend.tagLabels
             let up = backend.status == .up
             set.add(
                 "cachescope_backend_up", .gauge, help: "Whether the backend answered its last sample (1) or not (0).",

@@ -63,6 +63,16 @@ package struct MetricSet: Sendable {
         }
     }
 
+    /// The same samples, each also labelled with `labels` (a backend's `tag_<name>="1"`).
+    package func labelled(_ labels: [MetricFamily.Label]) -> MetricSet {
+        guard !labels.isEmpty else { return self }
+        var set = self
+        for family in set.families.indices {
+            for sample in set.families[family].samples.indices { set.families[family].samples[sample].labels += labels }
+        }
+        return set
+    }
+
     /// Adds every sample of `other`.
     package mutating func add(_ other: MetricSet) {
         for family in other.families {

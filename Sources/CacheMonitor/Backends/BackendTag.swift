@@ -1,0 +1,82 @@
+import Foundation
+
+/// A label a backend carries (config `tags = ["prod", "eu", "sessions"]`), for `--tag`, the group view and
+/// the metrics' `tag_<name>="1"` labels. Letters, digits and `- _ . : /`; two tags are the same tag whatever
+/// their case (`Prod` is `prod`), and the first spelling is kept.
+package struct BackendTag: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// As written.
+    package let name: String
+
+    /// `nil` for an empty tag or one with other characters (spaces, commas, quotes).
+    package init?(_ text: String) {
+        guard !text.isEmpty, text.count <= 64, text.unicodeScalars.allSatisfy(Self.allowed) else { return nil }
+        name = text
+    }
+
+    /// What a tag may hold.
+    package static let allowedText = "letters, digits and - _ . : /"
+
+    private static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.:/".unicodeScalars.contains(scalar)
+    }
+
+    private var folded: String { name.lowercased() }
+
+    package static func == (lhs: BackendTag, rhs: BackendTag) -> Bool { lhs.folded == rhs.folded }
+    package func hash(into hasher: inout Hasher) { hasher.combine(folded) }
+    package static func < (lhs: BackendTag, rhs: BackendTag) -> Bool { lhs.folded < rhs.folded }
+
+    package var description: String { name }
+
+    /// The Prometheus label the tag becomes on every series of its backend: `tag_` and the tag with each
+    /// character a label name cannot hold (`-`, `.`, `:`, `/`, non-ASCII letters) written `_`, lowercased
+    /// (`eu-west-1` → `tag_eu_west_1`).
+    package var labelName: String {
+        "tag_"
+            + String(
+                String.UnicodeScalarView(
+                    folded.unicodeScalars.map { scalar in
+                        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)) ? scalar : "_"
+                    }))
+    }
+}
+
+/// The tags `--tag` asks for: a backend is chosen when it carries every one of them (`--tag prod --tag eu`:
+/// the production backends in the EU).
+package struct TagSelection: Sendable, Hashable {
+    package let tags: [BackendTag]
+
+    package init(_ tags: [BackendTag]) {
+        self.tags = tags
+    }
+
+    /// Parses the `--tag` values (each may list several, `prod,eu`).
+    /// - Throws: ``MonitorError/invalidBackend(_:)`` naming a tag that cannot be one.
+    package init(parsing values: [String]) throws {
+        var tags: [BackendTag] = []
+        for value in values {
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = part.trimmingCharacters(in: .whitespaces)
+                guard let tag = BackendTag(text) else {
+                    throw MonitorError.invalidBackend("--tag '\(value)': a tag is \(BackendTag.allowedText) (at most 64), such as prod or eu-west-1")
+                }
+                if !tags.contains(tag) { tags.append(tag) }
+            }
+        }
+        self.init(tags)
+    }
+
+    /// Whether a backend carrying `tags` is chosen.
+    package func matches(_ tags: [BackendTag]) -> Bool {
+        self.tags.allSatisfy(tags.contains)
+    }
+}
+
+extension MonitoredBackend {
+    /// The labels every metric series of this backend carries for its tags: `tag_prod="1"`, one per tag
+    /// (plain equality matchers select them, `{tag_prod="1"}`, and `sum by (tag_eu)` groups by one).
+    package var tagLabels: [MetricFamily.Label] {
+        var seen = Set<String>()
+        return tags.compactMap { tag in seen.insert(tag.labelName).inserted ? MetricFamily.Label(tag.labelName, "1") : nil }
+    }
+}
