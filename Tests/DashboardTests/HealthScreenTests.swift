@@ -212,12 +212,12 @@ import Testing
 
     @Test func aClickSelectsRowsAndTabsADoubleClickOpensTheWheelMoves() {
         var state = Self.state()
-        // The overview's rows start under the table header (line 2 is the first backend).
-        _ = Reducer.reduce(&state, .mouse(MouseEvent(.click, x: 5, y: 3)))
+        // The overview's rows start under the totals line and the table header (line 3 is the first backend).
+        _ = Reducer.reduce(&state, .mouse(MouseEvent(.click, x: 5, y: 4)))
         #expect(state.selectedBackend == Fixtures.pages.id)
         _ = Reducer.reduce(&state, .mouse(MouseEvent(.click, x: 5, y: 30)))
         #expect(state.selectedBackend == Fixtures.pages.id, "a click on no row changes nothing")
-        let effects = Reducer.reduce(&state, .mouse(MouseEvent(.doubleClick, x: 5, y: 2)))
+        let effects = Reducer.reduce(&state, .mouse(MouseEvent(.doubleClick, x: 5, y: 3)))
         #expect(state.selectedBackend == Fixtures.sessions.id)
         #expect(effects == [.loadKeys(Fixtures.sessions, filter: .all)])
         #expect(state.screen == .keys)

@@ -5,9 +5,9 @@ package enum AsciiGlyphs {
     /// Each glyph and its stand-in.
     package static let standIns: [Character: Character] = [
         // Punctuation in sentences and figures.
-        "·": "|", "—": "-", "–": "-", "…": "~", "×": "x", "∞": "-", "≥": ">", "≤": "<", "›": ">", "‹": "<",
+        "·": "|", "Σ": "=", "—": "-", "–": "-", "…": "~", "×": "x", "∞": "-", "≥": ">", "≤": "<", "›": ">", "‹": "<",
         // Status marks.
-        "●": "+", "○": "~", "✖": "x", "▲": "!", "⚠": "!", "✓": "v", "▸": "+",
+        "●": "+", "○": "~", "✖": "x", "▲": "!", "⚠": "!", "✓": "v", "▸": "+", "▾": "v", "▴": "^",
         // Keys.
         "↑": "^", "↓": "v", "▼": "v", "µ": "u", "←": "<", "→": ">",
         // Frames and tree branches.

@@ -10,6 +10,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case insights, bigKeys, sampleTraffic, hotKeys
     case health, nextTab, previousTab, nextNode, previousNode, killClient
     case capabilities
+    case reverseSort, problemsOnly, jump
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
     case confirm, cancel, typePrefix, stopJob, monitorOnly

@@ -50,7 +50,9 @@ package enum KeyMap {
         KeyBinding(
             ["C"], .capabilities, "what each server allows: per feature the method used or why none, and the remedy (r asks again)",
             section: "Backends", in: [.overview, .keyBrowser, .details, .insights, .health]),
-        KeyBinding(["e"], .expand, "expand a pool or cluster row into its servers", section: "Backends", in: [.overview]),
+        KeyBinding(
+            ["e"], .expand, "expand a pool or cluster row into its servers (on a group's row: fold or unfold the group)", section: "Backends",
+            in: [.overview]),
         KeyBinding(["↑", "k"], .moveUp, "move up", section: "Moving", in: lists),
         KeyBinding(["↓", "j"], .moveDown, "move down", section: "Moving", in: lists),
         KeyBinding(["PgUp"], .pageUp, "page up", section: "Moving", in: lists),
@@ -99,6 +101,21 @@ package enum KeyMap {
         KeyBinding(
             ["u"], .updateUser, "update a demo user (invalidates its key)", footer: "update user", section: "Demo traffic", in: [.overview],
             dangerous: true, demo: true),
+        KeyBinding(
+            ["/"], .filter, "filter the backends as you type: name, address, type, tag, status", footer: "filter", section: "Many backends",
+            in: [.overview]),
+        KeyBinding(
+            ["s"], .sort, "sort by the next column (the header marks it; remembered in the config's [ui])", footer: "sort", section: "Many backends",
+            in: [.overview]),
+        KeyBinding(["S"], .reverseSort, "reverse the sort", section: "Many backends", in: [.overview]),
+        KeyBinding(
+            ["!"], .problemsOnly, "problems only: down, needing attention, evicting, hit ratio under the warning", footer: "problems",
+            section: "Many backends", in: [.overview]),
+        KeyBinding(
+            ["v"], .toggleView, "group view: by tag, by type, or one list (Enter or e folds a group)", footer: "group", section: "Many backends",
+            in: [.overview]),
+        KeyBinding(["g"], .jump, "go to a backend by name as you type", section: "Many backends", in: [.overview]),
+        KeyBinding(["Esc"], .back, "clear the filter and problems only", section: "Many backends", in: [.overview]),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
         KeyBinding(

@@ -15,6 +15,7 @@ package final class DashboardLoop {
     private let demo: (any DemoControls)?
     private let themes: (String) -> (theme: Theme, problem: String?)
     private let wallClock: () -> String
+    private let rememberOverview: (RememberedOverview) -> String?
     package private(set) var state: AppState
     private var theme: Theme
 
@@ -22,10 +23,14 @@ package final class DashboardLoop {
     ///   - themes: loads a theme by name (falling back to the default and saying why).
     ///   - wallClock: the clock text for the header (`HH:MM:SS`).
     ///   - changes: runs the confirmed changes (and refuses them in `--read-only`).
+    ///   - rememberOverview: keeps the overview's sort and grouping for the next run (the config's `[ui]`);
+    ///     returns why it could not, if it could not.
     package init(
         terminal: any TerminalBackend, poller: Poller<ContinuousClock>, state: AppState, changes: ChangeRunner,
-        demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String
+        demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String,
+        rememberOverview: @escaping (RememberedOverview) -> String? = { _ in nil }
     ) {
+        self.rememberOverview = rememberOverview
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
@@ -108,6 +113,8 @@ package final class DashboardLoop {
                 let loaded = themes(name)
                 theme = loaded.theme
                 if let problem = loaded.problem { state.message = StatusMessage(problem, role: .warning, at: state.now) }
+            case .rememberOverview(let choice):
+                if let problem = rememberOverview(choice) { state.message = StatusMessage(problem, role: .warning, at: state.now) }
             case .quit:
                 break
             default:

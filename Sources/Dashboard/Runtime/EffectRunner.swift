@@ -34,7 +34,7 @@ package final class EffectRunner {
     /// Starts `effect` (theme and quit effects are the loop's own).
     package func run(_ effect: DashboardEffect) {
         switch effect {
-        case .quit, .applyTheme:
+        case .quit, .applyTheme, .rememberOverview:
             break
         case .refreshNow:
             let poller = poller

@@ -10,6 +10,15 @@ enum HeaderView {
         let up = state.snapshot.upCount
         let upRole: StyleRole = total == 0 ? .header : (up == total ? .good : (up == 0 ? .error : .warning))
         x += canvas.write("\(up)/\(total) up", x: x, y: 0, role: upRole, attributes: .bold) + 2
+        // A filter or the problems toggle: how many rows are left of how many.
+        let options = state.overview.options
+        if options.narrows {
+            let shown = OverviewRows(state).shown.count
+            var narrowing = "\(shown) of \(total)"
+            if !options.filter.isEmpty { narrowing += " · /\(options.filter)" }
+            if options.problemsOnly { narrowing += " · problems" }
+            x += canvas.write(narrowing, x: x, y: 0, role: .warning, attributes: .bold, maxWidth: max(0, canvas.width / 2 - x)) + 2
+        }
         x += canvas.write("every \(interval(state.refreshSeconds))", x: x, y: 0, role: .header) + 2
         var badges: [(String, StyleRole)] = []
         if state.frozen { badges.append((" FROZEN ", .warning)) }

@@ -6,11 +6,12 @@ import CacheMonitor
 enum OverviewRow {
     typealias Column = OverviewScreen.Column
 
-    static func cells(_ backend: BackendSnapshot, number: Int, state: AppState) -> [TableCell] {
+    /// - Parameter indented: the row is under a group's row (the group view).
+    static func cells(_ backend: BackendSnapshot, number: Int, state: AppState, indented: Bool = false) -> [TableCell] {
         var cells = Array(repeating: TableCell(""), count: Column.allCases.count)
         func set(_ column: Column, _ text: String, _ role: StyleRole = .text) { cells[column.rawValue] = TableCell(text, role: role) }
         set(.number, number <= 9 ? String(number) : "", .dim)
-        set(.name, backend.name, .accent)
+        set(.name, indented ? "  " + backend.name : backend.name, .accent)
         set(.type, kindText(backend.kind), .dim)
         set(.address, backend.address)
         set(.status, statusText(backend.status), statusRole(backend.status))

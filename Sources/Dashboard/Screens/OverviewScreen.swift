@@ -7,15 +7,20 @@ enum OverviewScreen {
         case number, name, type, address, status, attention, hitRatio, lifetime, trend, hits, misses, ops, keys, memory, evictions, latency
     }
 
-    /// - Parameter showsNodes: a cluster's nodes are listed: their type cell (role, slots) then matters more
-    ///   than the lifetime ratio and the trend, which give way first, and a status may say `fail?`.
-    static func columns(width: Int, addressWidth: Int, nameWidth: Int, showsNodes: Bool = false) -> [TableColumn] {
+    /// - Parameters:
+    ///   - showsNodes: a cluster's nodes are listed: their type cell (role, slots) then matters more than the
+    ///     lifetime ratio and the trend, which give way first, and a status may say `fail?`.
+    ///   - sort: the sorted column's title is marked `▾` (largest or Z first) or `▴`, and it is never hidden.
+    static func columns(
+        width: Int, addressWidth: Int, nameWidth: Int, showsNodes: Bool = false, sort: OverviewOptions = OverviewOptions()
+    ) -> [TableColumn] {
         // Addresses are fitted to their column by AddressText: the host gives way from the left, the port
         // stays. From 100 columns the column is wider, up to the longest address (at most 40).
         let address = width >= 100 ? min(22, max(12, addressWidth)) : 12
-        return [
+        var columns = [
             TableColumn("#", minWidth: 1, maxWidth: 1, priority: 96),
-            TableColumn("name", minWidth: min(14, max(showsNodes ? 12 : 6, nameWidth)), maxWidth: 18, weight: 1, priority: 100),
+            TableColumn(
+                "name", minWidth: min(14, max(showsNodes ? 12 : 6, nameWidth)), maxWidth: max(18, min(26, nameWidth)), weight: 1, priority: 100),
             TableColumn("type", minWidth: 11, maxWidth: 13, priority: showsNodes ? 48 : 20),
             TableColumn("address", minWidth: address, maxWidth: max(address, min(40, addressWidth)), weight: 2, priority: 85),
             TableColumn("status", minWidth: showsNodes ? 7 : 6, maxWidth: 11, priority: 97),
@@ -27,11 +32,43 @@ enum OverviewScreen {
             TableColumn("hits/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 50),
             TableColumn("miss/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 49),
             TableColumn("ops/s", minWidth: 6, maxWidth: 7, alignment: .right, priority: 70),
-            TableColumn("keys", minWidth: 6, maxWidth: 9, alignment: .right, priority: 60),
+            TableColumn("keys", minWidth: 7, maxWidth: 9, alignment: .right, priority: 60),
             TableColumn("memory", minWidth: 9, maxWidth: 16, weight: 1, priority: 55),
             TableColumn("evict/s", minWidth: 7, maxWidth: 7, alignment: .right, priority: 35),
             TableColumn("latency", minWidth: 7, maxWidth: 7, alignment: .right, priority: 30),
         ]
+        if let sorted = column(sortedBy: sort.sort) {
+            let descending = sort.sort.descendsNaturally != sort.reversed
+            var marked = columns[sorted.rawValue]
+            marked.title += descending ? "▾" : "▴"
+            let needed = CharacterWidth.of(marked.title)
+            marked.minWidth = max(marked.minWidth, needed)
+            marked.maxWidth = marked.maxWidth.map { max($0, needed) }
+            marked.priority = 99
+            columns[sorted.rawValue] = marked
+        }
+        return columns
+    }
+
+    /// The column a sort orders by (none for the order given).
+    static func column(sortedBy sort: OverviewSortColumn) -> Column? {
+        switch sort {
+        case .number: nil
+        case .name: .name
+        case .type: .type
+        case .address: .address
+        case .status: .status
+        case .attention: .attention
+        case .hitRatio: .hitRatio
+        case .lifetime: .lifetime
+        case .hits: .hits
+        case .misses: .misses
+        case .ops: .ops
+        case .keys: .keys
+        case .memory: .memory
+        case .evictions: .evictions
+        case .latency: .latency
+        }
     }
 
     /// The backends' table and panel, and under them (≥ 100×30, while the demo runs) the demo's routes.
@@ -45,7 +82,7 @@ enum OverviewScreen {
         RoutesPanel.draw(traffic, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + used, width: rect.width, height: routesHeight))
     }
 
-    /// Draws the backends; returns how many rows it used.
+    /// Draws the totals line and the backends; returns how many rows it used.
     @discardableResult
     static func drawBackends(_ state: AppState, into canvas: inout Canvas, rect: Rect) -> Int {
         let backends = state.snapshot.backends
@@ -54,59 +91,99 @@ enum OverviewScreen {
             canvas.write(text, x: rect.x + 2, y: rect.y + 1, role: .dim, maxWidth: rect.width - 4)
             return 2
         }
-        let addressWidth = backends.map { CharacterWidth.of($0.address) }.max() ?? 12
-        let nameWidth = backends.map { CharacterWidth.of($0.name) }.max() ?? 6
-        let showsNodes = backends.contains { backend in
-            state.expandedBackends.contains(backend.id)
-                && (backend.sample?.servers.contains { $0.role != nil } == true || !(backend.sample?.topology.isEmpty ?? true))
+        let rows = OverviewRows(state)
+        let area = tableArea(state, in: rect)
+        if area.y > rect.y { TotalsLine.draw(rows.totals, state: state, into: &canvas, x: rect.x, y: rect.y, width: rect.width) }
+        guard !rows.lines.isEmpty else {
+            let options = state.overview.options
+            let text =
+                options.filter.isEmpty
+                ? "No problems among the \(backends.count) backends (! shows them all)."
+                : "No backend matches '\(options.filter)'\(options.problemsOnly ? " among the problems" : "") (/ changes the filter, Esc clears it)."
+            canvas.write(text, x: rect.x + 2, y: area.y + 1, role: .dim, maxWidth: rect.width - 4)
+            return area.y - rect.y + 2
         }
-        let columns = columns(width: rect.width, addressWidth: addressWidth, nameWidth: nameWidth, showsNodes: showsNodes)
-        let widths = Table.layout(columns, width: rect.width - 1)
-        var rows: [(cells: [TableCell], backend: BackendSnapshot?, server: ServerReading?, id: BackendID)] = []
-        for (index, backend) in backends.enumerated() {
-            var cells = OverviewRow.cells(backend, number: index + 1, state: state)
-            fitAddress(&cells, widths)
-            rows.append((cells, backend, nil, backend.id))
-            if state.expandedBackends.contains(backend.id), backend.hasServerRows, let servers = backend.sample?.servers {
-                for server in servers {
-                    var cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
-                    fitAddress(&cells, widths)
-                    rows.append((cells, nil, server, backend.id))
-                }
-            }
-            // A Sentinel-managed master: its replicas and sentinels under it.
-            if state.expandedBackends.contains(backend.id), let members = backend.sample?.topology {
-                for member in members {
-                    var cells = OverviewRow.topologyCells(member)
-                    fitAddress(&cells, widths)
-                    rows.append((cells, nil, nil, backend.id))
-                }
-            }
+        let addressWidth = rows.shown.map { CharacterWidth.of($0.address) }.max() ?? 12
+        let nameWidth = rows.lines.map(nameWidth).max() ?? 6
+        let showsNodes = rows.lines.contains {
+            if case .server(let server, _) = $0 { return server.role != nil }
+            if case .topology = $0 { return true }
+            return false
         }
-        let selectedID = state.selectedSnapshot?.id
-        let selectedRow = rows.firstIndex { $0.id == selectedID && $0.server == nil }
-        let (panelHeight, tableHeight, first) = geometry(state, rect: rect, rowCount: rows.count, selectedRow: selectedRow)
+        let columns = columns(
+            width: area.width, addressWidth: addressWidth, nameWidth: nameWidth, showsNodes: showsNodes, sort: state.overview.options)
+        let widths = Table.layout(columns, width: area.width - 1)
+        let (panelHeight, tableHeight, first) = geometry(state, rect: area, rowCount: rows.lines.count, selectedRow: rows.selected)
         let visible = max(1, tableHeight - 1)
-        let shown = Array(rows[first..<min(rows.count, first + visible)])
-        let tableRect = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 1, height: tableHeight)
-        Table.draw(columns, rows: shown.map(\.cells), selected: selectedRow.map { $0 - first }, into: &canvas, rect: tableRect)
+        let shown = Array(rows.lines[first..<min(rows.lines.count, first + visible)])
+        let cells = shown.map { line -> [TableCell] in
+            var cells: [TableCell]
+            switch line {
+            case .group(let group): cells = OverviewGroupRow.cells(group, state: state)
+            case .backend(let backend, let group):
+                cells = OverviewRow.cells(backend, number: backend.id.position + 1, state: state, indented: group != nil)
+            case .server(let server, let backend):
+                cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
+            case .topology(let member, _): cells = OverviewRow.topologyCells(member)
+            }
+            fitAddress(&cells, widths)
+            return cells
+        }
+        let tableRect = Rect(x: area.x + 1, y: area.y, width: area.width - 1, height: tableHeight)
+        let selectedLine = rows.selected.map { $0 - first }
+        Table.draw(columns, rows: cells, selected: selectedLine, into: &canvas, rect: tableRect)
         let origins = Table.origins(widths, x: tableRect.x)
-        for (offset, row) in shown.enumerated() {
-            if let server = row.server { OverviewRow.drawServerReason(server, origins: origins, y: tableRect.y + 1 + offset, into: &canvas) }
-            guard let backend = row.backend else { continue }
-            OverviewRow.drawGraphics(
-                backend, state: state, widths: widths, origins: origins, y: tableRect.y + 1 + offset, selected: row.id == selectedID, into: &canvas)
+        for (offset, line) in shown.enumerated() {
+            let y = tableRect.y + 1 + offset
+            switch line {
+            case .server(let server, _): OverviewRow.drawServerReason(server, origins: origins, y: y, into: &canvas)
+            case .backend(let backend, _):
+                OverviewRow.drawGraphics(
+                    backend, state: state, widths: widths, origins: origins, y: y, selected: offset == selectedLine, into: &canvas)
+            case .group(let group):
+                OverviewGroupRow.drawGraphics(group, state: state, widths: widths, origins: origins, y: y, into: &canvas)
+            case .topology: break
+            }
         }
         if panelHeight > 4, let selected = state.selectedSnapshot {
             BackendPanel.draw(
-                selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: rect.y + tableHeight, width: rect.width, height: panelHeight))
-            return tableHeight + panelHeight
+                selected, state: state, into: &canvas, rect: Rect(x: rect.x, y: area.y + tableHeight, width: rect.width, height: panelHeight))
+            return area.y - rect.y + tableHeight + panelHeight
         }
-        return min(rect.height, rows.count + 1)
+        return min(rect.height, area.y - rect.y + rows.lines.count + 1)
+    }
+
+    /// The name cell's width a line needs.
+    private static func nameWidth(_ line: OverviewLine) -> Int {
+        switch line {
+        case .group(let group): CharacterWidth.of(OverviewGroupRow.title(group))
+        case .backend(let backend, let group): CharacterWidth.of(backend.name) + (group == nil ? 0 : 2)
+        case .server, .topology: 6
+        }
+    }
+
+    /// Whether the totals line is drawn over the table: with more than one backend.
+    static func showsTotals(_ state: AppState) -> Bool {
+        state.snapshot.backends.count > 1
+    }
+
+    /// Where the table (and the panel under it) go: the overview's body, or what the demo's routes leave
+    /// of it, under the totals line.
+    static func tableArea(_ state: AppState) -> Rect {
+        var rect = Layout.body(width: state.width, height: state.height)
+        if let traffic = state.demoTraffic, Layout.showsRoutesPanel(width: state.width, height: state.height) {
+            rect.height -= min(RoutesPanel.height(traffic), rect.height / 2)
+        }
+        return tableArea(state, in: rect)
+    }
+
+    static func tableArea(_ state: AppState, in rect: Rect) -> Rect {
+        guard showsTotals(state), rect.height > 3 else { return rect }
+        return Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
     }
 
     /// How the rows share `rect` with the panel: the panel's height (0: none), the table's (with its header),
-    /// and the first row shown (the selected one stays in view).
+    /// and the first row shown: where the operator scrolled to, moved just enough to keep the cursor in view.
     static func geometry(_ state: AppState, rect: Rect, rowCount: Int, selectedRow: Int?) -> (panel: Int, table: Int, first: Int) {
         let full = Layout.isFull(width: state.width, height: state.height)
         // The panel sits right under the table when there is room for it.
@@ -114,28 +191,25 @@ enum OverviewScreen {
         let panelHeight = full ? min(7 + attentionLines, max(0, rect.height - rowCount - 2)) : 0
         let tableHeight = panelHeight > 4 ? min(rect.height - panelHeight, rowCount + 2) : rect.height
         let visible = max(1, tableHeight - 1)
-        return (panelHeight, tableHeight, selectedRow.map { max(0, $0 - visible + 1) } ?? 0)
-    }
-
-    /// The rows of the table in order: each backend, then its servers when expanded — what a click picks.
-    static func rowBackends(_ state: AppState) -> [(id: BackendID, isServer: Bool)] {
-        state.snapshot.backends.flatMap { backend -> [(id: BackendID, isServer: Bool)] in
-            let servers =
-                state.expandedBackends.contains(backend.id) && backend.hasServerRows
-                ? (backend.sample?.servers.count ?? 0) + (backend.sample?.topology.count ?? 0) : 0
-            return [(backend.id, false)] + Array(repeating: (backend.id, true), count: servers)
+        var first = max(0, min(state.overview.scroll, rowCount - visible))
+        if let selectedRow {
+            if selectedRow < first { first = selectedRow }
+            if selectedRow >= first + visible { first = selectedRow - visible + 1 }
         }
+        return (panelHeight, tableHeight, first)
     }
 
-    /// The backend whose row (or server row) is drawn on line `y`, if any.
-    static func backend(atLine y: Int, _ state: AppState) -> BackendID? {
-        let rect = Layout.body(width: state.width, height: state.height)
-        let rows = rowBackends(state)
-        let selectedRow = rows.firstIndex { $0.id == state.selectedSnapshot?.id && !$0.isServer }
-        let (_, tableHeight, first) = geometry(state, rect: rect, rowCount: rows.count, selectedRow: selectedRow)
+    /// Where the cursor goes for a click on line `y`: the group or backend drawn there (a server's line
+    /// picks its backend).
+    static func cursor(atLine y: Int, _ state: AppState) -> OverviewCursor? {
+        let rect = tableArea(state)
+        let rows = OverviewRows(state)
+        let (_, tableHeight, first) = geometry(state, rect: rect, rowCount: rows.lines.count, selectedRow: rows.selected)
         let index = first + y - (rect.y + 1)
-        guard y > rect.y, y < rect.y + tableHeight, rows.indices.contains(index) else { return nil }
-        return rows[index].id
+        guard y > rect.y, y < rect.y + tableHeight, rows.lines.indices.contains(index) else { return nil }
+        if let cursor = rows.lines[index].cursor { return cursor }
+        // A server's line: its backend's row, the nearest one above.
+        return rows.lines[...index].last { $0.cursor != nil }?.cursor
     }
 
     /// The address cell, fitted so the port survives.

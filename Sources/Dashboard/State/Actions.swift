@@ -29,6 +29,8 @@ enum Actions {
             move(action, &state)
         case .open:
             return open(&state)
+        case .back where state.screen == .overview:
+            OverviewActions.clearNarrowing(&state)
         case .back:
             if state.screen == .insights { return InsightsActions.back(&state) }
             if state.screen == .health || state.screen == .capabilities {
@@ -37,12 +39,25 @@ enum Actions {
             }
             back(&state)
         case .expand:
+            if OverviewActions.toggleGroup(&state) { break }
             guard let selected = state.selectedSnapshot else { break }
             guard selected.hasServerRows else {
                 note("\(selected.name) is a single server: there is nothing to expand", &state)
                 break
             }
             if state.expandedBackends.remove(selected.id) == nil { state.expandedBackends.insert(selected.id) }
+        case .filter where state.screen == .overview:
+            OverviewActions.openFilter(&state)
+        case .toggleView where state.screen == .overview:
+            return OverviewActions.cycleGrouping(&state)
+        case .sort where state.screen == .overview:
+            return OverviewActions.cycleSort(&state)
+        case .reverseSort:
+            return OverviewActions.reverseSort(&state)
+        case .problemsOnly:
+            OverviewActions.toggleProblems(&state)
+        case .jump:
+            OverviewActions.openJump(&state)
         case .filter:
             state.input = InputLine(purpose: .filter, text: state.keyBrowser?.filterText ?? "")
         case .toggleView:
@@ -151,19 +166,19 @@ enum Actions {
 
     private static func selectBackend(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
         let backends = state.snapshot.backends
-        guard let current = state.selectedIndex else { return [] }
-        let chosen: Int
+        guard !backends.isEmpty else { return [] }
         switch action {
-        case .nextBackend: chosen = (current + 1) % backends.count
-        case .previousBackend: chosen = (current + backends.count - 1) % backends.count
+        case .nextBackend, .previousBackend:
+            // In the order the overview shows them (sorted, filtered), wherever the keys are pressed.
+            OverviewActions.stepBackend(by: action == .nextBackend ? 1 : -1, &state)
         default:
             guard case .character(let character) = key, let digit = character.wholeNumberValue, digit <= backends.count else {
                 note("there is no backend \(key.name)", role: .warning, &state)
                 return []
             }
-            chosen = digit - 1
+            OverviewActions.place(.backend(backends[digit - 1].id, in: nil), &state)
         }
-        state.selectedBackend = backends[chosen].id
+        guard let chosen = state.selectedSnapshot else { return [] }
         switch state.screen {
         case .overview: return []
         case .insights:
@@ -173,15 +188,13 @@ enum Actions {
             return HealthActions.open(&state)
         case .capabilities:
             return CapabilitiesActions.open(&state)
-        default: return openKeys(of: backends[chosen].backend, &state)
+        default: return openKeys(of: chosen.backend, &state)
         }
     }
 
     private static func move(_ action: DashboardAction, _ state: inout AppState) {
         if state.screen == .overview {
-            guard let current = state.selectedIndex else { return }
-            let backends = state.snapshot.backends
-            state.selectedBackend = backends[step(current, action, count: backends.count, page: max(1, state.height - 6))].id
+            OverviewActions.move(action, &state)
             return
         }
         if state.screen == .insights {
@@ -220,6 +233,7 @@ enum Actions {
     private static func open(_ state: inout AppState) -> [DashboardEffect] {
         switch state.screen {
         case .overview:
+            if OverviewActions.toggleGroup(&state) { return [] }
             guard let selected = state.selectedSnapshot else { return [] }
             return openKeys(of: selected.backend, &state)
         case .keys:

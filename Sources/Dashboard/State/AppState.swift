@@ -37,6 +37,8 @@ package struct AppState: Sendable {
     package var selectedBackend: BackendID?
     /// Pools and clusters whose servers are listed under their row.
     package var expandedBackends: Set<BackendID> = []
+    /// How the overview sorts, narrows, groups and scrolls its rows.
+    package var overview = OverviewState()
     package var keyBrowser: KeyBrowserState?
     /// Each backend's insights, kept until re-sampled, and the backend whose insights are shown.
     package var insightsByBackend: [BackendID: InsightsState] = [:]
@@ -144,9 +146,10 @@ package struct AppState: Sendable {
         }
     }
 
-    /// The selected backend as last seen, if there is one.
+    /// The selected backend as last seen, if there is one (none while the overview's cursor is on a group's row).
     package var selectedSnapshot: BackendSnapshot? {
-        selectedIndex.map { snapshot.backends[$0] }
+        if screen == .overview, overview.groupRow != nil { return nil }
+        return selectedIndex.map { snapshot.backends[$0] }
     }
 
     /// Where the selected backend is in the list shown.

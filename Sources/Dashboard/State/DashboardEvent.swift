@@ -72,6 +72,8 @@ package enum DashboardEffect: Sendable, Hashable {
     /// Stop a backend's running traffic sample (what was counted is kept, settings are put back).
     case stopTraffic(BackendID)
     case applyTheme(String)
+    /// Keep the overview's sort and grouping in the config's `[ui]` for the next run.
+    case rememberOverview(RememberedOverview)
     /// Ask a backend's servers what they allow (`readOnly`: invalidation is not asked about).
     case checkCapabilities(MonitoredBackend, readOnly: Bool)
     /// Read this backend's health fully every interval (its health screen is open); `nil`: none.

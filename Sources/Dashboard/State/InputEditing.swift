@@ -14,19 +14,39 @@ enum InputEditing {
             return
         }
         state.input = input
-        if input.purpose == .filter { narrow(to: input.text, &state) }
+        switch input.purpose {
+        case .filter: narrow(to: input.text, &state)
+        case .backendFilter: OverviewActions.narrow(to: input.text, &state)
+        case .jump:
+            if !OverviewActions.jump(to: input.text, &state) {
+                Actions.note("no backend shown is named like '\(input.text)'", role: .warning, &state)
+            }
+        default: break
+        }
     }
 
     static func cancel(_ state: inout AppState) {
         guard let input = state.input else { return }
         state.input = nil
-        if input.purpose == .filter { state.keyBrowser?.rebuild(at: state.now) }
+        switch input.purpose {
+        case .filter: state.keyBrowser?.rebuild(at: state.now)
+        case .backendFilter: OverviewActions.narrow(to: input.original, &state)
+        case .jump(let from): if let from { OverviewActions.place(from, &state) }
+        default: break
+        }
     }
 
     /// Enter: use the text (or say why it cannot be used and stay in the input).
     static func apply(_ state: inout AppState) -> [DashboardEffect] {
         guard let input = state.input else { return [] }
         switch input.purpose {
+        case .backendFilter:
+            state.input = nil
+            OverviewActions.narrow(to: input.text, &state)
+            return []
+        case .jump:
+            state.input = nil
+            return []
         case .filter:
             guard var browser = state.keyBrowser else {
                 state.input = nil

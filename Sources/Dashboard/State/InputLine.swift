@@ -10,6 +10,10 @@ package struct InputLine: Sendable, Hashable {
         case prefix(MonitoredBackend)
         /// Seconds until the key expires (empty = never).
         case ttl(MonitoredBackend, key: [UInt8])
+        /// Narrow the overview's backends as it is typed.
+        case backendFilter
+        /// Move the overview's cursor to a backend by name as it is typed (Esc: back to `from`).
+        case jump(from: OverviewCursor?)
     }
 
     package var purpose: Purpose
@@ -29,6 +33,8 @@ package struct InputLine: Sendable, Hashable {
         case .filter: "filter (prefix or glob, \\xNN for bytes)"
         case .prefix: "invalidate prefix"
         case .ttl: "TTL in seconds (empty = never expires)"
+        case .backendFilter: "filter backends"
+        case .jump: "go to backend (name)"
         }
     }
 }

@@ -22,8 +22,8 @@ enum MouseActions {
         let body = Layout.body(width: state.width, height: state.height)
         switch state.screen {
         case .overview:
-            guard let backend = OverviewScreen.backend(atLine: event.y, state) else { return false }
-            state.selectedBackend = backend
+            guard let cursor = OverviewScreen.cursor(atLine: event.y, state) else { return false }
+            OverviewActions.place(cursor, &state)
             return true
         case .keys:
             guard var browser = state.keyBrowser, let row = row(at: event.y, firstRowY: body.y + 2, scroll: browser.scroll, count: browser.rowCount)

@@ -7,6 +7,13 @@ package enum Reducer {
     /// Applies `event` to `state`.
     /// - Returns: the work to run, in order.
     package static func reduce(_ state: inout AppState, _ event: DashboardEvent) -> [DashboardEffect] {
+        let effects = apply(event, &state)
+        // The overview's cursor stays on a row that is shown, and in view.
+        OverviewActions.settle(&state)
+        return effects
+    }
+
+    private static func apply(_ event: DashboardEvent, _ state: inout AppState) -> [DashboardEffect] {
         switch event {
         case .key(let key):
             return handle(key, &state) + focus(&state)
