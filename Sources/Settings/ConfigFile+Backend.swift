@@ -244,3 +244,20 @@ extension ConfigFile {
         }
     }
 }
+
+extension ConfigFile {
+    /// The table's `tags = ["prod", "eu"]`, each once.
+    func tags(_ entry: TOMLTable, index: Int, lines: ConfigLines) throws -> [BackendTag] {
+        guard let value = entry["tags"] else { return [] }
+        let line = lines.line(ofField: "tags", inBackend: index) ?? lines.backendLine(index)
+        let expected = "tags must be a list of words in quotes, such as [\"prod\", \"eu-west-1\"] (\(BackendTag.allowedText))"
+        guard let array = value.array else { throw failure(line, expected) }
+        var tags: [BackendTag] = []
+        for position in 0..<array.count {
+            guard let text = array[position].string else { throw failure(line, expected) }
+            guard let tag = BackendTag(text) else { throw failure(line, "tag '\(text)': \(expected)") }
+            if !tags.contains(tag) { tags.append(tag) }
+        }
+        return tags
+    }
+}

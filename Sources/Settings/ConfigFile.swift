@@ -77,16 +77,20 @@ package struct ConfigFile: Sendable {
     package var mouse: Bool?
     /// The dashboard's colour thresholds (`[thresholds]`), defaults where unset.
     package var thresholds = Thresholds()
+    /// The overview's sort and grouping (`[ui]`), as last chosen.
+    package var overview = RememberedOverview(sort: .number, reversed: false, grouping: .none)
     /// Where it was read from.
     package var path: String
+    /// What is worth saying but not wrong (an `include` pattern that matches no file), one line each.
+    package var warnings: [String] = []
 
     static let backendFields = [
         "name", "type", "url", "servers", "key_prefix", "delimiters", "password_env", "sentinels", "service", "sentinel_password_env",
         "database",
         "tls_ca_file", "tls_cert_file", "tls_key_file", "tls_server_name", "tls_skip_verify", "tls", "username", "password_command", "ssh",
-        "ssh_config",
+        "ssh_config", "tags",
     ]
-    static let topLevelFields = ["refresh", "theme", "mouse", "thresholds", "backend"]
+    static let topLevelFields = ["refresh", "theme", "mouse", "thresholds", "ui", "include", "backend"]
     static let thresholdFields = [
         "hit_ratio_warning", "hit_ratio_critical", "memory_warning", "memory_critical", "ttl_warning", "fragmentation_ratio",
         "fragmentation_bytes", "replica_lag",
@@ -96,28 +100,33 @@ package struct ConfigFile: Sendable {
     /// `~/.config/cachescope/config.toml`) when it exists, else none.
     package static func locate(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit { return explicit }
+        guard let path = defaultPath(environment: environment) else { return nil }
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// `$XDG_CONFIG_HOME/cachescope/config.toml`, else `~/.config/cachescope/config.toml`; `nil` without a home.
+    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         let base =
             environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["HOME"].map { $0 + "/.config" }
-        guard let base else { return nil }
-        let path = base + "/cachescope/config.toml"
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+        return base.map { $0 + "/cachescope/config.toml" }
     }
 
     /// Reads and checks the file.
     /// - Throws: ``SettingsError`` with one line: `FILE:LINE: what is wrong; what was expected`.
-    package init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter included: the file is one an `include` names: it holds `[[backend]]` tables only.
+    package init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment, included: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SettingsError("\(path): cannot read the configuration file (does it exist, and may we read it?)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SettingsError("\(path): the configuration file is not UTF-8 text")
         }
-        try self.init(text: text, path: path, environment: environment)
+        try self.init(text: text, path: path, environment: environment, included: included)
     }
 
     /// Reads and checks the file's text, read from `path` (named in errors).
-    package init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(text: String, path: String, environment: [String: String] = ProcessInfo.processInfo.environment, included: Bool = false) throws {
         self.path = path
         let table: TOMLTable
         do {
@@ -126,10 +135,15 @@ package struct ConfigFile: Sendable {
             throw SettingsError("\(path):\(error.source.begin.line): \(error.description)")
         }
         let lines = ConfigLines(text: text)
+        for key in table.keys where included && key != "backend" {
+            throw failure(
+                lines.line(ofField: key, inBackend: nil),
+                "'\(key)' belongs in the main configuration file: an included file holds [[backend]] tables only")
+        }
         for key in table.keys where !Self.topLevelFields.contains(key) {
             throw failure(
                 lines.line(ofField: key, inBackend: nil),
-                "unknown setting '\(key)'; expected refresh, theme, mouse, [thresholds] or [[backend]] tables")
+                "unknown setting '\(key)'; expected refresh, theme, mouse, include, [thresholds], [ui] or [[backend]] tables")
         }
         if let value = table["refresh"] {
             guard let text = value.string, let duration = DurationText.parse(text), duration > .zero else {
@@ -152,6 +166,21 @@ package struct ConfigFile: Sendable {
         if let value = table["thresholds"] {
             try readThresholds(value, lines: lines)
         }
+        if let value = table["ui"] {
+            try readUI(value, lines: lines)
+        }
+        try readBackends(table, lines: lines, environment: environment)
+        if let value = table["include"] {
+            guard !included else {
+                throw failure(
+                    lines.line(ofField: "include", inBackend: nil), "an included file cannot include others (only the main file has include)")
+            }
+            try readIncludes(value, lines: lines, environment: environment)
+        }
+    }
+
+    /// The `[[backend]]` tables, in file order.
+    private mutating func readBackends(_ table: TOMLTable, lines: ConfigLines, environment: [String: String]) throws {
         guard let list = table["backend"] else { return }
         guard let array = list.array else {
             throw failure(lines.line(ofField: "backend", inBackend: nil), "backend must be tables written [[backend]]")
@@ -163,6 +192,8 @@ package struct ConfigFile: Sendable {
             var parsed = try backend(entry, index: index, lines: lines, environment: environment)
             parsed.endpoint = parsed.endpoint.through(try route(entry, index: index, lines: lines))
             parsed.delimiters = try delimiters(entry, index: index, lines: lines)
+            parsed.tags = try tags(entry, index: index, lines: lines)
+            parsed.origin = path
             if entry["name"] != nil, backends.contains(where: { $0.name.lowercased() == parsed.name.lowercased() }) {
                 throw failure(lines.line(ofField: "name", inBackend: index), "two backends are named '\(parsed.name)'; give each a name of its own")
             }
