@@ -36,6 +36,11 @@ enum DashboardRunner {
             readOnly: setup.readOnly, refreshSeconds: setup.refresh.inSeconds, themeNames: names, thresholds: setup.config?.thresholds ?? Thresholds()
         )
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
+        if let remembered = setup.config?.overview {
+            state.overview.options = OverviewOptions(sort: remembered.sort, reversed: remembered.reversed, grouping: remembered.grouping)
+        }
+        // The sort and grouping are kept in the file in use, else in the default one (made for it).
+        let uiFile = setup.config?.path ?? ConfigFile.defaultPath(environment: environment)
         state.hasDemo = session != nil
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
         let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh, attention: state.thresholds.attention))
@@ -48,7 +53,18 @@ enum DashboardRunner {
         defer { terminal.restore() }
         let loop = DashboardLoop(
             terminal: terminal, poller: poller, state: state, changes: changes, demo: session,
-            themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) }
+            themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) },
+            rememberOverview: { choice in
+                guard let uiFile else { return "the sort is not kept: no configuration file (--config) and no HOME" }
+                do {
+                    try UIMemory.remember(choice, in: uiFile)
+                    return nil
+                } catch let error as SettingsError {
+                    return error.message
+                } catch {
+                    return "\(error)"
+                }
+            }
         )
         await loop.run()
         terminal.restore()

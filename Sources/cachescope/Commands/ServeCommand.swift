@@ -21,6 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
             --timeout: one that does not answer is *_up 0 and the others are intact. A reading is reused within \
             the refresh interval, so several scrapers add no load. Nothing here changes a server.
 
+            /scrape?target=NAME (or HOST:PORT, or a redis:// or memcached:// URL of a configured backend) \
+            answers that backend's series alone — the multi-target pattern of redis_exporter and blackbox_exporter: \
+            relabel __param_target to instance and redis_exporter's dashboards work per backend. Any other target \
+            is refused (400) unless --scrape-any-target is given. Every series of a backend with tags carries \
+            tag_<name>="1" per tag (tags = ["prod", "eu-west-1"] gives tag_prod="1", tag_eu_west_1="1").
+
             Listening on anything but loopback needs --listen given explicitly; without --auth-token-file it \
             warns. Stop it with Ctrl-C or SIGTERM.
 
@@ -42,6 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: "Run the embedded demo app and its traffic too (on a free port): its cache's per-prefix figures and its routes' requests and latencies."
     )
     var demo = false
+
+    @Flag(
+        name: .customLong("scrape-any-target"),
+        help:
+            "Let /scrape?target= read any Redis or memcached server it names, not only the configured backends (anyone who can reach serve can then point it at any host)."
+    )
+    var scrapeAnyTarget = false
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -84,9 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(interval: setup.refresh, timeout: timeout, attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         await poller.start()
         let collector = MetricsCollector(backends: backends, poller: poller, interval: setup.refresh, timeout: timeout, demo: session)
-        let server = MetricsServer(collector: collector, poller: poller, token: token)
+        let server = MetricsServer(collector: collector, poller: poller, token: token, backends: backends, scrapesAnyTarget: scrapeAnyTarget)
         let (port, task) = try await server.start(host: address.host, port: address.port)
-        Terminal.printError("cachescope: serving http://\(address.hostForURL):\(port)/metrics (also /api/snapshot, /healthz)")
+        Terminal.printError("cachescope: serving http://\(address.hostForURL):\(port)/metrics (also /scrape?target=, /api/snapshot, /healthz)")
         let stopped = AsyncStream<Void>.makeStream()
         let signals = StopOnSignals { stopped.continuation.finish() }
         for await _ in stopped.stream {}

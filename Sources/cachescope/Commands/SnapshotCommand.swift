@@ -17,7 +17,10 @@ struct SnapshotCommand: AsyncParsableCommand {
             (NDJSON, with "takenAt": seconds since the start) until Ctrl-C or SIGTERM, which end it with status 0. \
             With --json: {"backends":[{"name","type","address","status","error","hits","misses","hitRatio",\
             "lifetimeHitRatio","opsPerSec","totalHits","totalMisses","keys","memoryBytes","evictions","latencyMs",\
-            "ownReads","attention":[{"rule","message","node"}],…}]}. attention lists what needs the operator's \
+            "ownReads","attention":[{"rule","message","node"}],"tags",…}],"totals":{"backends","up","down",\
+            "connecting","opsPerSec","hitsPerSec","missesPerSec","hitRatio","memoryBytes","maxMemoryBytes",\
+            "evictionsPerSec","attention"}}. totals sums the backends: rates over those up, the hit ratio weighted \
+            by reads, maxMemoryBytes over those with a limit. attention lists what needs the operator's \
             attention on the backend's servers (rules as in 'cachescope health'; null for an in-process cache or a \
             backend that is down).
 
@@ -51,8 +54,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             while clock.now < next, !stop.isRequested { try? await Task.sleep(for: min(.milliseconds(50), next - clock.now)) }
             guard !stop.isRequested else { break }
             let snapshot = await poller.sampleAll(health: true)
-            let line = JSONValue.object([("takenAt", .number(snapshot.takenAt)), ("backends", .array(snapshot.backends.map(SnapshotReport.json)))])
-                .text
+            let line = SnapshotReport.document(snapshot, withTime: true).text
             // A reader that went away (`| head`) ends the stream, quietly.
             do { try FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8)) } catch { break }
             next = next.advanced(by: interval)
@@ -91,7 +93,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let snapshot = await poller.sampleAll(health: true)
         for backend in backends { await backend.source.close() }
         if json {
-            print(JSONValue.object([("backends", .array(snapshot.backends.map(SnapshotReport.json)))]).text)
+            print(SnapshotReport.document(snapshot).text)
         } else {
             print(SnapshotReport.table(snapshot), terminator: "")
         }

@@ -66,6 +66,13 @@ struct ConnectionOptions: ParsableArguments {
         help: ArgumentHelp("The ssh configuration file for --ssh (ssh -F), instead of ~/.ssh/config.", valueName: "file"))
     var sshConfig: String?
 
+    @Option(
+        name: .customLong("tag"),
+        help: ArgumentHelp(
+            "Only the backends carrying this tag (config tags = [...]); repeat it, or write prod,eu, for the backends carrying them all.",
+            valueName: "tag"))
+    var tag: [String] = []
+
     @Flag(name: .customLong("read-only"), help: "Refuse everything that deletes or changes data (exit 3).")
     var readOnly = false
 
@@ -93,11 +100,15 @@ struct ConnectionOptions: ParsableArguments {
         } catch let error as SettingsError {
             throw CommandFailure(.usage, error.message)
         }
-        let catalog: BackendCatalog
+        for warning in config?.warnings ?? [] { Terminal.printError("cachescope: warning: \(warning)") }
+        var catalog: BackendCatalog
         do {
             catalog = try BackendCatalog(
                 configured: config?.backends ?? [], redisURLs: redis, memcachedServers: memcached, tlsDefaults: tlsDefaults(),
                 memcachedDiscovery: memcachedDiscovery, route: try sshRoute())
+            let selected = try catalog.selecting(try TagSelection(parsing: tag))
+            for tag in selected.unmatched { Terminal.printError("cachescope: warning: --tag \(tag.name): no backend carries this tag") }
+            catalog = selected.catalog
         } catch let error as MonitorError {
             throw CommandFailure(.usage, error.message)
         }

@@ -5,6 +5,27 @@ import Dashboard
 
 /// How `cachescope snapshot` prints a ``Snapshot``: one JSON object per backend, or a table.
 enum SnapshotReport {
+    /// The whole report: `{"takenAt"?, "backends": […], "totals": {…}}`.
+    static func document(_ snapshot: Snapshot, withTime: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = withTime ? [("takenAt", .number(snapshot.takenAt))] : []
+        fields.append(("backends", .array(snapshot.backends.map(json))))
+        fields.append(("totals", totals(json: FleetTotals(snapshot.backends))))
+        return .object(fields)
+    }
+
+    /// The backends summed (``FleetTotals``): the rates of those up, the hit ratio weighted by reads, the
+    /// memory limits of those that have one (`null` when none has).
+    static func totals(json totals: FleetTotals) -> JSONValue {
+        .object([
+            ("backends", .integer(Int64(totals.backends))), ("up", .integer(Int64(totals.up))), ("down", .integer(Int64(totals.down))),
+            ("connecting", .integer(Int64(totals.connecting))),
+            ("opsPerSec", .optional(totals.operationsPerSecond)), ("hitsPerSec", .number(totals.hitsPerSecond)),
+            ("missesPerSec", .number(totals.missesPerSecond)), ("hitRatio", .optional(totals.hitRatio)),
+            ("memoryBytes", .integer(Int64(clamping: totals.memoryBytes))), ("maxMemoryBytes", .optional(totals.maxMemoryBytes)),
+            ("evictionsPerSec", .number(totals.evictionsPerSecond)), ("attention", .integer(Int64(totals.attention))),
+        ])
+    }
+
     static func json(_ backend: BackendSnapshot) -> JSONValue {
         let sample = backend.sample
         let rates = backend.rates
@@ -13,6 +34,7 @@ enum SnapshotReport {
             ("name", .string(backend.name)),
             ("type", .string(backend.kind.rawValue)),
             ("address", .string(backend.address)),
+            ("tags", .array(backend.backend.tags.map { .string($0.name) })),
             ("tls", .optional(backend.backend.tls.summary)),
             ("status", .string(backend.status.rawValue)),
             ("error", .optional(backend.error)),
@@ -114,8 +136,24 @@ enum SnapshotReport {
         for row in rows {
             text += zip(row, widths).map { $0.0.rightPadded(to: $0.1) }.joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
+        if snapshot.backends.count > 1 { text += totalsLine(FleetTotals(snapshot.backends)) + "\n" }
         for problem in problems { text += problem + "\n" }
         return text
+    }
+
+    /// `total: 7 backends, 6 up, 1 down · 7400 ops/s · …`: the table's backends summed.
+    static func totalsLine(_ totals: FleetTotals) -> String {
+        var parts = [
+            "\(totals.backends) backends, \(totals.up) up, \(totals.down) down" + (totals.connecting > 0 ? ", \(totals.connecting) connecting" : "")
+        ]
+        parts.append("\(number(totals.operationsPerSecond)) ops/s")
+        parts.append("\(number(totals.hitsPerSecond)) hits/s")
+        parts.append("\(number(totals.missesPerSecond)) miss/s")
+        parts.append("hit \(percent(totals.hitRatio))")
+        let used = HumanUnits.size(Int(clamping: totals.memoryBytes))
+        parts.append("memory \(used)" + (totals.maxMemoryBytes.map { "/\(HumanUnits.size(Int(clamping: $0)))" } ?? ""))
+        parts.append("\(number(totals.evictionsPerSecond)) evict/s")
+        return "total: " + parts.joined(separator: " · ")
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -13,8 +13,9 @@ actor MetricsCollector {
     private let interval: Duration
     private let timeout: Duration
     private let started = ContinuousClock.now
-    private var last: (at: ContinuousClock.Instant, families: [MetricFamily])?
-    private var running: Task<[MetricFamily], Never>?
+    /// The last reading of every backend (`/metrics`) and of each one alone (`/scrape?target=`), by position.
+    private var last: [Int?: (at: ContinuousClock.Instant, families: [MetricFamily])] = [:]
+    private var running: [Int?: Task<[MetricFamily], Never>] = [:]
 
     init(backends: [MonitoredBackend], poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration, demo: DemoSession? = nil) {
         self.backends = backends
@@ -24,16 +25,30 @@ actor MetricsCollector {
         self.timeout = timeout
     }
 
-    /// The metric families, read now or within the last refresh interval.
-    func families() async -> [MetricFamily] {
-        if let last, ContinuousClock.now - last.at < interval { return last.families }
-        if let running { return await running.value }
-        let task = Task { await self.collect() }
-        running = task
+    /// The metric families of every backend (`target` `nil`) or of the backend at position `target` alone,
+    /// read now or within the last refresh interval.
+    func families(target: Int? = nil) async -> [MetricFamily] {
+        if let last = last[target], ContinuousClock.now - last.at < interval { return last.families }
+        if let running = running[target] { return await running.value }
+        let task = Task { await self.collect(target) }
+        running[target] = task
         let families = await task.value
-        last = (ContinuousClock.now, families)
-        running = nil
+        last[target] = (ContinuousClock.now, families)
+        running[target] = nil
         return families
+    }
+
+    /// The metric families of a backend that is not configured (`serve --scrape-any-target`), read now
+    /// over a connection of its own that is closed after.
+    func families(of backend: MonitoredBackend) async -> [MetricFamily] {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var set = await Self.read(backend, timeout: timeout, clock: clock)
+        await backend.source.close()
+        set.add(
+            "cachescope_scrape_duration_seconds", .gauge, help: "How long reading every backend for this scrape took.", labels: [],
+            (clock.now - began).inSeconds)
+        return set.families
     }
 
     /// The poller's snapshot once every backend was read at least once (or the timeout passed since start),
@@ -47,30 +62,19 @@ actor MetricsCollector {
         }
     }
 
-    private func collect() async -> [MetricFamily] {
+    private func collect(_ target: Int?) async -> [MetricFamily] {
         let clock = ContinuousClock()
         let began = clock.now
         let timeout = timeout
-        let snapshot = await firstSnapshot()
+        var snapshot = await firstSnapshot()
+        let chosen = target.map { [backends[$0]] } ?? backends
         struct Read: Sendable {
             var index: Int
             var set: MetricSet
         }
         let reads = await withTaskGroup(of: Read.self) { group in
-            for (index, backend) in backends.enumerated() {
-                group.addTask {
-                    let name = backend.name
-                    do {
-                        let set = try await withDeadline(timeout, clock: clock) {
-                            var set = await backend.metrics?.exporterMetrics(backend: name) ?? MetricSet()
-                            set.add(await Self.prefixes(backend))
-                            return set
-                        }
-                        return Read(index: index, set: set)
-                    } catch {
-                        return Read(index: index, set: Self.down(backend))
-                    }
-                }
+            for (index, backend) in chosen.enumerated() {
+                group.addTask { Read(index: index, set: await Self.read(backend, timeout: timeout, clock: clock)) }
             }
             var reads: [Read] = []
             for await read in group { reads.append(read) }
@@ -78,12 +82,30 @@ actor MetricsCollector {
         }
         var set = MetricSet()
         for read in reads { set.add(read.set) }
+        if let target { snapshot.backends = snapshot.backends.filter { $0.id == backends[target].id } }
         set.add(CachescopeMetrics.metrics(snapshot))
-        if let demo { set.add(DemoMetrics.metrics(await demo.generator.report().routes)) }
+        if let demo, target == nil || backends[target ?? 0].id == BackendID(0) {
+            set.add(DemoMetrics.metrics(await demo.generator.report().routes))
+        }
         set.add(
             "cachescope_scrape_duration_seconds", .gauge, help: "How long reading every backend for this scrape took.", labels: [],
             (clock.now - began).inSeconds)
         return set.families
+    }
+
+    /// One backend's metrics under the exporters' names (and its free per-prefix traffic), labelled with its
+    /// tags; `*_up 0` when it does not answer within `timeout`.
+    nonisolated static func read(_ backend: MonitoredBackend, timeout: Duration, clock: ContinuousClock) async -> MetricSet {
+        let name = backend.name
+        do {
+            return try await withDeadline(timeout, clock: clock) {
+                var set = await backend.metrics?.exporterMetrics(backend: name) ?? MetricSet()
+                set.add(await Self.prefixes(backend))
+                return set.labelled(backend.tagLabels)
+            }
+        } catch {
+            return Self.down(backend).labelled(backend.tagLabels)
+        }
     }
 
     /// Per-prefix traffic where it costs nothing to read (``TrafficCost/free``): an in-process cache's own log of

@@ -11,6 +11,10 @@ struct MetricsServer {
     let poller: Poller<ContinuousClock>
     /// A bearer token every request but `/healthz` must carry, when set.
     let token: String?
+    /// The backends `/scrape?target=` picks from.
+    let backends: [MonitoredBackend]
+    /// Whether `/scrape` reads any server it is given, not only the configured backends.
+    let scrapesAnyTarget: Bool
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
@@ -22,11 +26,31 @@ struct MetricsServer {
             let format = ExpositionFormat.negotiated(accept: request.headers[.accept])
             return Self.text(format.render(await collector.families()), type: format.contentType)
         }
+        // The multi-target pattern of redis_exporter and blackbox_exporter: one backend's series alone, so a
+        // scrape job with `__param_target` relabelled to `instance` gives each backend its own instance.
+        let backends = backends
+        let scrapesAnyTarget = scrapesAnyTarget
+        guarded.get("/scrape") { request, _ in
+            let format = ExpositionFormat.negotiated(accept: request.headers[.accept])
+            let target: ScrapeTarget
+            do {
+                target = try ScrapeTarget.resolve(request.uri.queryParameters.get("target"), among: backends, allowAny: scrapesAnyTarget)
+            } catch let failure as ScrapeTarget.Failure {
+                return Response(
+                    status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: failure.message + "\n")))
+            }
+            let families: [MetricFamily]
+            switch target {
+            case .configured(let position): families = await collector.families(target: position)
+            case .other(let backend): families = await collector.families(of: backend)
+            }
+            return Self.text(format.render(families), type: format.contentType)
+        }
         guarded.get("/api/snapshot") { _, _ in
             _ = await collector.firstSnapshot()
             let snapshot = await poller.current
-            let document = JSONValue.object([("backends", .array(snapshot.backends.map(SnapshotReport.json)))])
-            return Self.text(document.text + "\n", type: "application/json")
+            return Self.text(SnapshotReport.document(snapshot).text + "\n", type: "application/json")
         }
         return router
     }
