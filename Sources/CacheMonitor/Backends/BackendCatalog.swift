@@ -264,8 +264,8 @@ package struct BackendCatalog: Sendable {
         for (index, backend) in self.backends.enumerated() where !names.insert(backend.name.lowercased()).inserted {
             let first = self.backends[..<index].first { $0.name.lowercased() == backend.name.lowercased() }
             let files = [first?.origin, backend.origin].compactMap { $0 }
-            let where_ = files.count == 2 && files[0] != files[1] ? " (in \(files[0]) and in \(files[1]))" : ""
-            throw MonitorError.invalidBackend("two backends are named '\(backend.name)'\(where_): give each a name of its own")
+            let location = files.count == 2 && files[0] != files[1] ? " (in \(files[0]) and in \(files[1]))" : ""
+            throw MonitorError.invalidBackend("two backends are named '\(backend.name)'\(location): give each a name of its own")
         }
         for backend in self.backends {
             for tls in backend.endpoint.tlsSettings {
