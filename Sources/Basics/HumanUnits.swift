@@ -48,6 +48,11 @@ public enum HumanUnits {
         return value < 0 ? "-" + out : out
     }
 
+    /// A count that fits a narrow column: `1,204` below 100,000, then `245.6k`, `3.4M`.
+    public static func shortCount(_ value: Int) -> String {
+        value.magnitude < 100_000 ? count(value) : rate(Double(value))
+    }
+
     /// `97.5%`, `—` when there was no traffic.
     public static func ratio(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "—" }

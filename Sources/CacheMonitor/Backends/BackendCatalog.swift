@@ -282,22 +282,19 @@ package struct BackendCatalog: Sendable {
         self.backends = backends
     }
 
-    /// The backends carrying every tag of `selection`, in display order, and the tags no backend carries at
+    /// The backends `selection` chooses, in display order, and the tags it names that no backend carries at
     /// all (each worth a warning).
     /// - Throws: ``MonitorError/invalidBackend(_:)`` when no backend is left, naming the tags in use.
     package func selecting(_ selection: TagSelection) throws -> (catalog: BackendCatalog, unmatched: [BackendTag]) {
-        guard !selection.tags.isEmpty else { return (self, []) }
+        guard !selection.choices.isEmpty else { return (self, []) }
         let carried = Set(backends.flatMap(\.tags))
         let unmatched = selection.tags.filter { !carried.contains($0) }
         let chosen = backends.filter { selection.matches($0.tags) }
         guard !chosen.isEmpty else {
-            let asked = selection.tags.map(\.name).joined(separator: ", ")
             let inUse = carried.sorted().map(\.name).joined(separator: ", ")
-            let wanted = selection.tags.count == 1 ? "the tag \(asked)" : "all of the tags \(asked)"
             throw MonitorError.invalidBackend(
-                "--tag: no backend has \(wanted) ("
-                    + (inUse.isEmpty ? "no backend has tags: add tags = [\"prod\"] to a [[backend]] table" : "tags in use: \(inUse)")
-                    + ")")
+                "--tag \(selection.description): no backend matches ("
+                    + (inUse.isEmpty ? "no backend has tags: add tags = [\"prod\"] to a [[backend]] table" : "tags in use: \(inUse)") + ")")
         }
         return (BackendCatalog(selected: chosen), unmatched)
     }

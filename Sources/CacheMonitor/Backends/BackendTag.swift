@@ -41,34 +41,49 @@ package struct BackendTag: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 }
 
-/// The tags `--tag` asks for: a backend is chosen when it carries every one of them (`--tag prod --tag eu`:
-/// the production backends in the EU).
+/// The tags `--tag` asks for: each `--tag` is one choice and a backend is chosen when it matches any of
+/// them (`--tag sessions --tag pages`: both kinds); a choice naming several tags (`--tag prod,eu`) matches the
+/// backends carrying all of them (the production backends in the EU).
 package struct TagSelection: Sendable, Hashable {
-    package let tags: [BackendTag]
+    /// Each choice's tags.
+    package let choices: [[BackendTag]]
 
-    package init(_ tags: [BackendTag]) {
-        self.tags = tags
+    package init(_ choices: [[BackendTag]]) {
+        self.choices = choices.filter { !$0.isEmpty }
     }
 
-    /// Parses the `--tag` values (each may list several, `prod,eu`).
+    /// Parses the `--tag` values.
     /// - Throws: ``MonitorError/invalidBackend(_:)`` naming a tag that cannot be one.
     package init(parsing values: [String]) throws {
-        var tags: [BackendTag] = []
+        var choices: [[BackendTag]] = []
         for value in values {
+            var tags: [BackendTag] = []
             for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let text = part.trimmingCharacters(in: .whitespaces)
-                guard let tag = BackendTag(text) else {
+                guard let tag = BackendTag(part.trimmingCharacters(in: .whitespaces)) else {
                     throw MonitorError.invalidBackend("--tag '\(value)': a tag is \(BackendTag.allowedText) (at most 64), such as prod or eu-west-1")
                 }
                 if !tags.contains(tag) { tags.append(tag) }
             }
+            choices.append(tags)
         }
-        self.init(tags)
+        self.init(choices)
     }
 
-    /// Whether a backend carrying `tags` is chosen.
+    /// Every tag named, each once.
+    package var tags: [BackendTag] {
+        var seen: [BackendTag] = []
+        for tag in choices.joined() where !seen.contains(tag) { seen.append(tag) }
+        return seen
+    }
+
+    /// Whether a backend carrying `tags` is chosen (every backend when nothing is asked).
     package func matches(_ tags: [BackendTag]) -> Bool {
-        self.tags.allSatisfy(tags.contains)
+        choices.isEmpty || choices.contains { $0.allSatisfy(tags.contains) }
+    }
+
+    /// How the choices read in a message: `prod,eu or staging`.
+    package var description: String {
+        choices.map { $0.map(\.name).joined(separator: ",") }.joined(separator: " or ")
     }
 }
 

@@ -6,16 +6,19 @@ enum OverviewActions {
     static func cycleSort(_ state: inout AppState) -> [DashboardEffect] {
         state.overview.options.sort = state.overview.options.sort.next
         state.overview.options.reversed = false
+        state.overview.scroll = 0
         return remember(sortNote(state), &state)
     }
 
     static func reverseSort(_ state: inout AppState) -> [DashboardEffect] {
         state.overview.options.reversed.toggle()
+        state.overview.scroll = 0
         return remember(sortNote(state), &state)
     }
 
     static func cycleGrouping(_ state: inout AppState) -> [DashboardEffect] {
         state.overview.options.grouping = state.overview.options.grouping.next
+        state.overview.scroll = 0
         state.overview.groupRow = nil
         state.overview.backendGroup = nil
         let note =
@@ -29,6 +32,7 @@ enum OverviewActions {
 
     static func toggleProblems(_ state: inout AppState) {
         state.overview.options.problemsOnly.toggle()
+        state.overview.scroll = 0
         Actions.note(
             state.overview.options.problemsOnly
                 ? "problems only: down, attention, evicting, hit ratio under \(Int(state.thresholds.hitRatioWarning * 100))% (! shows all)"
@@ -54,6 +58,7 @@ enum OverviewActions {
     /// The filter as typed so far.
     static func narrow(to text: String, _ state: inout AppState) {
         state.overview.options.filter = text
+        state.overview.scroll = 0
     }
 
     /// The cursor to the first backend shown whose name starts with `text` (else contains it); whether one did.

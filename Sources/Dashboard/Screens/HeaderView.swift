@@ -17,7 +17,8 @@ enum HeaderView {
             var narrowing = "\(shown) of \(total)"
             if !options.filter.isEmpty { narrowing += " · /\(options.filter)" }
             if options.problemsOnly { narrowing += " · problems" }
-            x += canvas.write(narrowing, x: x, y: 0, role: .warning, attributes: .bold, maxWidth: max(0, canvas.width / 2 - x)) + 2
+            let room = canvas.width - x - CharacterWidth.of(state.clockText) - 14
+            x += canvas.write(narrowing, x: x, y: 0, role: .warning, attributes: .bold, maxWidth: max(0, room)) + 2
         }
         x += canvas.write("every \(interval(state.refreshSeconds))", x: x, y: 0, role: .header) + 2
         var badges: [(String, StyleRole)] = []

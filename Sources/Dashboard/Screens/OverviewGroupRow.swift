@@ -23,7 +23,7 @@ enum OverviewGroupRow {
         set(.hits, HumanUnits.rate(totals.hitsPerSecond), .hit)
         set(.misses, HumanUnits.rate(totals.missesPerSecond), .miss)
         set(.ops, HumanUnits.rate(totals.operationsPerSecond))
-        set(.keys, HumanUnits.count(group.keys))
+        set(.keys, HumanUnits.shortCount(group.keys))
         set(.evictions, HumanUnits.rate(totals.evictionsPerSecond), totals.evictionsPerSecond > 0 ? .warning : .dim)
         return cells
     }

@@ -31,7 +31,7 @@ enum OverviewRow {
         set(.hits, HumanUnits.rate(rates?.hitsPerSecond), .hit)
         set(.misses, HumanUnits.rate(rates?.missesPerSecond), .miss)
         set(.ops, HumanUnits.rate(rates?.operationsPerSecond))
-        set(.keys, backend.sample.map { HumanUnits.count($0.keys) } ?? "—")
+        set(.keys, backend.sample.map { HumanUnits.shortCount($0.keys) } ?? "—")
         let evictions = rates?.evictionsPerSecond
         set(.evictions, HumanUnits.rate(evictions), (evictions ?? 0) > 0 ? .warning : .dim)
         set(.latency, DurationText.latency(backend.sample?.latency), .dim)

@@ -69,7 +69,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("tag"),
         help: ArgumentHelp(
-            "Only the backends carrying this tag (config tags = [...]); repeat it, or write prod,eu, for the backends carrying them all.",
+            "Only the backends carrying this tag (config tags = [...]): --tag a --tag b for either, --tag prod,eu for those carrying both.",
             valueName: "tag"))
     var tag: [String] = []
 
