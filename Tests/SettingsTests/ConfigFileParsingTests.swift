@@ -105,6 +105,14 @@ import Testing
         ("[thresholds]\nfragmentation_bytes = \"lots\"\n", ":2:", "fragmentation_bytes"),
         ("[thresholds]\nreplica_lag = 10\n", ":2:", "replica_lag"),
         ("mouse = \"no\"\n", ":1:", "mouse must be true or false"),
+        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ntags = \"prod\"\n", ":4:", "tags must be a list"),
+        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ntags = [\"two words\"]\n", ":4:", "tag 'two words'"),
+        ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\ntags = [1]\n", ":4:", "tags must be a list"),
+        ("[ui]\nsort = \"speed\"\n", ":2:", "sort must be one of"),
+        ("[ui]\nsort_reverse = \"yes\"\n", ":2:", "sort_reverse must be true or false"),
+        ("[ui]\ngroup = \"region\"\n", ":2:", "group must be"),
+        ("[ui]\ncolumns = 3\n", ":2:", "unknown field 'columns' in [ui]"),
+        ("include = 3\n", ":1:", "include must be a list of file patterns"),
     ])
     func everyMistakeIsOneLineWithFileLineAndField(text: String, line: String, detail: String) {
         do {
@@ -127,5 +135,98 @@ import Testing
         try "refresh = \"1s\"\n".write(to: home.appendingPathComponent("cachescope/config.toml"), atomically: true, encoding: .utf8)
         #expect(ConfigFile.locate(explicit: nil, environment: ["XDG_CONFIG_HOME": home.path]) == home.path + "/cachescope/config.toml")
         #expect(ConfigFile.locate(explicit: "/given.toml", environment: ["XDG_CONFIG_HOME": home.path]) == "/given.toml", "--config wins")
+    }
+
+    @Test func tagsAndTheUITableAreRead() throws {
+        let config = try parse(
+            """
+            [ui]
+            sort = "ops"
+            sort_reverse = true
+            group = "tag"
+
+            [[backend]]
+            name = "sessions"
+            type = "redis"
+            url = "redis://h:1"
+            tags = ["prod", "eu-west-1", "Prod"]
+            """)
+        #expect(config.backends[0].tags.map(\.name) == ["prod", "eu-west-1"], "each tag once, whatever its case")
+        #expect(config.overview == RememberedOverview(sort: .ops, reversed: true, grouping: .tag))
+        #expect(try parse("").overview == RememberedOverview(sort: .number, reversed: false, grouping: .none))
+    }
+
+    @Test func theUITableIsWrittenWithoutTouchingAnythingElse() throws {
+        let original = """
+            # our caches
+            refresh = "2s"
+
+            [ui]
+            # how I like it
+            sort = "name"
+
+            [[backend]]
+            type = "redis"
+            url = "redis://h:1"   # the main one
+            """
+        let updated = UIMemory.updating(original, with: RememberedOverview(sort: .ops, reversed: true, grouping: .type))
+        #expect(updated.contains("# our caches\nrefresh = \"2s\"\n\n[ui]\nsort_reverse = true\ngroup = \"type\"\n# how I like it\nsort = \"ops\"\n"))
+        #expect(updated.contains("url = \"redis://h:1\"   # the main one"))
+        #expect(try parse(updated).overview == RememberedOverview(sort: .ops, reversed: true, grouping: .type))
+        let fresh = UIMemory.updating("", with: RememberedOverview(sort: .hitRatio, reversed: false, grouping: .none))
+        #expect(fresh == "[ui]\nsort = \"hit\"\nsort_reverse = false\ngroup = \"none\"\n")
+        let appended = UIMemory.updating(
+            "[[backend]]\ntype = \"redis\"\nurl = \"redis://h:1\"\n", with: RememberedOverview(sort: .keys, reversed: false, grouping: .tag))
+        #expect(try parse(appended).backends.count == 1 && (try parse(appended).overview.sort == .keys), "a [ui] after the backends is its own table")
+
+        // On disk: a file that did not exist is made, in a directory made for it.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-ui-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("cachescope/config.toml").path
+        try UIMemory.remember(RememberedOverview(sort: .memory, reversed: false, grouping: .none), in: path)
+        #expect(try ConfigFile(path: path).overview.sort == .memory)
+        // A file that does not read as a configuration is left alone.
+        try "refresh = [\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: SettingsError.self) { try UIMemory.remember(RememberedOverview(sort: .ops, reversed: false, grouping: .none), in: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "refresh = [\n")
+    }
+
+    @Test func includedFilesAddTheirBackendsAfterTheMainFilesOwn() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-include-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("conf.d"), withIntermediateDirectories: true)
+        func write(_ name: String, _ text: String) throws {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("conf.d/b-payments.toml", "[[backend]]\nname = \"payments\"\ntype = \"redis\"\nurl = \"redis://p:1\"\ntags = [\"prod\"]\n")
+        try write("conf.d/a-search.toml", "[[backend]]\nname = \"search\"\ntype = \"memcached\"\nservers = [\"s:11211\"]\n")
+        try write("conf.d/notes.txt", "not a configuration")
+        try write(
+            "config.toml",
+            "include = [\"conf.d/*.toml\", \"nowhere/*.toml\"]\n\n[[backend]]\nname = \"main\"\ntype = \"redis\"\nurl = \"redis://m:1\"\n")
+        let config = try ConfigFile(path: directory.appendingPathComponent("config.toml").path)
+        #expect(config.backends.map(\.name) == ["main", "search", "payments"], "the main file's, then each file's in path order")
+        #expect(config.backends[2].origin?.hasSuffix("conf.d/b-payments.toml") == true)
+        #expect(config.backends[2].tags.map(\.name) == ["prod"])
+        #expect(config.warnings.count == 1 && config.warnings[0].contains("include 'nowhere/*.toml' matches no file"), "\(config.warnings)")
+        // The same name in two files: one line naming both.
+        try write("conf.d/c-again.toml", "[[backend]]\nname = \"Payments\"\ntype = \"redis\"\nurl = \"redis://q:1\"\n")
+        #expect { try ConfigFile(path: directory.appendingPathComponent("config.toml").path) } throws: { error in
+            let message = (error as? SettingsError)?.message ?? ""
+            return message.contains("two backends are named 'Payments'") && message.contains("b-payments.toml") && message.contains("c-again.toml")
+                && !message.contains("\n")
+        }
+        // An included file holds backends only, and includes nothing.
+        try write("conf.d/c-again.toml", "refresh = \"1s\"\n")
+        #expect { try ConfigFile(path: directory.appendingPathComponent("config.toml").path) } throws: { error in
+            ((error as? SettingsError)?.message ?? "").contains("c-again.toml:1: 'refresh' belongs in the main configuration file")
+        }
+        try write("conf.d/c-again.toml", "include = [\"x\"]\n")
+        #expect(throws: SettingsError.self) { try ConfigFile(path: directory.appendingPathComponent("config.toml").path) }
+        // A broken included file says so with its own path and line.
+        try write("conf.d/c-again.toml", "[[backend]]\ntype = \"redis\"\nurl = \"redis://h:port\"\n")
+        #expect { try ConfigFile(path: directory.appendingPathComponent("config.toml").path) } throws: { error in
+            ((error as? SettingsError)?.message ?? "").contains("c-again.toml:3:")
+        }
     }
 }
