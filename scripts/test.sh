@@ -54,6 +54,10 @@ swift format lint --strict --recursive --parallel Sources Tests Benchmarks Packa
 
 # --- 3. servers on spare loopback ports --------------------------------------------------------
 servers_init
+# The dashboard keeps its sort in the configuration file ([ui]); a run without --config would make one under
+# $XDG_CONFIG_HOME. The tests get a configuration home of their own, never the developer's.
+export XDG_CONFIG_HOME="$workdir/config-home"
+mkdir -p "$XDG_CONFIG_HOME"
 reap_pattern='cachescope-(redis|memcached|sshd)-[0-9]+-'
 unset CACHESCOPE_TEST_REDIS CACHESCOPE_TEST_MEMCACHED CACHESCOPE_TEST_CLUSTER CACHESCOPE_TEST_TLS CACHESCOPE_TEST_TLS_DIR \
     CACHESCOPE_TEST_ACL_URL CACHESCOPE_TEST_RENAMED CACHESCOPE_TEST_MATRIX CACHESCOPE_TEST_SSH_CONFIG CACHESCOPE_TEST_MEMCACHED_TLS \
