@@ -75,21 +75,58 @@ import Testing
 
     @Test func memcachedStatsBecomeMemcachedExporterMetrics() {
         let stats = [
-            "uptime": "100", "version": "1.6.18", "get_hits": "7", "get_misses": "3", "cmd_set": "12", "curr_items": "9", "bytes": "900",
-            "limit_maxbytes": "67108864", "evictions": "2", "curr_connections": "4", "total_connections": "20",
+            "uptime": "100", "time": "1800000000", "version": "1.6.18", "get_hits": "7", "get_misses": "3", "get_expired": "1", "cmd_set": "12",
+            "cas_hits": "1", "cas_misses": "1", "cas_badval": "1", "curr_items": "9", "bytes": "900", "limit_maxbytes": "67108864",
+            "evictions": "2", "curr_connections": "4", "total_connections": "20", "rusage_user": "1.250000", "rusage_system": "0.000500",
+            "total_malloced": "2097152", "accepting_conns": "1", "lru_crawler_starts": "5", "crawler_reclaimed": "0", "moves_to_cold": "8",
+        ]
+        let settings = [
+            "maxconns": "1024", "lru_crawler": "yes", "lru_crawler_sleep": "100", "lru_crawler_tocrawl": "0", "lru_maintainer_thread": "yes",
+            "hot_lru_pct": "20", "warm_lru_pct": "40", "hot_max_factor": "0.20", "warm_max_factor": "2.00",
+        ]
+        let items = [
+            "items:1:number": "5", "items:1:age": "30", "items:1:evicted": "1", "items:1:mem_requested": "400", "items:1:hits_to_hot": "2",
+            "items:1:number_hot": "1", "items:12:number": "4",
+        ]
+        let slabs = [
+            "1:chunk_size": "96", "1:total_pages": "1", "1:used_chunks": "5", "1:get_hits": "6", "1:cmd_set": "8", "1:cas_hits": "1",
+            "1:cas_badval": "1", "active_slabs": "2", "total_malloced": "2097152",
         ]
         let set = MemcachedMetrics.metrics(
-            stats: stats, settings: ["maxconns": "1024"], labels: [.init("backend", "pages"), .init("node", "10.0.0.6:11211")])
+            MemcachedMetrics.Reading(stats: stats, settings: settings, items: items, slabs: slabs),
+            labels: [.init("backend", "pages"), .init("node", "10.0.0.6:11211")])
         #expect(value(set, "memcached_up") == 1)
         #expect(value(set, "memcached_commands_total", ["command": "get", "status": "hit"]) == 7)
         #expect(value(set, "memcached_commands_total", ["command": "get", "status": "miss"]) == 3)
-        #expect(value(set, "memcached_commands_total", ["command": "set", "status": "hit"]) == 12)
+        #expect(value(set, "memcached_commands_total", ["command": "set", "status": "hit"]) == 9, "cmd_set without the CAS commands")
+        #expect(value(set, "memcached_commands_total", ["command": "get", "status": "expired"]) == nil, "as the exporter: a miss already")
         #expect(value(set, "memcached_current_items") == 9 && value(set, "memcached_current_bytes") == 900)
         #expect(value(set, "memcached_limit_bytes") == 67_108_864)
         #expect(value(set, "memcached_items_evicted_total") == 2)
         #expect(value(set, "memcached_current_connections") == 4)
         #expect(value(set, "memcached_version", ["version": "1.6.18"]) == 1)
         #expect(value(set, "memcached_max_connections") == 1024)
+        #expect(value(set, "memcached_time_seconds") == 1_800_000_000)
+        #expect(value(set, "memcached_process_user_cpu_seconds_total") == 1.25)
+        #expect(value(set, "memcached_process_system_cpu_seconds_total") == 0.0005)
+        #expect(value(set, "memcached_malloced_bytes") == 2_097_152 && value(set, "memcached_accepting_connections") == 1)
+        #expect(value(set, "memcached_lru_crawler_enabled") == 1 && value(set, "memcached_lru_crawler_maintainer_thread") == 1)
+        #expect(value(set, "memcached_lru_crawler_warm_max_factor") == 2 && value(set, "memcached_lru_crawler_starts_total") == 5)
+        #expect(value(set, "memcached_lru_crawler_moves_to_cold_total") == 8)
+        #expect(value(set, "memcached_slab_current_items", ["slab": "1"]) == 5)
+        #expect(value(set, "memcached_slab_current_items", ["slab": "12"]) == 4)
+        #expect(value(set, "memcached_slab_items_evicted_total", ["slab": "1"]) == 1)
+        #expect(value(set, "memcached_slab_mem_requested_bytes", ["slab": "1"]) == 400)
+        #expect(value(set, "memcached_slab_lru_hits_total", ["slab": "1", "lru": "hot"]) == 2)
+        #expect(value(set, "memcached_slab_hot_items", ["slab": "1"]) == 1)
+        #expect(value(set, "memcached_slab_chunk_size_bytes", ["slab": "1"]) == 96)
+        #expect(value(set, "memcached_slab_current_pages", ["slab": "1"]) == 1)
+        #expect(value(set, "memcached_slab_commands_total", ["slab": "1", "command": "get", "status": "hit"]) == 6)
+        #expect(value(set, "memcached_slab_commands_total", ["slab": "1", "command": "set", "status": "hit"]) == 6)
+        #expect(!set.families.contains { $0.samples.contains { $0.labels.contains(.init("slab", "active_slabs")) } })
+        // Without the crawler, none of its settings.
+        let off = MemcachedMetrics.metrics(MemcachedMetrics.Reading(stats: stats, settings: ["lru_crawler": "no"]), labels: [])
+        #expect(value(off, "memcached_lru_crawler_enabled") == nil)
     }
 
     @Test func bothTextFormats() {
