@@ -234,4 +234,36 @@ import FoundationNetworking
         again.send(["q"])
         try again.waitFor("EXIT=0")
     }
+
+    static let sentinelEnabled = tmuxEnabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-sentinel")
+
+    @Test(.enabled(if: sentinelEnabled, Comment(rawValue: "needs tmux, redis-server and redis-sentinel (scripts/test.sh installs them)")))
+    func sentinelStarFindsEveryMasterAndOneAddedWhileRunning() async throws {
+        guard let alpha = try RedisServerProcess(), let beta = try RedisServerProcess(), let gamma = try RedisServerProcess(),
+            let sentinel = try SentinelProcess(masterPort: alpha.port, service: "alpha", quorum: 1)
+        else { return }
+        let client = RedisClient(url: try RedisURL(parsing: "redis://127.0.0.1:\(sentinel.port)"))
+        defer { Task { await client.close() } }
+        _ = try await client.send(RESPCommand("SENTINEL", ["MONITOR", "beta", "127.0.0.1", "\(beta.port)", "1"]))
+        let url = "redis+sentinel://127.0.0.1:\(sentinel.port)/*"
+        let snapshot = try tests.run(["snapshot", "--json", "--interval", "200ms", "--redis", url])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.output.utf8)) as? [String: Any], "\(snapshot.output)")
+        let names = (document["backends"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["alpha", "beta"], "\(snapshot.output)")
+        // A command that names one backend finds it among the masters.
+        let keys = try tests.run(["keys", "beta", "--redis", url])
+        #expect(keys.status == 0, "\(keys.output)")
+
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis '\(url)'")
+        defer { session.close() }
+        try session.waitFor("2/2 up")
+        _ = try await client.send(RESPCommand("SENTINEL", ["MONITOR", "gamma", "127.0.0.1", "\(gamma.port)", "1"]))
+        try session.waitFor("3/3 up", seconds: 20)
+        #expect(try session.screen().contains("127.0.0.1:\(gamma.port)"), "the new master is watched at its address")
+        _ = try await client.send(RESPCommand("SENTINEL", ["REMOVE", "alpha"]))
+        try session.waitFor("2/2 up", seconds: 20)
+        #expect(!(try session.screen().contains("127.0.0.1:\(alpha.port) ")), "a master the sentinels forget leaves")
+        session.send(["q"])
+        try session.waitFor("EXIT=0")
+    }
 }

@@ -182,6 +182,12 @@ package struct BackendDescriptor: Sendable, Hashable {
         return nil
     }
 
+    /// Whether this is a Sentinel URL naming `*`: every master its sentinels watch is a backend of its own.
+    package var discoversMasters: Bool {
+        if case .sentinel(let target) = endpoint { return target.namesEveryMaster }
+        return false
+    }
+
     /// The addresses a command line may use to pick this backend: the whole address and, for a pool or a
     /// cluster's seeds, each server.
     var selectableAddresses: [String] {
@@ -199,6 +205,11 @@ package struct BackendDescriptor: Sendable, Hashable {
 package struct BackendCatalog: Sendable {
     /// Every backend, in display order.
     package let backends: [BackendDescriptor]
+    /// Sentinels whose every master is a backend (`redis+sentinel://h:p,h:p/*`): found while running.
+    package let discoveries: [BackendDescriptor]
+
+    /// Whether nothing is given: no backend and no discovery.
+    package var isEmpty: Bool { backends.isEmpty && discoveries.isEmpty }
 
     /// Builds the catalog from `--redis` URLs and `--memcached` server lists (`host:port[,host:port…]`,
     /// a pool being one backend).
@@ -259,7 +270,9 @@ package struct BackendCatalog: Sendable {
             }
             for index in configured.count..<backends.count { backends[index].endpoint = backends[index].endpoint.through(route) }
         }
-        self.backends = Self.named(backends)
+        // A Sentinel URL naming `*` is no backend itself: each master its sentinels watch is.
+        discoveries = backends.filter(\.discoversMasters)
+        self.backends = Self.named(backends.filter { !$0.discoversMasters })
         var names = Set<String>()
         for (index, backend) in self.backends.enumerated() where !names.insert(backend.name.lowercased()).inserted {
             let first = self.backends[..<index].first { $0.name.lowercased() == backend.name.lowercased() }
@@ -278,8 +291,9 @@ package struct BackendCatalog: Sendable {
         }
     }
 
-    private init(selected backends: [BackendDescriptor]) {
+    private init(selected backends: [BackendDescriptor], discoveries: [BackendDescriptor]) {
         self.backends = backends
+        self.discoveries = discoveries
     }
 
     /// The backends `selection` chooses, in display order, and the tags it names that no backend carries at
@@ -287,16 +301,17 @@ package struct BackendCatalog: Sendable {
     /// - Throws: ``MonitorError/invalidBackend(_:)`` when no backend is left, naming the tags in use.
     package func selecting(_ selection: TagSelection) throws -> (catalog: BackendCatalog, unmatched: [BackendTag]) {
         guard !selection.choices.isEmpty else { return (self, []) }
-        let carried = Set(backends.flatMap(\.tags))
+        let carried = Set((backends + discoveries).flatMap(\.tags))
         let unmatched = selection.tags.filter { !carried.contains($0) }
         let chosen = backends.filter { selection.matches($0.tags) }
-        guard !chosen.isEmpty else {
+        let discovering = discoveries.filter { selection.matches($0.tags) }
+        guard !chosen.isEmpty || !discovering.isEmpty else {
             let inUse = carried.sorted().map(\.name).joined(separator: ", ")
             throw MonitorError.invalidBackend(
                 "--tag \(selection.description): no backend matches ("
                     + (inUse.isEmpty ? "no backend has tags: add tags = [\"prod\"] to a [[backend]] table" : "tags in use: \(inUse)") + ")")
         }
-        return (BackendCatalog(selected: chosen), unmatched)
+        return (BackendCatalog(selected: chosen, discoveries: discovering), unmatched)
     }
 
     /// Names the unnamed backends by type (`redis`), or type and position among the unnamed ones of that

@@ -48,7 +48,12 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     package let configuration: Configuration
     private let clock: C
     private let started: C.Instant
-    private var states: [SourceState]
+    /// Each backend's state by its slot (slots are never reused), and the slots in display order.
+    private var states: [Int: SourceState] = [:]
+    private var order: [Int] = []
+    private var nextSlot = 0
+    /// Each backend's sampling (and health) tasks, by slot, and the publishing task.
+    private var slotTasks: [Int: [Task<Void, Never>]] = [:]
     private var tasks: [Task<Void, Never>] = []
     /// Each sampling task's wait until its next sample, which ``refreshNow()`` cuts short.
     private var waits: [Int: Task<Void, Never>] = [:]
@@ -65,18 +70,61 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         self.configuration = configuration
         self.clock = clock
         started = clock.now
-        states = backends.map {
-            SourceState(
-                snapshot: BackendSnapshot(backend: $0, historyLength: configuration.historyLength),
+        for (slot, backend) in backends.enumerated() {
+            states[slot] = SourceState(
+                snapshot: BackendSnapshot(backend: backend, historyLength: configuration.historyLength),
                 health: HealthTracker(thresholds: configuration.attention))
         }
+        order = Array(backends.indices)
+        nextSlot = backends.count
+    }
+
+    /// The backends watched now, in display order.
+    package var backends: [MonitoredBackend] { order.compactMap { states[$0]?.snapshot.backend } }
+
+    /// Watches `backends` too (found by discovery while running): sampled from now on, after the others.
+    package func add(_ backends: [MonitoredBackend]) {
+        for backend in backends where !states.values.contains(where: { $0.snapshot.id == backend.id }) {
+            let slot = insert(backend)
+            if !tasks.isEmpty { startTasks(slot) }
+        }
+        if !tasks.isEmpty { publishNow() }
+    }
+
+    /// Stops watching the backends with `ids` (gone from their discovery); returns them, for their sources
+    /// to be closed.
+    @discardableResult
+    package func remove(_ ids: Set<BackendID>) -> [MonitoredBackend] {
+        var removed: [MonitoredBackend] = []
+        for slot in order where ids.contains(states[slot]?.snapshot.id ?? BackendID(-1)) {
+            for task in slotTasks[slot] ?? [] { task.cancel() }
+            slotTasks[slot] = nil
+            waits.removeValue(forKey: slot)?.cancel()
+            healthWaits.removeValue(forKey: slot)?.cancel()
+            refreshing.remove(slot)
+            if let state = states.removeValue(forKey: slot) { removed.append(state.snapshot.backend) }
+        }
+        order.removeAll { states[$0] == nil }
+        if !removed.isEmpty, !tasks.isEmpty { publishNow() }
+        return removed
+    }
+
+    @discardableResult
+    private func insert(_ backend: MonitoredBackend) -> Int {
+        let slot = nextSlot
+        nextSlot += 1
+        states[slot] = SourceState(
+            snapshot: BackendSnapshot(backend: backend, historyLength: configuration.historyLength),
+            health: HealthTracker(thresholds: configuration.attention))
+        order.append(slot)
+        return slot
     }
 
     /// Every backend as last seen.
     package var current: Snapshot {
         let now = clock.now
         return Snapshot(
-            backends: states.map { state in
+            backends: order.compactMap { states[$0] }.map { state in
                 var snapshot = state.snapshot
                 if snapshot.status != .up, let next = state.nextAttempt { snapshot.retryIn = max(0, now.duration(to: next).inSeconds) }
                 return snapshot
@@ -101,19 +149,21 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// Starts a sampling task per backend and the publishing task; does nothing when already running.
     package func start() {
         guard tasks.isEmpty else { return }
-        for index in states.indices {
-            tasks.append(Task { await self.watch(index) })
-            if states[index].snapshot.backend.health != nil {
-                tasks.append(Task { await self.watchHealth(index) })
-            }
-        }
+        for slot in order { startTasks(slot) }
         tasks.append(Task { await self.publish() })
+    }
+
+    private func startTasks(_ slot: Int) {
+        var started = [Task { await self.watch(slot) }]
+        if states[slot]?.snapshot.backend.health != nil { started.append(Task { await self.watchHealth(slot) }) }
+        slotTasks[slot] = started
     }
 
     /// Stops sampling and ends every stream.
     package func stop() {
-        for task in tasks { task.cancel() }
+        for task in tasks + slotTasks.values.joined() { task.cancel() }
         tasks = []
+        slotTasks = [:]
         for wait in waits.values { wait.cancel() }
         waits = [:]
         for wait in healthWaits.values { wait.cancel() }
@@ -127,10 +177,10 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// `health`, each backend with servers also has its health read for the attention rules.
     package func sampleAll(health: Bool = false) async -> Snapshot {
         await withTaskGroup(of: Void.self) { group in
-            for index in states.indices {
+            for slot in order {
                 group.addTask {
-                    await self.sampleOnce(index)
-                    if health, await self.states[index].snapshot.status == .up { await self.readHealthOnce(index, scope: .attention) }
+                    await self.sampleOnce(slot)
+                    if health, await self.states[slot]?.snapshot.status == .up { await self.readHealthOnce(slot, scope: .attention) }
                 }
             }
         }
@@ -143,7 +193,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         guard backend != healthFocus else { return }
         let previous = healthFocus
         healthFocus = backend
-        for (index, state) in states.enumerated() where state.snapshot.id == backend || state.snapshot.id == previous {
+        for (index, state) in states where state.snapshot.id == backend || state.snapshot.id == previous {
             healthWaits[index]?.cancel()
             healthWaits[index] = nil
         }
@@ -163,7 +213,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     // MARK: sampling
 
     private func watch(_ index: Int) async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, states[index] != nil {
             let next = await sampleOnce(index)
             if refreshing.remove(index) != nil { publishNow() }
             // The wait is a task of its own, so `refreshNow()` can end it without ending this loop.
@@ -183,14 +233,13 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     /// Reads one backend's health every `healthInterval` — fully every `interval` while it is in focus — while
     /// it is up; its snapshot carries the outcome.
     private func watchHealth(_ index: Int) async {
-        while !Task.isCancelled {
-            let focused = states[index].snapshot.id == healthFocus
-            if states[index].snapshot.status == .up, focused || configuration.healthInterval != nil {
+        while !Task.isCancelled, let status = states[index]?.snapshot.status {
+            let focused = states[index]?.snapshot.id == healthFocus
+            if status == .up, focused || configuration.healthInterval != nil {
                 await readHealthOnce(index, scope: focused ? .full : .attention)
                 if focused { publishNow() }
             }
-            let pause =
-                focused || states[index].snapshot.status != .up ? configuration.interval : configuration.healthInterval ?? configuration.interval
+            let pause = focused || status != .up ? configuration.interval : configuration.healthInterval ?? configuration.interval
             let clock = clock
             let wait = Task { _ = try? await clock.sleep(for: pause) }
             healthWaits[index] = wait
@@ -205,25 +254,24 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Reads one backend's health (within the timeout) and records it.
     private func readHealthOnce(_ index: Int, scope: HealthScope) async {
-        guard let source = states[index].snapshot.backend.health else { return }
+        guard let backend = states[index]?.snapshot.backend, let source = backend.health else { return }
         do {
-            let backend = states[index].snapshot.backend
             let reading = try await withDeadline(configuration.timeout, clock: clock) {
                 try await backend.using([.health]) { try await source.readHealth(scope) }
             }
             let now = started.duration(to: clock.now).inSeconds
-            states[index].health.record(
+            states[index]?.health.record(
                 reading.servers, missing: reading.missing, scope: scope, now: now, unixTime: UnixTime.now, own: { source.ownCommandCounts(on: $0) })
         } catch {
-            states[index].health.recordFailure(ErrorText.oneLine(error), now: started.duration(to: clock.now).inSeconds)
+            states[index]?.health.recordFailure(ErrorText.oneLine(error), now: started.duration(to: clock.now).inSeconds)
         }
-        states[index].snapshot.health = states[index].health.health
+        if let health = states[index]?.health.health { states[index]?.snapshot.health = health }
     }
 
     /// Samples one source and records the outcome; returns when to sample it next.
     @discardableResult
     private func sampleOnce(_ index: Int) async -> C.Instant {
-        let source = states[index].snapshot.backend.source
+        guard let source = states[index]?.snapshot.backend.source else { return clock.now.advanced(by: configuration.interval) }
         let began = clock.now
         let result: Result<SourceSample, any Error>
         do {
@@ -236,7 +284,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     private func record(_ index: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) -> C.Instant {
         let now = clock.now
-        var state = states[index]
+        // A backend removed while it was sampled.
+        guard var state = states[index] else { return now.advanced(by: configuration.interval) }
         state.snapshot.sampledAt = started.duration(to: now).inSeconds
         switch result {
         case .success(let sample):

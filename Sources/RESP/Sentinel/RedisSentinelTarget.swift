@@ -57,6 +57,16 @@ public struct RedisSentinelTarget: Sendable, Hashable, CustomStringConvertible {
         self.service = String(service)
     }
 
+    /// Whether the service is `*`: every master the sentinels watch, each a backend of its own.
+    public var namesEveryMaster: Bool { service == "*" }
+
+    /// The same sentinels and data-node credentials for the master named `service`.
+    public func naming(_ service: String) -> RedisSentinelTarget {
+        var target = self
+        target.service = service
+        return target
+    }
+
     /// `sentinel a:26379,b:26379/mymaster`, never with a password.
     public var description: String {
         "sentinel \(sentinels.map(\.hostAndPort).joined(separator: ","))/\(service)"

@@ -111,6 +111,30 @@ public final class SentinelResolver: Sendable {
         return nil
     }
 
+    /// The names of every master the sentinels watch (`SENTINEL MASTERS`), asked of the first sentinel that
+    /// answers, sorted.
+    /// - Throws: ``RedisError`` when no sentinel answers, naming each one's reason.
+    public func masterNames() async throws -> [String] {
+        var reasons: [String] = []
+        for sentinel in target.sentinels {
+            do {
+                let reply = try await sentinelClient(sentinel).send([RESPCommand("SENTINEL", ["MASTERS"])])[0]
+                if let message = reply.errorMessage {
+                    reasons.append("\(sentinel.hostAndPort): \(message)")
+                    continue
+                }
+                guard let masters = reply.array else {
+                    reasons.append("\(sentinel.hostAndPort): SENTINEL MASTERS did not answer a list")
+                    continue
+                }
+                return masters.compactMap { Self.pairs($0)["name"] }.sorted()
+            } catch let error as RedisError {
+                reasons.append("\(sentinel.hostAndPort): \(error.message)")
+            }
+        }
+        throw RedisError(.connectionFailed, "no sentinel answered SENTINEL MASTERS: " + reasons.joined(separator: "; "))
+    }
+
     private func resolve() async throws -> RedisClient {
         var reasons: [String] = []
         for sentinel in target.sentinels {

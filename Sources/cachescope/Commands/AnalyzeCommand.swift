@@ -65,7 +65,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backend = try setup.backend(self.backend)
+        let backend = try await setup.backend(self.backend)
         let limit: Int? = if case .keys(let count) = sampleSize { count } else { nil }
         let options = KeyspaceOptions(sampleSize: limit, topKeys: top, maxDepth: max(8, depth))
         _ = try backend.commandPort(\.keyspace, for: .keyspace)

@@ -43,7 +43,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backend = try setup.backend(self.backend)
+        let backend = try await setup.backend(self.backend)
         guard let port = backend.capabilities else {
             throw CommandFailure(.usage, "\(backend.name) (\(backend.address)): cannot say what it allows")
         }

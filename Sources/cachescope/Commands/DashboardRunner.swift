@@ -23,7 +23,7 @@ enum DashboardRunner {
         let setup = try connection.setup()
         // The demo runs when nothing is configured, or when asked; never by itself against given servers.
         let session =
-            demo || setup.catalog.backends.isEmpty
+            demo || setup.catalog.isEmpty
             ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
         // Made once: the demo's own cache first (number 1), then the configured backends in display order.
         let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
@@ -44,6 +44,8 @@ enum DashboardRunner {
         state.hasDemo = session != nil
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
         let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh, attention: state.thresholds.attention))
+        // Sentinels naming `*`: their masters join (and leave) while the dashboard runs.
+        let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count, announce: false)
         var clearDemoCache: (@Sendable () async throws -> Int)?
         if let session { clearDemoCache = { try await session.clearCache() } }
         let changes = setup.changeRunner(clearDemoCache: clearDemoCache)
@@ -67,9 +69,11 @@ enum DashboardRunner {
             }
         )
         await loop.run()
+        discovery?.task.cancel()
+        await discovery?.fleet.close()
         terminal.restore()
         for line in loop.exitNotes { Terminal.printError("cachescope: \(line)") }
         await session?.stop()
-        for backend in backends { await backend.source.close() }
+        for backend in await poller.backends { await backend.source.close() }
     }
 }

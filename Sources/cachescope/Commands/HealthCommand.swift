@@ -40,7 +40,7 @@ struct HealthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backend = try setup.backend(self.backend)
+        let backend = try await setup.backend(self.backend)
         let source = try backend.commandPort(\.health, for: .health)
         let read = try await source.executeThenClose { source in
             try await CommandFailure.reporting(backend.name, backend.address) { try await source.readHealth() }

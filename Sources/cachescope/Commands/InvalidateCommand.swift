@@ -82,7 +82,7 @@ struct InvalidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backend = try setup.backend(self.backend)
+        let backend = try await setup.backend(self.backend)
         let changes = setup.changeRunner()
         do {
             try changes.checkPermitted(dryRun: dryRun)

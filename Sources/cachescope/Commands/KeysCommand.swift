@@ -55,7 +55,7 @@ struct KeysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let filter = try Self.match(prefix: prefix, glob: match)
-        let backend = try connection.setup().backend(backend)
+        let backend = try await connection.setup().backend(backend)
         let source = try backend.commandPort(\.browsing, for: .keyBrowsing)
         var output = KeysOutput(json: json)
         do {

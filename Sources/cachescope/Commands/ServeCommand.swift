@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         let session = demo ? try await DemoSession.start(options: demoOptions, backends: try DemoLaunch.backends(setup)) : nil
         let demoBackends = session.map { [MonitoredBackend(id: BackendID(0), source: $0.source, keyPrefix: Array(DemoApp.keyPrefix.utf8))] } ?? []
         let backends = demoBackends + setup.backends(from: demoBackends.count)
-        guard !backends.isEmpty else {
+        guard !backends.isEmpty || !setup.catalog.discoveries.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, a config file, or --with-demo")
         }
         let timeout = DurationText.parse(timeout) ?? .seconds(2)
@@ -96,8 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
             backends: backends,
             configuration: .init(interval: setup.refresh, timeout: timeout, attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         await poller.start()
-        let collector = MetricsCollector(backends: backends, poller: poller, interval: setup.refresh, timeout: timeout, demo: session)
-        let server = MetricsServer(collector: collector, poller: poller, token: token, backends: backends, scrapesAnyTarget: scrapeAnyTarget)
+        let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count)
+        let collector = MetricsCollector(poller: poller, interval: setup.refresh, timeout: timeout, demo: session)
+        let server = MetricsServer(collector: collector, poller: poller, token: token, scrapesAnyTarget: scrapeAnyTarget)
         let (port, task) = try await server.start(host: address.host, port: address.port)
         Terminal.printError("cachescope: serving http://\(address.hostForURL):\(port)/metrics (also /scrape?target=, /api/snapshot, /healthz)")
         let stopped = AsyncStream<Void>.makeStream()
@@ -106,9 +107,11 @@ struct ServeCommand: AsyncParsableCommand {
         signals.restore()
         task.cancel()
         await task.value
+        discovery?.task.cancel()
+        await discovery?.fleet.close()
         await poller.stop()
         await session?.stop()
-        for backend in backends { await backend.source.close() }
+        for backend in await poller.backends { await backend.source.close() }
     }
 }
 

@@ -74,7 +74,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     func run() async throws {
         let setup = try connection.setup()
         let backends = setup.backends()
-        guard !backends.isEmpty else {
+        guard !setup.catalog.isEmpty else {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT")
         }
         let interval = interval.flatMap(DurationText.parse) ?? setup.refresh
@@ -83,15 +83,20 @@ struct SnapshotCommand: AsyncParsableCommand {
             configuration: .init(
                 interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2),
                 attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
+        let discovery = await setup.startDiscovery(poller: poller, from: 0)
+        defer { discovery?.task.cancel() }
         _ = await poller.sampleAll(health: true)
         if watch {
             await stream(poller, every: interval)
-            for backend in backends { await backend.source.close() }
+            await discovery?.fleet.close()
+            for backend in await poller.backends { await backend.source.close() }
             return
         }
         try? await Task.sleep(for: interval)
         let snapshot = await poller.sampleAll(health: true)
-        for backend in backends { await backend.source.close() }
+        await discovery?.fleet.close()
+        for backend in await poller.backends { await backend.source.close() }
+        _ = backends
         if json {
             print(SnapshotReport.document(snapshot).text)
         } else {

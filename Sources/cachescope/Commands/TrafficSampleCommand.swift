@@ -60,7 +60,7 @@ struct TrafficSampleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try connection.setup()
-        let backend = try setup.backend(self.backend)
+        let backend = try await setup.backend(self.backend)
         let source = try backend.commandPort(\.traffic, for: .traffic)
         try await source.executeThenClose { source in try await sample(backend, source, readOnly: setup.readOnly) }
     }

@@ -170,14 +170,41 @@ struct RunSetup {
         catalog.monitoredBackends(from: first)
     }
 
-    /// The backend a command names (by name, `host:port` or number), or the only one.
-    func backend(_ name: String?) throws -> MonitoredBackend {
-        try Self.usage {
+    /// The backend a command names (by name, `host:port` or number), or the only one — among the configured
+    /// backends and the masters the discoveries' sentinels watch now.
+    func backend(_ name: String?) async throws -> MonitoredBackend {
+        var all = catalog.backends
+        if !catalog.discoveries.isEmpty {
+            var taken = Set(all.map { $0.name.lowercased() })
+            all += await SentinelFleet.masters(of: catalog.discoveries, taken: &taken)
+        }
+        return try Self.usage {
+            let catalog = try BackendCatalog(configured: all, redisURLs: [])
             let chosen = try catalog.select(name)
             let position = catalog.backends.firstIndex { $0.name == chosen.name } ?? 0
             return chosen.monitored(id: BackendID(position))
         }
     }
+
+    /// Finds the masters the discoveries' sentinels watch, adds them to `poller` (numbered from `first`) and
+    /// keeps them current while the returned task runs; `nil` without discoveries. Sentinels that do not
+    /// answer are said on standard error when `announce`.
+    func startDiscovery(
+        poller: Poller<ContinuousClock>, from first: Int, announce: Bool = true
+    ) async -> (
+        fleet: SentinelFleet<ContinuousClock>, task: Task<Void, Never>
+    )? {
+        guard !catalog.discoveries.isEmpty else { return nil }
+        let fleet = SentinelFleet(
+            templates: catalog.discoveries, poller: poller, firstPosition: first + catalog.backends.count,
+            reservedNames: catalog.backends.map(\.name))
+        for problem in await fleet.refresh() where announce { Terminal.printError("cachescope: warning: \(problem)") }
+        let task = Task { await fleet.run(every: Self.discoveryInterval) }
+        return (fleet, task)
+    }
+
+    /// How often the sentinels of a discovery are asked which masters they watch.
+    static let discoveryInterval: Duration = .seconds(5)
 
     /// Runs the changes of this run (refused in `--read-only`).
     func changeRunner(clearDemoCache: (@Sendable () async throws -> Int)? = nil) -> ChangeRunner {

@@ -6,7 +6,6 @@ import CacheMonitor
 /// the poller's latest snapshot. A collection is reused within the refresh interval and shared by scrapes that
 /// arrive while it runs, so several scrapers add no load.
 actor MetricsCollector {
-    private let backends: [MonitoredBackend]
     private let poller: Poller<ContinuousClock>
     /// The embedded demo, with `serve --demo`: its routes' traffic.
     private let demo: DemoSession?
@@ -14,20 +13,19 @@ actor MetricsCollector {
     private let timeout: Duration
     private let started = ContinuousClock.now
     /// The last reading of every backend (`/metrics`) and of each one alone (`/scrape?target=`), by position.
-    private var last: [Int?: (at: ContinuousClock.Instant, families: [MetricFamily])] = [:]
-    private var running: [Int?: Task<[MetricFamily], Never>] = [:]
+    private var last: [BackendID?: (at: ContinuousClock.Instant, families: [MetricFamily])] = [:]
+    private var running: [BackendID?: Task<[MetricFamily], Never>] = [:]
 
-    init(backends: [MonitoredBackend], poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration, demo: DemoSession? = nil) {
-        self.backends = backends
+    init(poller: Poller<ContinuousClock>, interval: Duration, timeout: Duration, demo: DemoSession? = nil) {
         self.poller = poller
         self.demo = demo
         self.interval = interval
         self.timeout = timeout
     }
 
-    /// The metric families of every backend (`target` `nil`) or of the backend at position `target` alone,
-    /// read now or within the last refresh interval.
-    func families(target: Int? = nil) async -> [MetricFamily] {
+    /// The metric families of every backend (`target` `nil`) or of the backend `target` alone, read now or
+    /// within the last refresh interval.
+    func families(target: BackendID? = nil) async -> [MetricFamily] {
         if let last = last[target], ContinuousClock.now - last.at < interval { return last.families }
         if let running = running[target] { return await running.value }
         let task = Task { await self.collect(target) }
@@ -62,12 +60,14 @@ actor MetricsCollector {
         }
     }
 
-    private func collect(_ target: Int?) async -> [MetricFamily] {
+    private func collect(_ target: BackendID?) async -> [MetricFamily] {
         let clock = ContinuousClock()
         let began = clock.now
         let timeout = timeout
         var snapshot = await firstSnapshot()
-        let chosen = target.map { [backends[$0]] } ?? backends
+        // The backends watched now: a discovery adds and removes some while serving.
+        let backends = await poller.backends
+        let chosen = backends.filter { backend in target.map { $0 == backend.id } ?? true }
         struct Read: Sendable {
             var index: Int
             var set: MetricSet
@@ -82,9 +82,9 @@ actor MetricsCollector {
         }
         var set = MetricSet()
         for read in reads { set.add(read.set) }
-        if let target { snapshot.backends = snapshot.backends.filter { $0.id == backends[target].id } }
+        if let target { snapshot.backends = snapshot.backends.filter { $0.id == target } }
         set.add(CachescopeMetrics.metrics(snapshot))
-        if let demo, target == nil || backends[target ?? 0].id == BackendID(0) {
+        if let demo, target == nil || target == BackendID(0) {
             set.add(DemoMetrics.metrics(await demo.generator.report().routes))
         }
         set.add(

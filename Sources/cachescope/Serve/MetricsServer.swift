@@ -11,8 +11,6 @@ struct MetricsServer {
     let poller: Poller<ContinuousClock>
     /// A bearer token every request but `/healthz` must carry, when set.
     let token: String?
-    /// The backends `/scrape?target=` picks from.
-    let backends: [MonitoredBackend]
     /// Whether `/scrape` reads any server it is given, not only the configured backends.
     let scrapesAnyTarget: Bool
 
@@ -28,13 +26,13 @@ struct MetricsServer {
         }
         // The multi-target pattern of redis_exporter and blackbox_exporter: one backend's series alone, so a
         // scrape job with `__param_target` relabelled to `instance` gives each backend its own instance.
-        let backends = backends
         let scrapesAnyTarget = scrapesAnyTarget
         guarded.get("/scrape") { request, _ in
             let format = ExpositionFormat.negotiated(accept: request.headers[.accept])
             let target: ScrapeTarget
             do {
-                target = try ScrapeTarget.resolve(request.uri.queryParameters.get("target"), among: backends, allowAny: scrapesAnyTarget)
+                target = try ScrapeTarget.resolve(
+                    request.uri.queryParameters.get("target"), among: await poller.backends, allowAny: scrapesAnyTarget)
             } catch let failure as ScrapeTarget.Failure {
                 return Response(
                     status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
@@ -42,7 +40,7 @@ struct MetricsServer {
             }
             let families: [MetricFamily]
             switch target {
-            case .configured(let position): families = await collector.families(target: position)
+            case .configured(let id): families = await collector.families(target: id)
             case .other(let backend): families = await collector.families(of: backend)
             }
             return Self.text(format.render(families), type: format.contentType)

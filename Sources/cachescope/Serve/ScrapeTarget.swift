@@ -7,7 +7,7 @@ import RESP
 /// cluster's whole address, or any one of its servers) or by URL (`redis://host:port/0`, `rediss://…`,
 /// `memcached://host:port`) — or, only with `serve --scrape-any-target`, any Redis or memcached server.
 enum ScrapeTarget {
-    case configured(position: Int)
+    case configured(BackendID)
     case other(MonitoredBackend)
 
     enum Failure: Error {
@@ -28,14 +28,14 @@ enum ScrapeTarget {
     /// Resolves `text` among `backends`.
     static func resolve(_ text: String?, among backends: [MonitoredBackend], allowAny: Bool) throws(Failure) -> ScrapeTarget {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { throw .missing }
-        if let position = backends.firstIndex(where: { $0.name.lowercased() == text.lowercased() }) { return .configured(position: position) }
+        if let named = backends.first(where: { $0.name.lowercased() == text.lowercased() }) { return .configured(named.id) }
         let address = hostAndPort(text)
         if let address {
             let matches = backends.indices.filter { index in
                 let whole = backends[index].address
                 return whole == address || whole.split(separator: ",").contains { $0 == address }
             }
-            if let only = matches.first { return .configured(position: only) }
+            if let only = matches.first { return .configured(backends[only].id) }
         }
         guard allowAny else { throw .unknown(text) }
         return .other(try adHoc(text))
