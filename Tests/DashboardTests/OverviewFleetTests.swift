@@ -10,12 +10,10 @@ import Testing
 @Suite struct OverviewFleetTests {
     /// The backends' names in the order the table lists them (group rows as `[title]`).
     static func order(_ state: AppState) -> [String] {
-        OverviewRows(state).lines.compactMap { line in
-            switch line {
-            case .group(let group): "[\(group.key.title)]"
-            case .backend(let backend, _): backend.name
-            default: nil
-            }
+        let rows = OverviewRows(state)
+        return rows.lines.compactMap { line in
+            if case .group(let group) = line { return "[\(group.key.title)]" }
+            return rows.name(of: line)
         }
     }
 

@@ -6,11 +6,14 @@ import Foundation
 package struct BackendTag: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// As written.
     package let name: String
+    /// Lowercased: what comparisons use.
+    private let folded: String
 
     /// `nil` for an empty tag or one with other characters (spaces, commas, quotes).
     package init?(_ text: String) {
         guard !text.isEmpty, text.count <= 64, text.unicodeScalars.allSatisfy(Self.allowed) else { return nil }
         name = text
+        folded = text.lowercased()
     }
 
     /// What a tag may hold.
@@ -19,8 +22,6 @@ package struct BackendTag: Sendable, Hashable, Comparable, CustomStringConvertib
     private static func allowed(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.:/".unicodeScalars.contains(scalar)
     }
-
-    private var folded: String { name.lowercased() }
 
     package static func == (lhs: BackendTag, rhs: BackendTag) -> Bool { lhs.folded == rhs.folded }
     package func hash(into hasher: inout Hasher) { hasher.combine(folded) }

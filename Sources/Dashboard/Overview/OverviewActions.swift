@@ -68,8 +68,7 @@ enum OverviewActions {
         guard !wanted.isEmpty else { return true }
         let rows = OverviewRows(state)
         let names = rows.lines.enumerated().compactMap { index, line -> (index: Int, name: String)? in
-            guard case .backend(let backend, _) = line else { return nil }
-            return (index, backend.name.lowercased())
+            rows.name(of: line).map { (index, $0.lowercased()) }
         }
         guard let hit = names.first(where: { $0.name.hasPrefix(wanted) }) ?? names.first(where: { $0.name.contains(wanted) }),
             let cursor = rows.lines[hit.index].cursor

@@ -39,22 +39,44 @@ package enum OverviewGroupKey: Sendable, Hashable, Comparable {
 /// needs attention on its members.
 struct OverviewGroup: Sendable, Hashable {
     let key: OverviewGroupKey
-    let members: [BackendSnapshot]
+    /// Its members' places in the snapshot's list, in the order shown.
+    let members: [Int]
     let totals: FleetTotals
     /// The worst of its members' conditions.
     let worst: BackendCondition
     /// Keys over the members that are up.
     let keys: Int
+    /// Memory used by the members up that have a limit, and those limits (the row's gauge).
+    let limitedMemory: (used: UInt64, limit: UInt64)
     let collapsed: Bool
 
-    init(key: OverviewGroupKey, members: [BackendSnapshot], collapsed: Bool) {
+    init(key: OverviewGroupKey, members: [Int], of backends: [BackendSnapshot], collapsed: Bool) {
         self.key = key
         self.members = members
-        totals = FleetTotals(members)
-        worst = members.map(BackendCondition.init).max() ?? .up
-        keys = members.filter { $0.status == .up }.reduce(0) { $0 + ($1.sample?.keys ?? 0) }
+        var totals = FleetTotals()
+        var worst = BackendCondition.up
+        var keys = 0
+        var limited: (used: UInt64, limit: UInt64) = (0, 0)
+        for index in members {
+            let backend = backends[index]
+            totals.add(backend)
+            worst = max(worst, BackendCondition(backend))
+            guard backend.status == .up, let sample = backend.sample else { continue }
+            keys += sample.keys
+            if let limit = sample.maxMemoryBytes, limit > 0 {
+                limited.used += sample.memoryBytes ?? 0
+                limited.limit += limit
+            }
+        }
+        self.totals = totals
+        self.worst = worst
+        self.keys = keys
+        limitedMemory = limited
         self.collapsed = collapsed
     }
+
+    static func == (lhs: OverviewGroup, rhs: OverviewGroup) -> Bool { lhs.key == rhs.key && lhs.members == rhs.members }
+    func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }
 
 /// How well a backend is, worst last: what the status column shows, what sorting by status orders by and

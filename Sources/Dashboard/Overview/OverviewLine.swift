@@ -1,30 +1,23 @@
 import CacheMonitor
 
-/// One line of the overview's table, in the order drawn.
+/// One line of the overview's table, in the order drawn. A backend is named by its place in the snapshot's
+/// list (``OverviewRows/backends``): a backend's snapshot is too large to copy for every line of every frame.
 enum OverviewLine: Sendable {
     /// A group of the group view, with its members summed.
     case group(OverviewGroup)
     /// A backend (under `group` in the group view).
-    case backend(BackendSnapshot, group: OverviewGroupKey?)
+    case backend(Int, id: BackendID, group: OverviewGroupKey?)
     /// A pool's server or a cluster's node, under its expanded backend.
-    case server(ServerReading, of: BackendSnapshot)
+    case server(ServerReading, of: Int)
     /// A server around a Sentinel-managed master, under its expanded backend.
-    case topology(TopologyMember, of: BackendSnapshot)
+    case topology(TopologyMember, of: Int)
 
     /// Where the cursor is when this line is selected; `nil` for the lines under a backend.
     var cursor: OverviewCursor? {
         switch self {
         case .group(let group): .group(group.key)
-        case .backend(let backend, let group): .backend(backend.id, in: group)
+        case .backend(_, let id, let group): .backend(id, in: group)
         case .server, .topology: nil
-        }
-    }
-
-    /// The backend the line is about (none for a group).
-    var backendID: BackendID? {
-        switch self {
-        case .group: nil
-        case .backend(let backend, _), .server(_, of: let backend), .topology(_, of: let backend): backend.id
         }
     }
 }

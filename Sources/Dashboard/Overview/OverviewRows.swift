@@ -4,50 +4,55 @@ import CacheMonitor
 /// groups when grouped, each followed by its servers when expanded — what is drawn, what the cursor moves
 /// over and what a click picks, made by one function.
 struct OverviewRows {
+    /// The snapshot's backends, which the lines name by place.
+    let backends: [BackendSnapshot]
     /// Every line, in order.
     let lines: [OverviewLine]
-    /// The backends shown (each once, sorted).
-    let shown: [BackendSnapshot]
-    /// How many backends there are in all.
-    let total: Int
+    /// The places of the backends shown (each once, sorted).
+    let shownIndices: [Int]
     /// The line the cursor is on, if it is on one.
     let selected: Int?
 
     init(_ state: AppState) {
+        let backends = state.snapshot.backends
         let options = state.overview.options
         let terms = BackendProblems.terms(options.filter)
-        let kept = state.snapshot.backends.filter { backend in
-            BackendProblems.matches(backend, terms: terms)
-                && (!options.problemsOnly || BackendProblems.has(backend, thresholds: state.thresholds))
+        let kept = backends.indices.filter { index in
+            BackendProblems.matches(backends[index], terms: terms)
+                && (!options.problemsOnly || BackendProblems.has(backends[index], thresholds: state.thresholds))
         }
-        let shown = OverviewSorting.sorted(kept, by: options)
+        let shown = OverviewSorting.sorted(kept, of: backends, by: options)
         var lines: [OverviewLine] = []
-        func addBackend(_ backend: BackendSnapshot, group: OverviewGroupKey?) {
-            lines.append(.backend(backend, group: group))
+        lines.reserveCapacity(shown.count)
+        func addBackend(_ index: Int, group: OverviewGroupKey?) {
+            let backend = backends[index]
+            lines.append(.backend(index, id: backend.id, group: group))
             guard state.expandedBackends.contains(backend.id) else { return }
             if backend.hasServerRows, let servers = backend.sample?.servers {
-                for server in servers { lines.append(.server(server, of: backend)) }
+                for server in servers { lines.append(.server(server, of: index)) }
             }
             // A Sentinel-managed master: its replicas and sentinels under it.
-            for member in backend.sample?.topology ?? [] { lines.append(.topology(member, of: backend)) }
+            for member in backend.sample?.topology ?? [] { lines.append(.topology(member, of: index)) }
         }
         if options.grouping == .none {
-            for backend in shown { addBackend(backend, group: nil) }
+            for index in shown { addBackend(index, group: nil) }
         } else {
-            var members: [OverviewGroupKey: [BackendSnapshot]] = [:]
-            for backend in shown {
-                for key in OverviewGroupKey.keys(of: backend, grouping: options.grouping) { members[key, default: []].append(backend) }
+            var members: [OverviewGroupKey: [Int]] = [:]
+            for index in shown {
+                for key in OverviewGroupKey.keys(of: backends[index], grouping: options.grouping) { members[key, default: []].append(index) }
             }
-            let groups = members.map { OverviewGroup(key: $0.key, members: $0.value, collapsed: state.overview.collapsed.contains($0.key)) }
+            let groups = members.map { key, indices in
+                OverviewGroup(key: key, members: indices, of: backends, collapsed: state.overview.collapsed.contains(key))
+            }
             for group in OverviewSorting.sorted(groups, by: options) {
                 lines.append(.group(group))
                 guard !group.collapsed else { continue }
-                for backend in group.members { addBackend(backend, group: group.key) }
+                for index in group.members { addBackend(index, group: group.key) }
             }
         }
+        self.backends = backends
         self.lines = lines
-        self.shown = shown
-        total = state.snapshot.backends.count
+        shownIndices = shown
         selected = Self.find(state, in: lines)
     }
 
@@ -58,16 +63,32 @@ struct OverviewRows {
             return lines.firstIndex { $0.cursor == .group(group) }
         }
         guard let id = state.selectedBackend else { return nil }
-        return lines.firstIndex { $0.cursor == .backend(id, in: state.overview.backendGroup) }
-            ?? lines.firstIndex {
-                if case .backend(let backend, _) = $0 { return backend.id == id }
-                return false
-            }
+        let wanted = state.overview.backendGroup
+        var anywhere: Int?
+        for (position, line) in lines.enumerated() {
+            guard case .backend(_, let lineID, let group) = line, lineID == id else { continue }
+            if group == wanted { return position }
+            if anywhere == nil { anywhere = position }
+        }
+        return anywhere
     }
+
+    /// The backends shown (each once, sorted).
+    var shown: [BackendSnapshot] { shownIndices.map { backends[$0] } }
 
     /// The lines the cursor stops on (groups and backends, not the servers under them), as indices.
     var stops: [Int] { lines.indices.filter { lines[$0].cursor != nil } }
 
     /// The totals of the backends shown.
-    var totals: FleetTotals { FleetTotals(shown) }
+    var totals: FleetTotals {
+        var totals = FleetTotals()
+        for index in shownIndices { totals.add(backends[index]) }
+        return totals
+    }
+
+    /// The name a line's backend has (none for a group).
+    func name(of line: OverviewLine) -> String? {
+        if case .backend(let index, _, _) = line { return backends[index].name }
+        return nil
+    }
 }

@@ -8,8 +8,9 @@ enum OverviewSorting {
         case text(String)
     }
 
-    static func sorted(_ backends: [BackendSnapshot], by options: OverviewOptions) -> [BackendSnapshot] {
-        order(backends, by: options, value: { value(of: $0, options.sort) }, tie: { $0.id.position })
+    /// The places `indices` of `backends`, in the sort's order.
+    static func sorted(_ indices: [Int], of backends: [BackendSnapshot], by options: OverviewOptions) -> [Int] {
+        order(indices, by: options, value: { value(of: backends[$0], options.sort) }, tie: { backends[$0].id.position })
     }
 
     static func sorted(_ groups: [OverviewGroup], by options: OverviewOptions) -> [OverviewGroup] {
@@ -19,8 +20,9 @@ enum OverviewSorting {
 
     private static func order<Item>(_ items: [Item], by options: OverviewOptions, value: (Item) -> Value?, tie: (Item) -> Int) -> [Item] {
         let descending = options.sort.descendsNaturally != options.reversed
-        let keyed = items.map { (item: $0, value: value($0), tie: tie($0)) }
-        return keyed.sorted { a, b in
+        // Small keys are sorted, not the items (a backend's snapshot is large to move around).
+        let keys = items.indices.map { (index: $0, value: value(items[$0]), tie: tie(items[$0])) }
+        return keys.sorted { a, b in
             switch (a.value, b.value) {
             case (nil, nil): return a.tie < b.tie
             case (nil, _): return false
@@ -29,7 +31,7 @@ enum OverviewSorting {
                 if x == y { return a.tie < b.tie }
                 return descending ? x > y : x < y
             }
-        }.map(\.item)
+        }.map { items[$0.index] }
     }
 
     static func value(of backend: BackendSnapshot, _ column: OverviewSortColumn) -> Value? {

@@ -13,7 +13,7 @@ enum HeaderView {
         // A filter or the problems toggle: how many rows are left of how many.
         let options = state.overview.options
         if options.narrows {
-            let shown = OverviewRows(state).shown.count
+            let shown = OverviewRows(state).shownIndices.count
             var narrowing = "\(shown) of \(total)"
             if !options.filter.isEmpty { narrowing += " · /\(options.filter)" }
             if options.problemsOnly { narrowing += " · problems" }

@@ -32,11 +32,10 @@ enum OverviewGroupRow {
     static func drawGraphics(_ group: OverviewGroup, state: AppState, widths: [Int?], origins: [Int?], y: Int, into canvas: inout Canvas) {
         guard let x = origins[Column.memory.rawValue], let width = widths[Column.memory.rawValue] else { return }
         let totals = group.totals
-        if let limit = totals.maxMemoryBytes, limit > 0 {
-            let limited = group.members.filter { $0.status == .up && ($0.sample?.maxMemoryBytes ?? 0) > 0 }
-            let used = limited.reduce(UInt64(0)) { $0 + ($1.sample?.memoryBytes ?? 0) }
+        if group.limitedMemory.limit > 0 {
             Gauge.draw(
-                Double(used) / Double(limit), into: &canvas, x: x, y: y, width: width, warning: state.thresholds.memoryWarning,
+                Double(group.limitedMemory.used) / Double(group.limitedMemory.limit), into: &canvas, x: x, y: y, width: width,
+                warning: state.thresholds.memoryWarning,
                 critical: state.thresholds.memoryCritical)
         } else {
             canvas.write(totals.up > 0 ? HumanUnits.size(Int(clamping: totals.memoryBytes)) : "—", x: x, y: y, role: .dim, maxWidth: width)

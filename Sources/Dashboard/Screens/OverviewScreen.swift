@@ -103,8 +103,8 @@ enum OverviewScreen {
             canvas.write(text, x: rect.x + 2, y: area.y + 1, role: .dim, maxWidth: rect.width - 4)
             return area.y - rect.y + 2
         }
-        let addressWidth = rows.shown.map { CharacterWidth.of($0.address) }.max() ?? 12
-        let nameWidth = rows.lines.map(nameWidth).max() ?? 6
+        let addressWidth = rows.shownIndices.map { CharacterWidth.of(backends[$0].address) }.max() ?? 12
+        let nameWidth = rows.lines.map { Self.nameWidth($0, backends) }.max() ?? 6
         let showsNodes = rows.lines.contains {
             if case .server(let server, _) = $0 { return server.role != nil }
             if case .topology = $0 { return true }
@@ -120,10 +120,10 @@ enum OverviewScreen {
             var cells: [TableCell]
             switch line {
             case .group(let group): cells = OverviewGroupRow.cells(group, state: state)
-            case .backend(let backend, let group):
-                cells = OverviewRow.cells(backend, number: backend.id.position + 1, state: state, indented: group != nil)
-            case .server(let server, let backend):
-                cells = OverviewRow.serverCells(server, rates: backend.rates?.servers[server.address], state: state)
+            case .backend(let index, let id, let group):
+                cells = OverviewRow.cells(backends[index], number: id.position + 1, state: state, indented: group != nil)
+            case .server(let server, let index):
+                cells = OverviewRow.serverCells(server, rates: backends[index].rates?.servers[server.address], state: state)
             case .topology(let member, _): cells = OverviewRow.topologyCells(member)
             }
             fitAddress(&cells, widths)
@@ -137,9 +137,9 @@ enum OverviewScreen {
             let y = tableRect.y + 1 + offset
             switch line {
             case .server(let server, _): OverviewRow.drawServerReason(server, origins: origins, y: y, into: &canvas)
-            case .backend(let backend, _):
+            case .backend(let index, _, _):
                 OverviewRow.drawGraphics(
-                    backend, state: state, widths: widths, origins: origins, y: y, selected: offset == selectedLine, into: &canvas)
+                    backends[index], state: state, widths: widths, origins: origins, y: y, selected: offset == selectedLine, into: &canvas)
             case .group(let group):
                 OverviewGroupRow.drawGraphics(group, state: state, widths: widths, origins: origins, y: y, into: &canvas)
             case .topology: break
@@ -154,10 +154,10 @@ enum OverviewScreen {
     }
 
     /// The name cell's width a line needs.
-    private static func nameWidth(_ line: OverviewLine) -> Int {
+    private static func nameWidth(_ line: OverviewLine, _ backends: [BackendSnapshot]) -> Int {
         switch line {
         case .group(let group): CharacterWidth.of(OverviewGroupRow.title(group))
-        case .backend(let backend, let group): CharacterWidth.of(backend.name) + (group == nil ? 0 : 2)
+        case .backend(let index, _, let group): CharacterWidth.of(backends[index].name) + (group == nil ? 0 : 2)
         case .server, .topology: 6
         }
     }
