@@ -169,7 +169,8 @@ import FoundationNetworking
         func query(_ expression: String) async throws -> [[String: Any]] {
             let encoded = expression.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? expression
             let answer = try await ServeCommandLineTests.fetch("http://127.0.0.1:\(prometheusPort)/api/v1/query?query=\(encoded)")
-            let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+            // While Prometheus starts, it answers with text that is not JSON: no result yet.
+            let json = (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any]
             return ((json?["data"] as? [String: Any])?["result"] as? [[String: Any]]) ?? []
         }
         var up: [[String: Any]] = []

@@ -187,6 +187,28 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         return current
     }
 
+    /// Samples every backend twice, `interval` apart, each on its own, and returns the snapshot (rates from
+    /// the two samples) — `cachescope snapshot`. A backend that did not answer the first sample is not asked
+    /// again: a dead or hung one costs its timeout once, beside the others' interval, never twice. With
+    /// `health`, each backend up has its health read once after its second sample, for the attention rules.
+    package func sampleTwice(interval: Duration, health: Bool = false) async -> Snapshot {
+        await withTaskGroup(of: Void.self) { group in
+            for slot in order {
+                group.addTask {
+                    let clock = self.clock
+                    let began = clock.now
+                    await self.sampleOnce(slot)
+                    guard await self.states[slot]?.snapshot.status == .up else { return }
+                    let next = began.advanced(by: interval)
+                    if clock.now < next { try? await clock.sleep(until: next, tolerance: nil) }
+                    await self.sampleOnce(slot)
+                    if health, await self.states[slot]?.snapshot.status == .up { await self.readHealthOnce(slot, scope: .attention) }
+                }
+            }
+        }
+        return current
+    }
+
     /// Reads the health of `backend` fully every interval from now on (its health screen opened), and only
     /// for the attention rules again once another one (or none) is in focus.
     package func focusHealth(on backend: BackendID?) {

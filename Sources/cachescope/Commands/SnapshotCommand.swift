@@ -85,18 +85,16 @@ struct SnapshotCommand: AsyncParsableCommand {
                 attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         let discovery = await setup.startDiscovery(poller: poller, from: 0)
         defer { discovery?.task.cancel() }
-        _ = await poller.sampleAll(health: true)
         if watch {
+            _ = await poller.sampleAll(health: true)
             await stream(poller, every: interval)
             await discovery?.fleet.close()
             for backend in await poller.backends { await backend.source.close() }
             return
         }
-        try? await Task.sleep(for: interval)
-        let snapshot = await poller.sampleAll(health: true)
+        let snapshot = await poller.sampleTwice(interval: interval, health: true)
         await discovery?.fleet.close()
         for backend in await poller.backends { await backend.source.close() }
-        _ = backends
         if json {
             print(SnapshotReport.document(snapshot).text)
         } else {
