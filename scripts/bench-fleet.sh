@@ -149,12 +149,15 @@ say "1-2. the dashboard on $live backends, a dead and a hung one"
 dashboard "$workdir/fleet.toml" "$live" "fleet-$live"
 
 say "3. connections per server"
+# On servers without the load generator's own connection (the loaded tenth comes first).
 most=0
-for port in "${redis_ports[@]:0:10}"; do
+redis_unloaded=("${redis_ports[@]:$(((FLEET_REDIS + 9) / 10)):10}")
+memcached_unloaded=("${memcached_ports[@]:$(((FLEET_MEMCACHED + 9) / 10)):10}")
+for port in "${redis_unloaded[@]}"; do
     count=$(redis-cli -p "$port" CLIENT LIST | grep -c 'name=cachescope' || true)
     [ "$count" -gt "$most" ] && most=$count
 done
-for port in "${memcached_ports[@]:0:10}"; do
+for port in "${memcached_unloaded[@]}"; do
     # Our own connection and the listening sockets are in curr_connections: what is left is cachescope's.
     count=$("$PY" -c '
 import socket, sys

@@ -126,13 +126,20 @@ public struct MemcachedReplyParser: Sendable {
 
     static func errorReply<Line: Collection<UInt8>>(_ line: Line) -> MemcachedError? {
         guard let first = line.first, first == UInt8(ascii: "E") || first == UInt8(ascii: "C") || first == UInt8(ascii: "S") else { return nil }
-        if line.elementsEqual("ERROR".utf8) { return MemcachedError(.unknownCommand, "ERROR: the server does not know this command") }
-        for (prefix, code) in [("CLIENT_ERROR", MemcachedError.Code.clientError), ("SERVER_ERROR", .serverError), ("ERROR", .unknownCommand)]
-        where line.starts(with: (prefix + " ").utf8) {
+        // The common line starting so is a `STAT` line: no error, found without a look at the prefixes.
+        if first == UInt8(ascii: "S"), line.starts(with: statPrefix) { return nil }
+        if line.elementsEqual(errorWord) { return MemcachedError(.unknownCommand, "ERROR: the server does not know this command") }
+        for (prefix, code) in errorPrefixes where line.starts(with: prefix) {
             return MemcachedError(code, String(decoding: line, as: UTF8.self))
         }
         return nil
     }
+
+    private static let statPrefix = Array("STAT ".utf8)
+    private static let errorWord = Array("ERROR".utf8)
+    private static let errorPrefixes: [([UInt8], MemcachedError.Code)] = [
+        (Array("CLIENT_ERROR ".utf8), .clientError), (Array("SERVER_ERROR ".utf8), .serverError), (Array("ERROR ".utf8), .unknownCommand),
+    ]
 
     private static let statusWords: [(String, MemcachedReply)] = [
         ("STORED", .stored), ("NOT_STORED", .notStored), ("EXISTS", .exists), ("NOT_FOUND", .notFound),

@@ -21,29 +21,46 @@ public struct RedisInfo: Sendable, Hashable {
         public var volatileItemKeys: Int?
     }
 
-    /// Parses the text of an `INFO` reply.
+    /// Parses the text of an `INFO` reply. Read as bytes: a monitor parses a few kilobytes of it per server
+    /// per second, and the lines are ASCII.
     public init(parsing text: String) {
         var fields: [String: String] = [:]
+        fields.reserveCapacity(160)
         var keyspace: [Int: Database] = [:]
-        for rawLine in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
-            guard !line.isEmpty, !line.hasPrefix("#"), let colon = line.firstIndex(of: ":") else { continue }
-            let name = String(line[..<colon])
-            let value = String(line[line.index(after: colon)...])
-            fields[name] = value
-            if name.hasPrefix("db"), let index = Int(name.dropFirst(2)) {
-                var entries: [Substring: Int] = [:]
-                for pair in value.split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1)
-                    if parts.count == 2, let number = Int(parts[1]) { entries[parts[0]] = number }
-                }
-                keyspace[index] = Database(
-                    keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0,
-                    volatileItemKeys: entries["subexpiry"] ?? entries["keys_with_volatile_items"])
+        var text = text
+        text.withUTF8 { bytes in
+            let count = bytes.count
+            var start = 0
+            while start < count {
+                var newline = start
+                while newline < count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
+                var end = newline
+                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                defer { start = newline + 1 }
+                guard end > start, bytes[start] != UInt8(ascii: "#") else { continue }
+                var colon = start
+                while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+                guard colon < end else { continue }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<end]), as: UTF8.self)
+                fields[name] = value
+                if name.hasPrefix("db"), let index = Int(name.dropFirst(2)) { keyspace[index] = Self.database(value) }
             }
         }
         self.fields = fields
         self.keyspace = keyspace
+    }
+
+    /// A `dbN:` line's `k=v` list, unknown keys skipped.
+    private static func database(_ value: String) -> Database {
+        var entries: [Substring: Int] = [:]
+        for pair in value.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, let number = Int(parts[1]) { entries[parts[0]] = number }
+        }
+        return Database(
+            keys: entries["keys"] ?? 0, expires: entries["expires"] ?? 0, averageTTLMilliseconds: entries["avg_ttl"] ?? 0,
+            volatileItemKeys: entries["subexpiry"] ?? entries["keys_with_volatile_items"])
     }
 
     /// A field as an integer (`nil` when absent or not a number).

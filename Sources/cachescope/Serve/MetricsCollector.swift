@@ -72,8 +72,15 @@ actor MetricsCollector {
             var index: Int
             var set: MetricSet
         }
+        // A backend whose last sample failed (dead, hung, refusing the login) is *_up 0 at once: one server that
+        // does not answer never holds up the scrape of the others.
+        let failing = Set(snapshot.backends.filter { $0.status == .down || $0.status == .authFailed }.map(\.id))
         let reads = await withTaskGroup(of: Read.self) { group in
             for (index, backend) in chosen.enumerated() {
+                if failing.contains(backend.id) {
+                    group.addTask { Read(index: index, set: Self.down(backend).labelled(backend.tagLabels)) }
+                    continue
+                }
                 group.addTask { Read(index: index, set: await Self.read(backend, timeout: timeout, clock: clock)) }
             }
             var reads: [Read] = []
