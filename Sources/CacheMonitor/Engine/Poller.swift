@@ -52,15 +52,25 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     private var states: [Int: SourceState] = [:]
     private var order: [Int] = []
     private var nextSlot = 0
-    /// Each backend's sampling (and health) tasks, by slot, and the publishing task.
-    private var slotTasks: [Int: [Task<Void, Never>]] = [:]
+    /// The scheduler and the publishing task, while running.
     private var tasks: [Task<Void, Never>] = []
-    /// Each sampling task's wait until its next sample, which ``refreshNow()`` cuts short.
-    private var waits: [Int: Task<Void, Never>] = [:]
+    private var running = false
+    /// The samples and health readings under way, by slot; when each sample began, and the attempt it is (a
+    /// sample the scheduler gave up on at its deadline records nothing when it ends after all).
+    private var sampling: [Int: Task<Void, Never>] = [:]
+    private var samplingSince: [Int: C.Instant] = [:]
+    private var attempt: [Int: Int] = [:]
+    private var readingHealth: [Int: Task<Void, Never>] = [:]
+    /// When each backend's health is next read (for the attention rules; every interval while in focus), and
+    /// the backends whose focus changed while their health was being read (read again at once).
+    private var nextHealth: [Int: C.Instant] = [:]
+    private var healthAskedAgain: Set<Int> = []
+    /// The scheduler's wait until the next sample or reading is due (which ``refreshNow()``, a change of focus,
+    /// a new backend or an earlier due time cuts short), and when it ends.
+    private var schedulerWait: Task<Void, Never>?
+    private var plannedWake: C.Instant?
     /// Backends woken by ``refreshNow()`` whose sample is not recorded yet: each one recorded publishes.
     private var refreshing: Set<Int> = []
-    /// Each health task's wait until its next reading, which a change of focus cuts short.
-    private var healthWaits: [Int: Task<Void, Never>] = [:]
     /// The backend whose health is read fully every interval (its health screen is open).
     private var healthFocus: BackendID?
     private var subscribers: [Int: AsyncStream<Snapshot>.Continuation] = [:]
@@ -84,11 +94,11 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Watches `backends` too (found by discovery while running): sampled from now on, after the others.
     package func add(_ backends: [MonitoredBackend]) {
-        for backend in backends where !states.values.contains(where: { $0.snapshot.id == backend.id }) {
-            let slot = insert(backend)
-            if !tasks.isEmpty { startTasks(slot) }
+        for backend in backends where !states.values.contains(where: { $0.snapshot.id == backend.id }) { insert(backend) }
+        if running {
+            wake()
+            publishNow()
         }
-        if !tasks.isEmpty { publishNow() }
     }
 
     /// Stops watching the backends with `ids` (gone from their discovery); returns them, for their sources
@@ -97,15 +107,16 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     package func remove(_ ids: Set<BackendID>) -> [MonitoredBackend] {
         var removed: [MonitoredBackend] = []
         for slot in order where ids.contains(states[slot]?.snapshot.id ?? BackendID(-1)) {
-            for task in slotTasks[slot] ?? [] { task.cancel() }
-            slotTasks[slot] = nil
-            waits.removeValue(forKey: slot)?.cancel()
-            healthWaits.removeValue(forKey: slot)?.cancel()
+            sampling.removeValue(forKey: slot)?.cancel()
+            samplingSince[slot] = nil
+            readingHealth.removeValue(forKey: slot)?.cancel()
+            nextHealth[slot] = nil
+            healthAskedAgain.remove(slot)
             refreshing.remove(slot)
             if let state = states.removeValue(forKey: slot) { removed.append(state.snapshot.backend) }
         }
         order.removeAll { states[$0] == nil }
-        if !removed.isEmpty, !tasks.isEmpty { publishNow() }
+        if !removed.isEmpty, running { publishNow() }
         return removed
     }
 
@@ -146,28 +157,24 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         return stream
     }
 
-    /// Starts a sampling task per backend and the publishing task; does nothing when already running.
+    /// Starts the scheduler (one task for every backend's samples and health readings) and the publishing
+    /// task; does nothing when already running.
     package func start() {
-        guard tasks.isEmpty else { return }
-        for slot in order { startTasks(slot) }
+        guard !running else { return }
+        running = true
+        tasks.append(Task { await self.schedule() })
         tasks.append(Task { await self.publish() })
-    }
-
-    private func startTasks(_ slot: Int) {
-        var started = [Task { await self.watch(slot) }]
-        if states[slot]?.snapshot.backend.health != nil { started.append(Task { await self.watchHealth(slot) }) }
-        slotTasks[slot] = started
     }
 
     /// Stops sampling and ends every stream.
     package func stop() {
-        for task in tasks + slotTasks.values.joined() { task.cancel() }
+        running = false
+        for task in tasks + Array(sampling.values) + Array(readingHealth.values) { task.cancel() }
         tasks = []
-        slotTasks = [:]
-        for wait in waits.values { wait.cancel() }
-        waits = [:]
-        for wait in healthWaits.values { wait.cancel() }
-        healthWaits = [:]
+        sampling = [:]
+        samplingSince = [:]
+        readingHealth = [:]
+        schedulerWait?.cancel()
         for continuation in subscribers.values { continuation.finish() }
         subscribers = [:]
     }
@@ -216,62 +223,131 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         let previous = healthFocus
         healthFocus = backend
         for (index, state) in states where state.snapshot.id == backend || state.snapshot.id == previous {
-            healthWaits[index]?.cancel()
-            healthWaits[index] = nil
+            nextHealth[index] = nil
+            if readingHealth[index] != nil { healthAskedAgain.insert(index) }
         }
+        wake()
     }
 
     /// Wakes every sampling task that waits for its next sample, so each backend is sampled now and its
     /// schedule goes on from there; a snapshot is published as each of those samples is recorded. A backend
     /// being sampled at this moment is left to finish. Does nothing while the poller is not running.
     package func refreshNow() {
-        for (index, wait) in waits {
-            refreshing.insert(index)
-            wait.cancel()
+        guard running else { return }
+        for slot in order where sampling[slot] == nil {
+            states[slot]?.nextAttempt = nil
+            refreshing.insert(slot)
         }
-        waits = [:]
+        wake()
     }
 
     // MARK: sampling
 
-    private func watch(_ index: Int) async {
-        while !Task.isCancelled, states[index] != nil {
-            let next = await sampleOnce(index)
-            if refreshing.remove(index) != nil { publishNow() }
-            // The wait is a task of its own, so `refreshNow()` can end it without ending this loop.
+    /// Every backend's samples and health readings from one task: each is started when due, as a task of its
+    /// own (a slow or dead backend never delays another), and the scheduler sleeps until the next is due — one
+    /// timer for the whole fleet instead of one per backend. Due times within a few milliseconds of each other
+    /// are started together, so backends sampled together stay together.
+    private func schedule() async {
+        let slack = min(Duration.milliseconds(50), configuration.interval / 10)
+        while !Task.isCancelled, running {
+            let now = clock.now
+            let horizon = now.advanced(by: slack)
+            var next = now.advanced(by: configuration.interval)
+            // Samples past their deadline end as failures now (the scheduler's timer is their deadline: no
+            // timer per sample).
+            for (slot, began) in samplingSince {
+                let deadline = began.advanced(by: configuration.timeout)
+                if deadline <= now { giveUp(slot, began: began) } else { next = min(next, deadline) }
+            }
+            for slot in order {
+                guard let state = states[slot] else { continue }
+                if sampling[slot] == nil {
+                    if let due = state.nextAttempt, due > horizon { next = min(next, due) } else { launchSample(slot) }
+                }
+                guard state.snapshot.backend.health != nil, readingHealth[slot] == nil, state.snapshot.status == .up else { continue }
+                let focused = state.snapshot.id == healthFocus
+                guard focused || configuration.healthInterval != nil else { continue }
+                if let due = nextHealth[slot], due > horizon { next = min(next, due) } else { launchHealth(slot, focused: focused) }
+            }
+            plannedWake = next
             let clock = clock
-            // An instant already reached is not waited for (a clock may suspend until it moves on).
             let wait = Task { if clock.now < next { _ = try? await clock.sleep(until: next, tolerance: nil) } }
-            waits[index] = wait
+            schedulerWait = wait
             await withTaskCancellationHandler {
                 await wait.value
             } onCancel: {
                 wait.cancel()
             }
-            waits[index] = nil
+            schedulerWait = nil
+            plannedWake = nil
         }
     }
 
-    /// Reads one backend's health every `healthInterval` — fully every `interval` while it is in focus — while
-    /// it is up; its snapshot carries the outcome.
-    private func watchHealth(_ index: Int) async {
-        while !Task.isCancelled, let status = states[index]?.snapshot.status {
-            let focused = states[index]?.snapshot.id == healthFocus
-            if status == .up, focused || configuration.healthInterval != nil {
-                await readHealthOnce(index, scope: focused ? .full : .attention)
-                if focused { publishNow() }
+    /// Cuts the scheduler's sleep short: something is due now.
+    private func wake() {
+        schedulerWait?.cancel()
+    }
+
+    /// Wakes the scheduler when `due` comes before the time it sleeps until.
+    private func wake(by due: C.Instant?) {
+        guard let due, let planned = plannedWake, due < planned else { return }
+        wake()
+    }
+
+    private func launchSample(_ slot: Int) {
+        guard let source = states[slot]?.snapshot.backend.source else { return }
+        let began = clock.now
+        let current = (attempt[slot] ?? 0) + 1
+        attempt[slot] = current
+        samplingSince[slot] = began
+        wake(by: began.advanced(by: configuration.timeout))
+        sampling[slot] = Task {
+            let result: Result<SourceSample, any Error>
+            do {
+                result = .success(try await source.sample())
+            } catch {
+                result = .failure(error)
             }
-            let pause = focused || status != .up ? configuration.interval : configuration.healthInterval ?? configuration.interval
-            let clock = clock
-            let wait = Task { _ = try? await clock.sleep(for: pause) }
-            healthWaits[index] = wait
-            await withTaskCancellationHandler {
-                await wait.value
-            } onCancel: {
-                wait.cancel()
-            }
-            healthWaits[index] = nil
+            self.sampleFinished(slot, attempt: current, result, began: began)
         }
+    }
+
+    /// A sample that passed its deadline: cancelled, and recorded as a failure.
+    private func giveUp(_ slot: Int, began: C.Instant) {
+        sampling.removeValue(forKey: slot)?.cancel()
+        samplingSince[slot] = nil
+        attempt[slot] = (attempt[slot] ?? 0) + 1
+        _ = record(slot, .failure(MonitorError.deadlineExceeded(configuration.timeout)), began: began)
+        if refreshing.remove(slot) != nil { publishNow() }
+    }
+
+    private func sampleFinished(_ slot: Int, attempt finished: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) {
+        // Given up on at its deadline, or the backend was removed meanwhile.
+        guard attempt[slot] == finished, states[slot] != nil else { return }
+        _ = record(slot, result, began: began)
+        sampling[slot] = nil
+        samplingSince[slot] = nil
+        if refreshing.remove(slot) != nil { publishNow() }
+        wake(by: states[slot]?.nextAttempt)
+    }
+
+    /// Reads one backend's health — fully while it is in focus (its health screen is open), else for the
+    /// attention rules — and plans the next reading.
+    private func launchHealth(_ slot: Int, focused: Bool) {
+        readingHealth[slot] = Task {
+            await self.readHealthOnce(slot, scope: focused ? .full : .attention)
+            self.healthFinished(slot, focused: focused)
+        }
+    }
+
+    private func healthFinished(_ slot: Int, focused: Bool) {
+        readingHealth[slot] = nil
+        guard states[slot] != nil else { return }
+        let pause = focused ? configuration.interval : configuration.healthInterval ?? configuration.interval
+        // A change of focus meanwhile asks for a reading now.
+        nextHealth[slot] = healthAskedAgain.remove(slot) == nil ? clock.now.advanced(by: pause) : nil
+        if focused { publishNow() }
+        wake(by: nextHealth[slot])
     }
 
     /// Reads one backend's health (within the timeout) and records it.
