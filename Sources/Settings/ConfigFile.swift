@@ -14,6 +14,13 @@ import TOMLKit
 ///
 /// theme = "default"                    # the dashboard's theme (--theme wins)
 /// mouse = true                         # clicks and the wheel (false, or --no-mouse, keeps text selection)
+/// include = ["conf.d/*.toml"]          # other files' [[backend]] tables (relative to this file)
+///
+/// [ui]                                 # the overview's sort and grouping, kept here by s, S and v
+/// sort = "ops"                         # number (the order given), name, type, address, status, attention,
+///                                      # hit, life, hits, misses, ops, keys, memory, evictions, latency
+/// sort_reverse = false
+/// group = "tag"                        # none, tag or type
 ///
 /// [thresholds]                         # when the dashboard colours figures yellow or red
 /// hit_ratio_warning = 0.8              # interval hit ratio below this
@@ -33,6 +40,7 @@ import TOMLKit
 /// password_env = "SESSIONS_REDIS_PASSWORD"
 /// key_prefix = "flask_cache_"
 /// delimiters = ":/"                    # where keys split into groups (default : / _ . - |)
+/// tags = ["prod", "eu", "sessions"]    # for --tag, the group view and the metrics' tag_<name> labels
 ///
 /// [[backend]]
 /// name = "managed"
@@ -45,7 +53,7 @@ import TOMLKit
 /// name = "ha"
 /// type = "redis-sentinel"              # the master the sentinels name, followed across failovers
 /// sentinels = ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"]
-/// service = "mymaster"
+/// service = "mymaster"                # "*": every master the sentinels watch, each a backend
 /// password_env = "HA_PASSWORD"         # the data nodes'; sentinel_password_env for the sentinels'
 ///
 /// [[backend]]

@@ -257,6 +257,27 @@ final class ScriptedSource: CacheSource {
         #expect(second.backends[0].rates?.hits == 10)
         #expect(a.attempts == 2 && down.attempts == 2)
     }
+
+    @Test func backendsAddedAndRemovedWhileRunningAreSampledAndDropped() async {
+        let clock = TestClock()
+        let first = ScriptedSource(name: "first")
+        let poller = Poller(backends: MonitoredBackend.numbered([first]), configuration: .init(interval: .seconds(1)), clock: clock)
+        await poller.start()
+        await eventually(poller, "first up") { $0.backends.count == 1 && $0.backends[0].status == .up }
+        let joining = ScriptedSource(name: "joining")
+        await poller.add([MonitoredBackend(id: BackendID(7), source: joining)])
+        await eventually(poller, "the new backend is sampled at once") { $0.backends.count == 2 && $0.backends[1].status == .up }
+        #expect(await poller.current.backends.map(\.name) == ["first", "joining"], "after the others")
+        await poller.add([MonitoredBackend(id: BackendID(7), source: joining)])
+        #expect(await poller.backends.count == 2, "a backend already watched is not added twice")
+        let removed = await poller.remove([BackendID(0)])
+        #expect(removed.map(\.name) == ["first"])
+        let attempts = first.attempts
+        await clock.advance(by: .seconds(2))
+        await eventually(poller, "the other goes on") { $0.backends.count == 1 && $0.backends[0].rates != nil }
+        #expect(first.attempts == attempts, "a removed backend is not sampled again")
+        await poller.stop()
+    }
 }
 
 /// The poller against a real Redis whose statistics are reset under it.
