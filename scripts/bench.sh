@@ -3,7 +3,8 @@
 # today (see each script's header): Redis (pipelining, prefix invalidation, key listing), Redis Cluster
 # (prefix invalidation on 3 masters), memcached
 # (multi-get, metadump listing), the Caching library (SimpleCache, memoize), the demo's cached route
-# (wrk), the dashboard (idle cost, first page, frames), the monitor engine, keyspace analysis (redis-cli
+# (wrk), the dashboard (idle cost, first page, frames), fleets of 200 backends (first screen, idle cost,
+# connections, frames, snapshot, scrape; and 1,000), the monitor engine, keyspace analysis (redis-cli
 # --memkeys/--bigkeys, raw metadump), the traffic sample's accuracy by each method (redis-cli monitor). Each
 # script installs what it
 # needs, starts its own servers on spare loopback ports and stops them; each writes its section of
@@ -21,13 +22,14 @@ if [ "${1:-}" = "--quick" ]; then
     export IDLE_SECONDS=3 POLL_SECONDS=3 DURATION=1
     export THRESHOLD=2000 FULL_SETS=2000 PEER_FULL_SETS=20 MEMOIZE_CALLS=2000 REQUESTS=20000 CLIENTS=100 ROUNDS_HEALTH=3 SCRAPES=5
     export METHOD_ROUNDS=2
+    export FLEET_REDIS=5 FLEET_MEMCACHED=5 SCALE=0
 elif [ -n "${1:-}" ]; then
     echo "usage: scripts/bench.sh [--quick]" >&2
     exit 2
 fi
 
 rm -f bench-results.json
-for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve tunnel; do
+for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve tunnel fleet; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

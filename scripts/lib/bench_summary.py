@@ -33,6 +33,13 @@ ABSOLUTE = [
     ("health", "dashboard-idle-health-open-cpu", "cachescope", "≤", 1.0, "dashboard idle with Health open on 1,000 clients, % of a core"),
     ("serve", "scrape-3-backends", "cachescope", "≤", 20.0, "serve: one scrape of 3 backends, ms"),
     ("serve", "serve-idle-3-backends-cpu", "cachescope", "≤", 1.0, "serve idle on 3 backends (a scrape every 15 s), % of a core"),
+    ("fleet", "fleet-200-first-screen", "cachescope", "≤", 2.0, "200 backends (and a dead and a hung one): first full screen, s"),
+    ("fleet", "fleet-200-idle-cpu", "cachescope", "≤", 2.0, "dashboard idle on 200 backends, % of a core"),
+    ("fleet", "fleet-200-idle-rss", "cachescope", "≤", 80.0, "dashboard idle on 200 backends, RSS MB"),
+    ("fleet", "fleet-200-connections-per-server", "cachescope", "≤", 1.0, "connections cachescope holds per server"),
+    ("fleet", r"frame-200-backends-", "cachescope", "≤", 10.0, "a frame with 200 backends (new snapshot + whole screen), ms"),
+    ("fleet", "snapshot-200-live-backends", "cachescope", "≤", 2.0, "snapshot of 200 backends, default interval, s"),
+    ("fleet", "scrape-200-backends", "cachescope", "≤", 200.0, "serve: one scrape of 200 backends, ms"),
 ]
 
 rows = []
