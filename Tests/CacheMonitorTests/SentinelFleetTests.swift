@@ -23,7 +23,7 @@ import Testing
         try await Self.sentinel(sentinel.port, ["MONITOR", "beta", "127.0.0.1", "\(beta.port)", "1"])
         let catalog = try BackendCatalog(redisURLs: ["redis+sentinel://127.0.0.1:\(sentinel.port)/*"])
         #expect(catalog.backends.isEmpty && catalog.discoveries.count == 1, "a URL naming * is a discovery, not a backend")
-        let poller = Poller(backends: [], configuration: .init(interval: .milliseconds(200)))
+        let poller = Poller(backends: [], configuration: .init(interval: .milliseconds(200), timeout: .seconds(10)))
         let fleet = SentinelFleet(templates: catalog.discoveries, poller: poller, firstPosition: 0, reservedNames: [])
         #expect(await fleet.refresh().isEmpty)
         #expect(await poller.backends.map(\.name) == ["alpha", "beta"])
@@ -44,7 +44,7 @@ import Testing
 
         // Sentinels that stop answering leave the backends as they are, and say so.
         sentinel.kill()
-        let problems = await fleet.refresh(timeout: .seconds(1))
+        let problems = await fleet.refresh(timeout: .seconds(2))
         #expect(problems.count == 1 && problems[0].contains("the masters found before are kept"), "\(problems)")
         #expect(await poller.backends.map(\.name) == ["alpha", "gamma"])
         await fleet.close()
@@ -58,7 +58,8 @@ import Testing
             name: "fleet", endpoint: .sentinel(try RedisSentinelTarget(parsing: "redis+sentinel://127.0.0.1:\(sentinel.port)/*")))
         template.tags = [BackendTag("prod")].compactMap { $0 }
         let configured = try BackendCatalog(configured: [], redisURLs: ["redis://127.0.0.1:\(first.port)"]).backends[0]
-        let poller = Poller(backends: [configured.monitored(id: BackendID(0))], configuration: .init(interval: .milliseconds(100)))
+        let poller = Poller(
+            backends: [configured.monitored(id: BackendID(0))], configuration: .init(interval: .milliseconds(100), timeout: .seconds(10)))
         let fleet = SentinelFleet(templates: [template], poller: poller, firstPosition: 1, reservedNames: ["cache"])
         let stream = await poller.snapshots()
         await fleet.refresh()

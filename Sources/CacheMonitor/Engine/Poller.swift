@@ -251,24 +251,33 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         let slack = min(Duration.milliseconds(50), configuration.interval / 10)
         while !Task.isCancelled, running {
             let now = clock.now
-            let horizon = now.advanced(by: slack)
-            var next = now.advanced(by: configuration.interval)
+            // Every instant something is due after now: samples, health readings, deadlines.
+            var dues: [C.Instant] = []
             // Samples past their deadline end as failures now (the scheduler's timer is their deadline: no
             // timer per sample).
             for (slot, began) in samplingSince {
                 let deadline = began.advanced(by: configuration.timeout)
-                if deadline <= now { giveUp(slot, began: began) } else { next = min(next, deadline) }
+                if deadline <= now { giveUp(slot, began: began) } else { dues.append(deadline) }
             }
             for slot in order {
                 guard let state = states[slot] else { continue }
                 if sampling[slot] == nil {
-                    if let due = state.nextAttempt, due > horizon { next = min(next, due) } else { launchSample(slot) }
+                    if let due = state.nextAttempt, due > now {
+                        dues.append(due)
+                    } else {
+                        launchSample(slot)
+                        dues.append(now.advanced(by: configuration.timeout))
+                    }
                 }
                 guard state.snapshot.backend.health != nil, readingHealth[slot] == nil, state.snapshot.status == .up else { continue }
                 let focused = state.snapshot.id == healthFocus
                 guard focused || configuration.healthInterval != nil else { continue }
-                if let due = nextHealth[slot], due > horizon { next = min(next, due) } else { launchHealth(slot, focused: focused) }
+                if let due = nextHealth[slot], due > now { dues.append(due) } else { launchHealth(slot, focused: focused) }
             }
+            // Wake at the end of the first cluster of due times (never before any of them: nothing starts
+            // early), so backends that came due within a few milliseconds start together.
+            let earliest = dues.min() ?? now.advanced(by: configuration.interval)
+            let next = dues.filter { $0 <= earliest.advanced(by: slack) }.max() ?? earliest
             plannedWake = next
             let clock = clock
             let wait = Task { if clock.now < next { _ = try? await clock.sleep(until: next, tolerance: nil) } }
