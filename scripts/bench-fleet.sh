@@ -215,34 +215,7 @@ pids+=($!)
 exporter_port=$(spare_port)
 prometheus-redis-exporter --web.listen-address "127.0.0.1:$exporter_port" >/dev/null 2>&1 &
 pids+=($!)
-"$PY" - "$serve_port" "$exporter_port" "$SCRAPES" "$results" "$live" "${redis_ports[@]}" <<'PY'
-import json, sys, time, urllib.request
-from concurrent.futures import ThreadPoolExecutor
-serve, exporter, scrapes, results, live = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-ports = sys.argv[6:]
-def get(url):
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                return response.read()
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"no answer from {url}")
-get(f"http://127.0.0.1:{serve}/metrics")
-get(f"http://127.0.0.1:{exporter}/scrape?target=redis://127.0.0.1:{ports[0]}")
-with open(results, "a") as out:
-    for _ in range(scrapes):
-        time.sleep(1.2)  # past the refresh interval: a fresh reading of every backend
-        began = time.perf_counter()
-        body = get(f"http://127.0.0.1:{serve}/metrics")
-        took = (time.perf_counter() - began) * 1000
-        out.write(json.dumps({"case": f"scrape-{live}-backends", "tool": "cachescope", "value": took, "unit": "ms"}) + "\n")
-        began = time.perf_counter()
-        with ThreadPoolExecutor(len(ports)) as pool:
-            list(pool.map(lambda port: get(f"http://127.0.0.1:{exporter}/scrape?target=redis://127.0.0.1:{port}"), ports))
-        took = (time.perf_counter() - began) * 1000
-        out.write(json.dumps({"case": f"scrape-{live}-backends", "tool": f"redis_exporter, {len(ports)} /scrape at once (Redis only)", "value": took, "unit": "ms"}) + "\n")
-PY
+"$PY" scripts/lib/scrape_timer.py "$results" "scrape-$live-backends" "$serve_port" "$SCRAPES" "$exporter_port" "${redis_ports[@]}"
 
 if [ "$SCALE" -gt 1 ]; then
     say "7. the fleet watched $SCALE times over: $((live * SCALE)) backends"
@@ -253,25 +226,7 @@ if [ "$SCALE" -gt 1 ]; then
     scaled_port=$(spare_port)
     XDG_CONFIG_HOME="$workdir/config-home" "$bin/cachescope" serve --config "$workdir/scaled.toml" --listen "127.0.0.1:$scaled_port" 2>/dev/null &
     pids+=($!)
-    "$PY" - "$scaled_port" "$SCRAPES" "$results" $((live * SCALE)) <<'PY'
-import json, sys, time, urllib.request
-port, scrapes, results, count = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-def get(url):
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(url, timeout=30) as response:
-                return response.read()
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"no answer from {url}")
-get(f"http://127.0.0.1:{port}/metrics")
-with open(results, "a") as out:
-    for _ in range(scrapes):
-        time.sleep(1.2)
-        began = time.perf_counter()
-        get(f"http://127.0.0.1:{port}/metrics")
-        out.write(json.dumps({"case": f"scrape-{count}-backends", "tool": "cachescope", "value": (time.perf_counter() - began) * 1000, "unit": "ms"}) + "\n")
-PY
+    "$PY" scripts/lib/scrape_timer.py "$results" "scrape-$((live * SCALE))-backends" "$scaled_port" "$SCRAPES"
     record "snapshot-$((live * SCALE))-live-backends" cachescope "$(seconds_of "$bin/cachescope" snapshot --config "$workdir/scaled.toml" --json)"
 fi
 
