@@ -35,41 +35,10 @@ extension Poller {
 
     func record(_ index: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) -> C.Instant {
         let now = clock.now
-        // A backend removed while it was sampled.
-        guard var state = states[index] else { return now.advanced(by: configuration.interval) }
-        state.snapshot.sampledAt = started.duration(to: now).inSeconds
-        switch result {
-        case .success(let sample):
-            // Connected again: the server, its user or its settings may have changed since it answered.
-            if state.snapshot.status == .down || state.snapshot.status == .authFailed {
-                state.snapshot.backend.answers.forgetAll()
-                (state.snapshot.backend.source as? any LearningSource)?.forgetLearned()
-            }
-            state.snapshot.kind = state.snapshot.backend.source.kind
-            let rates = state.previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
-            state.snapshot.status = .up
-            state.snapshot.error = nil
-            state.snapshot.sample = sample
-            state.snapshot.rates = rates
-            state.snapshot.retryIn = nil
-            state.snapshot.hitRatioHistory.append(rates?.hitRatio)
-            state.snapshot.operationsHistory.append(rates?.operationsPerSecond)
-            state.snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
-            state.previous = (sample, now)
-            state.failures = 0
-            state.nextAttempt = began.advanced(by: configuration.interval)
-        case .failure(let error):
-            state.failures += 1
-            state.snapshot.status = state.snapshot.backend.source.isAuthenticationFailure(error) ? .authFailed : .down
-            state.snapshot.error = ErrorText.oneLine(error)
-            state.snapshot.rates = nil
-            state.snapshot.hitRatioHistory.append(nil)
-            state.snapshot.operationsHistory.append(nil)
-            state.snapshot.memoryHistory.append(nil)
-            state.nextAttempt = now.advanced(by: backoff(afterFailures: state.failures))
-        }
-        states[index] = state
-        return state.nextAttempt ?? now.advanced(by: configuration.interval)
+        let at = started.duration(to: now).inSeconds
+        // `nil` for a backend removed while it was sampled.
+        let next = states[index]?.record(result, began: began, now: now, at: at, configuration: configuration, backoff: backoff(afterFailures:))
+        return next ?? now.advanced(by: configuration.interval)
     }
 
     /// The interval, doubled per consecutive failure, at most `maxBackoff`.
@@ -77,5 +46,47 @@ extension Poller {
         var wait = configuration.interval
         for _ in 1..<max(1, failures) where wait < configuration.maxBackoff { wait *= 2 }
         return min(wait, configuration.maxBackoff)
+    }
+}
+
+extension Poller.SourceState {
+    /// Records a sample's outcome taken at `now` (`at` seconds since the poller started): rates, histories,
+    /// status and backoff. Returns when to sample next.
+    func record(
+        _ result: Result<SourceSample, any Error>, began: C.Instant, now: C.Instant, at: Double, configuration: Poller<C>.Configuration,
+        backoff: (Int) -> Duration
+    ) -> C.Instant {
+        snapshot.sampledAt = at
+        switch result {
+        case .success(let sample):
+            // Connected again: the server, its user or its settings may have changed since it answered.
+            if snapshot.status == .down || snapshot.status == .authFailed {
+                snapshot.backend.answers.forgetAll()
+                (snapshot.backend.source as? any LearningSource)?.forgetLearned()
+            }
+            snapshot.kind = snapshot.backend.source.kind
+            let rates = previous.map { BackendRates(from: $0.sample, to: sample, seconds: $0.at.duration(to: now).inSeconds) }
+            snapshot.status = .up
+            snapshot.error = nil
+            snapshot.sample = sample
+            snapshot.rates = rates
+            snapshot.retryIn = nil
+            snapshot.hitRatioHistory.append(rates?.hitRatio)
+            snapshot.operationsHistory.append(rates?.operationsPerSecond)
+            snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
+            previous = (sample, now)
+            failures = 0
+            nextAttempt = began.advanced(by: configuration.interval)
+        case .failure(let error):
+            failures += 1
+            snapshot.status = snapshot.backend.source.isAuthenticationFailure(error) ? .authFailed : .down
+            snapshot.error = ErrorText.oneLine(error)
+            snapshot.rates = nil
+            snapshot.hitRatioHistory.append(nil)
+            snapshot.operationsHistory.append(nil)
+            snapshot.memoryHistory.append(nil)
+            nextAttempt = now.advanced(by: backoff(failures))
+        }
+        return nextAttempt ?? now.advanced(by: configuration.interval)
     }
 }

@@ -20,17 +20,19 @@ extension Poller {
                 if deadline <= now { giveUp(slot, began: began) } else { dues.append(deadline) }
             }
             for slot in order {
-                guard let state = states[slot] else { continue }
+                // Read field by field: a copy of the state (its histories, its health) per backend per wake
+                // would cost more than the scheduling.
+                guard let status = states[slot]?.snapshot.status else { continue }
                 if sampling[slot] == nil {
-                    if let due = state.nextAttempt, due > now {
+                    if let due = states[slot]?.nextAttempt, due > now {
                         dues.append(due)
                     } else {
                         launchSample(slot)
                         dues.append(now.advanced(by: configuration.timeout))
                     }
                 }
-                guard state.snapshot.backend.health != nil, readingHealth[slot] == nil, state.snapshot.status == .up else { continue }
-                let focused = state.snapshot.id == healthFocus
+                guard status == .up, readingHealth[slot] == nil, states[slot]?.snapshot.backend.health != nil else { continue }
+                let focused = states[slot]?.snapshot.id == healthFocus
                 guard focused || configuration.healthInterval != nil else { continue }
                 if let due = nextHealth[slot], due > now { dues.append(due) } else { launchHealth(slot, focused: focused) }
             }

@@ -37,21 +37,28 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         }
     }
 
-    struct SourceState {
+    /// One backend's state. A class: the scheduler reads a field or two of every backend on every wake, and
+    /// the poller is generic over its clock, so a struct would be copied whole (histories, health) for each read.
+    final class SourceState {
         var snapshot: BackendSnapshot
         var previous: (sample: SourceSample, at: C.Instant)?
         var failures = 0
         var nextAttempt: C.Instant?
         var health: HealthTracker
+
+        init(snapshot: BackendSnapshot, health: HealthTracker) {
+            self.snapshot = snapshot
+            self.health = health
+        }
     }
 
     package let configuration: Configuration
     let clock: C
     let started: C.Instant
-    /// Each backend's state by its slot (slots are never reused), and the slots in display order.
-    var states: [Int: SourceState] = [:]
+    /// Each backend's state by its slot (slots are never reused: a removed backend leaves `nil`), and the slots
+    /// in display order.
+    var states: [SourceState?] = []
     var order: [Int] = []
-    var nextSlot = 0
     /// The scheduler and the publishing task, while running.
     var tasks: [Task<Void, Never>] = []
     var running = false
@@ -80,13 +87,12 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         self.configuration = configuration
         self.clock = clock
         started = clock.now
-        for (slot, backend) in backends.enumerated() {
-            states[slot] = SourceState(
+        states = backends.map { backend in
+            SourceState(
                 snapshot: BackendSnapshot(backend: backend, historyLength: configuration.historyLength),
                 health: HealthTracker(thresholds: configuration.attention))
         }
         order = Array(backends.indices)
-        nextSlot = backends.count
     }
 
     /// The backends watched now, in display order.
@@ -94,7 +100,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     /// Watches `backends` too (found by discovery while running): sampled from now on, after the others.
     package func add(_ backends: [MonitoredBackend]) {
-        for backend in backends where !states.values.contains(where: { $0.snapshot.id == backend.id }) { insert(backend) }
+        for backend in backends where !states.contains(where: { $0?.snapshot.id == backend.id }) { insert(backend) }
         if running {
             wake()
             publishNow()
@@ -113,7 +119,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             nextHealth[slot] = nil
             healthAskedAgain.remove(slot)
             refreshing.remove(slot)
-            if let state = states.removeValue(forKey: slot) { removed.append(state.snapshot.backend) }
+            if let state = states[slot] { removed.append(state.snapshot.backend) }
+            states[slot] = nil
         }
         order.removeAll { states[$0] == nil }
         if !removed.isEmpty, running { publishNow() }
@@ -122,11 +129,11 @@ package actor Poller<C: Clock> where C.Duration == Duration {
 
     @discardableResult
     func insert(_ backend: MonitoredBackend) -> Int {
-        let slot = nextSlot
-        nextSlot += 1
-        states[slot] = SourceState(
-            snapshot: BackendSnapshot(backend: backend, historyLength: configuration.historyLength),
-            health: HealthTracker(thresholds: configuration.attention))
+        let slot = states.count
+        states.append(
+            SourceState(
+                snapshot: BackendSnapshot(backend: backend, historyLength: configuration.historyLength),
+                health: HealthTracker(thresholds: configuration.attention)))
         order.append(slot)
         return slot
     }
@@ -135,9 +142,9 @@ package actor Poller<C: Clock> where C.Duration == Duration {
     package var current: Snapshot {
         let now = clock.now
         return Snapshot(
-            backends: order.compactMap { states[$0] }.map { state in
-                var snapshot = state.snapshot
-                if snapshot.status != .up, let next = state.nextAttempt { snapshot.retryIn = max(0, now.duration(to: next).inSeconds) }
+            backends: order.compactMap { slot -> BackendSnapshot? in
+                guard var snapshot = states[slot]?.snapshot else { return nil }
+                if snapshot.status != .up, let next = states[slot]?.nextAttempt { snapshot.retryIn = max(0, now.duration(to: next).inSeconds) }
                 return snapshot
             },
             takenAt: started.duration(to: now).inSeconds
@@ -187,7 +194,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
             for slot in order {
                 group.addTask {
                     await self.sampleOnce(slot)
-                    if health, await self.states[slot]?.snapshot.status == .up { await self.readHealthOnce(slot, scope: .attention) }
+                    if health, await self.isUp(slot) { await self.readHealthOnce(slot, scope: .attention) }
                 }
             }
         }
@@ -205,11 +212,11 @@ package actor Poller<C: Clock> where C.Duration == Duration {
                     let clock = self.clock
                     let began = clock.now
                     await self.sampleOnce(slot)
-                    guard await self.states[slot]?.snapshot.status == .up else { return }
+                    guard await self.isUp(slot) else { return }
                     let next = began.advanced(by: interval)
                     if clock.now < next { try? await clock.sleep(until: next, tolerance: nil) }
                     await self.sampleOnce(slot)
-                    if health, await self.states[slot]?.snapshot.status == .up { await self.readHealthOnce(slot, scope: .attention) }
+                    if health, await self.isUp(slot) { await self.readHealthOnce(slot, scope: .attention) }
                 }
             }
         }
@@ -222,7 +229,7 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         guard backend != healthFocus else { return }
         let previous = healthFocus
         healthFocus = backend
-        for (index, state) in states where state.snapshot.id == backend || state.snapshot.id == previous {
+        for index in states.indices where states[index]?.snapshot.id == backend || states[index]?.snapshot.id == previous {
             nextHealth[index] = nil
             if readingHealth[index] != nil { healthAskedAgain.insert(index) }
         }
@@ -252,6 +259,8 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         let snapshot = current
         for continuation in subscribers.values { continuation.yield(snapshot) }
     }
+
+    func isUp(_ slot: Int) -> Bool { states[slot]?.snapshot.status == .up }
 
     func unsubscribe(_ id: Int) {
         subscribers[id] = nil

@@ -17,10 +17,13 @@ extension MemcachedSource: HealthSource {
             let address = client.address.description
             do {
                 var health = ServerHealth(address: address)
-                let slabs = try await client.stats("slabs").map { (name: $0.name, value: $0.value) }
-                let items = try await client.stats("items").map { (name: $0.name, value: $0.value) }
+                // One round trip for what the attention rules read (a fleet reads hundreds every few seconds).
+                let groups = try await client.stats(["slabs", "items", nil])
+                guard groups.count == 3 else { throw MemcachedError(.protocolViolation, "protocol violation: stats replies missing") }
+                let slabs = groups[0].map { (name: $0.name, value: $0.value) }
+                let items = groups[1].map { (name: $0.name, value: $0.value) }
                 health.slabs = .value(SlabClass.parse(slabs: slabs, items: items))
-                health.rejectedConnections = try await client.stats().first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }
+                health.rejectedConnections = groups[2].first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }
                     .flatMap { Int64($0.value) }
                 if scope == .full {
                     health.settings = try await optionalStats(client, "settings") {

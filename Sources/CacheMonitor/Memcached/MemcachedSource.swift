@@ -100,42 +100,46 @@ package final class MemcachedSource: Sendable {
             }
         }
         let clients = self.clients
-        // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
-        // builds (Swift 6.3.1; see DESIGN.md).
-        struct Indexed: Sendable {
-            var index: Int
-            var sample: MemcachedServerSample
-        }
-        let samples = await withTaskGroup(of: Indexed.self) { group in
-            for (index, client) in clients.enumerated() {
-                group.addTask {
-                    let clock = ContinuousClock()
-                    let started = clock.now
-                    do {
-                        let lines = try await client.stats()
-                        let values = Dictionary(lines.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-                        return Indexed(
-                            index: index,
-                            sample: MemcachedServerSample(
-                                address: client.address.description,
-                                result: .success(MemcachedServerStats(values: values, latency: clock.now - started))))
-                    } catch {
-                        let message = (error as? MemcachedError)?.message ?? "\(error)"
-                        return Indexed(
-                            index: index,
-                            sample: MemcachedServerSample(
-                                address: client.address.description, result: .failure(MonitorError.serverUnreadable(message))))
-                    }
-                }
+        let samples: [MemcachedServerSample]
+        if clients.count == 1, let client = clients.first {
+            // One server (most backends): read on this task, without a task group's child.
+            samples = [await Self.sample(client)]
+        } else {
+            // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
+            // builds (Swift 6.3.1; see DESIGN.md).
+            struct Indexed: Sendable {
+                var index: Int
+                var sample: MemcachedServerSample
             }
-            var byIndex: [Int: MemcachedServerSample] = [:]
-            for await indexed in group { byIndex[indexed.index] = indexed.sample }
-            return clients.indices.compactMap { byIndex[$0] }
+            samples = await withTaskGroup(of: Indexed.self) { group in
+                for (index, client) in clients.enumerated() {
+                    group.addTask { Indexed(index: index, sample: await Self.sample(client)) }
+                }
+                var byIndex: [Int: MemcachedServerSample] = [:]
+                for await indexed in group { byIndex[indexed.index] = indexed.sample }
+                return clients.indices.compactMap { byIndex[$0] }
+            }
         }
         if discovery != nil, samples.contains(where: { if case .failure = $0.result { return true } else { return false } }) {
             nodes.withLock { $0.nodeFailed = true }
         }
         return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+    }
+
+    /// One server's `stats` and the round trip it took, or why it failed.
+    private static func sample(_ client: MemcachedClient) async -> MemcachedServerSample {
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let lines = try await client.stats()
+            var values: [String: String] = .init(minimumCapacity: lines.count)
+            for line in lines { values[line.name] = line.value }
+            return MemcachedServerSample(
+                address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started)))
+        } catch {
+            let message = (error as? MemcachedError)?.message ?? "\(error)"
+            return MemcachedServerSample(address: client.address.description, result: .failure(MonitorError.serverUnreadable(message)))
+        }
     }
 
     /// Lists keys server by server, handing those `accept`s to `emit` a batch at a time as the crawl

@@ -93,4 +93,14 @@ extension MemcachedCommandExecutor {
         if case .stats(let stats) = try await send(.stats(section)) { return stats }
         return []
     }
+
+    /// Several `stats` groups in one round trip (`nil` is plain `stats`), each as name/value pairs in the
+    /// server's order; the first error reply is thrown.
+    public func stats(_ sections: [String?]) async throws -> [[MemcachedStat]] {
+        try await send(sections.map { .stats($0) }).map { reply in
+            if let error = reply.error { throw error }
+            guard case .stats(let stats) = reply else { return [] }
+            return stats
+        }
+    }
 }
