@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         // Tests only: a clock the tests advance by hand (the poller's time is injected).
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        // Recordings: SQLite with its own copy of the engine (see DESIGN.md, "Recordings").
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
     ],
     targets: [
         // What every other target may use: durations and their text, human-readable numbers and sizes,
@@ -116,6 +118,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Recordings: what the monitor saw, kept in an SQLite file (series in compressed blocks, states, events)
+        // and read back at any instant (replay, export).
+        .target(
+            name: "Recording",
+            dependencies: [
+                "Basics",
+                "CacheMonitor",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Cached routes (`@cache.cached()`) and Cache-Control helpers for Hummingbird 2.
         .target(
             name: "CachingHummingbird",
@@ -183,6 +197,7 @@ let package = Package(
                 "DemoApp",
                 "Memcache",
                 "RESP",
+                "Recording",
                 "Settings",
                 "TerminalNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -266,6 +281,11 @@ let package = Package(
                 "TestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RecordingTests",
+            dependencies: ["Basics", "CacheMonitor", "Recording", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -33,10 +33,10 @@ public enum UnixTime {
 
 /// Durations read from and written as text — the one place that turns a `Duration` into words.
 public enum DurationText {
-    /// `1s`, `500ms`, `2.5s`, `1m`, or a bare number of seconds; `nil` for anything else.
+    /// `1s`, `500ms`, `2.5s`, `1m`, `2h`, `7d`, or a bare number of seconds; `nil` for anything else.
     public static func parse(_ text: String) -> Duration? {
         let trimmed = trimmedSpaces(text).lowercased()
-        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("", 1.0)] where trimmed.hasSuffix(suffix) {
+        for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3_600.0), ("d", 86_400.0), ("", 1.0)] where trimmed.hasSuffix(suffix) {
             guard let value = Double(trimmed.dropLast(suffix.count)), value.isFinite, value >= 0 else { continue }
             return .milliseconds(Int64((value * scale * 1000).rounded()))
         }

@@ -1,0 +1,151 @@
+import Basics
+import CacheMonitor
+import Foundation
+
+/// Reads a recording back as the monitor's own values: the ``Snapshot`` of any recorded instant (each
+/// backend's last reading at or before it, the rates from the reading before, the histories up to it, its
+/// state and what needed attention then), and the events of a stretch of time.
+package actor RecordingReader {
+    package let store: RecordingStore
+    /// The recording's interval (what its histories step by).
+    package let interval: Duration
+    private let backends: [RecordedBackend]
+
+    private init(store: RecordingStore, interval: Duration, backends: [RecordedBackend]) {
+        self.store = store
+        self.interval = interval
+        self.backends = backends
+    }
+
+    /// Opens a recording to read it.
+    package static func open(_ path: String) async throws(RecordingError) -> RecordingReader {
+        let store = try await RecordingStore.openForReading(path)
+        do {
+            let milliseconds = Int64(try await store.meta("interval_ms") ?? "") ?? 1000
+            return RecordingReader(store: store, interval: .milliseconds(max(milliseconds, 1)), backends: try await store.backends())
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    package func close() async { await store.close() }
+
+    /// The first and last recorded instants (ms since 1970).
+    package func timeRange() async throws(RecordingError) -> ClosedRange<Int64>? { try await store.timeRange() }
+
+    /// The events between two instants, oldest first.
+    package func events(in range: ClosedRange<Int64>) async throws(RecordingError) -> [RecordedEvent] { try await store.events(in: range) }
+
+    /// Every backend as it was at `instant` (ms since 1970); histories hold up to `historyLength` readings
+    /// before it. A backend first seen after `instant` is left out; one whose last reading is older than three
+    /// intervals (the recorder was not running) shows as down, saying so.
+    package func snapshot(at instant: Int64, historyLength: Int = 300) async throws(RecordingError) -> Snapshot {
+        var snapshots: [BackendSnapshot] = []
+        let windowStart = instant - Int64(historyLength) * max(interval.milliseconds, 1)
+        for (position, recorded) in backends.enumerated() where recorded.firstMilliseconds <= instant {
+            guard let (_, json) = try await store.state(backend: recorded.id, at: instant), let state = RecordedState.decode(json) else {
+                continue
+            }
+            let blocks = try await store.blocks(backend: recorded.id, overlapping: windowStart...instant)
+            snapshots.append(
+                Self.backendSnapshot(
+                    recorded, position: position, state: state, blocks: blocks, instant: instant, windowStart: windowStart,
+                    historyLength: historyLength, stale: interval.milliseconds * 3))
+        }
+        return Snapshot(backends: snapshots, takenAt: Double(instant) / 1000)
+    }
+
+    // MARK: building a backend's snapshot
+
+    static func backendSnapshot(
+        _ recorded: RecordedBackend, position: Int, state: RecordedState, blocks: [StoredBlock], instant: Int64, windowStart: Int64,
+        historyLength: Int, stale: Int64
+    ) -> BackendSnapshot {
+        let kind = BackendKind(rawValue: state.kind) ?? BackendKind(rawValue: recorded.type) ?? .redis
+        let tags = ((try? JSONDecoder().decode([String].self, from: Data(recorded.tagsJSON.utf8))) ?? []).compactMap(BackendTag.init)
+        let source = RecordedSource(name: recorded.name, address: recorded.address, kind: kind)
+        let monitored = MonitoredBackend(
+            id: BackendID(position), name: recorded.name, kind: kind, address: recorded.address, tags: tags, source: source)
+        let readings = Self.readings(blocks.filter { $0.node.isEmpty }, from: windowStart, to: instant)
+        var snapshot = BackendSnapshot(backend: monitored, kind: kind, historyLength: historyLength)
+        snapshot.status = BackendStatus(rawValue: state.status) ?? .down
+        snapshot.error = state.error
+        var previous: (time: Int64, sample: SourceSample)?
+        for (time, values) in readings {
+            var sample = SourceSample(totalHits: 0, totalMisses: 0)
+            for (field, value) in zip(RecordedFields.backend, values) { field.write(&sample, value) }
+            let rates = previous.map { BackendRates(from: $0.sample, to: sample, seconds: Double(time - $0.time) / 1000) }
+            snapshot.hitRatioHistory.append(rates?.hitRatio)
+            snapshot.operationsHistory.append(rates?.operationsPerSecond)
+            snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
+            snapshot.rates = rates
+            previous = (time, sample)
+        }
+        if let (time, last) = previous {
+            var sample = last
+            sample.version = state.version
+            sample.flavor = state.flavor.flatMap(ServerFlavor.init)
+            sample.address = state.address
+            sample.note = state.note
+            sample.topology = state.topology.compactMap { member in
+                TopologyMember.Role(rawValue: member.role).map {
+                    TopologyMember(role: $0, address: member.address, up: member.up, detail: member.detail)
+                }
+            }
+            sample.servers = Self.servers(state.servers, blocks: blocks.filter { !$0.node.isEmpty }, at: time)
+            snapshot.sample = sample
+            snapshot.sampledAt = Double(time) / 1000
+            if snapshot.status == .up, instant - time > stale {
+                snapshot.status = .down
+                snapshot.error = "not recorded at this instant (the last reading is \(HumanUnits.ttl(milliseconds: instant - time)) older)"
+                snapshot.rates = nil
+            }
+        } else if snapshot.status == .up {
+            snapshot.status = .down
+            snapshot.error = "not recorded at this instant"
+        }
+        var health = BackendHealth()
+        health.attention = state.attentionItems
+        snapshot.health = health
+        return snapshot
+    }
+
+    /// Readings of the `fields` order of ``RecordedFields/backend`` between two instants, oldest first, from
+    /// blocks that may overlap (a recorder restarted within a minute): one per time.
+    static func readings(_ blocks: [StoredBlock], from start: Int64, to end: Int64) -> [(Int64, [Double?])] {
+        var byTime: [Int64: [Double?]] = [:]
+        for block in blocks {
+            let columns = RecordedFields.backend.map { block.values(of: $0.name) }
+            for (index, time) in block.times.enumerated() where time >= start && time <= end {
+                byTime[time] = columns.map { $0?[index] ?? nil }
+            }
+        }
+        return byTime.keys.sorted().compactMap { time in byTime[time].map { (time, $0) } }
+    }
+
+    /// The servers' readings at `time`: their state as recorded, their figures from their blocks.
+    static func servers(_ states: [RecordedState.Server], blocks: [StoredBlock], at time: Int64) -> [ServerReading] {
+        states.map { state in
+            var server = ServerReading(address: state.address, up: state.up, error: state.error)
+            server.version = state.version
+            server.flavor = state.flavor.flatMap(ServerFlavor.init)
+            server.role = state.role.flatMap(NodeRole.init)
+            server.health = state.health.map(NodeHealth.init(text:))
+            server.replicaOf = state.replicaOf
+            server.countsInTotals = state.countsInTotals
+            let reading = blocks.filter { $0.node == state.address }.lazy.compactMap { block -> (StoredBlock, Int)? in
+                block.times.lastIndex { $0 <= time }.map { (block, $0) }
+            }.max { $0.0.times[$0.1] < $1.0.times[$1.1] }
+            if let (block, index) = reading {
+                for field in RecordedFields.server { field.write(&server, block.values(of: field.name)?[index] ?? nil) }
+            }
+            return server
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -1,0 +1,56 @@
+/// The recording's tables, as SQL anyone can query with `sqlite3` (times are milliseconds since 1970, UTC:
+/// `datetime(at_ms / 1000, 'unixepoch')`). Version 1; a later version adds tables and columns, never
+/// changes these, and records its number in `PRAGMA user_version`.
+enum RecordingSchema {
+    /// `PRAGMA application_id`: "CSCP", what tells a recording from any other SQLite file.
+    static let applicationID: Int = 0x4353_4350
+    /// The format this version writes, and the newest it reads.
+    static let version = 1
+
+    /// Set before the first table exists (SQLite fixes them then).
+    static let creationPragmas = [
+        "PRAGMA auto_vacuum = INCREMENTAL",
+        "PRAGMA page_size = 8192",
+    ]
+
+    static let tables = [
+        // What the file is: format, who wrote it, the interval.
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        // Each backend ever recorded, by name.
+        """
+        CREATE TABLE IF NOT EXISTS backends (
+            id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL, address TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]', first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL)
+        """,
+        // The readings: one row per backend (node '') or per server of it (node 'host:port') per minute,
+        // the fields named in column order, the values in a Gorilla-compressed block (SeriesBlock).
+        """
+        CREATE TABLE IF NOT EXISTS blocks (
+            backend_id INTEGER NOT NULL, node TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+            readings INTEGER NOT NULL, fields TEXT NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (backend_id, node, start_ms)) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS blocks_by_end ON blocks (end_ms)",
+        // What is not a number (status, error, version, servers' roles, attention), as JSON, when it changes.
+        """
+        CREATE TABLE IF NOT EXISTS states (
+            backend_id INTEGER NOT NULL, at_ms INTEGER NOT NULL, state TEXT NOT NULL,
+            PRIMARY KEY (backend_id, at_ms)) WITHOUT ROWID
+        """,
+        // What happened: up/down, failover, attention raised and cleared, counters reset, and every change
+        // cachescope made (the audit trail). `detail` is JSON.
+        """
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, backend_id INTEGER, kind TEXT NOT NULL,
+            summary TEXT NOT NULL, detail TEXT)
+        """,
+        "CREATE INDEX IF NOT EXISTS events_by_time ON events (at_ms)",
+        // Insights taken on a schedule (keyspace, traffic), each one JSON document.
+        """
+        CREATE TABLE IF NOT EXISTS samples (
+            id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, backend_id INTEGER NOT NULL, kind TEXT NOT NULL,
+            document TEXT NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS samples_by_time ON samples (at_ms)",
+    ]
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Basics
+import CacheMonitor
+import Foundation
+import Recording
+
+/// `cachescope record`: every backend's readings, state and events into a recording, until a signal.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record every backend's readings, state and events into a file, until Ctrl-C or SIGTERM.",
+        discussion: """
+            Watches the same backends as the dashboard (configuration, --tag, --redis, --memcached …) and writes \
+            each reading — the figures 'snapshot --json' has, per backend and per server — into FILE, an SQLite \
+            database: readings in compressed blocks of a minute, states (status, error, version, roles, what needs \
+            attention) when they change, and events (up, down, failover, attention raised and cleared, counters \
+            reset). Open blocks are written every 5 seconds: a process killed mid-recording loses at most that. \
+            Data older than --keep, and the oldest data beyond --max-size, is dropped as it goes. One recorder per \
+            file; 'cachescope replay FILE' reads it while it records. The tables are plain SQL: sqlite3 FILE \
+            'SELECT datetime(at_ms/1000, \"unixepoch\"), kind, summary FROM events'.
+
+            Exit codes: 0 stopped by a signal; 1 the recording stopped (disk full, the file went away); 2 usage, \
+            configuration error, or FILE is not a recording this version writes (another program's file, a newer \
+            format, another recorder on it).
+            """
+    )
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("The recording file (created when missing, appended to when it is one).", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Time between two readings of a backend: 1s, 500ms, 10s (default: 1s).", valueName: "duration"))
+    var interval: String?
+
+    @Option(help: ArgumentHelp("Drop data older than this: 7d, 36h, 90m.", valueName: "duration"))
+    var keep: String = "7d"
+
+    @Option(help: ArgumentHelp("Keep the file under this size, dropping the oldest data first: 500MB, 2GB (default: no limit).", valueName: "size"))
+    var maxSize: String?
+
+    @Option(help: ArgumentHelp("How long one reading may take before a backend counts as down.", valueName: "duration"))
+    var timeout: String = "2s"
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        for (name, text, range) in [
+            ("--interval", interval, Duration.milliseconds(100)...Duration.seconds(3_600)),
+            ("--timeout", Optional(timeout), .milliseconds(1)...Duration.seconds(600)),
+            ("--keep", Optional(keep), .seconds(60)...Duration.seconds(3_650 * 86_400)),
+        ] {
+            guard let text else { continue }
+            guard let duration = DurationText.parse(text), range.contains(duration) else {
+                throw ValidationError(
+                    "\(name) '\(text)': give a duration from \(DurationText.limit(range.lowerBound)) to \(DurationText.limit(range.upperBound)), such as 1s, 90m, 36h or 7d"
+                )
+            }
+        }
+        if let maxSize, (ByteSizeText.parse(maxSize) ?? 0) < 1_048_576 {
+            throw ValidationError("--max-size '\(maxSize)': give a size of at least 1MB, such as 500MB or 2GB")
+        }
+    }
+
+    func run() async throws {
+        let setup = try connection.setup()
+        guard !setup.catalog.isEmpty else {
+            throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, or a configuration file")
+        }
+        let interval = interval.flatMap(DurationText.parse) ?? setup.refresh
+        let store: RecordingStore
+        do {
+            store = try await RecordingStore.openForWriting(
+                file, intervalMilliseconds: Int(interval.inSeconds * 1000), writer: "cachescope \(CachescopeVersion.current)")
+        } catch {
+            throw CommandFailure(error.code == .io || error.code == .full ? .backendFailed : .usage, error.message)
+        }
+        let options = Recorder.Options(keep: DurationText.parse(keep) ?? .seconds(7 * 86_400), maxBytes: maxSize.flatMap(ByteSizeText.parse))
+        let recorder: Recorder
+        do {
+            recorder = try await Recorder(store: store, options: options)
+        } catch {
+            await store.close()
+            throw CommandFailure(.usage, error.message)
+        }
+        let poller = Poller(
+            backends: setup.backends(),
+            configuration: .init(
+                interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2),
+                attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
+        let discovery = await setup.startDiscovery(poller: poller, from: 0)
+        let count = await poller.backends.count
+        await recorder.note(.recordingStarted, backend: nil, summary: "recording started: \(count) backends every \(DurationText.limit(interval))")
+        Terminal.printError(
+            "recording \(count) backend\(count == 1 ? "" : "s") every \(DurationText.limit(interval)) into \(file) "
+                + "(keep \(keep)\(maxSize.map { ", at most \($0)" } ?? "")); Ctrl-C stops")
+        let signals = StopOnSignals { Task { await poller.stop() } }
+        for await snapshot in await poller.snapshots() {
+            await recorder.record(snapshot)
+            if await !recorder.isRecording { await poller.stop() }
+        }
+        signals.restore()
+        let stopped = await recorder.stopReason
+        await recorder.finish()
+        discovery?.task.cancel()
+        await discovery?.fleet.close()
+        for backend in await poller.backends { await backend.source.close() }
+        if let stopped { throw CommandFailure(.backendFailed, stopped) }
+        Terminal.printError("recording ended: \(file)")
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Basics
+import CacheMonitor
+import Foundation
+import Recording
+
+/// `cachescope replay FILE --at TIME --json`: a recorded instant as `snapshot --json` prints a live one.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Read a recording made by 'cachescope record': every backend as it was at an instant.",
+        discussion: """
+            --at TIME --json prints the 'snapshot --json' document of that instant — each backend's figures from \
+            its last reading at or before it, its rates from the reading before, its status, error and what needed \
+            attention then — with "at" (ISO 8601) added. A TIME is HH:MM or HH:MM:SS (the last such time within \
+            the recording, local time), a step back from the recording's end (-2h, -90s, -1d), or an ISO 8601 date \
+            and time (2026-12-06T03:10, with Z or +01:00 to name a zone; local time otherwise). A backend whose \
+            last reading is more than three intervals older than TIME is reported down: "not recorded at this \
+            instant". Nothing is sent to any server.
+
+            Exit codes: 0 printed; 2 usage error, no such recording, not a recording, a newer format, a damaged \
+            file, or TIME outside the recording.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The recording.", valueName: "file"))
+    var file: String
+
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("The instant: 14:02, 14:02:30, -2h, -90s, 2026-12-06T03:10 (local time unless it names a zone).", valueName: "time"))
+    var at: String?
+
+    @Flag(help: "Print the instant as JSON (the 'snapshot --json' document).")
+    var json = false
+
+    func validate() throws {
+        guard json, at != nil else {
+            throw ValidationError("give --at TIME --json: the instant as JSON (the replay dashboard is not part of this version)")
+        }
+    }
+
+    func run() async throws {
+        let reader: RecordingReader
+        do {
+            reader = try await RecordingReader.open(file)
+        } catch {
+            throw CommandFailure(.usage, error.message)
+        }
+        do {
+            guard let range = try await reader.timeRange() else {
+                throw CommandFailure(.usage, "\(file): the recording holds no readings yet")
+            }
+            let text = at ?? ""
+            guard let instant = ReplayTime.parse(text, in: range) else {
+                throw CommandFailure(
+                    .usage, "--at '\(text)': give a time such as 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10")
+            }
+            guard range.contains(instant) else {
+                throw CommandFailure(
+                    .usage,
+                    "--at '\(text)' is \(Self.iso(instant)), outside the recording (\(Self.iso(range.lowerBound)) to \(Self.iso(range.upperBound)))")
+            }
+            let snapshot = try await reader.snapshot(at: instant)
+            guard case .object(let fields) = SnapshotReport.document(snapshot) else { return }
+            print(JSONValue.object([("at", .string(Self.iso(instant)))] + fields).text)
+            await reader.close()
+        } catch let error as RecordingError {
+            await reader.close()
+            throw CommandFailure(.usage, error.message)
+        } catch {
+            await reader.close()
+            throw error
+        }
+    }
+
+    /// An instant as ISO 8601 in local time with its offset (`2026-12-06T03:10:00.000+01:00`).
+    static func iso(_ milliseconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .current
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}

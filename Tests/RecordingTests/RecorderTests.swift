@@ -1,0 +1,113 @@
+import CacheMonitor
+import Foundation
+import Testing
+
+@testable import Recording
+
+@Suite struct RecorderTests {
+    private let start = Date(timeIntervalSince1970: 1_765_000_000)
+
+    private func record(_ snapshots: [(second: Int, backends: [BackendSnapshot])], to path: String, options: Recorder.Options = .init()) async throws
+    {
+        let store = try await RecordingStore.openForWriting(path, intervalMilliseconds: 1000, writer: "test")
+        let recorder = try await Recorder(store: store, options: options)
+        for (second, backends) in snapshots {
+            await recorder.record(Snapshot(backends: backends, takenAt: Double(second)), at: start.addingTimeInterval(Double(second)))
+        }
+        #expect(await recorder.stopReason == nil)
+        await recorder.finish(at: start.addingTimeInterval(Double((snapshots.last?.second ?? 0) + 1)))
+    }
+
+    @Test func aReplayedInstantHasTheRecordedFiguresRatesAndHistories() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "sessions", tags: ["prod", "eu"])
+        let memcached = RecordingFixtures.backend(1, name: "pages", kind: .memcached)
+        // 150 seconds: crosses two minute boundaries; memcached goes down from 100 to 110.
+        let snapshots = (0..<150).map { second -> (second: Int, backends: [BackendSnapshot]) in
+            let sessions = RecordingFixtures.up(redis, second: second, reads: 100, ratio: 0.9, memory: 1_000_000 + UInt64(second) * 1_000)
+            let pages: BackendSnapshot
+            if (100..<110).contains(second) {
+                pages = RecordingFixtures.down(memcached, second: second)
+            } else {
+                pages = RecordingFixtures.up(memcached, second: second, reads: 50, ratio: 0.5)
+            }
+            return (second, [sessions, pages])
+        }
+        try await record(snapshots, to: path)
+
+        let reader = try await RecordingReader.open(path)
+        let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
+        #expect(try await reader.timeRange() == startMilliseconds...(startMilliseconds + 149_000))
+        let at = startMilliseconds + 90_000
+        let snapshot = try await reader.snapshot(at: at)
+        #expect(snapshot.backends.map(\.name) == ["sessions", "pages"])
+        let sessions = try #require(snapshot.backends.first)
+        #expect(sessions.status == .up)
+        #expect(sessions.backend.tags.map(\.name) == ["prod", "eu"])
+        #expect(sessions.sample?.totalHits == 1_000 + 90 * 90)
+        #expect(sessions.sample?.memoryBytes == 1_090_000)
+        #expect(sessions.sample?.version == "7.0.15")
+        #expect(sessions.sample?.latency == .microseconds(250))
+        let hitsPerSecond = try #require(sessions.rates?.hitsPerSecond)
+        #expect(abs(hitsPerSecond - 90) < 0.001)
+        #expect(sessions.rates?.hitRatio.map { abs($0 - 0.9) < 0.001 } == true)
+        // One history value per reading up to the instant (the first has no rate yet).
+        #expect(sessions.memoryHistory.values.count == 91)
+        #expect(sessions.hitRatioHistory.values.compactMap { $0 }.count == 90)
+
+        let during = try await reader.snapshot(at: startMilliseconds + 105_000)
+        let pages = try #require(during.backends.last)
+        #expect(pages.status == .down)
+        let expected: String? = "connection refused"
+        #expect(pages.error == expected)
+        let events = try await reader.events(in: startMilliseconds...(startMilliseconds + 200_000))
+        let upAndDown: [RecordedEvent.Kind] = events.map(\.kind).filter { [.down, .up].contains($0) }
+        #expect(upAndDown == [.down, .up])
+        #expect(events.last?.kind == .recordingStopped)
+        // Before the recording: nothing; long after its end: down, saying it was not recorded.
+        #expect(try await reader.snapshot(at: startMilliseconds - 1).backends.isEmpty)
+        let after = try await reader.snapshot(at: startMilliseconds + 3_600_000)
+        #expect(after.backends.first?.status == .down)
+        #expect(after.backends.first?.error?.hasPrefix("not recorded at this instant") == true)
+        await reader.close()
+    }
+
+    @Test func attentionRaisedAndClearedAreEventsAndPartOfTheInstant() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "redis")
+        let snapshots = (0..<20).map { second -> (Int, [BackendSnapshot]) in
+            var snapshot = RecordingFixtures.up(redis, second: second)
+            if (5..<12).contains(second) {
+                snapshot.health?.attention = [Attention(rule: .fragmentation, message: "fragmentation 2.1", node: "10.0.0.1:6379")]
+            }
+            return (second, [snapshot])
+        }
+        try await record(snapshots, to: path)
+        let reader = try await RecordingReader.open(path)
+        let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
+        let events = try await reader.events(in: startMilliseconds...(startMilliseconds + 60_000))
+        #expect(events.filter { $0.kind == .attentionRaised }.map(\.atMilliseconds) == [startMilliseconds + 5_000])
+        #expect(events.filter { $0.kind == .attentionCleared }.map(\.atMilliseconds) == [startMilliseconds + 12_000])
+        #expect(try await reader.snapshot(at: startMilliseconds + 8_000).backends.first?.health?.attention.map(\.rule) == [.fragmentation])
+        #expect(try await reader.snapshot(at: startMilliseconds + 15_000).backends.first?.health?.attention.isEmpty == true)
+        await reader.close()
+    }
+
+    @Test func aRecordingKeepsWithinItsSizeDroppingTheOldestFirst() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let backends = (0..<20).map { RecordingFixtures.backend($0, name: "b\($0)") }
+        // Two hours of 20 backends at one reading per 5 s, with random-ish memory so blocks do not shrink to nothing.
+        var generator = SplitMix(seed: 3)
+        let snapshots = stride(from: 0, to: 7_200, by: 5).map { second in
+            (second, backends.map { RecordingFixtures.up($0, second: second, memory: 1_000_000 + generator.next() % 1_000_000) })
+        }
+        try await record(snapshots, to: path, options: .init(keep: .seconds(86_400), maxBytes: 400_000, flushEvery: .seconds(30)))
+        let reader = try await RecordingReader.open(path)
+        let range = try #require(try await reader.timeRange())
+        let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
+        #expect(range.lowerBound > startMilliseconds, "the oldest data was dropped")
+        #expect(range.upperBound == startMilliseconds + 7_195_000, "the newest data was kept")
+        #expect(try await reader.store.sizeInBytes() <= 400_000)
+        await reader.close()
+    }
+}
