@@ -54,6 +54,17 @@ public enum HumanUnits {
     }
 
     /// `97.5%`, `—` when there was no traffic.
+    /// A time ahead, as a forecast says it: `45 s`, `12 m`, `5 h 20 m`, `3 d 4 h`; `now` under a second.
+    public static func eta(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "never" }
+        let whole = Int64(max(0, seconds).rounded())
+        if whole < 1 { return "now" }
+        if whole < 60 { return "\(whole) s" }
+        if whole < 3_600 { return "\(whole / 60) m" }
+        if whole < 86_400 { return whole % 3_600 / 60 == 0 ? "\(whole / 3_600) h" : "\(whole / 3_600) h \(whole % 3_600 / 60) m" }
+        return whole % 86_400 / 3_600 == 0 ? "\(whole / 86_400) d" : "\(whole / 86_400) d \(whole % 86_400 / 3_600) h"
+    }
+
     public static func ratio(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "—" }
         return "\(oneDecimal(value * 100))%"

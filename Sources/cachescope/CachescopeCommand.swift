@@ -40,6 +40,8 @@ struct CachescopeCommand: AsyncParsableCommand {
 
     @OptionGroup var demoOptions: DemoOptions
 
+    @OptionGroup var record: RecordFlags
+
     @Option(
         help: ArgumentHelp(
             "The dashboard's colours: default, light, high-contrast, monochrome, or any themes/NAME.toml (t cycles).", valueName: "name")
@@ -52,7 +54,8 @@ struct CachescopeCommand: AsyncParsableCommand {
     var noMouse = false
 
     func run() async throws {
-        try await DashboardRunner.run(connection: connection, themeName: theme, demo: demo, demoOptions: demoOptions, mouse: !noMouse)
+        try await DashboardRunner.run(
+            connection: connection, themeName: theme, demo: demo, demoOptions: demoOptions, mouse: !noMouse, record: record)
     }
 
     static func main() async {

@@ -78,7 +78,7 @@ import Testing
         #expect(
             Set(Attention.Rule.allCases.map(\.rawValue)) == [
                 "fragmentation", "replica-link", "replica-lag", "slowlog", "rejected-connections", "evicted-unfetched", "memory", "persistence",
-                "noeviction-full",
+                "noeviction-full", "memory-forecast", "evictions-soon", "hit-ratio-drop",
             ])
     }
 }

@@ -1,3 +1,4 @@
+import Basics
 import CacheMonitor
 import Foundation
 import Testing
@@ -108,6 +109,52 @@ import Testing
         #expect(range.lowerBound > startMilliseconds, "the oldest data was dropped")
         #expect(range.upperBound == startMilliseconds + 7_195_000, "the newest data was kept")
         #expect(try await reader.store.sizeInBytes() <= 400_000)
+        await reader.close()
+    }
+
+    @Test func aReplayedInstantWorksOutItsForecastsFromTheHourBefore() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "redis")
+        // Memory filling 64 MB in 2 hours; 30 minutes recorded every 5 s.
+        let limit: UInt64 = 64 * 1_048_576
+        let snapshots = stride(from: 0, through: 1_800, by: 5).map { second -> (second: Int, backends: [BackendSnapshot]) in
+            (second, [RecordingFixtures.up(redis, second: second, memory: limit * UInt64(second) / 7_200)])
+        }
+        try await record(snapshots, to: path)
+        let reader = try await RecordingReader.open(path)
+        let at = Int64(start.timeIntervalSince1970 * 1000) + 1_800_000
+        let backend = try #require(try await reader.snapshot(at: at).backends.first)
+        let forecast = try #require(backend.health?.attention.first { $0.rule == .memoryForecast })
+        let eta = try #require(forecast.eta)
+        #expect(abs(eta.seconds - 5_400) / 5_400 < 0.15, "forecast \(eta.seconds) s, truth 5400 s")
+        // Not part of the recorded state (its figures move every reading): worked out again at the instant.
+        let recordedState = try #require(try await reader.store.state(backend: 1, at: at))
+        #expect(!recordedState.json.contains("memory-forecast"))
+        await reader.close()
+    }
+
+    @Test func everyChangeMadeIsInTheAuditTrail() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "sessions")
+        let store = try await RecordingStore.openForWriting(path, intervalMilliseconds: 1000, writer: "test")
+        let recorder = try await Recorder(store: store)
+        await recorder.record(Snapshot(backends: [RecordingFixtures.up(redis, second: 0)], takenAt: 0), at: start)
+        var outcome = ChangeOutcome(
+            change: .invalidatePrefix(Array("user:".utf8)), backend: redis, dryRun: false,
+            totals: DeletionTotals(scanned: 5_000, matched: 1_234, deleted: 1_234, finished: true), elapsed: .milliseconds(840))
+        await recorder.noteChange(outcome, at: start.addingTimeInterval(1))
+        outcome.dryRun = true
+        await recorder.noteChange(outcome, at: start.addingTimeInterval(2))
+        await recorder.finish(at: start.addingTimeInterval(3))
+        let reader = try await RecordingReader.open(path)
+        let changes = try await reader.events(in: 0...Int64.max).filter { $0.kind == .change }
+        #expect(changes.count == 1, "a dry run changes nothing and is not in the trail")
+        let change = try #require(changes.first)
+        #expect(change.summary == "invalidate-prefix 'user:' on sessions: 1234 deleted of 1234 matched (completed in 0.84 s)")
+        #expect(change.backendID != nil)
+        let detail = try #require(change.detailJSON)
+        #expect(
+            detail.contains("\"deleted\":1234") && detail.contains("\"scanned\":5000") && detail.contains("\"outcome\":\"completed\""), "\(detail)")
         await reader.close()
     }
 }

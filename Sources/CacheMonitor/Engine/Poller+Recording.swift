@@ -16,7 +16,7 @@ extension Poller {
         } catch {
             states[index]?.health.recordFailure(ErrorText.oneLine(error), now: started.duration(to: clock.now).inSeconds)
         }
-        if let health = states[index]?.health.health { states[index]?.snapshot.health = health }
+        states[index]?.mergeAttention()
     }
 
     /// Samples one source and records the outcome; returns when to sample it next.
@@ -77,6 +77,7 @@ extension Poller.SourceState {
             previous = (sample, now)
             failures = 0
             nextAttempt = began.advanced(by: configuration.interval)
+            forecast(sample, at: at, thresholds: configuration.attention)
         case .failure(let error):
             failures += 1
             snapshot.status = snapshot.backend.source.isAuthenticationFailure(error) ? .authFailed : .down
@@ -88,5 +89,24 @@ extension Poller.SourceState {
             nextAttempt = now.advanced(by: backoff(failures))
         }
         return nextAttempt ?? now.advanced(by: configuration.interval)
+    }
+
+    /// Adds the reading to the last hour and evaluates the forecast rules over it (for backends whose
+    /// servers have a health to read: an in-process cache has neither attention nor forecasts).
+    func forecast(_ sample: SourceSample, at seconds: Double, thresholds: AttentionThresholds) {
+        guard snapshot.backend.health != nil else { return }
+        trend.add(TrendWindow.Point(sample, at: seconds))
+        let policy = snapshot.health?.servers.lazy.compactMap { $0.memory.value?.policy }.first
+        forecasts = Forecasts.evaluate(trend, thresholds: thresholds, policy: policy)
+        mergeAttention()
+    }
+
+    /// The backend's attention: its last health reading's rules, then the forecasts.
+    func mergeAttention() {
+        // Nothing to show before the first health reading unless a forecast fires.
+        guard health.health.readAt != nil || !forecasts.isEmpty || snapshot.health != nil else { return }
+        var merged = health.health
+        merged.attention = health.health.attention + forecasts
+        snapshot.health = merged
     }
 }

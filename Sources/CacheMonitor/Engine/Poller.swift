@@ -45,6 +45,9 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         var failures = 0
         var nextAttempt: C.Instant?
         var health: HealthTracker
+        /// The last hour of readings, and what the forecasts over it say now.
+        var trend = TrendWindow()
+        var forecasts: [Attention] = []
 
         init(snapshot: BackendSnapshot, health: HealthTracker) {
             self.snapshot = snapshot

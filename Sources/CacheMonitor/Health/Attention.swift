@@ -13,6 +13,13 @@ package struct Attention: Sendable, Hashable {
         case memory
         case persistence
         case noevictionFull = "noeviction-full"
+        /// Forecasts from the last hour of readings (``Forecasts``).
+        case memoryForecast = "memory-forecast"
+        case evictionsSoon = "evictions-soon"
+        case hitRatioDrop = "hit-ratio-drop"
+
+        /// Whether the rule is a forecast from the readings (not from a health reading).
+        package var isForecast: Bool { self == .memoryForecast || self == .evictionsSoon || self == .hitRatioDrop }
     }
 
     package var rule: Rule
@@ -20,11 +27,14 @@ package struct Attention: Sendable, Hashable {
     package var message: String
     /// The node or server it is about (`host:port`).
     package var node: String?
+    /// For a forecast of a limit reached: when, with its band.
+    package var eta: ForecastETA?
 
-    package init(rule: Rule, message: String, node: String?) {
+    package init(rule: Rule, message: String, node: String?, eta: ForecastETA? = nil) {
         self.rule = rule
         self.message = message
         self.node = node
+        self.eta = eta
     }
 }
 
@@ -37,13 +47,25 @@ package struct AttentionThresholds: Sendable, Hashable {
     package var replicaLagSeconds: Int64
     /// Used memory over maxmemory above this fraction.
     package var memoryWarning: Double
+    /// `memory-forecast` fires when memory is forecast to reach its limit within this many seconds.
+    package var memoryForecastSeconds: Double
+    /// `evictions-soon` fires when a cache that has not evicted yet reaches its limit within this many seconds.
+    package var evictionsSoonSeconds: Double
+    /// `hit-ratio-drop` fires when the last minute's hit ratio is at least this far below its baseline (and
+    /// three times the baseline's own minute-to-minute spread).
+    package var hitRatioDrop: Double
 
-    package init(fragmentationRatio: Double = 1.5, fragmentationBytes: Int64 = 100 << 20, replicaLagSeconds: Int64 = 10, memoryWarning: Double = 0.8)
-    {
+    package init(
+        fragmentationRatio: Double = 1.5, fragmentationBytes: Int64 = 100 << 20, replicaLagSeconds: Int64 = 10, memoryWarning: Double = 0.8,
+        memoryForecastSeconds: Double = 6 * 3_600, evictionsSoonSeconds: Double = 3_600, hitRatioDrop: Double = 0.10
+    ) {
         self.fragmentationRatio = fragmentationRatio
         self.fragmentationBytes = fragmentationBytes
         self.replicaLagSeconds = replicaLagSeconds
         self.memoryWarning = memoryWarning
+        self.memoryForecastSeconds = memoryForecastSeconds
+        self.evictionsSoonSeconds = evictionsSoonSeconds
+        self.hitRatioDrop = hitRatioDrop
     }
 }
 

@@ -11,12 +11,18 @@ package struct ChangeRunner: Sendable {
     /// Whether every change is refused (dry runs still count).
     package let readOnly: Bool
     private let clearDemoCache: (@Sendable () async throws -> Int)?
+    private let audit: (@Sendable (ChangeOutcome) async -> Void)?
 
-    /// - Parameter clearDemoCache: clears the embedded demo's own keys and returns how many were removed,
-    ///   when the demo runs.
-    package init(readOnly: Bool, clearDemoCache: (@Sendable () async throws -> Int)? = nil) {
+    /// - Parameters:
+    ///   - clearDemoCache: clears the embedded demo's own keys and returns how many were removed, when the
+    ///     demo runs.
+    ///   - audit: told of every change that ran (not a dry run), however it ended — the recording's audit trail.
+    package init(
+        readOnly: Bool, clearDemoCache: (@Sendable () async throws -> Int)? = nil, audit: (@Sendable (ChangeOutcome) async -> Void)? = nil
+    ) {
         self.readOnly = readOnly
         self.clearDemoCache = clearDemoCache
+        self.audit = audit
     }
 
     /// Throws ``MonitorError/readOnly`` when a change (not a dry run) may not run — for callers that refuse
@@ -35,7 +41,8 @@ package struct ChangeRunner: Sendable {
             return ChangeJob(finished: refused)
         }
         let clearDemoCache = clearDemoCache
-        return ChangeJob(details: blank.details) { context, outcome in
+        let audit = dryRun ? nil : audit
+        return ChangeJob(details: blank.details, finished: audit) { context, outcome in
             var work = ChangeWork(outcome: outcome, context: context)
             // What was done before a failure is counted too.
             defer { outcome = work.outcome }

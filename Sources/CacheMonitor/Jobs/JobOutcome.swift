@@ -55,8 +55,10 @@ extension Job {
     /// A job whose outcome starts as `details`, completed: `work` fills it in (and says when it stopped); an
     /// error it throws ends the job failed with the error's one line — what was filled in until then stays —
     /// and the time taken is set at the end.
+    /// `finished` sees the outcome before anyone who follows the job does.
     package convenience init<Details>(
-        details: Details, _ work: @escaping @Sendable (JobContext<Progress>, inout Outcome) async throws -> Void
+        details: Details, finished: (@Sendable (Outcome) async -> Void)? = nil,
+        _ work: @escaping @Sendable (JobContext<Progress>, inout Outcome) async throws -> Void
     ) where Outcome == JobOutcome<Details> {
         self.init { context in
             var outcome = JobOutcome(details)
@@ -66,6 +68,7 @@ extension Job {
                 outcome.ending = .failed(ErrorText.oneLine(error))
             }
             outcome.elapsed = context.elapsed
+            await finished?(outcome)
             return outcome
         }
     }

@@ -34,6 +34,14 @@ package enum CachescopeMetrics {
                 set.add(
                     "cachescope_attention", .gauge, help: "A rule of cachescope health that fires (1), with its rule id and node.",
                     labels: labels + [.init("rule", line.rule.rawValue), .init("node", line.node ?? "")], 1)
+                guard let eta = line.eta else { continue }
+                for (bound, seconds) in [("expected", eta.seconds), ("low", eta.lowSeconds), ("high", eta.highSeconds)] {
+                    guard let seconds else { continue }
+                    set.add(
+                        "cachescope_forecast_eta_seconds", .gauge,
+                        help: "Seconds until a forecast limit is reached (memory full, evictions start): expected, and the 95% band's low and high.",
+                        labels: labels + [.init("rule", line.rule.rawValue), .init("bound", bound)], seconds)
+                }
             }
         }
         return set

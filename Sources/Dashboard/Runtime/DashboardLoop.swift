@@ -44,6 +44,11 @@ package final class DashboardLoop {
         if let problem = loaded.problem { inbox.post(.notice(problem, role: .warning)) }
     }
 
+    /// Shows `text` on the status line, from any task (a recording that stopped).
+    package nonisolated func notice(_ text: String, warning: Bool) {
+        inbox.post(.notice(text, role: warning ? .error : .good))
+    }
+
     /// Runs until the operator quits.
     package func run() async {
         let size = terminal.size

@@ -11,6 +11,8 @@ struct RecordedState: Codable, Equatable, Sendable {
     var flavor: String?
     var address: String?
     var note: String?
+    /// Redis's `maxmemory-policy`, when a health reading said it.
+    var policy: String?
     var servers: [Server] = []
     var topology: [Member] = []
     var attention: [Item] = []
@@ -49,13 +51,17 @@ struct RecordedState: Codable, Equatable, Sendable {
         flavor = sample?.flavor?.rawValue
         address = sample?.address
         note = sample?.note
+        policy = snapshot.health?.servers.lazy.compactMap { $0.memory.value?.policy }.first
         servers = (sample?.servers ?? []).map { server in
             Server(
                 address: server.address, up: server.up, error: server.error, version: server.version, flavor: server.flavor?.rawValue,
                 role: server.role?.rawValue, health: server.health?.text, replicaOf: server.replicaOf, countsInTotals: server.countsInTotals)
         }
         topology = (sample?.topology ?? []).map { Member(role: $0.role.rawValue, address: $0.address, up: $0.up, detail: $0.detail) }
-        attention = (snapshot.health?.attention ?? []).map { Item(rule: $0.rule.rawValue, message: $0.message, node: $0.node) }
+        // Forecasts are worked out again from the readings when read back (their figures move every reading).
+        attention = (snapshot.health?.attention ?? []).filter { !$0.rule.isForecast }.map {
+            Item(rule: $0.rule.rawValue, message: $0.message, node: $0.node)
+        }
     }
 
     /// The JSON written to the `states` table (keys sorted, so equal states are equal text).

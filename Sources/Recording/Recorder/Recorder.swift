@@ -35,6 +35,9 @@ package actor Recorder {
     /// open blocks (node `""` and each server).
     private var lastSampledAt: [Int64: Double] = [:]
     private var lastState: [Int64: RecordedState] = [:]
+    /// The forecast rules that held at the last reading, per backend (not part of the state: their figures
+    /// move every reading).
+    private var lastForecasts: [Int64: Set<Attention.Rule>] = [:]
     private var open: [BlockKey: OpenBlock] = [:]
     private var pending = WriteBatch()
     private var lastFlush: Date?
@@ -87,10 +90,17 @@ package actor Recorder {
 
     /// Adds an event now (a change cachescope made, a setting changed and put back).
     package func note(_ kind: RecordedEvent.Kind, backend name: String?, summary: String, detail: [String: String] = [:], at now: Date = Date()) {
+        appendEvent(
+            RecordedEvent(atMilliseconds: Self.milliseconds(now), backendID: nil, kind: kind, summary: summary, detailJSON: Self.json(detail)),
+            backend: name)
+    }
+
+    /// Adds an event about the backend named `name` (`nil`: about the recording or the run).
+    func appendEvent(_ event: RecordedEvent, backend name: String?) {
         guard stopReason == nil else { return }
-        let id = name.flatMap { ids[$0] }
-        pending.events.append(
-            RecordedEvent(atMilliseconds: Self.milliseconds(now), backendID: id, kind: kind, summary: summary, detailJSON: Self.json(detail)))
+        var event = event
+        event.backendID = name.flatMap { ids[$0] }
+        pending.events.append(event)
     }
 
     /// Writes what is pending and the open blocks; prunes once a minute.
@@ -117,6 +127,8 @@ package actor Recorder {
     package func finish(at now: Date = Date()) async {
         if stopReason == nil {
             note(.recordingStopped, backend: nil, summary: "recording stopped", at: now)
+            // The file left within its limits.
+            lastPrune = nil
             await flush(at: now)
         }
         await store.close()
@@ -181,6 +193,7 @@ package actor Recorder {
 
     /// A new state row when the state changed, and the events the change means.
     private func noteChanges(_ backend: BackendSnapshot, id: Int64, at now: Int64) {
+        noteForecasts(backend, id: id, at: now)
         let state = RecordedState(backend)
         let previous = lastState[id]
         guard state != previous else {
@@ -211,6 +224,26 @@ package actor Recorder {
             event(.attentionCleared, "\(backend.name): \(item.rule) cleared", ["rule": item.rule, "node": item.node ?? ""])
         }
         if backend.rates?.countersReset == true, backend.status == .up { countersReset(backend, id: id, at: now) }
+    }
+
+    private func noteForecasts(_ backend: BackendSnapshot, id: Int64, at now: Int64) {
+        let items = (backend.health?.attention ?? []).filter(\.rule.isForecast)
+        let rules = Set(items.map(\.rule))
+        let before = lastForecasts[id] ?? []
+        guard rules != before else { return }
+        lastForecasts[id] = rules
+        for item in items where !before.contains(item.rule) {
+            pending.events.append(
+                RecordedEvent(
+                    atMilliseconds: now, backendID: id, kind: .attentionRaised, summary: "\(backend.name): \(item.message)",
+                    detailJSON: Self.json(["rule": item.rule.rawValue])))
+        }
+        for rule in before.subtracting(rules).sorted(by: { $0.rawValue < $1.rawValue }) {
+            pending.events.append(
+                RecordedEvent(
+                    atMilliseconds: now, backendID: id, kind: .attentionCleared, summary: "\(backend.name): \(rule.rawValue) cleared",
+                    detailJSON: Self.json(["rule": rule.rawValue])))
+        }
     }
 
     private struct AttentionKey: Hashable {

@@ -40,9 +40,12 @@ package actor RecordingReader {
     /// Every backend as it was at `instant` (ms since 1970); histories hold up to `historyLength` readings
     /// before it. A backend first seen after `instant` is left out; one whose last reading is older than three
     /// intervals (the recorder was not running) shows as down, saying so.
-    package func snapshot(at instant: Int64, historyLength: Int = 300) async throws(RecordingError) -> Snapshot {
+    package func snapshot(
+        at instant: Int64, historyLength: Int = 300, thresholds: AttentionThresholds = AttentionThresholds()
+    ) async throws(RecordingError) -> Snapshot {
         var snapshots: [BackendSnapshot] = []
-        let windowStart = instant - Int64(historyLength) * max(interval.milliseconds, 1)
+        // The histories' readings, and the hour the forecasts look at.
+        let windowStart = instant - max(Int64(historyLength) * max(interval.milliseconds, 1), 3_600_000)
         for (position, recorded) in backends.enumerated() where recorded.firstMilliseconds <= instant {
             guard let (_, json) = try await store.state(backend: recorded.id, at: instant), let state = RecordedState.decode(json) else {
                 continue
@@ -51,7 +54,7 @@ package actor RecordingReader {
             snapshots.append(
                 Self.backendSnapshot(
                     recorded, position: position, state: state, blocks: blocks, instant: instant, windowStart: windowStart,
-                    historyLength: historyLength, stale: interval.milliseconds * 3))
+                    historyLength: historyLength, intervalMilliseconds: max(interval.milliseconds, 1), thresholds: thresholds))
         }
         return Snapshot(backends: snapshots, takenAt: Double(instant) / 1000)
     }
@@ -60,8 +63,9 @@ package actor RecordingReader {
 
     static func backendSnapshot(
         _ recorded: RecordedBackend, position: Int, state: RecordedState, blocks: [StoredBlock], instant: Int64, windowStart: Int64,
-        historyLength: Int, stale: Int64
+        historyLength: Int, intervalMilliseconds: Int64, thresholds: AttentionThresholds = AttentionThresholds()
     ) -> BackendSnapshot {
+        let stale = intervalMilliseconds * 3
         let kind = BackendKind(rawValue: state.kind) ?? BackendKind(rawValue: recorded.type) ?? .redis
         let tags = ((try? JSONDecoder().decode([String].self, from: Data(recorded.tagsJSON.utf8))) ?? []).compactMap(BackendTag.init)
         let source = RecordedSource(name: recorded.name, address: recorded.address, kind: kind)
@@ -72,13 +76,18 @@ package actor RecordingReader {
         snapshot.status = BackendStatus(rawValue: state.status) ?? .down
         snapshot.error = state.error
         var previous: (time: Int64, sample: SourceSample)?
+        var trend = TrendWindow()
+        let historyStart = instant - Int64(historyLength) * intervalMilliseconds
         for (time, values) in readings {
             var sample = SourceSample(totalHits: 0, totalMisses: 0)
             for (field, value) in zip(RecordedFields.backend, values) { field.write(&sample, value) }
             let rates = previous.map { BackendRates(from: $0.sample, to: sample, seconds: Double(time - $0.time) / 1000) }
-            snapshot.hitRatioHistory.append(rates?.hitRatio)
-            snapshot.operationsHistory.append(rates?.operationsPerSecond)
-            snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
+            trend.add(TrendWindow.Point(sample, at: Double(time) / 1000))
+            if time >= historyStart {
+                snapshot.hitRatioHistory.append(rates?.hitRatio)
+                snapshot.operationsHistory.append(rates?.operationsPerSecond)
+                snapshot.memoryHistory.append(sample.memoryBytes.map { Double($0) })
+            }
             snapshot.rates = rates
             previous = (time, sample)
         }
@@ -106,7 +115,10 @@ package actor RecordingReader {
             snapshot.error = "not recorded at this instant"
         }
         var health = BackendHealth()
-        health.attention = state.attentionItems
+        // What needed attention then, and the forecasts the hour before the instant gives (a backend down or
+        // not recorded has none).
+        let forecasts = snapshot.status == .up ? Forecasts.evaluate(trend, thresholds: thresholds, policy: state.policy) : []
+        health.attention = state.attentionItems + forecasts
         snapshot.health = health
         return snapshot
     }

@@ -12,7 +12,11 @@ enum DashboardRunner {
     @MainActor
     /// - Parameter mouse: whether clicks and the wheel work (`--no-mouse` turns them off; so does `mouse =
     ///   false` in the config file).
-    static func run(connection: ConnectionOptions, themeName: String?, demo: Bool, demoOptions: DemoOptions, mouse: Bool = true) async throws {
+    /// - Parameter record: `--record FILE`: everything watched is recorded too, and every change made.
+    static func run(
+        connection: ConnectionOptions, themeName: String?, demo: Bool, demoOptions: DemoOptions, mouse: Bool = true,
+        record: RecordFlags = RecordFlags()
+    ) async throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure(.usage, "the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'")
         }
@@ -48,7 +52,23 @@ enum DashboardRunner {
         let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count, announce: false)
         var clearDemoCache: (@Sendable () async throws -> Int)?
         if let session { clearDemoCache = { try await session.clearCache() } }
-        let changes = setup.changeRunner(clearDemoCache: clearDemoCache)
+        // With --record: a recording that stops (disk full) says so on the status line; watching goes on.
+        let recordingNotices = LineRelay()
+        var recording: RecordingSession?
+        do {
+            if let file = record.file {
+                recording = try await RecordingSession.start(file: file, interval: setup.refresh, options: record.options, poller: poller) { reason in
+                    recordingNotices.send(reason)
+                }
+            }
+        } catch {
+            discovery?.task.cancel()
+            await session?.stop()
+            throw error
+        }
+        var audit: (@Sendable (ChangeOutcome) async -> Void)?
+        if let recorder = recording?.recorder { audit = { await recorder.noteChange($0) } }
+        let changes = setup.changeRunner(clearDemoCache: clearDemoCache, audit: audit)
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         let terminal = NCursesTerminal(environment: environment, mouse: mouse && setup.config?.mouse != false)
@@ -68,11 +88,14 @@ enum DashboardRunner {
                 }
             }
         )
+        recordingNotices.listen { [loop] line in loop.notice(line, warning: true) }
         await loop.run()
+        await recording?.finish()
         discovery?.task.cancel()
         await discovery?.fleet.close()
         terminal.restore()
         for line in loop.exitNotes { Terminal.printError("cachescope: \(line)") }
+        if let recording, let reason = await recording.recorder.stopReason { Terminal.printError("cachescope: \(reason)") }
         await session?.stop()
         for backend in await poller.backends { await backend.source.close() }
     }

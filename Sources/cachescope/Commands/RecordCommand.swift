@@ -45,19 +45,16 @@ struct RecordCommand: AsyncParsableCommand {
     func validate() throws {
         for (name, text, range) in [
             ("--interval", interval, Duration.milliseconds(100)...Duration.seconds(3_600)),
-            ("--timeout", Optional(timeout), .milliseconds(1)...Duration.seconds(600)),
-            ("--keep", Optional(keep), .seconds(60)...Duration.seconds(3_650 * 86_400)),
+            ("--timeout", Optional(timeout), Duration.milliseconds(1)...Duration.seconds(600)),
         ] {
             guard let text else { continue }
             guard let duration = DurationText.parse(text), range.contains(duration) else {
                 throw ValidationError(
-                    "\(name) '\(text)': give a duration from \(DurationText.limit(range.lowerBound)) to \(DurationText.limit(range.upperBound)), such as 1s, 90m, 36h or 7d"
+                    "\(name) '\(text)': give a duration from \(DurationText.limit(range.lowerBound)) to \(DurationText.limit(range.upperBound)), such as 1s or 500ms"
                 )
             }
         }
-        if let maxSize, (ByteSizeText.parse(maxSize) ?? 0) < 1_048_576 {
-            throw ValidationError("--max-size '\(maxSize)': give a size of at least 1MB, such as 500MB or 2GB")
-        }
+        try RecordFlags.check(keep: keep, keepFlag: "--keep", maxSize: maxSize, maxSizeFlag: "--max-size")
     }
 
     func run() async throws {
@@ -66,40 +63,32 @@ struct RecordCommand: AsyncParsableCommand {
             throw CommandFailure(.usage, "no backend given: add --redis URL or --memcached HOST:PORT, or a configuration file")
         }
         let interval = interval.flatMap(DurationText.parse) ?? setup.refresh
-        let store: RecordingStore
-        do {
-            store = try await RecordingStore.openForWriting(
-                file, intervalMilliseconds: Int(interval.inSeconds * 1000), writer: "cachescope \(CachescopeVersion.current)")
-        } catch {
-            throw CommandFailure(error.code == .io || error.code == .full ? .backendFailed : .usage, error.message)
-        }
-        let options = Recorder.Options(keep: DurationText.parse(keep) ?? .seconds(7 * 86_400), maxBytes: maxSize.flatMap(ByteSizeText.parse))
-        let recorder: Recorder
-        do {
-            recorder = try await Recorder(store: store, options: options)
-        } catch {
-            await store.close()
-            throw CommandFailure(.usage, error.message)
-        }
         let poller = Poller(
             backends: setup.backends(),
             configuration: .init(
                 interval: interval, timeout: DurationText.parse(timeout) ?? .seconds(2),
                 attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         let discovery = await setup.startDiscovery(poller: poller, from: 0)
+        let options = Recorder.Options(keep: DurationText.parse(keep) ?? .seconds(7 * 86_400), maxBytes: maxSize.flatMap(ByteSizeText.parse))
+        let session: RecordingSession
+        do {
+            // A recording that stops (disk full) ends the command: recording is all it does.
+            session = try await RecordingSession.start(file: file, interval: interval, options: options, poller: poller) { _ in await poller.stop() }
+        } catch {
+            discovery?.task.cancel()
+            for backend in await poller.backends { await backend.source.close() }
+            throw error
+        }
         let count = await poller.backends.count
-        await recorder.note(.recordingStarted, backend: nil, summary: "recording started: \(count) backends every \(DurationText.limit(interval))")
         Terminal.printError(
             "recording \(count) backend\(count == 1 ? "" : "s") every \(DurationText.limit(interval)) into \(file) "
                 + "(keep \(keep)\(maxSize.map { ", at most \($0)" } ?? "")); Ctrl-C stops")
         let signals = StopOnSignals { Task { await poller.stop() } }
-        for await snapshot in await poller.snapshots() {
-            await recorder.record(snapshot)
-            if await !recorder.isRecording { await poller.stop() }
-        }
+        // Returns when a signal or a stopped recording stops the poller.
+        for await _ in await poller.snapshots() {}
         signals.restore()
-        let stopped = await recorder.stopReason
-        await recorder.finish()
+        let stopped = await session.recorder.stopReason
+        await session.finish()
         discovery?.task.cancel()
         await discovery?.fleet.close()
         for backend in await poller.backends { await backend.source.close() }

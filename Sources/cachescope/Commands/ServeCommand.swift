@@ -58,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var record: RecordFlags
+
     func validate() throws {
         guard let duration = DurationText.parse(timeout), duration > .zero, duration <= .seconds(60) else {
             throw ValidationError("--timeout '\(timeout)': give a duration such as 2s or 500ms (at most 1 minute)")
@@ -97,6 +99,20 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(interval: setup.refresh, timeout: timeout, attention: setup.config?.thresholds.attention ?? AttentionThresholds()))
         await poller.start()
         let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count)
+        // With --record: a recording that stops (disk full) says so on standard error; serving goes on.
+        var recording: RecordingSession?
+        do {
+            if let file = record.file {
+                recording = try await RecordingSession.start(file: file, interval: setup.refresh, options: record.options, poller: poller) { reason in
+                    Terminal.printError("cachescope: \(reason)")
+                }
+            }
+        } catch {
+            discovery?.task.cancel()
+            await poller.stop()
+            await session?.stop()
+            throw error
+        }
         let collector = MetricsCollector(poller: poller, interval: setup.refresh, timeout: timeout, demo: session)
         let server = MetricsServer(collector: collector, poller: poller, token: token, scrapesAnyTarget: scrapeAnyTarget)
         let (port, task) = try await server.start(host: address.host, port: address.port)
@@ -107,6 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
         signals.restore()
         task.cancel()
         await task.value
+        await recording?.finish()
         discovery?.task.cancel()
         await discovery?.fleet.close()
         await poller.stop()

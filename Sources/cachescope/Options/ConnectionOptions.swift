@@ -207,8 +207,10 @@ struct RunSetup {
     static let discoveryInterval: Duration = .seconds(5)
 
     /// Runs the changes of this run (refused in `--read-only`).
-    func changeRunner(clearDemoCache: (@Sendable () async throws -> Int)? = nil) -> ChangeRunner {
-        ChangeRunner(readOnly: readOnly, clearDemoCache: clearDemoCache)
+    func changeRunner(
+        clearDemoCache: (@Sendable () async throws -> Int)? = nil, audit: (@Sendable (ChangeOutcome) async -> Void)? = nil
+    ) -> ChangeRunner {
+        ChangeRunner(readOnly: readOnly, clearDemoCache: clearDemoCache, audit: audit)
     }
 
     private static func usage<T>(_ body: () throws -> T) throws -> T {

@@ -72,7 +72,19 @@ enum SnapshotReport {
 
     /// What needs attention: `[{"rule","message","node"}]`.
     static func attention(json attention: [Attention]) -> JSONValue {
-        .array(attention.map { .object([("rule", .string($0.rule.rawValue)), ("message", .string($0.message)), ("node", .optional($0.node))]) })
+        .array(
+            attention.map { item in
+                var fields: [(String, JSONValue)] = [
+                    ("rule", .string(item.rule.rawValue)), ("message", .string(item.message)), ("node", .optional(item.node)),
+                ]
+                if let eta = item.eta {
+                    fields += [
+                        ("etaSeconds", .number(eta.seconds.rounded())), ("etaLowSeconds", .number(eta.lowSeconds.rounded())),
+                        ("etaHighSeconds", .optional(eta.highSeconds?.rounded())),
+                    ]
+                }
+                return .object(fields)
+            })
     }
 
     /// One server of a pool or node of a cluster: its counters, its own rates, and for a node its role,
