@@ -25,7 +25,7 @@ struct CachescopeCommand: AsyncParsableCommand {
         version: CachescopeVersion.current,
         subcommands: [
             SnapshotCommand.self, CheckCommand.self, KeysCommand.self, AnalyzeCommand.self, TrafficSampleCommand.self, HealthCommand.self,
-            ServeCommand.self, RecordCommand.self, ReplayCommand.self,
+            ServeCommand.self, RecordCommand.self, ReplayCommand.self, ExportCommand.self,
             InvalidateCommand.self,
             DemoCommand.self,
             KeymapCommand.self,

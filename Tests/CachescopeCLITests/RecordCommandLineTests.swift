@@ -1,4 +1,5 @@
 import Foundation
+import RESP
 import TestSupport
 import Testing
 
@@ -53,6 +54,97 @@ import Testing
         // Recorded at least as far back as the start.
         let early = try commandLine.run(["replay", file, "--at", "-8s", "--json"])
         #expect(early.status == 0, "\(early.output)")
+    }
+
+    /// Another program's exit status and output.
+    private func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The run's output written to a file (exports can be long).
+    private func runToFile(_ arguments: [String], _ path: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = try #require(CommandLineTests.binary)
+        process.arguments = arguments
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        return process.terminationStatus
+    }
+
+    @Test func anExportImportedByPromtoolAnswersPrometheusQueriesWithTheRecordedValues() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        guard let prometheus = ServeCommandLineTests.prometheus,
+            let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else {
+            Issue.record("prometheus and promtool are not installed (scripts/test.sh installs them)")
+            return
+        }
+        let directory = try scratch()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Keys that change while it records: 40, then 60.
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        try await redis.send((0..<40).map { RESPCommand("SET", key: Array("exported:\($0)".utf8), ["v"]) })
+        let file = directory.appendingPathComponent("r.cachescope").path
+        let recording = try recorder(["--redis", server.url(), "record", "--to", file])
+        try await Task.sleep(for: .seconds(3))
+        try await redis.send((40..<60).map { RESPCommand("SET", key: Array("exported:\($0)".utf8), ["v"]) })
+        try await Task.sleep(for: .seconds(3))
+        recording.interrupt()
+        recording.waitUntilExit()
+        #expect(recording.terminationStatus == 0)
+        await redis.close()
+
+        let csvPath = directory.appendingPathComponent("r.csv").path
+        #expect(try runToFile(["export", file, "--format", "csv"], csvPath) == 0)
+        let rows = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
+        let header = try #require(rows.first)
+        let keysColumn = try #require(header.firstIndex(of: "keys"))
+        let last = try #require(rows.last)
+        #expect(last[keysColumn] == "60", "\(last)")
+        let lastTime = try #require(Int64(last[1]))
+
+        let exported = directory.appendingPathComponent("r.om").path
+        #expect(try runToFile(["export", file, "--format", "openmetrics"], exported) == 0)
+        let data = directory.appendingPathComponent("data").path
+        let importing = try runProgram(promtool, ["tsdb", "create-blocks-from", "openmetrics", exported, data])
+        #expect(importing.status == 0, "\(importing.output)")
+        let port = TestServers.freePort()
+        let config = directory.appendingPathComponent("prometheus.yml")
+        try "global:\n  scrape_interval: 15s\n".write(to: config, atomically: true, encoding: .utf8)
+        let running = try ServeCommandLineTests.Background(
+            URL(fileURLWithPath: prometheus),
+            ["--config.file=\(config.path)", "--storage.tsdb.path=\(data)", "--web.listen-address=127.0.0.1:\(port)"])
+        // The recorded values at the last reading: 60 keys, memory as recorded.
+        let at = String(format: "%.3f", Double(lastTime) / 1000)
+        var body: String?
+        for _ in 0..<60 where body == nil {
+            let query = "http://127.0.0.1:\(port)/api/v1/query?query=cachescope_keys%7Bbackend%3D%22redis%22%7D&time=\(at)"
+            if let answer = try? await ServeCommandLineTests.fetch(query), answer.body.contains("\"result\":[{") { body = answer.body }
+            if body == nil { try await Task.sleep(for: .milliseconds(500)) }
+        }
+        let answer = try #require(body, "Prometheus never answered with the imported series")
+        #expect(answer.contains("\"60\"]"), "\(answer)")
+        _ = running
     }
 
     @Test func badFilesAndTimesAreOneLine() throws {

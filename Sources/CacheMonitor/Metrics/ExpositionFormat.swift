@@ -52,7 +52,7 @@ package enum ExpositionFormat: Sendable, Hashable {
         return "\(value)"
     }
 
-    static func escapeLabel(_ value: String) -> String {
+    package static func escapeLabel(_ value: String) -> String {
         var out = ""
         for character in value {
             switch character {
@@ -65,7 +65,7 @@ package enum ExpositionFormat: Sendable, Hashable {
         return out
     }
 
-    static func escapeHelp(_ value: String) -> String {
+    package static func escapeHelp(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -10,6 +10,7 @@ package actor RecordingReader {
     /// The recording's interval (what its histories step by).
     package let interval: Duration
     private let backends: [RecordedBackend]
+    var backendList: [RecordedBackend] { backends }
 
     private init(store: RecordingStore, interval: Duration, backends: [RecordedBackend]) {
         self.store = store
@@ -71,16 +72,17 @@ package actor RecordingReader {
         let source = RecordedSource(name: recorded.name, address: recorded.address, kind: kind)
         let monitored = MonitoredBackend(
             id: BackendID(position), name: recorded.name, kind: kind, address: recorded.address, tags: tags, source: source)
-        let readings = Self.readings(blocks.filter { $0.node.isEmpty }, from: windowStart, to: instant)
+        let own = RecordedSeries.merge(blocks.filter { $0.node.isEmpty }, from: windowStart, to: instant).first
         var snapshot = BackendSnapshot(backend: monitored, kind: kind, historyLength: historyLength)
         snapshot.status = BackendStatus(rawValue: state.status) ?? .down
         snapshot.error = state.error
         var previous: (time: Int64, sample: SourceSample)?
         var trend = TrendWindow()
         let historyStart = instant - Int64(historyLength) * intervalMilliseconds
-        for (time, values) in readings {
+        let columns = RecordedFields.backend.map { field in own?.fields.firstIndex(of: field.name) }
+        for (index, time) in (own?.times ?? []).enumerated() {
             var sample = SourceSample(totalHits: 0, totalMisses: 0)
-            for (field, value) in zip(RecordedFields.backend, values) { field.write(&sample, value) }
+            for (field, column) in zip(RecordedFields.backend, columns) { field.write(&sample, column.flatMap { own?.columns[$0][index] ?? nil }) }
             let rates = previous.map { BackendRates(from: $0.sample, to: sample, seconds: Double(time - $0.time) / 1000) }
             trend.add(TrendWindow.Point(sample, at: Double(time) / 1000))
             if time >= historyStart {
@@ -121,19 +123,6 @@ package actor RecordingReader {
         health.attention = state.attentionItems + forecasts
         snapshot.health = health
         return snapshot
-    }
-
-    /// Readings of the `fields` order of ``RecordedFields/backend`` between two instants, oldest first, from
-    /// blocks that may overlap (a recorder restarted within a minute): one per time.
-    static func readings(_ blocks: [StoredBlock], from start: Int64, to end: Int64) -> [(Int64, [Double?])] {
-        var byTime: [Int64: [Double?]] = [:]
-        for block in blocks {
-            let columns = RecordedFields.backend.map { block.values(of: $0.name) }
-            for (index, time) in block.times.enumerated() where time >= start && time <= end {
-                byTime[time] = columns.map { $0?[index] ?? nil }
-            }
-        }
-        return byTime.keys.sorted().compactMap { time in byTime[time].map { (time, $0) } }
     }
 
     /// The servers' readings at `time`: their state as recorded, their figures from their blocks.

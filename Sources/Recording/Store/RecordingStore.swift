@@ -233,12 +233,17 @@ package actor RecordingStore {
     }
 
     /// The blocks of one backend (every node) that overlap `range`, oldest first.
-    package func blocks(backend: Int64, overlapping range: ClosedRange<Int64>) async throws(RecordingError) -> [StoredBlock] {
+    /// With `node`, only that node's (`""`: the backend's own).
+    package func blocks(backend: Int64, node: String? = nil, overlapping range: ClosedRange<Int64>) async throws(RecordingError) -> [StoredBlock] {
         let found = try await rows(
             """
             SELECT node, start_ms, end_ms, fields, data FROM blocks
-            WHERE backend_id = ? AND start_ms <= ? AND end_ms >= ? ORDER BY start_ms
-            """, [.integer(SQLiteInt64(backend)), .integer(SQLiteInt64(range.upperBound)), .integer(SQLiteInt64(range.lowerBound))])
+            WHERE backend_id = ? AND start_ms <= ? AND end_ms >= ? AND (? IS NULL OR node = ?) ORDER BY start_ms
+            """,
+            [
+                .integer(SQLiteInt64(backend)), .integer(SQLiteInt64(range.upperBound)), .integer(SQLiteInt64(range.lowerBound)),
+                node.map { .text($0) } ?? .null, node.map { .text($0) } ?? .null,
+            ])
         var blocks: [StoredBlock] = []
         for row in found {
             guard let data = row.column("data")?.blob, let start = row.column("start_ms")?.integer else { continue }
@@ -252,6 +257,13 @@ package actor RecordingStore {
             blocks.append(StoredBlock(node: row.column("node")?.string ?? "", fields: fields, block: block))
         }
         return blocks
+    }
+
+    /// The nodes a backend has readings of (`""`: its own), in order.
+    package func nodes(backend: Int64) async throws(RecordingError) -> [String] {
+        try await rows("SELECT DISTINCT node FROM blocks WHERE backend_id = ? ORDER BY node", [.integer(SQLiteInt64(backend))]).compactMap {
+            $0.column("node")?.string
+        }
     }
 
     /// The backend's state (JSON) as it was at `instant`: the last one written at or before it.
