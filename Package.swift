@@ -323,7 +323,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CachescopeCLITests",
-            dependencies: ["Memcache", "RESP", "TestSupport"],
+            dependencies: ["Memcache", "RESP", "Recording", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import RESP
+import Recording
 import TestSupport
 import Testing
 
@@ -145,6 +146,57 @@ import Testing
         let answer = try #require(body, "Prometheus never answered with the imported series")
         #expect(answer.contains("\"60\"]"), "\(answer)")
         _ = running
+    }
+
+    @Test(.enabled(if: DashboardEndToEndTests.enabled, Comment(rawValue: DashboardEndToEndTests.skip)))
+    func theDashboardRecordsItsChangesAndTheReplayMovesThroughThem() async throws {
+        let server = try #require(try RedisServerProcess())
+        defer { server.kill() }
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        _ = try await redis.send([RESPCommand("SET", key: Array("solo:delete-me".utf8), ["v"]), RESPCommand("SET", key: Array("keep".utf8), ["v"])])
+        await redis.close()
+        let file = try scratch().appendingPathComponent("session.cachescope").path
+        let binary = CommandLineTests.binary?.path ?? ""
+        do {
+            let live = try TmuxSession(command: "\(binary) --redis \(server.url()) --record \(file)")
+            defer { live.close() }
+            try live.waitFor("1/1 up")
+            live.send(["Enter"])
+            try live.waitFor("2 keys")
+            live.send(["/"])
+            live.type("solo:")
+            live.send(["Enter"])
+            try live.waitFor("1 keys")
+            live.send(["d"])
+            try live.waitFor("Delete key 'solo:delete-me'")
+            live.send(["y"])
+            try live.waitFor("deleted key 'solo:delete-me'")
+            try await Task.sleep(for: .seconds(2))
+            live.send(["q"])
+            try await Task.sleep(for: .seconds(1))
+        }
+        // The change is in the audit trail, with what it touched.
+        let reader = try await RecordingReader.open(file)
+        let events = try await reader.events(in: 0...Int64.max)
+        let change = try #require(events.first { $0.kind == .change }, "\(events.map(\.summary))")
+        #expect(change.summary.hasPrefix("delete-keys 'solo:delete-me' on redis: 1 deleted of 1 matched (completed"), "\(change.summary)")
+        #expect(events.last?.kind == .recordingStopped)
+        await reader.close()
+
+        // The replay opens at the end, paused; a step back moves the instant by a second.
+        let replay = try TmuxSession(command: "\(binary) replay \(file)")
+        defer { replay.close() }
+        try replay.waitFor(" REPLAY ")
+        try replay.waitFor("paused")
+        let before = try replay.screen().split(separator: "\n").first.map(String.init) ?? ""
+        replay.send([","])
+        try await Task.sleep(for: .seconds(1))
+        let after = try replay.screen().split(separator: "\n").first.map(String.init) ?? ""
+        #expect(before != after, "the instant moved: \(before) → \(after)")
+        // Nothing that reaches a server is offered: the keys say why.
+        replay.send(["Enter"])
+        try replay.waitFor("replayed from a recording")
+        replay.send(["q"])
     }
 
     @Test func badFilesAndTimesAreOneLine() throws {

@@ -38,7 +38,8 @@ import Testing
 
         let reader = try await RecordingReader.open(path)
         let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
-        #expect(try await reader.timeRange() == startMilliseconds...(startMilliseconds + 149_000))
+        // The last reading at 149 s, the recording stopped at 150 s.
+        #expect(try await reader.timeRange() == startMilliseconds...(startMilliseconds + 150_000))
         let at = startMilliseconds + 90_000
         let snapshot = try await reader.snapshot(at: at)
         #expect(snapshot.backends.map(\.name) == ["sessions", "pages"])
@@ -107,7 +108,7 @@ import Testing
         let range = try #require(try await reader.timeRange())
         let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
         #expect(range.lowerBound > startMilliseconds, "the oldest data was dropped")
-        #expect(range.upperBound == startMilliseconds + 7_195_000, "the newest data was kept")
+        #expect(range.upperBound == startMilliseconds + 7_196_000, "the newest data was kept (the last reading, then the stop)")
         #expect(try await reader.store.sizeInBytes() <= 400_000)
         await reader.close()
     }

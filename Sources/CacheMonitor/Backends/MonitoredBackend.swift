@@ -142,6 +142,7 @@ extension MonitoredBackend {
     package func unavailableReason(_ feature: BackendFeature) -> String? {
         switch availability(of: feature) {
         case .available: return nil
+        case .notOffered where source.isRecording: return "\(name) is replayed from a recording, which keeps its figures, not its \(feature.title)"
         case .notOffered: return "\(name) is \(kind.phrase): it has no \(feature.title)"
         case .refused(let answers):
             let reasons = answers.compactMap { answer -> String? in
@@ -158,7 +159,10 @@ extension MonitoredBackend {
     /// a server is refused there (with the first command it refused, or its remedy), one that works is
     /// supported. Later uses refine them; a reconnect forgets them.
     package func checkCapabilities(_ options: CapabilityCheckOptions) async throws -> CapabilityReport {
-        guard let port = capabilities else { throw MonitorError.unavailable("\(name) cannot say what it allows") }
+        guard let port = capabilities else {
+            throw MonitorError.unavailable(
+                source.isRecording ? "\(name) is replayed from a recording: no server to ask" : "\(name) cannot say what it allows")
+        }
         let report = try await port.checkCapabilities(options)
         for server in report.servers {
             for check in server.features {

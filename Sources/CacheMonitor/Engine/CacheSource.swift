@@ -31,6 +31,8 @@ package protocol CacheSource: AsyncClosable {
     func isAuthenticationFailure(_ error: any Error) -> Bool
     /// Closes its connections.
     func close() async
+    /// A backend replayed from a recording (nothing to ask, nothing to change), not a live server.
+    var isRecording: Bool { get }
 }
 
 extension CacheSource {
@@ -40,4 +42,5 @@ extension CacheSource {
     package func isAuthenticationFailure(_ error: any Error) -> Bool { false }
     /// A plain connection (or none).
     package var tls: TLSState { .plain }
+    package var isRecording: Bool { false }
 }

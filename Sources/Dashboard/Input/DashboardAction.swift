@@ -13,6 +13,8 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case reverseSort, problemsOnly, jump
     case deleteKey, invalidatePrefix, setTTL, clearDemoCache
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
+    case replayStepBack, replayStepForward, replayMinuteBack, replayMinuteForward, replayHourBack, replayHourForward
+    case replayJump, replayPlay, replayFaster, replaySlower, replayNextEvent, replayPreviousEvent
     case confirm, cancel, typePrefix, stopJob, monitorOnly
 }
 

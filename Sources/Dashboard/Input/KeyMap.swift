@@ -14,10 +14,12 @@ package struct KeyBinding: Sendable, Hashable {
     package var isDangerous: Bool
     /// Acts on the embedded demo: offered (footer) only while it runs, and explained otherwise.
     package var requiresDemo: Bool
+    /// Moves a replay's time cursor: offered only in a replay, and explained otherwise.
+    package var requiresReplay: Bool
 
     package init(
         _ keys: [String], _ action: DashboardAction, _ description: String, footer: String? = nil, section: String,
-        in contexts: Set<KeyContext>, dangerous: Bool = false, demo: Bool = false
+        in contexts: Set<KeyContext>, dangerous: Bool = false, demo: Bool = false, replay: Bool = false
     ) {
         self.keys = keys
         self.action = action
@@ -27,6 +29,7 @@ package struct KeyBinding: Sendable, Hashable {
         self.contexts = contexts
         isDangerous = dangerous
         requiresDemo = demo
+        requiresReplay = replay
     }
 }
 
@@ -35,6 +38,8 @@ package struct KeyBinding: Sendable, Hashable {
 package enum KeyMap {
     static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities]
     static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights, .health, .capabilities]
+    /// Where a replay's time keys work (the health screen keeps `[` `]` `<` `>` for its tabs and servers).
+    static let replaying: Set<KeyContext> = [.overview, .details]
     static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities, .dialog, .job]
 
     package static let all: [KeyBinding] = [
@@ -116,6 +121,22 @@ package enum KeyMap {
             in: [.overview]),
         KeyBinding(["g"], .jump, "go to a backend by name as you type", section: "Many backends", in: [.overview]),
         KeyBinding(["Esc"], .back, "clear the filter and problems only", section: "Many backends", in: [.overview]),
+        KeyBinding([","], .replayStepBack, "one interval back", footer: "back", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["."], .replayStepForward, "one interval forward", footer: "fwd", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["["], .replayMinuteBack, "a minute back", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["]"], .replayMinuteForward, "a minute forward", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["{"], .replayHourBack, "an hour back", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["}"], .replayHourForward, "an hour forward", section: "Replay", in: replaying, replay: true),
+        KeyBinding(
+            [":"], .replayJump, "go to a time: 14:02, 14:02:30, -2h, -90s, 2026-12-06T03:10 (local time unless it names a zone)",
+            footer: "go to", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["Space"], .replayPlay, "play or pause", footer: "play", section: "Replay", in: replaying, replay: true),
+        KeyBinding([">"], .replayFaster, "play faster: 1×, 10×, 60×", section: "Replay", in: replaying, replay: true),
+        KeyBinding(["<"], .replaySlower, "play slower", section: "Replay", in: replaying, replay: true),
+        KeyBinding(
+            ["n"], .replayNextEvent, "the next event (up, down, failover, attention, a change made)", footer: "event", section: "Replay",
+            in: replaying, replay: true),
+        KeyBinding(["N"], .replayPreviousEvent, "the previous event", section: "Replay", in: replaying, replay: true),
         KeyBinding(["y", "Enter"], .confirm, "confirm", footer: "confirm", section: "Dialogs", in: [.dialog]),
         KeyBinding(["n", "Esc"], .cancel, "cancel", footer: "cancel", section: "Dialogs", in: [.dialog]),
         KeyBinding(
@@ -147,12 +168,16 @@ package enum KeyMap {
 
     /// The footer hints for `context`, in table order: the bindings with a footer label, the demo's only
     /// with a demo, none of the actions in `hidden`.
-    package static func footer(for context: KeyContext, readOnly: Bool, demo: Bool = false, hiding hidden: Set<DashboardAction> = []) -> [KeyBinding]
-    {
-        bindings(readOnly: readOnly).filter { binding in
+    package static func footer(
+        for context: KeyContext, readOnly: Bool, demo: Bool = false, replay: Bool = false, hiding hidden: Set<DashboardAction> = []
+    ) -> [KeyBinding] {
+        let offered = bindings(readOnly: readOnly).filter { binding in
             binding.contexts.contains(context) && binding.footerLabel != nil && !binding.keys.isEmpty
-                && (demo || !binding.requiresDemo) && !hidden.contains(binding.action)
+                && (demo || !binding.requiresDemo) && (replay || !binding.requiresReplay)
+                && !(replay && binding.requiresDemo) && !hidden.contains(binding.action)
         }
+        // In a replay its keys come first: they are what the screen is for.
+        return offered.filter(\.requiresReplay) + offered.filter { !$0.requiresReplay }
     }
 
     /// The key list as Markdown, grouped by section — `cachescope keymap --markdown` and the README.

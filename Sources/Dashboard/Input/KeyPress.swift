@@ -10,6 +10,7 @@ package enum KeyPress: Sendable, Hashable {
     /// The name the key table uses (`q`, `Enter`, `F10`, `↑`).
     package var name: String {
         switch self {
+        case .character(" "): "Space"
         case .character(let character): String(character)
         case .up: "↑"
         case .down: "↓"

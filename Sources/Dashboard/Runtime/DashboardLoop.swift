@@ -7,7 +7,7 @@ import CacheMonitor
 @MainActor
 package final class DashboardLoop {
     private let terminal: any TerminalBackend
-    private let poller: Poller<ContinuousClock>
+    private let poller: any SnapshotFeed
     private let inbox: EventInbox
     private let runner: EffectRunner
     /// Lines to print once the terminal is given back: server settings a traffic sample could not put back.
@@ -26,15 +26,16 @@ package final class DashboardLoop {
     ///   - rememberOverview: keeps the overview's sort and grouping for the next run (the config's `[ui]`);
     ///     returns why it could not, if it could not.
     package init(
-        terminal: any TerminalBackend, poller: Poller<ContinuousClock>, state: AppState, changes: ChangeRunner,
-        demo: (any DemoControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?), wallClock: @escaping () -> String,
+        terminal: any TerminalBackend, poller: any SnapshotFeed, state: AppState, changes: ChangeRunner,
+        demo: (any DemoControls)? = nil, replay: (any ReplayControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?),
+        wallClock: @escaping () -> String,
         rememberOverview: @escaping (RememberedOverview) -> String? = { _ in nil }
     ) {
         self.rememberOverview = rememberOverview
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
-        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo)
+        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo, replay: replay)
         self.demo = demo
         self.themes = themes
         self.wallClock = wallClock

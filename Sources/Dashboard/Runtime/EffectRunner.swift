@@ -7,10 +7,11 @@ import CacheMonitor
 /// ``ChangeRunner``, which also refuses them in `--read-only`.
 @MainActor
 package final class EffectRunner {
-    private let poller: Poller<ContinuousClock>
+    private let poller: any SnapshotFeed
     private let inbox: EventInbox
     private let changes: ChangeRunner
     private let demo: (any DemoControls)?
+    private let replay: (any ReplayControls)?
     private var loading: Task<Void, Never>?
     private var reading: Task<Void, Never>?
     private var counting: ChangeJob?
@@ -24,11 +25,12 @@ package final class EffectRunner {
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
-    package init(poller: Poller<ContinuousClock>, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?) {
+    package init(poller: any SnapshotFeed, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?, replay: (any ReplayControls)? = nil) {
         self.poller = poller
         self.inbox = inbox
         self.changes = changes
         self.demo = demo
+        self.replay = replay
     }
 
     /// Starts `effect` (theme and quit effects are the loop's own).
@@ -85,6 +87,10 @@ package final class EffectRunner {
             guard let demo else { return }
             let inbox = inbox
             Task.detached { inbox.post(.demoAction(await demo.perform(command))) }
+        case .replay(let command):
+            guard let replay else { return }
+            let inbox = inbox
+            Task.detached { inbox.post(.replayMoved(await replay.perform(command))) }
         }
     }
 

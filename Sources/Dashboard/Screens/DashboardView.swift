@@ -14,7 +14,8 @@ package enum DashboardView {
             return
         }
         HeaderView.draw(state, into: &canvas)
-        let body = Layout.body(width: canvas.width, height: canvas.height)
+        let body = Layout.body(width: canvas.width, height: canvas.height, replay: state.replay != nil)
+        if let replay = state.replay { ReplayBar.draw(replay, into: &canvas, y: canvas.height - 3) }
         switch state.screen {
         case .overview:
             OverviewScreen.draw(state, into: &canvas, rect: body)
@@ -32,7 +33,7 @@ package enum DashboardView {
         StatusLine.draw(state, into: &canvas, y: canvas.height - 2)
         var hidden: Set<DashboardAction> = state.dialog.map { $0.offersTypedPrefix ? [.monitorOnly] : [.typePrefix, .monitorOnly] } ?? []
         if state.trafficConsent != nil { hidden.insert(.typePrefix) }
-        let hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo, hiding: hidden)
+        let hints = KeyMap.footer(for: state.context, readOnly: state.readOnly, demo: state.hasDemo, replay: state.replay != nil, hiding: hidden)
         Footer.draw(
             hints.compactMap { binding in
                 binding.footerLabel.map { Footer.Hint(key: binding.keys[0], label: $0, available: state.isAvailable(binding)) }

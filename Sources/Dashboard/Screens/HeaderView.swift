@@ -20,13 +20,16 @@ enum HeaderView {
             let room = canvas.width - x - CharacterWidth.of(state.clockText) - 14
             x += canvas.write(narrowing, x: x, y: 0, role: .warning, attributes: .bold, maxWidth: max(0, room)) + 2
         }
-        x += canvas.write("every \(interval(state.refreshSeconds))", x: x, y: 0, role: .header) + 2
+        if state.replay == nil { x += canvas.write("every \(interval(state.refreshSeconds))", x: x, y: 0, role: .header) + 2 }
         var badges: [(String, StyleRole)] = []
+        if state.replay != nil { badges.append((" REPLAY ", .accent)) }
         if state.frozen { badges.append((" FROZEN ", .warning)) }
         if state.readOnly { badges.append((" READ-ONLY ", .accent)) }
-        var right = canvas.width - 1 - CharacterWidth.of(state.clockText)
+        // A replay shows the instant it replays, not the wall clock.
+        let clock = state.replay?.instantText ?? state.clockText
+        var right = canvas.width - 1 - CharacterWidth.of(clock)
         if right > x {
-            canvas.write(state.clockText, x: right, y: 0, role: .header)
+            canvas.write(clock, x: right, y: 0, role: state.replay == nil ? .header : .accent, attributes: state.replay == nil ? [] : .bold)
         }
         for (badge, role) in badges.reversed() {
             right -= badge.count + 1

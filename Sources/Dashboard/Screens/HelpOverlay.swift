@@ -44,7 +44,8 @@ enum HelpOverlay {
     private static func layout(_ state: AppState, textWidth: Int) -> [Line] {
         var lines: [Line] = []
         var section = ""
-        for binding in KeyMap.bindings(readOnly: state.readOnly) {
+        // The replay's keys only in a replay (live, they would only say where they work).
+        for binding in KeyMap.bindings(readOnly: state.readOnly) where state.replay != nil || !binding.requiresReplay {
             if binding.section != section {
                 if !lines.isEmpty { lines.append(.blank) }
                 section = binding.section

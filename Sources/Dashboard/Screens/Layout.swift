@@ -47,7 +47,8 @@ package enum Layout {
     static let capabilityDetailLines = 4
 
     /// The rows between the header and the status line.
-    static func body(width: Int, height: Int) -> Rect {
-        Rect(x: 0, y: 1, width: width, height: max(0, height - 3))
+    /// Between the header and the status line; a replay's timeline takes the line above the status line.
+    static func body(width: Int, height: Int, replay: Bool = false) -> Rect {
+        Rect(x: 0, y: 1, width: width, height: max(0, height - (replay ? 4 : 3)))
     }
 }

@@ -170,7 +170,7 @@ enum OverviewScreen {
     /// Where the table (and the panel under it) go: the overview's body, or what the demo's routes leave
     /// of it, under the totals line.
     static func tableArea(_ state: AppState) -> Rect {
-        var rect = Layout.body(width: state.width, height: state.height)
+        var rect = Layout.body(width: state.width, height: state.height, replay: state.replay != nil)
         if let traffic = state.demoTraffic, Layout.showsRoutesPanel(width: state.width, height: state.height) {
             rect.height -= min(RoutesPanel.height(traffic), rect.height / 2)
         }

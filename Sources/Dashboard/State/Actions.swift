@@ -109,6 +109,9 @@ enum Actions {
                 default: .updateRandomUser
                 }
             return [.traffic(command)]
+        case .replayStepBack, .replayStepForward, .replayMinuteBack, .replayMinuteForward, .replayHourBack, .replayHourForward, .replayJump,
+            .replayPlay, .replayFaster, .replaySlower, .replayNextEvent, .replayPreviousEvent:
+            return ReplayActions.perform(action, &state)
         case .confirm:
             return confirm(&state)
         case .cancel where state.trafficConsent != nil:

@@ -62,6 +62,8 @@ package struct AppState: Sendable {
     package var job: JobState?
     package var showHelp = false
     package var message: StatusMessage?
+    /// In a replay (`cachescope replay FILE`): where its time cursor is; `nil` when watching live.
+    package var replay: ReplayPosition?
 
     /// The terminal's size.
     package var width: Int

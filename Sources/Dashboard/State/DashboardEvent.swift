@@ -39,6 +39,8 @@ package enum DashboardEvent: Sendable {
     case capabilitiesFailed(backend: BackendID, error: String)
     /// A one-line note from the loop (a theme file problem).
     case notice(String, role: StyleRole)
+    /// A replay's cursor moved (or the replay said why it could not).
+    case replayMoved(ReplayPosition)
     /// A demo key's work ended.
     case demoAction(DemoActionResult)
     /// The embedded demo's routes and traffic (each second while the demo runs).
@@ -80,6 +82,8 @@ package enum DashboardEffect: Sendable, Hashable {
     case focusHealth(BackendID?)
     /// Demo traffic controls.
     case traffic(TrafficCommand)
+    /// Moves a replay's time cursor.
+    case replay(ReplayMove)
 }
 
 /// What the demo's traffic keys ask for.

@@ -47,6 +47,10 @@ enum InputEditing {
         case .jump:
             state.input = nil
             return []
+        case .replayTime:
+            state.input = nil
+            let text = input.text.trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? [] : [.replay(.jump(text))]
         case .filter:
             guard var browser = state.keyBrowser else {
                 state.input = nil

@@ -14,6 +14,8 @@ package struct InputLine: Sendable, Hashable {
         case backendFilter
         /// Move the overview's cursor to a backend by name as it is typed (Esc: back to `from`).
         case jump(from: OverviewCursor?)
+        /// A time to move a replay's cursor to.
+        case replayTime
     }
 
     package var purpose: Purpose
@@ -35,6 +37,7 @@ package struct InputLine: Sendable, Hashable {
         case .ttl: "TTL in seconds (empty = never expires)"
         case .backendFilter: "filter backends"
         case .jump: "go to backend (name)"
+        case .replayTime: "go to time (14:02, -2h, 2026-12-06T03:10)"
         }
     }
 }

@@ -19,7 +19,7 @@ enum MouseActions {
 
     /// Selects what is under the click; whether there was something.
     private static func select(at event: MouseEvent, _ state: inout AppState) -> Bool {
-        let body = Layout.body(width: state.width, height: state.height)
+        let body = Layout.body(width: state.width, height: state.height, replay: state.replay != nil)
         switch state.screen {
         case .overview:
             guard let cursor = OverviewScreen.cursor(atLine: event.y, state) else { return false }

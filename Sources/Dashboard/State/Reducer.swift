@@ -38,6 +38,10 @@ package enum Reducer {
         case .notice(let text, let role):
             state.message = StatusMessage(text, role: role, at: state.now)
             return []
+        case .replayMoved(let position):
+            state.replay = position
+            if let note = position.note { state.message = StatusMessage(note, role: .warning, at: state.now) }
+            return []
         case .demoAction(let result):
             state.message = StatusMessage(.demo(result), role: MessageText.role(of: result), at: state.now)
             return []

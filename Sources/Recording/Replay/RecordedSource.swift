@@ -6,6 +6,7 @@ struct RecordedSource: CacheSource {
     let name: String
     let address: String
     let kind: BackendKind
+    var isRecording: Bool { true }
 
     func connect() async throws { throw RecordingError(.io, "\(name): a recorded backend, nothing to connect to") }
     func sample() async throws -> SourceSample { throw RecordingError(.io, "\(name): a recorded backend, nothing to sample") }

@@ -219,12 +219,16 @@ package actor RecordingStore {
         }
     }
 
-    /// The first and last recorded instants, `nil` for a recording with no readings yet.
+    /// The first and last recorded instants — readings and events (a recording starts and stops a moment
+    /// before and after them) — `nil` for a recording with no readings yet.
     package func timeRange() async throws(RecordingError) -> ClosedRange<Int64>? {
         guard let row = try await rows("SELECT min(start_ms) AS first, max(end_ms) AS last FROM blocks").first,
             let first = row.column("first")?.integer, let last = row.column("last")?.integer
         else { return nil }
-        return Int64(first)...Int64(max(first, last))
+        let events = try await rows("SELECT min(at_ms) AS first, max(at_ms) AS last FROM events").first
+        let start = min(Int64(first), events?.column("first")?.integer.map { Int64($0) } ?? Int64(first))
+        let end = max(Int64(last), events?.column("last")?.integer.map { Int64($0) } ?? Int64(last))
+        return start...max(start, end)
     }
 
     /// A meta value (`format`, `interval_ms`, `writer`, `created_ms`).

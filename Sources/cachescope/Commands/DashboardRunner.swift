@@ -9,6 +9,19 @@ import TerminalNCurses
 /// Opens the dashboard on the configured backends: the terminal taken over, the poller started, the loop
 /// run until the operator quits — and the terminal given back on every way out.
 enum DashboardRunner {
+    /// The environment, once standard input and output are a terminal the dashboard can draw on.
+    /// - Parameter oneOff: what to run instead, said when they are not.
+    static func requireTerminal(oneOff: String) throws -> [String: String] {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw CommandFailure(.usage, "the dashboard needs a terminal (stdin and stdout); \(oneOff)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
+            throw CommandFailure(.usage, "TERM is not set to a terminal type the dashboard can draw on (such as xterm-256color)")
+        }
+        return environment
+    }
+
     @MainActor
     /// - Parameter mouse: whether clicks and the wheel work (`--no-mouse` turns them off; so does `mouse =
     ///   false` in the config file).
@@ -17,13 +30,7 @@ enum DashboardRunner {
         connection: ConnectionOptions, themeName: String?, demo: Bool, demoOptions: DemoOptions, mouse: Bool = true,
         record: RecordFlags = RecordFlags()
     ) async throws {
-        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
-            throw CommandFailure(.usage, "the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'")
-        }
-        let environment = ProcessInfo.processInfo.environment
-        guard let term = environment["TERM"], !term.isEmpty, term != "dumb" else {
-            throw CommandFailure(.usage, "TERM is not set to a terminal type the dashboard can draw on (such as xterm-256color)")
-        }
+        let environment = try requireTerminal(oneOff: "for a one-off report use 'cachescope snapshot'")
         let setup = try connection.setup()
         // The demo runs when nothing is configured, or when asked; never by itself against given servers.
         let session =

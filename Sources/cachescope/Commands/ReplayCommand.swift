@@ -8,8 +8,14 @@ import Recording
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Read a recording made by 'cachescope record': every backend as it was at an instant.",
+        abstract: "Replay a recording made by 'cachescope record': the dashboard at any past instant, or one instant as JSON.",
         discussion: """
+            Without --json: the dashboard on the recording — the overview, the backend panel and what needed \
+            attention, as they were at a time cursor (--at, else the recording's end): , and . step one interval, \
+            [ and ] a minute, { and } an hour, : goes to a time, Space plays and pauses (> and < for 1×, 10×, \
+            60×), n and N go to the next and previous event; the timeline above the status line marks the \
+            events. Nothing that would reach a server is offered.
+
             --at TIME --json prints the 'snapshot --json' document of that instant — each backend's figures from \
             its last reading at or before it, its rates from the reading before, its status, error and what needed \
             attention then — with "at" (ISO 8601) added. A TIME is HH:MM or HH:MM:SS (the last such time within \
@@ -34,10 +40,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Print the instant as JSON (the 'snapshot --json' document).")
     var json = false
 
+    @Option(help: ArgumentHelp("The dashboard's colours (as for the live dashboard).", valueName: "name"))
+    var theme: String?
+
+    @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal.")
+    var noMouse = false
+
     func validate() throws {
-        guard json, at != nil else {
-            throw ValidationError("give --at TIME --json: the instant as JSON (the replay dashboard is not part of this version)")
-        }
+        if json, at == nil { throw ValidationError("--json prints one instant: give it with --at TIME") }
     }
 
     func run() async throws {
@@ -51,16 +61,15 @@ struct ReplayCommand: AsyncParsableCommand {
             guard let range = try await reader.timeRange() else {
                 throw CommandFailure(.usage, "\(file): the recording holds no readings yet")
             }
+            guard json else {
+                // The dashboard at the instant asked for, else at the recording's end.
+                let instant = try at.map { try Self.instant($0, in: range) } ?? range.upperBound
+                try await ReplayDashboard.run(reader: reader, range: range, at: instant, themeName: theme, mouse: !noMouse)
+                await reader.close()
+                return
+            }
             let text = at ?? ""
-            guard let instant = ReplayTime.parse(text, in: range) else {
-                throw CommandFailure(
-                    .usage, "--at '\(text)': give a time such as 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10")
-            }
-            guard range.contains(instant) else {
-                throw CommandFailure(
-                    .usage,
-                    "--at '\(text)' is \(Self.iso(instant)), outside the recording (\(Self.iso(range.lowerBound)) to \(Self.iso(range.upperBound)))")
-            }
+            let instant = try Self.instant(text, in: range)
             let snapshot = try await reader.snapshot(at: instant)
             guard case .object(let fields) = SnapshotReport.document(snapshot) else { return }
             print(JSONValue.object([("at", .string(Self.iso(instant)))] + fields).text)
@@ -72,6 +81,19 @@ struct ReplayCommand: AsyncParsableCommand {
             await reader.close()
             throw error
         }
+    }
+
+    /// The instant `text` names within the recording.
+    static func instant(_ text: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        guard let instant = ReplayTime.parse(text, in: range) else {
+            throw CommandFailure(.usage, "--at '\(text)': give a time such as 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10")
+        }
+        guard range.contains(instant) else {
+            throw CommandFailure(
+                .usage,
+                "--at '\(text)' is \(Self.iso(instant)), outside the recording (\(Self.iso(range.lowerBound)) to \(Self.iso(range.upperBound)))")
+        }
+        return instant
     }
 
     /// An instant as ISO 8601 in local time with its offset (`2026-12-06T03:10:00.000+01:00`).
