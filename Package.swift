@@ -220,6 +220,7 @@ let package = Package(
                 "TerminalNCurses",
                 "Memcache",
                 "RESP",
+                "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -4,7 +4,8 @@
 # (prefix invalidation on 3 masters), memcached
 # (multi-get, metadump listing), the Caching library (SimpleCache, memoize), the demo's cached route
 # (wrk), the dashboard (idle cost, first page, frames), fleets of 200 backends (first screen, idle cost,
-# connections, frames, snapshot, scrape; and 1,000), the monitor engine, keyspace analysis (redis-cli
+# connections, frames, snapshot, scrape; and 1,000), recordings (size beside Prometheus's TSDB, the replay's
+# first frame and jumps, the forecast's accuracy), the monitor engine, keyspace analysis (redis-cli
 # --memkeys/--bigkeys, raw metadump), the traffic sample's accuracy by each method (redis-cli monitor). Each
 # script installs what it
 # needs, starts its own servers on spare loopback ports and stops them; each writes its section of
@@ -23,13 +24,14 @@ if [ "${1:-}" = "--quick" ]; then
     export THRESHOLD=2000 FULL_SETS=2000 PEER_FULL_SETS=20 MEMOIZE_CALLS=2000 REQUESTS=20000 CLIENTS=100 ROUNDS_HEALTH=3 SCRAPES=5
     export METHOD_ROUNDS=2
     export FLEET_REDIS=5 FLEET_MEMCACHED=5 SCALE=0
+    export HOURS=1 BACKENDS=2 JUMPS=5 FIRST_FRAMES=1
 elif [ -n "${1:-}" ]; then
     echo "usage: scripts/bench.sh [--quick]" >&2
     exit 2
 fi
 
 rm -f bench-results.json
-for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve tunnel fleet; do
+for suite in redis cluster memcached caching demo dashboard monitor analyze traffic traffic-methods health serve tunnel fleet record; do
     echo "=== scripts/bench-$suite.sh" >&2
     "scripts/bench-$suite.sh"
 done

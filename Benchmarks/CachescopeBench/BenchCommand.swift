@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             Pipeline.self, Populate.self, MemcachedPopulate.self, MemcachedMultiGet.self, BrowseFirstPage.self, PollerCost.self,
             DashboardFirstPage.self, DashboardRender.self, SimpleCacheOperations.self, MemoizeHit.self, PopulateMixture.self, ReplayStream.self,
-            HealthRead.self, FleetLoad.self, FleetRender.self,
+            HealthRead.self, FleetLoad.self, FleetRender.self, RecordingGenerate.self, ReplayJumps.self, ForecastAccuracy.self,
         ]
     )
 }

@@ -70,4 +70,31 @@ import Testing
         #expect(marks.count == 2 && marks[0] < cursor && cursor < marks[1], "\(bar)")
         #expect(lines[29].contains("Space play"))
     }
+
+    @Test func zoomedTrendsComeFromTheRecordingAndShowInThePanel() {
+        var state = Fixtures.state()
+        #expect(Reducer.reduce(&state, .key(.character("z"))).isEmpty)
+        #expect(state.message.map { MessageText.line($0.content, asciiOnly: false).contains("--record FILE") } == true)
+        state.hasTrendArchive = true
+        let effects = Reducer.reduce(&state, .key(.character("z")))
+        guard case .loadTrends(let backend, let zoom, let points, nil) = effects.first else {
+            Issue.record("no trends asked for: \(effects)")
+            return
+        }
+        #expect(zoom == .hour && backend.id == state.selectedSnapshot?.id && points == BackendPanel.graphWidth(panelWidth: state.width))
+        #expect(DashboardView.render(state).text().contains("trends: last hour (reading…)"))
+        let trends = ZoomedTrends(
+            backend: backend.id, zoom: .hour, hitRatio: Array(repeating: 0.5, count: points),
+            operationsPerSecond: Array(repeating: 10, count: points),
+            memoryBytes: Array(repeating: 1e6, count: points))
+        _ = Reducer.reduce(&state, .trendsLoaded(trends, zoom: .hour))
+        #expect(state.zoomedTrends == trends)
+        let frame = DashboardView.render(state).text()
+        #expect(frame.contains("trends: last hour") && !frame.contains("reading…"))
+        // z again: the last day; a third time: live, nothing to read.
+        _ = Reducer.reduce(&state, .key(.character("z")))
+        #expect(state.trendZoom == .day && state.zoomedTrends == nil)
+        #expect(Reducer.reduce(&state, .key(.character("z"))).isEmpty)
+        #expect(state.trendZoom == .live)
+    }
 }

@@ -159,3 +159,26 @@ import Testing
         await reader.close()
     }
 }
+
+extension RecorderTests {
+    @Test func trendsZoomedOutAreBucketsOfTheRecordedCounters() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "redis")
+        // An hour, a reading every 10 s: 100 reads a second at 90 %, memory growing 1,000 bytes a second.
+        let snapshots = stride(from: 0, through: 3_600, by: 10).map { second -> (second: Int, backends: [BackendSnapshot]) in
+            (second, [RecordingFixtures.up(redis, second: second, reads: 100, ratio: 0.9, memory: 1_000_000 + UInt64(second) * 1_000)])
+        }
+        try await record(snapshots, to: path)
+        let reader = try await RecordingReader.open(path)
+        let end = Int64(start.timeIntervalSince1970 * 1000) + 3_600_000
+        let trends = try #require(try await reader.trends(of: "redis", in: (end - 3_600_000)...end, points: 60))
+        #expect(trends.hitRatio.count == 60)
+        // Every bucket (a minute) has readings: its ratio, its rate, its last memory.
+        #expect(trends.hitRatio.allSatisfy { $0.map { abs($0 - 0.9) < 0.001 } ?? false })
+        #expect(trends.operationsPerSecond.allSatisfy { $0.map { abs($0 - 200) < 0.001 } ?? false })
+        let memory = trends.memoryBytes.compactMap { $0 }
+        #expect(memory.count == 60 && memory == memory.sorted() && (memory.last ?? 0) == 4_600_000)
+        #expect(try await reader.trends(of: "nobody", in: (end - 3_600_000)...end, points: 60) == nil)
+        await reader.close()
+    }
+}

@@ -64,7 +64,7 @@ import Testing
         }
         let bytes = block.encoded()
         // Raw: 60 × (8 + 13 × 8) = 6,720 bytes.
-        #expect(bytes.count < 1_300, "a steady minute encoded in \(bytes.count) bytes")
+        #expect(bytes.count < 900, "a steady minute encoded in \(bytes.count) bytes")
         #expect(try SeriesBlock(decoding: bytes) == block)
     }
 

@@ -40,6 +40,10 @@ ABSOLUTE = [
     ("fleet", r"frame-200-backends-", "cachescope", "≤", 10.0, "a frame with 200 backends (new snapshot + whole screen), ms"),
     ("fleet", "snapshot-200-live-backends", "cachescope", "≤", 2.0, "snapshot of 200 backends, default interval, s"),
     ("fleet", "scrape-200-backends", "cachescope", "≤", 200.0, "serve: one scrape of 200 backends, ms"),
+    ("record", "recording-24h-10-backends-size", "cachescope", "≤", 50.0, "a recording of 24 h × 10 backends, MB"),
+    ("record", "replay-24h-10-backends-first-frame", "cachescope", "≤", 1.0, "replay of 24 h: the first frame, s"),
+    ("record", "replay-24h-10-backends-jump-max", "cachescope", "≤", 100.0, "replay of 24 h: a jump read and drawn, ms (the slowest)"),
+    ("record", "forecast-linear-fill-worst-error", "cachescope", "≤", 15.0, "forecast of a linear fill after a tenth, worst error %"),
 ]
 
 rows = []

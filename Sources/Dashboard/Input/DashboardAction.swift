@@ -15,6 +15,7 @@ package enum DashboardAction: String, Sendable, Hashable, CaseIterable {
     case pauseTraffic, fasterTraffic, slowerTraffic, updateUser
     case replayStepBack, replayStepForward, replayMinuteBack, replayMinuteForward, replayHourBack, replayHourForward
     case replayJump, replayPlay, replayFaster, replaySlower, replayNextEvent, replayPreviousEvent
+    case zoomTrends
     case confirm, cancel, typePrefix, stopJob, monitorOnly
 }
 

@@ -58,6 +58,10 @@ package enum KeyMap {
         KeyBinding(
             ["e"], .expand, "expand a pool or cluster row into its servers (on a group's row: fold or unfold the group)", section: "Backends",
             in: [.overview]),
+        KeyBinding(
+            ["z"], .zoomTrends,
+            "zoom the backend's trends out: the last hour, the last day, then live (from a recording: --record FILE, or a replay)",
+            section: "Backends", in: [.overview]),
         KeyBinding(["↑", "k"], .moveUp, "move up", section: "Moving", in: lists),
         KeyBinding(["↓", "j"], .moveDown, "move down", section: "Moving", in: lists),
         KeyBinding(["PgUp"], .pageUp, "page up", section: "Moving", in: lists),

@@ -27,7 +27,8 @@ package final class DashboardLoop {
     ///     returns why it could not, if it could not.
     package init(
         terminal: any TerminalBackend, poller: any SnapshotFeed, state: AppState, changes: ChangeRunner,
-        demo: (any DemoControls)? = nil, replay: (any ReplayControls)? = nil, themes: @escaping (String) -> (theme: Theme, problem: String?),
+        demo: (any DemoControls)? = nil, replay: (any ReplayControls)? = nil, trends: (any TrendArchive)? = nil,
+        themes: @escaping (String) -> (theme: Theme, problem: String?),
         wallClock: @escaping () -> String,
         rememberOverview: @escaping (RememberedOverview) -> String? = { _ in nil }
     ) {
@@ -35,7 +36,7 @@ package final class DashboardLoop {
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
-        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo, replay: replay)
+        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo, replay: replay, trends: trends)
         self.demo = demo
         self.themes = themes
         self.wallClock = wallClock

@@ -12,6 +12,8 @@ package final class EffectRunner {
     private let changes: ChangeRunner
     private let demo: (any DemoControls)?
     private let replay: (any ReplayControls)?
+    private let trends: (any TrendArchive)?
+    private var loadingTrends: Task<Void, Never>?
     private var loading: Task<Void, Never>?
     private var reading: Task<Void, Never>?
     private var counting: ChangeJob?
@@ -25,7 +27,11 @@ package final class EffectRunner {
     /// How many keys the browser holds at most.
     package var windowCapacity = KeyWindow.defaultCapacity
 
-    package init(poller: any SnapshotFeed, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?, replay: (any ReplayControls)? = nil) {
+    package init(
+        poller: any SnapshotFeed, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?, replay: (any ReplayControls)? = nil,
+        trends: (any TrendArchive)? = nil
+    ) {
+        self.trends = trends
         self.poller = poller
         self.inbox = inbox
         self.changes = changes
@@ -87,6 +93,16 @@ package final class EffectRunner {
             guard let demo else { return }
             let inbox = inbox
             Task.detached { inbox.post(.demoAction(await demo.perform(command))) }
+        case .loadTrends(let backend, let zoom, let points, let instant):
+            guard let trends else { return }
+            let inbox = inbox
+            // A newer request replaces an older one still reading.
+            loadingTrends?.cancel()
+            loadingTrends = Task.detached {
+                let found = await trends.trends(of: backend, zoom: zoom, points: points, endingAt: instant)
+                guard !Task.isCancelled else { return }
+                inbox.post(.trendsLoaded(found, zoom: zoom))
+            }
         case .replay(let command):
             guard let replay else { return }
             let inbox = inbox

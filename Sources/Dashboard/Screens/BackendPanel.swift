@@ -4,14 +4,20 @@ import CacheMonitor
 /// Under the overview (full layout): the selected backend in more detail — hit ratio, ops/s and memory
 /// over time, and what the server says about itself.
 enum BackendPanel {
+    /// The sparklines' width in a panel `width` columns wide.
+    static func graphWidth(panelWidth width: Int) -> Int { max(0, min(width - 4 - 11 - 30, 120)) }
+
     static func draw(_ backend: BackendSnapshot, state: AppState, into canvas: inout Canvas, rect: Rect) {
-        let title = "\(backend.name) · \(backend.kind.rawValue) · \(backend.address)" + (backend.backend.tls.summary.map { " · \($0)" } ?? "")
+        // Zoomed out: the recording's trends of this backend, once read.
+        let zoomed = state.trendZoom == .live ? nil : state.zoomedTrends.flatMap { $0.backend == backend.id && $0.zoom == state.trendZoom ? $0 : nil }
+        var title = "\(backend.name) · \(backend.kind.rawValue) · \(backend.address)" + (backend.backend.tls.summary.map { " · \($0)" } ?? "")
+        if state.trendZoom != .live { title += " · trends: \(state.trendZoom.title)\(zoomed == nil ? " (reading…)" : "")" }
         Box.draw(rect, title: title, into: &canvas, role: .border)
         let x = rect.x + 2
         let width = rect.width - 4
         var y = rect.y + 1
         let labelWidth = 11
-        let graphWidth = max(0, min(width - labelWidth - 30, 120))
+        let graphWidth = graphWidth(panelWidth: rect.width)
         func line(_ label: String, _ values: [Double?], minimum: Double?, maximum: Double?, _ value: String, role: StyleRole) {
             guard y < rect.y + rect.height - 1 else { return }
             canvas.write(label, x: x, y: y, role: .dim, maxWidth: labelWidth)
@@ -21,18 +27,20 @@ enum BackendPanel {
         }
         let rates = backend.rates
         line(
-            "hit ratio", Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
+            "hit ratio", zoomed?.hitRatio ?? Array(backend.hitRatioHistory.values), minimum: 0, maximum: 1,
             "now \(HumanUnits.ratio(rates?.hitRatio)) · life \(HumanUnits.ratio(backend.lifetimeHitRatio))",
             role: state.thresholds.role(forHitRatio: rates?.hitRatio))
         line(
-            "ops/s", Array(backend.operationsHistory.values), minimum: 0, maximum: nil, "\(HumanUnits.rate(rates?.operationsPerSecond))/s",
+            "ops/s", zoomed?.operationsPerSecond ?? Array(backend.operationsHistory.values), minimum: 0, maximum: nil,
+            "\(HumanUnits.rate(rates?.operationsPerSecond))/s",
             role: .accent)
         let memory =
             backend.sample.map { sample in
                 sample.memoryBytes.map { OverviewRow.memoryText($0, sample.maxMemoryBytes ?? 0) } ?? "—"
             } ?? "—"
         line(
-            "memory", Array(backend.memoryHistory.values), minimum: 0, maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory,
+            "memory", zoomed?.memoryBytes ?? Array(backend.memoryHistory.values), minimum: 0,
+            maximum: backend.sample?.maxMemoryBytes.map { Double($0) }, memory,
             role: .accent)
         // What needs attention, one line each (as many as fit above the facts line).
         for line in backend.status == .up ? backend.health?.attention ?? [] : [] where y < rect.y + rect.height - 2 {

@@ -109,6 +109,8 @@ enum Actions {
                 default: .updateRandomUser
                 }
             return [.traffic(command)]
+        case .zoomTrends:
+            return TrendActions.zoom(&state)
         case .replayStepBack, .replayStepForward, .replayMinuteBack, .replayMinuteForward, .replayHourBack, .replayHourForward, .replayJump,
             .replayPlay, .replayFaster, .replaySlower, .replayNextEvent, .replayPreviousEvent:
             return ReplayActions.perform(action, &state)

@@ -64,6 +64,14 @@ package struct AppState: Sendable {
     package var message: StatusMessage?
     /// In a replay (`cachescope replay FILE`): where its time cursor is; `nil` when watching live.
     package var replay: ReplayPosition?
+    /// How far back the backend panel's trends reach, and what the recording gave for the selected backend
+    /// (`z` cycles; only with a recording: `hasTrendArchive`).
+    package var trendZoom: TrendZoom = .live
+    package var zoomedTrends: ZoomedTrends?
+    package var hasTrendArchive = false
+    /// When the zoomed trends were last asked for (the state's seconds), and for which replayed instant.
+    package var trendsAskedAt: Double = -.infinity
+    package var trendsAskedInstant: Int64?
 
     /// The terminal's size.
     package var width: Int

@@ -41,6 +41,8 @@ package enum DashboardEvent: Sendable {
     case notice(String, role: StyleRole)
     /// A replay's cursor moved (or the replay said why it could not).
     case replayMoved(ReplayPosition)
+    /// A backend's zoomed-out trends, read from the recording (`nil`: it has none of that backend).
+    case trendsLoaded(ZoomedTrends?, zoom: TrendZoom)
     /// A demo key's work ended.
     case demoAction(DemoActionResult)
     /// The embedded demo's routes and traffic (each second while the demo runs).
@@ -84,6 +86,8 @@ package enum DashboardEffect: Sendable, Hashable {
     case traffic(TrafficCommand)
     /// Moves a replay's time cursor.
     case replay(ReplayMove)
+    /// Reads a backend's zoomed-out trends from the recording.
+    case loadTrends(MonitoredBackend, TrendZoom, points: Int, endingAt: Int64?)
 }
 
 /// What the demo's traffic keys ask for.

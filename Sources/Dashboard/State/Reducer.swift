@@ -34,9 +34,16 @@ package enum Reducer {
             state.latestSnapshot = snapshot
             if !state.frozen { state.snapshot = snapshot }
             if state.selectedBackend.map({ snapshot.backend($0) == nil }) ?? true { state.selectedBackend = snapshot.backends.first?.id }
-            return []
+            return TrendActions.refresh(&state)
         case .notice(let text, let role):
             state.message = StatusMessage(text, role: role, at: state.now)
+            return []
+        case .trendsLoaded(let trends, let zoom):
+            guard zoom == state.trendZoom else { return [] }
+            state.zoomedTrends = trends
+            if trends == nil, let name = state.selectedSnapshot?.name {
+                state.message = StatusMessage("the recording has no \(zoom.title) of \(name)", role: .warning, at: state.now)
+            }
             return []
         case .replayMoved(let position):
             state.replay = position

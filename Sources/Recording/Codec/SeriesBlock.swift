@@ -2,8 +2,10 @@
 /// and one value per field, `nil` where the reading had none. What the recording keeps a minute of in one row.
 ///
 /// Encoded as Facebook's Gorilla does (Pelkonen et al., VLDB 2015): timestamps as delta-of-delta in
-/// variable-length buckets (a regular interval costs a bit, a jittered one about ten), each field's values as
-/// the XOR with the previous value, stored as its meaningful bits only (an unchanged value costs a bit).
+/// variable-length buckets (a regular interval costs a bit, a jittered one about ten); a field whose values
+/// are all whole numbers (counters, bytes, keys — most of them) the same way, so a counter growing at a
+/// steady rate costs a bit or a few; any other field as the XOR with the previous value, stored as its
+/// meaningful bits only (an unchanged value costs a bit). One bit before each field says which.
 struct SeriesBlock: Equatable, Sendable {
     /// The readings' times, oldest first.
     private(set) var times: [Int64] = []
@@ -43,7 +45,15 @@ struct SeriesBlock: Equatable, Sendable {
         Varint.append(UInt64(columns.count), to: &header)
         var bits = BitWriter()
         TimeColumn.encode(times, into: &bits)
-        for column in columns { ValueColumn.encode(column, into: &bits) }
+        for column in columns {
+            if let integers = IntegerColumn.integers(column) {
+                bits.write(bit: true)
+                TimeColumn.encode(integers, into: &bits)
+            } else {
+                bits.write(bit: false)
+                ValueColumn.encode(column, into: &bits)
+            }
+        }
         return header + bits.bytes
     }
 
@@ -63,7 +73,15 @@ struct SeriesBlock: Equatable, Sendable {
         var reader = BitReader(Array(bytes[offset...]))
         times = try TimeColumn.decode(count: Int(count), from: &reader)
         columns = []
-        for _ in 0..<Int(fields) { columns.append(try ValueColumn.decode(count: Int(count), from: &reader)) }
+        for _ in 0..<Int(fields) {
+            if count == 0 {
+                columns.append([])
+            } else if try reader.readBit() {
+                columns.append(try TimeColumn.decode(count: Int(count), from: &reader).map { Double($0) })
+            } else {
+                columns.append(try ValueColumn.decode(count: Int(count), from: &reader))
+            }
+        }
     }
 }
 
@@ -94,11 +112,27 @@ enum Varint {
     }
 }
 
-/// Timestamps: the first in full, then each delta-of-delta in the smallest bucket that holds it.
+/// A column of whole numbers (every value present, each exactly an integer a double holds): written as
+/// timestamps are.
+enum IntegerColumn {
+    static func integers(_ values: [Double?]) -> [Int64]? {
+        guard !values.isEmpty else { return nil }
+        var integers: [Int64] = []
+        integers.reserveCapacity(values.count)
+        for value in values {
+            guard let value, value == value.rounded(), abs(value) <= 9_007_199_254_740_992 else { return nil }
+            integers.append(Int64(value))
+        }
+        return integers
+    }
+}
+
+/// Timestamps (and whole-number columns): the first in full, then each delta-of-delta in the smallest
+/// bucket that holds it.
 enum TimeColumn {
     /// Control bits and payload widths, smallest first; the last bucket holds any 64-bit difference.
     private static let buckets: [(control: UInt64, controlBits: Int, payloadBits: Int)] = [
-        (0b10, 2, 7), (0b110, 3, 9), (0b1110, 4, 12), (0b11110, 5, 32), (0b11111, 5, 64),
+        (0b10, 2, 7), (0b110, 3, 12), (0b1110, 4, 20), (0b11110, 5, 32), (0b11111, 5, 64),
     ]
 
     static func encode(_ times: [Int64], into bits: inout BitWriter) {

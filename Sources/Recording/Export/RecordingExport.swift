@@ -135,7 +135,7 @@ struct OpenMetricsFamily: Sendable {
         field("cachescope_max_memory_bytes", counter: false, "The memory limit.", "max_memory_bytes"),
         field("cachescope_uptime_seconds", counter: false, "Seconds since the server started.", "uptime_seconds"),
         .init(name: "cachescope_latency_seconds", counter: false, help: "The round trip of the stats request.", perNode: false) { series, index in
-            series.value("latency_ms", at: index).map { $0 / 1000 }
+            series.value("latency_us", at: index).map { $0 / 1_000_000 }
         },
         field("cachescope_clients", counter: false, "Connected clients.", "clients"),
         field("cachescope_node_hits", counter: true, "A server's reads that found their key.", "hits", perNode: true),

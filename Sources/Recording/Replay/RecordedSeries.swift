@@ -23,6 +23,7 @@ package struct RecordedSeries: Sendable {
             // Every field any of its blocks has (a later version may add some), in first-seen order.
             var fields: [String] = []
             for block in blocks { for field in block.fields where !fields.contains(field) { fields.append(field) } }
+            if let joined = joinInOrder(blocks, fields: fields, node: node, from: start, to: end) { return joined }
             var rows: [Int64: [Double?]] = [:]
             for block in blocks {
                 let columns = fields.map { block.values(of: $0) }
@@ -38,6 +39,33 @@ package struct RecordedSeries: Sendable {
             }
             return series
         }
+    }
+}
+
+extension RecordedSeries {
+    /// Blocks that follow one another (one recorder, the usual case) joined column by column, without a row
+    /// per reading; `nil` when two overlap (a recorder restarted within a minute), for the merge by time.
+    fileprivate static func joinInOrder(_ blocks: [StoredBlock], fields: [String], node: String, from start: Int64, to end: Int64) -> RecordedSeries?
+    {
+        var series = RecordedSeries(node: node, fields: fields, columns: Array(repeating: [], count: fields.count))
+        var last = Int64.min
+        for block in blocks {
+            guard let first = block.times.first else { continue }
+            guard first > last else { return nil }
+            last = block.times.last ?? first
+            let lower = block.times.firstIndex { $0 >= start } ?? block.times.count
+            let upper = (block.times.lastIndex { $0 <= end }).map { $0 + 1 } ?? 0
+            guard lower < upper else { continue }
+            series.times += block.times[lower..<upper]
+            for (column, field) in fields.enumerated() {
+                if let values = block.values(of: field) {
+                    series.columns[column] += values[lower..<upper]
+                } else {
+                    series.columns[column] += Array(repeating: nil, count: upper - lower)
+                }
+            }
+        }
+        return series
     }
 }
 

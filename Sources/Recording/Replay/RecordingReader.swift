@@ -9,7 +9,7 @@ package actor RecordingReader {
     package let store: RecordingStore
     /// The recording's interval (what its histories step by).
     package let interval: Duration
-    private let backends: [RecordedBackend]
+    private var backends: [RecordedBackend]
     var backendList: [RecordedBackend] { backends }
 
     private init(store: RecordingStore, interval: Duration, backends: [RecordedBackend]) {
@@ -31,6 +31,11 @@ package actor RecordingReader {
     }
 
     package func close() async { await store.close() }
+
+    /// Reads the backend list again (a recorder still writing the file adds backends).
+    func reloadBackends() async throws(RecordingError) {
+        backends = try await store.backends()
+    }
 
     /// The first and last recorded instants (ms since 1970).
     package func timeRange() async throws(RecordingError) -> ClosedRange<Int64>? { try await store.timeRange() }
@@ -80,7 +85,23 @@ package actor RecordingReader {
         var trend = TrendWindow()
         let historyStart = instant - Int64(historyLength) * intervalMilliseconds
         let columns = RecordedFields.backend.map { field in own?.fields.firstIndex(of: field.name) }
-        for (index, time) in (own?.times ?? []).enumerated() {
+        let times = own?.times ?? []
+        func value(_ name: String, _ index: Int) -> Double? { own.flatMap { series in series.value(name, at: index) } }
+        // Before the histories' window only the forecasts' points are needed: one per 10 s, read straight
+        // from the columns (no sample made for each reading).
+        let firstHistory = times.firstIndex { $0 >= historyStart } ?? times.count
+        var lastTrendTime: Int64?
+        for index in 0..<max(0, firstHistory - 1) where lastTrendTime.map({ times[index] - $0 >= 10_000 }) ?? true {
+            lastTrendTime = times[index]
+            let hits = (value("hits", index) ?? 0) - (value("own_read_hits", index) ?? 0)
+            let misses = (value("misses", index) ?? 0) - (value("own_read_misses", index) ?? 0)
+            trend.add(
+                TrendWindow.Point(
+                    time: Double(times[index]) / 1000, memoryBytes: value("memory_bytes", index), maxMemoryBytes: value("max_memory_bytes", index),
+                    hits: UInt64(max(0, hits)), misses: UInt64(max(0, misses)), evictions: UInt64(max(0, value("evictions", index) ?? 0))))
+        }
+        for index in max(0, firstHistory - 1)..<times.count {
+            let time = times[index]
             var sample = SourceSample(totalHits: 0, totalMisses: 0)
             for (field, column) in zip(RecordedFields.backend, columns) { field.write(&sample, column.flatMap { own?.columns[$0][index] ?? nil }) }
             let rates = previous.map { BackendRates(from: $0.sample, to: sample, seconds: Double(time - $0.time) / 1000) }

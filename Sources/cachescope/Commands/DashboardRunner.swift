@@ -3,6 +3,7 @@ import CacheMonitor
 import Dashboard
 import DemoApp
 import Foundation
+import Recording
 import Settings
 import TerminalNCurses
 
@@ -76,12 +77,16 @@ enum DashboardRunner {
         var audit: (@Sendable (ChangeOutcome) async -> Void)?
         if let recorder = recording?.recorder { audit = { await recorder.noteChange($0) } }
         let changes = setup.changeRunner(clearDemoCache: clearDemoCache, audit: audit)
+        // The trends zoom out from what is recorded (read while it is written).
+        let archive: RecordingReader? = recording == nil ? nil : try? await RecordingReader.open(recording?.file ?? "")
+        state.hasTrendArchive = archive != nil
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
         let terminal = NCursesTerminal(environment: environment, mouse: mouse && setup.config?.mouse != false)
         defer { terminal.restore() }
         let loop = DashboardLoop(
             terminal: terminal, poller: poller, state: state, changes: changes, demo: session,
+            trends: archive.map { RecordingTrendArchive(reader: $0) },
             themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) },
             rememberOverview: { choice in
                 guard let uiFile else { return "the sort is not kept: no configuration file (--config) and no HOME" }
@@ -97,6 +102,7 @@ enum DashboardRunner {
         )
         recordingNotices.listen { [loop] line in loop.notice(line, warning: true) }
         await loop.run()
+        await archive?.close()
         await recording?.finish()
         discovery?.task.cancel()
         await discovery?.fleet.close()

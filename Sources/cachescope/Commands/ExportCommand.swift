@@ -13,7 +13,7 @@ struct ExportCommand: AsyncParsableCommand {
             figures, then each server's), oldest first. csv: one row per reading, columns time (ISO 8601, UTC), \
             time_ms, backend, node (empty for the backend's own figures), then every recorded field (hits, \
             misses, own_read_hits, own_read_misses, operations, evictions, expired, keys, memory_bytes, \
-            max_memory_bytes, uptime_seconds, latency_ms, clients, own_commands, slots; empty where not \
+            max_memory_bytes, uptime_seconds, latency_us, clients, own_commands, slots; empty where not \
             recorded). ndjson: one object per reading with the same fields ("time", "timeMs", "backend", "node" \
             for a server). openmetrics: the families serve exports (cachescope_hits_total and _misses_total \
             without the monitor's own reads, cachescope_keys, cachescope_memory_bytes, …, and \

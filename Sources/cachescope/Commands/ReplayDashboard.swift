@@ -26,12 +26,14 @@ enum ReplayDashboard {
         var state = AppState(readOnly: true, refreshSeconds: await reader.interval.inSeconds, themeNames: names)
         state.themeIndex = names.firstIndex(of: chosen) ?? 0
         state.replay = await feed.position
+        state.hasTrendArchive = true
         state.message = StatusMessage(
             "replaying \(await reader.store.path): , . step · [ ] a minute · { } an hour · : go to · Space plays", role: .accent, at: 0)
         let terminal = NCursesTerminal(environment: environment, mouse: mouse)
         defer { terminal.restore() }
         let loop = DashboardLoop(
             terminal: terminal, poller: feed, state: state, changes: ChangeRunner(readOnly: true), replay: feed,
+            trends: RecordingTrendArchive(reader: reader),
             themes: { catalog.load($0) }, wallClock: { "" })
         await loop.run()
         terminal.restore()

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Recording and replay benchmarks: a synthetic recording of HOURS (24) hours of BACKENDS (10) backends read
+# every second (cachescope-bench recording-generate: noisy traffic, wandering memory, one backend filling
+# up, one down for five minutes every six hours), then against the targets:
+#   1. its size on disk (target ≤ 50 MB) — beside the same readings in Prometheus's TSDB (cachescope export
+#      --format openmetrics, imported with promtool tsdb create-blocks-from openmetrics);
+#   2. the first frame: `cachescope replay FILE` in a 120×40 tmux pane, from the start of the process until
+#      the header says REPLAY and every backend is listed (target ≤ 1 s);
+#   3. jumps: JUMPS instants spread over the recording, each read and drawn (cachescope-bench replay-jumps;
+#      target ≤ 100 ms each);
+#   4. the forecast of a linear fill once a tenth of it is seen (cachescope-bench forecast-accuracy: fills of
+#      1, 6 and 24 hours with noise; target: within ±15 %).
+# Prints a Markdown table and writes bench-results.json ("record"). Installs what it needs (apt: tmux,
+# prometheus). Usage: scripts/bench-record.sh (HOURS=1 BACKENDS=2 JUMPS=5 for a quick run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script_name=bench-record.sh
+source scripts/lib/servers.sh
+source scripts/lib/bench.sh
+HOURS=${HOURS:-24}
+BACKENDS=${BACKENDS:-10}
+JUMPS=${JUMPS:-50}
+FIRST_FRAMES=${FIRST_FRAMES:-3}
+
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+servers_init
+say "building cachescope and cachescope-bench ($CONFIGURATION)"
+run swift build -c "$CONFIGURATION" --product cachescope
+run swift build -c "$CONFIGURATION" --product cachescope-bench
+bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
+results="$workdir/results.jsonl"
+: >"$results"
+session="cachescope-bench-record-$$"
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; servers_cleanup' EXIT
+label="${HOURS}h-${BACKENDS}-backends"
+file="$workdir/recording.cachescope"
+
+say "1. a recording of $HOURS h of $BACKENDS backends"
+"$bin/cachescope-bench" recording-generate --to "$file" --backends "$BACKENDS" --hours "$HOURS" >"$workdir/generate.json"
+cat "$workdir/generate.json" >&2
+record "recording-$label-size" cachescope "$("$PY" -c "import os; print(os.path.getsize('$file') / 1e6)")" MB
+say "   beside it: the same readings in Prometheus's TSDB"
+"$bin/cachescope" export "$file" --format openmetrics >"$workdir/recording.om"
+promtool tsdb create-blocks-from openmetrics "$workdir/recording.om" "$workdir/tsdb" >/dev/null
+record "recording-$label-size" "Prometheus TSDB (promtool import of the export)" "$(du -sb "$workdir/tsdb" | "$PY" -c "import sys; print(int(sys.stdin.read().split()[0]) / 1e6)")" MB
+rm -f "$workdir/recording.om"
+
+say "2. the first frame of the replay"
+for _ in $(seq "$FIRST_FRAMES"); do
+    rm -f "$workdir/started"
+    tmux kill-session -t "$session" 2>/dev/null || true
+    tmux new-session -d -s "$session" -x 120 -y 40 \
+        "env TERM=xterm-256color LANG=C.UTF-8 sh -c 'date +%s.%N > $workdir/started; exec $bin/cachescope replay $file'"
+    for _ in $(seq 500); do
+        tmux capture-pane -p -t "$session" | grep -q " REPLAY " && tmux capture-pane -p -t "$session" | grep -q " $BACKENDS/$BACKENDS up\| $((BACKENDS - 1))/$BACKENDS up" && break
+        sleep 0.01
+    done
+    shown=$(date +%s.%N)
+    tmux capture-pane -p -t "$session" | grep -q " REPLAY " || {
+        tmux capture-pane -p -t "$session" >&2
+        say "the replay did not show its first frame"
+        exit 1
+    }
+    record "replay-$label-first-frame" cachescope "$("$PY" -c "print($shown - $(cat "$workdir/started"))")"
+    tmux send-keys -t "$session" q
+    sleep 0.5
+done
+
+say "3. jumps"
+out=$("$bin/cachescope-bench" replay-jumps --file "$file" --jumps "$JUMPS")
+echo "$out" >&2
+record "replay-$label-jump-median" cachescope "$(echo "$out" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['jumpMedianMs'])")" ms
+record "replay-$label-jump-max" cachescope "$(echo "$out" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['jumpMaxMs'])")" ms
+
+say "4. the forecast of a linear fill"
+out=$("$bin/cachescope-bench" forecast-accuracy)
+echo "$out" >&2
+record "forecast-linear-fill-worst-error" cachescope "$(echo "$out" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['worstErrorPercent'])")" "%"
+
+"$PY" scripts/lib/bench_report.py "$results" record
+say "wrote bench-results.json"
