@@ -9,6 +9,12 @@ import Testing
 @Suite(.serialized) struct RecordCommandLineTests {
     private let commandLine = CommandLineTests()
 
+    /// The built `cachescope`.
+    private func binary() throws -> URL {
+        let binary: URL = try #require(CommandLineTests.binary, "the cachescope binary was not built next to the tests")
+        return binary
+    }
+
     private func scratch() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-record-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -17,7 +23,7 @@ import Testing
 
     private func recorder(_ arguments: [String]) throws -> Process {
         let process = Process()
-        process.executableURL = try #require(CommandLineTests.binary, "the cachescope binary was not built next to the tests")
+        process.executableURL = try binary()
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -75,7 +81,7 @@ import Testing
     /// The run's output written to a file (exports can be long).
     private func runToFile(_ arguments: [String], _ path: String) throws -> Int32 {
         let process = Process()
-        process.executableURL = try #require(CommandLineTests.binary)
+        process.executableURL = try binary()
         process.arguments = arguments
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -197,6 +203,53 @@ import Testing
         replay.send(["Enter"])
         try replay.waitFor("replayed from a recording")
         replay.send(["q"])
+    }
+
+    /// Runs a system program, quietly; its exit status.
+    @discardableResult
+    private func system(_ path: String, _ arguments: [String]) throws -> Int32 { try runProgram(path, arguments).status }
+
+    @Test func aFullDiskStopsTheRecordingWithOneLineWhileServeGoesOn() async throws {
+        guard getuid() == 0 else {
+            Issue.record("needs root to mount a small tmpfs (scripts/test.sh runs as root)")
+            return
+        }
+        guard let server = try RedisServerProcess() else { return }
+        let directory = try scratch()
+        guard try system("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", directory.path]) == 0 else {
+            Issue.record("cannot mount a tmpfs on \(directory.path)")
+            return
+        }
+        defer { _ = try? system("/bin/umount", [directory.path]) }
+        let port = TestServers.freePort()
+        let errors = try scratch().appendingPathComponent("serve.err").path
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = [
+            "serve", "--redis", server.url(), "--listen", "127.0.0.1:\(port)", "--record", directory.appendingPathComponent("r.cachescope").path,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        _ = try await ServeCommandLineTests.fetch("http://127.0.0.1:\(port)/healthz")
+        try await Task.sleep(for: .seconds(2))
+        // The disk fills up under the recording.
+        _ = try? system("/bin/dd", ["if=/dev/zero", "of=\(directory.appendingPathComponent("filler").path)", "bs=64k"])
+        var stopped = ""
+        for _ in 0..<40 where stopped.isEmpty {
+            try await Task.sleep(for: .milliseconds(500))
+            stopped =
+                (try String(contentsOfFile: errors, encoding: .utf8)).split(separator: "\n").first { $0.contains("recording stopped") }.map(
+                    String.init) ?? ""
+        }
+        #expect(stopped.contains("the disk is full"), "\(stopped)")
+        // Monitoring goes on: serve still answers with the server's figures.
+        #expect(process.isRunning)
+        let metrics = try await ServeCommandLineTests.fetch("http://127.0.0.1:\(port)/metrics")
+        #expect(metrics.status == 200 && metrics.body.contains("redis_up"))
     }
 
     @Test func badFilesAndTimesAreOneLine() throws {

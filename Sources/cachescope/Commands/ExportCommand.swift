@@ -45,38 +45,13 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reader: RecordingReader
-        do {
-            reader = try await RecordingReader.open(file)
-        } catch {
-            throw CommandFailure(.usage, error.message)
-        }
-        do {
-            guard let recorded = try await reader.timeRange() else {
-                await reader.close()
-                throw CommandFailure(.usage, "\(file): the recording holds no readings yet")
-            }
-            let start = try Self.instant(from, flag: "--from", in: recorded) ?? recorded.lowerBound
-            let end = try Self.instant(to, flag: "--to", in: recorded) ?? recorded.upperBound
+        try await RecordingFile.reading(file) { reader, recorded in
+            let start = try from.map { try RecordingFile.instant($0, flag: "--from", in: recorded) } ?? recorded.lowerBound
+            let end = try to.map { try RecordingFile.instant($0, flag: "--to", in: recorded) } ?? recorded.upperBound
             guard start <= end else { throw CommandFailure(.usage, "--from is after --to") }
             var output = BufferedOutput()
             try await RecordingExport(reader: reader, range: start...end).run(ExportFormat(rawValue: format) ?? .csv) { output.write($0) }
             output.flush()
-            await reader.close()
-        } catch let error as RecordingError {
-            await reader.close()
-            throw CommandFailure(.usage, error.message)
-        } catch {
-            await reader.close()
-            throw error
         }
-    }
-
-    static func instant(_ text: String?, flag: String, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let text else { return nil }
-        guard let instant = ReplayTime.parse(text, in: range) else {
-            throw CommandFailure(.usage, "\(flag) '\(text)': give a time such as 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10")
-        }
-        return instant
     }
 }

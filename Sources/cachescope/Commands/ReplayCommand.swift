@@ -51,57 +51,17 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reader: RecordingReader
-        do {
-            reader = try await RecordingReader.open(file)
-        } catch {
-            throw CommandFailure(.usage, error.message)
-        }
-        do {
-            guard let range = try await reader.timeRange() else {
-                throw CommandFailure(.usage, "\(file): the recording holds no readings yet")
-            }
+        try await RecordingFile.reading(file) { reader, range in
             guard json else {
                 // The dashboard at the instant asked for, else at the recording's end.
-                let instant = try at.map { try Self.instant($0, in: range) } ?? range.upperBound
+                let instant = try at.map { try RecordingFile.instant($0, flag: "--at", in: range) } ?? range.upperBound
                 try await ReplayDashboard.run(reader: reader, range: range, at: instant, themeName: theme, mouse: !noMouse)
-                await reader.close()
                 return
             }
-            let text = at ?? ""
-            let instant = try Self.instant(text, in: range)
+            let instant = try RecordingFile.instant(at ?? "", flag: "--at", in: range)
             let snapshot = try await reader.snapshot(at: instant)
             guard case .object(let fields) = SnapshotReport.document(snapshot) else { return }
-            print(JSONValue.object([("at", .string(Self.iso(instant)))] + fields).text)
-            await reader.close()
-        } catch let error as RecordingError {
-            await reader.close()
-            throw CommandFailure(.usage, error.message)
-        } catch {
-            await reader.close()
-            throw error
+            print(JSONValue.object([("at", .string(RecordingFile.iso(instant)))] + fields).text)
         }
-    }
-
-    /// The instant `text` names within the recording.
-    static func instant(_ text: String, in range: ClosedRange<Int64>) throws -> Int64 {
-        guard let instant = ReplayTime.parse(text, in: range) else {
-            throw CommandFailure(.usage, "--at '\(text)': give a time such as 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10")
-        }
-        guard range.contains(instant) else {
-            throw CommandFailure(
-                .usage,
-                "--at '\(text)' is \(Self.iso(instant)), outside the recording (\(Self.iso(range.lowerBound)) to \(Self.iso(range.upperBound)))")
-        }
-        return instant
-    }
-
-    /// An instant as ISO 8601 in local time with its offset (`2026-12-06T03:10:00.000+01:00`).
-    static func iso(_ milliseconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .current
-        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }
