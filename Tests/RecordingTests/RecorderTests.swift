@@ -182,3 +182,33 @@ extension RecorderTests {
         await reader.close()
     }
 }
+
+extension RecorderTests {
+    @Test func settingsATrafficSampleChangedAndPutBackAreEvents() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let redis = RecordingFixtures.backend(0, name: "sessions")
+        let store = try await RecordingStore.openForWriting(path, intervalMilliseconds: 1000, writer: "test")
+        let recorder = try await Recorder(store: store)
+        await recorder.record(Snapshot(backends: [RecordingFixtures.up(redis, second: 0)], takenAt: 0), at: start)
+        var aggregator = TrafficAggregator()
+        aggregator.record(Array("user:1".utf8), .read(hit: true))
+        var report = aggregator.report(method: .monitorKeymiss, duration: .seconds(10))
+        report.settingsChanged = [
+            SettingChange(server: "10.0.0.1:6379", name: "notify-keyspace-events", from: "", to: "Em"),
+            SettingChange(server: "10.0.0.2:6379", name: "notify-keyspace-events", from: "Ex", to: "Exm"),
+        ]
+        report.settingsNotRestored = ["10.0.0.2:6379: notify-keyspace-events is still \"Exm\": CONFIG SET notify-keyspace-events Ex puts it back"]
+        let outcome = TrafficOutcome(backend: redis, options: TrafficOptions(), report: report, ending: .completed, elapsed: .seconds(10))
+        await recorder.noteSettings(of: outcome, at: start.addingTimeInterval(20))
+        await recorder.finish(at: start.addingTimeInterval(21))
+        let reader = try await RecordingReader.open(path)
+        let events = try await reader.events(in: 0...Int64.max).filter { $0.kind == .settingChanged || $0.kind == .settingRestored }
+        let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
+        #expect(events.map(\.kind) == [.settingChanged, .settingChanged, .settingRestored, .settingChanged])
+        #expect(events.first?.atMilliseconds == startMilliseconds + 10_000, "changed when the sample began")
+        #expect(events.first?.summary == "sessions: notify-keyspace-events \"\" → \"Em\" on 10.0.0.1:6379 for a traffic sample")
+        #expect(events[2].summary == "sessions: notify-keyspace-events put back to \"\" on 10.0.0.1:6379")
+        #expect(events[3].summary.hasPrefix("sessions: NOT put back: 10.0.0.2:6379"))
+        await reader.close()
+    }
+}

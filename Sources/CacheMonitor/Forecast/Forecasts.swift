@@ -69,14 +69,16 @@ package enum Forecasts {
             let rate = "+\(HumanUnits.size(Int(eta.perHour.rounded())))/h"
             let evictions = window.all.map(\.evictions)
             let evictsNone = (evictions.last ?? 0) == (evictions.first ?? 0)
-            found.append(
-                Attention(
-                    rule: .memoryForecast, message: "memory full in ~\(HumanUnits.eta(eta.seconds)) \(band) at \(rate)", node: node, eta: eta))
+            // Within a minute of the limit a band says nothing more: the limit is reached.
+            let when = eta.seconds < 60 ? "memory at its limit, still growing" : "memory full in ~\(HumanUnits.eta(eta.seconds)) \(band)"
+            found.append(Attention(rule: .memoryForecast, message: "\(when) at \(rate)", node: node, eta: eta))
             if policy != "noeviction", evictsNone, eta.seconds <= thresholds.evictionsSoonSeconds {
                 found.append(
                     Attention(
                         rule: .evictionsSoon,
-                        message: "evictions start in ~\(HumanUnits.eta(eta.seconds)) \(band): memory reaches its limit at \(rate)",
+                        message: eta.seconds < 60
+                            ? "evictions start now: memory is at its limit at \(rate)"
+                            : "evictions start in ~\(HumanUnits.eta(eta.seconds)) \(band): memory reaches its limit at \(rate)",
                         node: node, eta: eta))
             }
         }

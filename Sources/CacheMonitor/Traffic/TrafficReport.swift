@@ -73,6 +73,8 @@ package struct TrafficReport: Sendable, Hashable, PrefixGroupTree {
     /// Settings changed for the sample that could not be put back: one loud line each, naming the server,
     /// the setting and the value to put back.
     package var settingsNotRestored: [String]
+    /// Settings changed for the sample (and put back, unless named in ``settingsNotRestored``).
+    package var settingsChanged: [SettingChange] = []
 
     /// Keys missed this often or more in a sample are a miss storm.
     package static let missStormThreshold = 3

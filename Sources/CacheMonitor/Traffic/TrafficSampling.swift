@@ -156,17 +156,21 @@ package typealias TrafficJob = Job<TrafficProgress, TrafficOutcome>
 package enum TrafficSampling {
     /// Starts sampling `backend`'s traffic as `plan` says (what its preflight found and the operator agreed
     /// to); without one, the preflight is made first, within the job.
-    package static func start(on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions(), plan: TrafficPreflight? = nil) -> TrafficJob {
-        TrafficJob(details: SampleDetails(backend: backend, options: options, report: nil)) { context, outcome in
+    /// - Parameter audit: told of the outcome when the sample ends (the recording keeps the settings it changed).
+    package static func start(
+        on backend: MonitoredBackend, options: TrafficOptions = TrafficOptions(), plan: TrafficPreflight? = nil,
+        audit: (@Sendable (TrafficOutcome) async -> Void)? = nil
+    ) -> TrafficJob {
+        TrafficJob(details: SampleDetails(backend: backend, options: options, report: nil), finished: audit) { context, outcome in
             let recorder = TrafficRecorder(
                 TrafficAggregator(delimiters: backend.delimiters, keyPrefix: backend.keyPrefix, maxDepth: options.maxDepth))
             let listenedFrom = ContinuousClock.now
             var listened = Duration.zero
             let source = try backend.port(\.traffic, for: .traffic)
-            let ending = try await backend.using([.traffic]) {
+            let (ending, planned) = try await backend.using([.traffic]) {
                 let planned: TrafficPreflight
                 if let plan { planned = plan } else { planned = try await source.trafficPreflight() }
-                return try await source.sampleTraffic(planned, options, into: recorder) {
+                let ending = try await source.sampleTraffic(planned, options, into: recorder) {
                     let started = ContinuousClock.now
                     while !recorder.streamsEnded {
                         let elapsed = ContinuousClock.now - started
@@ -176,6 +180,7 @@ package enum TrafficSampling {
                     }
                     listened = ContinuousClock.now - started
                 }
+                return (ending, planned)
             }
             if listened == .zero { listened = ContinuousClock.now - listenedFrom }
             if let covered = ending.covered { listened = covered }
@@ -202,6 +207,8 @@ package enum TrafficSampling {
             report.partial = ending.partial
             report.missingNodes = ending.missingNodes
             report.settingsNotRestored = ending.settingsNotRestored
+            // The settings the plan changes, when the operator agreed and the sample measured the way that needs them.
+            report.settingsChanged = options.mayChangeSettings && ending.method == planned.method ? planned.changes : []
             outcome.report = report
             if context.isStopRequested { outcome.ending = .stopped }
         }

@@ -28,6 +28,7 @@ package final class DashboardLoop {
     package init(
         terminal: any TerminalBackend, poller: any SnapshotFeed, state: AppState, changes: ChangeRunner,
         demo: (any DemoControls)? = nil, replay: (any ReplayControls)? = nil, trends: (any TrendArchive)? = nil,
+        trafficAudit: (@Sendable (TrafficOutcome) async -> Void)? = nil,
         themes: @escaping (String) -> (theme: Theme, problem: String?),
         wallClock: @escaping () -> String,
         rememberOverview: @escaping (RememberedOverview) -> String? = { _ in nil }
@@ -36,7 +37,7 @@ package final class DashboardLoop {
         self.terminal = terminal
         self.poller = poller
         inbox = EventInbox()
-        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo, replay: replay, trends: trends)
+        runner = EffectRunner(poller: poller, inbox: inbox, changes: changes, demo: demo, replay: replay, trends: trends, trafficAudit: trafficAudit)
         self.demo = demo
         self.themes = themes
         self.wallClock = wallClock

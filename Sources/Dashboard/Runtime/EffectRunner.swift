@@ -13,6 +13,8 @@ package final class EffectRunner {
     private let demo: (any DemoControls)?
     private let replay: (any ReplayControls)?
     private let trends: (any TrendArchive)?
+    /// Told of every traffic sample's outcome (the recording keeps the settings it changed and put back).
+    private let trafficAudit: (@Sendable (TrafficOutcome) async -> Void)?
     private var loadingTrends: Task<Void, Never>?
     private var loading: Task<Void, Never>?
     private var reading: Task<Void, Never>?
@@ -29,9 +31,10 @@ package final class EffectRunner {
 
     package init(
         poller: any SnapshotFeed, inbox: EventInbox, changes: ChangeRunner, demo: (any DemoControls)?, replay: (any ReplayControls)? = nil,
-        trends: (any TrendArchive)? = nil
+        trends: (any TrendArchive)? = nil, trafficAudit: (@Sendable (TrafficOutcome) async -> Void)? = nil
     ) {
         self.trends = trends
+        self.trafficAudit = trafficAudit
         self.poller = poller
         self.inbox = inbox
         self.changes = changes
@@ -78,7 +81,8 @@ package final class EffectRunner {
         case .sampleTraffic(let backend, let mayChangeSettings):
             samples[backend.id]?.stop()
             let job = TrafficSampling.start(
-                on: backend, options: TrafficOptions(mayChangeSettings: mayChangeSettings), plan: plans.removeValue(forKey: backend.id))
+                on: backend, options: TrafficOptions(mayChangeSettings: mayChangeSettings), plan: plans.removeValue(forKey: backend.id),
+                audit: trafficAudit)
             samples[backend.id] = job
             follow(job) { progress, _ in
                 .trafficProgress(backend: backend.id, progress)

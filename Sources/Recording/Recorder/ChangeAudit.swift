@@ -79,3 +79,31 @@ extension Recorder {
             backend: outcome.backend?.name)
     }
 }
+
+extension Recorder {
+    /// Adds the settings a traffic sample changed on its servers, and whether each was put back: a
+    /// `setting-changed` event at the sample's start and a `setting-restored` one at its end — or, for one
+    /// that could not be put back, a second `setting-changed` saying so (with the value to put back).
+    package func noteSettings(of outcome: TrafficOutcome, at now: Date = Date()) {
+        guard let report = outcome.report, !report.settingsChanged.isEmpty else { return }
+        let name = outcome.details.backend.name
+        let end = Self.milliseconds(now)
+        let start = end - Int64(report.duration.inSeconds * 1000)
+        for change in report.settingsChanged {
+            let detail = ["server": change.server, "setting": change.name, "from": change.from, "to": change.to]
+            appendEvent(
+                RecordedEvent(
+                    atMilliseconds: start, backendID: nil, kind: .settingChanged, summary: "\(name): \(change.description) for a traffic sample",
+                    detailJSON: Self.encoded(detail)),
+                backend: name)
+            let notRestored = report.settingsNotRestored.first { $0.contains(change.server) && $0.contains(change.name) }
+            appendEvent(
+                RecordedEvent(
+                    atMilliseconds: end, backendID: nil, kind: notRestored == nil ? .settingRestored : .settingChanged,
+                    summary: notRestored.map { "\(name): NOT put back: \($0)" }
+                        ?? "\(name): \(change.name) put back to \"\(change.from)\" on \(change.server)",
+                    detailJSON: Self.encoded(detail)),
+                backend: name)
+        }
+    }
+}

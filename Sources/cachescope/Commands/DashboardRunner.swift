@@ -82,11 +82,15 @@ enum DashboardRunner {
         state.hasTrendArchive = archive != nil
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss"
+        // The settings a traffic sample changes (and puts back) go into the recording too.
+        var trafficAudit: (@Sendable (TrafficOutcome) async -> Void)?
+        if let recorder = recording?.recorder { trafficAudit = { await recorder.noteSettings(of: $0) } }
         let terminal = NCursesTerminal(environment: environment, mouse: mouse && setup.config?.mouse != false)
         defer { terminal.restore() }
         let loop = DashboardLoop(
             terminal: terminal, poller: poller, state: state, changes: changes, demo: session,
             trends: archive.map { RecordingTrendArchive(reader: $0) },
+            trafficAudit: trafficAudit,
             themes: { catalog.load($0) }, wallClock: { formatter.string(from: Date()) },
             rememberOverview: { choice in
                 guard let uiFile else { return "the sort is not kept: no configuration file (--config) and no HOME" }
