@@ -252,6 +252,37 @@ import Testing
         #expect(metrics.status == 200 && metrics.body.contains("redis_up"))
     }
 
+    @Test func keyspaceSamplesAreRecordedOnTheirSchedule() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let redis = RedisClient(url: try RedisURL(parsing: server.url()))
+        try await redis.send((0..<300).map { RESPCommand("SET", key: Array("user:\($0)".utf8), ["v"]) })
+        await redis.close()
+        let file = try scratch().appendingPathComponent("r.cachescope").path
+        let recording = try recorder(["--redis", server.url(), "record", "--to", file, "--keyspace-every", "2s"])
+        try await Task.sleep(for: .seconds(6))
+        recording.interrupt()
+        recording.waitUntilExit()
+        #expect(recording.terminationStatus == 0)
+        let store = try await RecordingStore.openForReading(file)
+        let samples = try await store.samples(kind: "keyspace", in: 0...Int64.max)
+        await store.close()
+        #expect(!samples.isEmpty, "a keyspace sample every 2 s")
+        let document = try #require(samples.first?.documentJSON)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
+        #expect(parsed["backend"] as? String == "redis")
+        #expect(parsed["totalKeys"] as? Int == 300, "\(document.prefix(300))")
+        #expect(document.contains("user:"))
+        // off: none.
+        let quiet = try scratch().appendingPathComponent("r.cachescope").path
+        let off = try recorder(["--redis", server.url(), "record", "--to", quiet, "--keyspace-every", "off"])
+        try await Task.sleep(for: .seconds(3))
+        off.interrupt()
+        off.waitUntilExit()
+        let quietStore = try await RecordingStore.openForReading(quiet)
+        #expect(try await quietStore.samples(kind: "keyspace", in: 0...Int64.max).isEmpty)
+        await quietStore.close()
+    }
+
     @Test func badFilesAndTimesAreOneLine() throws {
         let directory = try scratch()
         let text = directory.appendingPathComponent("notes.txt").path
@@ -262,6 +293,7 @@ import Testing
             (["--redis", "redis://127.0.0.1:1", "record", "--to", text], "not a cachescope recording"),
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--keep", "soon"], "--keep 'soon'"),
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--max-size", "12"], "--max-size '12'"),
+            (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--keyspace-every", "soon"], "--keyspace-every 'soon'"),
         ] {
             let result = try commandLine.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")

@@ -95,6 +95,12 @@ package actor Recorder {
             backend: name)
     }
 
+    /// Adds an insight sample of the backend named `name` (`keyspace`, `traffic`): one JSON document.
+    package func noteSample(_ kind: String, backend name: String, document: String, at now: Date = Date()) {
+        guard stopReason == nil, let id = ids[name] else { return }
+        pending.samples.append(SampleRow(atMilliseconds: Self.milliseconds(now), backendID: id, kind: kind, documentJSON: document))
+    }
+
     /// Adds an event about the backend named `name` (`nil`: about the recording or the run).
     func appendEvent(_ event: RecordedEvent, backend name: String?) {
         guard stopReason == nil else { return }

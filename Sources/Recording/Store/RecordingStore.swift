@@ -263,6 +263,19 @@ package actor RecordingStore {
         return blocks
     }
 
+    /// The insight samples of `kind` in `range`, oldest first: when, whose, and the document.
+    package func samples(kind: String, in range: ClosedRange<Int64>) async throws(RecordingError) -> [SampleRow] {
+        try await rows(
+            "SELECT at_ms, backend_id, kind, document FROM samples WHERE kind = ? AND at_ms BETWEEN ? AND ? ORDER BY at_ms, id",
+            [.text(kind), .integer(SQLiteInt64(range.lowerBound)), .integer(SQLiteInt64(range.upperBound))]
+        ).compactMap { row in
+            guard let at = row.column("at_ms")?.integer, let backend = row.column("backend_id")?.integer,
+                let document = row.column("document")?.string
+            else { return nil }
+            return SampleRow(atMilliseconds: Int64(at), backendID: Int64(backend), kind: kind, documentJSON: document)
+        }
+    }
+
     /// The nodes a backend has readings of (`""`: its own), in order.
     package func nodes(backend: Int64) async throws(RecordingError) -> [String] {
         try await rows("SELECT DISTINCT node FROM blocks WHERE backend_id = ? ORDER BY node", [.integer(SQLiteInt64(backend))]).compactMap {

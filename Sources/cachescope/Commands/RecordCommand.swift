@@ -13,11 +13,12 @@ struct RecordCommand: AsyncParsableCommand {
             Watches the same backends as the dashboard (configuration, --tag, --redis, --memcached …) and writes \
             each reading — the figures 'snapshot --json' has, per backend and per server — into FILE, an SQLite \
             database: readings in compressed blocks of a minute, states (status, error, version, roles, what needs \
-            attention) when they change, and events (up, down, failover, attention raised and cleared, counters \
-            reset). Open blocks are written every 5 seconds: a process killed mid-recording loses at most that. \
+            attention) when they change, events (up, down, failover, attention raised and cleared, counters \
+            reset), and every --keyspace-every (15m; off) each backend's keyspace sampled as 'analyze --json' \
+            reports it (the samples table, kind keyspace). Open blocks are written every 5 seconds: a process killed mid-recording loses at most that. \
             Data older than --keep, and the oldest data beyond --max-size, is dropped as it goes. One recorder per \
             file; 'cachescope replay FILE' reads it while it records. The tables are plain SQL: sqlite3 FILE \
-            'SELECT datetime(at_ms/1000, \"unixepoch\"), kind, summary FROM events'.
+            "SELECT datetime(at_ms/1000,'unixepoch'), kind, summary FROM events".
 
             Exit codes: 0 stopped by a signal; 1 the recording stopped (disk full, the file went away); 2 usage, \
             configuration error, or FILE is not a recording this version writes (another program's file, a newer \
@@ -40,6 +41,11 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long one reading may take before a backend counts as down.", valueName: "duration"))
     var timeout: String = "2s"
 
+    @Option(
+        help: ArgumentHelp(
+            "How often each backend's keyspace is sampled into the recording (as analyze samples it), or off.", valueName: "duration|off"))
+    var keyspaceEvery: String = "15m"
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -55,6 +61,9 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         try RecordFlags.check(keep: keep, keepFlag: "--keep", maxSize: maxSize, maxSizeFlag: "--max-size")
+        if keyspaceEvery != "off", (DurationText.parse(keyspaceEvery) ?? .zero) < .seconds(1) {
+            throw ValidationError("--keyspace-every '\(keyspaceEvery)': give a duration of at least 1s, such as 15m or 1h, or off")
+        }
     }
 
     func run() async throws {
@@ -73,7 +82,10 @@ struct RecordCommand: AsyncParsableCommand {
         let session: RecordingSession
         do {
             // A recording that stops (disk full) ends the command: recording is all it does.
-            session = try await RecordingSession.start(file: file, interval: interval, options: options, poller: poller) { _ in await poller.stop() }
+            session = try await RecordingSession.start(
+                file: file, interval: interval, options: options, poller: poller,
+                keyspaceEvery: keyspaceEvery == "off" ? nil : DurationText.parse(keyspaceEvery)
+            ) { _ in await poller.stop() }
         } catch {
             discovery?.task.cancel()
             for backend in await poller.backends { await backend.source.close() }

@@ -12,18 +12,22 @@ final class RecordingSession: Sendable {
     let recorder: Recorder
     let file: String
     private let feeding: Task<Void, Never>
+    private let sampling: Task<Void, Never>?
 
-    private init(recorder: Recorder, file: String, feeding: Task<Void, Never>) {
+    private init(recorder: Recorder, file: String, feeding: Task<Void, Never>, sampling: Task<Void, Never>?) {
         self.recorder = recorder
         self.file = file
         self.feeding = feeding
+        self.sampling = sampling
     }
 
     /// Opens `file` and starts recording what `poller` publishes.
     /// - Throws: ``CommandFailure`` (usage: not a recording, a newer format, another recorder on it;
     ///   backend failed: the file system refused).
+    /// - Parameter keyspaceEvery: how often each backend's keyspace is sampled into the recording (the gentle
+    ///   sampler `analyze` uses, one backend after another); `nil`: never.
     static func start(
-        file: String, interval: Duration, options: Recorder.Options, poller: Poller<ContinuousClock>,
+        file: String, interval: Duration, options: Recorder.Options, poller: Poller<ContinuousClock>, keyspaceEvery: Duration? = nil,
         stopped: @escaping @Sendable (String) async -> Void
     ) async throws -> RecordingSession {
         let store: RecordingStore
@@ -52,7 +56,30 @@ final class RecordingSession: Sendable {
                 }
             }
         }
-        return RecordingSession(recorder: recorder, file: file, feeding: feeding)
+        let sampling = keyspaceEvery.map { every in Task { await sampleKeyspaces(every: every, poller: poller, into: recorder) } }
+        return RecordingSession(recorder: recorder, file: file, feeding: feeding, sampling: sampling)
+    }
+
+    /// Every `every`, each backend that can be sampled and is up has its keyspace sampled (as `analyze` does:
+    /// a bounded SCAN sample on Redis) and the report kept as a `keyspace` sample — one backend at a time, so
+    /// the servers see one sampler at most.
+    private static func sampleKeyspaces(every: Duration, poller: Poller<ContinuousClock>, into recorder: Recorder) async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: every) } catch { return }
+            let snapshot = await poller.current
+            for backend in snapshot.backends where backend.status == .up && backend.backend.keyspace != nil {
+                guard !Task.isCancelled, await recorder.isRecording else { return }
+                let job = KeyspaceAnalysis.start(on: backend.backend)
+                let outcome = await withTaskCancellationHandler {
+                    await job.outcome
+                } onCancel: {
+                    job.stop()
+                }
+                guard let report = outcome.report, outcome.ending == .completed else { continue }
+                let document = AnalyzeReport.json(report, outcome: outcome, depth: 3, top: 20).text
+                await recorder.noteSample("keyspace", backend: backend.name, document: document)
+            }
+        }
     }
 
     /// A file that cannot be recorded into: usage (not a recording, a newer format, another recorder on it),
@@ -63,6 +90,8 @@ final class RecordingSession: Sendable {
 
     /// Stops recording: the last readings written, a `recording-stopped` event, the file closed.
     func finish() async {
+        sampling?.cancel()
+        await sampling?.value
         feeding.cancel()
         await feeding.value
         await recorder.finish()
