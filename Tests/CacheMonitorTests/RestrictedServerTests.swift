@@ -78,7 +78,12 @@ import Testing
             for id in 0..<60 { try await app.send(RESPCommand("SET", key: bytes("\(second)\(id)"), ["v"], )) }
             // Reads are not heard of by key tracking.
             for id in 0..<50 { try await app.send(RESPCommand("GET", key: bytes("\(first)\(id)"))) }
-            try await Task.sleep(for: .milliseconds(500))
+            // Until the 180 writes are counted (a loaded machine delivers the invalidations late), at most 10 s.
+            let waited = ContinuousClock.now
+            while ContinuousClock.now - waited < .seconds(10), let event = await events.next() {
+                if case .progress(let progress, _) = event, progress.events >= 180 { break }
+            }
+            try await Task.sleep(for: .milliseconds(300))
             job.stop()
             while await events.next() != nil {}
             let outcome = await job.outcome
