@@ -32,7 +32,7 @@ struct BastionTests {
         let list = try await direct.send([RESPCommand("CLIENT", ["LIST"])])[0].string ?? ""
         return list.split(separator: "\n").filter { $0.contains(" name=\(name) ") }.compactMap { line in
             let address = line.split(separator: " ").first { $0.hasPrefix("addr=") }?.split(separator: ":").last
-            return address.flatMap { Int($0) }.flatMap { SocketOwner.command(holdingLocalPort: $0) }
+            return address.flatMap { Int($0) }.flatMap { SocketOwner.command(holdingLocalPort: $0, remotePort: port) }
         }
     }
 
@@ -109,7 +109,7 @@ struct BastionTests {
         let connections = try #require(try await source.readHealth().servers.first?.connections.value)
         let fromSSHD = connections.filter { connection in
             guard let port = connection.address.split(separator: ":").last.flatMap({ Int($0) }) else { return false }
-            return SocketOwner.command(holdingLocalPort: port) == "sshd"
+            return SocketOwner.command(holdingLocalPort: port, remotePort: server.port) == "sshd"
         }
         #expect(!fromSSHD.isEmpty, "\(connections.map(\.address))")
     }

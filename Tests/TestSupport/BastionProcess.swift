@@ -97,8 +97,9 @@ public final class BastionProcess: @unchecked Sendable {
 /// Which program holds a TCP socket: to check that a connection a server sees comes from sshd.
 public enum SocketOwner {
     /// The command name (`/proc/PID/comm`) of the process holding the loopback TCP socket whose local port is
-    /// `port`; `nil` when none is found.
-    public static func command(holdingLocalPort port: Int) -> String? {
+    /// `port` (and, given, whose remote port is `remotePort`: the same ephemeral port number can serve
+    /// connections to different servers at once); `nil` when none is found.
+    public static func command(holdingLocalPort port: Int, remotePort: Int? = nil) -> String? {
         var inodes: Set<String> = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
             // Read to the end: /proc files say they are empty, and a one-read helper gets only the first page.
@@ -107,6 +108,7 @@ public enum SocketOwner {
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 9, let local = fields[1].split(separator: ":").last, Int(local, radix: 16) == port else { continue }
+                if let remotePort, fields[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) }) != remotePort { continue }
                 inodes.insert(String(fields[9]))
             }
         }
