@@ -1,3 +1,4 @@
+import Basics
 import Memcache
 import NIOCore
 import Testing
@@ -74,6 +75,17 @@ struct MemcachedReplyParserTests {
                 MemcachedStat(name: "libevent", value: "2.1.12-stable"), MemcachedStat(name: "empty", value: ""),
             ])
         )
+    }
+
+    @Test func statsRepliesKeepOnlyTheNamesAsked() throws {
+        let kept = FieldNames(["version", "empty", "absent"])
+        try check(
+            "STAT pid 12\r\nSTAT version 1.6.18\r\nSTAT versions 2\r\nSTAT libevent 2.1.12-stable\r\nSTAT empty \r\nEND\r\n",
+            shape: .statsKeeping(kept), .stats([MemcachedStat(name: "version", value: "1.6.18"), MemcachedStat(name: "empty", value: "")]))
+        // Still a protocol: a line that is no STAT line is refused, kept or not.
+        var parser = MemcachedReplyParser()
+        var buffer = ByteBuffer(string: "STAT pid 1\r\nVALUE x 0 1\r\n")
+        #expect(throws: MemcachedError.self) { _ = try parser.parse(&buffer, shape: .statsKeeping(kept)) }
     }
 
     @Test func bareNewlinesAreAccepted() throws {

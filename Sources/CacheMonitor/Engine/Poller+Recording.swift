@@ -6,31 +6,69 @@ extension Poller {
     /// Reads one backend's health (within the timeout) and records it.
     func readHealthOnce(_ index: Int, scope: HealthScope) async {
         guard let backend = states[index]?.snapshot.backend, let source = backend.health else { return }
+        let reading: Result<AttentionReading, any Error>
         do {
-            let reading = try await withDeadline(configuration.timeout, clock: clock) {
-                try await backend.using([.health]) { try await source.readHealth(scope) }
-            }
-            let now = started.duration(to: clock.now).inSeconds
-            states[index]?.health.record(
-                reading.servers, missing: reading.missing, scope: scope, now: now, unixTime: UnixTime.now, own: { source.ownCommandCounts(on: $0) })
+            reading = .success(
+                try await withDeadline(configuration.timeout, clock: clock) {
+                    let read = try await source.readHealth(scope)
+                    return AttentionReading(servers: read.servers, missing: read.missing)
+                })
         } catch {
-            states[index]?.health.recordFailure(ErrorText.oneLine(error), now: started.duration(to: clock.now).inSeconds)
+            reading = .failure(error)
         }
-        states[index]?.mergeAttention()
+        recordHealth(index, await Self.checked(reading, of: backend), scope: scope)
     }
 
-    /// Samples one source and records the outcome; returns when to sample it next.
+    /// A health reading as the backend's answer about its health feature (a refusal kept per server).
+    nonisolated static func checked(
+        _ reading: Result<AttentionReading, any Error>, of backend: MonitoredBackend
+    ) async -> Result<
+        AttentionReading, any Error
+    > {
+        do {
+            return .success(try await backend.using([.health]) { try reading.get() })
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Records a health reading (or its failure) and the attention it raises.
+    func recordHealth(_ index: Int, _ reading: Result<AttentionReading, any Error>, scope: HealthScope) {
+        guard let state = states[index], let source = state.snapshot.backend.health else { return }
+        let now = started.duration(to: clock.now).inSeconds
+        switch reading {
+        case .success(let reading):
+            state.health.record(
+                reading.servers, missing: reading.missing, scope: scope, now: now, unixTime: UnixTime.now, own: { source.ownCommandCounts(on: $0) })
+        case .failure(let error):
+            state.health.recordFailure(ErrorText.oneLine(error), now: now)
+        }
+        state.mergeAttention()
+    }
+
+    /// Samples one source and records the outcome — with the attention reading in the same round trip when
+    /// asked and the source can — and returns when to sample it next.
     @discardableResult
-    func sampleOnce(_ index: Int) async -> C.Instant {
-        guard let source = states[index]?.snapshot.backend.source else { return clock.now.advanced(by: configuration.interval) }
+    func sampleOnce(_ index: Int, withAttention: Bool = false) async -> C.Instant {
+        guard let state = states[index] else { return clock.now.advanced(by: configuration.interval) }
+        let source = state.snapshot.backend.source
+        let sampler = withAttention ? state.attentionSampler : nil
         let began = clock.now
         let result: Result<SourceSample, any Error>
+        var attention: Result<AttentionReading, any Error>?
         do {
-            result = .success(try await withDeadline(configuration.timeout, clock: clock) { try await source.sample() })
+            if let sampler {
+                let both = try await withDeadline(configuration.timeout, clock: clock) { try await sampler.sampleWithAttention() }
+                (result, attention) = (.success(both.sample), both.attention)
+            } else {
+                result = .success(try await withDeadline(configuration.timeout, clock: clock) { try await source.sample() })
+            }
         } catch {
             result = .failure(error)
         }
-        return record(index, result, began: began)
+        let next = record(index, result, began: began)
+        if let attention { recordHealth(index, await Self.checked(attention, of: state.snapshot.backend), scope: .attention) }
+        return next
     }
 
     func record(_ index: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) -> C.Instant {

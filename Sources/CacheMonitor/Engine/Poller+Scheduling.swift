@@ -22,17 +22,24 @@ extension Poller {
             for slot in order {
                 // Read field by field: a copy of the state (its histories, its health) per backend per wake
                 // would cost more than the scheduling.
-                guard let status = states[slot]?.snapshot.status else { continue }
+                guard let state = states[slot] else { continue }
+                let status = state.snapshot.status
+                let focused = state.snapshot.id == healthFocus
+                // A source whose samples can carry the attention reading gets it with the sample it is due at
+                // (no round trip of its own); the health screen's full readings stay separate.
+                let folds = state.attentionSampler != nil && !focused && configuration.healthInterval != nil
+                let healthDue = readingHealth[slot] == nil && nextHealth[slot].map { $0 <= now } ?? true
                 if sampling[slot] == nil {
-                    if let due = states[slot]?.nextAttempt, due > now {
+                    if let due = state.nextAttempt, due > now {
                         dues.append(due)
                     } else {
-                        launchSample(slot)
+                        let withAttention = folds && status == .up && healthDue
+                        if withAttention, let pause = configuration.healthInterval { nextHealth[slot] = now.advanced(by: pause) }
+                        launchSample(slot, withAttention: withAttention)
                         dues.append(now.advanced(by: configuration.timeout))
                     }
                 }
-                guard status == .up, readingHealth[slot] == nil, states[slot]?.snapshot.backend.health != nil else { continue }
-                let focused = states[slot]?.snapshot.id == healthFocus
+                guard !folds, status == .up, readingHealth[slot] == nil, state.snapshot.backend.health != nil else { continue }
                 guard focused || configuration.healthInterval != nil else { continue }
                 if let due = nextHealth[slot], due > now { dues.append(due) } else { launchHealth(slot, focused: focused) }
             }
@@ -65,8 +72,13 @@ extension Poller {
         wake()
     }
 
-    func launchSample(_ slot: Int) {
-        guard let source = states[slot]?.snapshot.backend.source else { return }
+    /// Starts one backend's sample, with its attention reading in the same round trip when asked (the
+    /// source is an ``AttentionSamplingSource``).
+    func launchSample(_ slot: Int, withAttention: Bool = false) {
+        guard let state = states[slot] else { return }
+        let source = state.snapshot.backend.source
+        let sampler = withAttention ? state.attentionSampler : nil
+        let backend = state.snapshot.backend
         let began = clock.now
         let current = (attempt[slot] ?? 0) + 1
         attempt[slot] = current
@@ -74,12 +86,19 @@ extension Poller {
         wake(by: began.advanced(by: configuration.timeout))
         sampling[slot] = Task {
             let result: Result<SourceSample, any Error>
+            var attention: Result<AttentionReading, any Error>?
             do {
-                result = .success(try await source.sample())
+                if let sampler {
+                    let both = try await sampler.sampleWithAttention()
+                    result = .success(both.sample)
+                    attention = await Self.checked(both.attention, of: backend)
+                } else {
+                    result = .success(try await source.sample())
+                }
             } catch {
                 result = .failure(error)
             }
-            self.sampleFinished(slot, attempt: current, result, began: began)
+            self.sampleFinished(slot, attempt: current, result, began: began, attention: attention)
         }
     }
 
@@ -92,10 +111,14 @@ extension Poller {
         if refreshing.remove(slot) != nil { publishNow() }
     }
 
-    func sampleFinished(_ slot: Int, attempt finished: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) {
+    func sampleFinished(
+        _ slot: Int, attempt finished: Int, _ result: Result<SourceSample, any Error>, began: C.Instant,
+        attention: Result<AttentionReading, any Error>? = nil
+    ) {
         // Given up on at its deadline, or the backend was removed meanwhile.
         guard attempt[slot] == finished, states[slot] != nil else { return }
         _ = record(slot, result, began: began)
+        if let attention { recordHealth(slot, attention, scope: .attention) }
         sampling[slot] = nil
         samplingSince[slot] = nil
         if refreshing.remove(slot) != nil { publishNow() }

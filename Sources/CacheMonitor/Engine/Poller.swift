@@ -48,10 +48,13 @@ package actor Poller<C: Clock> where C.Duration == Duration {
         /// The last hour of readings, and what the forecasts over it say now.
         var trend = TrendWindow()
         var forecasts: [Attention] = []
+        /// The source, when its samples can carry the attention reading (no round trip of its own).
+        let attentionSampler: (any AttentionSamplingSource)?
 
         init(snapshot: BackendSnapshot, health: HealthTracker) {
             self.snapshot = snapshot
             self.health = health
+            attentionSampler = snapshot.backend.source as? any AttentionSamplingSource
         }
     }
 
@@ -218,13 +221,18 @@ package actor Poller<C: Clock> where C.Duration == Duration {
                     guard await self.isUp(slot) else { return }
                     let next = began.advanced(by: interval)
                     if clock.now < next { try? await clock.sleep(until: next, tolerance: nil) }
-                    await self.sampleOnce(slot)
-                    if health, await self.isUp(slot) { await self.readHealthOnce(slot, scope: .attention) }
+                    // The health comes with the second sample where the source can read both at once.
+                    let folded = health ? await self.foldsAttention(slot) : false
+                    await self.sampleOnce(slot, withAttention: folded)
+                    if health, !folded, await self.isUp(slot) { await self.readHealthOnce(slot, scope: .attention) }
                 }
             }
         }
         return current
     }
+
+    /// Whether `slot`'s samples can carry its attention reading.
+    func foldsAttention(_ slot: Int) -> Bool { states[slot]?.attentionSampler != nil }
 
     /// Reads the health of `backend` fully every interval from now on (its health screen opened), and only
     /// for the attention rules again once another one (or none) is in focus.

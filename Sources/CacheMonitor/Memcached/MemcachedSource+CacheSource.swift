@@ -8,7 +8,12 @@ extension MemcachedSource: CacheSource {
     /// `stats` on every server at once, summed; servers that fail are listed in `servers` with the reason.
     /// - Throws: ``Memcache/MemcachedError`` when no server answered.
     package func sample() async throws -> SourceSample {
-        let stats = await stats()
+        try sample(from: await stats())
+    }
+
+    /// The sample of the servers' stats.
+    /// - Throws: ``Memcache/MemcachedError`` when no server answered.
+    func sample(from stats: MemcachedStats) throws -> SourceSample {
         guard !stats.up.isEmpty else {
             let reasons = stats.servers.compactMap { server -> String? in
                 guard case .failure(let error) = server.result else { return nil }

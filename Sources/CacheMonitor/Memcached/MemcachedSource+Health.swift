@@ -16,15 +16,10 @@ extension MemcachedSource: HealthSource {
         for client in clients {
             let address = client.address.description
             do {
-                var health = ServerHealth(address: address)
                 // One round trip for what the attention rules read (a fleet reads hundreds every few seconds).
                 let groups = try await client.stats(["slabs", "items", nil])
                 guard groups.count == 3 else { throw MemcachedError(.protocolViolation, "protocol violation: stats replies missing") }
-                let slabs = groups[0].map { (name: $0.name, value: $0.value) }
-                let items = groups[1].map { (name: $0.name, value: $0.value) }
-                health.slabs = .value(SlabClass.parse(slabs: slabs, items: items))
-                health.rejectedConnections = groups[2].first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }
-                    .flatMap { Int64($0.value) }
+                var health = Self.attentionHealth(address: address, slabs: groups[0], items: groups[1], stats: groups[2])
                 if scope == .full {
                     health.settings = try await optionalStats(client, "settings") {
                         .value($0.map { ServerHealth.Setting(name: $0.name, value: $0.value) })
@@ -40,6 +35,16 @@ extension MemcachedSource: HealthSource {
         return (servers, missing)
     }
 
+    /// What the attention rules read of one server: its slab classes and rejected connections, from its
+    /// `stats slabs`, `stats items` and `stats` replies.
+    static func attentionHealth(address: String, slabs: [MemcachedStat], items: [MemcachedStat], stats: [MemcachedStat]) -> ServerHealth {
+        var health = ServerHealth(address: address)
+        health.slabs = .value(
+            SlabClass.parse(slabs: slabs.map { (name: $0.name, value: $0.value) }, items: items.map { (name: $0.name, value: $0.value) }))
+        health.rejectedConnections = stats.first { $0.name == "rejected_connections" || $0.name == "rejected_conns" }.flatMap { Int64($0.value) }
+        return health
+    }
+
     /// A `stats` group an older server may not have: its view, or one line saying the server refused it.
     private func optionalStats<Value>(
         _ client: MemcachedClient, _ group: String, _ read: ([(name: String, value: String)]) -> HealthView<Value>
@@ -49,5 +54,18 @@ extension MemcachedSource: HealthSource {
         } catch let error as MemcachedError where !error.breaksConnection {
             return .refused("stats \(group) refused: \(error.message)")
         }
+    }
+}
+
+extension MemcachedSource: AttentionSamplingSource {
+    /// The sample and every server's attention reading, each server in one round trip.
+    package func sampleWithAttention() async throws -> (sample: SourceSample, attention: Result<AttentionReading, any Error>) {
+        let (stats, reading) = await stats(withAttention: true)
+        let sample = try sample(from: stats)
+        guard let reading, !reading.servers.isEmpty else {
+            let reason = reading?.missing.first.map { "\($0.address): \($0.reason)" } ?? "no server answered"
+            return (sample, .failure(MemcachedError(.connectionFailed, reason)))
+        }
+        return (sample, .success(reading))
     }
 }

@@ -88,57 +88,104 @@ package final class MemcachedSource: Sendable {
     /// Samples `stats` on every server at once. A server that fails is reported as down; it never delays
     /// or hides the others.
     package func stats() async -> MemcachedStats {
+        await stats(withAttention: false).stats
+    }
+
+    /// Samples `stats` on every server at once and, when asked, each server's attention reading in the same
+    /// round trip (`stats slabs` and `stats items` pipelined before `stats`).
+    func stats(withAttention: Bool) async -> (stats: MemcachedStats, attention: AttentionReading?) {
         do {
             try await discoverIfDue()
         } catch {
             if clients.isEmpty, let discovery {
                 let message = (error as? MemcachedError)?.message ?? "\(error)"
-                return MemcachedStats(
+                let stats = MemcachedStats(
                     servers: [
                         MemcachedServerSample(address: discovery.endpoint.description, result: .failure(MonitorError.serverUnreadable(message)))
                     ], ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+                return (stats, nil)
             }
         }
         let clients = self.clients
-        let samples: [MemcachedServerSample]
+        let samples: [ServerRead]
         if clients.count == 1, let client = clients.first {
             // One server (most backends): read on this task, without a task group's child.
-            samples = [await Self.sample(client)]
+            samples = [await Self.sample(client, withAttention: withAttention)]
         } else {
             // Task results are a struct, not a tuple: tuples in task groups came back mixed up in optimized
             // builds (Swift 6.3.1; see DESIGN.md).
             struct Indexed: Sendable {
                 var index: Int
-                var sample: MemcachedServerSample
+                var read: ServerRead
             }
             samples = await withTaskGroup(of: Indexed.self) { group in
                 for (index, client) in clients.enumerated() {
-                    group.addTask { Indexed(index: index, sample: await Self.sample(client)) }
+                    group.addTask { Indexed(index: index, read: await Self.sample(client, withAttention: withAttention)) }
                 }
-                var byIndex: [Int: MemcachedServerSample] = [:]
-                for await indexed in group { byIndex[indexed.index] = indexed.sample }
+                var byIndex: [Int: ServerRead] = [:]
+                for await indexed in group { byIndex[indexed.index] = indexed.read }
                 return clients.indices.compactMap { byIndex[$0] }
             }
         }
-        if discovery != nil, samples.contains(where: { if case .failure = $0.result { return true } else { return false } }) {
+        if discovery != nil, samples.contains(where: { if case .failure = $0.sample.result { return true } else { return false } }) {
             nodes.withLock { $0.nodeFailed = true }
         }
-        return MemcachedStats(servers: samples, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+        let stats = MemcachedStats(servers: samples.map(\.sample), ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses)
+        guard withAttention else { return (stats, nil) }
+        let missing = samples.compactMap { read -> KeyspaceCensus.MissingNode? in
+            guard read.health == nil else { return nil }
+            let reason: String
+            if case .failure(let error) = read.sample.result { reason = error.message } else { reason = read.refusal ?? "no answer" }
+            return KeyspaceCensus.MissingNode(address: read.sample.address, reason: reason)
+        }
+        return (stats, AttentionReading(servers: samples.compactMap(\.health), missing: missing))
     }
 
-    /// One server's `stats` and the round trip it took, or why it failed.
-    private static func sample(_ client: MemcachedClient) async -> MemcachedServerSample {
+    /// One server's sample and, when asked, its attention reading.
+    private struct ServerRead: Sendable {
+        var sample: MemcachedServerSample
+        var health: ServerHealth?
+        /// Why the attention reading is missing while the sample is not.
+        var refusal: String?
+    }
+
+    /// One server's `stats` and the round trip it took, or why it failed; with `stats slabs` and `stats items`
+    /// in the same round trip when the attention reading is asked for too.
+    private static func sample(_ client: MemcachedClient, withAttention: Bool) async -> ServerRead {
         let clock = ContinuousClock()
         let started = clock.now
+        let address = client.address.description
         do {
-            let lines = try await client.stats()
+            var health: ServerHealth?
+            var refusal: String?
+            let lines: [MemcachedStat]
+            if withAttention {
+                // A server (or a proxy speaking the protocol) that refuses the slab groups is still sampled.
+                let replies = try await client.send([.stats("slabs"), .stats("items"), .stats(keeping: MemcachedServerStats.sampleFields)])
+                guard replies.count == 3 else { throw MemcachedError(.protocolViolation, "protocol violation: stats replies missing") }
+                if let error = replies[2].error { throw error }
+                guard case .stats(let stats) = replies[2] else {
+                    throw MemcachedError(.protocolViolation, "protocol violation: no stats in the reply")
+                }
+                lines = stats
+                if case .stats(let slabs) = replies[0], case .stats(let items) = replies[1] {
+                    health = attentionHealth(address: address, slabs: slabs, items: items, stats: stats)
+                } else {
+                    refusal = (replies[0].error ?? replies[1].error).map { "stats slabs refused: \($0.message)" } ?? "stats slabs gave no stats"
+                }
+            } else {
+                let reply = try await client.send(.stats(keeping: MemcachedServerStats.sampleFields))
+                if let error = reply.error { throw error }
+                guard case .stats(let stats) = reply else { throw MemcachedError(.protocolViolation, "protocol violation: no stats in the reply") }
+                lines = stats
+            }
             var values: [String: String] = .init(minimumCapacity: lines.count)
             for line in lines { values[line.name] = line.value }
-            return MemcachedServerSample(
-                address: client.address.description, result: .success(MemcachedServerStats(values: values, latency: clock.now - started)))
+            let sample = MemcachedServerSample(address: address, result: .success(MemcachedServerStats(values: values, latency: clock.now - started)))
+            return ServerRead(sample: sample, health: health, refusal: refusal)
         } catch {
             let message = (error as? MemcachedError)?.message ?? "\(error)"
-            return MemcachedServerSample(address: client.address.description, result: .failure(MonitorError.serverUnreadable(message)))
+            return ServerRead(sample: MemcachedServerSample(address: address, result: .failure(MonitorError.serverUnreadable(message))))
         }
     }
 

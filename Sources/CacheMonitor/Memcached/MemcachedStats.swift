@@ -1,3 +1,5 @@
+import Basics
+
 /// One memcached server's `stats`, with the fields the monitor reads by name.
 package struct MemcachedServerStats: Sendable, Hashable {
     /// Every `STAT` line, by name.
@@ -34,6 +36,15 @@ package struct MemcachedServerStats: Sendable, Hashable {
     /// The server's clock (unix seconds): item expiry times are on this clock, not ours.
     package var time: Int64? { values["time"].flatMap { Int64($0) } }
     package var version: String { values["version"] ?? "?" }
+
+    /// The `stats` lines a sample reads (the accessors above, the operations counted, the attention rules'
+    /// rejected connections): a fleet reads `stats` of every server every second, and the rest of its
+    /// ninety lines is skipped unread.
+    package static let sampleFields = FieldNames([
+        "get_hits", "get_misses", "get_expired", "get_flushed", "cmd_get", "cmd_set", "cmd_touch", "curr_items", "total_items", "bytes",
+        "limit_maxbytes", "evictions", "reclaimed", "curr_connections", "uptime", "time", "version", "delete_hits", "delete_misses",
+        "incr_hits", "incr_misses", "decr_hits", "decr_misses", "rejected_connections", "rejected_conns",
+    ])
 }
 
 /// One server of a memcached backend at one sample: its stats, or why it could not be read.

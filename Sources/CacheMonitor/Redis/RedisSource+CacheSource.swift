@@ -16,7 +16,11 @@ extension RedisSource: CacheSource {
     /// is sampled node by node (``clusterSample(_:)``).
     package func sample() async throws -> SourceSample {
         if let cluster = try await cluster() { return try await clusterSample(cluster) }
-        let stats = try await stats()
+        return try await sample(from: try await stats())
+    }
+
+    /// A single server's (or a Sentinel's master's) sample from its stats.
+    func sample(from stats: RedisStats) async throws -> SourceSample {
         let info = stats.info
         var sample = SourceSample(totalHits: stats.keyspaceHits, totalMisses: stats.keyspaceMisses)
         sample.ownReadHits = stats.ownReadHits
@@ -46,5 +50,31 @@ extension RedisSource: CacheSource {
 
     package func isAuthenticationFailure(_ error: any Error) -> Bool {
         (error as? RedisError)?.code == .authenticationFailed
+    }
+}
+
+extension RedisSource: AttentionSamplingSource {
+    /// A single server's sample and attention reading in one round trip; a cluster's sample and its nodes'
+    /// attention readings side by side (each node is read on its own connection either way).
+    package func sampleWithAttention() async throws -> (sample: SourceSample, attention: Result<AttentionReading, any Error>) {
+        guard try await cluster() == nil else {
+            async let attention = attentionReading()
+            let sample = try await sample()
+            return (sample, await attention)
+        }
+        let (stats, health) = try await stats(withAttention: true)
+        let sample = try await sample(from: stats)
+        guard let health else { return (sample, await attentionReading()) }
+        return (sample, .success(AttentionReading(servers: [health], missing: [])))
+    }
+
+    /// The attention reading on its own round trip.
+    private func attentionReading() async -> Result<AttentionReading, any Error> {
+        do {
+            let reading = try await readHealth(.attention)
+            return .success(AttentionReading(servers: reading.servers, missing: reading.missing))
+        } catch {
+            return .failure(error)
+        }
     }
 }

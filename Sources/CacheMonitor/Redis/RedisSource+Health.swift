@@ -70,11 +70,14 @@ extension RedisSource: HealthSource {
         return (servers, missing)
     }
 
+    /// How many slow log entries a reading asks for (`SLOWLOG GET`).
+    static let slowLogReadLength = 128
+
     /// One pipeline for every view of one server.
     static func readHealth(of client: RedisClient, address: String, scope: HealthScope) async throws -> ServerHealth {
         let full = scope == .full
         var commands = [
-            RESPCommand("SLOWLOG", ["GET", 128]),
+            RESPCommand("SLOWLOG", ["GET", slowLogReadLength]),
             RESPCommand(
                 "INFO", (full ? ["server", "commandstats", "latencystats", "cluster"] : []) + ["memory", "replication", "persistence", "stats"]),
         ]
@@ -86,22 +89,8 @@ extension RedisSource: HealthSource {
             ]
         }
         let replies = try await client.send(commands)
-        var health = ServerHealth(address: address)
-        health.slowLog = view(replies[0], needs: "SLOWLOG") { .value(SlowLogEntry.parse($0, node: address)) }
-        let infoView = view(replies[1], needs: "INFO", { reply -> HealthView<RedisInfo> in .value(RedisInfo(parsing: reply.string ?? "")) })
-        switch infoView {
-        case .value(let info):
-            if full { health.commands = .value(CommandStat.parse(info)) }
-            health.memory = MemoryHealth(info).map { .value($0) } ?? .refused("INFO memory gave no used_memory")
-            health.replication = ReplicationHealth(info).map { .value($0) } ?? .refused("INFO replication gave no role")
-            health.persistence = PersistenceHealth(info).map { .value($0) } ?? .refused("INFO persistence gave nothing")
-            health.rejectedConnections = info.integer("rejected_connections")
-        case .refused(let reason):
-            (health.commands, health.memory, health.replication, health.persistence) = (
-                .refused(reason), .refused(reason), .refused(reason), .refused(reason)
-            )
-        case .notApplicable: break
-        }
+        let infoView = view(replies[1], needs: "INFO", { reply -> HealthView<RedisInfo> in .value(RedisInfo(parsing: reply.bytes ?? [])) })
+        var health = attentionHealth(slowLog: replies[0], info: infoView, address: address, withCommands: full)
         guard full else { return health }
         health.clients = view(replies[2], needs: "CLIENT") { .value(RedisClientInfo.parse(bytes: $0.bytes ?? [])) }
         let threshold = replies[3].array?.last?.integer
@@ -128,6 +117,27 @@ extension RedisSource: HealthSource {
         }
         if let info = infoView.value, hasSlotStats(info) {
             health.hotSlots = try await hotSlots(on: client, address: address)
+        }
+        return health
+    }
+
+    /// What the attention rules read of one server, from its `SLOWLOG GET` reply and its `INFO` (with the
+    /// memory, replication, persistence and stats sections; with commandstats too when `withCommands`).
+    static func attentionHealth(slowLog: RESPValue, info infoView: HealthView<RedisInfo>, address: String, withCommands: Bool) -> ServerHealth {
+        var health = ServerHealth(address: address)
+        health.slowLog = view(slowLog, needs: "SLOWLOG") { .value(SlowLogEntry.parse($0, node: address)) }
+        switch infoView {
+        case .value(let info):
+            if withCommands { health.commands = .value(CommandStat.parse(info)) }
+            health.memory = MemoryHealth(info).map { .value($0) } ?? .refused("INFO memory gave no used_memory")
+            health.replication = ReplicationHealth(info).map { .value($0) } ?? .refused("INFO replication gave no role")
+            health.persistence = PersistenceHealth(info).map { .value($0) } ?? .refused("INFO persistence gave nothing")
+            health.rejectedConnections = info.integer("rejected_connections")
+        case .refused(let reason):
+            (health.commands, health.memory, health.replication, health.persistence) = (
+                .refused(reason), .refused(reason), .refused(reason), .refused(reason)
+            )
+        case .notApplicable: break
         }
         return health
     }

@@ -140,34 +140,61 @@ package final class RedisSource: Sendable {
     /// Samples `INFO` and the `PING` round trip (measured on an open connection, so a reconnect is not
     /// counted as latency).
     package func stats() async throws -> RedisStats {
+        try await stats(withAttention: false).stats
+    }
+
+    /// Samples `INFO` and the `PING` round trip and, when asked, the attention reading of the server in the
+    /// same round trip (`INFO` with the replication and persistence sections, and the slow log).
+    func stats(withAttention: Bool) async throws -> (stats: RedisStats, attention: ServerHealth?) {
         let server: any RedisCommandExecutor
+        var address: String?
         switch try await client.shape() {
         case .single(let client):
             try await client.connect()
             server = client
+            address = client.url.hostAndPort
         case .cluster(let cluster):
             server = try await cluster.masterClients().first?.client ?? cluster
         }
+        let attention = withAttention ? address : nil
+        var sections = ["server", "clients", "memory", "stats", "keyspace"]
+        if attention != nil { sections += ["replication", "persistence"] }
         // Counted before they are sent: a sample its deadline ends still reaches the server.
-        ownReads.recordCommands(2)
-        let (info, latency) = try await Self.read(server, sections: ["server", "clients", "memory", "stats", "keyspace"])
-        return RedisStats(info: info, latency: latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses, ownCommands: ownReads.commands)
+        ownReads.recordCommands(attention == nil ? 2 : 3)
+        let read = try await Self.read(
+            server, sections: sections, keeping: attention == nil ? Self.sampleFields : nil,
+            also: attention == nil ? [] : [RESPCommand("SLOWLOG", ["GET", Self.slowLogReadLength])])
+        let stats = RedisStats(
+            info: read.info, latency: read.latency, ownReadHits: ownReads.hits, ownReadMisses: ownReads.misses, ownCommands: ownReads.commands)
+        guard let attention, let slowLog = read.also.first else { return (stats, nil) }
+        return (stats, Self.attentionHealth(slowLog: slowLog, info: .value(read.info), address: attention, withCommands: false))
     }
 
     /// `PING` and `INFO sections` on one server, whose connection is open already, in one round trip (one
-    /// write and one read per sample, for fleets of hundreds): the latency is that round trip's.
-    static func read(_ server: some RedisCommandExecutor, sections: [String]) async throws -> (info: RedisInfo, latency: Duration) {
+    /// write and one read per sample, for fleets of hundreds): the latency is that round trip's. Only the
+    /// fields a sample reads are kept (``sampleFields``) unless `keeping` says otherwise; the replies of
+    /// `also`, sent in the same round trip, come back as they are.
+    static func read(
+        _ server: some RedisCommandExecutor, sections: [String], keeping fields: FieldNames? = sampleFields, also: [RESPCommand] = []
+    ) async throws -> (info: RedisInfo, latency: Duration, also: [RESPValue]) {
         let clock = ContinuousClock()
         let started = clock.now
-        let replies = try await server.send([RESPCommand("PING"), RESPCommand("INFO", sections)])
+        let replies = try await server.send([RESPCommand("PING"), RESPCommand("INFO", sections)] + also)
         let latency = clock.now - started
         if let message = replies.first?.errorMessage { throw RedisError.reply(message) }
-        guard replies.count == 2, let text = replies[1].string else {
-            if let message = replies.last?.errorMessage { throw RedisError.reply(message) }
+        guard replies.count == 2 + also.count, let text = replies[1].bytes else {
+            if let message = replies.dropFirst().first?.errorMessage { throw RedisError.reply(message) }
             throw RedisError(.protocolViolation, "protocol violation: INFO did not return text")
         }
-        return (RedisInfo(parsing: text), latency)
+        return (RedisInfo(parsing: text, keeping: fields), latency, Array(replies.dropFirst(2)))
     }
+
+    /// The `INFO` fields a sample reads (see ``RedisInfo``'s accessors used by ``sample()`` and
+    /// ``clusterSample(_:)``); the keyspace's `dbN` lines are always kept.
+    static let sampleFields = FieldNames([
+        "keyspace_hits", "keyspace_misses", "total_commands_processed", "evicted_keys", "expired_keys", "used_memory", "maxmemory",
+        "uptime_in_seconds", "redis_version", "valkey_version", "server_name", "connected_clients", "redis_mode",
+    ])
 
     /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
     package func scanPage(cursor: UInt64, match pattern: [UInt8]?, count: Int = 1000) async throws -> (cursor: UInt64, keys: [[UInt8]]) {

@@ -25,14 +25,15 @@ struct OverviewRows {
         var lines: [OverviewLine] = []
         lines.reserveCapacity(shown.count)
         func addBackend(_ index: Int, group: OverviewGroupKey?) {
-            let backend = backends[index]
-            lines.append(.backend(index, id: backend.id, group: group))
-            guard state.expandedBackends.contains(backend.id) else { return }
-            if backend.hasServerRows, let servers = backend.sample?.servers {
+            // Read in place: a copy of each backend's snapshot per frame costs more than the row.
+            let id = backends[index].id
+            lines.append(.backend(index, id: id, group: group))
+            guard state.expandedBackends.contains(id) else { return }
+            if backends[index].hasServerRows, let servers = backends[index].sample?.servers {
                 for server in servers { lines.append(.server(server, of: index)) }
             }
             // A Sentinel-managed master: its replicas and sentinels under it.
-            for member in backend.sample?.topology ?? [] { lines.append(.topology(member, of: index)) }
+            for member in backends[index].sample?.topology ?? [] { lines.append(.topology(member, of: index)) }
         }
         if options.grouping == .none {
             for index in shown { addBackend(index, group: nil) }

@@ -1,3 +1,4 @@
+import Basics
 import NIOCore
 
 /// One text-protocol command, ready to encode. Build them with the static functions; keys are checked
@@ -11,6 +12,16 @@ public struct MemcachedCommand: Sendable, Hashable {
         case line
         /// `STAT name value` lines then `END` (`stats`).
         case stats
+        /// `stats` read for a few of its lines: the others are skipped without becoming strings.
+        case statsKeeping(FieldNames)
+
+        /// Whether the reply is `STAT` lines then `END`.
+        var isStats: Bool {
+            switch self {
+            case .stats, .statsKeeping: true
+            case .values, .line: false
+            }
+        }
     }
 
     /// The storage commands.
@@ -104,10 +115,11 @@ public struct MemcachedCommand: Sendable, Hashable {
     /// `version`.
     public static let version = MemcachedCommand(line: Array("version".utf8), shape: .line)
 
-    /// `stats`, or `stats <section>` (`items`, `slabs`, `settings`, …).
-    public static func stats(_ section: String? = nil) -> MemcachedCommand {
+    /// `stats`, or `stats <section>` (`items`, `slabs`, `settings`, …); with `keeping`, only the lines of
+    /// those names come back.
+    public static func stats(_ section: String? = nil, keeping names: FieldNames? = nil) -> MemcachedCommand {
         let clean = section.map { String($0.filter { $0.isLetter || $0.isNumber || $0 == "_" }) }
-        return MemcachedCommand(line: Array(("stats" + (clean.map { " \($0)" } ?? "")).utf8), shape: .stats)
+        return MemcachedCommand(line: Array(("stats" + (clean.map { " \($0)" } ?? "")).utf8), shape: names.map { .statsKeeping($0) } ?? .stats)
     }
 
     private static func keyed(_ verb: String, _ key: [UInt8], _ tail: String = "") throws -> MemcachedCommand {

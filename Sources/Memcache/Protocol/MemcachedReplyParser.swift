@@ -1,3 +1,4 @@
+import Basics
 import NIOCore
 
 /// Reads text-protocol replies from a byte stream, one reply per call, resuming where the bytes ran out.
@@ -44,14 +45,14 @@ public struct MemcachedReplyParser: Sendable {
                 items.append(item)
             case .stat(let stat, let consumed):
                 buffer.moveReaderIndex(forwardBy: consumed)
-                stats.append(stat)
+                if let stat { stats.append(stat) }
             case .end(let consumed):
                 buffer.moveReaderIndex(forwardBy: consumed)
                 defer {
                     items = []
                     stats = []
                 }
-                return shape == .stats ? .stats(stats) : .values(items)
+                return shape.isStats ? .stats(stats) : .values(items)
             case .reply(let reply, let consumed):
                 buffer.moveReaderIndex(forwardBy: consumed)
                 items = []
@@ -65,7 +66,8 @@ public struct MemcachedReplyParser: Sendable {
     private enum Step {
         case incomplete
         case item(MemcachedItem, consumed: Int)
-        case stat(MemcachedStat, consumed: Int)
+        /// A `STAT` line; `nil` for one the shape does not keep.
+        case stat(MemcachedStat?, consumed: Int)
         case end(consumed: Int)
         case reply(MemcachedReply, consumed: Int)
     }
@@ -111,11 +113,14 @@ public struct MemcachedReplyParser: Sendable {
             let value = [UInt8](bytes[consumed..<(consumed + header.length)])
             let item = MemcachedItem(key: [UInt8](line[header.key]), flags: header.flags, value: value, casUnique: header.cas)
             return .item(item, consumed: consumed + header.length + 2)
-        case .stats:
+        case .stats, .statsKeeping:
             if line.elementsEqual("END".utf8) { return .end(consumed: consumed) }
-            guard line.starts(with: "STAT ".utf8) else { throw unexpected(line) }
+            guard line.starts(with: statPrefix) else { throw unexpected(line) }
             let body = line.dropFirst(5)
             let space = body.firstIndex(of: 0x20) ?? body.endIndex
+            if case .statsKeeping(let names) = shape, !names.contains(UnsafeRawBufferPointer(rebasing: body[..<space])) {
+                return .stat(nil, consumed: consumed)
+            }
             let name = String(decoding: body[..<space], as: UTF8.self)
             let value = space < body.endIndex ? String(decoding: body[body.index(after: space)...], as: UTF8.self) : ""
             return .stat(MemcachedStat(name: name, value: value), consumed: consumed)

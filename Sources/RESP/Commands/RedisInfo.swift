@@ -21,31 +21,42 @@ public struct RedisInfo: Sendable, Hashable {
         public var volatileItemKeys: Int?
     }
 
-    /// Parses the text of an `INFO` reply. Read as bytes: a monitor parses a few kilobytes of it per server
-    /// per second, and the lines are ASCII.
+    /// Parses the text of an `INFO` reply.
     public init(parsing text: String) {
-        var fields: [String: String] = [:]
-        fields.reserveCapacity(160)
-        var keyspace: [Int: Database] = [:]
         var text = text
-        text.withUTF8 { bytes in
-            let count = bytes.count
-            var start = 0
-            while start < count {
-                var newline = start
-                while newline < count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
-                var end = newline
-                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                defer { start = newline + 1 }
-                guard end > start, bytes[start] != UInt8(ascii: "#") else { continue }
-                var colon = start
-                while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
-                guard colon < end else { continue }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<colon]), as: UTF8.self)
-                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<end]), as: UTF8.self)
-                fields[name] = value
-                if name.hasPrefix("db"), let index = Int(name.dropFirst(2)) { keyspace[index] = Self.database(value) }
-            }
+        self = text.withUTF8 { Self(parsing: $0, keeping: nil) }
+    }
+
+    /// Parses the bytes of an `INFO` reply, keeping every field or only those of `wanted` (and the keyspace's
+    /// `dbN` lines): a monitor parses a few kilobytes of it per server per second and needs a dozen fields, so
+    /// the others are skipped without making a string of them. The lines are ASCII.
+    public init(parsing bytes: [UInt8], keeping wanted: FieldNames? = nil) {
+        self = bytes.withUnsafeBufferPointer { Self(parsing: $0, keeping: wanted) }
+    }
+
+    private init(parsing bytes: UnsafeBufferPointer<UInt8>, keeping wanted: FieldNames?) {
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(wanted?.count ?? 160)
+        var keyspace: [Int: Database] = [:]
+        let count = bytes.count
+        var start = 0
+        while start < count {
+            var newline = start
+            while newline < count, bytes[newline] != UInt8(ascii: "\n") { newline += 1 }
+            var end = newline
+            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            defer { start = newline + 1 }
+            guard end > start, bytes[start] != UInt8(ascii: "#") else { continue }
+            var colon = start
+            while colon < end, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon < end else { continue }
+            let nameBytes = UnsafeBufferPointer(rebasing: bytes[start..<colon])
+            let isDatabase = nameBytes.count > 2 && nameBytes[0] == UInt8(ascii: "d") && nameBytes[1] == UInt8(ascii: "b")
+            if let wanted, !isDatabase, !wanted.contains(nameBytes) { continue }
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(colon + 1)..<end]), as: UTF8.self)
+            fields[name] = value
+            if isDatabase, let index = Int(name.dropFirst(2)) { keyspace[index] = Self.database(value) }
         }
         self.fields = fields
         self.keyspace = keyspace
