@@ -272,6 +272,29 @@ import Testing
         #expect(parsed["backend"] as? String == "redis")
         #expect(parsed["totalKeys"] as? Int == 300, "\(document.prefix(300))")
         #expect(document.contains("user:"))
+        // The whole report too, as the replay's insights read it: at the recording's end, and none before the
+        // first sample.
+        let reader = try await RecordingReader.open(file)
+        let last = try #require(try await reader.keyspace(of: "redis", at: Int64.max))
+        #expect(last.keyspace.report.totalKeys == 300)
+        #expect(last.keyspace.report.root.children.contains { $0.prefix == Array("user:".utf8) })
+        #expect(try await reader.keyspace(of: "redis", at: last.atMilliseconds - 1_000_000) == nil)
+        #expect(try await reader.keyspace(of: "another", at: Int64.max) == nil)
+        await reader.close()
+        if DashboardEndToEndTests.enabled, let binary = CommandLineTests.binary?.path {
+            // `i` in the replay: the recorded analysis, saying when it was taken.
+            let replay = try TmuxSession(command: "\(binary) replay \(file)")
+            defer { replay.close() }
+            try replay.waitFor(" REPLAY ")
+            replay.send(["i"])
+            try replay.waitFor("user:")
+            try replay.waitFor("recorded ")
+            #expect(try replay.screen().contains("300 keys"))
+            // Before the first sample: none recorded by then, and the screen says so.
+            replay.send(["{"])
+            try replay.waitFor("no keyspace sample of redis was recorded")
+            replay.send(["q"])
+        }
         // off: none.
         let quiet = try scratch().appendingPathComponent("r.cachescope").path
         let off = try recorder(["--redis", server.url(), "record", "--to", quiet, "--keyspace-every", "off"])

@@ -54,6 +54,26 @@ import Testing
         #expect(state.message.map { MessageText.line($0.content, asciiOnly: false) } == "the recording ends at 2026-12-06 04:00:00")
     }
 
+    @Test func insightsShowTheAnalysisTheRecordingKeptAndFollowTheCursor() throws {
+        var state = replaying(Fixtures.state(width: 120, height: 30))
+        // `i` reads no server in a replay: it asks the recording.
+        #expect(Fixtures.press([.character("i")], &state) == [.replayKeyspace(Fixtures.sessions)])
+        #expect(state.screen == .insights)
+        let recorded = ReplayedKeyspace(outcome: InsightsTests.outcome(), takenAtText: "2026-12-06 03:00:00", secondsBeforeCursor: 600)
+        _ = Reducer.reduce(&state, .keyspaceReplayed(Fixtures.sessions, recorded))
+        let frame = DashboardView.render(state).text()
+        #expect(frame.contains("sess:") && frame.contains("recorded 2026-12-06 03:00:00, 10m0s ago"), "\(frame)")
+        // The cursor moves: the recording is asked again; `r` asks it again too.
+        var moved = try #require(state.replay)
+        moved.instant -= 3_600_000
+        #expect(Reducer.reduce(&state, .replayMoved(moved)) == [.replayKeyspace(Fixtures.sessions)])
+        #expect(Fixtures.press([.character("r")], &state) == [.replayKeyspace(Fixtures.sessions)])
+        // None recorded by then: the screen empties and says how a recording gets them.
+        _ = Reducer.reduce(&state, .keyspaceReplayed(Fixtures.sessions, nil))
+        #expect(state.insights?.outcome == nil)
+        #expect(state.message.map { MessageText.line($0.content, asciiOnly: false).contains("no keyspace sample of sessions was recorded") } == true)
+    }
+
     @Test func theFrameSaysItIsAReplayAndShowsTheTimeline() {
         let state = replaying(Fixtures.state(width: 100, height: 30))
         let lines = DashboardView.render(state).text().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

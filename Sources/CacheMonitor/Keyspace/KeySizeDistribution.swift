@@ -1,9 +1,9 @@
 /// How big the keys are, per type, as the server itself counts them (`INFO keysizes`, Redis ≥ 8.0): for each
 /// type, how many keys fall in each power-of-two bucket of size — string lengths in bytes, collections in
 /// items. Free (one `INFO` call, no key read), so the keyspace screen shows it first.
-package struct KeySizeDistribution: Sendable, Hashable {
+package struct KeySizeDistribution: Sendable, Hashable, Codable {
     /// One type's buckets.
-    package struct Histogram: Sendable, Hashable {
+    package struct Histogram: Sendable, Hashable, Codable {
         /// `strings`, `lists`, `sets`, `zsets`, `hashes` (as the server names them).
         package var type: String
         /// What the sizes count: `bytes` for strings, `items` for collections.
@@ -11,7 +11,7 @@ package struct KeySizeDistribution: Sendable, Hashable {
         /// Keys per bucket, smallest first: `lowerBound` ≤ size < 2 × `lowerBound` (0 for empty values).
         package var buckets: [(lowerBound: Int64, keys: Int)]
 
-        package enum Unit: String, Sendable, Hashable {
+        package enum Unit: String, Sendable, Hashable, Codable {
             case bytes, items
         }
 
@@ -26,6 +26,37 @@ package struct KeySizeDistribution: Sendable, Hashable {
             hasher.combine(type)
             hasher.combine(buckets.map(\.lowerBound))
             hasher.combine(buckets.map(\.keys))
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case type, unit, lowerBounds, keys
+        }
+
+        package init(type: String, unit: Unit, buckets: [(lowerBound: Int64, keys: Int)]) {
+            self.type = type
+            self.unit = unit
+            self.buckets = buckets
+        }
+
+        /// The buckets as two lists (bounds, keys): tuples have no coding of their own.
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let bounds = try container.decode([Int64].self, forKey: .lowerBounds)
+            let keys = try container.decode([Int].self, forKey: .keys)
+            guard bounds.count == keys.count else {
+                throw DecodingError.dataCorruptedError(forKey: .keys, in: container, debugDescription: "as many key counts as bounds")
+            }
+            self.init(
+                type: try container.decode(String.self, forKey: .type), unit: try container.decode(Unit.self, forKey: .unit),
+                buckets: zip(bounds, keys).map { (lowerBound: $0, keys: $1) })
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(buckets.map(\.lowerBound), forKey: .lowerBounds)
+            try container.encode(buckets.map(\.keys), forKey: .keys)
         }
     }
 

@@ -2,9 +2,9 @@ import Basics
 
 /// What a keyspace analysis found: per prefix group, how many keys and how much memory (estimated for the
 /// whole backend when only a sample was read), how long they live, and the biggest keys.
-package struct KeyspaceReport: Sendable, Hashable, PrefixGroupTree {
+package struct KeyspaceReport: Sendable, Hashable, Codable, PrefixGroupTree {
     /// One prefix group, with its figures scaled to the whole backend.
-    package struct Group: Sendable, Hashable, PrefixGroup {
+    package struct Group: Sendable, Hashable, Codable, PrefixGroup {
         /// The keys' common start, ending at a delimiter (`sess:`, `flask_cache_view/`); empty for the whole
         /// keyspace.
         package var prefix: [UInt8]
@@ -65,7 +65,7 @@ package struct KeyspaceReport: Sendable, Hashable, PrefixGroupTree {
 }
 
 /// A group Flask-Caching gives a meaning: the keys of one cached route, or one memoized function's results.
-package enum FlaskCachingGroup: Sendable, Hashable {
+package enum FlaskCachingGroup: Sendable, Hashable, Codable {
     /// One route's keys: the page and its query-string variants (not longer paths).
     case route(path: String, keyPrefix: [UInt8])
     /// A memoized function's results (`module.qualname`); `function` is `nil` when the version keys that name

@@ -1,5 +1,5 @@
 /// One key read for a keyspace analysis: what it is, how long it lives, how big it is, where it is.
-package struct SampledKey: Sendable, Hashable {
+package struct SampledKey: Sendable, Hashable, Codable {
     package var key: [UInt8]
     /// `string`, `hash`, `list`… on Redis; `item` on memcached; the value's format in process.
     package var type: String
@@ -39,7 +39,7 @@ package struct SampledKey: Sendable, Hashable {
 }
 
 /// Keys by how long they have left: none (never expire), under a minute, an hour, a day, and longer.
-package struct TTLBuckets: Sendable, Hashable {
+package struct TTLBuckets: Sendable, Hashable, Codable {
     package var none = 0
     package var underMinute = 0
     package var underHour = 0
@@ -79,7 +79,7 @@ package struct TTLBuckets: Sendable, Hashable {
 }
 
 /// Where a keyspace analysis's memory figures come from.
-package enum MemorySource: String, Sendable, Hashable {
+package enum MemorySource: String, Sendable, Hashable, Codable {
     /// What the server says each key takes (Redis `MEMORY USAGE`, memcached's item sizes).
     case memoryUsage = "memory-usage"
     /// Estimated from value lengths (an in-process cache's bytes; Redis string lengths for a user whose ACL
@@ -90,7 +90,7 @@ package enum MemorySource: String, Sendable, Hashable {
 /// How a backend's keys were read for an analysis, besides the keys themselves.
 package struct KeyspaceCensus: Sendable, Hashable {
     /// A cluster node or pool server whose keys are missing, and why.
-    package struct MissingNode: Sendable, Hashable {
+    package struct MissingNode: Sendable, Hashable, Codable {
         package var address: String
         package var reason: String
 

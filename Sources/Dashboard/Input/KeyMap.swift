@@ -39,7 +39,7 @@ package enum KeyMap {
     static let browsing: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities]
     static let lists: Set<KeyContext> = [.overview, .keyBrowser, .insights, .health, .capabilities]
     /// Where a replay's time keys work (the health screen keeps `[` `]` `<` `>` for its tabs and servers).
-    static let replaying: Set<KeyContext> = [.overview, .details]
+    static let replaying: Set<KeyContext> = [.overview, .details, .insights]
     static let anywhereButInputs: Set<KeyContext> = [.overview, .keyBrowser, .details, .insights, .health, .capabilities, .dialog, .job]
 
     package static let all: [KeyBinding] = [

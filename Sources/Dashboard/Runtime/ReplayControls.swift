@@ -1,7 +1,26 @@
+import CacheMonitor
+
 /// What the dashboard can ask of a recording played back (`cachescope replay FILE`): move its time cursor,
 /// play and pause. Each command answers where the cursor is now.
 package protocol ReplayControls: Sendable {
     func perform(_ command: ReplayMove) async -> ReplayPosition
+    /// The last keyspace analysis recorded of `backend` at or before the cursor; `nil` when none was.
+    func keyspace(of backend: MonitoredBackend) async -> ReplayedKeyspace?
+}
+
+/// A keyspace analysis a recording kept, as the replay's insights show it.
+package struct ReplayedKeyspace: Sendable {
+    package var outcome: KeyspaceOutcome
+    /// When it was taken, as the replay writes instants.
+    package var takenAtText: String
+    /// How long before the cursor it was taken.
+    package var secondsBeforeCursor: Double
+
+    package init(outcome: KeyspaceOutcome, takenAtText: String, secondsBeforeCursor: Double) {
+        self.outcome = outcome
+        self.takenAtText = takenAtText
+        self.secondsBeforeCursor = secondsBeforeCursor
+    }
 }
 
 /// A move of the replay's time cursor.

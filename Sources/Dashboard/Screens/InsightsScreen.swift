@@ -188,10 +188,11 @@ enum InsightsScreen {
                 report.estimated
                 ? "\(HumanUnits.count(report.totalKeys)) keys, sampled \(HumanUnits.count(report.sampledKeys)) (estimates)"
                 : "\(HumanUnits.count(report.totalKeys)) keys, every one read"
-            let seconds = insights.finishedAt.map { max(0, state.now - $0) } ?? 0
+            let seconds = insights.replayedAt?.secondsBeforeCursor ?? insights.finishedAt.map { max(0, state.now - $0) } ?? 0
             let ago = seconds < 1 ? "just now" : "\(HumanUnits.ttl(milliseconds: Int64(seconds) * 1000)) ago"
+            let when = insights.replayedAt.map { "recorded \($0.text)" + (seconds < 1 ? "" : ", \(ago)") } ?? "read \(ago)"
             let stopped = outcome.ending == .stopped ? ", stopped early" : ""
-            parts.append(("\(read)\(stopped) · read \(ago) in \(DurationText.latency(outcome.elapsed))", .dim))
+            parts.append(("\(read)\(stopped) · \(when) in \(DurationText.latency(outcome.elapsed))", .dim))
             if insights.changedSinceRead { parts.append(("changed since: r reads again", .warning)) }
             for missing in report.missingNodes { parts.append(("missing \(missing.address): \(missing.reason)", .error)) }
         }
@@ -225,7 +226,8 @@ enum InsightsScreen {
             parts.append(("listening… \(seconds) s left, \(HumanUnits.count(progress.events)) events (Esc stops)", .warning))
         }
         guard let report = insights.trafficReport else {
-            if insights.trafficProgress == nil { parts.append(("w samples the traffic", .dim)) }
+            // A replay has no traffic to listen to.
+            if insights.trafficProgress == nil, state.replay == nil { parts.append(("w samples the traffic", .dim)) }
             return parts
         }
         let seconds = insights.trafficFinishedAt.map { max(0, state.now - $0) } ?? 0

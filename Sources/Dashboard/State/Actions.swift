@@ -4,7 +4,7 @@ import CacheMonitor
 enum Actions {
     static func perform(_ action: DashboardAction, key: KeyPress, _ state: inout AppState) -> [DashboardEffect] {
         // A feature the focused backend lacks, or its servers refused: why, instead of the action.
-        if let feature = action.feature(in: state.context), let reason = state.focusedBackend?.unavailableReason(feature) {
+        if let feature = state.feature(of: action), let reason = state.focusedBackend?.unavailableReason(feature) {
             note(reason, role: .warning, &state)
             return []
         }

@@ -132,8 +132,15 @@ package struct AppState: Sendable {
 
     /// Whether `binding` can be used on the focused backend now (its feature offered and not refused).
     package func isAvailable(_ binding: KeyBinding) -> Bool {
-        guard let feature = binding.action.feature(in: context), let backend = focusedBackend else { return true }
+        guard let feature = feature(of: binding.action), let backend = focusedBackend else { return true }
         return backend.availability(of: feature).isAvailable
+    }
+
+    /// The backend feature `action` uses here: none for the insights in a replay, which shows the keyspace
+    /// analyses the recording kept instead of reading the server.
+    package func feature(of action: DashboardAction) -> BackendFeature? {
+        if replay != nil, action == .insights { return nil }
+        return action.feature(in: context)
     }
 
     /// The insights shown (or last shown).

@@ -3,19 +3,22 @@ import CacheMonitor
 /// What the keys do on the insights screen, and opening it.
 enum InsightsActions {
     /// `i`: the insights of the selected backend (or of the one whose keys are open) — the last analysis
-    /// when there is one (results stay until re-sampled), else a new one.
+    /// when there is one (results stay until re-sampled), else a new one; in a replay, the analysis the
+    /// recording kept at the cursor.
     static func open(_ state: inout AppState) -> [DashboardEffect] {
         guard let backend = state.focusedBackend else { return [] }
         state.screen = .insights
         state.insightsBackend = backend.id
-        if state.insightsByBackend[backend.id] != nil { return [] }
+        if state.insightsByBackend[backend.id] != nil, state.replay == nil { return [] }
         state.insights = InsightsState(backend: backend)
         return start(&state)
     }
 
-    /// Starts an analysis of the backend shown (the last results stay on screen until it ends).
+    /// Starts an analysis of the backend shown (the last results stay on screen until it ends); in a replay,
+    /// reads the one the recording kept at the cursor instead.
     static func start(_ state: inout AppState) -> [DashboardEffect] {
         guard var insights = state.insights else { return [] }
+        if state.replay != nil { return [.replayKeyspace(insights.backend)] }
         guard !insights.isRunning else { return [] }
         insights.progress = KeyspaceProgress(sampled: 0, target: nil)
         state.insights = insights
@@ -92,6 +95,27 @@ enum InsightsActions {
         guard var insights = state.insightsByBackend[backend], insights.isRunning else { return }
         insights.progress = progress
         state.insightsByBackend[backend] = insights
+    }
+
+    /// A replay's recorded analysis at the cursor: shown as the results, with when it was taken; with none
+    /// recorded by then, the screen says so (and how a recording gets them).
+    static func replayed(_ backend: MonitoredBackend, _ replayed: ReplayedKeyspace?, _ state: inout AppState) {
+        var insights = state.insightsByBackend[backend.id] ?? InsightsState(backend: backend)
+        insights.progress = nil
+        if let replayed {
+            insights.outcome = replayed.outcome
+            insights.replayedAt = (replayed.takenAtText, replayed.secondsBeforeCursor)
+            insights.path = insights.path.filter { prefix in replayed.outcome.report?.group(prefix) != nil }
+            insights.clampSelection(visibleRows: Layout.insightsRows(height: state.height))
+        } else {
+            insights.outcome = nil
+            insights.replayedAt = nil
+            let instant = state.replay.map { " by \($0.instantText)" } ?? ""
+            Actions.note(
+                "no keyspace sample of \(backend.name) was recorded\(instant) (record takes one every --keyspace-every, 15m by default)",
+                role: .warning, &state)
+        }
+        state.insightsByBackend[backend.id] = insights
     }
 
     /// An analysis ended: its results replace the last ones (a failure keeps them and says why).

@@ -23,6 +23,8 @@ package struct InsightsState: Sendable {
     /// The last analysis that ended, and when (monotonic seconds).
     package var outcome: KeyspaceOutcome?
     package var finishedAt: Double?
+    /// In a replay: when the recorded analysis shown was taken, and how long before the cursor.
+    package var replayedAt: (text: String, secondsBeforeCursor: Double)?
     /// Whether a change (a deletion, a TTL set) was made on the backend since the last analysis: its
     /// figures are older than that.
     package var changedSinceRead = false

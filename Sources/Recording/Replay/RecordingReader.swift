@@ -43,6 +43,16 @@ package actor RecordingReader {
     /// The events between two instants, oldest first.
     package func events(in range: ClosedRange<Int64>) async throws(RecordingError) -> [RecordedEvent] { try await store.events(in: range) }
 
+    /// The last keyspace analysis recorded of the backend named `name` at or before `instant`, and when
+    /// (ms since 1970); `nil` when none was (or the recording's version wrote none this one reads).
+    package func keyspace(of name: String, at instant: Int64) async throws(RecordingError) -> (atMilliseconds: Int64, keyspace: RecordedKeyspace)? {
+        guard let recorded = backends.first(where: { $0.name == name }),
+            let (at, document) = try await store.sample(backend: recorded.id, kind: RecordedKeyspace.kind, atOrBefore: instant),
+            let keyspace = RecordedKeyspace.decode(document)
+        else { return nil }
+        return (at, keyspace)
+    }
+
     /// Every backend as it was at `instant` (ms since 1970); histories hold up to `historyLength` readings
     /// before it. A backend first seen after `instant` is left out; one whose last reading is older than three
     /// intervals (the recorder was not running) shows as down, saying so.

@@ -294,6 +294,21 @@ package actor RecordingStore {
         return (Int64(at), json)
     }
 
+    /// The last insight sample of `kind` taken of a backend at or before `instant`.
+    package func sample(
+        backend: Int64, kind: String, atOrBefore instant: Int64
+    ) async throws(RecordingError) -> (
+        atMilliseconds: Int64, document: String
+    )? {
+        guard
+            let row = try await rows(
+                "SELECT at_ms, document FROM samples WHERE backend_id = ? AND kind = ? AND at_ms <= ? ORDER BY at_ms DESC LIMIT 1",
+                [.integer(SQLiteInt64(backend)), .text(kind), .integer(SQLiteInt64(instant))]
+            ).first, let at = row.column("at_ms")?.integer, let document = row.column("document")?.string
+        else { return nil }
+        return (Int64(at), document)
+    }
+
     /// The events in `range`, oldest first.
     package func events(in range: ClosedRange<Int64>) async throws(RecordingError) -> [RecordedEvent] {
         try await rows(

@@ -78,6 +78,10 @@ final class RecordingSession: Sendable {
                 guard let report = outcome.report, outcome.ending == .completed else { continue }
                 let document = AnalyzeReport.json(report, outcome: outcome, depth: 3, top: 20).text
                 await recorder.noteSample("keyspace", backend: backend.name, document: document)
+                // The whole report too, as the replay's insights read it.
+                if let whole = RecordedKeyspace(report: report, elapsed: outcome.elapsed).json {
+                    await recorder.noteSample(RecordedKeyspace.kind, backend: backend.name, document: whole)
+                }
             }
         }
     }

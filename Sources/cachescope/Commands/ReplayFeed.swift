@@ -89,6 +89,13 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
         return position(note: note)
     }
 
+    func keyspace(of backend: MonitoredBackend) async -> ReplayedKeyspace? {
+        guard let (at, recorded) = try? await reader.keyspace(of: backend.name, at: instant) else { return nil }
+        let outcome = KeyspaceOutcome(
+            backend: backend, options: KeyspaceOptions(), report: recorded.report, ending: .completed, elapsed: recorded.elapsed)
+        return ReplayedKeyspace(outcome: outcome, takenAtText: Self.text(at), secondsBeforeCursor: Double(instant - at) / 1000)
+    }
+
     // MARK: inside
 
     /// Moves the cursor, kept within the recording; says so when it had to stop at an end.
