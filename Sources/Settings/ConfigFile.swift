@@ -217,19 +217,29 @@ package struct ConfigFile: Sendable {
 /// Finds where things are in the file's text, since the TOML parser keeps no positions for values.
 struct ConfigLines {
     private let lines: [Substring]
+    /// The 0-based line of each `[[backend]]` header, in order: found once, so that naming the line of a
+    /// backend's field costs that backend's lines, not the file's (a config of 1,000 backends asked it for
+    /// every backend took seconds).
+    private let backendHeaders: [Int]
 
     init(text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: a CRLF file is split on it too.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        self.lines = lines
+        backendHeaders = lines.indices.filter { Self.trimmed(lines[$0]).hasPrefix("[[backend]]") }
+    }
+
+    /// The line without the spaces and tabs around it.
+    private static func trimmed(_ line: Substring) -> Substring {
+        var line = line
+        while let first = line.first, first == " " || first == "\t" { line.removeFirst() }
+        while let last = line.last, last == " " || last == "\t" || last == "\r" { line.removeLast() }
+        return line
     }
 
     /// The 1-based line of the `index`th `[[backend]]` header.
     func backendLine(_ index: Int) -> Int? {
-        var seen = -1
-        for (number, line) in lines.enumerated() where line.trimmingCharacters(in: .whitespaces).hasPrefix("[[backend]]") {
-            seen += 1
-            if seen == index { return number + 1 }
-        }
-        return nil
+        backendHeaders.indices.contains(index) ? backendHeaders[index] + 1 : nil
     }
 
     /// The 1-based line where `field` is set inside the `[name]` table.

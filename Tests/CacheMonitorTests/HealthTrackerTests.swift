@@ -33,6 +33,18 @@ import Testing
         #expect(!rules(tracker).contains(.slowlog), "a minute later nothing is new")
     }
 
+    @Test func ourOwnSlowCommandsRaiseNoAttention() {
+        var health = ServerHealth(address: "127.0.0.1:6379")
+        health.slowLog = .value([
+            SlowLogEntry(
+                id: 1, time: Self.unixTime - 5, durationMicroseconds: 13_000, arguments: [Array("INFO".utf8)], clientName: "cachescope")
+        ])
+        var tracker = HealthTracker()
+        tracker.record([health], missing: [], scope: .attention, now: 0, unixTime: Self.unixTime)
+        #expect(!rules(tracker).contains(.slowlog), "an INFO of ours slowed by a loaded machine is not the application's")
+        #expect(tracker.health.slowLog.entries.count == 1, "still listed on the health screen")
+    }
+
     @Test func rejectedConnectionsCountSinceAReadingUpToAMinuteOld() {
         var tracker = HealthTracker()
         tracker.record([server(rejected: 5)], missing: [], scope: .attention, now: 0, unixTime: Self.unixTime)

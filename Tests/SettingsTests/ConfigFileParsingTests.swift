@@ -71,6 +71,12 @@ import Testing
             "servres"
         ),
         ("[[backend]]\ntype = \"redis\"\nurl = \"redis://h:notaport\"\n", ":3:", "port"),
+        // Headers indented or with CRLF line ends still count: the third backend's tags are on line 11.
+        (
+            "[[backend]]\r\nname = \"a\"\r\ntype = \"redis\"\r\nurl = \"redis://h:1\"\r\n  [[backend]]  \nname = \"b\"\ntype = \"redis\"\n"
+                + "url = \"redis://h:2\"\n\t[[backend]]\ntype = \"redis\"\ntags = [1]\nurl = \"redis://h:3\"\n",
+            ":11:", "tags must be a list"
+        ),
         ("[[backend]\nname = 1\n", ":1:", "expected"),
         ("[[backend]]\ntype = \"mongodb\"\n", ":2:", "unknown type 'mongodb'"),
         ("[[backend]]\nname = \"x\"\n", ":1:", "needs a type"),

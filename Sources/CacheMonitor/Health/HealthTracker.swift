@@ -44,7 +44,10 @@ package struct HealthTracker: Sendable {
                         return entry
                     }, node: address)
             }
-            let recentSlow = health.slowLog.entries.lazy.filter { ($0.node ?? "") == address && $0.time >= unixTime - Int64(Self.window) }.count
+            // cachescope's own commands (an INFO slowed by a loaded machine) are not the application's.
+            let recentSlow = health.slowLog.entries.lazy.filter {
+                ($0.node ?? "") == address && $0.time >= unixTime - Int64(Self.window) && !$0.isCachescopes
+            }.count
             let current = Counters(
                 at: now, rejected: server.rejectedConnections ?? 0,
                 evictedUnfetched: server.slabs.value?.reduce(Int64(0)) { $0 + Int64($1.evictedUnfetched) } ?? 0)
