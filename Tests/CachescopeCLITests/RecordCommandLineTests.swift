@@ -275,11 +275,11 @@ import Testing
         // The whole report too, as the replay's insights read it: at the recording's end, and none before the
         // first sample.
         let reader = try await RecordingReader.open(file)
-        let last = try #require(try await reader.keyspace(of: "redis", at: Int64.max))
-        #expect(last.keyspace.report.totalKeys == 300)
-        #expect(last.keyspace.report.root.children.contains { $0.prefix == Array("user:".utf8) })
-        #expect(try await reader.keyspace(of: "redis", at: last.atMilliseconds - 1_000_000) == nil)
-        #expect(try await reader.keyspace(of: "another", at: Int64.max) == nil)
+        let last = try #require(try await reader.insight(RecordedKeyspace.self, of: "redis", at: Int64.max))
+        #expect(last.insight.report.totalKeys == 300)
+        #expect(last.insight.report.root.children.contains { $0.prefix == Array("user:".utf8) })
+        #expect(try await reader.insight(RecordedKeyspace.self, of: "redis", at: last.atMilliseconds - 1_000_000) == nil)
+        #expect(try await reader.insight(RecordedKeyspace.self, of: "another", at: Int64.max) == nil)
         await reader.close()
         if DashboardEndToEndTests.enabled, let binary = CommandLineTests.binary?.path {
             // `i` in the replay: the recorded analysis, saying when it was taken.
@@ -292,7 +292,7 @@ import Testing
             #expect(try replay.screen().contains("300 keys"))
             // Before the first sample: none recorded by then, and the screen says so.
             replay.send(["{"])
-            try replay.waitFor("no keyspace sample of redis was recorded")
+            try replay.waitFor("no keyspace or traffic sample of redis was recorded")
             replay.send(["q"])
         }
         // off: none.
@@ -306,6 +306,47 @@ import Testing
         await quietStore.close()
     }
 
+    @Test func trafficSamplesAreRecordedWhenAskedAndChangeNoSettingWithoutConsent() async throws {
+        guard let server = try RedisServerProcess() else { return }
+        let url = try RedisURL(parsing: server.url())
+        let admin = RedisClient(url: url)
+        defer { Task { await admin.close() } }
+        let before = try await admin.send([RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])])[0].array?.last?.string
+        let file = try scratch().appendingPathComponent("t.cachescope").path
+        let recording = try recorder([
+            "--redis", server.url(), "record", "--to", file, "--keyspace-every", "off", "--traffic-every", "5s", "--traffic-for", "2s",
+        ])
+        // An application reading and writing `cart:` keys while the recorder listens.
+        let app = RedisClient(url: url, configuration: .init(clientName: "app"))
+        let deadline = ContinuousClock.now + .seconds(9)
+        var round = 0
+        while ContinuousClock.now < deadline {
+            _ = try await app.send([
+                RESPCommand("SET", key: Array("cart:\(round % 7)".utf8), ["v"]), RESPCommand("GET", key: Array("cart:\(round % 5)".utf8)),
+            ])
+            round += 1
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await app.close()
+        recording.interrupt()
+        recording.waitUntilExit()
+        #expect(recording.terminationStatus == 0)
+        let after = try await admin.send([RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])])[0].array?.last?.string
+        #expect(after == before, "no setting changed without --traffic-change-settings")
+        let store = try await RecordingStore.openForReading(file)
+        let documents = try await store.samples(kind: "traffic", in: 0...Int64.max)
+        await store.close()
+        let document = try #require(documents.first?.documentJSON, "a traffic sample 5 s in")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any])
+        #expect(parsed["method"] as? String == "monitor", "\(document.prefix(300))")
+        #expect(document.contains("cart:"))
+        let reader = try await RecordingReader.open(file)
+        let recorded = try #require(try await reader.insight(RecordedTraffic.self, of: "redis", at: Int64.max))
+        #expect(recorded.insight.report.root.reads > 0 && recorded.insight.report.root.writes > 0)
+        #expect(recorded.insight.report.root.children.contains { $0.prefix == Array("cart:".utf8) })
+        await reader.close()
+    }
+
     @Test func badFilesAndTimesAreOneLine() throws {
         let directory = try scratch()
         let text = directory.appendingPathComponent("notes.txt").path
@@ -317,6 +358,9 @@ import Testing
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--keep", "soon"], "--keep 'soon'"),
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--max-size", "12"], "--max-size '12'"),
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--keyspace-every", "soon"], "--keyspace-every 'soon'"),
+            (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--traffic-every", "1s"], "--traffic-every '1s'"),
+            (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--traffic-for", "10m"], "--traffic-for '10m'"),
+            (["--redis", "redis://127.0.0.1:1", "--record", "x", "--record-traffic-every", "often"], "--record-traffic-every 'often'"),
         ] {
             let result = try commandLine.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")

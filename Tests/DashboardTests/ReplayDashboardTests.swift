@@ -57,21 +57,36 @@ import Testing
     @Test func insightsShowTheAnalysisTheRecordingKeptAndFollowTheCursor() throws {
         var state = replaying(Fixtures.state(width: 120, height: 30))
         // `i` reads no server in a replay: it asks the recording.
-        #expect(Fixtures.press([.character("i")], &state) == [.replayKeyspace(Fixtures.sessions)])
+        #expect(Fixtures.press([.character("i")], &state) == [.replayInsights(Fixtures.sessions)])
         #expect(state.screen == .insights)
-        let recorded = ReplayedKeyspace(outcome: InsightsTests.outcome(), takenAtText: "2026-12-06 03:00:00", secondsBeforeCursor: 600)
-        _ = Reducer.reduce(&state, .keyspaceReplayed(Fixtures.sessions, recorded))
+        let recorded = ReplayedInsights(
+            keyspace: .init(InsightsTests.outcome(), takenAtText: "2026-12-06 03:00:00", secondsBeforeCursor: 600))
+        _ = Reducer.reduce(&state, .insightsReplayed(Fixtures.sessions, recorded))
         let frame = DashboardView.render(state).text()
         #expect(frame.contains("sess:") && frame.contains("recorded 2026-12-06 03:00:00, 10m0s ago"), "\(frame)")
+        // A traffic sample recorded too: its hit ratios, and when it was taken.
+        _ = Reducer.reduce(
+            &state,
+            .insightsReplayed(
+                Fixtures.sessions,
+                ReplayedInsights(
+                    keyspace: .init(InsightsTests.outcome(), takenAtText: "2026-12-06 03:00:00", secondsBeforeCursor: 600),
+                    traffic: .init(TrafficInsightsTests.outcome(), takenAtText: "2026-12-06 03:05:00", secondsBeforeCursor: 300))))
+        #expect(state.insights?.trafficReport != nil)
+        var wide = state
+        wide.width = 240
+        #expect(DashboardView.render(wide).text().contains("recorded 2026-12-06 03:05:00, 5m0s ago: hit ratio"))
         // The cursor moves: the recording is asked again; `r` asks it again too.
         var moved = try #require(state.replay)
         moved.instant -= 3_600_000
-        #expect(Reducer.reduce(&state, .replayMoved(moved)) == [.replayKeyspace(Fixtures.sessions)])
-        #expect(Fixtures.press([.character("r")], &state) == [.replayKeyspace(Fixtures.sessions)])
+        #expect(Reducer.reduce(&state, .replayMoved(moved)) == [.replayInsights(Fixtures.sessions)])
+        #expect(Fixtures.press([.character("r")], &state) == [.replayInsights(Fixtures.sessions)])
         // None recorded by then: the screen empties and says how a recording gets them.
-        _ = Reducer.reduce(&state, .keyspaceReplayed(Fixtures.sessions, nil))
+        _ = Reducer.reduce(&state, .insightsReplayed(Fixtures.sessions, ReplayedInsights()))
         #expect(state.insights?.outcome == nil)
-        #expect(state.message.map { MessageText.line($0.content, asciiOnly: false).contains("no keyspace sample of sessions was recorded") } == true)
+        #expect(
+            state.message.map { MessageText.line($0.content, asciiOnly: false).contains("no keyspace or traffic sample of sessions was recorded") }
+                == true)
     }
 
     @Test func theFrameSaysItIsAReplayAndShowsTheTimeline() {

@@ -10,7 +10,7 @@ package enum TrafficEvent: Sendable, Hashable {
 }
 
 /// How a traffic sample learned what it shows — also the `method` of `cachescope traffic --json`.
-package enum TrafficMethod: String, Sendable, Hashable {
+package enum TrafficMethod: String, Sendable, Hashable, Codable {
     /// memcached `watch fetchers mutations`: every read with its hit or miss.
     case watch
     /// Redis `MONITOR` for reads and writes, key-miss events for misses.

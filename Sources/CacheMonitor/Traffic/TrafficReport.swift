@@ -2,9 +2,9 @@ import Basics
 
 /// What a traffic sample saw: per prefix group reads, hits, misses and writes over the sample's time, the
 /// hottest keys and the keys missed again and again.
-package struct TrafficReport: Sendable, Hashable, PrefixGroupTree {
+package struct TrafficReport: Sendable, Hashable, Codable, PrefixGroupTree {
     /// One prefix group (the same groups as ``KeyspaceReport/Group``).
-    package struct Group: Sendable, Hashable, PrefixGroup {
+    package struct Group: Sendable, Hashable, Codable, PrefixGroup {
         /// The keys' common start, ending at a delimiter; empty for the whole backend.
         package var prefix: [UInt8]
         /// 0 for the whole backend, 1 for top-level groups, and so on.
@@ -29,7 +29,7 @@ package struct TrafficReport: Sendable, Hashable, PrefixGroupTree {
     }
 
     /// One of the most read keys.
-    package struct HotKey: Sendable, Hashable {
+    package struct HotKey: Sendable, Hashable, Codable {
         package var key: [UInt8]
         package var reads: Int
         /// Its fraction (0–1) of all reads.
@@ -44,7 +44,7 @@ package struct TrafficReport: Sendable, Hashable, PrefixGroupTree {
     }
 
     /// A key missed again and again (a value never cached, or expiring too soon: the dogpile pattern).
-    package struct MissStorm: Sendable, Hashable {
+    package struct MissStorm: Sendable, Hashable, Codable {
         package var key: [UInt8]
         package var misses: Int
     }

@@ -25,7 +25,7 @@ package struct TrafficOptions: Sendable, Hashable {
 }
 
 /// A server setting a traffic sample changes for its duration, and puts back.
-package struct SettingChange: Sendable, Hashable {
+package struct SettingChange: Sendable, Hashable, Codable {
     /// `host:port`.
     package var server: String
     package var name: String

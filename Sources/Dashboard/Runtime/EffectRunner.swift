@@ -111,10 +111,10 @@ package final class EffectRunner {
             guard let replay else { return }
             let inbox = inbox
             Task.detached { inbox.post(.replayMoved(await replay.perform(command))) }
-        case .replayKeyspace(let backend):
+        case .replayInsights(let backend):
             guard let replay else { return }
             let inbox = inbox
-            Task.detached { inbox.post(.keyspaceReplayed(backend, await replay.keyspace(of: backend))) }
+            Task.detached { inbox.post(.insightsReplayed(backend, await replay.insights(of: backend))) }
         }
     }
 

@@ -4,22 +4,34 @@ import CacheMonitor
 /// play and pause. Each command answers where the cursor is now.
 package protocol ReplayControls: Sendable {
     func perform(_ command: ReplayMove) async -> ReplayPosition
-    /// The last keyspace analysis recorded of `backend` at or before the cursor; `nil` when none was.
-    func keyspace(of backend: MonitoredBackend) async -> ReplayedKeyspace?
+    /// The insights recorded of `backend` last at or before the cursor: a keyspace analysis, a traffic sample.
+    func insights(of backend: MonitoredBackend) async -> ReplayedInsights
 }
 
-/// A keyspace analysis a recording kept, as the replay's insights show it.
-package struct ReplayedKeyspace: Sendable {
-    package var outcome: KeyspaceOutcome
-    /// When it was taken, as the replay writes instants.
-    package var takenAtText: String
-    /// How long before the cursor it was taken.
-    package var secondsBeforeCursor: Double
+/// What a recording kept of a backend's insights by the replay's cursor: its last keyspace analysis and
+/// traffic sample, each with when it was taken (`nil` where none had been by then).
+package struct ReplayedInsights: Sendable {
+    /// One recorded result and when it was taken.
+    package struct Taken<Outcome: Sendable>: Sendable {
+        package var outcome: Outcome
+        /// When it was taken, as the replay writes instants.
+        package var takenAtText: String
+        /// How long before the cursor it was taken.
+        package var secondsBeforeCursor: Double
 
-    package init(outcome: KeyspaceOutcome, takenAtText: String, secondsBeforeCursor: Double) {
-        self.outcome = outcome
-        self.takenAtText = takenAtText
-        self.secondsBeforeCursor = secondsBeforeCursor
+        package init(_ outcome: Outcome, takenAtText: String, secondsBeforeCursor: Double) {
+            self.outcome = outcome
+            self.takenAtText = takenAtText
+            self.secondsBeforeCursor = secondsBeforeCursor
+        }
+    }
+
+    package var keyspace: Taken<KeyspaceOutcome>?
+    package var traffic: Taken<TrafficOutcome>?
+
+    package init(keyspace: Taken<KeyspaceOutcome>? = nil, traffic: Taken<TrafficOutcome>? = nil) {
+        self.keyspace = keyspace
+        self.traffic = traffic
     }
 }
 

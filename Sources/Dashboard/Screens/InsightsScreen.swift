@@ -230,8 +230,9 @@ enum InsightsScreen {
             if insights.trafficProgress == nil, state.replay == nil { parts.append(("w samples the traffic", .dim)) }
             return parts
         }
-        let seconds = insights.trafficFinishedAt.map { max(0, state.now - $0) } ?? 0
-        let ago = seconds < 1 ? "just now" : "\(HumanUnits.ttl(milliseconds: Int64(seconds) * 1000)) ago"
+        let seconds = insights.trafficReplayedAt?.secondsBeforeCursor ?? insights.trafficFinishedAt.map { max(0, state.now - $0) } ?? 0
+        var ago = seconds < 1 ? "just now" : "\(HumanUnits.ttl(milliseconds: Int64(seconds) * 1000)) ago"
+        if let replayed = insights.trafficReplayedAt { ago = "recorded \(replayed.text)" + (seconds < 1 ? "" : ", \(ago)") }
         let ratio = report.root.hitRatio.map { "hit ratio \(percent(fraction: $0))" } ?? "hit ratio unknown"
         parts.append(("traffic \(DurationText.took(report.duration)) by \(report.method.rawValue) \(ago): \(ratio)", .dim))
         if report.eventsSeen > report.eventsCounted { parts.append(("sampled \(percent(fraction: report.sampledFraction)) of the events", .warning)) }

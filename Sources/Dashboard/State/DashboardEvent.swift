@@ -27,8 +27,8 @@ package enum DashboardEvent: Sendable {
     case keyspaceProgress(backend: BackendID, KeyspaceProgress)
     /// A keyspace analysis ended.
     case keyspaceAnalyzed(KeyspaceOutcome)
-    /// The keyspace analysis a replay's recording kept of a backend at the cursor (`nil`: none).
-    case keyspaceReplayed(MonitoredBackend, ReplayedKeyspace?)
+    /// The insights a replay's recording kept of a backend by the cursor.
+    case insightsReplayed(MonitoredBackend, ReplayedInsights)
     /// What a traffic sample on a backend needs (settings to change first), or why it cannot run.
     case trafficPreflight(MonitoredBackend, TrafficPreflight)
     case trafficUnavailable(backend: BackendID, reason: String)
@@ -69,8 +69,8 @@ package enum DashboardEffect: Sendable, Hashable {
     case stopCount
     /// Analyse a backend's keyspace (its insights).
     case analyzeKeyspace(MonitoredBackend)
-    /// Read a backend's keyspace analysis the replay's recording kept at the cursor.
-    case replayKeyspace(MonitoredBackend)
+    /// Read the insights the replay's recording kept of a backend by the cursor.
+    case replayInsights(MonitoredBackend)
     /// Stop the running analysis of a backend (what was read is kept).
     case stopAnalysis(BackendID)
     /// Learn what a traffic sample on a backend needs (nothing is changed).

@@ -33,7 +33,7 @@ enum DataEvents {
             InsightsActions.progress(backend, progress, &state)
         case .keyspaceAnalyzed(let outcome):
             InsightsActions.finished(outcome, &state)
-        case .keyspaceReplayed(let backend, let replayed):
+        case .insightsReplayed(let backend, let replayed):
             InsightsActions.replayed(backend, replayed, &state)
         case .trafficPreflight(let backend, let preflight):
             return TrafficActions.preflight(backend, preflight, &state)

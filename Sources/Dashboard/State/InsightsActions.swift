@@ -18,7 +18,7 @@ enum InsightsActions {
     /// reads the one the recording kept at the cursor instead.
     static func start(_ state: inout AppState) -> [DashboardEffect] {
         guard var insights = state.insights else { return [] }
-        if state.replay != nil { return [.replayKeyspace(insights.backend)] }
+        if state.replay != nil { return [.replayInsights(insights.backend)] }
         guard !insights.isRunning else { return [] }
         insights.progress = KeyspaceProgress(sampled: 0, target: nil)
         state.insights = insights
@@ -97,22 +97,25 @@ enum InsightsActions {
         state.insightsByBackend[backend] = insights
     }
 
-    /// A replay's recorded analysis at the cursor: shown as the results, with when it was taken; with none
-    /// recorded by then, the screen says so (and how a recording gets them).
-    static func replayed(_ backend: MonitoredBackend, _ replayed: ReplayedKeyspace?, _ state: inout AppState) {
+    /// A replay's recorded insights by the cursor: the keyspace analysis and the traffic sample shown as the
+    /// results, each with when it was taken; with neither recorded by then, the screen says so (and how a
+    /// recording gets them).
+    static func replayed(_ backend: MonitoredBackend, _ replayed: ReplayedInsights, _ state: inout AppState) {
         var insights = state.insightsByBackend[backend.id] ?? InsightsState(backend: backend)
         insights.progress = nil
-        if let replayed {
-            insights.outcome = replayed.outcome
-            insights.replayedAt = (replayed.takenAtText, replayed.secondsBeforeCursor)
-            insights.path = insights.path.filter { prefix in replayed.outcome.report?.group(prefix) != nil }
-            insights.clampSelection(visibleRows: Layout.insightsRows(height: state.height))
-        } else {
-            insights.outcome = nil
-            insights.replayedAt = nil
+        insights.outcome = replayed.keyspace?.outcome
+        insights.replayedAt = replayed.keyspace.map { ($0.takenAtText, $0.secondsBeforeCursor) }
+        insights.traffic = replayed.traffic?.outcome
+        insights.trafficReplayedAt = replayed.traffic.map { ($0.takenAtText, $0.secondsBeforeCursor) }
+        insights.path = insights.path.filter { prefix in
+            insights.outcome?.report?.group(prefix) != nil || insights.trafficReport?.group(prefix) != nil
+        }
+        insights.clampSelection(visibleRows: Layout.insightsRows(height: state.height))
+        if replayed.keyspace == nil, replayed.traffic == nil {
             let instant = state.replay.map { " by \($0.instantText)" } ?? ""
             Actions.note(
-                "no keyspace sample of \(backend.name) was recorded\(instant) (record takes one every --keyspace-every, 15m by default)",
+                "no keyspace or traffic sample of \(backend.name) was recorded\(instant) (record takes them with --keyspace-every, "
+                    + "15m by default, and --traffic-every)",
                 role: .warning, &state)
         }
         state.insightsByBackend[backend.id] = insights

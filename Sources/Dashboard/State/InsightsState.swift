@@ -33,6 +33,8 @@ package struct InsightsState: Sendable {
     /// The last traffic sample that ended, and when (monotonic seconds).
     package var traffic: TrafficOutcome?
     package var trafficFinishedAt: Double?
+    /// In a replay: when the recorded traffic sample shown was taken, and how long before the cursor.
+    package var trafficReplayedAt: (text: String, secondsBeforeCursor: Double)?
     /// How far the running traffic sample got; `nil` when none runs.
     package var trafficProgress: TrafficProgress?
     /// Why the last traffic sample failed, when it did (an in-process cache's live figures then stop).

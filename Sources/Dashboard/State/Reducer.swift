@@ -49,7 +49,7 @@ package enum Reducer {
             state.replay = position
             if let note = position.note { state.message = StatusMessage(note, role: .warning, at: state.now) }
             // The insights open follow the cursor: the analysis recorded by then.
-            if state.screen == .insights, let insights = state.insights { return [.replayKeyspace(insights.backend)] }
+            if state.screen == .insights, let insights = state.insights { return [.replayInsights(insights.backend)] }
             return []
         case .demoAction(let result):
             state.message = StatusMessage(.demo(result), role: MessageText.role(of: result), at: state.now)

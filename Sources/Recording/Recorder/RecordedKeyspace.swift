@@ -1,11 +1,9 @@
 import CacheMonitor
-import Foundation
 
 /// A keyspace analysis as a recording keeps it for the replay's insights (samples of kind
-/// `keyspace-report`): the whole report, beside the `analyze --json` document people read with `sqlite3`
-/// (kind `keyspace`), which keeps only the top groups and keys.
-package struct RecordedKeyspace: Codable, Sendable, Hashable {
-    /// The samples table's kind.
+/// `keyspace-report`): the whole report, beside the `analyze --json` document (kind `keyspace`), which keeps
+/// only the top groups and keys.
+package struct RecordedKeyspace: RecordedInsight, Hashable {
     package static let kind = "keyspace-report"
 
     package var report: KeyspaceReport
@@ -19,14 +17,4 @@ package struct RecordedKeyspace: Codable, Sendable, Hashable {
 
     /// The analysis's duration.
     package var elapsed: Duration { .milliseconds(elapsedMilliseconds) }
-
-    /// As the samples table stores it: JSON.
-    package var json: String? {
-        (try? JSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// From the samples table; `nil` for a document this version cannot read.
-    package static func decode(_ json: String) -> RecordedKeyspace? {
-        try? JSONDecoder().decode(RecordedKeyspace.self, from: Data(json.utf8))
-    }
 }

@@ -43,14 +43,19 @@ package actor RecordingReader {
     /// The events between two instants, oldest first.
     package func events(in range: ClosedRange<Int64>) async throws(RecordingError) -> [RecordedEvent] { try await store.events(in: range) }
 
-    /// The last keyspace analysis recorded of the backend named `name` at or before `instant`, and when
-    /// (ms since 1970); `nil` when none was (or the recording's version wrote none this one reads).
-    package func keyspace(of name: String, at instant: Int64) async throws(RecordingError) -> (atMilliseconds: Int64, keyspace: RecordedKeyspace)? {
+    /// The last insight sample of type `Insight` (a keyspace analysis, a traffic sample) recorded of the
+    /// backend named `name` at or before `instant`, and when (ms since 1970); `nil` when none was (or the
+    /// recording's version wrote none this one reads).
+    package func insight<Insight: RecordedInsight>(
+        _ type: Insight.Type, of name: String, at instant: Int64
+    ) async throws(RecordingError) -> (
+        atMilliseconds: Int64, insight: Insight
+    )? {
         guard let recorded = backends.first(where: { $0.name == name }),
-            let (at, document) = try await store.sample(backend: recorded.id, kind: RecordedKeyspace.kind, atOrBefore: instant),
-            let keyspace = RecordedKeyspace.decode(document)
+            let (at, document) = try await store.sample(backend: recorded.id, kind: Insight.kind, atOrBefore: instant),
+            let insight = Insight.decode(document)
         else { return nil }
-        return (at, keyspace)
+        return (at, insight)
     }
 
     /// Every backend as it was at `instant` (ms since 1970); histories hold up to `historyLength` readings

@@ -65,7 +65,9 @@ enum DashboardRunner {
         var recording: RecordingSession?
         do {
             if let file = record.file {
-                recording = try await RecordingSession.start(file: file, interval: setup.refresh, options: record.options, poller: poller) { reason in
+                recording = try await RecordingSession.start(
+                    file: file, interval: setup.refresh, options: record.options, poller: poller, insights: record.insights
+                ) { reason in
                     recordingNotices.send(reason)
                 }
             }

@@ -15,7 +15,11 @@ struct RecordCommand: AsyncParsableCommand {
             database: readings in compressed blocks of a minute, states (status, error, version, roles, what needs \
             attention) when they change, events (up, down, failover, attention raised and cleared, counters \
             reset), and every --keyspace-every (15m; off) each backend's keyspace sampled as 'analyze --json' \
-            reports it (the samples table, kind keyspace). Open blocks are written every 5 seconds: a process killed mid-recording loses at most that. \
+            reports it (the samples table, kind keyspace), and, when asked, every --traffic-every (off) its traffic \
+            listened to for --traffic-for as 'traffic --json' reports it (kind traffic; MONITOR can halve a busy \
+            Redis's throughput while it listens). A traffic sample changes no server setting unless \
+            --traffic-change-settings allows it (key-miss events for hit ratios; put back after each sample, \
+            recorded as events). 'replay' shows both on the insights screen (i). Open blocks are written every 5 seconds: a process killed mid-recording loses at most that. \
             Data older than --keep, and the oldest data beyond --max-size, is dropped as it goes. One recorder per \
             file; 'cachescope replay FILE' reads it while it records. The tables are plain SQL: sqlite3 FILE \
             "SELECT datetime(at_ms/1000,'unixepoch'), kind, summary FROM events".
@@ -46,6 +50,18 @@ struct RecordCommand: AsyncParsableCommand {
             "How often each backend's keyspace is sampled into the recording (as analyze samples it), or off.", valueName: "duration|off"))
     var keyspaceEvery: String = "15m"
 
+    @Option(
+        help: ArgumentHelp(
+            "How often each backend's traffic is sampled into the recording (as 'traffic' listens: MONITOR on Redis, watch on memcached), or off.",
+            valueName: "duration|off"))
+    var trafficEvery: String = "off"
+
+    @Option(help: ArgumentHelp("How long each traffic sample listens (at most 120s).", valueName: "duration"))
+    var trafficFor: String = "10s"
+
+    @Flag(help: "Let the traffic samples turn on the server settings they need (key-miss events), put back after each; never with --read-only.")
+    var trafficChangeSettings = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -61,8 +77,10 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         try RecordFlags.check(keep: keep, keepFlag: "--keep", maxSize: maxSize, maxSizeFlag: "--max-size")
-        if keyspaceEvery != "off", (DurationText.parse(keyspaceEvery) ?? .zero) < .seconds(1) {
-            throw ValidationError("--keyspace-every '\(keyspaceEvery)': give a duration of at least 1s, such as 15m or 1h, or off")
+        _ = try InsightSchedule.every(keyspaceEvery, flag: "--keyspace-every")
+        _ = try InsightSchedule.every(trafficEvery, flag: "--traffic-every", minimum: .seconds(5))
+        guard let listen = DurationText.parse(trafficFor), listen >= .seconds(1), listen <= TrafficOptions.maxDuration else {
+            throw ValidationError("--traffic-for '\(trafficFor)': give a duration from 1s to 120s, such as 10s")
         }
     }
 
@@ -84,7 +102,11 @@ struct RecordCommand: AsyncParsableCommand {
             // A recording that stops (disk full) ends the command: recording is all it does.
             session = try await RecordingSession.start(
                 file: file, interval: interval, options: options, poller: poller,
-                keyspaceEvery: keyspaceEvery == "off" ? nil : DurationText.parse(keyspaceEvery)
+                insights: InsightSchedule(
+                    keyspaceEvery: try InsightSchedule.every(keyspaceEvery, flag: "--keyspace-every"),
+                    trafficEvery: try InsightSchedule.every(trafficEvery, flag: "--traffic-every", minimum: .seconds(5)),
+                    trafficListen: DurationText.parse(trafficFor) ?? TrafficOptions.defaultDuration,
+                    trafficMayChangeSettings: trafficChangeSettings && !setup.readOnly)
             ) { _ in await poller.stop() }
         } catch {
             discovery?.task.cancel()

@@ -12,9 +12,9 @@ final class RecordingSession: Sendable {
     let recorder: Recorder
     let file: String
     private let feeding: Task<Void, Never>
-    private let sampling: Task<Void, Never>?
+    private let sampling: [Task<Void, Never>]
 
-    private init(recorder: Recorder, file: String, feeding: Task<Void, Never>, sampling: Task<Void, Never>?) {
+    private init(recorder: Recorder, file: String, feeding: Task<Void, Never>, sampling: [Task<Void, Never>]) {
         self.recorder = recorder
         self.file = file
         self.feeding = feeding
@@ -24,10 +24,9 @@ final class RecordingSession: Sendable {
     /// Opens `file` and starts recording what `poller` publishes.
     /// - Throws: ``CommandFailure`` (usage: not a recording, a newer format, another recorder on it;
     ///   backend failed: the file system refused).
-    /// - Parameter keyspaceEvery: how often each backend's keyspace is sampled into the recording (the gentle
-    ///   sampler `analyze` uses, one backend after another); `nil`: never.
+    /// - Parameter insights: the keyspace and traffic samples taken into the recording on a schedule.
     static func start(
-        file: String, interval: Duration, options: Recorder.Options, poller: Poller<ContinuousClock>, keyspaceEvery: Duration? = nil,
+        file: String, interval: Duration, options: Recorder.Options, poller: Poller<ContinuousClock>, insights: InsightSchedule = InsightSchedule(),
         stopped: @escaping @Sendable (String) async -> Void
     ) async throws -> RecordingSession {
         let store: RecordingStore
@@ -56,34 +55,8 @@ final class RecordingSession: Sendable {
                 }
             }
         }
-        let sampling = keyspaceEvery.map { every in Task { await sampleKeyspaces(every: every, poller: poller, into: recorder) } }
+        let sampling = insights.start(poller: poller, recorder: recorder)
         return RecordingSession(recorder: recorder, file: file, feeding: feeding, sampling: sampling)
-    }
-
-    /// Every `every`, each backend that can be sampled and is up has its keyspace sampled (as `analyze` does:
-    /// a bounded SCAN sample on Redis) and the report kept as a `keyspace` sample — one backend at a time, so
-    /// the servers see one sampler at most.
-    private static func sampleKeyspaces(every: Duration, poller: Poller<ContinuousClock>, into recorder: Recorder) async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: every) } catch { return }
-            let snapshot = await poller.current
-            for backend in snapshot.backends where backend.status == .up && backend.backend.keyspace != nil {
-                guard !Task.isCancelled, await recorder.isRecording else { return }
-                let job = KeyspaceAnalysis.start(on: backend.backend)
-                let outcome = await withTaskCancellationHandler {
-                    await job.outcome
-                } onCancel: {
-                    job.stop()
-                }
-                guard let report = outcome.report, outcome.ending == .completed else { continue }
-                let document = AnalyzeReport.json(report, outcome: outcome, depth: 3, top: 20).text
-                await recorder.noteSample("keyspace", backend: backend.name, document: document)
-                // The whole report too, as the replay's insights read it.
-                if let whole = RecordedKeyspace(report: report, elapsed: outcome.elapsed).json {
-                    await recorder.noteSample(RecordedKeyspace.kind, backend: backend.name, document: whole)
-                }
-            }
-        }
     }
 
     /// A file that cannot be recorded into: usage (not a recording, a newer format, another recorder on it),
@@ -94,8 +67,8 @@ final class RecordingSession: Sendable {
 
     /// Stops recording: the last readings written, a `recording-stopped` event, the file closed.
     func finish() async {
-        sampling?.cancel()
-        await sampling?.value
+        for task in sampling { task.cancel() }
+        for task in sampling { await task.value }
         feeding.cancel()
         await feeding.value
         await recorder.finish()
@@ -115,8 +88,30 @@ struct RecordFlags: ParsableArguments {
     @Option(name: .customLong("record-max-size"), help: ArgumentHelp("With --record: keep the file under this size (500MB, 2GB).", valueName: "size"))
     var maxSize: String?
 
+    @Option(
+        name: .customLong("record-keyspace-every"),
+        help: ArgumentHelp("With --record: how often each backend's keyspace is sampled into it, or off.", valueName: "duration|off"))
+    var keyspaceEvery = "15m"
+
+    @Option(
+        name: .customLong("record-traffic-every"),
+        help: ArgumentHelp(
+            "With --record: how often each backend's traffic is sampled into it (10 s of listening; MONITOR on Redis), or off.",
+            valueName: "duration|off"))
+    var trafficEvery = "off"
+
     func validate() throws {
         try RecordFlags.check(keep: keep, keepFlag: "--record-keep", maxSize: maxSize, maxSizeFlag: "--record-max-size")
+        _ = try InsightSchedule.every(keyspaceEvery, flag: "--record-keyspace-every")
+        _ = try InsightSchedule.every(trafficEvery, flag: "--record-traffic-every", minimum: .seconds(5))
+    }
+
+    /// The insight samples the recording takes (traffic samples never change a server's settings here: the
+    /// dashboard's `w` asks for that, `record --traffic-change-settings` allows it).
+    var insights: InsightSchedule {
+        InsightSchedule(
+            keyspaceEvery: try? InsightSchedule.every(keyspaceEvery, flag: "--record-keyspace-every"),
+            trafficEvery: try? InsightSchedule.every(trafficEvery, flag: "--record-traffic-every", minimum: .seconds(5)))
     }
 
     var options: Recorder.Options {

@@ -89,11 +89,24 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
         return position(note: note)
     }
 
-    func keyspace(of backend: MonitoredBackend) async -> ReplayedKeyspace? {
-        guard let (at, recorded) = try? await reader.keyspace(of: backend.name, at: instant) else { return nil }
-        let outcome = KeyspaceOutcome(
-            backend: backend, options: KeyspaceOptions(), report: recorded.report, ending: .completed, elapsed: recorded.elapsed)
-        return ReplayedKeyspace(outcome: outcome, takenAtText: Self.text(at), secondsBeforeCursor: Double(instant - at) / 1000)
+    func insights(of backend: MonitoredBackend) async -> ReplayedInsights {
+        var insights = ReplayedInsights()
+        if let (at, recorded) = try? await reader.insight(RecordedKeyspace.self, of: backend.name, at: instant) {
+            insights.keyspace = taken(
+                KeyspaceOutcome(backend: backend, options: KeyspaceOptions(), report: recorded.report, ending: .completed, elapsed: recorded.elapsed),
+                at: at)
+        }
+        if let (at, recorded) = try? await reader.insight(RecordedTraffic.self, of: backend.name, at: instant) {
+            insights.traffic = taken(
+                TrafficOutcome(
+                    backend: backend, options: TrafficOptions(), report: recorded.report, ending: .completed, elapsed: recorded.report.duration),
+                at: at)
+        }
+        return insights
+    }
+
+    private func taken<Outcome>(_ outcome: Outcome, at: Int64) -> ReplayedInsights.Taken<Outcome> {
+        ReplayedInsights.Taken(outcome, takenAtText: Self.text(at), secondsBeforeCursor: Double(instant - at) / 1000)
     }
 
     // MARK: inside

@@ -103,7 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
         var recording: RecordingSession?
         do {
             if let file = record.file {
-                recording = try await RecordingSession.start(file: file, interval: setup.refresh, options: record.options, poller: poller) { reason in
+                recording = try await RecordingSession.start(
+                    file: file, interval: setup.refresh, options: record.options, poller: poller, insights: record.insights
+                ) { reason in
                     Terminal.printError("cachescope: \(reason)")
                 }
             }
