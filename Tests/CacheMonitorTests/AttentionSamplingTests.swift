@@ -47,7 +47,9 @@ import Testing
         }
 
         func readHealth(_ scope: HealthScope) async throws -> (servers: [ServerHealth], missing: [KeyspaceCensus.MissingNode]) {
-            counts.withLock { scope == .full ? ($0.fullReadings += 1) : ($0.attentionReadings += 1) }
+            counts.withLock { counts in
+                if scope == .full { counts.fullReadings += 1 } else { counts.attentionReadings += 1 }
+            }
             return ([server], [])
         }
 
