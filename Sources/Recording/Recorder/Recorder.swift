@@ -2,7 +2,7 @@ import Basics
 import CacheMonitor
 import Foundation
 
-/// Writes what the poller publishes into a recording: every backend's readings into per-minute blocks (the
+/// Writes what the poller publishes into a recording: every backend's readings into five-minute blocks (the
 /// open ones rewritten every few seconds, so a killed process loses at most that much), its state when it
 /// changes, and the events between two readings (up/down, failover, attention raised and cleared, counters
 /// reset). Keeps the file within `keep` and `maxBytes`, oldest data dropped first.
@@ -154,10 +154,16 @@ package actor Recorder {
         }
     }
 
-    /// Adds a reading to the key's open block, starting a new block when the minute changed (the finished
-    /// one is written at the next flush).
+    /// How much time one block holds: five minutes (a block's header, first values and field list, and its
+    /// row, cost about as much as a minute of readings; five minutes make them a fifth of that, while a jump
+    /// still decodes at most five minutes more than it shows).
+    static let blockSpanMilliseconds: Int64 = 300_000
+
+    /// Adds a reading to the key's open block, starting a new block when the block's span changed (the
+    /// finished one is written at the next flush).
     private func appendReading(key: BlockKey, fields: [String], time: Int64, values: () -> [Double?]) {
-        if let entry = open[key], let first = entry.block.times.first, first / 60_000 != time / 60_000 || time < (entry.block.times.last ?? time) {
+        let span = Self.blockSpanMilliseconds
+        if let entry = open[key], let first = entry.block.times.first, first / span != time / span || time < (entry.block.times.last ?? time) {
             if entry.dirty { pending.blocks.append(Self.row(key: key, entry: entry)) }
             open[key] = nil
         }
