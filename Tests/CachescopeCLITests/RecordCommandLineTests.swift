@@ -286,6 +286,7 @@ import Testing
             let replay = try TmuxSession(command: "\(binary) replay \(file)")
             defer { replay.close() }
             try replay.waitFor(" REPLAY ")
+            try replay.waitFor("1/1 up")
             replay.send(["i"])
             try replay.waitFor("user:")
             try replay.waitFor("recorded ")

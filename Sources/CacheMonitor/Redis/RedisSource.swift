@@ -179,21 +179,23 @@ package final class RedisSource: Sendable {
     ) async throws -> (info: RedisInfo, latency: Duration, also: [RESPValue]) {
         let clock = ContinuousClock()
         let started = clock.now
-        let replies = try await server.send([RESPCommand("PING"), RESPCommand("INFO", sections)] + also)
+        // `also` goes before the INFO, so the INFO counts it among the commands processed (as every sample's
+        // INFO counts the PING before it): the monitor's own commands then subtract exactly.
+        let replies = try await server.send([RESPCommand("PING")] + also + [RESPCommand("INFO", sections)])
         let latency = clock.now - started
         if let message = replies.first?.errorMessage { throw RedisError.reply(message) }
-        guard replies.count == 2 + also.count, let text = replies[1].bytes else {
-            if let message = replies.dropFirst().first?.errorMessage { throw RedisError.reply(message) }
+        guard replies.count == 2 + also.count, let text = replies.last?.bytes else {
+            if let message = replies.last?.errorMessage { throw RedisError.reply(message) }
             throw RedisError(.protocolViolation, "protocol violation: INFO did not return text")
         }
-        return (RedisInfo(parsing: text, keeping: fields), latency, Array(replies.dropFirst(2)))
+        return (RedisInfo(parsing: text, keeping: fields), latency, Array(replies.dropFirst().dropLast()))
     }
 
     /// The `INFO` fields a sample reads (see ``RedisInfo``'s accessors used by ``sample()`` and
     /// ``clusterSample(_:)``); the keyspace's `dbN` lines are always kept.
     static let sampleFields = FieldNames([
         "keyspace_hits", "keyspace_misses", "total_commands_processed", "evicted_keys", "expired_keys", "used_memory", "maxmemory",
-        "uptime_in_seconds", "redis_version", "valkey_version", "server_name", "connected_clients", "redis_mode",
+        "uptime_in_seconds", "redis_version", "valkey_version", "server_name", "connected_clients", "redis_mode", "instantaneous_ops_per_sec",
     ])
 
     /// One `SCAN` page. Keys may repeat across pages; callers de-duplicate.
