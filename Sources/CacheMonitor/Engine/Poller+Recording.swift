@@ -51,24 +51,38 @@ extension Poller {
     @discardableResult
     func sampleOnce(_ index: Int, withAttention: Bool = false) async -> C.Instant {
         guard let state = states[index] else { return clock.now.advanced(by: configuration.interval) }
-        let source = state.snapshot.backend.source
+        let backend = state.snapshot.backend
         let sampler = withAttention ? state.attentionSampler : nil
         let began = clock.now
-        let result: Result<SourceSample, any Error>
-        var attention: Result<AttentionReading, any Error>?
+        let (result, attention) = await Self.take(backend, with: sampler, timeout: configuration.timeout, clock: clock)
+        let next = record(index, result, began: began)
+        if let attention { recordHealth(index, attention, scope: .attention) }
+        return next
+    }
+
+    /// One sample of `backend` — with its attention reading in the same round trip when `sampler` is given,
+    /// checked as the backend's answer about its health — within `timeout` when one is given.
+    nonisolated static func take(
+        _ backend: MonitoredBackend, with sampler: (any AttentionSamplingSource)?, timeout: Duration?, clock: C
+    ) async -> (sample: Result<SourceSample, any Error>, attention: Result<AttentionReading, any Error>?) {
         do {
             if let sampler {
-                let both = try await withDeadline(configuration.timeout, clock: clock) { try await sampler.sampleWithAttention() }
-                (result, attention) = (.success(both.sample), both.attention)
-            } else {
-                result = .success(try await withDeadline(configuration.timeout, clock: clock) { try await source.sample() })
+                let both = try await Self.within(timeout, clock: clock) { try await sampler.sampleWithAttention() }
+                return (.success(both.sample), await checked(both.attention, of: backend))
             }
+            let source = backend.source
+            return (.success(try await Self.within(timeout, clock: clock) { try await source.sample() }), nil)
         } catch {
-            result = .failure(error)
+            return (.failure(error), nil)
         }
-        let next = record(index, result, began: began)
-        if let attention { recordHealth(index, await Self.checked(attention, of: state.snapshot.backend), scope: .attention) }
-        return next
+    }
+
+    /// `work` within `timeout` on `clock`, or without a deadline of its own (the scheduler's is the deadline).
+    private nonisolated static func within<T: Sendable>(
+        _ timeout: Duration?, clock: C, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let timeout else { return try await work() }
+        return try await withDeadline(timeout, clock: clock, work)
     }
 
     func record(_ index: Int, _ result: Result<SourceSample, any Error>, began: C.Instant) -> C.Instant {

@@ -76,7 +76,6 @@ extension Poller {
     /// source is an ``AttentionSamplingSource``).
     func launchSample(_ slot: Int, withAttention: Bool = false) {
         guard let state = states[slot] else { return }
-        let source = state.snapshot.backend.source
         let sampler = withAttention ? state.attentionSampler : nil
         let backend = state.snapshot.backend
         let began = clock.now
@@ -84,20 +83,9 @@ extension Poller {
         attempt[slot] = current
         samplingSince[slot] = began
         wake(by: began.advanced(by: configuration.timeout))
+        let clock = clock
         sampling[slot] = Task {
-            let result: Result<SourceSample, any Error>
-            var attention: Result<AttentionReading, any Error>?
-            do {
-                if let sampler {
-                    let both = try await sampler.sampleWithAttention()
-                    result = .success(both.sample)
-                    attention = await Self.checked(both.attention, of: backend)
-                } else {
-                    result = .success(try await source.sample())
-                }
-            } catch {
-                result = .failure(error)
-            }
+            let (result, attention) = await Self.take(backend, with: sampler, timeout: nil, clock: clock)
             self.sampleFinished(slot, attempt: current, result, began: began, attention: attention)
         }
     }
