@@ -9,8 +9,8 @@ enum RecordingSchema {
 
     /// Set before the first table exists (SQLite fixes them then). The page size first: once `auto_vacuum`
     /// is set, SQLite keeps its default (the 8 KB asked for here before never took). 4 KB: larger pages
-    /// pack five-minute blocks better over a day (16 KB: 1.35 bytes per value against 1.43) but cost more
-    /// than they save in an hour's file (2.0 against 1.67: every table and index takes a page at least).
+    /// pack five-minute blocks better over a day but cost more than they save in an hour's file (every
+    /// table and index takes a page at least).
     static let creationPragmas = [
         "PRAGMA page_size = 4096",
         "PRAGMA auto_vacuum = INCREMENTAL",
