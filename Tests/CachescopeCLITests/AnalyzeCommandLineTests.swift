@@ -21,7 +21,7 @@ import Testing
             RESPCommand("HSET", key: Array("big:hash".utf8), (0..<1000).flatMap { ["f\($0)", "value"] as [any RESPArgument] }),
             RESPCommand("SET", key: [0xFF, 0x00] + Array("odd\nkey".utf8), ["x"]),
         ])
-        let result = try cli.run(["analyze", "--redis", server.url(), "--sample", "all", "--json", "--depth", "3", "--top", "5"])
+        let result = try await cli.run(["analyze", "--redis", server.url(), "--sample", "all", "--json", "--depth", "3", "--top", "5"])
         #expect(result.status == 0, "\(result.output)")
         let document = try json(result.output)
         for field in ["backend", "type", "sampledKeys", "totalKeys", "estimated", "elapsedMs", "prefixes", "bigKeys", "memorySource"] {
@@ -48,7 +48,7 @@ import Testing
                 && bigKeys.first?["type"] as? String == "hash")
         #expect(bigKeys.first?["ttlMs"] as? Int == -1 && bigKeys.first?["node"] is NSNull)
         for key in bigKeys { #expect(Set(key.keys) == ["key", "type", "memoryBytes", "elements", "ttlMs", "node"]) }
-        let table = try cli.run(["analyze", "--redis", server.url()])
+        let table = try await cli.run(["analyze", "--redis", server.url()])
         #expect(table.status == 0)
         #expect(
             table.output.contains("402 keys, every one read") && table.output.contains("sess:") && table.output.contains("BIG KEY"), "\(table.output)"
@@ -72,7 +72,7 @@ import Testing
             commands.append(RESPCommand("SET", ["flask_cache_\(key)", "page"]))
         }
         try await redis.send(commands)
-        let result = try cli.run(["analyze", "--redis", server.url(), "--json", "--depth", "4"])
+        let result = try await cli.run(["analyze", "--redis", server.url(), "--json", "--depth", "4"])
         #expect(result.status == 0, "\(result.output)")
         let prefixes = try #require(try json(result.output)["prefixes"] as? [[String: Any]])
         let memoized = prefixes.filter { ($0["flask"] as? [String: Any])?["kind"] as? String == "memoized" }
@@ -85,26 +85,26 @@ import Testing
         let route = try #require(prefixes.first { $0["prefix"] as? String == "flask_cache_view//api/users" })
         #expect(route["keys"] as? Int == 2 && (route["flask"] as? [String: Any])?["route"] as? String == "/api/users")
         #expect(prefixes.first { $0["prefix"] as? String == "flask_cache_view//api/users/" }?["flask"] is NSNull, "a plain prefix")
-        let table = try cli.run(["analyze", "--redis", server.url(), "--depth", "4"]).output
+        let table = try await cli.run(["analyze", "--redis", server.url(), "--depth", "4"]).output
         #expect(table.contains("flask_cache_ [memoized __main__.expensive]"), "\(table)")
         await redis.close()
     }
 
-    @Test func badInputIsAUsageErrorAndADeadServerABackendFailure() throws {
-        let unknown = try cli.run(["analyze", "nosuch", "--redis", "redis://127.0.0.1:1"])
+    @Test func badInputIsAUsageErrorAndADeadServerABackendFailure() async throws {
+        let unknown = try await cli.run(["analyze", "nosuch", "--redis", "redis://127.0.0.1:1"])
         #expect(unknown.status == 2 && unknown.output.contains("the backends are"), "\(unknown.output)")
-        #expect(try cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--sample", "5"]).status == 2)
-        #expect(try cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--sample", "lots"]).status == 2)
-        #expect(try cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--depth", "0"]).status == 2)
-        let dead = try cli.run(["analyze", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"])
+        #expect(try await cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--sample", "5"]).status == 2)
+        #expect(try await cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--sample", "lots"]).status == 2)
+        #expect(try await cli.run(["analyze", "--redis", "redis://127.0.0.1:1", "--depth", "0"]).status == 2)
+        let dead = try await cli.run(["analyze", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"])
         #expect(dead.status == 1 && dead.output.split(separator: "\n").count == 1, "\(dead.output)")
     }
 
-    @Test func anEmptyDatabaseIsAnEmptyTable() throws {
+    @Test func anEmptyDatabaseIsAnEmptyTable() async throws {
         guard let server = try RedisServerProcess() else { return }
-        let result = try cli.run(["analyze", "--redis", server.url()])
+        let result = try await cli.run(["analyze", "--redis", server.url()])
         #expect(result.status == 0 && result.output.contains("0 keys") && result.output.contains("no keys"), "\(result.output)")
-        let json = try self.json(try cli.run(["analyze", "--redis", server.url(), "--json"]).output)
+        let json = try self.json(try await cli.run(["analyze", "--redis", server.url(), "--json"]).output)
         #expect((json["prefixes"] as? [Any])?.isEmpty == true && json["totalKeys"] as? Int == 0)
     }
 
@@ -114,19 +114,19 @@ import Testing
         _ = try await client.send(try (0..<40).map { try .store(.set, key: Array("page:\($0)".utf8), value: [1, 2, 3]) })
         _ = try await client.send(try (0..<10).map { try .get([Array("page:\($0)".utf8)]) })
         await client.close()
-        let result = try cli.run(["analyze", "--memcached", server.address, "--json"])
+        let result = try await cli.run(["analyze", "--memcached", server.address, "--json"])
         #expect(result.status == 0, "\(result.output)")
         let document = try json(result.output)
         #expect(document["type"] as? String == "memcached" && document["estimated"] as? Bool == false)
         let page = try #require((document["prefixes"] as? [[String: Any]])?.first { $0["prefix"] as? String == "page:" })
         #expect(page["neverRead"] as? Int == 30 && page["keys"] as? Int == 40)
         // A pool with a server down: the others are read, the dead one is named.
-        let pool = try cli.run(["analyze", "--memcached", "\(server.address),127.0.0.1:1", "--json"])
+        let pool = try await cli.run(["analyze", "--memcached", "\(server.address),127.0.0.1:1", "--json"])
         #expect(pool.status == 0, "\(pool.output)")
         let partial = try json(pool.output)
         #expect(partial["totalKeys"] as? Int == 40)
         let missing = try #require(partial["missingNodes"] as? [[String: Any]])
         #expect(missing.count == 1 && missing.first?["address"] as? String == "127.0.0.1:1")
-        #expect(try cli.run(["analyze", "--memcached", "127.0.0.1:1,127.0.0.1:2"]).status == 1, "none answers: a backend failure")
+        #expect(try await cli.run(["analyze", "--memcached", "127.0.0.1:1,127.0.0.1:2"]).status == 1, "none answers: a backend failure")
     }
 }

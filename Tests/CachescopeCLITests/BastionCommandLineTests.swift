@@ -19,11 +19,11 @@ struct BastionCommandLineTests {
     }
 
     @Test(.enabled(if: TestServers.redis != nil && TestServers.memcached != nil && TestServers.cluster != nil))
-    func snapshotReachesRedisAClusterAndMemcachedThroughTheBastion() throws {
+    func snapshotReachesRedisAClusterAndMemcachedThroughTheBastion() async throws {
         let redis = try #require(TestServers.redis)
         let memcached = try #require(TestServers.memcached)
         let seed = try #require(TestServers.cluster?.first)
-        let result = try cli.run(
+        let result = try await cli.run(
             [
                 "snapshot", "--json", "--interval", "200ms", "--redis", "redis://\(redis.host):\(redis.port)", "--redis",
                 "redis://\(seed.host):\(seed.port)", "--memcached", "\(memcached.host):\(memcached.port)",
@@ -41,29 +41,29 @@ struct BastionCommandLineTests {
     }
 
     @Test(.enabled(if: TestServers.redis != nil))
-    func everyCommandTakesTheBastion() throws {
+    func everyCommandTakesTheBastion() async throws {
         let redis = try #require(TestServers.redis)
         let url = "redis://\(redis.host):\(redis.port)/9"
         for command in [
             ["keys", "--json", "--limit", "5"], ["check"], ["health", "--json"], ["analyze", "--json", "--sample", "100"],
         ] {
-            let result = try cli.run(command + ["--redis", url] + sshFlags())
+            let result = try await cli.run(command + ["--redis", url] + sshFlags())
             #expect(result.status == 0, "\(command): \(result.output)")
         }
-        let invalidate = try cli.run(["invalidate", "--yes", "--prefix", "cachescope-bastion-test:", "--redis", url] + sshFlags())
+        let invalidate = try await cli.run(["invalidate", "--yes", "--prefix", "cachescope-bastion-test:", "--redis", url] + sshFlags())
         #expect(invalidate.status == 0, "\(invalidate.output)")
-        let traffic = try cli.run(["traffic", "--duration", "1s", "--json", "--redis", url] + sshFlags())
+        let traffic = try await cli.run(["traffic", "--duration", "1s", "--json", "--redis", url] + sshFlags())
         #expect(traffic.status == 0 && traffic.output.contains("\"method\""), "MONITOR through the tunnel: \(traffic.output)")
         if let memcached = TestServers.memcached {
             for command in [["keys", "--json"], ["traffic", "--duration", "1s", "--json"]] {
-                let result = try cli.run(command + ["--memcached", "\(memcached.host):\(memcached.port)"] + sshFlags())
+                let result = try await cli.run(command + ["--memcached", "\(memcached.host):\(memcached.port)"] + sshFlags())
                 #expect(result.status == 0, "metadump and watch through the tunnel, \(command): \(result.output)")
             }
         }
     }
 
     @Test(.enabled(if: TestServers.memcached != nil))
-    func theConfigurationFileTakesSSHPerBackend() throws {
+    func theConfigurationFileTakesSSHPerBackend() async throws {
         let memcached = try #require(TestServers.memcached)
         let path = try cli.configFile(
             """
@@ -74,21 +74,21 @@ struct BastionCommandLineTests {
             ssh = "cachescope-bastion"
             ssh_config = "\(try #require(TestServers.sshConfig))"
             """)
-        let result = try cli.run(["snapshot", "--json", "--interval", "200ms", "--config", path])
+        let result = try await cli.run(["snapshot", "--json", "--interval", "200ms", "--config", path])
         #expect(result.status == 0, "\(result.output)")
         #expect(try backends(result.output).first?["status"] as? String == "up", "\(result.output)")
     }
 
     @Test(.enabled(if: TestServers.redis != nil))
-    func anUnknownHostKeyIsOneLineNamingTheBastion() throws {
+    func anUnknownHostKeyIsOneLineNamingTheBastion() async throws {
         let redis = try #require(TestServers.redis)
-        let result = try cli.run(["keys", "--redis", "redis://\(redis.host):\(redis.port)"] + sshFlags("cachescope-bastion-unknown"))
+        let result = try await cli.run(["keys", "--redis", "redis://\(redis.host):\(redis.port)"] + sshFlags("cachescope-bastion-unknown"))
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
         #expect(result.output.contains("not in known_hosts") && result.output.contains("ssh cachescope-bastion-unknown"), "\(result.output)")
     }
 
-    @Test func flagsThatCannotBeUsedAreUsageErrors() throws {
+    @Test func flagsThatCannotBeUsedAreUsageErrors() async throws {
         let config = try #require(TestServers.sshConfig)
         for (arguments, expected) in [
             (["snapshot", "--redis", "redis://127.0.0.1:1", "--ssh-config", config], "--ssh-config goes with --ssh"),
@@ -99,7 +99,7 @@ struct BastionCommandLineTests {
                 "/nonexistent/ssh_config"
             ),
         ] {
-            let result = try cli.run(arguments)
+            let result = try await cli.run(arguments)
             #expect(result.status == 2 && result.output.contains(expected), "\(arguments): \(result.output)")
             #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
         }

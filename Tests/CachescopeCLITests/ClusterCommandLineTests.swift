@@ -20,8 +20,8 @@ struct ClusterCommandLineTests {
 
     func admin() throws -> RedisClusterClient { try RedisClusterClient(seeds: [try RedisURL(parsing: try seedURL(1))]) }
 
-    @Test func snapshotGivesTheClusterAsOneBackendWithItsNodes() throws {
-        let result = try cli.run(["snapshot", "--json", "--interval", "200ms", "--redis", try seedURL()])
+    @Test func snapshotGivesTheClusterAsOneBackendWithItsNodes() async throws {
+        let result = try await cli.run(["snapshot", "--json", "--interval", "200ms", "--redis", try seedURL()])
         #expect(result.status == 0, "\(result.output)")
         let backends = try #require(try json(result.output)["backends"] as? [[String: Any]])
         #expect(backends.count == 1)
@@ -40,8 +40,8 @@ struct ClusterCommandLineTests {
         #expect(cluster["keys"] as? Int == sumOf("keys"))
     }
 
-    @Test func theSnapshotTableListsEachNodeUnderTheCluster() throws {
-        let result = try cli.run(["snapshot", "--interval", "200ms", "--redis", try seedURL()])
+    @Test func theSnapshotTableListsEachNodeUnderTheCluster() async throws {
+        let result = try await cli.run(["snapshot", "--interval", "200ms", "--redis", try seedURL()])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n")
         #expect(lines.count >= 5 && lines[1].contains("redis-cluster"), "\(result.output)")
@@ -53,15 +53,15 @@ struct ClusterCommandLineTests {
         let prefix = "cli-cluster:\(UUID().uuidString.prefix(8)):"
         let keys = (0..<400).map { Array("\(prefix)k\($0)".utf8) }
         try await admin.send(keys.map { RESPCommand("SET", key: $0, ["v", "EX", 600]) })
-        let listed = try cli.run(["keys", "redis", "--redis", try seedURL(2), "--prefix", prefix, "--json", "--limit", "10000"])
+        let listed = try await cli.run(["keys", "redis", "--redis", try seedURL(2), "--prefix", prefix, "--json", "--limit", "10000"])
         #expect(listed.status == 0, "\(listed.output)")
         let found = try #require(try json(listed.output)["keys"] as? [[String: Any]])
         #expect(Set(found.compactMap { $0["key"] as? String }) == Set(keys.map { String(decoding: $0, as: UTF8.self) }))
         #expect(found.count == keys.count)
 
-        let refused = try cli.run(["invalidate", "redis", "--redis", try seedURL(), "--prefix", prefix, "--yes", "--read-only"])
+        let refused = try await cli.run(["invalidate", "redis", "--redis", try seedURL(), "--prefix", prefix, "--yes", "--read-only"])
         #expect(refused.status == 3)
-        let result = try cli.run(["invalidate", "redis", "--redis", try seedURL(), "--prefix", prefix, "--yes", "--json"])
+        let result = try await cli.run(["invalidate", "redis", "--redis", try seedURL(), "--prefix", prefix, "--yes", "--json"])
         #expect(result.status == 0, "\(result.output)")
         let outcome = try json(result.output)
         #expect(outcome["matched"] as? Int == keys.count && outcome["deleted"] as? Int == keys.count)
@@ -72,7 +72,7 @@ struct ClusterCommandLineTests {
         await admin.close()
     }
 
-    @Test func aConfiguredClusterTakesSeveralSeeds() throws {
+    @Test func aConfiguredClusterTakesSeveralSeeds() async throws {
         let path = try cli.configFile(
             """
             [[backend]]
@@ -80,14 +80,14 @@ struct ClusterCommandLineTests {
             type = "redis-cluster"
             url = ["redis://127.0.0.1:\(TestServers.freePort())", "\(try seedURL(1))"]
             """)
-        let result = try cli.run(["snapshot", "--json", "--interval", "200ms", "--config", path])
+        let result = try await cli.run(["snapshot", "--json", "--interval", "200ms", "--config", path])
         #expect(result.status == 0, "\(result.output)")
         let backend = try #require((try json(result.output)["backends"] as? [[String: Any]])?.first)
         #expect(backend["name"] as? String == "sessions" && backend["status"] as? String == "up" && backend["type"] as? String == "redis-cluster")
         #expect((backend["nodes"] as? [[String: Any]])?.count == 3)
 
         try "[[backend]]\ntype = \"redis-cluster\"\nurl = [\"redis://127.0.0.1:7000/2\"]\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let wrong = try cli.run(["snapshot", "--config", path])
+        let wrong = try await cli.run(["snapshot", "--config", path])
         #expect(wrong.status == 2 && wrong.output.contains("only database 0") && wrong.output.split(separator: "\n").count == 1, "\(wrong.output)")
     }
 }

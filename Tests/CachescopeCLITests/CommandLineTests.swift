@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the real `cachescope` binary the way a newcomer does.
@@ -25,43 +26,46 @@ import Testing
     }
 
     /// Runs the binary; `input` is fed to standard input (closed right away when `nil`); `environment` adds
-    /// to (or, with a `nil` value, removes from) the test's environment.
-    func run(_ arguments: [String], input: String? = nil, environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
+    /// to (or, with a `nil` value, removes from) the test's environment. The wait happens off the concurrency
+    /// pool (see `offThePool`).
+    func run(_ arguments: [String], input: String? = nil, environment: [String: String?] = [:]) async throws -> (status: Int32, output: String) {
         let binary = try #require(Self.binary, "the cachescope binary was not built next to the tests; run `swift build` first")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if !environment.isEmpty {
-            var merged = ProcessInfo.processInfo.environment
-            for (name, value) in environment { merged[name] = value }
-            process.environment = merged
+        return try await offThePool {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments
+            if !environment.isEmpty {
+                var merged = ProcessInfo.processInfo.environment
+                for (name, value) in environment { merged[name] = value }
+                process.environment = merged
+            }
+            let pipe = Pipe()
+            let stdin = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            process.standardInput = stdin
+            try process.run()
+            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+            try stdin.fileHandleForWriting.close()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
         }
-        let pipe = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func versionPrintsTheVersion() throws {
-        let result = try run(["--version"])
+    @Test func versionPrintsTheVersion() async throws {
+        let result = try await run(["--version"])
         #expect(result.status == 0)
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
     }
 
-    @Test func helpDescribesTheProductAndTheExitCodes() throws {
-        let result = try run(["--help"])
+    @Test func helpDescribesTheProductAndTheExitCodes() async throws {
+        let result = try await run(["--help"])
         #expect(result.status == 0)
         #expect(result.output.contains("htop for caches"))
         #expect(result.output.contains("3 refused because of --read-only"))
         for command in ["keys", "invalidate"] {
-            let help = try run([command, "--help"])
+            let help = try await run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.output.contains("Exit codes: 0 done; 1 a backend failed"))
             #expect(help.output.contains("--redis <url>"))
@@ -70,14 +74,14 @@ import Testing
         #expect(result.output.contains("--version"))
     }
 
-    @Test func theDashboardWithoutATerminalSaysSoInOneLine() throws {
-        let result = try run([])
+    @Test func theDashboardWithoutATerminalSaysSoInOneLine() async throws {
+        let result = try await run([])
         #expect(result.status == 2)
         #expect(result.output == "cachescope: the dashboard needs a terminal (stdin and stdout); for a one-off report use 'cachescope snapshot'\n")
     }
 
-    @Test func anUnknownOptionIsAUsageError() throws {
-        let result = try run(["--no-such-flag"])
+    @Test func anUnknownOptionIsAUsageError() async throws {
+        let result = try await run(["--no-such-flag"])
         #expect(result.status == 2)
         #expect(result.output.contains("Unknown option '--no-such-flag'"))
     }

@@ -20,7 +20,7 @@ import Testing
         return try #require(document["backends"] as? [[String: Any]])
     }
 
-    @Test func backendsComeFromTheFileFirstThenTheFlags() throws {
+    @Test func backendsComeFromTheFileFirstThenTheFlags() async throws {
         let home = try configHome(
             """
             refresh = "2s"
@@ -36,7 +36,7 @@ import Testing
             type = "memcached"
             servers = ["127.0.0.1:\(TestServers.freePort())", "127.0.0.1:\(TestServers.freePort())"]
             """)
-        let result = try cli.run(
+        let result = try await cli.run(
             ["snapshot", "--json", "--interval", "100ms", "--memcached", "127.0.0.1:\(TestServers.freePort())"],
             environment: ["XDG_CONFIG_HOME": home.path, "CACHESCOPE_TEST_SESSIONS_PASSWORD": "hunter2"]
         )
@@ -45,7 +45,7 @@ import Testing
         #expect(backends.compactMap { $0["name"] as? String } == ["sessions", "memcached1", "memcached2"])
         #expect(!result.output.contains("hunter2"), "the password never appears")
         #expect((backends[1]["address"] as? String ?? "").contains(","), "a pool is one backend")
-        let explicit = try cli.run(
+        let explicit = try await cli.run(
             ["snapshot", "--json", "--interval", "100ms", "--config", home.appendingPathComponent("cachescope/config.toml").path],
             environment: ["XDG_CONFIG_HOME": "/nonexistent", "CACHESCOPE_TEST_SESSIONS_PASSWORD": "x"]
         )
@@ -58,18 +58,18 @@ import Testing
         ("[[backend]]\ntype = \"mongodb\"\n", ":2:", "unknown type 'mongodb'"),
         ("[[backend]\nname = 1\n", ":1:", "expected"),
     ])
-    func mistakesAreOneLineWithFileLineAndFieldAndExitTwo(text: String, line: String, detail: String) throws {
+    func mistakesAreOneLineWithFileLineAndFieldAndExitTwo(text: String, line: String, detail: String) async throws {
         let home = try configHome(text)
         let path = home.appendingPathComponent("cachescope/config.toml").path
-        let result = try cli.run(["snapshot", "--config", path])
+        let result = try await cli.run(["snapshot", "--config", path])
         #expect(result.status == 2, "\(result.output)")
         #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
         #expect(result.output.contains(path + line), "\(result.output)")
         #expect(result.output.contains(detail), "\(result.output)")
     }
 
-    @Test func aMissingExplicitFileIsAUsageError() throws {
-        let result = try cli.run(["keys", "--config", "/nonexistent/cachescope.toml"])
+    @Test func aMissingExplicitFileIsAUsageError() async throws {
+        let result = try await cli.run(["keys", "--config", "/nonexistent/cachescope.toml"])
         #expect(result.status == 2 && result.output.contains("/nonexistent/cachescope.toml"))
     }
 }

@@ -28,46 +28,46 @@ import Glibc
 
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
         defer { session.close() }
-        try session.waitFor("1/1 up")
+        try await session.waitFor("1/1 up")
         #expect(try session.screen().contains("127.0.0.1:\(server.port)"), "the overview lists the backend with its port")
 
         session.send(["Enter"])
-        try session.waitFor("52 keys")
+        try await session.waitFor("52 keys")
         session.send(["/"])
         session.type("solo:")
         session.send(["Enter"])
-        try session.waitFor("filter solo:")
-        try session.waitFor("1 keys")
+        try await session.waitFor("filter solo:")
+        try await session.waitFor("1 keys")
         session.send(["d"])
-        try session.waitFor("Delete key 'solo:delete-me'")
+        try await session.waitFor("Delete key 'solo:delete-me'")
         #expect(try session.screen().contains("on redis (127.0.0.1:\(server.port))"), "the dialog names the backend")
         session.send(["y"])
-        try session.waitFor("deleted key 'solo:delete-me'")
+        try await session.waitFor("deleted key 'solo:delete-me'")
         #expect(try await redis.send(RESPCommand("EXISTS", keys: [Array("solo:delete-me".utf8)])).integer == 0)
 
         session.send(["/"])
         session.send(Array(repeating: "BSpace", count: 10))
         session.send(["Enter"])
-        try session.waitFor("51 keys")
+        try await session.waitFor("51 keys")
         session.send(["D"])
-        try session.waitFor("invalidate prefix:")
+        try await session.waitFor("invalidate prefix:")
         session.send(Array(repeating: "BSpace", count: 40))
         session.type("e2e:gone:")
         session.send(["Enter"])
-        try session.waitFor("50 matching keys will be deleted")
+        try await session.waitFor("50 matching keys will be deleted")
         session.send(["Enter"])
-        try session.waitFor("deleted 50 keys under 'e2e:gone:'")
+        try await session.waitFor("deleted 50 keys under 'e2e:gone:'")
         #expect(try await redis.send(RESPCommand("DBSIZE")).integer == 1, "only the key outside the prefix is left")
 
         session.resize(width: 60, height: 16)
-        try session.waitFor("e2e:keep:1")
+        try await session.waitFor("e2e:keep:1")
         session.resize(width: 30, height: 8)
-        try session.waitFor("terminal too small")
+        try await session.waitFor("terminal too small")
         session.resize(width: 120, height: 40)
-        try session.waitFor("1 keys")
+        try await session.waitFor("1 keys")
 
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
         #expect(try !session.screen().contains("1/1 up"), "the alternate screen is gone after quitting")
     }
 
@@ -81,36 +81,36 @@ import Glibc
         _ = try await redis.send((1...100).map { RESPCommand("HSET", key: Array("cart:\($0)".utf8), ["item", "1"]) })
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
         defer { session.close() }
-        try session.waitFor("1/1 up")
+        try await session.waitFor("1/1 up")
         session.send(["i"])
-        try session.waitFor("400 keys, every one read")
+        try await session.waitFor("400 keys, every one read")
         var screen = try session.screen()
         let sessions = screen.split(separator: "\n").first { $0.contains("sess:") } ?? ""
         #expect(sessions.contains("300") && sessions.contains("%"), "the group with its keys and share: \(screen)")
         #expect(screen.contains("cart:"))
         session.send(["b"])
-        try session.waitFor("biggest keys")
+        try await session.waitFor("biggest keys")
         session.send(["Escape"])
-        try session.waitFor("prefix groups")
+        try await session.waitFor("prefix groups")
         // The groups by memory: sess: (300 strings), then cart: (100 small hashes).
         session.send(["Down"])
         session.send(["D"])
-        try session.waitFor("100 matching keys will be deleted")
+        try await session.waitFor("100 matching keys will be deleted")
         screen = try session.screen()
         #expect(screen.contains("Delete every key under 'cart:'"), "\(screen)")
         session.send(["y"])
-        try session.waitFor("deleted 100 keys under 'cart:'")
+        try await session.waitFor("deleted 100 keys under 'cart:'")
         #expect(try await redis.send(RESPCommand("DBSIZE")).integer == 300)
         session.send(["r"])
-        try session.waitFor("300 keys, every one read")
+        try await session.waitFor("300 keys, every one read")
         session.send(["Escape"])
-        try session.waitFor("every 1s")
+        try await session.waitFor("every 1s")
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
     }
 
     @Test(.enabled(if: enabled, Comment(rawValue: skip)))
-    func sigtermAndCtrlCGiveTheTerminalBack() throws {
+    func sigtermAndCtrlCGiveTheTerminalBack() async throws {
         let server = try #require(try RedisServerProcess())
         defer { server.kill() }
         let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-e2e-\(UUID().uuidString).pid")
@@ -118,39 +118,39 @@ import Glibc
         let binary = CommandLineTests.binary?.path ?? ""
         let session = try TmuxSession(command: "sh -c 'echo $$ > \(pidFile.path); exec \(binary) --redis \(server.url()) --read-only'")
         defer { session.close() }
-        try session.waitFor("READ-ONLY")
+        try await session.waitFor("READ-ONLY")
         let pid = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         kill(pid, SIGTERM)
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
         #expect(try !session.screen().contains("READ-ONLY"))
 
         let second = try TmuxSession(command: "\(binary) --redis \(server.url())")
         defer { second.close() }
-        try second.waitFor("1/1 up")
+        try await second.waitFor("1/1 up")
         second.send(["C-c"])
-        try second.waitFor("EXIT=0")
+        try await second.waitFor("EXIT=0")
 
         // The terminal itself goes away (its window closed): the dashboard quits instead of spinning.
         try? FileManager.default.removeItem(at: pidFile)
         let third = try TmuxSession(command: "sh -c 'echo $$ > \(pidFile.path); exec \(binary) --redis \(server.url())'")
-        try third.waitFor("1/1 up")
+        try await third.waitFor("1/1 up")
         let orphan = try #require(
             Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         third.close()
         let deadline = Date().addingTimeInterval(5)
-        while kill(orphan, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        while kill(orphan, 0) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(kill(orphan, 0) != 0, "the dashboard exits when its terminal is gone")
     }
 
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: "needs tmux and the built cachescope binary")))
-    func withNoArgumentsTheDemoRunsAndItsHitRatioRises() throws {
+    func withNoArgumentsTheDemoRunsAndItsHitRatioRises() async throws {
         // No configuration at all: an empty config home, no flags.
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-demo-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         let session = try TmuxSession(command: "env XDG_CONFIG_HOME=\(home.path) \(CommandLineTests.binary?.path ?? "")")
         defer { session.close() }
-        try session.waitFor("demo app http://127.0.0.1:", seconds: 10)
+        try await session.waitFor("demo app http://127.0.0.1:", seconds: 10)
         let started = Date()
         func lifetimeRatio() throws -> Double? {
             let row = try session.screen().split(separator: "\n").first { $0.contains("simplecache") && $0.contains("up") } ?? ""
@@ -160,9 +160,9 @@ import Glibc
         var first: Double?
         while first == nil, Date().timeIntervalSince(started) < 4 {
             first = try lifetimeRatio()
-            Thread.sleep(forTimeInterval: 0.25)
+            try await Task.sleep(for: .milliseconds(250))
         }
-        Thread.sleep(forTimeInterval: max(0, 8 - Date().timeIntervalSince(started)))
+        try await Task.sleep(for: .seconds(max(0, 8 - Date().timeIntervalSince(started))))
         let shown = try session.screen()
         let later = try #require(try lifetimeRatio(), "the overview shows a hit ratio for the demo's cache:\n\(shown)")
         #expect(later > 0, "the demo's cache is hit")
@@ -170,7 +170,7 @@ import Glibc
         let screen = try session.screen()
         #expect(screen.contains("p50 miss") && screen.contains("/api/users/{id}/update"), "the routes panel is on the default screen:\n\(screen)")
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
     }
 
     /// The demo's insights show per-prefix hit ratios live from the library's own counters; on a Redis
@@ -182,34 +182,34 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: home) }
         let demo = try TmuxSession(command: "env XDG_CONFIG_HOME=\(home.path) \(CommandLineTests.binary?.path ?? "")")
         defer { demo.close() }
-        try await offThePool { try demo.waitFor("demo app http://127.0.0.1:", seconds: 10) }
+        try await demo.waitFor("demo app http://127.0.0.1:", seconds: 10)
         try await Task.sleep(for: .seconds(2))
         demo.send(["i"])
-        try await offThePool { try demo.waitFor("by in-process", seconds: 10) }
+        try await demo.waitFor("by in-process", seconds: 10)
         let live = try await offThePool { try demo.screen() }
         #expect(live.contains("hit ratio") && live.contains("reads/s") && live.contains("cachescope_demo:"), "\(live)")
         demo.send(["q"])
-        try await offThePool { try demo.waitFor("EXIT=0") }
+        try await demo.waitFor("EXIT=0")
 
         guard let server = try RedisServerProcess() else { return }
         let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "app"))
         try await client.send((0..<20).map { RESPCommand("SET", key: Array("page:\($0)".utf8), ["v"]) })
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url())")
         defer { session.close() }
-        try await offThePool { try session.waitFor("1/1 up") }
+        try await session.waitFor("1/1 up")
         session.send(["i"])
-        try await offThePool { try session.waitFor("keys, every one read") }
+        try await session.waitFor("keys, every one read")
         session.send(["w"])
-        try await offThePool { try session.waitFor("notify-keyspace-events") }
+        try await session.waitFor("notify-keyspace-events")
         session.send(["y"])
-        try await offThePool { try session.waitFor("listening") }
+        try await session.waitFor("listening")
         let reads = Task {
             for round in 0..<400 {
                 _ = try? await client.send(RESPCommand("GET", key: Array("page:\(round % 40)".utf8)))
                 try? await Task.sleep(for: .milliseconds(10))
             }
         }
-        try await offThePool { try session.waitFor("by monitor+keymiss", seconds: 20) }
+        try await session.waitFor("by monitor+keymiss", seconds: 20)
         await reads.value
         let sampled = try await offThePool { try session.screen() }
         let pages = sampled.split(separator: "\n").first { $0.contains("page:") } ?? ""
@@ -217,7 +217,7 @@ import Glibc
         let flags = try await client.send(RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])).array?.last?.string
         #expect(flags == "", "the setting is put back")
         session.send(["q"])
-        try await offThePool { try session.waitFor("EXIT=0") }
+        try await session.waitFor("EXIT=0")
         await client.close()
     }
 
@@ -233,52 +233,52 @@ import Glibc
         try await client.send(RESPCommand("DEBUG", ["SLEEP", "0.01"]))
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url()) --memcached \(memcached.address)")
         defer { session.close() }
-        try await offThePool { try session.waitFor("2/2 up") }
-        try await offThePool { try session.waitFor("⚠ slowlog: 1 new slow-log entry") }
+        try await session.waitFor("2/2 up")
+        try await session.waitFor("⚠ slowlog: 1 new slow-log entry")
         #expect(try await offThePool { try session.screen() }.contains("⚠ 1"))
         session.send(["h"])
-        try await offThePool { try session.waitFor("DEBUG SLEEP 0.01") }
+        try await session.waitFor("DEBUG SLEEP 0.01")
         for (tab, expected) in [("commands", "calls/s"), ("latency", "latency-monitor-threshold"), ("clients", "nightly-job")] {
             session.send(["]"])
-            try await offThePool { try session.waitFor("health › \(tab)") }
-            try await offThePool { try session.waitFor(expected) }
+            try await session.waitFor("health › \(tab)")
+            try await session.waitFor(expected)
         }
         // The clients sorted by idle time: the job (idle since its command) above our busy connection.
         session.send(["s"])
-        try await offThePool { try session.waitFor("clients sorted by idle") }
+        try await session.waitFor("clients sorted by idle")
         session.send(["K"])
-        try await offThePool { try session.waitFor("'nightly-job'") }
+        try await session.waitFor("'nightly-job'")
         session.send(["y"])
-        try await offThePool { try session.waitFor("closed client") }
+        try await session.waitFor("closed client")
         for (tab, expected) in [("memory", "MEMORY DOCTOR"), ("replication", "master")] {
             session.send(["]"])
-            try await offThePool { try session.waitFor("health › \(tab)") }
-            try await offThePool { try session.waitFor(expected) }
+            try await session.waitFor("health › \(tab)")
+            try await session.waitFor(expected)
         }
         session.send(["Tab"])
-        try await offThePool { try session.waitFor("memcached › health › slabs") }
+        try await session.waitFor("memcached › health › slabs")
         for (tab, expected) in [("settings", "maxbytes"), ("connections", "conn_")] {
             session.send(["]"])
-            try await offThePool { try session.waitFor("health › \(tab)") }
-            try await offThePool { try session.waitFor(expected) }
+            try await session.waitFor("health › \(tab)")
+            try await session.waitFor(expected)
         }
         session.send(["Escape"])
-        try await offThePool { try session.waitFor("h health") }
+        try await session.waitFor("h health")
         session.send(["q"])
-        try await offThePool { try session.waitFor("EXIT=0") }
+        try await session.waitFor("EXIT=0")
     }
 
     @Test(.enabled(if: tmux != nil && CommandLineTests.binary != nil, Comment(rawValue: skip)))
-    func aDeadBackendStaysVisibleWithItsReason() throws {
+    func aDeadBackendStaysVisibleWithItsReason() async throws {
         let port = TestServers.freePort()
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis redis://127.0.0.1:\(port)")
         defer { session.close() }
-        try session.waitFor("retry in")
+        try await session.waitFor("retry in")
         let screen = try session.screen()
         #expect(screen.contains("0/1 up"))
         #expect(screen.contains("connection refused"))
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
     }
 }
 
@@ -288,22 +288,22 @@ import Glibc
         if: DashboardEndToEndTests.tmux != nil && CommandLineTests.binary != nil && TestServers.cluster != nil,
         Comment(rawValue: TestServers.clusterSkipMessage)))
 struct ClusterDashboardEndToEndTests {
-    @Test func aClusterIsOneRowThatExpandsIntoItsNodes() throws {
+    @Test func aClusterIsOneRowThatExpandsIntoItsNodes() async throws {
         let seed = try #require(TestServers.cluster?.first)
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis redis://\(seed.host):\(seed.port)")
         defer { session.close() }
-        try session.waitFor("1/1 up")
-        try session.waitFor("masters up")
+        try await session.waitFor("1/1 up")
+        try await session.waitFor("masters up")
         var screen = try session.screen()
         #expect(screen.contains("cluster") && screen.contains("3/3 masters up (e expands)"), "\(screen)")
         session.send(["e"])
-        try session.waitFor("slots")
+        try await session.waitFor("slots")
         screen = try session.screen()
         let nodes = screen.split(separator: "\n").filter { $0.contains("master") && $0.contains("slots") && $0.contains("● up") }
         #expect(nodes.count == 3, "one row per master: \(screen)")
         for node in TestServers.cluster ?? [] { #expect(screen.contains("\(node.host):\(node.port)"), "\(screen)") }
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
     }
 }
 
@@ -385,25 +385,25 @@ final class TmuxSession: Sendable {
     }
 
     /// Waits until the screen shows `text` (at most `seconds`), else fails with what it shows.
-    func waitFor(_ text: String, seconds: Double = 15) throws {
+    func waitFor(_ text: String, seconds: Double = 15) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try screen()
             if last.contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw TmuxTimeout(text: text, screen: last)
     }
 
     /// Waits until the screen shows one of `texts` (at most `seconds`) and returns the first one shown.
-    func waitForAny(_ texts: [String], seconds: Double = 15) throws -> String {
+    func waitForAny(_ texts: [String], seconds: Double = 15) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try screen()
             if let shown = texts.first(where: { last.contains($0) }) { return shown }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw TmuxTimeout(text: texts.joined(separator: "' or '"), screen: last)
     }

@@ -5,8 +5,8 @@ import Testing
 @Suite struct DemoCommandLineTests {
     let cli = CommandLineTests()
 
-    @Test func aBoundedHeadlessRunPrintsEveryRouteItSent() throws {
-        let result = try cli.run(["demo", "--port", "0", "--requests", "300", "--rate", "500"])
+    @Test func aBoundedHeadlessRunPrintsEveryRouteItSent() async throws {
+        let result = try await cli.run(["demo", "--port", "0", "--requests", "300", "--rate", "500"])
         #expect(result.status == 0, "\(result.output)")
         let lines = result.output.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("demo app on http://127.0.0.1:") == true)
@@ -18,20 +18,20 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("/api/users/{id} ") }, "the hottest route appears")
     }
 
-    @Test func theDemoRefusesToWriteToServersInReadOnly() throws {
-        let result = try cli.run(["--demo", "--read-only", "--redis", "redis://127.0.0.1:1"])
+    @Test func theDemoRefusesToWriteToServersInReadOnly() async throws {
+        let result = try await cli.run(["--demo", "--read-only", "--redis", "redis://127.0.0.1:1"])
         #expect(result.status == 2)
-        let demo = try cli.run(["demo", "--read-only", "--memcached", "127.0.0.1:1"])
+        let demo = try await cli.run(["demo", "--read-only", "--memcached", "127.0.0.1:1"])
         #expect(demo.status == 2)
         #expect(demo.output.contains("--read-only and the demo"))
         #expect(demo.output.split(separator: "\n").count == 1, "one line: \(demo.output)")
     }
 
-    @Test func badDemoFlagsAreUsageErrors() throws {
+    @Test func badDemoFlagsAreUsageErrors() async throws {
         for arguments in [
             ["demo", "--port", "70000"], ["demo", "--rate", "-1"], ["demo", "--requests", "0"], ["demo", "--requests", "5", "--rate", "0"],
         ] {
-            let result = try cli.run(arguments)
+            let result = try await cli.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")
             #expect(!result.output.isEmpty)
         }

@@ -37,22 +37,23 @@ import Testing
         }
         try await redis.send(commands)
 
-        let route = try json(try cli.run(["invalidate", "--redis", server.url(), "--route", "/api/users", "--yes", "--json"]).output)
+        let route = try json(try await cli.run(["invalidate", "--redis", server.url(), "--route", "/api/users", "--yes", "--json"]).output)
         #expect(route["deleted"] as? Int == 1, "only /api/users, not /api/users/7")
-        let weather = try json(try cli.run(["invalidate", "--redis", server.url(), "--route", "/api/weather", "--yes", "--json"]).output)
+        let weather = try json(try await cli.run(["invalidate", "--redis", server.url(), "--route", "/api/weather", "--yes", "--json"]).output)
         #expect(weather["deleted"] as? Int == 2, "both query-string variants")
         let dry = try json(
-            try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--dry-run", "--json"]).output)
+            try await cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--dry-run", "--json"]).output)
         #expect(dry["matched"] as? Int == 5 && dry["deleted"] as? Int == 0, "the version key and 4 results")
         let swept = try json(
-            try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--yes", "--json"]).output)
+            try await cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.expensive", "--sweep", "--yes", "--json"]).output)
         #expect(swept["deleted"] as? Int == 5)
         let remaining = try await redis.send(RESPCommand("DBSIZE")).integer
         #expect(remaining == 4, "the other function's version key and 2 results, and /api/users/7")
-        let versionOnly = try json(try cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.other", "--yes", "--json"]).output)
+        let versionOnly = try json(
+            try await cli.run(["invalidate", "--redis", server.url(), "--memoized", "__main__.other", "--yes", "--json"]).output)
         #expect(versionOnly["deleted"] as? Int == 1)
-        #expect(try cli.run(["invalidate", "--redis", server.url(), "--sweep", "--prefix", "x"]).status == 2)
-        #expect(try cli.run(["invalidate", "--redis", server.url(), "--route", "/a", "--prefix", "x"]).status == 2)
+        #expect(try await cli.run(["invalidate", "--redis", server.url(), "--sweep", "--prefix", "x"]).status == 2)
+        #expect(try await cli.run(["invalidate", "--redis", server.url(), "--route", "/a", "--prefix", "x"]).status == 2)
         await redis.close()
     }
 }

@@ -36,12 +36,12 @@ import FoundationNetworking
         """
     }
 
-    @Test func snapshotCarriesTagsAndTotalsAndTagChooses() throws {
+    @Test func snapshotCarriesTagsAndTotalsAndTagChooses() async throws {
         guard let first = try RedisServerProcess(), let second = try RedisServerProcess(), let memcached = try MemcachedServerProcess() else {
             return
         }
         let config = try tests.configFile(Self.fleetConfig(first, second, memcached))
-        let all = try tests.run(["snapshot", "--json", "--interval", "300ms", "--config", config])
+        let all = try await tests.run(["snapshot", "--json", "--interval", "300ms", "--config", config])
         #expect(all.status == 0, "\(all.output)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(all.output.utf8)) as? [String: Any])
         let backends = try #require(document["backends"] as? [[String: Any]])
@@ -54,36 +54,36 @@ import FoundationNetworking
             #expect(totals.keys.contains(field), "totals has \(field)")
         }
 
-        let prod = try tests.run(["snapshot", "--json", "--interval", "200ms", "--config", config, "--tag", "prod"])
+        let prod = try await tests.run(["snapshot", "--json", "--interval", "200ms", "--config", config, "--tag", "prod"])
         let prodNames = try #require(try JSONSerialization.jsonObject(with: Data(prod.output.utf8)) as? [String: Any])["backends"] as? [[String: Any]]
         #expect(prodNames?.compactMap { $0["name"] as? String } == ["sessions-eu", "sessions-us"])
-        let either = try tests.run(["snapshot", "--interval", "200ms", "--config", config, "--tag", "us", "--tag", "eu-west-1"])
+        let either = try await tests.run(["snapshot", "--interval", "200ms", "--config", config, "--tag", "us", "--tag", "eu-west-1"])
         #expect(
             either.status == 0 && either.output.contains("sessions-us") && either.output.contains("pages") && !either.output.contains("sessions-eu"))
         #expect(either.output.contains("total: 2 backends, 2 up, 0 down"), "\(either.output)")
-        let typo = try tests.run(["snapshot", "--interval", "200ms", "--config", config, "--tag", "prod", "--tag", "prdo"])
+        let typo = try await tests.run(["snapshot", "--interval", "200ms", "--config", config, "--tag", "prod", "--tag", "prdo"])
         #expect(typo.status == 0 && typo.output.contains("warning: --tag prdo: no backend carries this tag"), "\(typo.output)")
-        let nothing = try tests.run(["snapshot", "--config", config, "--tag", "prod,staging"])
+        let nothing = try await tests.run(["snapshot", "--config", config, "--tag", "prod,staging"])
         #expect(nothing.status == 2, "\(nothing.output)")
         #expect(
             nothing.output.contains("--tag prod,staging: no backend matches (tags in use: eu, eu-west-1, prod, staging, us)"), "\(nothing.output)")
-        let check = try tests.run(["check", "--config", config, "--tag", "staging"])
+        let check = try await tests.run(["check", "--config", config, "--tag", "staging"])
         #expect(check.output.contains("pages") && !check.output.contains("sessions-eu"), "check takes --tag too: \(check.output)")
     }
 
-    @Test func includedFilesAndTheirMistakes() throws {
+    @Test func includedFilesAndTheirMistakes() async throws {
         guard let server = try RedisServerProcess() else { return }
         let config = try tests.configFile("include = [\"services/*.toml\", \"missing/*.toml\"]\n")
         let directory = URL(fileURLWithPath: config).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("services"), withIntermediateDirectories: true)
         try "[[backend]]\nname = \"svc\"\ntype = \"redis\"\nurl = \"\(server.url())\"\ntags = [\"team-a\"]\n".write(
             to: directory.appendingPathComponent("services/a.toml"), atomically: true, encoding: .utf8)
-        let run = try tests.run(["snapshot", "--interval", "200ms", "--config", config])
+        let run = try await tests.run(["snapshot", "--interval", "200ms", "--config", config])
         #expect(run.status == 0 && run.output.contains("svc"), "\(run.output)")
         #expect(run.output.contains("warning: \(config):1: include 'missing/*.toml' matches no file"), "\(run.output)")
         try "[[backend]]\nname = \"SVC\"\ntype = \"redis\"\nurl = \"redis://127.0.0.1:1\"\n".write(
             to: directory.appendingPathComponent("services/b.toml"), atomically: true, encoding: .utf8)
-        let clash = try tests.run(["snapshot", "--config", config])
+        let clash = try await tests.run(["snapshot", "--config", config])
         #expect(clash.status == 2 && clash.output.contains("two backends are named 'SVC'"), "\(clash.output)")
         #expect(clash.output.contains("services/a.toml") && clash.output.contains("services/b.toml"), "both files are named: \(clash.output)")
     }
@@ -197,7 +197,7 @@ import FoundationNetworking
     static let tmuxEnabled = DashboardEndToEndTests.enabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/memcached")
 
     @Test(.enabled(if: tmuxEnabled, Comment(rawValue: DashboardEndToEndTests.skip)))
-    func theDashboardSortsFiltersAndGroupsRealBackends() throws {
+    func theDashboardSortsFiltersAndGroupsRealBackends() async throws {
         guard let first = try RedisServerProcess(), let second = try RedisServerProcess(), let memcached = try MemcachedServerProcess() else {
             return
         }
@@ -205,35 +205,35 @@ import FoundationNetworking
         let binary = CommandLineTests.binary?.path ?? ""
         let session = try TmuxSession(command: "\(binary) --config \(config)")
         defer { session.close() }
-        try session.waitFor("3/3 up")
-        try session.waitFor("Σ 3 backends")
+        try await session.waitFor("3/3 up")
+        try await session.waitFor("Σ 3 backends")
         session.send(["/"])
         session.type("eu")
-        try session.waitFor("2 of 3 · /eu")
+        try await session.waitFor("2 of 3 · /eu")
         var screen = try session.screen()
         #expect(screen.contains("sessions-eu") && screen.contains("pages") && !screen.contains("sessions-us "), "\(screen)")
         session.send(["Enter", "Escape"])
-        try session.waitFor("filter cleared")
+        try await session.waitFor("filter cleared")
         session.send(["v"])
-        try session.waitFor("▾ prod (2)")
+        try await session.waitFor("▾ prod (2)")
         screen = try session.screen()
         #expect(screen.contains("▾ staging (1)") && screen.contains("▾ eu-west-1 (1)"), "\(screen)")
         session.send(["s"])
-        try session.waitFor("sorted by name, A–Z")
+        try await session.waitFor("sorted by name, A–Z")
         session.send(["S"])
-        try session.waitFor("Z–A")
+        try await session.waitFor("Z–A")
         let saved = try String(contentsOfFile: config, encoding: .utf8)
         #expect(saved.contains("[ui]\nsort = \"name\"\nsort_reverse = true\ngroup = \"tag\""), "the choice is kept in the file: \(saved)")
         #expect(saved.contains("name = \"sessions-eu\""), "and the rest of the file is as it was")
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
         // The next run starts as it was left.
         let again = try TmuxSession(command: "\(binary) --config \(config)")
         defer { again.close() }
-        try again.waitFor("▾ us (1)")
+        try await again.waitFor("▾ us (1)")
         #expect(try again.screen().contains("name▴") == false && (try again.screen().contains("name▾")), "sorted Z–A again")
         again.send(["q"])
-        try again.waitFor("EXIT=0")
+        try await again.waitFor("EXIT=0")
     }
 
     static let sentinelEnabled = tmuxEnabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-sentinel")
@@ -247,24 +247,24 @@ import FoundationNetworking
         defer { Task { await client.close() } }
         _ = try await client.send(RESPCommand("SENTINEL", ["MONITOR", "beta", "127.0.0.1", "\(beta.port)", "1"]))
         let url = "redis+sentinel://127.0.0.1:\(sentinel.port)/*"
-        let snapshot = try tests.run(["snapshot", "--json", "--interval", "200ms", "--redis", url])
+        let snapshot = try await tests.run(["snapshot", "--json", "--interval", "200ms", "--redis", url])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(snapshot.output.utf8)) as? [String: Any], "\(snapshot.output)")
         let names = (document["backends"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         #expect(names == ["alpha", "beta"], "\(snapshot.output)")
         // A command that names one backend finds it among the masters.
-        let keys = try tests.run(["keys", "beta", "--redis", url])
+        let keys = try await tests.run(["keys", "beta", "--redis", url])
         #expect(keys.status == 0, "\(keys.output)")
 
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis '\(url)'")
         defer { session.close() }
-        try session.waitFor("2/2 up")
+        try await session.waitFor("2/2 up")
         _ = try await client.send(RESPCommand("SENTINEL", ["MONITOR", "gamma", "127.0.0.1", "\(gamma.port)", "1"]))
-        try session.waitFor("3/3 up", seconds: 20)
+        try await session.waitFor("3/3 up", seconds: 20)
         #expect(try session.screen().contains("127.0.0.1:\(gamma.port)"), "the new master is watched at its address")
         _ = try await client.send(RESPCommand("SENTINEL", ["REMOVE", "alpha"]))
-        try session.waitFor("2/2 up", seconds: 20)
+        try await session.waitFor("2/2 up", seconds: 20)
         #expect(!(try session.screen().contains("127.0.0.1:\(alpha.port) ")), "a master the sentinels forget leaves")
         session.send(["q"])
-        try session.waitFor("EXIT=0")
+        try await session.waitFor("EXIT=0")
     }
 }

@@ -14,7 +14,7 @@ import Testing
         let client = RedisClient(url: try RedisURL(parsing: server.url()), configuration: .init(clientName: "worker"))
         try await client.send(RESPCommand("SET", key: Array("a".utf8), ["1"]))
         let url = server.url()
-        let result = try await offThePool { try CommandLineTests().run(["health", "--redis", url, "--json"]) }
+        let result = try await CommandLineTests().run(["health", "--redis", url, "--json"])
         await client.close()
         #expect(result.status == 0, "\(result.output)")
         let document = try json(result.output)
@@ -51,7 +51,7 @@ import Testing
         guard let server = try MemcachedServerProcess() else { return }
         _ = try TestServers.exchange(host: "127.0.0.1", port: server.port, "set a 0 0 1\r\nx\r\n")
         let address = server.address
-        let result = try await offThePool { try CommandLineTests().run(["health", "--memcached", address, "--json"]) }
+        let result = try await CommandLineTests().run(["health", "--memcached", address, "--json"])
         #expect(result.status == 0, "\(result.output)")
         let node = try #require((try json(result.output)["nodes"] as? [[String: Any]])?.first)
         for field in ["slowlog", "commands", "clients", "memory", "replication", "persistence"] { #expect(node[field] is NSNull, "\(field) null") }
@@ -64,8 +64,8 @@ import Testing
             ])
     }
 
-    @Test func aDeadServerIsOneLine() throws {
-        let result = try CommandLineTests().run(["health", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"])
+    @Test func aDeadServerIsOneLine() async throws {
+        let result = try await CommandLineTests().run(["health", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"])
         #expect(result.status == 1)
         #expect(result.output.split(separator: "\n").count == 1, "\(result.output)")
     }

@@ -39,15 +39,15 @@ import Testing
         defer { if process.isRunning { process.terminate() } }
         try await Task.sleep(for: .seconds(4))
         // A second recorder on the same file is refused, while the first goes on.
-        let second = try commandLine.run(["--redis", server.url(), "record", "--to", file])
+        let second = try await commandLine.run(["--redis", server.url(), "record", "--to", file])
         #expect(second.status == 2)
         #expect(second.output.contains("another cachescope records into it"), "\(second.output)")
         try await Task.sleep(for: .seconds(9))
         let killedAt = Date()
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
 
-        let replay = try commandLine.run(["replay", file, "--at", "-0s", "--json"])
+        let replay = try await commandLine.run(["replay", file, "--at", "-0s", "--json"])
         #expect(replay.status == 0, "\(replay.output)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(replay.output.utf8)) as? [String: Any])
         let atText = try #require(document["at"] as? String)
@@ -59,12 +59,16 @@ import Testing
         #expect(backends.first?["version"] as? String != nil)
         #expect((backends.first?["memoryBytes"] as? Int ?? 0) > 0)
         // Recorded at least as far back as the start.
-        let early = try commandLine.run(["replay", file, "--at", "-8s", "--json"])
+        let early = try await commandLine.run(["replay", file, "--at", "-8s", "--json"])
         #expect(early.status == 0, "\(early.output)")
     }
 
     /// Another program's exit status and output.
-    private func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    private func runProgram(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await offThePool { try Self.runBlocking(path, arguments) }
+    }
+
+    private static func runBlocking(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -79,9 +83,14 @@ import Testing
     }
 
     /// The run's output written to a file (exports can be long).
-    private func runToFile(_ arguments: [String], _ path: String) throws -> Int32 {
+    private func runToFile(_ arguments: [String], _ path: String) async throws -> Int32 {
+        let executable = try binary()
+        return try await offThePool { try Self.runBlocking(executable, arguments, to: path) }
+    }
+
+    private static func runBlocking(_ executable: URL, _ arguments: [String], to path: String) throws -> Int32 {
         let process = Process()
-        process.executableURL = try binary()
+        process.executableURL = executable
         process.arguments = arguments
         FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -115,12 +124,12 @@ import Testing
         try await redis.send((40..<60).map { RESPCommand("SET", key: Array("exported:\($0)".utf8), ["v"]) })
         try await Task.sleep(for: .seconds(3))
         recording.interrupt()
-        recording.waitUntilExit()
+        await recording.exited()
         #expect(recording.terminationStatus == 0)
         await redis.close()
 
         let csvPath = directory.appendingPathComponent("r.csv").path
-        #expect(try runToFile(["export", file, "--format", "csv"], csvPath) == 0)
+        #expect(try await runToFile(["export", file, "--format", "csv"], csvPath) == 0)
         let rows = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n").map {
             $0.split(separator: ",", omittingEmptySubsequences: false)
         }
@@ -131,9 +140,9 @@ import Testing
         let lastTime = try #require(Int64(last[1]))
 
         let exported = directory.appendingPathComponent("r.om").path
-        #expect(try runToFile(["export", file, "--format", "openmetrics"], exported) == 0)
+        #expect(try await runToFile(["export", file, "--format", "openmetrics"], exported) == 0)
         let data = directory.appendingPathComponent("data").path
-        let importing = try runProgram(promtool, ["tsdb", "create-blocks-from", "openmetrics", exported, data])
+        let importing = try await runProgram(promtool, ["tsdb", "create-blocks-from", "openmetrics", exported, data])
         #expect(importing.status == 0, "\(importing.output)")
         let port = TestServers.freePort()
         let config = directory.appendingPathComponent("prometheus.yml")
@@ -166,17 +175,17 @@ import Testing
         do {
             let live = try TmuxSession(command: "\(binary) --redis \(server.url()) --record \(file)")
             defer { live.close() }
-            try live.waitFor("1/1 up")
+            try await live.waitFor("1/1 up")
             live.send(["Enter"])
-            try live.waitFor("2 keys")
+            try await live.waitFor("2 keys")
             live.send(["/"])
             live.type("solo:")
             live.send(["Enter"])
-            try live.waitFor("1 keys")
+            try await live.waitFor("1 keys")
             live.send(["d"])
-            try live.waitFor("Delete key 'solo:delete-me'")
+            try await live.waitFor("Delete key 'solo:delete-me'")
             live.send(["y"])
-            try live.waitFor("deleted key 'solo:delete-me'")
+            try await live.waitFor("deleted key 'solo:delete-me'")
             try await Task.sleep(for: .seconds(2))
             live.send(["q"])
             try await Task.sleep(for: .seconds(1))
@@ -192,8 +201,8 @@ import Testing
         // The replay opens at the end, paused; a step back moves the instant by a second.
         let replay = try TmuxSession(command: "\(binary) replay \(file)")
         defer { replay.close() }
-        try replay.waitFor(" REPLAY ")
-        try replay.waitFor("paused")
+        try await replay.waitFor(" REPLAY ")
+        try await replay.waitFor("paused")
         let before = try replay.screen().split(separator: "\n").first.map(String.init) ?? ""
         replay.send([","])
         try await Task.sleep(for: .seconds(1))
@@ -201,13 +210,13 @@ import Testing
         #expect(before != after, "the instant moved: \(before) → \(after)")
         // Nothing that reaches a server is offered: the keys say why.
         replay.send(["Enter"])
-        try replay.waitFor("replayed from a recording")
+        try await replay.waitFor("replayed from a recording")
         replay.send(["q"])
     }
 
     /// Runs a system program, quietly; its exit status.
     @discardableResult
-    private func system(_ path: String, _ arguments: [String]) throws -> Int32 { try runProgram(path, arguments).status }
+    private func system(_ path: String, _ arguments: [String]) throws -> Int32 { try Self.runBlocking(path, arguments).status }
 
     @Test func aFullDiskStopsTheRecordingWithOneLineWhileServeGoesOn() async throws {
         guard getuid() == 0 else {
@@ -261,7 +270,7 @@ import Testing
         let recording = try recorder(["--redis", server.url(), "record", "--to", file, "--keyspace-every", "2s"])
         try await Task.sleep(for: .seconds(6))
         recording.interrupt()
-        recording.waitUntilExit()
+        await recording.exited()
         #expect(recording.terminationStatus == 0)
         let store = try await RecordingStore.openForReading(file)
         let samples = try await store.samples(kind: "keyspace", in: 0...Int64.max)
@@ -285,15 +294,15 @@ import Testing
             // `i` in the replay: the recorded analysis, saying when it was taken.
             let replay = try TmuxSession(command: "\(binary) replay \(file)")
             defer { replay.close() }
-            try replay.waitFor(" REPLAY ")
-            try replay.waitFor("1/1 up")
+            try await replay.waitFor(" REPLAY ")
+            try await replay.waitFor("1/1 up")
             replay.send(["i"])
-            try replay.waitFor("user:")
-            try replay.waitFor("recorded ")
+            try await replay.waitFor("user:")
+            try await replay.waitFor("recorded ")
             #expect(try replay.screen().contains("300 keys"))
             // Before the first sample: none recorded by then, and the screen says so.
             replay.send(["{"])
-            try replay.waitFor("no keyspace or traffic sample of redis was recorded")
+            try await replay.waitFor("no keyspace or traffic sample of redis was recorded")
             replay.send(["q"])
         }
         // off: none.
@@ -301,7 +310,7 @@ import Testing
         let off = try recorder(["--redis", server.url(), "record", "--to", quiet, "--keyspace-every", "off"])
         try await Task.sleep(for: .seconds(3))
         off.interrupt()
-        off.waitUntilExit()
+        await off.exited()
         let quietStore = try await RecordingStore.openForReading(quiet)
         #expect(try await quietStore.samples(kind: "keyspace", in: 0...Int64.max).isEmpty)
         await quietStore.close()
@@ -330,7 +339,7 @@ import Testing
         }
         await app.close()
         recording.interrupt()
-        recording.waitUntilExit()
+        await recording.exited()
         #expect(recording.terminationStatus == 0)
         let after = try await admin.send([RESPCommand("CONFIG", ["GET", "notify-keyspace-events"])])[0].array?.last?.string
         #expect(after == before, "no setting changed without --traffic-change-settings")
@@ -348,7 +357,7 @@ import Testing
         await reader.close()
     }
 
-    @Test func badFilesAndTimesAreOneLine() throws {
+    @Test func badFilesAndTimesAreOneLine() async throws {
         let directory = try scratch()
         let text = directory.appendingPathComponent("notes.txt").path
         try String(repeating: "hello\n", count: 1000).write(toFile: text, atomically: true, encoding: .utf8)
@@ -363,7 +372,7 @@ import Testing
             (["--redis", "redis://127.0.0.1:1", "record", "--to", "x", "--traffic-for", "10m"], "--traffic-for '10m'"),
             (["--redis", "redis://127.0.0.1:1", "--record", "x", "--record-traffic-every", "often"], "--record-traffic-every 'often'"),
         ] {
-            let result = try commandLine.run(arguments)
+            let result = try await commandLine.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")
             #expect(result.output.contains(expected), "\(arguments): \(result.output)")
             #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count <= 3, "\(result.output)")

@@ -30,7 +30,7 @@ struct RestrictedCommandLineTests {
     @Test func checkPrintsTheContractAndExitsZeroWhenEveryServerAnswered() async throws {
         for (name, url, app) in try servers() {
             await app.close()
-            let result = try await offThePool { try CommandLineTests().run(["check", "--redis", url, "--json"]) }
+            let result = try await CommandLineTests().run(["check", "--redis", url, "--json"])
             #expect(result.status == 0, "\(name): \(result.output)")
             let document = try json(result.output)
             #expect(document["backend"] as? String == "redis" && document["type"] as? String == "redis")
@@ -53,14 +53,14 @@ struct RestrictedCommandLineTests {
             #expect(refused["command"] as? String == "MONITOR")
             #expect((refused["error"] as? String)?.contains(name == "acl" ? "NOPERM" : "unknown command") == true, "\(refused)")
             #expect((traffic["remedy"] as? String)?.isEmpty == false)
-            let text = try await offThePool { try CommandLineTests().run(["check", "--redis", url]) }
+            let text = try await CommandLineTests().run(["check", "--redis", url])
             #expect(text.status == 0 && text.output.contains("traffic     degraded     tracking"), "\(text.output)")
             #expect(text.output.contains("refused MONITOR: ") && text.output.contains("remedy: "))
         }
     }
 
     @Test func checkOfAServerThatDoesNotAnswerExitsOne() async throws {
-        let result = try await offThePool { try CommandLineTests().run(["check", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"]) }
+        let result = try await CommandLineTests().run(["check", "--redis", "redis://127.0.0.1:\(TestServers.freePort())"])
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.split(separator: "\n").count == 1 && result.output.contains("cachescope: redis"), "\(result.output)")
     }
@@ -71,7 +71,7 @@ struct RestrictedCommandLineTests {
             let prefix = "cli-\(name)-\(UUID().uuidString.prefix(6)):"
             try await app.send((0..<25).map { RESPCommand("SET", key: Array("\(prefix)\($0)".utf8), ["value"]) })
             func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-                try await offThePool { try CommandLineTests().run(arguments + ["--redis", url]) }
+                try await CommandLineTests().run(arguments + ["--redis", url])
             }
             let snapshot = try await run(["snapshot", "--json"])
             #expect(snapshot.status == 0 && snapshot.output.contains("\"status\":\"up\""), "\(name): \(snapshot.output)")
@@ -126,37 +126,37 @@ struct RestrictedCommandLineTests {
         let arguments = restricted.map { "--redis '\($0.url)'" }.joined(separator: " ")
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") \(arguments)")
         defer { session.close() }
-        try await offThePool { try session.waitFor("2/2 up") }
+        try await session.waitFor("2/2 up")
         for backend in ["redis1", "redis2"] {
             session.send(["Enter"])
-            try await offThePool { try session.waitFor("\(backend) › keys") }
+            try await session.waitFor("\(backend) › keys")
             // The first key's details (a refused TYPE or PTTL shows as —).
             // Once a key is listed (every listed key has a kind; ours is plain).
-            try await offThePool { try session.waitFor(" plain ") }
+            try await session.waitFor(" plain ")
             session.send(["Enter"])
-            try await offThePool { try session.waitFor("  backend ") }
+            try await session.waitFor("  backend ")
             session.send(["Escape"])
-            try await offThePool { try session.waitFor("\(backend) › keys") }
+            try await session.waitFor("\(backend) › keys")
             session.send(["Escape"])
-            try await offThePool { try session.waitFor("i insights") }
+            try await session.waitFor("i insights")
             session.send(["i"])
-            try await offThePool { try session.waitFor(" · read ", seconds: 30) }
+            try await session.waitFor(" · read ", seconds: 30)
             session.send(["w"])
-            try await offThePool { try session.waitFor("listening…") }
+            try await session.waitFor("listening…")
             session.send(["Escape"])
-            try await offThePool { try session.waitFor("by tracking") }
+            try await session.waitFor("by tracking")
             session.send(["h"])
-            try await offThePool { try session.waitFor("\(backend) › health › slow log") }
-            try await offThePool { try session.waitFor("SLOWLOG") }
+            try await session.waitFor("\(backend) › health › slow log")
+            try await session.waitFor("SLOWLOG")
             session.send(["C"])
-            try await offThePool { try session.waitFor("\(backend) › capabilities") }
-            try await offThePool { try session.waitFor("tracking") }
-            try await offThePool { try session.waitFor("MONITOR refused") }
+            try await session.waitFor("\(backend) › capabilities")
+            try await session.waitFor("tracking")
+            try await session.waitFor("MONITOR refused")
             session.send(["Escape"])
-            try await offThePool { try session.waitFor("h health") }
+            try await session.waitFor("h health")
             session.send(["Tab"])
         }
         session.send(["q"])
-        try await offThePool { try session.waitFor("EXIT=0") }
+        try await session.waitFor("EXIT=0")
     }
 }

@@ -21,16 +21,16 @@ import Testing
         await client.close()
         let url = "redis+sentinel://\(sentinel.address)/mymaster"
         let tests = CommandLineTests()
-        let snapshot = try tests.run(["snapshot", "--redis", url, "--json", "--interval", "200ms"])
+        let snapshot = try await tests.run(["snapshot", "--redis", url, "--json", "--interval", "200ms"])
         try #require(snapshot.status == 0, "\(snapshot.output)")
         let backend = try #require((try json(snapshot.output)["backends"] as? [[String: Any]])?.first)
         #expect(backend["address"] as? String == "127.0.0.1:\(master.port)", "the master's address")
         #expect(backend["status"] as? String == "up")
         #expect(backend["keys"] as? Int == 5)
-        let keys = try tests.run(["keys", "--redis", url, "--json"])
+        let keys = try await tests.run(["keys", "--redis", url, "--json"])
         let listed = try JSONSerialization.jsonObject(with: Data(keys.output.utf8)) as? [String: Any]
         #expect((listed?["keys"] as? [[String: Any]])?.count == 5, "\(keys.output)")
-        let invalidate = try tests.run(["invalidate", "--redis", url, "--prefix", "ha:", "--yes", "--json"])
+        let invalidate = try await tests.run(["invalidate", "--redis", url, "--prefix", "ha:", "--yes", "--json"])
         #expect(try json(invalidate.output)["deleted"] as? Int == 5, "\(invalidate.output)")
 
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-sentinel-\(UUID().uuidString.prefix(8))")
@@ -43,11 +43,11 @@ import Testing
         sentinels = ["\(sentinel.address)"]
         service = "mymaster"
         """.write(to: home.appendingPathComponent("cachescope/config.toml"), atomically: true, encoding: .utf8)
-        let configured = try tests.run(["snapshot", "--json", "--interval", "200ms"], environment: ["XDG_CONFIG_HOME": home.path])
+        let configured = try await tests.run(["snapshot", "--json", "--interval", "200ms"], environment: ["XDG_CONFIG_HOME": home.path])
         let ha = try #require((try json(configured.output)["backends"] as? [[String: Any]])?.first)
         #expect(ha["name"] as? String == "ha" && ha["address"] as? String == "127.0.0.1:\(master.port)", "\(configured.output)")
 
-        let wrong = try tests.run(["keys", "--redis", "redis+sentinel://\(sentinel.address)/nosuch"])
+        let wrong = try await tests.run(["keys", "--redis", "redis+sentinel://\(sentinel.address)/nosuch"])
         #expect(wrong.status != 0)
         #expect(wrong.output.contains("'nosuch'") && wrong.output.split(separator: "\n").count == 1, "\(wrong.output)")
     }

@@ -281,16 +281,16 @@ import FoundationNetworking
         _ = (serve, running)
     }
 
-    @Test func badInputIsOneLine() throws {
+    @Test func badInputIsOneLine() async throws {
         let tests = CommandLineTests()
         let busy = try TestServers.listeningSocket()
         defer { close(busy.fd) }
-        let taken = try tests.run(["serve", "--redis", "redis://127.0.0.1:1", "--listen", "127.0.0.1:\(busy.port)"])
+        let taken = try await tests.run(["serve", "--redis", "redis://127.0.0.1:1", "--listen", "127.0.0.1:\(busy.port)"])
         #expect(taken.status == 2, "\(taken.output)")
         #expect(taken.output.contains("cannot listen on 127.0.0.1:\(busy.port)"))
-        let badListen = try tests.run(["serve", "--redis", "redis://127.0.0.1:1", "--listen", "nowhere"])
+        let badListen = try await tests.run(["serve", "--redis", "redis://127.0.0.1:1", "--listen", "nowhere"])
         #expect(badListen.status == 2 && badListen.output.contains("HOST:PORT"))
-        let nothing = try tests.run(["serve"], environment: ["XDG_CONFIG_HOME": "/nonexistent", "HOME": "/nonexistent"])
+        let nothing = try await tests.run(["serve"], environment: ["XDG_CONFIG_HOME": "/nonexistent", "HOME": "/nonexistent"])
         #expect(nothing.status == 2 && nothing.output.contains("no backend"))
     }
 }
@@ -310,7 +310,7 @@ import FoundationNetworking
         try await Task.sleep(for: .milliseconds(2300))
         process.interrupt()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        await process.exited()
         #expect(process.terminationStatus == 0, "Ctrl-C ends it cleanly")
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         #expect(lines.count >= 2, "\(lines.count) lines")
@@ -321,7 +321,7 @@ import FoundationNetworking
         }
     }
 
-    @Test func completionsOfferTheConfigFilesBackends() throws {
+    @Test func completionsOfferTheConfigFilesBackends() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("cachescope-completion-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("cachescope"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
@@ -338,10 +338,11 @@ import FoundationNetworking
         """.write(to: home.appendingPathComponent("cachescope/config.toml"), atomically: true, encoding: .utf8)
         let tests = CommandLineTests()
         for shell in ["bash", "zsh", "fish"] {
-            let script = try tests.run(["--generate-completion-script", shell])
+            let script = try await tests.run(["--generate-completion-script", shell])
             #expect(script.status == 0 && script.output.contains("serve"), "\(shell)")
         }
-        let offered = try tests.run(["---completion", "keys", "--", "positional@0", "1", "0", "keys"], environment: ["XDG_CONFIG_HOME": home.path])
+        let offered = try await tests.run(
+            ["---completion", "keys", "--", "positional@0", "1", "0", "keys"], environment: ["XDG_CONFIG_HOME": home.path])
         #expect(offered.output.split(separator: "\n").map(String.init) == ["sessions", "pages"], "\(offered.output)")
     }
 }

@@ -13,7 +13,7 @@ struct ServerMatrixCommandLineTests {
     }
 
     func run(_ arguments: [String], on server: MatrixServer) async throws -> (status: Int32, output: String) {
-        try await offThePool { try CommandLineTests().run(arguments + ["--redis", server.url] + server.tlsFlags) }
+        try await CommandLineTests().run(arguments + ["--redis", server.url] + server.tlsFlags)
     }
 
     /// A client of the application's, with the TLS files a TLS entry needs.
@@ -125,33 +125,33 @@ struct ServerMatrixCommandLineTests {
         await app.close()
         let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis \(server.url)")
         defer { session.close() }
-        try await offThePool { try session.waitFor("1/1 up", seconds: 30) }
-        try await offThePool { try session.waitFor(server.flavor == "valkey" ? "valkey \(server.version)" : "version \(server.version)") }
+        try await session.waitFor("1/1 up", seconds: 30)
+        try await session.waitFor(server.flavor == "valkey" ? "valkey \(server.version)" : "version \(server.version)")
         session.send(["Enter"])
-        try await offThePool { try session.waitFor("redis › keys") }
+        try await session.waitFor("redis › keys")
         // The first key's details (a refused TYPE or PTTL shows as —).
         // Once a key is listed (every listed key has a kind; ours is plain).
-        try await offThePool { try session.waitFor(" plain ") }
+        try await session.waitFor(" plain ")
         session.send(["Enter"])
-        try await offThePool { try session.waitFor("  backend ") }
+        try await session.waitFor("  backend ")
         session.send(["Escape"])
-        try await offThePool { try session.waitFor("redis › keys") }
+        try await session.waitFor("redis › keys")
         session.send(["Escape"])
-        try await offThePool { try session.waitFor("i insights") }
+        try await session.waitFor("i insights")
         session.send(["i"])
-        try await offThePool { try session.waitFor(" · read ", seconds: 30) }
+        try await session.waitFor(" · read ", seconds: 30)
         session.send(["w"])
         // The consent dialog, unless another sample left key-miss events on meanwhile.
-        if try await offThePool({ try session.waitForAny(["change and sample", "listening…"]) }) == "change and sample" { session.send(["y"]) }
-        try await offThePool { try session.waitFor("listening…") }
+        if (try await session.waitForAny(["change and sample", "listening…"])) == "change and sample" { session.send(["y"]) }
+        try await session.waitFor("listening…")
         session.send(["Escape"])
-        try await offThePool { try session.waitFor("by monitor+keymiss") }
+        try await session.waitFor("by monitor+keymiss")
         session.send(["h"])
-        try await offThePool { try session.waitFor("redis › health › slow log") }
+        try await session.waitFor("redis › health › slow log")
         session.send(["C"])
-        try await offThePool { try session.waitFor("redis › capabilities") }
-        try await offThePool { try session.waitFor("\(server.flavor) \(server.version) master") }
+        try await session.waitFor("redis › capabilities")
+        try await session.waitFor("\(server.flavor) \(server.version) master")
         session.send(["q"])
-        try await offThePool { try session.waitFor("EXIT=0") }
+        try await session.waitFor("EXIT=0")
     }
 }

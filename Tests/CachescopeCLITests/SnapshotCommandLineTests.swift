@@ -25,7 +25,7 @@ import Testing
         for index in 0..<4 { _ = try await memcachedClient.get([Array("cold\(index)".utf8)]) }
         await memcachedClient.close()
 
-        let result = try cli.run(["snapshot", "--redis", redis.url(), "--memcached", memcached.address, "--json", "--interval", "300ms"])
+        let result = try await cli.run(["snapshot", "--redis", redis.url(), "--memcached", memcached.address, "--json", "--interval", "300ms"])
         #expect(result.status == 0)
         let list = try backends(result.output)
         #expect(list.map { $0["name"] as? String } == ["redis", "memcached"])
@@ -57,7 +57,7 @@ import Testing
             while Date() < end { _ = try? TestServers.exchange(host: "127.0.0.1", port: redis.port, "GET hot\r\nGET hot\r\nGET cold\r\n") }
         }
         traffic.start()
-        let result = try cli.run(["snapshot", "--redis", redis.url(), "--json", "--interval", "1s"])
+        let result = try await cli.run(["snapshot", "--redis", redis.url(), "--json", "--interval", "1s"])
         let backend = try #require(try backends(result.output).first)
         let hits = try #require(backend["hits"] as? Int)
         let misses = try #require(backend["misses"] as? Int)
@@ -67,10 +67,10 @@ import Testing
         #expect((backend["opsPerSec"] as? Double ?? 0) > 0)
     }
 
-    @Test func downAndLockedBackendsAreReportedAndTheCommandStillSucceeds() throws {
+    @Test func downAndLockedBackendsAreReportedAndTheCommandStillSucceeds() async throws {
         guard let locked = try RedisServerProcess(arguments: ["--requirepass", "s3cret"]) else { return }
         let dead = "127.0.0.1:\(TestServers.freePort())"
-        let result = try cli.run([
+        let result = try await cli.run([
             "snapshot", "--redis", locked.url(), "--redis", locked.url(password: "wrong-hunter2"), "--memcached", dead, "--json", "--interval",
             "100ms",
         ])
@@ -80,15 +80,15 @@ import Testing
         #expect(list.map { $0["status"] as? String } == ["auth_failed", "auth_failed", "down"])
         #expect((list[2]["error"] as? String ?? "").contains("connection refused"))
         #expect(list[2]["hitRatio"] is NSNull && list[2]["keys"] is NSNull)
-        let table = try cli.run(["snapshot", "--memcached", dead, "--interval", "100ms"])
+        let table = try await cli.run(["snapshot", "--memcached", dead, "--interval", "100ms"])
         #expect(table.status == 0 && table.output.contains("STATUS") && table.output.contains("down") && table.output.contains("connection refused"))
     }
 
-    @Test func usageErrorsExitWithTwo() throws {
-        #expect(try cli.run(["snapshot"]).status == 2)
-        #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "soon"]).status == 2)
-        #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "0"]).status == 2)
-        #expect(try cli.run(["snapshot", "--memcached", "a b"]).status == 2)
-        #expect(try cli.run(["snapshot", "--redis", "redis://a:1", "--refresh", "1ms"]).status == 2)
+    @Test func usageErrorsExitWithTwo() async throws {
+        #expect(try await cli.run(["snapshot"]).status == 2)
+        #expect(try await cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "soon"]).status == 2)
+        #expect(try await cli.run(["snapshot", "--redis", "redis://a:1", "--interval", "0"]).status == 2)
+        #expect(try await cli.run(["snapshot", "--memcached", "a b"]).status == 2)
+        #expect(try await cli.run(["snapshot", "--redis", "redis://a:1", "--refresh", "1ms"]).status == 2)
     }
 }

@@ -21,23 +21,23 @@ struct TLSCommandLineTests {
         return try #require((json["backends"] as? [[String: Any]])?.first)
     }
 
-    @Test func aVerifiedTLSConnectionIsUpAndSaysSo() throws {
-        let result = try cli.run(["snapshot", "--json", "--interval", "100ms", "--redis", "rediss://localhost:\(try port())"] + flags())
+    @Test func aVerifiedTLSConnectionIsUpAndSaysSo() async throws {
+        let result = try await cli.run(["snapshot", "--json", "--interval", "100ms", "--redis", "rediss://localhost:\(try port())"] + flags())
         #expect(result.status == 0, "\(result.output)")
         let redis = try backend(result.output)
         #expect(redis["status"] as? String == "up" && redis["tls"] as? String == "TLS", "\(redis)")
     }
 
-    @Test func aWrongCAIsOneClearLine() throws {
-        let result = try cli.run(["keys", "--redis", "rediss://localhost:\(try port())"] + flags(ca: "other-ca.crt"))
+    @Test func aWrongCAIsOneClearLine() async throws {
+        let result = try await cli.run(["keys", "--redis", "rediss://localhost:\(try port())"] + flags(ca: "other-ca.crt"))
         #expect(result.status == 1)
         let lines = result.output.split(separator: "\n")
         #expect(lines.count == 1 && result.output.contains("not trusted") && result.output.contains("--tls-ca-file"), "\(result.output)")
     }
 
-    @Test func skippingVerificationWarnsLoudly() throws {
+    @Test func skippingVerificationWarnsLoudly() async throws {
         let directory = try directory()
-        let result = try cli.run([
+        let result = try await cli.run([
             "snapshot", "--json", "--interval", "100ms", "--redis", "rediss://127.0.0.1:\(try port())", "--tls-skip-verify",
             "--tls-cert-file", "\(directory)/client.crt", "--tls-key-file", "\(directory)/client.key",
         ])
@@ -46,16 +46,16 @@ struct TLSCommandLineTests {
         #expect(result.output.contains("\"tls\":\"TLS, certificate NOT verified\""), "\(result.output)")
     }
 
-    @Test func filesAndFlagsThatCannotBeUsedAreUsageErrors() throws {
-        let missing = try cli.run(["snapshot", "--redis", "rediss://localhost:\(try port())", "--tls-ca-file", "/nonexistent/ca.pem"])
+    @Test func filesAndFlagsThatCannotBeUsedAreUsageErrors() async throws {
+        let missing = try await cli.run(["snapshot", "--redis", "rediss://localhost:\(try port())", "--tls-ca-file", "/nonexistent/ca.pem"])
         #expect(
             missing.status == 2 && missing.output.contains("/nonexistent/ca.pem does not exist") && missing.output.split(separator: "\n").count == 1,
             "\(missing.output)")
-        let plain = try cli.run(["snapshot", "--redis", "redis://localhost:\(try port())", "--tls-ca-file", "\(try directory())/ca.crt"])
+        let plain = try await cli.run(["snapshot", "--redis", "redis://localhost:\(try port())", "--tls-ca-file", "\(try directory())/ca.crt"])
         #expect(plain.status == 2 && plain.output.contains("rediss://"), "\(plain.output)")
     }
 
-    @Test func theConfigurationFileTakesTLSFields() throws {
+    @Test func theConfigurationFileTakesTLSFields() async throws {
         let directory = try directory()
         let path = try cli.configFile(
             """
@@ -68,12 +68,12 @@ struct TLSCommandLineTests {
             tls_key_file = "\(directory)/client.key"
             tls_server_name = "localhost"
             """)
-        let result = try cli.run(["snapshot", "--json", "--interval", "100ms", "--config", path])
+        let result = try await cli.run(["snapshot", "--json", "--interval", "100ms", "--config", path])
         #expect(try backend(result.output)["status"] as? String == "up", "\(result.output)")
 
         try "[[backend]]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:1\"\ntls_ca_file = \"/ca.pem\"\n".write(
             toFile: path, atomically: true, encoding: .utf8)
-        let wrong = try cli.run(["snapshot", "--config", path])
+        let wrong = try await cli.run(["snapshot", "--config", path])
         #expect(wrong.status == 2 && wrong.output.contains(path + ":4:") && wrong.output.contains("rediss://"), "\(wrong.output)")
     }
 }

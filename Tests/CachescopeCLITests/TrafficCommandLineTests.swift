@@ -122,9 +122,7 @@ import Testing
         #expect(result.errors.contains("not changing notify-keyspace-events"), "\(result.errors)")
         #expect(try await notifyEvents(client) == "")
         let url = server.url()
-        let readOnly = try await offThePool {
-            try CommandLineTests().run(["traffic", "--redis", url, "--duration", "200ms", "--yes", "--read-only", "--json"])
-        }
+        let readOnly = try await CommandLineTests().run(["traffic", "--redis", url, "--duration", "200ms", "--yes", "--read-only", "--json"])
         #expect(readOnly.status == 0)
         #expect(readOnly.output.contains("--read-only: not changing"))
         #expect(try await notifyEvents(client) == "")
@@ -156,13 +154,13 @@ import Testing
         await client.close()
     }
 
-    @Test func badInputIsOneLine() throws {
+    @Test func badInputIsOneLine() async throws {
         let cli = CommandLineTests()
         for arguments in [["--duration", "forever"], ["--duration", "10m"], ["--top", "-1"], ["--depth", "0"]] {
-            let result = try cli.run(["traffic", "--memcached", "127.0.0.1:1"] + arguments)
+            let result = try await cli.run(["traffic", "--memcached", "127.0.0.1:1"] + arguments)
             #expect(result.status == 2, "\(arguments): \(result.output)")
         }
-        let dead = try cli.run(["traffic", "--memcached", "127.0.0.1:\(TestServers.freePort())", "--duration", "1s"])
+        let dead = try await cli.run(["traffic", "--memcached", "127.0.0.1:\(TestServers.freePort())", "--duration", "1s"])
         #expect(dead.status == 1)
         #expect(dead.output.split(separator: "\n").count == 1, "\(dead.output)")
     }

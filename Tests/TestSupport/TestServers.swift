@@ -195,6 +195,13 @@ public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) 
     }
 }
 
+extension Process {
+    /// Waits for the process to end without holding a pool thread (see `offThePool`).
+    public func exited() async {
+        _ = try? await offThePool { self.waitUntilExit() }
+    }
+}
+
 /// One server of the test command's server matrix: what it is and where.
 public struct MatrixServer: Sendable, Hashable, CustomStringConvertible {
     /// `redis` or `valkey`.
