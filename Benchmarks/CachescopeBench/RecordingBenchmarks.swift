@@ -19,7 +19,7 @@ extension BenchCommand {
 
         func run() async throws {
             let store = try await RecordingStore.openForWriting(to, intervalMilliseconds: Int(interval * 1000), writer: "cachescope-bench")
-            let recorder = try await Recorder(store: store, options: .init(keep: .seconds(30 * 86_400), flushEvery: .seconds(60)))
+            let recorder = try await Recorder(store: store, options: .init(keep: .seconds(30 * 86_400)))
             let described = (0..<backends).map { index -> MonitoredBackend in
                 let kind: BackendKind = index % 3 == 2 ? .memcached : .redis
                 let name = "\(["sessions", "pages", "carts", "search"][index % 4])-\(index)"

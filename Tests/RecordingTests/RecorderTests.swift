@@ -95,6 +95,41 @@ import Testing
         await reader.close()
     }
 
+    @Test func blocksFillAPageEachAndSpanAtMostFifteenMinutes() async throws {
+        let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
+        let noisy = RecordingFixtures.backend(0, name: "noisy")
+        let quiet = RecordingFixtures.backend(1, name: "quiet")
+        // An hour at one reading a second: one backend whose memory wanders, one whose figures never move.
+        var generator = SplitMix(seed: 11)
+        let snapshots = (0..<3_600).map { second in
+            var unmoving = RecordingFixtures.up(quiet, second: 0)
+            unmoving.sampledAt = Double(second)
+            return (second, [RecordingFixtures.up(noisy, second: second, memory: 1_000_000 + generator.next() % 1_000_000), unmoving])
+        }
+        try await record(snapshots, to: path)
+        let reader = try await RecordingReader.open(path)
+        let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
+        for (id, name) in [(Int64(1), "noisy"), (Int64(2), "quiet")] {
+            let blocks = try await reader.store.blocks(backend: id, overlapping: startMilliseconds...(startMilliseconds + 3_600_000))
+            #expect(blocks.reduce(0) { $0 + $1.times.count } == 3_600, "\(name): every reading, once")
+            for (index, block) in blocks.enumerated() {
+                let first = try #require(block.times.first)
+                let last = try #require(block.times.last)
+                #expect(last - first < Recorder.blockMaxSpanMilliseconds, "\(name): at most fifteen minutes a block")
+                let row = BlockRow(
+                    backendID: id, node: block.node, startMilliseconds: first, endMilliseconds: last, readings: block.times.count,
+                    fields: block.fields, data: block.block.encoded())
+                // SQLite keeps a row of up to 4,061 bytes on a 4 KB page, and moves the rest of a longer one to a page of its own.
+                #expect(row.weight <= 4_061, "\(name): block \(index) stays on its page (\(row.weight) bytes)")
+                let full = row.weight > 3_500 || last - first >= Recorder.blockMaxSpanMilliseconds - 1_000
+                #expect(full || index == blocks.count - 1, "\(name): block \(index) closed at \(row.weight) bytes after \(last - first) ms")
+            }
+            if name == "noisy" { #expect(blocks.count >= 6, "noisy readings fill a page in well under fifteen minutes: \(blocks.count)") }
+            if name == "quiet" { #expect(blocks.count == 4, "unmoving readings: a block per fifteen minutes: \(blocks.count)") }
+        }
+        await reader.close()
+    }
+
     @Test func aRecordingKeepsWithinItsSizeDroppingTheOldestFirst() async throws {
         let path = try RecordingFixtures.directory().appendingPathComponent("r.cachescope").path
         let backends = (0..<20).map { RecordingFixtures.backend($0, name: "b\($0)") }
@@ -103,13 +138,13 @@ import Testing
         let snapshots = stride(from: 0, to: 7_200, by: 5).map { second in
             (second, backends.map { RecordingFixtures.up($0, second: second, memory: 1_000_000 + generator.next() % 1_000_000) })
         }
-        try await record(snapshots, to: path, options: .init(keep: .seconds(86_400), maxBytes: 400_000, flushEvery: .seconds(30)))
+        try await record(snapshots, to: path, options: .init(keep: .seconds(86_400), maxBytes: 200_000, flushEvery: .seconds(30)))
         let reader = try await RecordingReader.open(path)
         let range = try #require(try await reader.timeRange())
         let startMilliseconds = Int64(start.timeIntervalSince1970 * 1000)
         #expect(range.lowerBound > startMilliseconds, "the oldest data was dropped")
         #expect(range.upperBound == startMilliseconds + 7_196_000, "the newest data was kept (the last reading, then the stop)")
-        #expect(try await reader.store.sizeInBytes() <= 400_000)
+        #expect(try await reader.store.sizeInBytes() <= 200_000)
         await reader.close()
     }
 

@@ -1,5 +1,5 @@
 /// A run of readings of one backend (or one of its servers): a timestamp each, in milliseconds since 1970,
-/// and one value per field, `nil` where the reading had none. What the recording keeps five minutes of in one row.
+/// and one value per field, `nil` where the reading had none. What the recording keeps about a 4 KB page of in one row.
 ///
 /// Encoded as Facebook's Gorilla does (Pelkonen et al., VLDB 2015): timestamps as delta-of-delta in
 /// variable-length buckets (a regular interval costs a bit, a jittered one about ten); a field whose values

@@ -2,8 +2,8 @@ import Basics
 import CacheMonitor
 import Foundation
 
-/// Writes what the poller publishes into a recording: every backend's readings into five-minute blocks (the
-/// open ones rewritten every few seconds, so a killed process loses at most that much), its state when it
+/// Writes what the poller publishes into a recording: every backend's readings into blocks of about a page
+/// each (the open ones rewritten every few seconds, so a killed process loses at most that much), its state when it
 /// changes, and the events between two readings (up/down, failover, attention raised and cleared, counters
 /// reset). Keeps the file within `keep` and `maxBytes`, oldest data dropped first.
 ///
@@ -54,6 +54,8 @@ package actor Recorder {
         var block: SeriesBlock
         /// Whether it holds readings not written yet.
         var dirty = false
+        /// How many bytes its row weighed when last written (what one flush's readings add is the difference).
+        var writtenBytes = 0
     }
 
     /// A recorder on an open store; backends already in the file keep their ids.
@@ -114,8 +116,15 @@ package actor Recorder {
         guard stopReason == nil else { return }
         lastFlush = now
         for (key, entry) in open where entry.dirty {
-            pending.blocks.append(Self.row(key: key, entry: entry))
-            open[key]?.dirty = false
+            let row = Self.row(key: key, entry: entry)
+            pending.blocks.append(row)
+            // Full when the next flush's readings would push the row off its page: the next reading starts a new block.
+            if row.weight + (row.weight - entry.writtenBytes) > Self.blockRowBudget {
+                open[key] = nil
+            } else {
+                open[key]?.dirty = false
+                open[key]?.writtenBytes = row.weight
+            }
         }
         do {
             try await store.write(pending)
@@ -154,16 +163,22 @@ package actor Recorder {
         }
     }
 
-    /// How much time one block holds: five minutes (a block's header, first values and field list, and its
-    /// row, cost about as much as a minute of readings; five minutes make them a fifth of that, while a jump
-    /// still decodes at most five minutes more than it shows).
-    static let blockSpanMilliseconds: Int64 = 300_000
+    /// The most one block's row weighs: a 4 KB page's worth. SQLite keeps a row of up to 4,061 bytes on its
+    /// page and puts the rest of a longer one on overflow pages of its own, so rows of about a page each fill
+    /// their pages, where five-minute blocks (about 3 KB) left a quarter of each empty. A block is closed at
+    /// the flush after which the next would pass this.
+    static let blockRowBudget = 4000
 
-    /// Adds a reading to the key's open block, starting a new block when the block's span changed (the
-    /// finished one is written at the next flush).
+    /// The longest time one block holds: a quiet backend's readings compress so well that a block of them
+    /// could hold hours, and a jump decodes the whole block it lands in.
+    static let blockMaxSpanMilliseconds: Int64 = 900_000
+
+    /// Adds a reading to the key's open block, starting a new block when the open one spans the longest time
+    /// a block holds or the clock went back (the finished one is written at the next flush).
     private func appendReading(key: BlockKey, fields: [String], time: Int64, values: () -> [Double?]) {
-        let span = Self.blockSpanMilliseconds
-        if let entry = open[key], let first = entry.block.times.first, first / span != time / span || time < (entry.block.times.last ?? time) {
+        if let entry = open[key], let first = entry.block.times.first,
+            time - first >= Self.blockMaxSpanMilliseconds || time < (entry.block.times.last ?? time)
+        {
             if entry.dirty { pending.blocks.append(Self.row(key: key, entry: entry)) }
             open[key] = nil
         }
@@ -276,13 +291,14 @@ package actor Recorder {
         let nowMilliseconds = Self.milliseconds(now)
         try await store.prune(before: nowMilliseconds - Int64(options.keep.inSeconds * 1000))
         guard let maxBytes = options.maxBytes else { return }
-        // Oldest first, a tenth of what is left at a time, until the file fits.
+        // Oldest first, a tenth of what is left at a time (and at least the block that ends first), until the file fits.
         for _ in 0..<20 {
             guard try await store.sizeInBytes() > maxBytes, let range = try await store.timeRange(), range.upperBound > range.lowerBound else {
                 return
             }
             let span = range.upperBound - range.lowerBound
-            try await store.prune(before: range.lowerBound + max(span / 10, 1000))
+            let firstBlockEnd = try await store.firstBlockEnd() ?? range.lowerBound
+            try await store.prune(before: max(range.lowerBound + max(span / 10, 1000), firstBlockEnd + 1))
         }
     }
 

@@ -34,6 +34,12 @@ package struct BlockRow: Sendable {
     package var readings: Int
     package var fields: [String]
     package var data: [UInt8]
+
+    /// About what its row weighs in the file: the block, the field list as stored, the node, and the record's
+    /// header and four integers (at most 9 bytes each as SQLite stores them).
+    package var weight: Int {
+        data.count + fields.reduce(max(0, fields.count - 1)) { $0 + $1.utf8.count } + node.utf8.count + 44
+    }
 }
 
 /// A block as read back.

@@ -8,9 +8,9 @@ enum RecordingSchema {
     static let version = 1
 
     /// Set before the first table exists (SQLite fixes them then). The page size first: once `auto_vacuum`
-    /// is set, SQLite keeps its default (the 8 KB asked for here before never took). 4 KB: larger pages
-    /// pack five-minute blocks better over a day but cost more than they save in an hour's file (every
-    /// table and index takes a page at least).
+    /// is set, SQLite keeps its default (the 8 KB asked for here before never took). 4 KB: blocks are sized
+    /// to fill one, and larger pages cost more than they save in an hour's file (every table and index takes
+    /// a page at least).
     static let creationPragmas = [
         "PRAGMA page_size = 4096",
         "PRAGMA auto_vacuum = INCREMENTAL",
@@ -25,13 +25,15 @@ enum RecordingSchema {
             id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, type TEXT NOT NULL, address TEXT NOT NULL,
             tags TEXT NOT NULL DEFAULT '[]', first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL)
         """,
-        // The readings: one row per backend (node '') or per server of it (node 'host:port') per minute,
-        // the fields named in column order, the values in a Gorilla-compressed block (SeriesBlock).
+        // The readings: rows of a backend's (node '') or one of its servers' (node 'host:port') readings
+        // from start_ms to end_ms, about a 4 KB page each, the fields named in column order, the values in a
+        // Gorilla-compressed block (SeriesBlock). A rowid table: SQLite keeps a row of up to a page on its
+        // page there, where a WITHOUT ROWID table moves all but a quarter page of it to an overflow page.
         """
         CREATE TABLE IF NOT EXISTS blocks (
             backend_id INTEGER NOT NULL, node TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
             readings INTEGER NOT NULL, fields TEXT NOT NULL, data BLOB NOT NULL,
-            PRIMARY KEY (backend_id, node, start_ms)) WITHOUT ROWID
+            PRIMARY KEY (backend_id, node, start_ms))
         """,
         "CREATE INDEX IF NOT EXISTS blocks_by_end ON blocks (end_ms)",
         // What is not a number (status, error, version, servers' roles, attention), as JSON, when it changes.

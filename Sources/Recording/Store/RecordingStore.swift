@@ -143,7 +143,12 @@ package actor RecordingStore {
             }
             for block in batch.blocks {
                 try await run(
-                    "INSERT OR REPLACE INTO blocks (backend_id, node, start_ms, end_ms, readings, fields, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    // In place (an open block's row keeps its place as it grows).
+                    """
+                    INSERT INTO blocks (backend_id, node, start_ms, end_ms, readings, fields, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (backend_id, node, start_ms) DO UPDATE SET end_ms = excluded.end_ms, readings = excluded.readings,
+                    fields = excluded.fields, data = excluded.data
+                    """,
                     [
                         .integer(SQLiteInt64(block.backendID)), .text(block.node), .integer(SQLiteInt64(block.startMilliseconds)),
                         .integer(SQLiteInt64(block.endMilliseconds)), .integer(SQLiteInt64(block.readings)),
@@ -229,6 +234,11 @@ package actor RecordingStore {
         let start = min(Int64(first), events?.column("first")?.integer.map { Int64($0) } ?? Int64(first))
         let end = max(Int64(last), events?.column("last")?.integer.map { Int64($0) } ?? Int64(last))
         return start...max(start, end)
+    }
+
+    /// When the block that ends first ends (what a prune must pass to drop any readings); `nil` without blocks.
+    package func firstBlockEnd() async throws(RecordingError) -> Int64? {
+        try await integer("SELECT min(end_ms) FROM blocks").map { Int64($0) }
     }
 
     /// A meta value (`format`, `interval_ms`, `writer`, `created_ms`).

@@ -12,7 +12,7 @@ struct RecordCommand: AsyncParsableCommand {
         discussion: """
             Watches the same backends as the dashboard (configuration, --tag, --redis, --memcached …) and writes \
             each reading — the figures 'snapshot --json' has, per backend and per server — into FILE, an SQLite \
-            database: readings in compressed blocks of five minutes, states (status, error, version, roles, what needs \
+            database: readings in compressed blocks (about 4 KB, at most fifteen minutes each), states (status, error, version, roles, what needs \
             attention) when they change, events (up, down, failover, attention raised and cleared, counters \
             reset), and every --keyspace-every (15m; off) each backend's keyspace sampled as 'analyze --json' \
             reports it (the samples table, kind keyspace), and, when asked, every --traffic-every (off) its traffic \
