@@ -14,6 +14,9 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// How to reach the server.
     public let endpoint: Endpoint
+    /// `host:port` (`[v6]:port`) or the socket path — also the name the consistent-hash ring uses. Made once:
+    /// a fleet's samples name their server hundreds of times a second.
+    public let description: String
     /// How connections to it are made besides the address: TLS, a login, a route (an SSH tunnel). Not part of
     /// the ``description``.
     public var access = MemcachedAccess()
@@ -21,11 +24,13 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
     /// An address from its parts.
     public init(host: String, port: Int = MemcachedAddress.defaultPort) {
         endpoint = .tcp(host: host, port: port)
+        description = Self.describe(endpoint)
     }
 
     /// A Unix socket.
     public init(unixSocket path: String) {
         endpoint = .unix(path: path)
+        description = Self.describe(endpoint)
     }
 
     /// Parses `host[:port]`, `[v6addr][:port]`, `memcached://host[:port]`, `memcacheds://host[:port]` (TLS)
@@ -46,6 +51,7 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
         guard !rest.isEmpty else { throw MemcachedError(.invalidAddress, "empty memcached address") }
         if rest.hasPrefix("/") {
             endpoint = .unix(path: String(rest))
+            description = Self.describe(endpoint)
             access.tls = tls
             return
         }
@@ -80,6 +86,7 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
             port = number
         }
         endpoint = .tcp(host: String(host), port: port)
+        description = Self.describe(endpoint)
         access.tls = tls
     }
 
@@ -106,10 +113,9 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
         return addresses
     }
 
-    /// `host:port` (`[v6]:port`) or the socket path — also the name the consistent-hash ring uses.
-    public var description: String {
+    private static func describe(_ endpoint: Endpoint) -> String {
         switch endpoint {
-        case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .tcp(let host, let port): host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path): path
         }
     }

@@ -35,6 +35,21 @@ import Testing
         #expect(abs(eta.perHour - limit / 5) / (limit / 5) < 0.15)
     }
 
+    @Test func aReadingIsKeptAsAPointOnlyAStepAfterTheLastOne() {
+        var window = TrendWindow()
+        func point(_ time: Double, hits: UInt64) -> TrendWindow.Point {
+            TrendWindow.Point(time: time, memoryBytes: 1, maxMemoryBytes: 2, hits: hits, misses: 0, evictions: 0)
+        }
+        let first = window.add(point(0, hits: 1))
+        #expect(first, "the first reading is a point")
+        let soon = window.add(point(4, hits: 2))
+        #expect(!soon && window.latest?.time == 4, "within a step: the latest reading only")
+        let stepLater = window.add(point(10, hits: 3))
+        #expect(stepLater, "a step after: a point (the fit may change)")
+        let restarted = window.add(point(11, hits: 0))
+        #expect(restarted && window.points.count == 1, "a counter that went back starts the window again")
+    }
+
     @Test func theWindowKeepsAnHourAtTenSecondSteps() {
         let window = filling(seconds: 7_200, fillSeconds: 100_000)
         #expect(window.points.count <= 362)

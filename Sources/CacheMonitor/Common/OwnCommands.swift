@@ -27,7 +27,7 @@ package final class OwnCommands: RESPCommandObserver {
                 continue
             }
             let name = Self.statName(command)
-            let bySubcommand = name.contains("|") || Self.containers.contains(name)
+            let bySubcommand = name.utf8.contains(UInt8(ascii: "|")) || Self.containers.contains(name)
             seen.append((first, bySubcommand, second, name, 1))
         }
         counts.withLock { counts in

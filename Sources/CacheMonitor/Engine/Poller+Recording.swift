@@ -143,11 +143,16 @@ extension Poller.SourceState {
         return nextAttempt ?? now.advanced(by: configuration.interval)
     }
 
-    /// Adds the reading to the last hour and evaluates the forecast rules over it (for backends whose
-    /// servers have a health to read: an in-process cache has neither attention nor forecasts).
+    /// Adds the reading to the last hour and evaluates the forecast rules over it when it became a point of
+    /// the window (every ten seconds: a fit over up to 360 points per backend per reading would make a fleet's
+    /// idle cost grow with the hour it has run) (for backends whose servers have a health to read: an
+    /// in-process cache has neither attention nor forecasts).
     func forecast(_ sample: SourceSample, at seconds: Double, thresholds: AttentionThresholds) {
         guard snapshot.backend.health != nil else { return }
-        trend.add(TrendWindow.Point(sample, at: seconds))
+        guard trend.add(TrendWindow.Point(sample, at: seconds)) else {
+            mergeAttention()
+            return
+        }
         let policy = snapshot.health?.servers.lazy.compactMap { $0.memory.value?.policy }.first
         forecasts = Forecasts.evaluate(trend, thresholds: thresholds, policy: policy)
         mergeAttention()

@@ -48,17 +48,21 @@ package struct TrendWindow: Sendable, Hashable {
     package var all: [Point] { Array(points) + (latest.map { [$0] } ?? []) }
 
     /// Adds a reading.
-    package mutating func add(_ point: Point) {
+    /// - Returns: whether it was kept as a point of its own (or started the window again), not only as the
+    ///   ``latest`` reading: what a fit over the window may change with.
+    @discardableResult
+    package mutating func add(_ point: Point) -> Bool {
         if let last = latest ?? points.last, point.hits < last.hits || point.misses < last.misses || point.evictions < last.evictions {
             points.removeAll()
             latest = nil
         }
         if let last = points.last, point.time - last.time < step {
             latest = point
-        } else {
-            points.append(point)
-            latest = nil
+            return false
         }
+        points.append(point)
+        latest = nil
         while let first = points.first, point.time - first.time > span { points.removeFirst() }
+        return true
     }
 }
