@@ -106,11 +106,14 @@ config="$workdir/record.toml"
 load=()
 for index in $(seq "$RECORD_BACKENDS"); do
     if [ "$index" -le "$redis_count" ]; then
-        port=$(start_redis)
+        # Not in $(…): a subshell's start would not reach started_pids, and the server would outlive the run.
+        start_redis >"$workdir/port"
+        port=$(cat "$workdir/port")
         printf '[[backend]]\nname = "r%d"\ntype = "redis"\nurl = "redis://127.0.0.1:%s"\n\n' "$index" "$port" >>"$config"
         load+=(--redis "redis://127.0.0.1:$port")
     else
-        port=$(start_memcached -m 64)
+        start_memcached -m 64 >"$workdir/port"
+        port=$(cat "$workdir/port")
         printf '[[backend]]\nname = "m%d"\ntype = "memcached"\nservers = ["127.0.0.1:%s"]\n\n' "$index" "$port" >>"$config"
         load+=(--memcached "127.0.0.1:$port")
     fi
