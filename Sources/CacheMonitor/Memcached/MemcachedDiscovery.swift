@@ -26,11 +26,12 @@ extension MemcachedSource {
             return nodes.nodeFailed || ContinuousClock.now - readAt >= discovery.every
         }
         guard due else { return }
-        let endpoint = MemcachedClient(address: discovery.endpoint, configuration: configuration)
-        defer { Task { await endpoint.close() } }
         let listed: [MemcachedAddress]
         do {
-            listed = try await endpoint.clusterNodes()
+            // The configuration endpoint's connection is closed before the pool changes, on every way out.
+            listed = try await MemcachedClient(address: discovery.endpoint, configuration: configuration).executeThenClose { endpoint in
+                try await endpoint.clusterNodes()
+            }
         } catch {
             // Asked again at the next reading, not at once.
             nodes.withLock {
