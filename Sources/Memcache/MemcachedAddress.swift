@@ -115,7 +115,7 @@ public struct MemcachedAddress: Sendable, Hashable, CustomStringConvertible {
 
     private static func describe(_ endpoint: Endpoint) -> String {
         switch endpoint {
-        case .tcp(let host, let port): host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .tcp(let host, let port): HostAndPort.text(host: host, port: port)
         case .unix(let path): path
         }
     }

@@ -49,7 +49,7 @@ public struct RedisURL: Sendable, Hashable, CustomStringConvertible {
     /// `host:port`, or the socket path: what the dashboard shows as the address.
     public var hostAndPort: String {
         switch address {
-        case .tcp(let host, let port): host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .tcp(let host, let port): HostAndPort.text(host: host, port: port)
         case .unix(let path): path
         }
     }

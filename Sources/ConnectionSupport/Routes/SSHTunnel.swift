@@ -229,7 +229,7 @@ public actor SSHTunnel: RouteProvider {
         let path = "\(directory)/f\(forwardCount)"
         let remote: String
         switch target {
-        case .tcp(let host, let port): remote = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .tcp(let host, let port): remote = HostAndPort.text(host: host, port: port)
         case .unix(let socket): remote = socket
         }
         let outcome: ChildProcess.Outcome

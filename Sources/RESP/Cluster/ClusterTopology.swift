@@ -1,3 +1,5 @@
+import ConnectionSupport
+
 /// A node of a Redis Cluster as the cluster describes it.
 public struct ClusterNode: Sendable, Hashable {
     /// The node ID (40 hex characters); `nil` when the reply did not give one.
@@ -15,7 +17,7 @@ public struct ClusterNode: Sendable, Hashable {
     }
 
     /// `host:port` (`[v6]:port` for an IPv6 host).
-    public var address: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var address: String { HostAndPort.text(host: host, port: port) }
 }
 
 /// How a cluster sees one of its nodes.

@@ -119,11 +119,12 @@ package actor Recorder {
             let row = Self.row(key: key, entry: entry)
             pending.blocks.append(row)
             // Full when the next flush's readings would push the row off its page: the next reading starts a new block.
-            if row.weight + (row.weight - entry.writtenBytes) > Self.blockRowBudget {
+            let weight = row.weight
+            if weight + (weight - entry.writtenBytes) > Self.blockRowBudget {
                 open[key] = nil
             } else {
                 open[key]?.dirty = false
-                open[key]?.writtenBytes = row.weight
+                open[key]?.writtenBytes = weight
             }
         }
         do {
