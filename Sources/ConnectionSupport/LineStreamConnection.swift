@@ -13,37 +13,40 @@ public final class LineStreamConnection: AsyncClosable {
         self.closed = closed
     }
 
-    /// Connects (over TLS, through a route, when given), sends `request` and waits for the server's first
-    /// `answers` lines (its answers to the request's commands, returned); every later line goes to `onLine`
-    /// (without its `\r\n`), on the event loop.
+    /// Connects (over TLS, through a route, when given) and sends `requests` one at a time, each once the
+    /// server has answered the one before with a line (servers such as memcached refuse a `watch` pipelined
+    /// behind an unanswered login); returns those answer lines. Every later line goes to `onLine` (without
+    /// its `\r\n`), on the event loop.
     /// - Parameters:
     ///   - onOverlong: called for each line longer than `maxLineLength`, which is skipped.
     /// - Throws: ``ConnectFailure``, or ``LineStreamError`` when the server closes the connection or sends no
     ///   line within `timeout`.
     public static func open(
-        to endpoint: ServerEndpoint, peer: String, timeout: Duration, tls: TLSSettings? = nil, route: ConnectionRoute? = nil, request: [UInt8],
-        answers: Int = 1, maxLineLength: Int = 64 * 1024,
+        to endpoint: ServerEndpoint, peer: String, timeout: Duration, tls: TLSSettings? = nil, route: ConnectionRoute? = nil, requests: [[UInt8]],
+        maxLineLength: Int = 64 * 1024,
         onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void, onOverlong: @escaping @Sendable () -> Void = {}
     ) async throws -> (connection: LineStreamConnection, firstLines: [[UInt8]]) {
+        guard let firstRequest = requests.first else { preconditionFailure("a line stream needs a request") }
         let (channel, first, closed) = try await ChannelConnector.connect(to: endpoint, peer: peer, timeout: timeout, tls: tls, route: route) {
             channel -> (any Channel, EventLoopFuture<[[UInt8]]>, EventLoopFuture<Void>) in
             let first = channel.eventLoop.makePromise(of: [[UInt8]].self)
             let handler = LineStreamHandler(
-                maxLineLength: maxLineLength, awaited: max(1, answers), first: first, onLine: onLine, onOverlong: onOverlong)
+                maxLineLength: maxLineLength, requests: requests, first: first, onLine: onLine, onOverlong: onOverlong)
             try channel.pipeline.syncOperations.addHandler(handler)
             return (channel, first.futureResult, channel.closeFuture)
         }
         let connection = LineStreamConnection(channel: channel, closed: closed)
         let timer = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { channel.close(promise: nil) }
         do {
-            try await channel.writeAndFlush(ByteBuffer(bytes: request))
+            try await channel.writeAndFlush(ByteBuffer(bytes: firstRequest))
             let line = try await first.get()
             timer.cancel()
             return (connection, line)
         } catch {
             timer.cancel()
             await connection.close()
-            throw LineStreamError("\(peer) closed the connection without answering \(String(decoding: request, as: UTF8.self).trimmingNewlines)")
+            let asked = String(decoding: requests[requests.count - 1], as: UTF8.self).trimmingNewlines
+            throw LineStreamError("\(peer) closed the connection without answering \(asked)")
         }
     }
 
@@ -70,10 +73,12 @@ public struct LineStreamError: Error, Sendable, CustomStringConvertible {
 /// Splits the bytes into lines and hands them over as they come.
 private final class LineStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let maxLineLength: Int
     private var first: EventLoopPromise<[[UInt8]]>?
-    private let awaited: Int
+    /// The requests, sent one after the answer to the one before; the first is sent by the opener.
+    private let requests: [[UInt8]]
     private var answers: [[UInt8]] = []
     private let onLine: @Sendable (UnsafeRawBufferPointer) -> Void
     private let onOverlong: @Sendable () -> Void
@@ -83,12 +88,12 @@ private final class LineStreamHandler: ChannelInboundHandler {
     private var skipping = false
 
     init(
-        maxLineLength: Int, awaited: Int, first: EventLoopPromise<[[UInt8]]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        maxLineLength: Int, requests: [[UInt8]], first: EventLoopPromise<[[UInt8]]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
         onOverlong: @escaping @Sendable () -> Void
     ) {
         self.maxLineLength = maxLineLength
         self.first = first
-        self.awaited = awaited
+        self.requests = requests
         self.onLine = onLine
         self.onOverlong = onOverlong
     }
@@ -108,7 +113,7 @@ private final class LineStreamHandler: ChannelInboundHandler {
                 } else {
                     var end = newline
                     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                    deliver(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                    deliver(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), context: context)
                 }
                 start = newline + 1
             }
@@ -124,10 +129,13 @@ private final class LineStreamHandler: ChannelInboundHandler {
         }
     }
 
-    private func deliver(_ line: UnsafeRawBufferPointer) {
+    private func deliver(_ line: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
         if let promise = first {
             answers.append(Array(line))
-            guard answers.count == awaited else { return }
+            guard answers.count == requests.count else {
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: requests[answers.count])), promise: nil)
+                return
+            }
             first = nil
             promise.succeed(answers)
         } else {

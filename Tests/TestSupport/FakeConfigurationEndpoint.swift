@@ -4,16 +4,15 @@ import Synchronization
 /// A fake memcached auto-discovery configuration endpoint (as ElastiCache's, which tests cannot reach): it
 /// answers `version` and `config get cluster` with the node list a test sets — and `ERROR` to anything else.
 public final class FakeConfigurationEndpoint: @unchecked Sendable {
-    public let port: Int
-    private let fd: Int32
+    public var port: Int { listener.port }
+    private let listener: LoopbackListener
     private let state = Mutex<(version: Int, nodes: [String], asked: Int)>((1, [], 0))
-    private let stopped = Atomic<Bool>(false)
 
     /// `nodes` as `host:port`.
     public init(nodes: [String]) throws {
-        (fd, port) = try TestServers.listeningSocket()
+        listener = try LoopbackListener()
         state.withLock { $0.nodes = nodes }
-        Thread { [self] in acceptLoop() }.start()
+        listener.start { [self] in serve($0) }
     }
 
     /// Changes the node list (and its version), as a cluster that gained or lost a node.
@@ -27,24 +26,9 @@ public final class FakeConfigurationEndpoint: @unchecked Sendable {
     /// How many times `config get cluster` was asked.
     public var timesAsked: Int { state.withLock { $0.asked } }
 
-    public func stop() {
-        stopped.store(true, ordering: .relaxed)
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
-
-    deinit { if !stopped.load(ordering: .relaxed) { stop() } }
-
-    private func acceptLoop() {
-        while !stopped.load(ordering: .relaxed) {
-            let connection = accept(fd, nil, nil)
-            guard connection >= 0 else { return }
-            Thread { [self] in serve(connection) }.start()
-        }
-    }
+    public func stop() { listener.stop() }
 
     private func serve(_ connection: Int32) {
-        defer { close(connection) }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

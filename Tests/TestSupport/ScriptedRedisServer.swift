@@ -8,55 +8,29 @@ import Synchronization
 public final class ScriptedRedisServer: @unchecked Sendable {
     public typealias Script = @Sendable (_ command: [String], _ previousOnConnection: [String]?) -> String
 
-    public let port: Int
-    private let fd: Int32
+    public var port: Int { listener.port }
+    private let listener: LoopbackListener
     private let script: Script
     private let received = Mutex<[[String]]>([])
-    private let stopped = Atomic<Bool>(false)
-    private let open = Mutex<Set<Int32>>([])
 
     public init(script: @escaping Script) throws {
-        (fd, port) = try TestServers.listeningSocket()
+        listener = try LoopbackListener()
         self.script = script
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        listener.start { [self] in serve($0) }
     }
 
     /// Every command received so far, in order.
     public var commands: [[String]] { received.withLock { $0 } }
 
     /// Stops accepting (open connections end when their client closes them).
-    public func stop() {
-        stopped.store(true, ordering: .relaxed)
-        shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
-    }
+    public func stop() { listener.stop() }
 
     /// Drops every open connection, as a crashed server would.
-    public func closeConnections() {
-        for connection in open.withLock({ $0 }) { shutdown(connection, Int32(SHUT_RDWR)) }
-    }
+    public func closeConnections() { listener.closeConnections() }
 
-    deinit {
-        if !stopped.load(ordering: .relaxed) { stop() }
-        closeConnections()
-    }
-
-    private func acceptLoop() {
-        while !stopped.load(ordering: .relaxed) {
-            let connection = accept(fd, nil, nil)
-            guard connection >= 0 else { return }
-            let thread = Thread { [self] in serve(connection) }
-            thread.start()
-        }
-    }
+    deinit { listener.closeConnections() }
 
     private func serve(_ connection: Int32) {
-        open.withLock { _ = $0.insert(connection) }
-        defer {
-            open.withLock { _ = $0.remove(connection) }
-            close(connection)
-        }
         var buffer: [UInt8] = []
         var previous: [String]?
         var chunk = [UInt8](repeating: 0, count: 16_384)

@@ -19,16 +19,18 @@ public enum MemcachedWatch {
         case .unix(let path): endpoint = .unix(path: path)
         }
         let request = "watch " + kinds.joined(separator: " ")
-        var payload = ByteBuffer()
+        var requests: [[UInt8]] = []
         if let credentials = address.access.credentials {
-            payload.writeMemcachedCommand(try await credentials.loginCommand(for: address.description))
+            var login = ByteBuffer()
+            login.writeMemcachedCommand(try await credentials.loginCommand(for: address.description))
+            requests.append(Array(login.readableBytesView))
         }
-        payload.writeString(request + "\r\n")
+        requests.append(Array((request + "\r\n").utf8))
         let opened: (connection: LineStreamConnection, firstLines: [[UInt8]])
         do {
             opened = try await LineStreamConnection.open(
                 to: endpoint, peer: address.description, timeout: timeout, tls: address.access.tls, route: address.access.route,
-                request: Array(payload.readableBytesView), answers: address.access.credentials == nil ? 1 : 2, onLine: onLine,
+                requests: requests, onLine: onLine,
                 onOverlong: onOverlong)
         } catch let failure as ConnectFailure {
             throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)

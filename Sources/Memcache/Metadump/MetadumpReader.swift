@@ -81,8 +81,10 @@ public enum MetadumpReader {
         let busyDeadline = clock.now + busyWait
         do {
             try await channel.executeThenClose { inbound, outbound in
-                if let login { try await outbound.write(login) }
-                try await outbound.write(command)
+                // memcached refuses a metadump that arrives while an earlier reply is still unsent
+                // ("cannot pipeline other commands before metadump"), so the crawl is asked for only
+                // once the login has been answered.
+                if let login { try await outbound.write(login) } else { try await outbound.write(command) }
                 var pending = ByteBuffer()
                 var loginAnswered = login == nil
                 var backoff = Duration.milliseconds(50)
@@ -94,6 +96,8 @@ public enum MetadumpReader {
                             throw MemcachedError(.authenticationFailed, "\(peer) refused the login: \(line)")
                         }
                         loginAnswered = true
+                        try await outbound.write(command)
+                        guard pending.readableBytes > 0 else { continue }
                     }
                     let outcome = try walk.consume(&pending)
                     if !walk.batch.isEmpty {
