@@ -51,7 +51,7 @@ public final class LazyConnection<Connection: AnyObject & Sendable>: Sendable {
             case .closed:
                 return .closed
             case .idle, .connected:
-                let task = Task { [open] in try await open() }
+                let task = Task { try await self.opening() }
                 state = .connecting(task)
                 return .wait(task)
             }
@@ -63,20 +63,35 @@ public final class LazyConnection<Connection: AnyObject & Sendable>: Sendable {
             throw closedError()
         case .wait(let task):
             do {
-                let connection = try await waitCancellably(for: task)
-                state.withLock { state in
-                    if case .connecting = state { state = .connected(connection) }
-                }
-                return connection
+                return try await waitCancellably(for: task)
             } catch is CancellationError where Task.isCancelled {
                 // This caller stopped waiting; the attempt goes on for the others (and the next call).
                 throw CancellationError()
-            } catch {
-                state.withLock { state in
-                    if case .connecting = state { state = .idle }
-                }
-                throw error
             }
+        }
+    }
+
+    /// One attempt, which settles the state itself — whether or not anyone still waits for it: the new
+    /// connection becomes current, or a failure leaves the slot empty; a connection that opens after
+    /// ``close()`` (the attempt ignored its cancellation) is shut down rather than left open.
+    private func opening() async throws -> Connection {
+        do {
+            let connection = try await open()
+            let late = state.withLock { state -> Bool in
+                if case .closed = state { return true }
+                state = .connected(connection)
+                return false
+            }
+            if late {
+                await shutDown(connection)
+                throw closedError()
+            }
+            return connection
+        } catch {
+            state.withLock { state in
+                if case .connecting = state { state = .idle }
+            }
+            throw error
         }
     }
 

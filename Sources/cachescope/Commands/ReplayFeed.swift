@@ -67,12 +67,12 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
                 note = "'\(text)' is not a time: give 14:02, 14:02:30, -2h, -90s or 2026-12-06T03:10"
             }
         case .nextEvent:
-            if let next = marks.first(where: { $0 > instant }) { note = move(to: next) } else { note = "no event after \(Self.text(instant))" }
+            if let next = marks.first(where: { $0 > instant }) { note = move(to: next) } else { note = "no event after \(text(instant))" }
         case .previousEvent:
             if let previous = marks.last(where: { $0 < instant }) {
                 note = move(to: previous)
             } else {
-                note = "no event before \(Self.text(instant))"
+                note = "no event before \(text(instant))"
             }
         case .togglePlay:
             playing.toggle()
@@ -106,7 +106,7 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
     }
 
     private func taken<Outcome>(_ outcome: Outcome, at: Int64) -> ReplayedInsights.Taken<Outcome> {
-        ReplayedInsights.Taken(outcome, takenAtText: Self.text(at), secondsBeforeCursor: Double(instant - at) / 1000)
+        ReplayedInsights.Taken(outcome, takenAtText: text(at), secondsBeforeCursor: Double(instant - at) / 1000)
     }
 
     // MARK: inside
@@ -114,8 +114,8 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
     /// Moves the cursor, kept within the recording; says so when it had to stop at an end.
     private func move(to target: Int64) -> String? {
         instant = min(max(target, range.lowerBound), range.upperBound)
-        if target < range.lowerBound { return "the recording starts at \(Self.text(range.lowerBound))" }
-        if target > range.upperBound { return "the recording ends at \(Self.text(range.upperBound))" }
+        if target < range.lowerBound { return "the recording starts at \(text(range.lowerBound))" }
+        if target > range.upperBound { return "the recording ends at \(text(range.upperBound))" }
         return nil
     }
 
@@ -154,14 +154,19 @@ actor ReplayFeed: SnapshotFeed, ReplayControls {
 
     private func position(note: String?) -> ReplayPosition {
         ReplayPosition(
-            instant: instant, range: range, playing: playing, speed: speed, marks: marks, instantText: Self.text(instant), note: note)
+            instant: instant, range: range, playing: playing, speed: speed, marks: marks, instantText: text(instant), note: note)
     }
 
-    /// `2026-12-06 03:10:00`, local time.
-    static func text(_ milliseconds: Int64) -> String {
+    /// Made once: the cursor moves (and plays) many times a second.
+    private let instantFormat: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        return formatter
+    }()
+
+    /// `2026-12-06 03:10:00`, local time.
+    private func text(_ milliseconds: Int64) -> String {
+        instantFormat.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
     }
 }
