@@ -5,7 +5,8 @@ import Recording
 
 /// The insight samples a recording takes on a schedule: each backend's keyspace every `keyspaceEvery` (the
 /// gentle sampler `analyze` uses) and its traffic every `trafficEvery` (what `traffic` listens to), one
-/// backend after another, so that a server sees one sampler of each kind at most. Each result is kept twice
+/// backend after another, and the two kinds never at once on one backend (``BackendTurns``): a server sees one
+/// sampler at most. Each result is kept twice
 /// in the samples table: the `--json` document people read (`keyspace`, `traffic`) and the whole report the
 /// replay's insights read (`keyspace-report`, `traffic-report`).
 struct InsightSchedule: Sendable {
@@ -20,26 +21,33 @@ struct InsightSchedule: Sendable {
     /// Starts the schedule's loops; cancelling them stops the sample running (its settings put back).
     func start(poller: Poller<ContinuousClock>, recorder: Recorder) -> [Task<Void, Never>] {
         var tasks: [Task<Void, Never>] = []
-        if let every = keyspaceEvery { tasks.append(Task { await Self.sampleKeyspaces(every: every, poller: poller, into: recorder) }) }
+        let turns = BackendTurns()
+        if let every = keyspaceEvery {
+            tasks.append(Task { await Self.sampleKeyspaces(every: every, poller: poller, turns: turns, into: recorder) })
+        }
         if let every = trafficEvery {
             let options = TrafficOptions(duration: trafficListen, maxDepth: 8, topKeys: 20, mayChangeSettings: trafficMayChangeSettings)
-            tasks.append(Task { await Self.sampleTraffic(every: every, options: options, poller: poller, into: recorder) })
+            tasks.append(Task { await Self.sampleTraffic(every: every, options: options, poller: poller, turns: turns, into: recorder) })
         }
         return tasks
     }
 
     /// Every `every`, each backend up whose keyspace can be read has it sampled (a bounded SCAN sample on
     /// Redis).
-    private static func sampleKeyspaces(every: Duration, poller: Poller<ContinuousClock>, into recorder: Recorder) async {
+    private static func sampleKeyspaces(
+        every: Duration, poller: Poller<ContinuousClock>, turns: BackendTurns, into recorder: Recorder
+    ) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: every) } catch { return }
             for backend in await poller.current.backends where backend.status == .up && backend.backend.keyspace != nil {
                 guard !Task.isCancelled, await recorder.isRecording else { return }
-                let job = KeyspaceAnalysis.start(on: backend.backend)
-                let outcome = await withTaskCancellationHandler {
-                    await job.outcome
-                } onCancel: {
-                    job.stop()
+                let outcome = await turns.run(on: backend.name) {
+                    let job = KeyspaceAnalysis.start(on: backend.backend)
+                    return await withTaskCancellationHandler {
+                        await job.outcome
+                    } onCancel: {
+                        job.stop()
+                    }
                 }
                 guard let report = outcome.report, outcome.ending == .completed else { continue }
                 await recorder.noteSample(
@@ -53,16 +61,20 @@ struct InsightSchedule: Sendable {
 
     /// Every `every`, each backend up whose traffic can be listened to has a sample taken; the settings it
     /// changed and put back are events of the recording.
-    private static func sampleTraffic(every: Duration, options: TrafficOptions, poller: Poller<ContinuousClock>, into recorder: Recorder) async {
+    private static func sampleTraffic(
+        every: Duration, options: TrafficOptions, poller: Poller<ContinuousClock>, turns: BackendTurns, into recorder: Recorder
+    ) async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: every) } catch { return }
             for backend in await poller.current.backends where backend.status == .up && backend.backend.traffic != nil {
                 guard !Task.isCancelled, await recorder.isRecording else { return }
-                let job = TrafficSampling.start(on: backend.backend, options: options, audit: { await recorder.noteSettings(of: $0) })
-                let outcome = await withTaskCancellationHandler {
-                    await job.outcome
-                } onCancel: {
-                    job.stop()
+                let outcome = await turns.run(on: backend.name) {
+                    let job = TrafficSampling.start(on: backend.backend, options: options, audit: { await recorder.noteSettings(of: $0) })
+                    return await withTaskCancellationHandler {
+                        await job.outcome
+                    } onCancel: {
+                        job.stop()
+                    }
                 }
                 guard let report = outcome.report else { continue }
                 await recorder.noteSample("traffic", backend: backend.name, document: TrafficReportText.json(report, outcome: outcome, depth: 3).text)
