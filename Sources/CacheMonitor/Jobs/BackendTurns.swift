@@ -1,8 +1,8 @@
 /// One sampler at a time per backend, for schedules that run several kinds (a recording's keyspace and
-/// traffic samples): a keyspace sample's lookups (`TYPE`, `PTTL`, `MEMORY USAGE`) raise key-miss events that a
-/// traffic sample listening at the same time would count as the application's misses, and two samplers at
-/// once are twice the load on the server. Backends are named by their name; different backends never wait
-/// for each other.
+/// traffic samples): a keyspace sample's lookups (`TYPE`, `PTTL`) of keys that expired since `SCAN` listed
+/// them raise key-miss events that a traffic sample listening at the same time would count as the
+/// application's misses, and two samplers at once are twice the load on the server. Backends are named by
+/// their name; different backends never wait for each other.
 package actor BackendTurns {
     private var busy: Set<String> = []
     private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
