@@ -22,22 +22,11 @@ KEYS=${KEYS:-1000000}
 ITEMS=${ITEMS:-1000000}
 size=$(size_label "$KEYS")
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-[ -x /usr/bin/time ] || missing+=(time)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools memcached=memcached /usr/bin/time=time
 bench_python redis
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-run swift build -c "$CONFIGURATION" --product cachescope
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope-bench cachescope
 
 # --- 1. Redis -------------------------------------------------------------------------------------
 start_redis >"$workdir/redis.port"

@@ -27,11 +27,7 @@ MEMOIZE_CALLS=${MEMOIZE_CALLS:-200000}
 bench_python flask flask-caching cachelib
 
 servers_init
-say "building cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope-bench
 peer=scripts/bench/cachelib_peers.py
 field() { "$PY" -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 

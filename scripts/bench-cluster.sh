@@ -22,18 +22,11 @@ KEYS=${KEYS:-1000000}
 PREFIXED=$((KEYS / 5))
 size="$(size_label "$PREFIXED")-of-$(size_label "$KEYS")"
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools
 bench_python redis
 
 servers_init
-say "building cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-run swift build -c "$CONFIGURATION" --product cachescope
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
+bench_build cachescope-bench cachescope
 
 start_redis_cluster >"$workdir/cluster.addresses" || { say "the Redis Cluster could not be created"; cat "$workdir/cluster-create.log" >&2; exit 1; }
 IFS=, read -r -a nodes <"$workdir/cluster.addresses"
@@ -42,8 +35,6 @@ seed_port=${seed##*:}
 say "Redis Cluster (3 masters) on $(cat "$workdir/cluster.addresses")"
 start_redis >"$workdir/redis.port"
 single_port=$(cat "$workdir/redis.port")
-results="$workdir/results.jsonl"
-: >"$results"
 
 masters() { redis-cli --cluster call "$seed" cluster myid 2>/dev/null | sed -n 's/^\([0-9.]*:[0-9]*\): .*/\1/p'; }
 

@@ -18,19 +18,10 @@ REPS=${REPS:-5}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 KEYS=${KEYS:-1000000}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server memcached=memcached tmux=tmux
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope cachescope-bench
 session="cachescope-bench-$$"
 cleanup_tmux() { tmux kill-session -t "$session" 2>/dev/null || true; }
 trap 'cleanup_tmux; servers_cleanup' EXIT

@@ -20,11 +20,7 @@ command -v wrk >/dev/null 2>&1 || apt_install wrk
 bench_python flask flask-caching gunicorn
 
 servers_init
-say "building cachescope ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope
 
 # The demo app alone (no traffic generator), on a free port it reports on its first line.
 "$bin/cachescope" demo --port 0 --rate 0 >"$workdir/demo.out" 2>&1 &

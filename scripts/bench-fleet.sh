@@ -31,20 +31,10 @@ IDLE_SECONDS=${IDLE_SECONDS:-60}
 SCRAPES=${SCRAPES:-10}
 SCALE=${SCALE:-5}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server memcached=memcached tmux=tmux prometheus-redis-exporter=prometheus-redis-exporter
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope cachescope-bench
 session="cachescope-bench-fleet-$$"
 pids=()
 cleanup_fleet() {

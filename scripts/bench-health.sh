@@ -20,20 +20,10 @@ REPS=${REPS:-5}
 CLIENTS=${CLIENTS:-1000}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools tmux=tmux
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-bench=$bin/cachescope-bench
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope cachescope-bench
 
 start_redis >"$workdir/redis.port"
 port=$(cat "$workdir/redis.port")

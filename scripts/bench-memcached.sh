@@ -18,20 +18,11 @@ REPS=${REPS:-5}
 ROUNDS=${ROUNDS:-20000}
 ITEMS=${ITEMS:-1000000}
 
-missing=()
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-[ -x /usr/bin/time ] || missing+=(time)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs memcached=memcached /usr/bin/time=time
 bench_python pymemcache
 
 servers_init
-say "building cachescope-bench and cachescope ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-run swift build -c "$CONFIGURATION" --product cachescope
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope-bench cachescope
 
 # --- 1. multi-get ---------------------------------------------------------------------------------
 start_memcached -m 64 >"$workdir/small.port"

@@ -15,17 +15,10 @@ REPS=${REPS:-5}
 POLL_SECONDS=${POLL_SECONDS:-60}
 KEYS=${KEYS:-1000000}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server memcached=memcached
 
 servers_init
-say "building cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope-bench
 
 start_three_backends
 

@@ -30,20 +30,10 @@ RECORD_BACKENDS=${RECORD_BACKENDS:-10}
 RECORD_SECONDS=${RECORD_SECONDS:-60}
 RECORD_RUNS=${RECORD_RUNS:-2}
 
-missing=()
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs tmux=tmux promtool=prometheus redis-server=redis-server memcached=memcached
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope cachescope-bench
 session="cachescope-bench-record-$$"
 pids=()
 trap 'tmux kill-session -t "$session" 2>/dev/null || true; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; servers_cleanup' EXIT

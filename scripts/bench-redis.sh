@@ -22,26 +22,16 @@ KEYS=${KEYS:-1000000}
 PREFIXED=$((KEYS / 5))
 size="$(size_label "$PREFIXED")-of-$(size_label "$KEYS")"
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
-[ -x /usr/bin/time ] || missing+=(time)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-benchmark=redis-tools /usr/bin/time=time
 bench_python redis
 
 servers_init
-say "building cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-run swift build -c "$CONFIGURATION" --product cachescope
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
+bench_build cachescope-bench cachescope
 
 start_redis >"$workdir/redis.port"
 port=$(cat "$workdir/redis.port")
 url="redis://127.0.0.1:$port"
 say "redis-server $(redis-server --version | sed -n 's/.*v=\([^ ]*\).*/\1/p') on 127.0.0.1:$port"
-results="$workdir/results.jsonl"
-: >"$results"
 
 
 # --- 1. pipelined throughput ------------------------------------------------------------------

@@ -18,18 +18,10 @@ REPS=${REPS:-1}
 SCRAPES=${SCRAPES:-30}
 IDLE_SECONDS=${IDLE_SECONDS:-60}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server memcached=memcached prometheus-redis-exporter=prometheus-redis-exporter
 
 servers_init
-say "building cachescope ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; servers_cleanup' EXIT
 

@@ -19,18 +19,11 @@ source scripts/lib/bench.sh
 REPS=${REPS:-3}
 METHOD_ROUNDS=${METHOD_ROUNDS:-50}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools
 bench_python redis
 
 servers_init
-say "building cachescope ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-cachescope=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope
 
 # The workload: per round, for each prefix, its writes (distinct keys: a key tracking names twice within one
 # server turn would be told once) and its reads (half of them of keys never written: misses). Prints the

@@ -21,20 +21,11 @@ source scripts/lib/bench.sh
 REPS=${REPS:-5}
 REQUESTS=${REQUESTS:-500000}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
-command -v memcached >/dev/null 2>&1 || missing+=(memcached)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools redis-benchmark=redis-tools memcached=memcached
 bench_python redis
 
 servers_init
-say "building cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bench=$(swift build -c "$CONFIGURATION" --show-bin-path)/cachescope-bench
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope-bench
 
 # --- 1. a recorded MONITOR stream -------------------------------------------------------------------
 start_redis >"$workdir/redis.port"

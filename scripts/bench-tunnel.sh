@@ -19,22 +19,10 @@ source scripts/lib/bench.sh
 REPS=${REPS:-5}
 KEYS=${KEYS:-1000000}
 
-missing=()
-command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
-command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
-[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+bench_needs redis-server=redis-server redis-cli=redis-tools /usr/sbin/sshd=openssh-server ssh=openssh-client
 
 servers_init
-say "building cachescope and cachescope-bench ($CONFIGURATION)"
-run swift build -c "$CONFIGURATION" --product cachescope
-run swift build -c "$CONFIGURATION" --product cachescope-bench
-bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
-cachescope=$bin/cachescope
-bench=$bin/cachescope-bench
-results="$workdir/results.jsonl"
-: >"$results"
+bench_build cachescope cachescope-bench
 
 start_redis >"$workdir/redis.port"
 port=$(cat "$workdir/redis.port")

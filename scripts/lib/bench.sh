@@ -70,3 +70,24 @@ stop_pinger() {
 timed_output() {
     "$PY" -c 'import sys,time,subprocess; t=time.perf_counter(); subprocess.run(sys.argv[2:], check=True, stdout=open(sys.argv[1], "w")); print(time.perf_counter()-t)' "$@"
 }
+
+# bench_needs COMMAND=PACKAGE… — installs (apt) the package of every command that is missing
+# (bench_needs redis-server=redis-server /usr/bin/time=time).
+bench_needs() {
+    local missing=() need
+    for need in "$@"; do command -v "${need%%=*}" >/dev/null 2>&1 || missing+=("${need#*=}"); done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+# bench_build PRODUCT… — builds the products ($CONFIGURATION) and sets $bin (their folder), $cachescope and
+# $bench (the two binaries) and an empty $results. Call after servers_init, which makes $workdir.
+bench_build() {
+    local product
+    say "building $* ($CONFIGURATION)"
+    for product in "$@"; do run swift build -c "$CONFIGURATION" --product "$product"; done
+    bin=$(swift build -c "$CONFIGURATION" --show-bin-path)
+    cachescope=$bin/cachescope
+    bench=$bin/cachescope-bench
+    results="$workdir/results.jsonl"
+    : >"$results"
+}
