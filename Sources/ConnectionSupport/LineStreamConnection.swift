@@ -15,15 +15,16 @@ public final class LineStreamConnection: AsyncClosable {
 
     /// Connects (over TLS, through a route, when given) and sends `requests` one at a time, each once the
     /// server has answered the one before with a line (servers such as memcached refuse a `watch` pipelined
-    /// behind an unanswered login); returns those answer lines. Every later line goes to `onLine` (without
-    /// its `\r\n`), on the event loop.
+    /// behind an unanswered login); returns those answer lines. An answer `proceeds` refuses (a refused login)
+    /// ends the exchange: the lines so far are returned, fewer than the requests. Every later line goes to
+    /// `onLine` (without its `\r\n`), on the event loop.
     /// - Parameters:
     ///   - onOverlong: called for each line longer than `maxLineLength`, which is skipped.
     /// - Throws: ``ConnectFailure``, or ``LineStreamError`` when the server closes the connection or sends no
     ///   line within `timeout`.
     public static func open(
         to endpoint: ServerEndpoint, peer: String, timeout: Duration, tls: TLSSettings? = nil, route: ConnectionRoute? = nil, requests: [[UInt8]],
-        maxLineLength: Int = 64 * 1024,
+        proceeds: @escaping @Sendable ([UInt8]) -> Bool = { _ in true }, maxLineLength: Int = 64 * 1024,
         onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void, onOverlong: @escaping @Sendable () -> Void = {}
     ) async throws -> (connection: LineStreamConnection, firstLines: [[UInt8]]) {
         guard let firstRequest = requests.first else { preconditionFailure("a line stream needs a request") }
@@ -31,7 +32,7 @@ public final class LineStreamConnection: AsyncClosable {
             channel -> (any Channel, EventLoopFuture<[[UInt8]]>, EventLoopFuture<Void>) in
             let first = channel.eventLoop.makePromise(of: [[UInt8]].self)
             let handler = LineStreamHandler(
-                maxLineLength: maxLineLength, requests: requests, first: first, onLine: onLine, onOverlong: onOverlong)
+                maxLineLength: maxLineLength, requests: requests, proceeds: proceeds, first: first, onLine: onLine, onOverlong: onOverlong)
             try channel.pipeline.syncOperations.addHandler(handler)
             return (channel, first.futureResult, channel.closeFuture)
         }
@@ -79,6 +80,8 @@ private final class LineStreamHandler: ChannelInboundHandler {
     private var first: EventLoopPromise<[[UInt8]]>?
     /// The requests, sent one after the answer to the one before; the first is sent by the opener.
     private let requests: [[UInt8]]
+    /// Whether an answer lets the next request go.
+    private let proceeds: @Sendable ([UInt8]) -> Bool
     private var answers: [[UInt8]] = []
     private let onLine: @Sendable (UnsafeRawBufferPointer) -> Void
     private let onOverlong: @Sendable () -> Void
@@ -88,12 +91,14 @@ private final class LineStreamHandler: ChannelInboundHandler {
     private var skipping = false
 
     init(
-        maxLineLength: Int, requests: [[UInt8]], first: EventLoopPromise<[[UInt8]]>, onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
+        maxLineLength: Int, requests: [[UInt8]], proceeds: @escaping @Sendable ([UInt8]) -> Bool, first: EventLoopPromise<[[UInt8]]>,
+        onLine: @escaping @Sendable (UnsafeRawBufferPointer) -> Void,
         onOverlong: @escaping @Sendable () -> Void
     ) {
         self.maxLineLength = maxLineLength
         self.first = first
         self.requests = requests
+        self.proceeds = proceeds
         self.onLine = onLine
         self.onOverlong = onOverlong
     }
@@ -131,8 +136,9 @@ private final class LineStreamHandler: ChannelInboundHandler {
 
     private func deliver(_ line: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
         if let promise = first {
-            answers.append(Array(line))
-            guard answers.count == requests.count else {
+            let answer = Array(line)
+            answers.append(answer)
+            guard answers.count == requests.count || !proceeds(answer) else {
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: requests[answers.count])), promise: nil)
                 return
             }

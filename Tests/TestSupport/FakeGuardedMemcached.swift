@@ -5,12 +5,16 @@ import Synchronization
 /// command behind the login is caught every time rather than on an unlucky day: as memcached 1.6 does, a
 /// `lru_crawler metadump` or `watch` that arrives while an earlier reply is still unsent is refused with
 /// `ERROR cannot pipeline other commands before …`. After the login, `lru_crawler metadump all` lists the
-/// keys a test gives and `watch …` answers `OK` and then stays quiet.
+/// keys a test gives and `watch …` answers `OK` and then stays quiet. A login other than ``username`` and
+/// ``password`` is refused and the connection closed, as memcached does.
 public final class FakeGuardedMemcached: @unchecked Sendable {
     public var port: Int { listener.port }
     private let listener: LoopbackListener
     private let keys: [String]
     private let loginDelay: Duration
+    /// The one login it accepts.
+    public let username = "reader"
+    public let password = "secret"
     private let refusals = Mutex<[String]>([])
 
     /// `keys` are listed by metadump (plain names, sent as they are); the login is answered after `loginDelay`.
@@ -58,10 +62,16 @@ public final class FakeGuardedMemcached: @unchecked Sendable {
                     continue
                 }
                 while buffer.count < length + 2 { guard receive(flags: 0) else { return } }
+                let login = String(decoding: buffer[..<length], as: UTF8.self)
                 buffer.removeFirst(length + 2)
                 Thread.sleep(forTimeInterval: Double(loginDelay.components.attoseconds) / 1e18 + Double(loginDelay.components.seconds))
                 while receive(flags: Int32(MSG_DONTWAIT)) {}
                 pipelinedBytes = buffer.count
+                guard login == "\(username) \(password)" else {
+                    // As memcached: the refusal, then the connection closes.
+                    _ = reply("CLIENT_ERROR authentication failure\r\n")
+                    return
+                }
                 loggedIn = true
                 guard reply("STORED\r\n") else { return }
                 continue

@@ -30,7 +30,7 @@ public enum MemcachedWatch {
         do {
             opened = try await LineStreamConnection.open(
                 to: endpoint, peer: address.description, timeout: timeout, tls: address.access.tls, route: address.access.route,
-                requests: requests, onLine: onLine,
+                requests: requests, proceeds: { $0 == Array("STORED".utf8) }, onLine: onLine,
                 onOverlong: onOverlong)
         } catch let failure as ConnectFailure {
             throw MemcachedError(failure.timedOut ? .timeout : .connectionFailed, failure.message)
@@ -41,7 +41,7 @@ public enum MemcachedWatch {
         } catch {
             throw MemcachedError(.connectionClosed, "\(error)")
         }
-        if opened.firstLines.count == 2, opened.firstLines[0] != Array("STORED".utf8) {
+        if requests.count == 2, opened.firstLines[0] != Array("STORED".utf8) {
             await opened.connection.close()
             throw MemcachedError(
                 .authenticationFailed, "\(address) refused the login: \(MemcachedReplyParser.quote(opened.firstLines[0][...]))")
