@@ -267,4 +267,17 @@ import FoundationNetworking
         session.send(["q"])
         try await session.waitFor("EXIT=0")
     }
+
+    @Test(.enabled(if: DashboardEndToEndTests.enabled, Comment(rawValue: DashboardEndToEndTests.skip)))
+    func sentinelsThatNeverAnswerAreSaidWhileTheDashboardRuns() async throws {
+        // A port that accepts connections and never answers: a hung sentinel.
+        let (socket, port) = try TestServers.listeningSocket()
+        defer { close(socket) }
+        let session = try TmuxSession(command: "\(CommandLineTests.binary?.path ?? "") --redis 'redis+sentinel://127.0.0.1:\(port)/*'")
+        defer { session.close() }
+        try await session.waitFor("No masters found yet by sentinel 127.0.0.1:\(port)/*")
+        try await session.waitFor("no sentinel answered SENTINEL MASTERS", seconds: 15)
+        session.send(["q"])
+        try await session.waitFor("EXIT=0")
+    }
 }

@@ -75,11 +75,16 @@ package actor SentinelFleet<C: Clock> where C.Duration == Duration {
         return problems
     }
 
-    /// Refreshes every `interval` until the task is cancelled.
-    package func run(every interval: Duration, timeout: Duration = .seconds(2)) async {
+    /// Refreshes every `interval` (and once at once when `refreshingFirst`) until the task is cancelled,
+    /// handing each refresh's problems (none: empty) to `report`.
+    package func run(
+        every interval: Duration, timeout: Duration = .seconds(2), refreshingFirst: Bool = false,
+        report: @Sendable ([String]) async -> Void = { _ in }
+    ) async {
+        if refreshingFirst { await report(refresh(timeout: timeout)) }
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
-            await refresh(timeout: timeout)
+            await report(refresh(timeout: timeout))
         }
     }
 

@@ -5,6 +5,7 @@ import DemoApp
 import Foundation
 import Recording
 import Settings
+import Synchronization
 import TerminalNCurses
 
 /// Opens the dashboard on the configured backends: the terminal taken over, the poller started, the loop
@@ -54,10 +55,12 @@ enum DashboardRunner {
         // The sort and grouping are kept in the file in use, else in the default one (made for it).
         let uiFile = setup.config?.path ?? ConfigFile.defaultPath(environment: environment)
         state.hasDemo = session != nil
+        if backends.isEmpty, !setup.discoveryTargets.isEmpty {
+            state.emptyMessage =
+                "No masters found yet by \(setup.discoveryTargets.joined(separator: " or ")) (asked every \(DurationText.limit(RunSetup.discoveryInterval)))."
+        }
         if let note = session?.server.note { state.message = StatusMessage(note, role: .warning, at: 0) }
         let poller = Poller(backends: backends, configuration: .init(interval: setup.refresh, attention: state.thresholds.attention))
-        // Sentinels naming `*`: their masters join (and leave) while the dashboard runs.
-        let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count, announce: false)
         var clearDemoCache: (@Sendable () async throws -> Int)?
         if let session { clearDemoCache = { try await session.clearCache() } }
         // With --record: a recording that stops (disk full) says so on the status line; watching goes on.
@@ -72,7 +75,6 @@ enum DashboardRunner {
                 }
             }
         } catch {
-            discovery?.task.cancel()
             await session?.stop()
             throw error
         }
@@ -107,6 +109,17 @@ enum DashboardRunner {
             }
         )
         recordingNotices.listen { [loop] line in loop.notice(line, warning: true) }
+        // Sentinels naming `*`: their masters join (and leave) while the dashboard runs, which draws at once;
+        // sentinels that do not answer are said on the status line (again only when what they say changes).
+        let said = Mutex<String?>(nil)
+        let discovery = await setup.startDiscovery(poller: poller, from: demoBackends.count) { [loop] problems in
+            let text = problems.isEmpty ? nil : problems.joined(separator: "; ")
+            let changed = said.withLock { said in
+                defer { said = text }
+                return text != nil && text != said
+            }
+            if changed, let text { loop.notice(text, warning: true) }
+        }
         await loop.run()
         await archive?.close()
         await recording?.finish()

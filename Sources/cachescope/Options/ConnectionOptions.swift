@@ -187,10 +187,12 @@ struct RunSetup {
     }
 
     /// Finds the masters the discoveries' sentinels watch, adds them to `poller` (numbered from `first`) and
-    /// keeps them current while the returned task runs; `nil` without discoveries. Sentinels that do not
-    /// answer are said on standard error when `announce`.
+    /// keeps them current while the returned task runs; `nil` without discoveries. By default the first answer
+    /// is awaited (a command's one reading needs the masters) and sentinels that do not give it are said on
+    /// standard error; with `report`, nothing is awaited and every refresh's problems go to `report` (the
+    /// dashboard draws at once and says them on its status line).
     func startDiscovery(
-        poller: Poller<ContinuousClock>, from first: Int, announce: Bool = true
+        poller: Poller<ContinuousClock>, from first: Int, report: (@Sendable ([String]) async -> Void)? = nil
     ) async -> (
         fleet: SentinelFleet<ContinuousClock>, task: Task<Void, Never>
     )? {
@@ -198,9 +200,19 @@ struct RunSetup {
         let fleet = SentinelFleet(
             templates: catalog.discoveries, poller: poller, firstPosition: first + catalog.backends.count,
             reservedNames: catalog.backends.map(\.name))
-        for problem in await fleet.refresh() where announce { Terminal.printError("cachescope: warning: \(problem)") }
-        let task = Task { await fleet.run(every: Self.discoveryInterval) }
-        return (fleet, task)
+        guard let report else {
+            for problem in await fleet.refresh() { Terminal.printError("cachescope: warning: \(problem)") }
+            return (fleet, Task { await fleet.run(every: Self.discoveryInterval) })
+        }
+        return (fleet, Task { await fleet.run(every: Self.discoveryInterval, refreshingFirst: true, report: report) })
+    }
+
+    /// The sentinels the discoveries ask, for messages (`127.0.0.1:26379,127.0.0.1:26380/*`).
+    var discoveryTargets: [String] {
+        catalog.discoveries.compactMap { template in
+            guard case .sentinel(let target) = template.endpoint else { return nil }
+            return "\(target)"
+        }
     }
 
     /// How often the sentinels of a discovery are asked which masters they watch.
