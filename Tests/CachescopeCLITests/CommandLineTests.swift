@@ -30,26 +30,12 @@ import Testing
     /// pool (see `offThePool`).
     func run(_ arguments: [String], input: String? = nil, environment: [String: String?] = [:]) async throws -> (status: Int32, output: String) {
         let binary = try #require(Self.binary, "the cachescope binary was not built next to the tests; run `swift build` first")
+        var merged = ProcessInfo.processInfo.environment
+        for (name, value) in environment { merged[name] = value }
+        let variables = merged
         return try await offThePool {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = arguments
-            if !environment.isEmpty {
-                var merged = ProcessInfo.processInfo.environment
-                for (name, value) in environment { merged[name] = value }
-                process.environment = merged
-            }
-            let pipe = Pipe()
-            let stdin = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            process.standardInput = stdin
-            try process.run()
-            if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-            try stdin.fileHandleForWriting.close()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            let (status, output) = try CleanProcess.run(binary.path, arguments, environment: variables, input: input.map { Data($0.utf8) })
+            return (status, String(decoding: output, as: UTF8.self))
         }
     }
 

@@ -339,8 +339,8 @@ final class TmuxSession: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        // The tmux server lives as long as the session: it must hold none of our descriptors (see CleanProcess).
+        CleanProcess.closeInheritedDescriptors(&actions)
         // tmux itself needs a terminal type even for detached sessions; CI may run without one.
         var environment = ProcessInfo.processInfo.environment
         if (environment["TERM"] ?? "").isEmpty || environment["TERM"] == "dumb" { environment["TERM"] = "xterm-256color" }

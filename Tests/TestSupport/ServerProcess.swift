@@ -10,7 +10,8 @@ public class ServerProcess: @unchecked Sendable {
     private var arguments: [String]
     private let probe: String
     private let identity: (query: String, field: String)
-    private var process: Process?
+    /// The server's process id while it is ours to signal.
+    private var pid: pid_t?
 
     /// - Parameters:
     ///   - candidates: where the binary may be installed; `nil` is returned when none is.
@@ -34,13 +35,16 @@ public class ServerProcess: @unchecked Sendable {
         // on another port until the server answering says it is our process.
         for _ in 0..<8 {
             try start()
-            if let process, process.isRunning {
+            if let pid, !CleanProcess.hasEnded(pid).ended {
                 // A server that asks for a password first does not say; it is running, which is as much as can be told.
                 guard let answering = answeringProcessID() else { return }
-                if answering == process.processIdentifier { return }
+                if answering == pid { return }
             }
-            if let process { Foundation.kill(process.processIdentifier, SIGKILL) }
-            process = nil
+            if let pid {
+                Foundation.kill(pid, SIGKILL)
+                CleanProcess.wait(pid)
+            }
+            pid = nil
             port = TestServers.freePort()
             self.arguments = arguments(port, directory)
         }
@@ -58,16 +62,11 @@ public class ServerProcess: @unchecked Sendable {
 
     /// Starts the server (again) and waits until it answers.
     public func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        Self.reap(process.processIdentifier, whenThisProcessEnds: directory.lastPathComponent)
+        let pid = try CleanProcess.spawn(binary, arguments)
+        self.pid = pid
+        Self.reap(pid, whenThisProcessEnds: directory.lastPathComponent)
         for _ in 0..<100 {
-            guard process.isRunning else { return }
+            guard !CleanProcess.hasEnded(pid).ended else { return }
             if let reply = try? TestServers.exchange(host: "127.0.0.1", port: port, probe), !reply.isEmpty {
                 // A moment more: a server that lost the port to another one exits right after its failed bind.
                 Thread.sleep(forTimeInterval: 0.05)
@@ -82,14 +81,9 @@ public class ServerProcess: @unchecked Sendable {
     /// waits for our process to go, then kills the server if the process with that id is still the one
     /// whose command line carries `tag` (its scratch directory).
     private static func reap(_ pid: Int32, whenThisProcessEnds tag: String) {
-        let watcher = Process()
-        watcher.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watcher.arguments = [
-            "-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; grep -q '\(tag)' /proc/\(pid)/cmdline 2>/dev/null && kill -9 \(pid)",
-        ]
-        watcher.standardOutput = FileHandle.nullDevice
-        watcher.standardError = FileHandle.nullDevice
-        try? watcher.run()
+        _ = try? CleanProcess.spawn(
+            "/bin/sh",
+            ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; grep -q '\(tag)' /proc/\(pid)/cmdline 2>/dev/null && kill -9 \(pid)"])
     }
 
     /// Kills the server at once (SIGKILL), as a crash would, and returns once nothing answers on its port.
@@ -97,9 +91,9 @@ public class ServerProcess: @unchecked Sendable {
     /// (SIGSTOP) and continued can read as not running for a moment, and a skipped kill left the server
     /// answering.
     public func kill() {
-        guard let process else { return }
-        self.process = nil
-        let pid = process.processIdentifier
+        guard let pid else { return }
+        self.pid = nil
+        defer { _ = CleanProcess.hasEnded(pid) }
         Foundation.kill(pid, SIGKILL)
         Foundation.kill(pid, SIGCONT)
         // Gone for certain before returning: no /proc entry, or a zombie whose sockets are closed (not asking
@@ -130,8 +124,7 @@ public class ServerProcess: @unchecked Sendable {
     /// the server is stopped (a signal stops a busy thread only a moment later, and in that moment it could
     /// still answer).
     public func pause() {
-        guard let process else { return }
-        let pid = process.processIdentifier
+        guard let pid else { return }
         Foundation.kill(pid, SIGSTOP)
         for _ in 0..<200 where !Self.isStopped(pid) { usleep(10_000) }
     }
@@ -150,7 +143,7 @@ public class ServerProcess: @unchecked Sendable {
 
     /// Thaws a paused server (SIGCONT).
     public func resume() {
-        if let process { Foundation.kill(process.processIdentifier, SIGCONT) }
+        if let pid { Foundation.kill(pid, SIGCONT) }
     }
 
     deinit {

@@ -45,22 +45,11 @@ public final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
         // Nothing else of ours goes to the child: an inherited descriptor (another child's exit pipe, a
         // server's socket) would otherwise live as long as this program does — an ssh master lives long.
-        if let closeFrom = Self.closeFrom {
-            _ = closeFrom(&actions, 3)
-        } else {
-            for descriptor in Self.openDescriptors() where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
-        }
+        Self.closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        Self.cleanSignals(&attributes)
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
@@ -93,6 +82,29 @@ public final class SpawnedProcess: Sendable {
 
     /// Whether everything it wrote has been read (its outputs reached their end).
     public var outputsEnded: Bool { openOutputs.count.withLock { $0 <= 0 } }
+
+    /// Adds to `actions` the closing of every descriptor above standard error, so that the child inherits
+    /// none of ours (place it after the `dup2`s that set up its standard ones).
+    public static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        if let closeFrom {
+            _ = closeFrom(&actions, 3)
+        } else {
+            for descriptor in openDescriptors() where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        }
+    }
+
+    /// Sets `attributes` so that the child starts with no signal blocked and the usual ones at their
+    /// defaults (threads of an async program block signals, and a child inherits the mask).
+    public static func cleanSignals(_ attributes: inout posix_spawnattr_t) {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not show.
     private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
