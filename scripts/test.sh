@@ -139,7 +139,18 @@ say "swift build (the binary the command-line tests run)"
 run swift build
 say "swift test $*"
 status=0
-run bash -c 'swift test "$@" 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$workdir/test.log" "$@" || status=$?
+# A hung test must not eat CI's whole time: the test phase (building the tests included) gets
+# TEST_TIME_LIMIT seconds (default 1800; about 5 minutes on a warm build), then says which tests never ended.
+limit=${TEST_TIME_LIMIT:-1800}
+run bash -c 'timeout --kill-after=30s "$1" swift test "${@:2}" 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$workdir/test.log" "$limit" "$@" || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    say "swift test did not end within $limit s; tests that started and never ended:"
+    sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$workdir/test.log" | sort -u >"$workdir/started.txt"
+    sed -n -e 's/^[✔✘] Test \(.*\) with [0-9]* test cases \(passed\|failed\) after.*/\1/p' \
+        -e 's/^[✔✘] Test \(.*\) \(passed\|failed\) after.*/\1/p' "$workdir/test.log" | sort -u >"$workdir/ended.txt"
+    comm -23 "$workdir/started.txt" "$workdir/ended.txt" | grep -v -e '^case passing' -e '^run$' | sed 's/^/  /' >&2 || true
+    pkill -KILL -f "$PWD/.build/.*PackageTests.xctest" 2>/dev/null || true
+fi
 if [ "$status" -eq 0 ] && ! grep -Eq 'Test run with [1-9][0-9]* tests?.* passed|Executed [1-9][0-9]* tests?, with 0 failures' "$workdir/test.log"; then
     say "swift test exited 0 but no test ran"
     status=1
