@@ -142,7 +142,7 @@ status=0
 # A hung test must not eat CI's whole time: the test phase (building the tests included) gets
 # TEST_TIME_LIMIT seconds (default 1800; about 5 minutes on a warm build), then says which tests never ended.
 limit=${TEST_TIME_LIMIT:-1800}
-run bash -c 'timeout --kill-after=30s "$1" swift test "${@:2}" 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$workdir/test.log" "$limit" "$@" || status=$?
+run bash -c 'timeout --kill-after=30s "$1" stdbuf -oL -eL swift test "${@:2}" 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$workdir/test.log" "$limit" "$@" || status=$?
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
     say "swift test did not end within $limit s; tests that started and never ended:"
     sed -n 's/^◇ Test \(.*\) started\.$/\1/p' "$workdir/test.log" | sort -u >"$workdir/started.txt"

@@ -79,11 +79,15 @@ public class ServerProcess: @unchecked Sendable {
     /// Kills the server `pid` once this test process has ended, however it ended: a server a suite keeps
     /// in a `static let` is never deinitialised, and a plain `swift test` left one running per run. A shell
     /// waits for our process to go, then kills the server if the process with that id is still the one
-    /// whose command line carries `tag` (its scratch directory).
+    /// whose command line or working directory carries `tag` (its scratch directory: redis-server rewrites
+    /// its command line to `redis-server host:port`, but works in its `--dir`).
     private static func reap(_ pid: Int32, whenThisProcessEnds tag: String) {
         _ = try? CleanProcess.spawn(
             "/bin/sh",
-            ["-c", "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; grep -q '\(tag)' /proc/\(pid)/cmdline 2>/dev/null && kill -9 \(pid)"])
+            [
+                "-c",
+                "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; { grep -q '\(tag)' /proc/\(pid)/cmdline || readlink /proc/\(pid)/cwd | grep -q '\(tag)'; } 2>/dev/null && kill -9 \(pid)",
+            ])
     }
 
     /// Kills the server at once (SIGKILL), as a crash would, and returns once nothing answers on its port.
