@@ -77,9 +77,10 @@ public enum CleanProcess {
         let writer = Thread {
             if let input {
                 input.withUnsafeBytes { bytes in
+                    guard let base = bytes.baseAddress else { return }
                     var offset = 0
                     while offset < bytes.count {
-                        let written = write(stdin.write, bytes.baseAddress! + offset, bytes.count - offset)
+                        let written = write(stdin.write, base + offset, bytes.count - offset)
                         if written < 0, errno == EINTR { continue }
                         guard written > 0 else { break }
                         offset += written

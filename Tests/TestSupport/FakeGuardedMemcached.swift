@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 
@@ -64,7 +65,7 @@ public final class FakeGuardedMemcached: @unchecked Sendable {
                 while buffer.count < length + 2 { guard receive(flags: 0) else { return } }
                 let login = String(decoding: buffer[..<length], as: UTF8.self)
                 buffer.removeFirst(length + 2)
-                Thread.sleep(forTimeInterval: Double(loginDelay.components.attoseconds) / 1e18 + Double(loginDelay.components.seconds))
+                Thread.sleep(forTimeInterval: loginDelay.inSeconds)
                 while receive(flags: Int32(MSG_DONTWAIT)) {}
                 pipelinedBytes = buffer.count
                 guard login == "\(username) \(password)" else {
